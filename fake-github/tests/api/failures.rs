@@ -1,0 +1,79 @@
+use fake_github::{Failure, FakeGitHub};
+
+use crate::client::{Api, unix_now};
+
+#[tokio::test]
+async fn scripted_failures_answer_the_matching_requests_then_run_out() {
+    let gh = FakeGitHub::start().await;
+    gh.install(7, "octo/repo");
+    let api = Api::installation(&gh, 7);
+    gh.fail_next("GET /repos/*/*", Failure::Status(500), 2);
+    gh.fail_next("GET /repos/*/*/pulls", Failure::Status(404), 1);
+    assert_eq!(gh.pending_failures(), 3);
+
+    assert_eq!(
+        api.get("/repos/octo/repo/issues").await.status,
+        200,
+        "a pattern matches whole paths"
+    );
+    let failed = api.get("/repos/octo/repo").await;
+    assert_eq!(
+        (failed.status, failed.json["message"].as_str()),
+        (500, Some("Internal Server Error"))
+    );
+    assert_eq!(api.get("/repos/octo/repo").await.status, 500);
+    assert_eq!(api.get("/repos/octo/repo").await.status, 200);
+    assert_eq!(api.get("/repos/octo/repo/pulls").await.status, 404);
+    assert_eq!(api.get("/repos/octo/repo/pulls").await.status, 200);
+    assert_eq!(gh.pending_failures(), 0);
+}
+
+#[tokio::test]
+async fn rate_limit_failures_carry_githubs_headers() {
+    let gh = FakeGitHub::start().await;
+    gh.install(7, "octo/repo");
+    let api = Api::installation(&gh, 7);
+    gh.fail_next(
+        "POST /repos/octo/repo/**",
+        Failure::SecondaryRateLimit {
+            retry_after_secs: 7,
+        },
+        1,
+    );
+    gh.fail_next(
+        "*  /repos/octo/repo",
+        Failure::PrimaryRateLimit { reset_in_secs: 90 },
+        1,
+    );
+
+    let secondary = api
+        .post(
+            "/repos/octo/repo/issues",
+            serde_json::json!({ "title": "t" }),
+        )
+        .await;
+    assert_eq!(secondary.status, 403);
+    assert_eq!(secondary.header("retry-after"), Some("7"));
+    assert!(
+        secondary.json["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("You have exceeded a secondary rate limit")
+    );
+
+    let primary = api.get("/repos/octo/repo").await;
+    assert_eq!(primary.status, 403);
+    assert_eq!(primary.header("x-ratelimit-remaining"), Some("0"));
+    let reset: u64 = primary
+        .header("x-ratelimit-reset")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(reset >= unix_now() + 85 && reset <= unix_now() + 91);
+
+    assert_eq!(api.get("/repos/octo/repo").await.status, 200);
+    assert!(
+        gh.issues("octo/repo").is_empty(),
+        "the refused create created nothing"
+    );
+}

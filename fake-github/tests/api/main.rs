@@ -1,0 +1,11 @@
+//! The fake's behaviour over HTTP, as the app sees it.
+
+mod auth;
+mod caching;
+mod checks;
+mod client;
+mod endpoints;
+mod failures;
+mod octocrab_shapes;
+mod pagination;
+mod request_log;

@@ -1,0 +1,181 @@
+//! `.github/switchyard.yml`: schema, defaults, validation.
+//!
+//! TYPES CONTRACT (shared by config, overlap, order and assign work): the public types below
+//! are what the rest of the crate reads. Parsing, validation and helpers are filled in around
+//! them.
+//!
+//! [`parse`] reads the file strictly: every key is optional, an unknown key is an error with a
+//! suggestion, and every error carries the line and column of the node it is about. The
+//! helpers on [`Config`] answer the questions the rest of the crate asks of it: is this path
+//! ignored, which lane does this branch belong to, what is this issue's estimate.
+
+mod branch;
+mod errors;
+mod estimate;
+mod paths;
+mod schema;
+mod summary;
+#[cfg(test)]
+mod tests;
+mod yaml;
+
+use std::collections::BTreeMap;
+
+pub use branch::LaneBranch;
+pub use errors::{ConfigError, ConfigErrors};
+
+/// Where the file lives in a repository.
+pub const CONFIG_PATH: &str = ".github/switchyard.yml";
+
+/// Name of the check run that validates a pull request's version of the file.
+pub const CONFIG_CHECK_NAME: &str = "Switchyard config";
+
+/// The typed, validated configuration of one repository.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The lanes, in the order they were configured.
+    pub agents: Vec<Agent>,
+    /// Lane branch template: `parallel-dev/{agent}` (one long-lived branch per agent) or
+    /// `{agent}/{issue}-{slug}` (a branch per task). Placeholders: `{agent}`, `{issue}`, `{slug}`.
+    pub branch_template: String,
+    /// Tasks at once per lane.
+    pub capacity: u32,
+    /// The label that asks Switchyard to assign an issue (default `parallel`).
+    pub trigger_label: String,
+    /// Tracks by name, in configured order.
+    pub tracks: Vec<Track>,
+    /// Globs of paths whose overlaps never matter (lock files, generated files).
+    pub ignore_paths: Vec<String>,
+    /// Which open PRs are coordinated.
+    pub coordinate: Coordinate,
+    pub merge_order: MergeOrderConfig,
+    /// Size labels (e.g. `size: S`) mapped to hours.
+    pub size_labels: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    /// Lane name, e.g. `agent-1` or `beta`; the label is `agent:<name>`.
+    pub name: String,
+    /// GitHub login to set as the assignee of the lane's issues.
+    pub login: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    pub name: String,
+    /// Globs of the paths the track owns.
+    pub paths: Vec<String>,
+    /// Names of tracks whose work comes first.
+    pub depends_on: Vec<String>,
+    /// The lane the track is bound to, if any.
+    pub agent: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coordinate {
+    /// Only PRs whose head branch is a lane branch (matches `branch_template` for some agent).
+    LaneBranches,
+    /// Every open PR.
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MergeOrderConfig {
+    /// Name of the check run (default "Merge order").
+    pub check_name: String,
+    /// When true, a PR that must wait gets `action_required` instead of `neutral`.
+    pub enforce: bool,
+    /// Time budget of the exact ordering before it falls back to the greedy one.
+    pub exact_budget_ms: u64,
+}
+
+/// Number of lanes when the file does not say.
+const DEFAULT_AGENT_COUNT: usize = 3;
+
+/// Lock files change together with manifests on every branch, so their overlaps say nothing.
+const DEFAULT_IGNORE_PATHS: &[&str] = &[
+    "**/Cargo.lock",
+    "**/package-lock.json",
+    "**/npm-shrinkwrap.json",
+    "**/yarn.lock",
+    "**/pnpm-lock.yaml",
+    "**/bun.lockb",
+    "**/poetry.lock",
+    "**/Pipfile.lock",
+    "**/uv.lock",
+    "**/Gemfile.lock",
+    "**/composer.lock",
+    "**/go.sum",
+    "**/mix.lock",
+    "**/pubspec.lock",
+    "**/Package.resolved",
+];
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            agents: numbered_agents(DEFAULT_AGENT_COUNT),
+            branch_template: "parallel-dev/{agent}".to_owned(),
+            capacity: 1,
+            trigger_label: "parallel".to_owned(),
+            tracks: Vec::new(),
+            ignore_paths: DEFAULT_IGNORE_PATHS
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
+            coordinate: Coordinate::LaneBranches,
+            merge_order: MergeOrderConfig::default(),
+            size_labels: [("size: S", 1.0), ("size: M", 4.0), ("size: L", 8.0)]
+                .into_iter()
+                .map(|(label, hours)| (label.to_owned(), hours))
+                .collect(),
+        }
+    }
+}
+
+impl Default for MergeOrderConfig {
+    fn default() -> Self {
+        MergeOrderConfig {
+            check_name: "Merge order".to_owned(),
+            enforce: false,
+            exact_budget_ms: 50,
+        }
+    }
+}
+
+/// `agent-1` … `agent-<count>`, the lanes of `agents: <count>`.
+fn numbered_agents(count: usize) -> Vec<Agent> {
+    (1..=count)
+        .map(|n| Agent {
+            name: format!("agent-{n}"),
+            login: None,
+        })
+        .collect()
+}
+
+/// Parses and validates the text of `.github/switchyard.yml`.
+///
+/// An empty file, or one holding only comments, gives [`Config::default`]. Every problem found
+/// is reported, each with its position, rather than only the first.
+pub fn parse(text: &str) -> Result<Config, ConfigErrors> {
+    let root = yaml::load(text).map_err(|error| ConfigErrors::from(vec![error]))?;
+    schema::validate(root.as_ref())
+}
+
+impl Config {
+    /// The lane named `name`. Names compare without regard to ASCII case, as GitHub labels
+    /// (`agent:<name>`) do.
+    pub fn agent(&self, name: &str) -> Option<&Agent> {
+        self.agents
+            .iter()
+            .find(|agent| agent.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The track named `name`, compared like [`Config::agent`] (its label is `track:<name>`).
+    pub fn track(&self, name: &str) -> Option<&Track> {
+        self.tracks
+            .iter()
+            .find(|track| track.name.eq_ignore_ascii_case(name))
+    }
+}

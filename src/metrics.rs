@@ -1,0 +1,143 @@
+//! Prometheus metrics: deliveries, jobs, reconcile time, GitHub API calls and rate limit.
+
+use crate::store::JobCounts;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use std::time::Duration;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabels {
+    event: String,
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ApiLabels {
+    endpoint: String,
+    status: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    deliveries: Family<DeliveryLabels, Counter>,
+    jobs: Family<StateLabels, Gauge>,
+    jobs_failed: Counter,
+    reconcile_seconds: Histogram,
+    api_calls: Family<ApiLabels, Counter>,
+    rate_limit_remaining: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("switchyard");
+        let deliveries = Family::<DeliveryLabels, Counter>::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook deliveries by event and outcome",
+            deliveries.clone(),
+        );
+        let jobs = Family::<StateLabels, Gauge>::default();
+        registry.register("jobs", "Jobs by state", jobs.clone());
+        let jobs_failed = Counter::default();
+        registry.register(
+            "jobs_failed",
+            "Jobs kept as failed after their last try",
+            jobs_failed.clone(),
+        );
+        let reconcile_seconds = Histogram::new(exponential_buckets(0.005, 2.0, 14));
+        registry.register(
+            "reconcile_duration_seconds",
+            "Time one reconcile of a repository takes",
+            reconcile_seconds.clone(),
+        );
+        let api_calls = Family::<ApiLabels, Counter>::default();
+        registry.register(
+            "github_api_calls",
+            "GitHub API calls by endpoint and status",
+            api_calls.clone(),
+        );
+        let rate_limit_remaining = Gauge::default();
+        registry.register(
+            "github_rate_limit_remaining",
+            "Requests left in the current GitHub rate-limit window, as last reported",
+            rate_limit_remaining.clone(),
+        );
+        Self {
+            registry,
+            deliveries,
+            jobs,
+            jobs_failed,
+            reconcile_seconds,
+            api_calls,
+            rate_limit_remaining,
+        }
+    }
+
+    pub fn delivery(&self, event: &str, outcome: &str) {
+        self.deliveries
+            .get_or_create(&DeliveryLabels {
+                event: event.to_owned(),
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+
+    pub fn set_job_counts(&self, counts: JobCounts) {
+        for (state, n) in [
+            ("queued", counts.queued),
+            ("running", counts.running),
+            ("failed", counts.failed),
+        ] {
+            self.jobs
+                .get_or_create(&StateLabels {
+                    state: state.to_owned(),
+                })
+                .set(n as i64);
+        }
+    }
+
+    pub fn job_failed(&self) {
+        self.jobs_failed.inc();
+    }
+
+    pub fn observe_reconcile(&self, took: Duration) {
+        self.reconcile_seconds.observe(took.as_secs_f64());
+    }
+
+    pub fn api_call(&self, endpoint: &str, status: u16) {
+        self.api_calls
+            .get_or_create(&ApiLabels {
+                endpoint: endpoint.to_owned(),
+                status: status.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn rate_limit_remaining(&self, remaining: i64) {
+        self.rate_limit_remaining.set(remaining);
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

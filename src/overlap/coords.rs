@@ -1,0 +1,292 @@
+//! Carrying a PR's changed lines from its merge base to the default branch's head.
+//!
+//! A PR's patch numbers lines as its merge base has them. The diff from that merge base to
+//! the head of the default branch says how the lines moved since: a change of the PR that no
+//! change of that diff touches moves by the lines inserted and removed above it. A change it
+//! does touch cannot be placed exactly, and unless both made the same edit, git will stop on it
+//! when the PR is merged: the PR conflicts with the base there.
+
+use super::files::{ChangedFile, FileStatus};
+use super::merge_rule::{Span, collisions};
+use super::patch::{Change, parse_patch};
+use super::LineRange;
+use std::collections::HashMap;
+
+/// GitHub's compare from one merge base to the head of the default branch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BaseDiff {
+    /// The compare's files, plus any file fetched at both commits and diffed (see
+    /// [`super::fetched_file`]) because the compare stopped listing before it.
+    pub files: Vec<ChangedFile>,
+    /// Whether the compare listed every changed file (GitHub lists at most 300). When it
+    /// did, a file it does not list is unchanged.
+    pub complete: bool,
+}
+
+/// A base diff's files by the path they had at the merge base (their new path if added).
+pub(crate) struct BaseIndex<'a> {
+    by_old_path: HashMap<&'a str, &'a ChangedFile>,
+    complete: bool,
+}
+
+impl<'a> BaseIndex<'a> {
+    pub(crate) fn new(diff: &'a BaseDiff) -> Self {
+        let by_old_path = diff
+            .files
+            .iter()
+            .map(|file| (file.old_path().unwrap_or(&file.filename), file))
+            .collect();
+        Self {
+            by_old_path,
+            complete: diff.complete,
+        }
+    }
+
+    /// Whether the diff says anything about the file, listed or known absent.
+    pub(crate) fn knows(&self, path: &str) -> bool {
+        self.complete || self.by_old_path.contains_key(path)
+    }
+
+    /// Where the file at `path` on the merge base lives on the head, as far as is known.
+    pub(crate) fn path_at_head<'p>(&self, path: &'p str) -> Option<&'p str>
+    where
+        'a: 'p,
+    {
+        match self.by_old_path.get(path) {
+            Some(file) => file.new_path(),
+            None => Some(path),
+        }
+    }
+
+    /// How the default branch changed the file at `path` since the merge base.
+    pub(crate) fn view(&self, path: &str) -> BaseView<'a> {
+        match self.by_old_path.get(path) {
+            Some(file) => listed_view(file),
+            None if self.complete => BaseView::Known(Vec::new()),
+            None => BaseView::Unknown,
+        }
+    }
+}
+
+/// The default branch's changes to one file since a merge base.
+pub(crate) enum BaseView<'a> {
+    /// Known exactly; empty when the file did not change (or only moved).
+    Known(Vec<Change<'a>>),
+    /// Past the compare's cap and not fetched, no patch (binary, too large), or unreadable.
+    Unknown,
+}
+
+fn listed_view(file: &ChangedFile) -> BaseView<'_> {
+    match &file.patch {
+        Some(text) => parse_patch(text).map_or(BaseView::Unknown, |p| BaseView::Known(p.changes)),
+        None if file.status == FileStatus::Unchanged || is_pure_move(file) => BaseView::Known(Vec::new()),
+        None => BaseView::Unknown,
+    }
+}
+
+/// A rename or mode change without a line changed; GitHub sends no patch for it.
+pub(crate) fn is_pure_move(file: &ChangedFile) -> bool {
+    matches!(file.status, FileStatus::Renamed | FileStatus::Changed)
+        && file.additions == 0
+        && file.deletions == 0
+}
+
+/// One change of a PR with its place on the default branch's head.
+#[derive(Debug, Clone)]
+pub(crate) struct MappedChange<'a> {
+    pub change: Change<'a>,
+    pub at_head: LineRange,
+    /// False when `at_head` is an approximation (the base changed these lines, or how it
+    /// changed the file is unknown and `at_head` is the merge base's numbering).
+    pub exact: bool,
+}
+
+/// How well a PR file's changes could be placed on the head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mapping {
+    Exact,
+    /// The base changed lines under or next to some of the PR's changes.
+    Approximate,
+    /// The base's changes to this file are unknown.
+    Unknown,
+}
+
+/// A PR file's changes in both coordinate systems.
+#[derive(Debug, Clone)]
+pub(crate) struct MappedFile<'a> {
+    pub changes: Vec<MappedChange<'a>>,
+    pub mapping: Mapping,
+    /// Head-side lines of the PR whose changes conflict with the base's.
+    pub base_conflicts: Vec<LineRange>,
+}
+
+/// Places a PR file's changes on the head, given the base's changes to the same file.
+pub(crate) fn map_to_head<'a>(changes: Vec<Change<'a>>, base: &BaseView<'_>) -> MappedFile<'a> {
+    match base {
+        BaseView::Unknown => MappedFile {
+            changes: changes.into_iter().map(|change| unmapped(change, false)).collect(),
+            mapping: Mapping::Unknown,
+            base_conflicts: Vec::new(),
+        },
+        BaseView::Known(base) if base.is_empty() => MappedFile {
+            changes: changes.into_iter().map(|change| unmapped(change, true)).collect(),
+            mapping: Mapping::Exact,
+            base_conflicts: Vec::new(),
+        },
+        BaseView::Known(base) => map_through(changes, base),
+    }
+}
+
+fn unmapped(change: Change<'_>, exact: bool) -> MappedChange<'_> {
+    MappedChange {
+        at_head: change.old,
+        exact,
+        change,
+    }
+}
+
+fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<'a> {
+    let base_conflicts = conflicts_with_base(&changes, base);
+    let mut below = 0;
+    let mut shift = 0i64;
+    let mut previous_start = 0;
+    let mapped: Vec<MappedChange<'a>> = changes
+        .into_iter()
+        .map(|change| {
+            while let Some(b) = base.get(below).filter(|b| b.old.end < change.old.start) {
+                shift += i64::from(b.new.len()) - i64::from(b.old.len());
+                below += 1;
+            }
+            let mut at_head = change.old.shifted(shift);
+            let mut exact = true;
+            for b in base[below..].iter().take_while(|b| b.old.start <= change.old.end) {
+                at_head = at_head.cover(&b.new);
+                exact = false;
+            }
+            // Approximate places may overlap; keeping their starts in order keeps the
+            // changes sorted on the head as well, which the comparison relies on.
+            at_head.start = at_head.start.max(previous_start);
+            at_head.end = at_head.end.max(at_head.start);
+            previous_start = at_head.start;
+            MappedChange { change, at_head, exact }
+        })
+        .collect();
+    let mapping = if mapped.iter().all(|c| c.exact) { Mapping::Exact } else { Mapping::Approximate };
+    MappedFile {
+        changes: mapped,
+        mapping,
+        base_conflicts,
+    }
+}
+
+/// Head-side lines of the PR's changes that git could not merge with the base's.
+fn conflicts_with_base(changes: &[Change<'_>], base: &[Change<'_>]) -> Vec<LineRange> {
+    collisions(changes, base, old_side_span)
+        .into_iter()
+        .filter_map(|collision| {
+            changes[collision.a]
+                .iter()
+                .map(|c| c.new)
+                .reduce(|covered, next| covered.cover(&next))
+        })
+        .collect()
+}
+
+/// A change in its own patch's old-side numbering.
+pub(crate) fn old_side_span<'s, 'a>(change: &'s Change<'a>) -> Span<'s, 'a> {
+    Span {
+        range: change.old,
+        removed: &change.removed,
+        added: &change.added,
+        text_known: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(status: FileStatus, name: &str, previous: Option<&str>, patch: Option<&str>) -> ChangedFile {
+        ChangedFile {
+            filename: name.into(),
+            status,
+            previous_filename: previous.map(Into::into),
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+            patch: patch.map(Into::into),
+        }
+    }
+
+    fn changes(patch: &str) -> Vec<Change<'_>> {
+        parse_patch(patch).unwrap().changes
+    }
+
+    fn known(patch: &str) -> BaseView<'_> {
+        BaseView::Known(changes(patch))
+    }
+
+    #[test]
+    fn changes_below_base_changes_move_by_their_size() {
+        // The base inserted two lines at the top and removed line 30.
+        let base = known("@@ -1,3 +1,5 @@\n+x\n+y\n a\n b\n c\n@@ -28,5 +30,4 @@\n a\n b\n-c\n d\n e");
+        let pr = changes("@@ -10,3 +10,3 @@\n a\n-b\n+B\n c\n@@ -40,3 +40,4 @@\n a\n+new\n b\n c");
+        let mapped = map_to_head(pr, &base);
+        assert_eq!(mapped.mapping, Mapping::Exact);
+        assert!(mapped.base_conflicts.is_empty());
+        let at_head: Vec<_> = mapped.changes.iter().map(|c| c.at_head).collect();
+        assert_eq!(at_head, [LineRange::new(13, 14), LineRange::new(42, 42)]);
+    }
+
+    #[test]
+    fn base_changes_under_the_prs_lines_are_base_conflicts() {
+        let base = known("@@ -4,3 +4,3 @@\n a\n-b\n+B\n c");
+        let pr = changes("@@ -5,3 +5,3 @@\n b\n-c\n+C\n d");
+        let mapped = map_to_head(pr, &base);
+        assert_eq!(mapped.mapping, Mapping::Approximate);
+        assert_eq!(mapped.base_conflicts, [LineRange::new(6, 7)]);
+        assert_eq!(mapped.changes[0].at_head, LineRange::new(5, 7));
+    }
+
+    #[test]
+    fn the_same_edit_on_the_base_is_no_conflict_but_is_approximate() {
+        let base = known("@@ -4,3 +4,3 @@\n a\n-b\n+B\n c");
+        let pr = changes("@@ -4,3 +4,3 @@\n a\n-b\n+B\n c");
+        let mapped = map_to_head(pr, &base);
+        assert!(mapped.base_conflicts.is_empty());
+        assert_eq!(mapped.mapping, Mapping::Approximate);
+    }
+
+    #[test]
+    fn index_tells_known_from_unknown_files() {
+        let capped = BaseDiff {
+            files: vec![
+                file(FileStatus::Modified, "a.rb", None, Some("@@ -1 +1 @@\n-a\n+b")),
+                file(FileStatus::Renamed, "new.rb", Some("old.rb"), None),
+                file(FileStatus::Modified, "image.png", None, None),
+                file(FileStatus::Unchanged, "fetched.rb", None, None),
+            ],
+            complete: false,
+        };
+        let index = BaseIndex::new(&capped);
+        assert!(matches!(index.view("a.rb"), BaseView::Known(c) if c.len() == 1));
+        assert!(matches!(index.view("old.rb"), BaseView::Known(c) if c.is_empty()));
+        assert_eq!(index.path_at_head("old.rb"), Some("new.rb"));
+        assert!(matches!(index.view("image.png"), BaseView::Unknown));
+        assert!(matches!(index.view("fetched.rb"), BaseView::Known(c) if c.is_empty()));
+        assert!(matches!(index.view("elsewhere.rb"), BaseView::Unknown));
+        assert!(!index.knows("elsewhere.rb"));
+        let complete = BaseDiff { complete: true, ..capped };
+        let index = BaseIndex::new(&complete);
+        assert!(matches!(index.view("elsewhere.rb"), BaseView::Known(c) if c.is_empty()));
+    }
+
+    #[test]
+    fn unknown_base_keeps_merge_base_numbers_but_says_so() {
+        let pr = changes("@@ -5,3 +5,3 @@\n b\n-c\n+C\n d");
+        let mapped = map_to_head(pr, &BaseView::Unknown);
+        assert_eq!(mapped.mapping, Mapping::Unknown);
+        assert_eq!(mapped.changes[0].at_head, LineRange::new(6, 7));
+        assert!(!mapped.changes[0].exact);
+    }
+}

@@ -1,0 +1,155 @@
+//! What the engine finds, in the shape the PR comment, the annotations and the merge order read.
+
+use super::LineRange;
+use crate::ids::{PrNumber, Sha};
+use serde::Serialize;
+
+/// How close two PRs' changes to one file (or to all their shared files) come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Same file, separate regions (or no line-level evidence either way).
+    File,
+    /// Changed regions overlap or touch, or the file's paths clash: git would stop there.
+    Lines,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileOverlapKind {
+    /// Changed regions overlap or touch and do not end up identical.
+    SameLines,
+    /// Both rename the file to different paths, one renames what the other deletes, or two
+    /// different files land on one path: git reports a conflict whatever the lines.
+    PathClash,
+    /// Same file, regions git merges cleanly.
+    SeparateRegions,
+    /// At least one side has no line detail (no patch, or an unreadable one).
+    NoLineDetail,
+}
+
+/// How much the finding for one file can be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case", tag = "certainty")]
+pub enum Certainty {
+    /// Both sides' changed lines were compared in one coordinate system.
+    Exact,
+    /// Judged at file level: these PRs have no usable patch for the file (binary file,
+    /// patch too large, pure rename or mode change).
+    FileLevel { without_patch: Vec<PrNumber> },
+    /// Line numbers compared, but these PRs' lines could not be placed on the default
+    /// branch's head with confidence (its changes since their merge base are unknown, or
+    /// touch their lines).
+    Uncertain { unmapped: Vec<PrNumber> },
+}
+
+/// One region where both PRs change the same or adjacent lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region {
+    /// The lines of the default branch's head the region covers, when they are known.
+    pub base: Option<LineRange>,
+    /// The lines of PR `a`'s head that its changes in the region cover.
+    pub a_lines: LineRange,
+    /// The lines of PR `b`'s head that its changes in the region cover.
+    pub b_lines: LineRange,
+}
+
+/// One file two PRs both change. Paths borrow from the engine's inputs: a large repository
+/// has hundreds of thousands of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileOverlap<'a> {
+    /// The file's path on the default branch (its new path if both PRs add it).
+    pub path: &'a str,
+    /// The file's path on PR `a`'s head (before the change if `a` deletes it).
+    pub path_in_a: &'a str,
+    /// The file's path on PR `b`'s head (before the change if `b` deletes it).
+    pub path_in_b: &'a str,
+    pub kind: FileOverlapKind,
+    pub certainty: Certainty,
+    /// Where the lines meet; empty unless `kind` is `SameLines`.
+    pub regions: Vec<Region>,
+}
+
+impl FileOverlap<'_> {
+    pub fn tier(&self) -> Tier {
+        match self.kind {
+            FileOverlapKind::SameLines | FileOverlapKind::PathClash => Tier::Lines,
+            FileOverlapKind::SeparateRegions | FileOverlapKind::NoLineDetail => Tier::File,
+        }
+    }
+
+    /// Whether a merge might stop on this file: a line-level overlap, or not enough evidence
+    /// to rule one out.
+    pub fn may_conflict(&self) -> bool {
+        self.tier() == Tier::Lines || self.certainty != Certainty::Exact
+    }
+}
+
+/// Two open PRs that change at least one common file; `a < b`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairOverlap<'a> {
+    pub a: PrNumber,
+    pub b: PrNumber,
+    /// Sorted by path.
+    pub files: Vec<FileOverlap<'a>>,
+}
+
+impl PairOverlap<'_> {
+    /// The closest of the files' tiers.
+    pub fn tier(&self) -> Tier {
+        self.files.iter().map(FileOverlap::tier).max().unwrap_or(Tier::File)
+    }
+
+    /// Whether merging one may force a rebase of the other (see [`FileOverlap::may_conflict`]).
+    pub fn may_conflict(&self) -> bool {
+        self.files.iter().any(FileOverlap::may_conflict)
+    }
+}
+
+/// A PR changing paths that a track bound to another lane owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnershipFinding<'a> {
+    pub pr: PrNumber,
+    /// The PR's own lane, if it is on one.
+    pub pr_lane: Option<&'a str>,
+    pub track: &'a str,
+    /// The lane the track is bound to.
+    pub owner_lane: &'a str,
+    /// Sorted.
+    pub paths: Vec<&'a str>,
+}
+
+/// A file where the default branch changed the lines a PR changes since the PR's merge base.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseConflict<'a> {
+    /// The file's path on the PR's head.
+    pub path: &'a str,
+    /// The lines of the PR's head involved.
+    pub lines: Vec<LineRange>,
+}
+
+/// What the engine knows about one PR on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrReport<'a> {
+    pub number: PrNumber,
+    pub head_sha: &'a Sha,
+    /// False when GitHub's file list stopped at its cap: overlaps in files past it are unseen.
+    pub files_complete: bool,
+    /// Files where the PR already conflicts with the default branch; sorted by path.
+    pub base_conflicts: Vec<BaseConflict<'a>>,
+    /// Files whose lines could not be placed on the default branch's head (the default
+    /// branch's changes to them are unknown, or touch the PR's lines); sorted.
+    pub unmapped_files: Vec<&'a str>,
+}
+
+/// Everything the engine finds for one repository's coordinated open PRs, borrowing paths
+/// and names from its inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Analysis<'a> {
+    /// Every pair sharing a file, sorted by `(a, b)`.
+    pub pairs: Vec<PairOverlap<'a>>,
+    /// Sorted by PR, then track.
+    pub ownership: Vec<OwnershipFinding<'a>>,
+    /// One per input PR, sorted by number.
+    pub prs: Vec<PrReport<'a>>,
+}

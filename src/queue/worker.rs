@@ -1,0 +1,232 @@
+//! The dispatcher: claims due work from the store, runs it, records the outcome.
+
+use super::{JobRequest, Trigger};
+use crate::metrics::Metrics;
+use crate::store::{self, Claim, SharedStore};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+/// How a job went wrong, and so what the queue does with it.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// Worth another try after a backoff (network, 5xx, a store hiccup).
+    #[error("{0}")]
+    Transient(String),
+    /// GitHub asked us to wait until this unix time.
+    #[error("rate limited until {until}: {reason}")]
+    RateLimited { until: i64, reason: String },
+    /// Trying again cannot help (the repository is gone, the installation was removed).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// What runs a claim: in production the reconcile pipeline, in tests whatever they like.
+pub trait Reconcile: Send + Sync + 'static {
+    fn reconcile<'a>(
+        &'a self,
+        claim: &'a Claim,
+    ) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueSettings {
+    /// Repositories reconciled at once.
+    pub max_parallel: usize,
+    /// Tries before a job is kept as failed.
+    pub max_attempts: u32,
+    /// First retry delay; it doubles with each attempt.
+    pub backoff: Duration,
+    /// How often every repository with open coordinated work is reconciled anyway.
+    pub sweep_interval: Duration,
+    /// How long running jobs may take to finish at shutdown.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        Self {
+            max_parallel: 8,
+            max_attempts: 5,
+            backoff: Duration::from_secs(10),
+            sweep_interval: Duration::from_secs(15 * 60),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// How long deliveries are remembered for deduplication (GitHub lets a delivery be
+/// redelivered by hand for a few days).
+const DELIVERY_MEMORY_SECS: i64 = 7 * 24 * 3600;
+
+#[derive(Clone)]
+pub struct Queue {
+    store: SharedStore,
+    settings: QueueSettings,
+    wake: Arc<Notify>,
+    metrics: Arc<Metrics>,
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Queue {
+    pub fn new(store: SharedStore, settings: QueueSettings, metrics: Arc<Metrics>) -> Self {
+        Self {
+            store,
+            settings,
+            wake: Arc::new(Notify::new()),
+            metrics,
+        }
+    }
+
+    /// Tells the dispatcher new work may be due.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs until `shutdown` turns true, then lets running jobs finish within the grace period.
+    pub async fn run(self, reconciler: Arc<dyn Reconcile>, mut shutdown: watch::Receiver<bool>) {
+        match store::blocking(&self.store, |s| s.recover_running()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(jobs = n, "picked up jobs left running by the last process"),
+            Err(e) => tracing::error!(error = %e, "could not recover running jobs"),
+        }
+        let sweeper = tokio::spawn(self.clone().sweep_forever());
+        let mut running = JoinSet::new();
+        while !*shutdown.borrow() {
+            self.fill(&mut running, &reconciler).await;
+            self.refresh_gauges().await;
+            let idle = self.until_next_due().await;
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                _ = tokio::time::sleep(idle) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        sweeper.abort();
+        let drained = tokio::time::timeout(self.settings.shutdown_grace, async {
+            while running.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!("shutdown grace period over; unfinished jobs run again at next start");
+        }
+    }
+
+    async fn fill(&self, running: &mut JoinSet<()>, reconciler: &Arc<dyn Reconcile>) {
+        while running.len() < self.settings.max_parallel {
+            let claim = match store::blocking(&self.store, |s| s.claim(now())).await {
+                Ok(Some(claim)) => claim,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not claim jobs");
+                    return;
+                }
+            };
+            let queue = self.clone();
+            let reconciler = reconciler.clone();
+            running.spawn(async move { queue.work(claim, reconciler.as_ref()).await });
+        }
+    }
+
+    async fn work(&self, claim: Claim, reconciler: &dyn Reconcile) {
+        let started = std::time::Instant::now();
+        let result = reconciler.reconcile(&claim).await;
+        self.metrics.observe_reconcile(started.elapsed());
+        let ids = claim.job_ids.clone();
+        let outcome = match &result {
+            Ok(()) => store::blocking(&self.store, move |s| s.finish(&ids)).await,
+            Err(JobError::Permanent(_)) => {
+                self.metrics.job_failed();
+                let error = result_text(&result);
+                store::blocking(&self.store, move |s| s.fail(&ids, &error)).await
+            }
+            Err(_) if claim.attempts >= self.settings.max_attempts => {
+                self.metrics.job_failed();
+                let error = result_text(&result);
+                store::blocking(&self.store, move |s| s.fail(&ids, &error)).await
+            }
+            Err(e) => {
+                let run_at = match e {
+                    JobError::RateLimited { until, .. } => (*until).max(now() + 1),
+                    _ => now() + self.backoff(claim.attempts).as_secs() as i64,
+                };
+                let error = result_text(&result);
+                store::blocking(&self.store, move |s| s.retry_at(&ids, run_at, &error)).await
+            }
+        };
+        match &result {
+            Ok(()) => tracing::info!(repo = %claim.repo, jobs = claim.job_ids.len(), "reconciled"),
+            Err(e) => tracing::warn!(repo = %claim.repo, attempt = claim.attempts, error = %e, "reconcile failed"),
+        }
+        if let Err(e) = outcome {
+            tracing::error!(repo = %claim.repo, error = %e, "could not record a job's outcome");
+        }
+        self.wake();
+    }
+
+    fn backoff(&self, attempts: u32) -> Duration {
+        self.settings.backoff * 2u32.saturating_pow(attempts.saturating_sub(1).min(16))
+    }
+
+    async fn until_next_due(&self) -> Duration {
+        let next = store::blocking(&self.store, |s| s.next_due()).await;
+        match next {
+            Ok(Some(at)) => Duration::from_secs((at - now()).clamp(0, 60) as u64)
+                .max(Duration::from_millis(50)),
+            _ => Duration::from_secs(60),
+        }
+    }
+
+    async fn refresh_gauges(&self) {
+        if let Ok(counts) = store::blocking(&self.store, |s| s.job_counts()).await {
+            self.metrics.set_job_counts(counts);
+        }
+    }
+
+    /// Queues a full reconcile of every repository with open coordinated work, now and then,
+    /// to heal what a missed delivery left behind.
+    async fn sweep_forever(self) {
+        let mut timer = tokio::time::interval(self.settings.sweep_interval);
+        timer.tick().await;
+        loop {
+            timer.tick().await;
+            if let Err(e) = self.sweep().await {
+                tracing::error!(error = %e, "periodic sweep failed");
+            }
+        }
+    }
+
+    pub async fn sweep(&self) -> store::Result<usize> {
+        let repos = store::blocking(&self.store, |s| s.repos_with_open_work()).await?;
+        let jobs: Vec<JobRequest> = repos
+            .into_iter()
+            .map(|(repo, installation)| JobRequest {
+                repo,
+                installation,
+                trigger: Trigger::Full,
+            })
+            .collect();
+        let count = jobs.len();
+        store::blocking(&self.store, move |s| {
+            s.enqueue(&jobs, now())?;
+            s.prune_deliveries(now() - DELIVERY_MEMORY_SECS)
+        })
+        .await?;
+        self.wake();
+        Ok(count)
+    }
+}
+
+fn result_text(result: &Result<(), JobError>) -> String {
+    match result {
+        Ok(()) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}

@@ -1,0 +1,88 @@
+//! Reconcile one repository: snapshot → plan (pure) → apply (only what differs).
+
+mod apply;
+mod plan;
+mod snapshot;
+
+pub use apply::{CheckRunSpec, apply_check_runs};
+pub use plan::{Plan, plan};
+pub use snapshot::{Snapshot, SnapshotError, take_snapshot};
+
+use crate::github::{GitHubApp, GitHubError};
+use crate::queue::{JobError, Reconcile};
+use crate::store::{self, Claim, SharedStore, StoreError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+pub struct Reconciler {
+    pub app: Arc<GitHubApp>,
+    pub store: SharedStore,
+}
+
+impl From<GitHubError> for JobError {
+    fn from(e: GitHubError) -> Self {
+        match e {
+            GitHubError::RateLimited { until } => JobError::RateLimited {
+                until,
+                reason: "GitHub's rate limit".into(),
+            },
+            GitHubError::Status { status: 404, .. } | GitHubError::Status { status: 410, .. } => {
+                JobError::Permanent(e.to_string())
+            }
+            other => JobError::Transient(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for JobError {
+    fn from(e: StoreError) -> Self {
+        JobError::Transient(e.to_string())
+    }
+}
+
+impl Reconciler {
+    async fn run(&self, claim: &Claim) -> Result<(), JobError> {
+        let repo = claim.repo.clone();
+        if !store::blocking(&self.store, move |s| s.is_active(&repo)).await? {
+            tracing::info!(repo = %claim.repo, "not installed any more; nothing to do");
+            return Ok(());
+        }
+        let client = self.app.installation(claim.installation).await?;
+        let snapshot = match take_snapshot(&client, &self.store, claim).await {
+            Ok(snapshot) => snapshot,
+            Err(SnapshotError::GitHub(e)) => return Err(e.into()),
+            Err(SnapshotError::Store(e)) => return Err(e.into()),
+            Err(SnapshotError::Config(errors)) => {
+                // The rules are broken on the default branch: change nothing, so what was
+                // published under the last good rules stays; the error is for the logs and
+                // for the config check on the PR that fixes it.
+                tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
+                return Ok(());
+            }
+        };
+        let plan = plan(&snapshot);
+        apply_check_runs(
+            &client,
+            &self.store,
+            &claim.repo,
+            self.app.app_id(),
+            &plan.check_runs,
+            &snapshot.rerequested,
+        )
+        .await?;
+        let repo = claim.repo.clone();
+        let open = !plan.check_runs.is_empty();
+        store::blocking(&self.store, move |s| s.set_open_work(&repo, open)).await?;
+        Ok(())
+    }
+}
+
+impl Reconcile for Reconciler {
+    fn reconcile<'a>(
+        &'a self,
+        claim: &'a Claim,
+    ) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>> {
+        Box::pin(self.run(claim))
+    }
+}

@@ -1,0 +1,387 @@
+//! Our own event types, parsed from the payload fields Switchyard reads. Anything else in a
+//! payload is ignored, so GitHub adding fields never breaks us.
+
+use crate::ids::{InstallationId, IssueNumber, PrNumber, RepoName, Sha};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Ping,
+    PullRequest {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        number: PrNumber,
+        head_sha: Sha,
+    },
+    PullRequestReview {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        number: PrNumber,
+    },
+    Push {
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        git_ref: String,
+        after: Sha,
+    },
+    CheckRun {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        head_sha: Sha,
+        name: String,
+        requested_action: Option<String>,
+    },
+    CheckSuite {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        head_sha: Sha,
+    },
+    Issues {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        number: IssueNumber,
+    },
+    IssueComment {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        number: IssueNumber,
+        author: Actor,
+        body: String,
+    },
+    Installation {
+        action: String,
+        installation: InstallationId,
+        repos: Vec<RepoName>,
+    },
+    InstallationRepositories {
+        action: String,
+        installation: InstallationId,
+        added: Vec<RepoName>,
+        removed: Vec<RepoName>,
+    },
+    /// An event name we do not subscribe to or read.
+    Other { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoRef {
+    pub name: RepoName,
+    pub default_branch: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Actor {
+    pub login: String,
+    #[serde(rename = "type", default)]
+    pub kind: String,
+}
+
+impl Actor {
+    pub fn is_bot(&self) -> bool {
+        self.kind == "Bot" || self.login.ends_with("[bot]")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the `{event}` payload is not what GitHub sends: {source}")]
+pub struct EventError {
+    event: String,
+    source: serde_json::Error,
+}
+
+impl Event {
+    pub fn name(&self) -> &str {
+        match self {
+            Event::Ping => "ping",
+            Event::PullRequest { .. } => "pull_request",
+            Event::PullRequestReview { .. } => "pull_request_review",
+            Event::Push { .. } => "push",
+            Event::CheckRun { .. } => "check_run",
+            Event::CheckSuite { .. } => "check_suite",
+            Event::Issues { .. } => "issues",
+            Event::IssueComment { .. } => "issue_comment",
+            Event::Installation { .. } => "installation",
+            Event::InstallationRepositories { .. } => "installation_repositories",
+            Event::Other { name } => name,
+        }
+    }
+
+    pub fn action(&self) -> Option<&str> {
+        match self {
+            Event::PullRequest { action, .. }
+            | Event::PullRequestReview { action, .. }
+            | Event::CheckRun { action, .. }
+            | Event::CheckSuite { action, .. }
+            | Event::Issues { action, .. }
+            | Event::IssueComment { action, .. }
+            | Event::Installation { action, .. }
+            | Event::InstallationRepositories { action, .. } => Some(action),
+            Event::Ping | Event::Push { .. } | Event::Other { .. } => None,
+        }
+    }
+
+    pub fn repo(&self) -> Option<&RepoName> {
+        match self {
+            Event::PullRequest { repo, .. }
+            | Event::PullRequestReview { repo, .. }
+            | Event::Push { repo, .. }
+            | Event::CheckRun { repo, .. }
+            | Event::CheckSuite { repo, .. }
+            | Event::Issues { repo, .. }
+            | Event::IssueComment { repo, .. } => Some(&repo.name),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Id {
+    id: u64,
+}
+
+#[derive(Deserialize)]
+struct Repository {
+    full_name: RepoName,
+    default_branch: Option<String>,
+}
+
+impl From<Repository> for RepoRef {
+    fn from(r: Repository) -> Self {
+        RepoRef {
+            name: r.full_name,
+            default_branch: r.default_branch,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Named {
+    full_name: RepoName,
+}
+
+#[derive(Deserialize)]
+struct Common {
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct PullRequestPayload {
+    #[serde(flatten)]
+    common: Common,
+    pull_request: PullRequestBody,
+}
+
+#[derive(Deserialize)]
+struct PullRequestBody {
+    number: u64,
+    head: Head,
+}
+
+#[derive(Deserialize)]
+struct Head {
+    sha: Sha,
+}
+
+#[derive(Deserialize)]
+struct PushPayload {
+    #[serde(rename = "ref")]
+    git_ref: String,
+    after: Sha,
+    repository: Repository,
+    installation: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct CheckRunPayload {
+    #[serde(flatten)]
+    common: Common,
+    check_run: CheckRunBody,
+    requested_action: Option<RequestedAction>,
+}
+
+#[derive(Deserialize)]
+struct CheckRunBody {
+    head_sha: Sha,
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct RequestedAction {
+    identifier: String,
+}
+
+#[derive(Deserialize)]
+struct CheckSuitePayload {
+    #[serde(flatten)]
+    common: Common,
+    check_suite: CheckSuiteBody,
+}
+
+#[derive(Deserialize)]
+struct CheckSuiteBody {
+    head_sha: Sha,
+}
+
+#[derive(Deserialize)]
+struct IssuesPayload {
+    #[serde(flatten)]
+    common: Common,
+    issue: IssueBody,
+}
+
+#[derive(Deserialize)]
+struct IssueBody {
+    number: u64,
+}
+
+#[derive(Deserialize)]
+struct IssueCommentPayload {
+    #[serde(flatten)]
+    common: Common,
+    issue: IssueBody,
+    comment: CommentBody,
+}
+
+#[derive(Deserialize)]
+struct CommentBody {
+    user: Actor,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InstallationPayload {
+    action: String,
+    installation: Id,
+    #[serde(default)]
+    repositories: Option<Vec<Named>>,
+}
+
+#[derive(Deserialize)]
+struct InstallationRepositoriesPayload {
+    action: String,
+    installation: Id,
+    #[serde(default)]
+    repositories_added: Vec<Named>,
+    #[serde(default)]
+    repositories_removed: Vec<Named>,
+}
+
+fn names(repos: Vec<Named>) -> Vec<RepoName> {
+    repos.into_iter().map(|r| r.full_name).collect()
+}
+
+fn installation(id: Option<Id>) -> Option<InstallationId> {
+    id.map(|i| InstallationId(i.id))
+}
+
+/// Parses a payload whose signature was already verified. `event` is the `X-GitHub-Event`
+/// header; names we do not read become [`Event::Other`] without looking at the body.
+pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
+    fn de<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
+        serde_json::from_slice(body).map_err(|source| EventError {
+            event: event.to_owned(),
+            source,
+        })
+    }
+    Ok(match event {
+        "ping" => Event::Ping,
+        "pull_request" => {
+            let p: PullRequestPayload = de(event, body)?;
+            Event::PullRequest {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                number: PrNumber(p.pull_request.number),
+                head_sha: p.pull_request.head.sha,
+            }
+        }
+        "pull_request_review" => {
+            let p: PullRequestPayload = de(event, body)?;
+            Event::PullRequestReview {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                number: PrNumber(p.pull_request.number),
+            }
+        }
+        "push" => {
+            let p: PushPayload = de(event, body)?;
+            Event::Push {
+                repo: p.repository.into(),
+                installation: installation(p.installation),
+                git_ref: p.git_ref,
+                after: p.after,
+            }
+        }
+        "check_run" => {
+            let p: CheckRunPayload = de(event, body)?;
+            Event::CheckRun {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                head_sha: p.check_run.head_sha,
+                name: p.check_run.name,
+                requested_action: p.requested_action.map(|a| a.identifier),
+            }
+        }
+        "check_suite" => {
+            let p: CheckSuitePayload = de(event, body)?;
+            Event::CheckSuite {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                head_sha: p.check_suite.head_sha,
+            }
+        }
+        "issues" => {
+            let p: IssuesPayload = de(event, body)?;
+            Event::Issues {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                number: IssueNumber(p.issue.number),
+            }
+        }
+        "issue_comment" => {
+            let p: IssueCommentPayload = de(event, body)?;
+            Event::IssueComment {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                number: IssueNumber(p.issue.number),
+                author: p.comment.user,
+                body: p.comment.body.unwrap_or_default(),
+            }
+        }
+        "installation" => {
+            let p: InstallationPayload = de(event, body)?;
+            Event::Installation {
+                action: p.action,
+                installation: InstallationId(p.installation.id),
+                repos: names(p.repositories.unwrap_or_default()),
+            }
+        }
+        "installation_repositories" => {
+            let p: InstallationRepositoriesPayload = de(event, body)?;
+            Event::InstallationRepositories {
+                action: p.action,
+                installation: InstallationId(p.installation.id),
+                added: names(p.repositories_added),
+                removed: names(p.repositories_removed),
+            }
+        }
+        other => Event::Other {
+            name: other.to_owned(),
+        },
+    })
+}

@@ -1,0 +1,10 @@
+//! What GitHub sends us: the signature over the raw bytes, and our own small event types
+//! parsed from the payloads (only the fields Switchyard reads).
+
+mod event;
+mod route;
+mod signature;
+
+pub use event::{Event, EventError, parse_event};
+pub use route::{Intake, RepoChange, route};
+pub use signature::{SignatureError, WebhookSecrets};

@@ -1,0 +1,168 @@
+//! Which deliveries become work. Pure: an event in, what to record and queue out.
+
+use super::event::Event;
+use crate::ids::{InstallationId, RepoName};
+use crate::queue::{JobRequest, Trigger};
+
+/// What a verified, parsed delivery asks of us.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intake {
+    /// Answer 200 and queue nothing; the reason goes to the log.
+    Ignore(&'static str),
+    /// Record these repository changes and queue these jobs, then answer 202.
+    Work {
+        changes: Vec<RepoChange>,
+        jobs: Vec<JobRequest>,
+    },
+}
+
+/// A change to the list of repositories we serve, from installation events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RepoChange {
+    Add(RepoName, InstallationId),
+    Remove(RepoName),
+    RemoveInstallation(InstallationId),
+}
+
+const PULL_REQUEST_ACTIONS: &[&str] = &[
+    "opened",
+    "synchronize",
+    "reopened",
+    "edited",
+    "closed",
+    "ready_for_review",
+    "converted_to_draft",
+];
+const REVIEW_ACTIONS: &[&str] = &["submitted", "dismissed"];
+const CHECK_RUN_ACTIONS: &[&str] = &["rerequested", "requested_action"];
+const CHECK_SUITE_ACTIONS: &[&str] = &["completed", "rerequested"];
+const ISSUE_ACTIONS: &[&str] = &[
+    "opened",
+    "edited",
+    "closed",
+    "reopened",
+    "labeled",
+    "unlabeled",
+];
+
+pub fn route(event: &Event) -> Intake {
+    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
+        match installation {
+            Some(installation) => Intake::Work {
+                changes: vec![RepoChange::Add(repo.clone(), *installation)],
+                jobs: vec![JobRequest {
+                    repo: repo.clone(),
+                    installation: *installation,
+                    trigger,
+                }],
+            },
+            None => Intake::Ignore("the payload has no installation"),
+        }
+    };
+    match event {
+        Event::Ping => Intake::Ignore("ping"),
+        Event::PullRequest {
+            action,
+            repo,
+            installation,
+            number,
+            ..
+        } if PULL_REQUEST_ACTIONS.contains(&action.as_str()) => {
+            one(&repo.name, installation, Trigger::PullRequest(*number))
+        }
+        Event::PullRequestReview {
+            action,
+            repo,
+            installation,
+            number,
+        } if REVIEW_ACTIONS.contains(&action.as_str()) => {
+            one(&repo.name, installation, Trigger::PullRequest(*number))
+        }
+        Event::Push {
+            repo,
+            installation,
+            git_ref,
+            ..
+        } => match &repo.default_branch {
+            Some(branch) if git_ref.strip_prefix("refs/heads/") == Some(branch) => {
+                one(&repo.name, installation, Trigger::BaseMoved)
+            }
+            _ => Intake::Ignore("a push to a branch other than the default branch"),
+        },
+        Event::CheckRun {
+            action,
+            repo,
+            installation,
+            head_sha,
+            name,
+            ..
+        } if CHECK_RUN_ACTIONS.contains(&action.as_str()) => one(
+            &repo.name,
+            installation,
+            Trigger::Rerequested {
+                head_sha: head_sha.clone(),
+                check_name: name.clone(),
+            },
+        ),
+        Event::CheckSuite {
+            action,
+            repo,
+            installation,
+            ..
+        } if CHECK_SUITE_ACTIONS.contains(&action.as_str()) => {
+            one(&repo.name, installation, Trigger::Refresh)
+        }
+        Event::Issues {
+            action,
+            repo,
+            installation,
+            number,
+        } if ISSUE_ACTIONS.contains(&action.as_str()) => {
+            one(&repo.name, installation, Trigger::Issue(*number))
+        }
+        Event::Installation {
+            action,
+            installation,
+            repos,
+        } => match action.as_str() {
+            "created" => {
+                let (changes, jobs) = added(*installation, repos);
+                Intake::Work { changes, jobs }
+            }
+            "deleted" | "suspend" => Intake::Work {
+                changes: vec![RepoChange::RemoveInstallation(*installation)],
+                jobs: vec![],
+            },
+            _ => Intake::Ignore("an installation action that changes no repository"),
+        },
+        Event::InstallationRepositories {
+            installation,
+            added: new,
+            removed,
+            ..
+        } => {
+            let (mut changes, jobs) = added(*installation, new);
+            changes.extend(removed.iter().cloned().map(RepoChange::Remove));
+            Intake::Work { changes, jobs }
+        }
+        Event::Other { .. } => Intake::Ignore("an event Switchyard does not handle"),
+        _ => Intake::Ignore("an action Switchyard does not handle"),
+    }
+}
+
+fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, Vec<JobRequest>) {
+    (
+        repos
+            .iter()
+            .map(|r| RepoChange::Add(r.clone(), installation))
+            .collect(),
+        repos
+            .iter()
+            .map(|r| JobRequest {
+                repo: r.clone(),
+                installation,
+                trigger: Trigger::Full,
+            })
+            .collect(),
+    )
+}
