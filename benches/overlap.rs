@@ -290,9 +290,9 @@ impl Truth {
 
 fn engine_pairs<'a, 'p>(
     analysis: &'a Analysis<'p>,
-    keep: impl Fn(&PairOverlap<'p>) -> bool + 'a,
+    keep: impl Fn(&PairOverlap<'a, 'p>) -> bool + 'a,
 ) -> impl Iterator<Item = Pair> + 'a {
-    analysis.pairs.iter().filter(move |p| keep(p)).map(|p| pair(p.a.0, p.b.0))
+    analysis.pairs().filter(move |p| keep(p)).map(|p| pair(p.a.0, p.b.0))
 }
 
 /// The README's naive baseline: raw `@@` old ranges of a shared path within 3 lines, ignoring
@@ -358,17 +358,17 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         missing_pairs += truth.labelled.difference(&file_level).count();
         extra_pairs += file_level.difference(&truth.labelled).count();
         let naive = truth.labelled_only(naive_pairs(slice).into_iter());
-        let lines = truth.labelled_only(engine_pairs(&analysis, PairOverlap::may_conflict));
+        let lines = truth.labelled_only(engine_pairs(&analysis, |p| p.may_conflict()));
         let certain = truth.labelled_only(engine_pairs(&analysis, |p| {
             p.tier() == switchyard::overlap::Tier::Lines
         }));
         for (tally, predicted) in tallies.iter_mut().zip([&file_level, &naive, &lines, &certain]) {
             tally.add(predicted, &truth.conflicts);
         }
-        for p in analysis.pairs.iter().filter(|p| p.may_conflict()) {
+        for p in analysis.pairs().filter(|p| p.may_conflict()) {
             let key = pair(p.a.0, p.b.0);
             if lines.contains(&key) && !truth.conflicts.contains(&key) {
-                false_alarms.push((slice.slice_time.clone(), p.clone()));
+                false_alarms.push(describe(&slice.slice_time, &p));
             }
         }
         for key in truth.conflicts.difference(&lines) {
@@ -420,14 +420,19 @@ fn sorted_prs(slice: &Slice) -> Vec<&DatasetPr> {
     prs
 }
 
-fn print_examples(title: &str, alarms: &[(String, PairOverlap)], all: bool) {
+fn describe(time: &str, p: &PairOverlap) -> String {
+    let mut text = format!("    {time} {} {}", p.a, p.b);
+    for f in p.files.iter().filter(|f| f.may_conflict()) {
+        text.push_str(&format!("\n      {} {:?} {:?} {:?}", f.path, f.kind, f.certainty, f.regions));
+    }
+    text
+}
+
+fn print_examples(title: &str, alarms: &[String], all: bool) {
     println!("  {title}: {}", alarms.len());
     let shown = if all { alarms.len() } else { alarms.len().min(5) };
-    for (time, p) in &alarms[..shown] {
-        println!("    {time} #{} #{}", p.a.0, p.b.0);
-        for f in p.files.iter().filter(|f| f.may_conflict()) {
-            println!("      {} {:?} {:?} {:?}", f.path, f.kind, f.certainty, f.regions);
-        }
+    for alarm in &alarms[..shown] {
+        println!("{alarm}");
     }
 }
 
@@ -459,7 +464,7 @@ fn time_engine(label: &str, prs: &[OpenPr], base_diffs: &HashMap<Sha, BaseDiff>,
     let fetch_start = Instant::now();
     let requests = files_to_fetch(&inputs);
     let fetch_time = fetch_start.elapsed();
-    let lines = analysis.pairs.iter().filter(|p| p.may_conflict()).count();
+    let lines = analysis.pairs().filter(|p| p.may_conflict()).count();
     println!("== engine time: {label} ==");
     println!(
         "  analyze: median {} wall, {} on CPU, over {runs} runs (wall min {}, max {})",
@@ -468,7 +473,7 @@ fn time_engine(label: &str, prs: &[OpenPr], base_diffs: &HashMap<Sha, BaseDiff>,
         wall.first().map_or("n/a".to_owned(), |t| ms(*t)),
         wall.last().map_or("n/a".to_owned(), |t| ms(*t)),
     );
-    println!("  {} pairs sharing a file, {lines} may conflict", analysis.pairs.len());
+    println!("  {} pairs sharing a file, {lines} may conflict", analysis.pairs().count());
     println!("  files_to_fetch: {} ({} requests)", ms(fetch_time), requests.len());
     println!();
 }

@@ -32,8 +32,7 @@ fn init_logging() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| {
-            tracing_subscriber::filter::Targets::new()
-                .with_default(tracing::Level::INFO)
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
         });
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;

@@ -10,7 +10,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "switchyard", version, about = "Coordinates parallel branches on one repository")]
+#[command(
+    name = "switchyard",
+    version,
+    about = "Coordinates parallel branches on one repository"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -70,13 +74,18 @@ fn bad(name: &'static str, problem: impl Into<String>) -> SettingError {
 impl ServeArgs {
     /// Validates every setting; the first problem is reported by name.
     pub fn into_settings(self) -> Result<ServerSettings, SettingError> {
-        let listen: SocketAddr = self
-            .listen
-            .parse()
-            .map_err(|_| bad("SWITCHYARD_LISTEN", format!("`{}` is not an address like 127.0.0.1:3000", self.listen)))?;
-        let app_id = self
-            .app_id
-            .ok_or_else(|| bad("GITHUB_APP_ID", "is not set (the App's id from its settings page)"))?;
+        let listen: SocketAddr = self.listen.parse().map_err(|_| {
+            bad(
+                "SWITCHYARD_LISTEN",
+                format!("`{}` is not an address like 127.0.0.1:3000", self.listen),
+            )
+        })?;
+        let app_id = self.app_id.ok_or_else(|| {
+            bad(
+                "GITHUB_APP_ID",
+                "is not set (the App's id from its settings page)",
+            )
+        })?;
         let app_id: u64 = app_id
             .trim()
             .parse()
@@ -84,7 +93,10 @@ impl ServeArgs {
         let private_key_pem = match (self.private_key, self.private_key_path) {
             (Some(pem), _) => pem,
             (None, Some(path)) => std::fs::read_to_string(&path).map_err(|e| {
-                bad("GITHUB_PRIVATE_KEY_PATH", format!("cannot read {}: {e}", path.display()))
+                bad(
+                    "GITHUB_PRIVATE_KEY_PATH",
+                    format!("cannot read {}: {e}", path.display()),
+                )
             })?,
             (None, None) => {
                 return Err(bad(
@@ -96,14 +108,25 @@ impl ServeArgs {
         if !private_key_pem.contains("-----BEGIN") {
             return Err(bad("GITHUB_PRIVATE_KEY", "is not a PEM private key"));
         }
-        let secret = self
-            .webhook_secret
-            .ok_or_else(|| bad("GITHUB_WEBHOOK_SECRET", "is not set (the App's webhook secret)"))?;
-        let secrets = WebhookSecrets::parse(&secret).map_err(|e| bad("GITHUB_WEBHOOK_SECRET", e))?;
+        let secret = self.webhook_secret.ok_or_else(|| {
+            bad(
+                "GITHUB_WEBHOOK_SECRET",
+                "is not set (the App's webhook secret)",
+            )
+        })?;
+        let secrets =
+            WebhookSecrets::parse(&secret).map_err(|e| bad("GITHUB_WEBHOOK_SECRET", e))?;
         let api_url = self.api_url.trim_end_matches('/').to_owned();
         match api_url.parse::<http::Uri>() {
-            Ok(uri) if matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some() => {}
-            _ => return Err(bad("GITHUB_API_URL", format!("`{api_url}` is not an http(s) URL"))),
+            Ok(uri)
+                if matches!(uri.scheme_str(), Some("http" | "https"))
+                    && uri.authority().is_some() => {}
+            _ => {
+                return Err(bad(
+                    "GITHUB_API_URL",
+                    format!("`{api_url}` is not an http(s) URL"),
+                ));
+            }
         }
         if self.database_url.trim().is_empty() {
             return Err(bad("DATABASE_URL", "is empty"));
@@ -140,7 +163,14 @@ mod tests {
 
     #[test]
     fn each_malformed_setting_is_named() {
-        let full = ["--app-id", "12", "--private-key", KEY, "--webhook-secret", "s"];
+        let full = [
+            "--app-id",
+            "12",
+            "--private-key",
+            KEY,
+            "--webhook-secret",
+            "s",
+        ];
         assert!(args(&full).into_settings().is_ok());
         let cases: [(&[&str], &str); 5] = [
             (&["--listen", "nope"], "SWITCHYARD_LISTEN"),

@@ -11,11 +11,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::Shared;
-use crate::auth::{self, unix_secs};
+use crate::auth::{self, Caller, unix_secs};
 use crate::failure::{self, Failure};
 use crate::hash;
 use crate::log::RequestRecord;
 use crate::rate_limit::RateKey;
+use crate::state::World;
 
 /// Why a request never reached its handler.
 enum Refusal {
@@ -45,21 +46,7 @@ pub(crate) async fn gateway(
     let (caller, refusal) = {
         let mut world = shared.lock();
         let caller = auth::identify(&world, authorization.as_deref(), now);
-        let refusal =
-            if let Some(failure) = failure::take(&mut world.failures, method.as_str(), &path) {
-                Some(Refusal::Scripted(failure))
-            } else if let Err(denied) = auth::authorize(&world, &caller, &path) {
-                Some(Refusal::Denied(denied))
-            } else if world
-                .rate_limits
-                .current(caller.rate_key(), now_secs)
-                .remaining
-                == 0
-            {
-                Some(Refusal::RateLimited(caller.rate_key()))
-            } else {
-                None
-            };
+        let refusal = refusal(&mut world, &caller, method.as_str(), &path, now_secs);
         (caller, refusal)
     };
 
@@ -120,6 +107,25 @@ pub(crate) async fn gateway(
         at: now,
     });
     response
+}
+
+/// A scripted failure comes first (an outage ignores credentials), then authentication, then
+/// the primary rate limit.
+fn refusal(
+    world: &mut World,
+    caller: &Caller,
+    method: &str,
+    path: &str,
+    now_secs: u64,
+) -> Option<Refusal> {
+    if let Some(failure) = failure::take(&mut world.failures, method, path) {
+        return Some(Refusal::Scripted(failure));
+    }
+    if let Err(denied) = auth::authorize(world, caller, path) {
+        return Some(Refusal::Denied(denied));
+    }
+    let key = caller.rate_key();
+    (world.rate_limits.current(key, now_secs).remaining == 0).then_some(Refusal::RateLimited(key))
 }
 
 fn header(request: &Request, name: HeaderName) -> Option<String> {

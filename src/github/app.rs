@@ -25,7 +25,11 @@ pub struct AppCredentials {
 
 impl std::fmt::Debug for AppCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AppCredentials {{ app_id: {}, private_key: <redacted> }}", self.app_id)
+        write!(
+            f,
+            "AppCredentials {{ app_id: {}, private_key: <redacted> }}",
+            self.app_id
+        )
     }
 }
 
@@ -43,8 +47,10 @@ impl GitHubApp {
         metrics: Arc<Metrics>,
         retry: RetrySettings,
     ) -> Result<Self, GitHubError> {
-        let key = EncodingKey::from_rsa_pem(credentials.private_key_pem.as_bytes())
-            .map_err(|e| GitHubError::Auth(format!("the private key is not an RSA PEM key: {e}")))?;
+        let key =
+            EncodingKey::from_rsa_pem(credentials.private_key_pem.as_bytes()).map_err(|e| {
+                GitHubError::Auth(format!("the private key is not an RSA PEM key: {e}"))
+            })?;
         let base: Uri = api_url
             .parse()
             .map_err(|_| GitHubError::Auth(format!("`{api_url}` is not a URL")))?;
@@ -133,7 +139,10 @@ impl GitHubApp {
                 "GitHub answered {} when asked for installation {}'s token: {}",
                 response.status,
                 installation.0,
-                String::from_utf8_lossy(&response.body).chars().take(200).collect::<String>()
+                String::from_utf8_lossy(&response.body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
             )));
             if !retry {
                 break;

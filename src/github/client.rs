@@ -76,7 +76,10 @@ impl Default for RetrySettings {
 pub enum Conditional<T> {
     /// 304: what we cached under this ETag is still current.
     NotModified,
-    Fresh { value: T, etag: Option<String> },
+    Fresh {
+        value: T,
+        etag: Option<String>,
+    },
 }
 
 pub(crate) struct Response {
@@ -192,8 +195,9 @@ impl Transport {
             }
             let wait = match classify(&response) {
                 Verdict::Done => return Ok(response),
-                Verdict::ServerError if repeatable => retry_after(&response.headers)
-                    .unwrap_or_else(|| self.backoff(tries)),
+                Verdict::ServerError if repeatable => {
+                    retry_after(&response.headers).unwrap_or_else(|| self.backoff(tries))
+                }
                 Verdict::ServerError => return Ok(response),
                 Verdict::RateLimited(wait) => wait,
             };
@@ -263,7 +267,12 @@ fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
     }
     let message = serde_json::from_slice::<Message>(&response.body)
         .map(|m| m.message)
-        .unwrap_or_else(|_| String::from_utf8_lossy(&response.body).chars().take(200).collect());
+        .unwrap_or_else(|_| {
+            String::from_utf8_lossy(&response.body)
+                .chars()
+                .take(200)
+                .collect()
+        });
     GitHubError::Status {
         method: method.to_string(),
         endpoint: endpoint_template(path),
@@ -287,7 +296,12 @@ fn next_link(headers: &HeaderMap) -> Option<String> {
         params
             .split(';')
             .any(|p| p.trim() == r#"rel="next""#)
-            .then(|| url.trim().trim_start_matches('<').trim_end_matches('>').to_owned())
+            .then(|| {
+                url.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_owned()
+            })
     })
 }
 
@@ -426,17 +440,28 @@ mod tests {
             Verdict::RateLimited(Duration::from_secs(3))
         );
         assert_eq!(
-            classify(&response(403, &[], r#"{"message":"You have exceeded a secondary rate limit"}"#)),
+            classify(&response(
+                403,
+                &[],
+                r#"{"message":"You have exceeded a secondary rate limit"}"#
+            )),
             Verdict::RateLimited(Duration::from_secs(60))
         );
         assert_eq!(
-            classify(&response(403, &[], r#"{"message":"Resource not accessible by integration"}"#)),
+            classify(&response(
+                403,
+                &[],
+                r#"{"message":"Resource not accessible by integration"}"#
+            )),
             Verdict::Done
         );
         let reset = (chrono::Utc::now().timestamp() + 30).to_string();
         match classify(&response(
             403,
-            &[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", &reset)],
+            &[
+                ("x-ratelimit-remaining", "0"),
+                ("x-ratelimit-reset", &reset),
+            ],
             "",
         )) {
             Verdict::RateLimited(wait) => assert!(wait.as_secs() >= 29 && wait.as_secs() <= 30),

@@ -43,13 +43,34 @@ mod tests {
     #[test]
     fn ids_and_names_become_placeholders() {
         for (path, template) in [
-            ("/repos/o/r/pulls/12/files?page=2", "/repos/{owner}/{repo}/pulls/{n}/files"),
-            ("/repos/o/r/compare/abc...def", "/repos/{owner}/{repo}/compare/{basehead}"),
-            ("/repos/o/r/contents/.github/switchyard.yml", "/repos/{owner}/{repo}/contents/{path}"),
-            ("/repos/o/r/commits/0123abc/check-runs", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
-            ("/repos/o/r/issues/3/labels/agent%3Aa", "/repos/{owner}/{repo}/issues/{n}/labels/{name}"),
-            ("/repos/o/r/git/ref/heads/a/b", "/repos/{owner}/{repo}/git/ref/heads/{branch}"),
-            ("/app/installations/5/access_tokens", "/app/installations/{n}/access_tokens"),
+            (
+                "/repos/o/r/pulls/12/files?page=2",
+                "/repos/{owner}/{repo}/pulls/{n}/files",
+            ),
+            (
+                "/repos/o/r/compare/abc...def",
+                "/repos/{owner}/{repo}/compare/{basehead}",
+            ),
+            (
+                "/repos/o/r/contents/.github/switchyard.yml",
+                "/repos/{owner}/{repo}/contents/{path}",
+            ),
+            (
+                "/repos/o/r/commits/0123abc/check-runs",
+                "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+            ),
+            (
+                "/repos/o/r/issues/3/labels/agent%3Aa",
+                "/repos/{owner}/{repo}/issues/{n}/labels/{name}",
+            ),
+            (
+                "/repos/o/r/git/ref/heads/a/b",
+                "/repos/{owner}/{repo}/git/ref/heads/{branch}",
+            ),
+            (
+                "/app/installations/5/access_tokens",
+                "/app/installations/{n}/access_tokens",
+            ),
             ("/repos/o/r", "/repos/{owner}/{repo}"),
         ] {
             assert_eq!(endpoint_template(path), template, "{path}");

@@ -1,11 +1,12 @@
 //! Classifying one file that two PRs both change.
 
-use super::coords::{MappedChange, MappedFile, Mapping, old_side_span};
+use super::coords::{MappedFile, Mapping, old_side_span};
 use super::files::ChangedFile;
 use super::findings::{Certainty, FileOverlap, FileOverlapKind, Region};
-use super::merge_rule::{Span, collisions};
+use super::merge_rule::{SideSpans, Span, collisions};
 use super::LineRange;
 use crate::ids::PrNumber;
+use std::ops::Range;
 
 /// Where a PR file's old lines come from: a file of its merge base (named by its path on the
 /// default branch's head), or nowhere because the PR adds it.
@@ -23,38 +24,66 @@ impl<'a> Origin<'a> {
     }
 }
 
-/// One PR's side of a shared file. Merge bases and origins come as small ids, equal when
-/// the things they stand for are: this comparison runs once per file pair.
-pub(crate) struct Side<'r, 'a> {
+/// What comparing one PR's file with another's needs to know about it. Merge bases and
+/// origins come as small ids, equal when the things they stand for are: the comparison runs
+/// once per file pair, so it reads only this.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FileSide<'a> {
     pub number: PrNumber,
-    pub merge_base: u32,
-    pub file: &'a ChangedFile,
+    pub merge_base_id: u32,
     pub origin: Origin<'a>,
     pub origin_id: u32,
-    /// `None` when the file has no usable patch.
-    pub lines: Option<&'r MappedFile<'a>>,
+    /// The file's path on the PR's head (the deleted path if it deletes the file).
+    pub filename: &'a str,
+    /// `None` when the PR deletes the file.
+    pub new_path: Option<&'a str>,
+    /// Whether the PR moves the file to another path.
+    pub renamed: bool,
 }
+
+impl<'a> FileSide<'a> {
+    pub(crate) fn new(number: PrNumber, merge_base_id: u32, file: &'a ChangedFile, origin: Origin<'a>, origin_id: u32) -> Self {
+        Self {
+            number,
+            merge_base_id,
+            origin,
+            origin_id,
+            filename: &file.filename,
+            new_path: file.new_path(),
+            renamed: file.is_rename(),
+        }
+    }
+}
+
+/// One PR's side of a shared file: the file, and its changed lines if it has a usable patch.
+pub(crate) type Side<'r, 'a> = (&'r FileSide<'a>, Option<&'r MappedFile<'a>>);
 
 type Verdict = (FileOverlapKind, Certainty, Vec<Region>);
 
-pub(crate) fn compare_files<'a>(a: &Side<'_, 'a>, b: &Side<'_, 'a>) -> FileOverlap<'a> {
+pub(crate) fn compare_files<'a>((a, lines_a): Side<'_, 'a>, (b, lines_b): Side<'_, 'a>) -> FileOverlap<'a> {
     let (kind, certainty, regions) = if a.origin_id != b.origin_id {
-        different_files(a.file, b.file)
-    } else if renamed_apart(a.file, b.file) {
+        different_files(a, b)
+    } else if renamed_apart(a, b) {
         (FileOverlapKind::PathClash, Certainty::Exact, Vec::new())
     } else {
-        match (a.lines, b.lines) {
+        match (lines_a, lines_b) {
             (Some(lines_a), Some(lines_b)) => compare_lines(a, lines_a, b, lines_b),
             _ => {
-                let without_patch = [a, b].iter().filter(|s| s.lines.is_none()).map(|s| s.number).collect();
+                let without_patch = [(a, lines_a), (b, lines_b)]
+                    .iter()
+                    .filter(|(_, lines)| lines.is_none())
+                    .map(|(side, _)| side.number)
+                    .collect();
                 (FileOverlapKind::NoLineDetail, Certainty::FileLevel { without_patch }, Vec::new())
             }
         }
     };
     FileOverlap {
+        a: a.number,
+        b: b.number,
         path: a.origin.path(),
-        path_in_a: &a.file.filename,
-        path_in_b: &b.file.filename,
+        path_in_a: a.filename,
+        path_in_b: b.filename,
         kind,
         certainty,
         regions,
@@ -62,8 +91,8 @@ pub(crate) fn compare_files<'a>(a: &Side<'_, 'a>, b: &Side<'_, 'a>) -> FileOverl
 }
 
 /// Two different files sharing a path name: a clash when both end up at that path.
-fn different_files(a: &ChangedFile, b: &ChangedFile) -> Verdict {
-    let kind = if a.new_path().is_some() && a.new_path() == b.new_path() {
+fn different_files(a: &FileSide, b: &FileSide) -> Verdict {
+    let kind = if a.new_path.is_some() && a.new_path == b.new_path {
         FileOverlapKind::PathClash
     } else {
         FileOverlapKind::SeparateRegions
@@ -72,23 +101,17 @@ fn different_files(a: &ChangedFile, b: &ChangedFile) -> Verdict {
 }
 
 /// Both move one file, to different places (or one moves what the other deletes).
-fn renamed_apart(a: &ChangedFile, b: &ChangedFile) -> bool {
-    (a.is_rename() || b.is_rename()) && a.new_path() != b.new_path()
+fn renamed_apart(a: &FileSide, b: &FileSide) -> bool {
+    (a.renamed || b.renamed) && a.new_path != b.new_path
 }
 
 /// Compares the changed lines: in the merge base's numbering when both PRs share it (exact
 /// whatever the default branch did since), otherwise on the default branch's head.
-fn compare_lines(a: &Side, lines_a: &MappedFile, b: &Side, lines_b: &MappedFile) -> Verdict {
-    let same_base = a.merge_base == b.merge_base;
-    let (changes_a, changes_b) = (&lines_a.changes, &lines_b.changes);
-    let found = if same_base {
-        collisions(changes_a, changes_b, |c| old_side_span(&c.change))
-    } else {
-        collisions(changes_a, changes_b, head_span)
-    };
-    let regions: Vec<Region> = found
+fn compare_lines(a: &FileSide, lines_a: &MappedFile, b: &FileSide, lines_b: &MappedFile) -> Verdict {
+    let same_base = a.merge_base_id == b.merge_base_id;
+    let regions: Vec<Region> = collisions(spans(lines_a, same_base), spans(lines_b, same_base))
         .into_iter()
-        .filter_map(|c| region(&changes_a[c.a], &changes_b[c.b]))
+        .filter_map(|c| region(lines_a, c.a, lines_b, c.b))
         .collect();
     let unmapped: Vec<PrNumber> = [(a, lines_a), (b, lines_b)]
         .into_iter()
@@ -108,25 +131,36 @@ fn compare_lines(a: &Side, lines_a: &MappedFile, b: &Side, lines_b: &MappedFile)
     (kind, certainty, regions)
 }
 
-/// A change placed on the default branch's head; its text only lines up if placed exactly.
-fn head_span<'s, 'a>(change: &'s MappedChange<'a>) -> Span<'s, 'a> {
-    Span {
-        range: change.at_head,
-        removed: &change.change.removed,
-        added: &change.change.added,
-        text_known: change.exact,
+/// The file's changes in the numbering they are compared in. On the head, a change's text
+/// only lines up with the other side's if it was placed exactly.
+fn spans<'r, 'a>(lines: &'r MappedFile<'a>, same_base: bool) -> SideSpans<impl Fn(usize) -> Span<'a> + 'r> {
+    SideSpans {
+        len: lines.changes.len(),
+        span: move |i| {
+            let change = &lines.changes[i];
+            if same_base {
+                return old_side_span(change);
+            }
+            let placed = lines.placed(i);
+            Span {
+                range: placed.at_head,
+                removed: change.removed,
+                added: change.added,
+                added_len: change.new.len(),
+                text_known: placed.exact,
+            }
+        },
     }
 }
 
 /// The region where changes of both sides meet; `None` if a side has none there.
-fn region(a: &[MappedChange], b: &[MappedChange]) -> Option<Region> {
-    let all_exact = a.iter().chain(b).all(|c| c.exact);
+fn region(a: &MappedFile, in_a: Range<usize>, b: &MappedFile, in_b: Range<usize>) -> Option<Region> {
+    let placed = || in_a.clone().map(|i| a.placed(i)).chain(in_b.clone().map(|i| b.placed(i)));
+    let all_exact = placed().all(|p| p.exact);
     Some(Region {
-        base: all_exact
-            .then(|| cover(a.iter().chain(b).map(|c| c.at_head)))
-            .flatten(),
-        a_lines: cover(a.iter().map(|c| c.change.new))?,
-        b_lines: cover(b.iter().map(|c| c.change.new))?,
+        base: all_exact.then(|| cover(placed().map(|p| p.at_head))).flatten(),
+        a_lines: cover(in_a.clone().map(|i| a.changes[i].new))?,
+        b_lines: cover(in_b.clone().map(|i| b.changes[i].new))?,
     })
 }
 

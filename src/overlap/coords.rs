@@ -7,8 +7,8 @@
 //! when the PR is merged: the PR conflicts with the base there.
 
 use super::files::{ChangedFile, FileStatus};
-use super::merge_rule::{Span, collisions};
-use super::patch::{Change, parse_patch};
+use super::merge_rule::{SideSpans, Span, collisions};
+use super::patch::{Change, parse_changes};
 use super::LineRange;
 use std::collections::HashMap;
 
@@ -78,7 +78,7 @@ pub(crate) enum BaseView<'a> {
 
 fn listed_view(file: &ChangedFile) -> BaseView<'_> {
     match &file.patch {
-        Some(text) => parse_patch(text).map_or(BaseView::Unknown, |p| BaseView::Known(p.changes)),
+        Some(text) => parse_changes(text).map_or(BaseView::Unknown, BaseView::Known),
         None if file.status == FileStatus::Unchanged || is_pure_move(file) => BaseView::Known(Vec::new()),
         None => BaseView::Unknown,
     }
@@ -91,10 +91,9 @@ pub(crate) fn is_pure_move(file: &ChangedFile) -> bool {
         && file.deletions == 0
 }
 
-/// One change of a PR with its place on the default branch's head.
-#[derive(Debug, Clone)]
-pub(crate) struct MappedChange<'a> {
-    pub change: Change<'a>,
+/// Where one change of a PR lies on the default branch's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Placed {
     pub at_head: LineRange,
     /// False when `at_head` is an approximation (the base changed these lines, or how it
     /// changed the file is unknown and `at_head` is the merge base's numbering).
@@ -111,37 +110,46 @@ pub(crate) enum Mapping {
     Unknown,
 }
 
-/// A PR file's changes in both coordinate systems.
+/// A PR file's changes, in its merge base's numbering and placed on the head.
 #[derive(Debug, Clone)]
 pub(crate) struct MappedFile<'a> {
-    pub changes: Vec<MappedChange<'a>>,
+    pub changes: Vec<Change<'a>>,
+    /// Where each change lies on the head; empty when the base did not move any line, which
+    /// is the common case and costs nothing then.
+    moved: Vec<Placed>,
     pub mapping: Mapping,
     /// Head-side lines of the PR whose changes conflict with the base's.
     pub base_conflicts: Vec<LineRange>,
 }
 
-/// Places a PR file's changes on the head, given the base's changes to the same file.
-pub(crate) fn map_to_head<'a>(changes: Vec<Change<'a>>, base: &BaseView<'_>) -> MappedFile<'a> {
-    match base {
-        BaseView::Unknown => MappedFile {
-            changes: changes.into_iter().map(|change| unmapped(change, false)).collect(),
-            mapping: Mapping::Unknown,
-            base_conflicts: Vec::new(),
-        },
-        BaseView::Known(base) if base.is_empty() => MappedFile {
-            changes: changes.into_iter().map(|change| unmapped(change, true)).collect(),
-            mapping: Mapping::Exact,
-            base_conflicts: Vec::new(),
-        },
-        BaseView::Known(base) => map_through(changes, base),
+impl MappedFile<'_> {
+    /// Where change `i` lies on the head.
+    pub(crate) fn placed(&self, i: usize) -> Placed {
+        self.moved.get(i).copied().unwrap_or(Placed {
+            at_head: self.changes[i].old,
+            exact: self.mapping == Mapping::Exact,
+        })
     }
 }
 
-fn unmapped(change: Change<'_>, exact: bool) -> MappedChange<'_> {
-    MappedChange {
-        at_head: change.old,
-        exact,
-        change,
+/// Places a PR file's changes on the head, given the base's changes to the same file.
+pub(crate) fn map_to_head<'a>(changes: Vec<Change<'a>>, base: &BaseView<'_>) -> MappedFile<'a> {
+    let unmoved = |mapping| MappedFile {
+        changes: Vec::new(),
+        moved: Vec::new(),
+        mapping,
+        base_conflicts: Vec::new(),
+    };
+    match base {
+        BaseView::Unknown => MappedFile {
+            changes,
+            ..unmoved(Mapping::Unknown)
+        },
+        BaseView::Known(base) if base.is_empty() => MappedFile {
+            changes,
+            ..unmoved(Mapping::Exact)
+        },
+        BaseView::Known(base) => map_through(changes, base),
     }
 }
 
@@ -150,8 +158,8 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
     let mut below = 0;
     let mut shift = 0i64;
     let mut previous_start = 0;
-    let mapped: Vec<MappedChange<'a>> = changes
-        .into_iter()
+    let moved: Vec<Placed> = changes
+        .iter()
         .map(|change| {
             while let Some(b) = base.get(below).filter(|b| b.old.end < change.old.start) {
                 shift += i64::from(b.new.len()) - i64::from(b.old.len());
@@ -168,12 +176,17 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
             at_head.start = at_head.start.max(previous_start);
             at_head.end = at_head.end.max(at_head.start);
             previous_start = at_head.start;
-            MappedChange { change, at_head, exact }
+            Placed { at_head, exact }
         })
         .collect();
-    let mapping = if mapped.iter().all(|c| c.exact) { Mapping::Exact } else { Mapping::Approximate };
+    let mapping = if moved.iter().all(|p| p.exact) {
+        Mapping::Exact
+    } else {
+        Mapping::Approximate
+    };
     MappedFile {
-        changes: mapped,
+        changes,
+        moved,
         mapping,
         base_conflicts,
     }
@@ -181,7 +194,7 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
 
 /// Head-side lines of the PR's changes that git could not merge with the base's.
 fn conflicts_with_base(changes: &[Change<'_>], base: &[Change<'_>]) -> Vec<LineRange> {
-    collisions(changes, base, old_side_span)
+    collisions(old_side_spans(changes), old_side_spans(base))
         .into_iter()
         .filter_map(|collision| {
             changes[collision.a]
@@ -192,12 +205,20 @@ fn conflicts_with_base(changes: &[Change<'_>], base: &[Change<'_>]) -> Vec<LineR
         .collect()
 }
 
+fn old_side_spans<'c, 'a>(changes: &'c [Change<'a>]) -> SideSpans<impl Fn(usize) -> Span<'a> + 'c> {
+    SideSpans {
+        len: changes.len(),
+        span: move |i| old_side_span(&changes[i]),
+    }
+}
+
 /// A change in its own patch's old-side numbering.
-pub(crate) fn old_side_span<'s, 'a>(change: &'s Change<'a>) -> Span<'s, 'a> {
+pub(crate) fn old_side_span<'a>(change: &Change<'a>) -> Span<'a> {
     Span {
         range: change.old,
-        removed: &change.removed,
-        added: &change.added,
+        removed: change.removed,
+        added: change.added,
+        added_len: change.new.len(),
         text_known: true,
     }
 }
@@ -219,7 +240,11 @@ mod tests {
     }
 
     fn changes(patch: &str) -> Vec<Change<'_>> {
-        parse_patch(patch).unwrap().changes
+        parse_changes(patch).unwrap()
+    }
+
+    fn at_head(mapped: &MappedFile) -> Vec<LineRange> {
+        (0..mapped.changes.len()).map(|i| mapped.placed(i).at_head).collect()
     }
 
     fn known(patch: &str) -> BaseView<'_> {
@@ -234,8 +259,7 @@ mod tests {
         let mapped = map_to_head(pr, &base);
         assert_eq!(mapped.mapping, Mapping::Exact);
         assert!(mapped.base_conflicts.is_empty());
-        let at_head: Vec<_> = mapped.changes.iter().map(|c| c.at_head).collect();
-        assert_eq!(at_head, [LineRange::new(13, 14), LineRange::new(42, 42)]);
+        assert_eq!(at_head(&mapped), [LineRange::new(13, 14), LineRange::new(42, 42)]);
     }
 
     #[test]
@@ -245,7 +269,7 @@ mod tests {
         let mapped = map_to_head(pr, &base);
         assert_eq!(mapped.mapping, Mapping::Approximate);
         assert_eq!(mapped.base_conflicts, [LineRange::new(6, 7)]);
-        assert_eq!(mapped.changes[0].at_head, LineRange::new(5, 7));
+        assert_eq!(at_head(&mapped), [LineRange::new(5, 7)]);
     }
 
     #[test]
@@ -286,7 +310,6 @@ mod tests {
         let pr = changes("@@ -5,3 +5,3 @@\n b\n-c\n+C\n d");
         let mapped = map_to_head(pr, &BaseView::Unknown);
         assert_eq!(mapped.mapping, Mapping::Unknown);
-        assert_eq!(mapped.changes[0].at_head, LineRange::new(6, 7));
-        assert!(!mapped.changes[0].exact);
+        assert_eq!(mapped.placed(0), Placed { at_head: LineRange::new(6, 7), exact: false });
     }
 }

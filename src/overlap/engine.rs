@@ -3,16 +3,15 @@
 //! PRs meet through an index from path to the PR files touching it, so the work grows with
 //! the pairs that really share a path, never with all pairs times all files.
 
-use super::compare::{Origin, Side, compare_files};
+use super::BaseDiff;
+use super::compare::{FileSide, Origin, Side, compare_files};
 use super::coords::{BaseIndex, BaseView, MappedFile, Mapping, is_pure_move, map_to_head};
 use super::files::{ChangedFile, FileStatus};
-use super::findings::{Analysis, BaseConflict, OwnershipFinding, PairOverlap, PrReport};
-use super::patch::{Change, parse_patch};
+use super::findings::{Analysis, BaseConflict, FileOverlap, OwnershipFinding, PrReport};
+use super::patch::{Change, parse_changes};
 use super::paths::{Ownership, PathFilter};
-use super::BaseDiff;
 use crate::ids::{PrNumber, Sha};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::Hash;
 
 /// One coordinated open PR, as GitHub describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,20 +51,9 @@ pub struct FetchRequest {
 /// Finds every overlap between the PRs (see the documentation of [`super`]).
 pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
     let repo = Repo::new(*inputs);
-    let pairs = entry_pairs(&repo);
-    let mut shared = vec![false; repo.entries.len()];
-    for pair in &pairs {
-        shared[pair.entries.0 as usize] = true;
-        shared[pair.entries.1 as usize] = true;
-    }
-    let prepared: Vec<Option<Prepared<'a>>> = repo
-        .entries
-        .iter()
-        .zip(&shared)
-        .map(|(entry, &shared)| repo.prepare(entry, shared))
-        .collect();
+    let prepared: Vec<Option<Prepared<'a>>> = repo.entries.iter().map(|entry| repo.prepare(entry)).collect();
     Analysis {
-        pairs: pair_overlaps(&repo, &prepared, &pairs),
+        overlaps: file_overlaps(&repo, &prepared),
         ownership: ownership_findings(&repo),
         prs: pr_reports(&repo, &prepared),
     }
@@ -77,14 +65,14 @@ pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
 pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
     let repo = Repo::new(*inputs);
     let mut requests = BTreeSet::new();
-    for ids in repo.by_path.values() {
+    for ids in &repo.by_path {
         let entries = || ids.iter().map(|&id| &repo.entries[id as usize]);
-        let first_base = entries().next().map(|entry| entry.merge_base_id);
-        if entries().all(|entry| Some(entry.merge_base_id) == first_base) {
+        let first_base = entries().next().map(|entry| entry.side.merge_base_id);
+        if entries().all(|entry| Some(entry.side.merge_base_id) == first_base) {
             continue;
         }
         for entry in entries() {
-            let merge_base = &repo.prs[entry.pr].merge_base;
+            let merge_base = &repo.prs[entry.pr as usize].merge_base;
             if let Some(index) = repo.bases.get(merge_base)
                 && !index.knows(entry.lookup_path)
             {
@@ -101,18 +89,25 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
         .collect()
 }
 
-/// One PR file that is not ignored.
+/// One PR file that is not ignored. Holds what comparing it needs, so that the comparison,
+/// which runs once per file pair, touches little memory.
 struct Entry<'a> {
-    pr: usize,
-    number: PrNumber,
-    /// Equal for PRs on the same merge base.
-    merge_base_id: u32,
+    pr: u32,
+    side: FileSide<'a>,
     file: &'a ChangedFile,
-    origin: Origin<'a>,
-    /// Equal for files with the same origin.
-    origin_id: u32,
     /// The path the base diff knows the file by: its old path, or its new one if added.
     lookup_path: &'a str,
+    /// Ids of the paths it touches: new, old and origin, without repeats.
+    paths: [u32; 3],
+    path_count: usize,
+    /// Whether another PR touches one of its paths.
+    shared: bool,
+}
+
+impl Entry<'_> {
+    fn paths(&self) -> &[u32] {
+        &self.paths[..self.path_count]
+    }
 }
 
 /// The PRs in number order, their files and the index from path to files.
@@ -120,8 +115,11 @@ struct Repo<'a> {
     inputs: Inputs<'a>,
     prs: Vec<&'a OpenPr>,
     bases: HashMap<&'a Sha, BaseIndex<'a>>,
+    /// Grouped by PR, in PR order; `first_entry[pr]..first_entry[pr + 1]` are one PR's.
     entries: Vec<Entry<'a>>,
-    by_path: HashMap<&'a str, Vec<u32>>,
+    first_entry: Vec<usize>,
+    /// Entry ids by path id, in entry order.
+    by_path: Vec<Vec<u32>>,
 }
 
 impl<'a> Repo<'a> {
@@ -139,45 +137,86 @@ impl<'a> Repo<'a> {
             prs,
             bases,
             entries: Vec::new(),
-            by_path: HashMap::new(),
+            first_entry: Vec::new(),
+            by_path: Vec::new(),
         };
-        repo.entries = repo.collect_entries();
-        repo.by_path = index_by_path(&repo.entries);
+        repo.collect_entries();
+        repo.mark_shared();
         repo
     }
 
-    fn collect_entries(&self) -> Vec<Entry<'a>> {
-        let ignore = self.inputs.ignore;
-        let mut merge_base_ids = Interner::default();
-        let mut origin_ids = Interner::default();
+    fn collect_entries(&mut self) {
+        let mut path_ids: HashMap<&'a str, u32> = HashMap::new();
+        let mut merge_base_ids: HashMap<&'a Sha, u32> = HashMap::new();
+        let mut by_path: Vec<Vec<u32>> = Vec::new();
         let mut entries = Vec::with_capacity(self.prs.iter().map(|pr| pr.files.len()).sum());
-        for (pr, open) in self.prs.iter().enumerate() {
+        for (pr, open) in (0u32..).zip(&self.prs) {
+            self.first_entry.push(entries.len());
             let index = self.bases.get(&open.merge_base);
-            let merge_base_id = merge_base_ids.id(&open.merge_base);
-            for file in &open.files {
-                if file.touched_paths().all(|path| ignore.matches(path)) {
-                    continue;
-                }
+            let next_base = u32::try_from(merge_base_ids.len()).unwrap_or(u32::MAX);
+            let merge_base_id = *merge_base_ids.entry(&open.merge_base).or_insert(next_base);
+            for file in open.files.iter().filter(|file| !self.is_ignored(file)) {
                 let origin = match file.old_path() {
                     Some(old) => Origin::Existing(index.and_then(|i| i.path_at_head(old)).unwrap_or(old)),
                     None => Origin::Added(&file.filename),
                 };
+                let id = u32::try_from(entries.len()).unwrap_or(u32::MAX);
+                let mut path_id = |path: &'a str| {
+                    let next = u32::try_from(path_ids.len()).unwrap_or(u32::MAX);
+                    let path_id = *path_ids.entry(path).or_insert(next);
+                    if path_id as usize == by_path.len() {
+                        by_path.push(Vec::new());
+                    }
+                    path_id
+                };
+                let origin_path = path_id(origin.path());
+                let mut paths = [origin_path; 3];
+                let mut path_count = 1;
+                for path in file.touched_paths() {
+                    let path = path_id(path);
+                    if !paths[..path_count].contains(&path) {
+                        paths[path_count] = path;
+                        path_count += 1;
+                    }
+                }
+                for &path in &paths[..path_count] {
+                    by_path[path as usize].push(id);
+                }
+                let origin_id = origin_path * 2 + u32::from(matches!(origin, Origin::Added(_)));
                 entries.push(Entry {
                     pr,
-                    number: open.number,
-                    merge_base_id,
+                    side: FileSide::new(open.number, merge_base_id, file, origin, origin_id),
                     file,
-                    origin,
-                    origin_id: origin_ids.id(origin),
                     lookup_path: file.old_path().unwrap_or(&file.filename),
+                    paths,
+                    path_count,
+                    shared: false,
                 });
             }
         }
-        entries
+        self.first_entry.push(entries.len());
+        self.entries = entries;
+        self.by_path = by_path;
+    }
+
+    fn is_ignored(&self, file: &ChangedFile) -> bool {
+        file.touched_paths().all(|path| self.inputs.ignore.matches(path))
+    }
+
+    fn mark_shared(&mut self) {
+        let entries = &mut self.entries;
+        for ids in &self.by_path {
+            let pr = |id: Option<&u32>| id.map(|&id| entries[id as usize].pr);
+            if pr(ids.first()) != pr(ids.last()) {
+                for &id in ids {
+                    entries[id as usize].shared = true;
+                }
+            }
+        }
     }
 
     fn base_view(&self, entry: &Entry<'a>) -> BaseView<'a> {
-        let merge_base = &self.prs[entry.pr].merge_base;
+        let merge_base = &self.prs[entry.pr as usize].merge_base;
         if merge_base == self.inputs.default_head {
             return BaseView::Known(Vec::new());
         }
@@ -189,9 +228,9 @@ impl<'a> Repo<'a> {
 
     /// Parses and maps a file's changes, unless nothing would read them: a file no other PR
     /// shares, which the default branch has not changed since the merge base.
-    fn prepare(&self, entry: &Entry<'a>, shared: bool) -> Option<Prepared<'a>> {
+    fn prepare(&self, entry: &Entry<'a>) -> Option<Prepared<'a>> {
         let view = self.base_view(entry);
-        if !shared && matches!(&view, BaseView::Known(changes) if changes.is_empty()) {
+        if !entry.shared && matches!(&view, BaseView::Known(changes) if changes.is_empty()) {
             return None;
         }
         Some(match line_changes(entry.file) {
@@ -200,49 +239,10 @@ impl<'a> Repo<'a> {
         })
     }
 
-    fn side<'r>(&self, id: u32, prepared: &'r [Option<Prepared<'a>>]) -> Side<'r, 'a> {
-        let entry = &self.entries[id as usize];
-        Side {
-            number: entry.number,
-            merge_base: entry.merge_base_id,
-            file: entry.file,
-            origin: entry.origin,
-            origin_id: entry.origin_id,
-            lines: prepared[id as usize].as_ref().and_then(Prepared::lines),
-        }
+    fn side<'r>(&'r self, id: u32, prepared: &'r [Option<Prepared<'a>>]) -> Side<'r, 'a> {
+        let lines = prepared[id as usize].as_ref().and_then(Prepared::lines);
+        (&self.entries[id as usize].side, lines)
     }
-}
-
-/// Small ids for values, equal for equal values.
-struct Interner<T>(HashMap<T, u32>);
-
-impl<T> Default for Interner<T> {
-    fn default() -> Self {
-        Self(HashMap::new())
-    }
-}
-
-impl<T: Eq + Hash> Interner<T> {
-    fn id(&mut self, value: T) -> u32 {
-        let next = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
-        *self.0.entry(value).or_insert(next)
-    }
-}
-
-fn index_by_path<'a>(entries: &[Entry<'a>]) -> HashMap<&'a str, Vec<u32>> {
-    let mut by_path: HashMap<&str, Vec<u32>> = HashMap::with_capacity(entries.len());
-    for (id, entry) in (0u32..).zip(entries) {
-        let file = entry.file;
-        let keys = [Some(file.filename.as_str()), file.previous_filename.as_deref(), Some(entry.origin.path())];
-        for (i, key) in keys.iter().enumerate() {
-            if let Some(key) = key
-                && !keys[..i].contains(&Some(key))
-            {
-                by_path.entry(key).or_default().push(id);
-            }
-        }
-    }
-    by_path
 }
 
 /// A PR file's line-level changes, or `None` when the file has no usable patch. A copy's
@@ -252,7 +252,7 @@ fn line_changes(file: &ChangedFile) -> Option<Vec<Change<'_>>> {
         return None;
     }
     match &file.patch {
-        Some(text) => parse_patch(text).ok().map(|patch| patch.changes),
+        Some(text) => parse_changes(text).ok(),
         None if is_pure_move(file) => Some(Vec::new()),
         None => None,
     }
@@ -272,56 +272,45 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Two files of two PRs sharing a path, as indices, lower PR first. Compact, because a large
-/// repository has hundreds of thousands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct EntryPair {
-    prs: (u32, u32),
-    entries: (u32, u32),
-}
-
-/// Every pair of files from different PRs sharing a path, grouped by PR pair, unique.
-fn entry_pairs(repo: &Repo) -> Vec<EntryPair> {
-    let pr_of = |id: u32| u32::try_from(repo.entries[id as usize].pr).unwrap_or(u32::MAX);
-    let mut pairs = Vec::new();
-    for ids in repo.by_path.values() {
-        for (i, &a) in ids.iter().enumerate() {
-            for &b in &ids[i + 1..] {
-                let prs = (pr_of(a), pr_of(b));
-                if prs.0 != prs.1 {
-                    pairs.push(EntryPair { prs, entries: (a, b) });
+/// Every file shared by two PRs, in order of the pair, then path. Each PR meets the PRs after
+/// it through the path index, so the output comes out grouped without a global sort.
+fn file_overlaps<'a>(repo: &Repo<'a>, prepared: &[Option<Prepared<'a>>]) -> Vec<FileOverlap<'a>> {
+    let mut overlaps = Vec::new();
+    let mut partners: Vec<(u32, u32, u32)> = Vec::new();
+    for (pr, own) in (0u32..).zip(repo.first_entry.windows(2)) {
+        partners.clear();
+        for a in own[0]..own[1] {
+            let entry = &repo.entries[a];
+            if !entry.shared {
+                continue;
+            }
+            for &path in entry.paths() {
+                let ids = &repo.by_path[path as usize];
+                let later = ids.partition_point(|&id| repo.entries[id as usize].pr <= pr);
+                for &b in &ids[later..] {
+                    partners.push((repo.entries[b as usize].pr, a as u32, b));
                 }
             }
         }
+        partners.sort_unstable();
+        partners.dedup();
+        for group in partners.chunk_by(|x, y| x.0 == y.0) {
+            let first = overlaps.len();
+            overlaps.extend(
+                group
+                    .iter()
+                    .map(|&(_, a, b)| compare_files(repo.side(a, prepared), repo.side(b, prepared))),
+            );
+            overlaps[first..].sort_by_key(|f| (f.path, f.path_in_a, f.path_in_b));
+        }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
-}
-
-fn pair_overlaps<'a>(repo: &Repo<'a>, prepared: &[Option<Prepared<'a>>], pairs: &[EntryPair]) -> Vec<PairOverlap<'a>> {
-    pairs
-        .chunk_by(|x, y| x.prs == y.prs)
-        .map(|group| {
-            let mut files: Vec<_> = group
-                .iter()
-                .map(|pair| compare_files(&repo.side(pair.entries.0, prepared), &repo.side(pair.entries.1, prepared)))
-                .collect();
-            files.sort_by_key(|f| (f.path, f.path_in_a, f.path_in_b));
-            let (a, b) = group[0].prs;
-            PairOverlap {
-                a: repo.prs[a as usize].number,
-                b: repo.prs[b as usize].number,
-                files,
-            }
-        })
-        .collect()
+    overlaps
 }
 
 fn ownership_findings<'a>(repo: &Repo<'a>) -> Vec<OwnershipFinding<'a>> {
     let mut found: BTreeMap<(PrNumber, &str), (&OpenPr, &str, BTreeSet<&str>)> = BTreeMap::new();
     for entry in &repo.entries {
-        let pr = repo.prs[entry.pr];
+        let pr = repo.prs[entry.pr as usize];
         for path in entry.file.touched_paths() {
             for track in repo.inputs.ownership.foreign_owners(path, pr.lane.as_deref()) {
                 found
@@ -357,8 +346,10 @@ fn pr_reports<'a>(repo: &Repo<'a>, prepared: &[Option<Prepared<'a>>]) -> Vec<PrR
         })
         .collect();
     for (entry, prepared) in repo.entries.iter().zip(prepared) {
-        let Some(lines) = prepared.as_ref().and_then(Prepared::lines) else { continue };
-        let report = &mut reports[entry.pr];
+        let Some(lines) = prepared.as_ref().and_then(Prepared::lines) else {
+            continue;
+        };
+        let report = &mut reports[entry.pr as usize];
         if !lines.base_conflicts.is_empty() {
             report.base_conflicts.push(BaseConflict {
                 path: &entry.file.filename,

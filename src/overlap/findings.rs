@@ -58,6 +58,9 @@ pub struct Region {
 /// has hundreds of thousands of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileOverlap<'a> {
+    /// The lower PR number of the two.
+    pub a: PrNumber,
+    pub b: PrNumber,
     /// The file's path on the default branch (its new path if both PRs add it).
     pub path: &'a str,
     /// The file's path on PR `a`'s head (before the change if `a` deletes it).
@@ -85,16 +88,17 @@ impl FileOverlap<'_> {
     }
 }
 
-/// Two open PRs that change at least one common file; `a < b`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PairOverlap<'a> {
+/// Two open PRs that change at least one common file; `a < b`. A view into
+/// [`Analysis::overlaps`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PairOverlap<'r, 'a> {
     pub a: PrNumber,
     pub b: PrNumber,
     /// Sorted by path.
-    pub files: Vec<FileOverlap<'a>>,
+    pub files: &'r [FileOverlap<'a>],
 }
 
-impl PairOverlap<'_> {
+impl PairOverlap<'_, '_> {
     /// The closest of the files' tiers.
     pub fn tier(&self) -> Tier {
         self.files.iter().map(FileOverlap::tier).max().unwrap_or(Tier::File)
@@ -146,10 +150,27 @@ pub struct PrReport<'a> {
 /// and names from its inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Analysis<'a> {
-    /// Every pair sharing a file, sorted by `(a, b)`.
-    pub pairs: Vec<PairOverlap<'a>>,
+    /// Every file shared by two PRs, sorted by `(a, b, path)`; [`Analysis::pairs`] groups
+    /// them by pair.
+    pub overlaps: Vec<FileOverlap<'a>>,
     /// Sorted by PR, then track.
     pub ownership: Vec<OwnershipFinding<'a>>,
     /// One per input PR, sorted by number.
     pub prs: Vec<PrReport<'a>>,
+}
+
+impl<'a> Analysis<'a> {
+    /// Every pair of PRs sharing a file, in order of `(a, b)`.
+    pub fn pairs(&self) -> impl Iterator<Item = PairOverlap<'_, 'a>> {
+        self.overlaps
+            .chunk_by(|x, y| (x.a, x.b) == (y.a, y.b))
+            .filter_map(|files| {
+                let first = files.first()?;
+                Some(PairOverlap {
+                    a: first.a,
+                    b: first.b,
+                    files,
+                })
+            })
+    }
 }

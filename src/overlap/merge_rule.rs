@@ -7,20 +7,22 @@
 //! (git's "zealous" refinement finds nothing to disagree about then).
 
 use super::LineRange;
-use super::patch::Line;
+use super::patch::{Line, Lines};
 use std::ops::Range;
 
 /// One change of one side, placed in the coordinates both sides are compared in.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Span<'s, 'a> {
+pub(crate) struct Span<'a> {
     pub range: LineRange,
-    pub removed: &'s [Line<'a>],
-    pub added: &'s [Line<'a>],
+    pub removed: Lines<'a>,
+    pub added: Lines<'a>,
+    /// How many lines `added` holds.
+    pub added_len: u32,
     /// False when `range` is only an approximation, so the texts cannot be lined up.
     pub text_known: bool,
 }
 
-/// A conflicting region: which spans of each side it chains, and the old lines it covers.
+/// A conflicting region: which changes of each side it chains, and the old lines it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Collision {
     pub a: Range<usize>,
@@ -28,23 +30,30 @@ pub(crate) struct Collision {
     pub range: LineRange,
 }
 
-/// The conflicting regions between two sides' changes. Each side is sorted by the start of
-/// its spans; `span` places a change in the coordinates both sides are compared in.
-pub(crate) fn collisions<'s, 'a: 's, T>(a: &'s [T], b: &'s [T], span: impl Fn(&'s T) -> Span<'s, 'a>) -> Vec<Collision> {
+/// One side: how many changes it has, and each one's span. Spans come sorted by start.
+pub(crate) struct SideSpans<F> {
+    pub len: usize,
+    pub span: F,
+}
+
+/// The conflicting regions between two sides' changes.
+pub(crate) fn collisions<'a, A, B>(a: SideSpans<A>, b: SideSpans<B>) -> Vec<Collision>
+where
+    A: Fn(usize) -> Span<'a>,
+    B: Fn(usize) -> Span<'a>,
+{
     let mut found = Vec::new();
     let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (span_a, span_b) = (span(&a[i]), span(&b[j]));
+    while i < a.len && j < b.len {
+        let (span_a, span_b) = ((a.span)(i), (b.span)(j));
         if span_a.range.end < span_b.range.start {
             i += 1;
         } else if span_b.range.end < span_a.range.start {
             j += 1;
         } else {
-            let collision = chain(a, b, i, j, &span);
+            let collision = chain(&a, &b, i, j);
             (i, j) = (collision.a.end, collision.b.end);
-            let spans_a: Vec<Span> = a[collision.a.clone()].iter().map(&span).collect();
-            let spans_b: Vec<Span> = b[collision.b.clone()].iter().map(&span).collect();
-            if !same_result(&spans_a, &spans_b, collision.range) {
+            if !same_result(&a, &b, &collision) {
                 found.push(collision);
             }
         }
@@ -53,15 +62,20 @@ pub(crate) fn collisions<'s, 'a: 's, T>(a: &'s [T], b: &'s [T], span: impl Fn(&'
 }
 
 /// Grows a region from two touching changes until no further change of either side touches it.
-fn chain<'s, 'a: 's, T>(a: &'s [T], b: &'s [T], i: usize, j: usize, span: &impl Fn(&'s T) -> Span<'s, 'a>) -> Collision {
-    let mut range = span(&a[i]).range.cover(&span(&b[j]).range);
+fn chain<'a, A, B>(a: &SideSpans<A>, b: &SideSpans<B>, i: usize, j: usize) -> Collision
+where
+    A: Fn(usize) -> Span<'a>,
+    B: Fn(usize) -> Span<'a>,
+{
+    let mut range = (a.span)(i).range.cover(&(b.span)(j).range);
     let (mut a_end, mut b_end) = (i + 1, j + 1);
+    let touching = |span: Span, range: LineRange| (span.range.start <= range.end).then_some(span.range);
     loop {
-        if let Some(next) = a.get(a_end).map(span).filter(|s| s.range.start <= range.end) {
-            range = range.cover(&next.range);
+        if let Some(next) = (a_end < a.len).then(|| (a.span)(a_end)).and_then(|s| touching(s, range)) {
+            range = range.cover(&next);
             a_end += 1;
-        } else if let Some(next) = b.get(b_end).map(span).filter(|s| s.range.start <= range.end) {
-            range = range.cover(&next.range);
+        } else if let Some(next) = (b_end < b.len).then(|| (b.span)(b_end)).and_then(|s| touching(s, range)) {
+            range = range.cover(&next);
             b_end += 1;
         } else {
             return Collision {
@@ -75,33 +89,57 @@ fn chain<'s, 'a: 's, T>(a: &'s [T], b: &'s [T], i: usize, j: usize, span: &impl 
 
 /// Whether both sides produce the same text over the region. Every old line of a chained
 /// region is removed by at least one side, so its text is known from one of the patches.
-fn same_result(a: &[Span], b: &[Span], region: LineRange) -> bool {
-    if a.iter().chain(b).any(|s| !s.text_known) {
+fn same_result<'a, A, B>(a: &SideSpans<A>, b: &SideSpans<B>, collision: &Collision) -> bool
+where
+    A: Fn(usize) -> Span<'a>,
+    B: Fn(usize) -> Span<'a>,
+{
+    let spans_a: Vec<Span> = collision.a.clone().map(&a.span).collect();
+    let spans_b: Vec<Span> = collision.b.clone().map(&b.span).collect();
+    let region = collision.range;
+    if spans_a.iter().chain(&spans_b).any(|s| !s.text_known)
+        || text_len(&spans_a, region) != text_len(&spans_b, region)
+    {
         return false;
     }
-    match (side_text(a, b, region), side_text(b, a, region)) {
+    match (side_text(&spans_a, &spans_b, region), side_text(&spans_b, &spans_a, region)) {
         (Some(from_a), Some(from_b)) => from_a == from_b,
         _ => false,
     }
 }
 
+/// How many lines the region has after `mine`: cheap to compare before the texts.
+fn text_len(mine: &[Span], region: LineRange) -> i64 {
+    let replaced: i64 = mine.iter().map(|s| i64::from(s.added_len) - i64::from(s.range.len())).sum();
+    i64::from(region.len()) + replaced
+}
+
 /// The region's text after `mine`, with untouched old lines taken from `theirs`.
-fn side_text<'a>(mine: &[Span<'_, 'a>], theirs: &[Span<'_, 'a>], region: LineRange) -> Option<Vec<Line<'a>>> {
+fn side_text<'a>(mine: &[Span<'a>], theirs: &[Span<'a>], region: LineRange) -> Option<Vec<Line<'a>>> {
     let mut text = Vec::new();
     let mut line = region.start;
     for span in mine {
         push_old_lines(&mut text, theirs, line, span.range.start)?;
-        text.extend_from_slice(span.added);
+        text.extend(span.added.iter());
         line = span.range.end;
     }
     push_old_lines(&mut text, theirs, line, region.end)?;
     Some(text)
 }
 
-fn push_old_lines<'a>(text: &mut Vec<Line<'a>>, theirs: &[Span<'_, 'a>], from: u32, to: u32) -> Option<()> {
-    for line in from..to {
+/// Old lines `from..to`, read from the changes of `theirs` that remove them.
+fn push_old_lines<'a>(text: &mut Vec<Line<'a>>, theirs: &[Span<'a>], from: u32, to: u32) -> Option<()> {
+    let mut line = from;
+    while line < to {
         let span = theirs.iter().find(|s| s.range.start <= line && line < s.range.end)?;
-        text.push(*span.removed.get(usize::try_from(line - span.range.start).ok()?)?);
+        let skip = usize::try_from(line - span.range.start).ok()?;
+        let take = span.range.end.min(to) - line;
+        let before = text.len();
+        text.extend(span.removed.iter().skip(skip).take(usize::try_from(take).ok()?));
+        if text.len() - before != usize::try_from(take).ok()? {
+            return None;
+        }
+        line += take;
     }
     Some(())
 }
@@ -109,88 +147,79 @@ fn push_old_lines<'a>(text: &mut Vec<Line<'a>>, theirs: &[Span<'_, 'a>], from: u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::overlap::patch::{Change, parse_patch};
 
-    fn lines(texts: &[&'static str]) -> Vec<Line<'static>> {
-        texts.iter().map(|text| Line { text, newline: true }).collect()
+    fn changes(patch: &str) -> Vec<Change<'_>> {
+        parse_patch(patch).unwrap().changes
     }
 
-    struct Owned {
-        range: LineRange,
-        removed: Vec<Line<'static>>,
-        added: Vec<Line<'static>>,
-        text_known: bool,
-    }
-
-    fn change(start: u32, removed: &[&'static str], added: &[&'static str]) -> Owned {
-        Owned {
-            range: LineRange::new(start, start + removed.len() as u32),
-            removed: lines(removed),
-            added: lines(added),
-            text_known: true,
+    fn spans<'c, 'a>(changes: &'c [Change<'a>], text_known: bool) -> SideSpans<impl Fn(usize) -> Span<'a> + 'c> {
+        SideSpans {
+            len: changes.len(),
+            span: move |i: usize| Span {
+                range: changes[i].old,
+                removed: changes[i].removed,
+                added: changes[i].added,
+                added_len: changes[i].new.len(),
+                text_known,
+            },
         }
     }
 
-    fn span(c: &Owned) -> Span<'_, 'static> {
-        Span {
-            range: c.range,
-            removed: &c.removed,
-            added: &c.added,
-            text_known: c.text_known,
-        }
+    fn found(a: &str, b: &str) -> Vec<Collision> {
+        let (a, b) = (changes(a), changes(b));
+        collisions(spans(&a, true), spans(&b, true))
     }
 
-    fn conflict(a: &[Owned], b: &[Owned]) -> bool {
-        !collisions(a, b, span).is_empty()
+    fn conflict(a: &str, b: &str) -> bool {
+        !found(a, b).is_empty()
     }
 
     #[test]
     fn overlapping_and_adjacent_changes_conflict() {
-        let a = [change(5, &["e", "f"], &["E"])];
-        assert!(conflict(&a, &[change(6, &["f"], &["F"])]), "overlap");
-        assert!(conflict(&a, &[change(7, &["g"], &["G"])]), "adjacent after");
-        assert!(conflict(&a, &[change(4, &["d"], &["D"])]), "adjacent before");
-        assert!(!conflict(&a, &[change(8, &["h"], &["H"])]), "one line between");
-        assert!(conflict(&a, &[change(7, &[], &["new"])]), "insertion right after");
-        assert!(!conflict(&a, &[change(8, &[], &["new"])]), "insertion a line later");
+        let a = "@@ -5,2 +5 @@\n-e\n-f\n+E";
+        assert!(conflict(a, "@@ -6 +6 @@\n-f\n+F"), "overlap");
+        assert!(conflict(a, "@@ -7 +7 @@\n-g\n+G"), "adjacent after");
+        assert!(conflict(a, "@@ -4 +4 @@\n-d\n+D"), "adjacent before");
+        assert!(!conflict(a, "@@ -8 +8 @@\n-h\n+H"), "one line between");
+        assert!(conflict(a, "@@ -6,0 +7 @@\n+new"), "insertion right after");
+        assert!(!conflict(a, "@@ -7,0 +8 @@\n+new"), "insertion a line later");
     }
 
     #[test]
     fn insertions_at_the_same_point_conflict_unless_identical() {
-        let a = [change(1, &[], &["* entry A", ""])];
-        assert!(conflict(&a, &[change(1, &[], &["* entry B", ""])]));
-        assert!(!conflict(&a, &[change(1, &[], &["* entry A", ""])]));
-        assert!(!conflict(&a, &[change(2, &[], &["* entry B"])]));
+        let a = "@@ -0,0 +1,2 @@\n+* entry A\n+";
+        assert!(conflict(a, "@@ -0,0 +1,2 @@\n+* entry B\n+"));
+        assert!(!conflict(a, a));
+        assert!(!conflict(a, "@@ -1,0 +2 @@\n+* entry B"));
     }
 
     #[test]
     fn identical_changes_do_not_conflict() {
-        let a = [change(3, &["c", "d"], &["C", "D"])];
-        assert!(!conflict(&a, &[change(3, &["c", "d"], &["C", "D"])]));
-        assert!(conflict(&a, &[change(3, &["c", "d"], &["C", "d"])]));
+        let a = "@@ -3,2 +3,2 @@\n-c\n-d\n+C\n+D";
+        assert!(!conflict(a, a));
+        assert!(conflict(a, "@@ -3,2 +3,2 @@\n-c\n-d\n+C\n+d"));
     }
 
     #[test]
     fn regions_that_end_up_the_same_do_not_conflict() {
-        let a = [change(3, &["c"], &["C"]), change(5, &["e"], &["E"])];
-        let b = [change(3, &["c", "d", "e"], &["C", "d", "E"])];
-        assert!(!conflict(&a, &b));
+        let a = "@@ -3 +3 @@\n-c\n+C\n@@ -5 +5 @@\n-e\n+E";
+        let b = "@@ -3,3 +3,3 @@\n-c\n-d\n-e\n+C\n+d\n+E";
+        assert!(!conflict(a, b));
     }
 
     #[test]
     fn a_newline_at_end_of_file_matters() {
-        let a = [change(3, &["c"], &["C"])];
-        let mut b = [change(3, &["c"], &["C"])];
-        b[0].added[0].newline = false;
-        assert!(conflict(&a, &b));
+        let a = "@@ -3 +3 @@\n-c\n+C";
+        assert!(conflict(a, "@@ -3 +3 @@\n-c\n+C\n\\ No newline at end of file"));
     }
 
     #[test]
     fn chains_of_touching_changes_form_one_region() {
-        let a = [change(2, &["b"], &["B"]), change(4, &["d"], &["D"])];
-        let b = [change(3, &["c"], &["C"])];
-        let found = collisions(&a, &b, span);
+        let a = "@@ -2 +2 @@\n-b\n+B\n@@ -4 +4 @@\n-d\n+D";
+        let b = "@@ -3 +3 @@\n-c\n+C";
         assert_eq!(
-            found,
+            found(a, b),
             [Collision {
                 a: 0..2,
                 b: 0..1,
@@ -201,9 +230,8 @@ mod tests {
 
     #[test]
     fn approximate_spans_always_conflict_when_touching() {
-        let a = [change(3, &["c"], &["C"])];
-        let mut b = [change(3, &["c"], &["C"])];
-        b[0].text_known = false;
-        assert!(conflict(&a, &b));
+        let a = changes("@@ -3 +3 @@\n-c\n+C");
+        assert!(collisions(spans(&a, true), spans(&a, true)).is_empty());
+        assert_eq!(collisions(spans(&a, true), spans(&a, false)).len(), 1);
     }
 }

@@ -32,7 +32,7 @@ pub use findings::{
     Analysis, BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding,
     PairOverlap, PrReport, Region, Tier,
 };
-pub use patch::{Change, Hunk, Line, Patch, PatchError, parse_patch};
+pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use paths::{OwnedTrack, Ownership, PathFilter};
 pub use textdiff::{diff_texts, fetched_file};
 

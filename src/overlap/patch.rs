@@ -4,6 +4,7 @@
 use super::LineRange;
 use std::fmt;
 use std::iter::Peekable;
+use std::str::Split;
 
 /// One line of a file as a patch shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,17 +22,65 @@ pub struct Hunk {
     pub new: LineRange,
 }
 
+/// One side's lines of a change, read from the patch text when asked for (most changes are
+/// only ever compared by their ranges, so nothing is copied).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Lines<'a> {
+    /// The patch lines, markers included, of one side of one change.
+    block: &'a str,
+}
+
+impl<'a> Lines<'a> {
+    pub fn iter(&self) -> LinesIter<'a> {
+        LinesIter {
+            pieces: (!self.block.is_empty()).then(|| self.block.split('\n').peekable()),
+        }
+    }
+}
+
+impl PartialEq for Lines<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Lines<'_> {}
+
+pub struct LinesIter<'a> {
+    pieces: Option<Peekable<Split<'a, char>>>,
+}
+
+impl<'a> Iterator for LinesIter<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let pieces = self.pieces.as_mut()?;
+        loop {
+            let piece = pieces.next()?;
+            if piece.starts_with('\\') {
+                continue;
+            }
+            let newline = !pieces.peek().is_some_and(|next| next.starts_with('\\'));
+            // Every piece starts with its one-byte marker.
+            return Some(Line {
+                text: piece.get(1..).unwrap_or(""),
+                newline,
+            });
+        }
+    }
+}
+
 /// One run of consecutive removed and added lines.
 ///
 /// `old` is the lines removed from the old version; when empty, the change is a pure
 /// insertion before line `old.start`. `new` is the lines the new version has instead; when
 /// empty, a pure deletion before line `new.start`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Change<'a> {
     pub old: LineRange,
     pub new: LineRange,
-    pub removed: Vec<Line<'a>>,
-    pub added: Vec<Line<'a>>,
+    pub removed: Lines<'a>,
+    pub added: Lines<'a>,
 }
 
 /// A parsed patch: hunks in order, and every change in order of its old lines.
@@ -58,31 +107,75 @@ impl std::error::Error for PatchError {}
 
 /// Parses GitHub's `patch` text (from the first `@@` line, no file header).
 pub fn parse_patch(text: &str) -> Result<Patch<'_>, PatchError> {
-    let mut lines = patch_lines(text).enumerate().peekable();
-    let mut patch = Patch::default();
-    while let Some((index, line)) = lines.next() {
-        let hunk = parse_header(line).ok_or(PatchError {
-            line: index + 1,
-            reason: "expected a hunk header `@@ -a,b +c,d @@`",
-        })?;
-        if let Some(previous) = patch.hunks.last()
-            && (hunk.old.start < previous.old.end || hunk.new.start < previous.new.end)
-        {
-            return Err(PatchError {
-                line: index + 1,
-                reason: "hunk overlaps or precedes the previous one",
-            });
+    let mut hunks = Vec::new();
+    let changes = parse(text, |hunk| hunks.push(hunk))?;
+    Ok(Patch { hunks, changes })
+}
+
+/// The changes of a patch, without keeping its hunk headers.
+pub(crate) fn parse_changes(text: &str) -> Result<Vec<Change<'_>>, PatchError> {
+    parse(text, |_| ())
+}
+
+fn parse(text: &str, mut on_hunk: impl FnMut(Hunk)) -> Result<Vec<Change<'_>>, PatchError> {
+    let mut lines = patch_lines(text).peekable();
+    let mut body = Body {
+        text,
+        changes: Vec::new(),
+    };
+    let mut previous: Option<Hunk> = None;
+    while let Some(line) = lines.next() {
+        let hunk = parse_header(line.text).ok_or(line.error("expected a hunk header `@@ -a,b +c,d @@`"))?;
+        if previous.is_some_and(|p| hunk.old.start < p.old.end || hunk.new.start < p.new.end) {
+            return Err(line.error("hunk overlaps or precedes the previous one"));
         }
-        parse_body(&mut lines, hunk, &mut patch.changes)?;
-        patch.hunks.push(hunk);
+        body.read(&mut lines, hunk, line.number)?;
+        on_hunk(hunk);
+        previous = Some(hunk);
     }
-    Ok(patch)
+    Ok(body.changes)
+}
+
+/// One line of the patch text and where it starts.
+#[derive(Clone, Copy)]
+struct PatchLine<'a> {
+    /// 1-based.
+    number: usize,
+    start: usize,
+    text: &'a str,
+}
+
+impl PatchLine<'_> {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    fn error(&self, reason: &'static str) -> PatchError {
+        PatchError {
+            line: self.number,
+            reason,
+        }
+    }
 }
 
 /// The lines of the text; a final newline ends the last line rather than starting another.
-fn patch_lines(text: &str) -> impl Iterator<Item = &str> {
-    let text = text.strip_suffix('\n').unwrap_or(text);
-    (!text.is_empty()).then(|| text.split('\n')).into_iter().flatten()
+fn patch_lines(text: &str) -> impl Iterator<Item = PatchLine<'_>> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut start = 0;
+    (!body.is_empty())
+        .then(|| body.split('\n'))
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(move |(index, text)| {
+            let line = PatchLine {
+                number: index + 1,
+                start,
+                text,
+            };
+            start += text.len() + 1;
+            line
+        })
 }
 
 fn parse_header(line: &str) -> Option<Hunk> {
@@ -118,93 +211,120 @@ fn parse_number(text: &str) -> Option<u32> {
     text.parse().ok()
 }
 
-/// Which list the last body line went to, so a `\ No newline` marker can find it.
-#[derive(Clone, Copy)]
-enum LastLine {
+/// Which side the last body line was on, so a `\ No newline` marker can join it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
     Context,
     Removed,
     Added,
 }
 
-/// Reads one hunk's body, exactly as many lines as its header counts, plus any trailing
-/// `\ No newline at end of file` marker.
-fn parse_body<'a, I>(
-    lines: &mut Peekable<I>,
-    hunk: Hunk,
-    changes: &mut Vec<Change<'a>>,
-) -> Result<(), PatchError>
-where
-    I: Iterator<Item = (usize, &'a str)>,
-{
-    let (mut old_line, mut new_line) = (hunk.old.start, hunk.new.start);
-    let (mut old_left, mut new_left) = (hunk.old.len(), hunk.new.len());
-    let mut open: Option<Change<'a>> = None;
-    let mut last = LastLine::Context;
-    let mut last_index = 0;
-    while old_left > 0 || new_left > 0 || lines.peek().is_some_and(|(_, l)| l.starts_with('\\')) {
-        let Some((index, line)) = lines.next() else {
-            return Err(PatchError {
-                line: last_index + 1,
-                reason: "hunk is shorter than its header says",
-            });
-        };
-        last_index = index;
-        let error = |reason| PatchError { line: index + 1, reason };
-        let marker = line.as_bytes().first().copied();
-        // Every marker is one ASCII byte, so the text starts right after it.
-        let text = line.get(1..).unwrap_or("");
-        match marker {
-            Some(b' ') | None if old_left > 0 && new_left > 0 => {
-                changes.extend(open.take());
-                old_left -= 1;
-                new_left -= 1;
-                old_line += 1;
-                new_line += 1;
-                last = LastLine::Context;
-            }
-            Some(b'-') if old_left > 0 => {
-                let change = open.get_or_insert_with(|| empty_change(old_line, new_line));
-                change.removed.push(Line { text, newline: true });
-                old_left -= 1;
-                old_line += 1;
-                change.old.end = old_line;
-                last = LastLine::Removed;
-            }
-            Some(b'+') if new_left > 0 => {
-                let change = open.get_or_insert_with(|| empty_change(old_line, new_line));
-                change.added.push(Line { text, newline: true });
-                new_left -= 1;
-                new_line += 1;
-                change.new.end = new_line;
-                last = LastLine::Added;
-            }
-            Some(b'\\') => mark_no_newline(open.as_mut(), last),
-            Some(b' ' | b'-' | b'+') | None => return Err(error("more lines than the hunk header says")),
-            _ => return Err(error("line does not start with ' ', '-', '+' or '\\'")),
+/// A change being read: its ranges so far and the byte spans of its two blocks of lines.
+struct OpenChange {
+    old: LineRange,
+    new: LineRange,
+    removed: Option<(usize, usize)>,
+    added: Option<(usize, usize)>,
+}
+
+impl OpenChange {
+    fn at(old_line: u32, new_line: u32) -> Self {
+        Self {
+            old: LineRange::new(old_line, old_line),
+            new: LineRange::new(new_line, new_line),
+            removed: None,
+            added: None,
         }
     }
-    changes.extend(open);
-    Ok(())
 }
 
-fn empty_change<'a>(old_line: u32, new_line: u32) -> Change<'a> {
-    Change {
-        old: LineRange::new(old_line, old_line),
-        new: LineRange::new(new_line, new_line),
-        removed: Vec::new(),
-        added: Vec::new(),
+fn extend(block: &mut Option<(usize, usize)>, line: &PatchLine) {
+    let start = block.map_or(line.start, |(start, _)| start);
+    *block = Some((start, line.end()));
+}
+
+struct Body<'a> {
+    text: &'a str,
+    changes: Vec<Change<'a>>,
+}
+
+impl<'a> Body<'a> {
+    /// Reads one hunk's body, exactly as many lines as its header counts, plus any trailing
+    /// `\ No newline at end of file` marker.
+    fn read(
+        &mut self,
+        lines: &mut Peekable<impl Iterator<Item = PatchLine<'a>>>,
+        hunk: Hunk,
+        header_line: usize,
+    ) -> Result<(), PatchError> {
+        let (mut old_line, mut new_line) = (hunk.old.start, hunk.new.start);
+        let (mut old_left, mut new_left) = (hunk.old.len(), hunk.new.len());
+        let mut open: Option<OpenChange> = None;
+        let mut last = Last::Context;
+        let mut last_number = header_line;
+        while old_left > 0 || new_left > 0 || lines.peek().is_some_and(|l| l.text.starts_with('\\')) {
+            let Some(line) = lines.next() else {
+                return Err(PatchError {
+                    line: last_number,
+                    reason: "hunk is shorter than its header says",
+                });
+            };
+            last_number = line.number;
+            match line.text.as_bytes().first() {
+                Some(b' ') | None if old_left > 0 && new_left > 0 => {
+                    self.close(open.take());
+                    (old_left, new_left) = (old_left - 1, new_left - 1);
+                    (old_line, new_line) = (old_line + 1, new_line + 1);
+                    last = Last::Context;
+                }
+                Some(b'-') if old_left > 0 => {
+                    // A removal after additions starts a new change: keeps each block contiguous.
+                    if open.as_ref().is_some_and(|c| c.added.is_some()) {
+                        self.close(open.take());
+                    }
+                    let change = open.get_or_insert_with(|| OpenChange::at(old_line, new_line));
+                    extend(&mut change.removed, &line);
+                    (old_left, old_line) = (old_left - 1, old_line + 1);
+                    change.old.end = old_line;
+                    last = Last::Removed;
+                }
+                Some(b'+') if new_left > 0 => {
+                    let change = open.get_or_insert_with(|| OpenChange::at(old_line, new_line));
+                    extend(&mut change.added, &line);
+                    (new_left, new_line) = (new_left - 1, new_line + 1);
+                    change.new.end = new_line;
+                    last = Last::Added;
+                }
+                Some(b'\\') => {
+                    if let Some(change) = open.as_mut() {
+                        match last {
+                            Last::Removed => extend(&mut change.removed, &line),
+                            Last::Added => extend(&mut change.added, &line),
+                            Last::Context => {}
+                        }
+                    }
+                }
+                Some(b' ' | b'-' | b'+') | None => {
+                    return Err(line.error("more lines than the hunk header says"));
+                }
+                Some(_) => return Err(line.error("line does not start with ' ', '-', '+' or '\\'")),
+            }
+        }
+        self.close(open);
+        Ok(())
     }
-}
 
-fn mark_no_newline(open: Option<&mut Change<'_>>, last: LastLine) {
-    let Some(change) = open else { return };
-    let line = match last {
-        LastLine::Removed => change.removed.last_mut(),
-        LastLine::Added => change.added.last_mut(),
-        LastLine::Context => None,
-    };
-    if let Some(line) = line {
-        line.newline = false;
+    fn close(&mut self, open: Option<OpenChange>) {
+        let Some(change) = open else { return };
+        let block = |span: Option<(usize, usize)>| Lines {
+            block: span.and_then(|(start, end)| self.text.get(start..end)).unwrap_or(""),
+        };
+        self.changes.push(Change {
+            old: change.old,
+            new: change.new,
+            removed: block(change.removed),
+            added: block(change.added),
+        });
     }
 }
 
@@ -216,8 +336,12 @@ mod tests {
         LineRange::new(start, end)
     }
 
-    fn texts<'a>(lines: &[Line<'a>]) -> Vec<&'a str> {
+    fn texts<'a>(lines: &Lines<'a>) -> Vec<&'a str> {
         lines.iter().map(|l| l.text).collect()
+    }
+
+    fn newlines(lines: &Lines) -> Vec<bool> {
+        lines.iter().map(|l| l.newline).collect()
     }
 
     #[test]
@@ -265,12 +389,23 @@ mod tests {
         );
         let patch = patch.unwrap();
         let change = &patch.changes[0];
-        assert!(!change.removed[0].newline);
-        assert!(!change.added[0].newline);
+        assert_eq!(texts(&change.removed), ["b"]);
+        assert_eq!(newlines(&change.removed), [false]);
+        assert_eq!(newlines(&change.added), [false]);
+        assert_eq!(change.removed, change.added, "same text, both without a final newline");
         let patch = parse_patch("@@ -1,2 +1,3 @@\n a\n-b\n\\ No newline at end of file\n+b\n+c");
         let change = &patch.unwrap().changes[0];
-        assert!(!change.removed[0].newline);
-        assert!(change.added.iter().all(|l| l.newline));
+        assert_eq!(newlines(&change.removed), [false]);
+        assert_eq!(newlines(&change.added), [true, true]);
+    }
+
+    #[test]
+    fn interleaved_removals_and_additions_become_adjacent_changes() {
+        let patch = parse_patch("@@ -1,2 +1,2 @@\n-a\n+A\n-b\n+B").unwrap();
+        let ranges: Vec<_> = patch.changes.iter().map(|c| (c.old, c.new)).collect();
+        assert_eq!(ranges, [(range(1, 2), range(1, 2)), (range(2, 3), range(2, 3))]);
+        assert_eq!(texts(&patch.changes[1].removed), ["b"]);
+        assert_eq!(texts(&patch.changes[1].added), ["B"]);
     }
 
     #[test]
@@ -368,8 +503,8 @@ mod tests {
             if let Ok(patch) = parse_patch(&text) {
                 parsed += 1;
                 for change in &patch.changes {
-                    assert_eq!(change.removed.len() as u32, change.old.len(), "{text:?}");
-                    assert_eq!(change.added.len() as u32, change.new.len(), "{text:?}");
+                    assert_eq!(change.removed.iter().count() as u32, change.old.len(), "{text:?}");
+                    assert_eq!(change.added.iter().count() as u32, change.new.len(), "{text:?}");
                 }
             }
         }

@@ -59,7 +59,7 @@ mod tests {
         let text = diff_texts("a\nb", "a\nc");
         assert!(text.contains("\\ No newline at end of file"), "{text}");
         let patch = parse_patch(&text).unwrap();
-        assert!(!patch.changes[0].added[0].newline);
+        assert!(patch.changes[0].added.iter().all(|line| !line.newline));
     }
 
     #[test]

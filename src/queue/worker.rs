@@ -163,7 +163,9 @@ impl Queue {
         };
         match &result {
             Ok(()) => tracing::info!(repo = %claim.repo, jobs = claim.job_ids.len(), "reconciled"),
-            Err(e) => tracing::warn!(repo = %claim.repo, attempt = claim.attempts, error = %e, "reconcile failed"),
+            Err(e) => {
+                tracing::warn!(repo = %claim.repo, attempt = claim.attempts, error = %e, "reconcile failed")
+            }
         }
         if let Err(e) = outcome {
             tracing::error!(repo = %claim.repo, error = %e, "could not record a job's outcome");
@@ -178,8 +180,9 @@ impl Queue {
     async fn until_next_due(&self) -> Duration {
         let next = store::blocking(&self.store, |s| s.next_due()).await;
         match next {
-            Ok(Some(at)) => Duration::from_secs((at - now()).clamp(0, 60) as u64)
-                .max(Duration::from_millis(50)),
+            Ok(Some(at)) => {
+                Duration::from_secs((at - now()).clamp(0, 60) as u64).max(Duration::from_millis(50))
+            }
             _ => Duration::from_secs(60),
         }
     }

@@ -1,6 +1,7 @@
 //! Desired state vs what we last wrote → the fewest writes. Running it twice writes nothing
 //! the second time, and a retry after a crash finds what it already created.
 
+use super::ReconcileError;
 use crate::github::models::{CheckRunList, Created};
 use crate::github::{GitHubError, InstallationClient};
 use crate::ids::{RepoName, Sha};
@@ -40,23 +41,6 @@ impl CheckRunSpec {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApplyError {
-    #[error(transparent)]
-    GitHub(#[from] GitHubError),
-    #[error(transparent)]
-    Store(#[from] store::StoreError),
-}
-
-impl From<ApplyError> for crate::queue::JobError {
-    fn from(e: ApplyError) -> Self {
-        match e {
-            ApplyError::GitHub(e) => e.into(),
-            ApplyError::Store(e) => e.into(),
-        }
-    }
-}
-
 /// Writes the check runs whose content differs from what we last wrote. A rerequested run
 /// is created anew, as GitHub expects.
 pub async fn apply_check_runs(
@@ -66,7 +50,7 @@ pub async fn apply_check_runs(
     app_id: u64,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
-) -> Result<usize, ApplyError> {
+) -> Result<usize, ReconcileError> {
     let mut writes = 0;
     for spec in specs {
         let (key, digest) = (spec.key(), spec.digest());

@@ -41,8 +41,38 @@ impl From<StoreError> for JobError {
     }
 }
 
+/// What stops one reconcile; the queue decides from it whether to try again.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error(transparent)]
+    GitHub(#[from] GitHubError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ReconcileError> for JobError {
+    fn from(e: ReconcileError) -> Self {
+        match e {
+            ReconcileError::GitHub(e) => e.into(),
+            ReconcileError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl Reconciler {
     async fn run(&self, claim: &Claim) -> Result<(), JobError> {
+        match self.attempt(claim).await {
+            Err(ReconcileError::GitHub(e)) if e.status() == Some(401) => {
+                // GitHub no longer takes the token we hold (revoked, or expired early):
+                // the next try asks for a new one.
+                self.app.forget_token(claim.installation).await;
+                Err(ReconcileError::GitHub(e).into())
+            }
+            other => other.map_err(JobError::from),
+        }
+    }
+
+    async fn attempt(&self, claim: &Claim) -> Result<(), ReconcileError> {
         let repo = claim.repo.clone();
         if !store::blocking(&self.store, move |s| s.is_active(&repo)).await? {
             tracing::info!(repo = %claim.repo, "not installed any more; nothing to do");

@@ -101,7 +101,10 @@ mod tests {
         );
         let plan = plan(&s);
         let heads: Vec<_> = plan.check_runs.iter().map(|c| c.head_sha.clone()).collect();
-        assert_eq!(heads, vec![Sha(format!("{:040}", 1)), Sha(format!("{:040}", 3))]);
+        assert_eq!(
+            heads,
+            vec![Sha(format!("{:040}", 1)), Sha(format!("{:040}", 3))]
+        );
         assert_eq!(plan.check_runs[1].title, "2nd of 2 by arrival");
         assert!(plan.check_runs.iter().all(|c| c.conclusion == "neutral"));
     }

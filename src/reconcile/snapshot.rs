@@ -91,14 +91,20 @@ pub async fn take_snapshot(
     claim: &Claim,
 ) -> Result<Snapshot, SnapshotError> {
     let repo = &claim.repo;
-    let meta: Repository = read_through(client, store, "repo", repo.to_string(), &format!("/repos/{repo}"))
-        .await?
-        .ok_or_else(|| GitHubError::Status {
-            method: "GET".into(),
-            endpoint: "/repos/{owner}/{repo}".into(),
-            status: 404,
-            message: "Not Found".into(),
-        })?;
+    let meta: Repository = read_through(
+        client,
+        store,
+        "repo",
+        repo.to_string(),
+        &format!("/repos/{repo}"),
+    )
+    .await?
+    .ok_or_else(|| GitHubError::Status {
+        method: "GET".into(),
+        endpoint: "/repos/{owner}/{repo}".into(),
+        status: 404,
+        message: "Not Found".into(),
+    })?;
     let config = load_config(client, store, repo, &meta.default_branch).await?;
     let open_prs = open_pull_requests(client, store, repo, &claim.triggers).await?;
     let rerequested = claim
@@ -130,7 +136,8 @@ async fn load_config(
     default_branch: &str,
 ) -> Result<Config, SnapshotError> {
     let path = format!("/repos/{repo}/contents/{CONFIG_PATH}?ref={default_branch}");
-    let content: Option<Content> = read_through(client, store, "config", repo.to_string(), &path).await?;
+    let content: Option<Content> =
+        read_through(client, store, "config", repo.to_string(), &path).await?;
     let Some(content) = content else {
         return Ok(Config::default());
     };
@@ -166,7 +173,9 @@ async fn open_pull_requests(
                 })
                 .collect();
             for number in changed {
-                let fresh: PullRequest = client.get(&format!("/repos/{repo}/pulls/{}", number.0)).await?;
+                let fresh: PullRequest = client
+                    .get(&format!("/repos/{repo}/pulls/{}", number.0))
+                    .await?;
                 prs.retain(|p| p.number != number);
                 if fresh.is_open() {
                     prs.push(fresh);

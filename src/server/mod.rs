@@ -53,7 +53,10 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         state.metrics.set_job_counts(counts);
     }
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

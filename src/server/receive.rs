@@ -13,7 +13,10 @@ use axum::http::{HeaderMap, StatusCode};
 pub const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty())
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
 }
 
 pub async fn webhook(
@@ -21,7 +24,9 @@ pub async fn webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    let delivery_id = header(&headers, "x-github-delivery").unwrap_or("-").to_owned();
+    let delivery_id = header(&headers, "x-github-delivery")
+        .unwrap_or("-")
+        .to_owned();
     let event_name = header(&headers, "x-github-event").unwrap_or("-").to_owned();
     let (status, outcome, detail) = receive(&state, &headers, &body).await;
     state.metrics.delivery(&event_name, outcome);
@@ -45,7 +50,11 @@ struct Detail {
     message: String,
 }
 
-fn answer(status: StatusCode, outcome: &'static str, message: impl Into<String>) -> (StatusCode, &'static str, Detail) {
+fn answer(
+    status: StatusCode,
+    outcome: &'static str,
+    message: impl Into<String>,
+) -> (StatusCode, &'static str, Detail) {
     (
         status,
         outcome,
@@ -56,18 +65,37 @@ fn answer(status: StatusCode, outcome: &'static str, message: impl Into<String>)
     )
 }
 
-async fn receive(state: &AppState, headers: &HeaderMap, body: &Bytes) -> (StatusCode, &'static str, Detail) {
-    if let Err(e) = state.secrets.verify(header(headers, "x-hub-signature-256"), body) {
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (StatusCode, &'static str, Detail) {
+    if let Err(e) = state
+        .secrets
+        .verify(header(headers, "x-hub-signature-256"), body)
+    {
         return answer(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string());
     }
     let Some(event_name) = header(headers, "x-github-event") else {
-        return answer(StatusCode::BAD_REQUEST, "bad_request", "the X-GitHub-Event header is missing");
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the X-GitHub-Event header is missing",
+        );
     };
     let Some(delivery_id) = header(headers, "x-github-delivery") else {
-        return answer(StatusCode::BAD_REQUEST, "bad_request", "the X-GitHub-Delivery header is missing");
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the X-GitHub-Delivery header is missing",
+        );
     };
     if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
-        return answer(StatusCode::BAD_REQUEST, "bad_request", "the body is not JSON");
+        return answer(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "the body is not JSON",
+        );
     }
     let event = match parse_event(event_name, body) {
         Ok(event) => event,
@@ -98,13 +126,20 @@ async fn receive(state: &AppState, headers: &HeaderMap, body: &Bytes) -> (Status
         repo: event.repo().cloned(),
         received_at: now(),
     };
-    let recorded = store::blocking(&state.store, move |s| s.record_delivery(&delivery, &changes, &jobs)).await;
+    let recorded = store::blocking(&state.store, move |s| {
+        s.record_delivery(&delivery, &changes, &jobs)
+    })
+    .await;
     match recorded {
         Ok(Recorded::New) => {
             state.queue.wake();
             with(StatusCode::ACCEPTED, "queued", "queued")
         }
         Ok(Recorded::Duplicate) => with(StatusCode::OK, "duplicate", "already received"),
-        Err(e) => with(StatusCode::SERVICE_UNAVAILABLE, "store_error", &format!("could not record the delivery: {e}")),
+        Err(e) => with(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_error",
+            &format!("could not record the delivery: {e}"),
+        ),
     }
 }

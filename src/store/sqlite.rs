@@ -3,9 +3,7 @@
 //! concurrent deliveries cost one fsync between them while each is still on disk before it
 //! is answered.
 
-use super::{
-    Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError,
-};
+use super::{Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError};
 use crate::ids::{InstallationId, RepoName};
 use crate::queue::JobRequest;
 use crate::webhook::RepoChange;
@@ -104,16 +102,16 @@ impl SqliteStore {
             });
             (failed, reply)
         });
-        self.ops
-            .send(op)
-            .map_err(|_| StoreError::Closed)?;
+        self.ops.send(op).map_err(|_| StoreError::Closed)?;
         rx.recv().map_err(|_| StoreError::Closed)?
     }
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
-        .map_err(db)?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+    )
+    .map_err(db)?;
     for (version, sql) in MIGRATIONS {
         let applied: bool = conn
             .query_row(
@@ -125,8 +123,11 @@ fn migrate(conn: &Connection) -> Result<()> {
         if !applied {
             let tx = conn.unchecked_transaction().map_err(db)?;
             tx.execute_batch(sql).map_err(db)?;
-            tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", [version])
-                .map_err(db)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES (?1)",
+                [version],
+            )
+            .map_err(db)?;
             tx.commit().map_err(db)?;
         }
     }
@@ -184,8 +185,8 @@ fn insert_jobs(conn: &Connection, jobs: &[JobRequest], now: i64) -> Result<()> {
         )
         .map_err(db)?;
     for job in jobs {
-        let trigger = serde_json::to_string(&job.trigger)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let trigger =
+            serde_json::to_string(&job.trigger).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         stmt.execute(params![
             job.repo.as_str(),
             job.installation.0 as i64,
@@ -321,9 +322,12 @@ impl Store for SqliteStore {
     fn finish(&self, job_ids: &[i64]) -> Result<()> {
         let ids = ids_json(job_ids);
         self.run(move |conn| {
-            conn.execute("DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1))", [ids])
-                .map(drop)
-                .map_err(db)
+            conn.execute(
+                "DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?1))",
+                [ids],
+            )
+            .map(drop)
+            .map_err(db)
         })
     }
 
@@ -355,9 +359,12 @@ impl Store for SqliteStore {
 
     fn recover_running(&self) -> Result<u64> {
         self.run(|conn| {
-            conn.execute("UPDATE jobs SET state = 'queued' WHERE state = 'running'", [])
-                .map(|n| n as u64)
-                .map_err(db)
+            conn.execute(
+                "UPDATE jobs SET state = 'queued' WHERE state = 'running'",
+                [],
+            )
+            .map(|n| n as u64)
+            .map_err(db)
         })
     }
 
@@ -385,9 +392,11 @@ impl Store for SqliteStore {
 
     fn next_due(&self) -> Result<Option<i64>> {
         self.run(|conn| {
-            conn.query_row("SELECT MIN(run_at) FROM jobs WHERE state = 'queued'", [], |r| {
-                r.get(0)
-            })
+            conn.query_row(
+                "SELECT MIN(run_at) FROM jobs WHERE state = 'queued'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(db)
         })
     }
@@ -464,26 +473,31 @@ impl Store for SqliteStore {
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
         let (kind, key) = (kind.to_owned(), key.to_owned());
         self.run(move |conn| {
-            conn.execute("DELETE FROM cache WHERE kind = ?1 AND key = ?2", params![kind, key])
-                .map(drop)
-                .map_err(db)
+            conn.execute(
+                "DELETE FROM cache WHERE kind = ?1 AND key = ?2",
+                params![kind, key],
+            )
+            .map(drop)
+            .map_err(db)
         })
     }
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
         let (repo, key) = (repo.clone(), key.to_owned());
         self.run(move |conn| {
-            conn.prepare_cached("SELECT github_id, digest FROM published WHERE repo = ?1 AND key = ?2")
-                .and_then(|mut s| {
-                    s.query_row(params![repo.as_str(), key], |r| {
-                        Ok(Published {
-                            github_id: r.get::<_, i64>(0)? as u64,
-                            digest: r.get(1)?,
-                        })
+            conn.prepare_cached(
+                "SELECT github_id, digest FROM published WHERE repo = ?1 AND key = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![repo.as_str(), key], |r| {
+                    Ok(Published {
+                        github_id: r.get::<_, i64>(0)? as u64,
+                        digest: r.get(1)?,
                     })
-                    .optional()
                 })
-                .map_err(db)
+                .optional()
+            })
+            .map_err(db)
         })
     }
 
@@ -522,9 +536,12 @@ impl Store for SqliteStore {
 
     fn prune_deliveries(&self, received_before: i64) -> Result<u64> {
         self.run(move |conn| {
-            conn.execute("DELETE FROM deliveries WHERE received_at < ?1", [received_before])
-                .map(|n| n as u64)
-                .map_err(db)
+            conn.execute(
+                "DELETE FROM deliveries WHERE received_at < ?1",
+                [received_before],
+            )
+            .map(|n| n as u64)
+            .map_err(db)
         })
     }
 
@@ -565,7 +582,10 @@ mod tests {
     fn a_redelivery_records_nothing() {
         let store = SqliteStore::open(":memory:").unwrap();
         let jobs = [job("o/a", Trigger::PullRequest(PrNumber(1)))];
-        assert_eq!(store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(), Recorded::New);
+        assert_eq!(
+            store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
+            Recorded::New
+        );
         assert_eq!(
             store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
             Recorded::Duplicate
@@ -638,7 +658,10 @@ mod tests {
     fn caches_and_published_records_round_trip() {
         let store = SqliteStore::open(":memory:").unwrap();
         store.cache_put("files", "abc", b"[1]").unwrap();
-        assert_eq!(store.cache_get("files", "abc").unwrap(), Some(b"[1]".to_vec()));
+        assert_eq!(
+            store.cache_get("files", "abc").unwrap(),
+            Some(b"[1]".to_vec())
+        );
         let r = repo("o/a");
         let p = Published {
             github_id: 9,
@@ -654,12 +677,16 @@ mod tests {
     fn installation_changes_track_active_repositories() {
         let store = SqliteStore::open(":memory:").unwrap();
         let changes = [RepoChange::Add(repo("o/a"), InstallationId(1))];
-        store.record_delivery(&delivery("d"), &changes, &[]).unwrap();
+        store
+            .record_delivery(&delivery("d"), &changes, &[])
+            .unwrap();
         assert!(store.is_active(&repo("o/a")).unwrap());
         store.set_open_work(&repo("o/a"), true).unwrap();
         assert_eq!(store.repos_with_open_work().unwrap().len(), 1);
         let changes = [RepoChange::RemoveInstallation(InstallationId(1))];
-        store.record_delivery(&delivery("e"), &changes, &[]).unwrap();
+        store
+            .record_delivery(&delivery("e"), &changes, &[])
+            .unwrap();
         assert!(!store.is_active(&repo("o/a")).unwrap());
         assert!(store.repos_with_open_work().unwrap().is_empty());
     }

@@ -34,9 +34,7 @@ fn pr_list(prs: &[PrNumber]) -> String {
 pub fn merge_order_by_arrival(place: usize, total: usize, earlier: &[PrNumber]) -> CheckText {
     let title = format!("{} of {} by arrival", ordinal(place), total);
     let summary = if earlier.is_empty() {
-        format!(
-            "This pull request is the oldest of the {total} coordinated open pull requests."
-        )
+        format!("This pull request is the oldest of the {total} coordinated open pull requests.")
     } else {
         format!(
             "This pull request is {} of the {total} coordinated open pull requests by arrival; \
@@ -71,6 +69,9 @@ mod tests {
         );
         assert_eq!(ordinal(11), "11th");
         assert_eq!(ordinal(22), "22nd");
-        assert_eq!(pr_list(&[PrNumber(1), PrNumber(2), PrNumber(3)]), "#1, #2 and #3");
+        assert_eq!(
+            pr_list(&[PrNumber(1), PrNumber(2), PrNumber(3)]),
+            "#1, #2 and #3"
+        );
     }
 }

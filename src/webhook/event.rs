@@ -67,7 +67,9 @@ pub enum Event {
         removed: Vec<RepoName>,
     },
     /// An event name we do not subscribe to or read.
-    Other { name: String },
+    Other {
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,8 @@
+//! Scenario tests: the real server, queue and store against a fake GitHub with state.
+
+mod support;
+
+mod fixtures;
+mod receive;
+mod reconcile;
+mod resilience;

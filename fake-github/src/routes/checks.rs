@@ -48,7 +48,7 @@ struct NewCheckRun {
     actions: Option<Vec<CheckRunAction>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct CheckRunChanges {
     name: Option<String>,
     status: Option<String>,

@@ -138,7 +138,7 @@ async fn not_found() -> ApiError {
 pub(crate) struct Ctx {
     shared: Shared,
     params: HashMap<String, String>,
-    pub query: HashMap<String, String>,
+    query: HashMap<String, String>,
     raw_query: Option<String>,
     path: String,
     pub caller: Caller,

@@ -33,8 +33,10 @@ pub(crate) async fn list_pulls(ctx: Ctx) -> ApiResult {
         .filter(|(_, pull)| base.is_none_or(|base| pull.base_ref == base))
         .collect();
     sort_listing(&mut pulls, &ctx, |(issue, _)| *issue);
+    // Rendered once: every pull request embeds the repository twice.
+    let repository = render::repository(ctx.base(), repo);
     Ok(ctx.page(&pulls, |(issue, pull)| {
-        pull_json(ctx.base(), repo, issue, pull)
+        pull_json(ctx.base(), repo, &repository, issue, pull)
     }))
 }
 
@@ -42,7 +44,13 @@ pub(crate) async fn get_pull(ctx: Ctx) -> ApiResult {
     let world = ctx.lock();
     let repo = world.repo(&ctx.repo_name())?;
     let (issue, pull) = find_pull(repo, ctx.number("n")?)?;
-    let mut body = pull_json(ctx.base(), repo, issue, pull);
+    let mut body = pull_json(
+        ctx.base(),
+        repo,
+        &render::repository(ctx.base(), repo),
+        issue,
+        pull,
+    );
     let open = issue.state == IssueState::Open;
     let details = json!({
         "merged": pull.merged_at.is_some(),
@@ -190,11 +198,16 @@ fn find_pull(repo: &Repo, number: u64) -> Result<(&Issue, &PullRequest), ApiErro
 }
 
 /// A pull request as `GET .../pulls` lists it; `GET .../pulls/{n}` adds a few fields.
-fn pull_json(base: &str, repo: &Repo, issue: &Issue, pull: &PullRequest) -> Value {
+fn pull_json(
+    base: &str,
+    repo: &Repo,
+    repository: &Value,
+    issue: &Issue,
+    pull: &PullRequest,
+) -> Value {
     let number = issue.number;
     let url = repo_url(base, repo);
     let html = format!("{WEB}/{}/pull/{number}", repo.full_name);
-    let repository = render::repository(base, repo);
     let base_sha = repo.branch_sha(&pull.base_ref).unwrap_or(&pull.merge_base);
     json!({
         "url": format!("{url}/pulls/{number}"),
@@ -230,14 +243,14 @@ fn pull_json(base: &str, repo: &Repo, issue: &Issue, pull: &PullRequest) -> Valu
             "label": format!("{}:{}", repo.owner, pull.head_ref),
             "ref": pull.head_ref,
             "sha": pull.head_sha,
-            "user": render::user(base, &repo.owner),
+            "user": repository["owner"],
             "repo": repository,
         },
         "base": {
             "label": format!("{}:{}", repo.owner, pull.base_ref),
             "ref": pull.base_ref,
             "sha": base_sha,
-            "user": render::user(base, &repo.owner),
+            "user": repository["owner"],
             "repo": repository,
         },
         "author_association": render::author_association(repo, &issue.author),

@@ -94,3 +94,53 @@ async fn token_lifetime_is_configurable() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(api.get(REPO).await.status, 401);
 }
+
+#[tokio::test]
+async fn the_app_lists_its_installations_and_an_installation_its_repositories() {
+    let gh = installed().await;
+    gh.install(7, "octo/tools");
+    gh.install(8, "other/repo");
+    let app = Api::anonymous(&gh).with_authorization(format!(
+        "Bearer {}",
+        jwt(json!({ "iss": 42, "exp": unix_now() + 60 }))
+    ));
+
+    let installations = app.get("/app/installations").await;
+    assert_eq!(installations.json.as_array().unwrap().len(), 2);
+    assert_eq!(installations.json[0]["account"]["login"], "octo");
+    assert_eq!(app.get("/app/installations/8").await.json["id"], 8);
+    assert_eq!(
+        app.get("/repos/other/repo/installation").await.json["id"],
+        8
+    );
+    assert_eq!(
+        app.get("/repos/octo/repo").await.status,
+        401,
+        "a JWT cannot read repositories"
+    );
+
+    let repositories = Api::installation(&gh, 7)
+        .get("/installation/repositories")
+        .await;
+    assert_eq!(repositories.json["total_count"], 2);
+    assert_eq!(
+        repositories.json["repositories"][0]["full_name"],
+        "octo/repo"
+    );
+
+    gh.uninstall(7, "octo/tools");
+    assert_eq!(
+        Api::installation(&gh, 7)
+            .get("/repos/octo/tools")
+            .await
+            .status,
+        404
+    );
+    gh.remove_installation(8);
+    assert_eq!(
+        app.post("/app/installations/8/access_tokens", json!({}))
+            .await
+            .status,
+        404
+    );
+}

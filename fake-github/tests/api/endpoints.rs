@@ -260,6 +260,42 @@ async fn issue_listings_include_pull_requests_and_filter_like_github() {
         (Some("closed"), Some("alice"))
     );
     assert_eq!(gh.issues("octo/repo").len(), 3);
+
+    let path = format!("/repos/octo/repo/issues/{number}");
+    let edited = api
+        .patch(
+            &path,
+            json!({ "body": null, "labels": [{ "name": "Bug" }] }),
+        )
+        .await;
+    assert_eq!(
+        (
+            edited.json["body"].is_null(),
+            edited.json["labels"][0]["name"].as_str()
+        ),
+        (true, Some("bug"))
+    );
+    api.send(
+        "PUT",
+        &format!("{path}/labels"),
+        Some(json!(["triage"])),
+        &[],
+    )
+    .await;
+    assert_eq!(gh.labels_of("octo/repo", number), ["triage"]);
+    api.post(
+        &format!("{path}/assignees"),
+        json!({ "assignees": ["bob"] }),
+    )
+    .await;
+    api.send(
+        "DELETE",
+        &format!("{path}/assignees"),
+        Some(json!({ "assignees": ["alice"] })),
+        &[],
+    )
+    .await;
+    assert_eq!(gh.issue("octo/repo", number).assignees, ["bob"]);
 }
 
 #[tokio::test]

@@ -1,0 +1,87 @@
+//! Every event the App handles, parsed from the payloads GitHub really sends.
+
+use crate::support::{real_payload, shared_fixtures};
+use switchyard::webhook::{Event, Intake, parse_event, route};
+
+#[test]
+fn every_real_payload_of_a_handled_event_parses() {
+    let root = shared_fixtures();
+    let Ok(dirs) = std::fs::read_dir(&root) else {
+        eprintln!("skipped: needs {} (the shared fixtures)", root.display());
+        return;
+    };
+    let mut parsed = 0;
+    for dir in dirs.flatten().filter(|d| d.path().is_dir()) {
+        let event = dir.file_name().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            let body = std::fs::read(file.path()).unwrap();
+            let parsed_event = parse_event(&event, &body)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.path().display()));
+            // Routing never fails either: each payload is answered one way or another.
+            let _ = route(&parsed_event);
+            parsed += 1;
+        }
+    }
+    assert!(parsed >= 70, "parsed {parsed} payloads");
+}
+
+fn parsed(event: &str, file: &str) -> Option<Event> {
+    real_payload(&format!("{event}/{file}")).map(|b| parse_event(event, &b).unwrap())
+}
+
+#[test]
+fn real_payloads_give_the_fields_we_read() {
+    let Some(Event::PullRequest {
+        action,
+        number,
+        head_sha,
+        installation,
+        repo,
+    }) = parsed("pull_request", "synchronize.payload.json")
+    else {
+        return;
+    };
+    assert_eq!(action, "synchronize");
+    assert_eq!(number.0, 2);
+    assert_eq!(head_sha.0.len(), 40);
+    assert_eq!(installation.map(|i| i.0), Some(1));
+    assert_eq!(repo.name.as_str(), "codertocat/hello-world");
+    assert!(matches!(
+        route(&parsed("pull_request", "synchronize.payload.json").unwrap()),
+        Intake::Work { .. }
+    ));
+
+    let Some(Event::PullRequest { .. }) = parsed("pull_request", "opened.with-null-body.json")
+    else {
+        panic!("a null body parses");
+    };
+    let Some(Event::CheckRun {
+        requested_action, ..
+    }) = parsed("check_run", "requested_action.payload.json")
+    else {
+        panic!("check_run");
+    };
+    assert_eq!(requested_action.as_deref(), Some("lgtm|26764"));
+    let Some(Event::InstallationRepositories { added, .. }) =
+        parsed("installation_repositories", "added.payload.json")
+    else {
+        panic!("installation_repositories");
+    };
+    assert_eq!(added[0].as_str(), "codertocat/space");
+    let Some(Event::Push { git_ref, .. }) = parsed("push", "with-installation.payload.json") else {
+        panic!("push");
+    };
+    assert_eq!(git_ref, "refs/tags/simple-tag");
+    assert!(
+        matches!(
+            route(&parsed("push", "with-installation.payload.json").unwrap()),
+            Intake::Ignore(_)
+        ),
+        "a tag push is not the default branch"
+    );
+    let Some(Event::IssueComment { author, .. }) = parsed("issue_comment", "created.payload.json")
+    else {
+        panic!("issue_comment");
+    };
+    assert!(!author.is_bot());
+}

@@ -1,0 +1,149 @@
+//! The pipeline end to end: PRs opened and pushed, check runs posted, nothing rewritten.
+
+use crate::support::{Harness, INSTALLATION, REPO, pull_request_payload};
+use fake_github::PrSpec;
+use serde_json::json;
+
+#[tokio::test]
+async fn every_coordinated_pr_gets_a_merge_order_run_by_arrival() {
+    let h = Harness::start().await;
+    let first = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
+    let second = h.open_lane_pr("agent-2", &["src/b.rs"]).await;
+    let outside = h.gh.open_pr(REPO, PrSpec::new("feature/other", ""));
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("opened", REPO, outside, &h.head(outside)),
+    )
+    .await;
+    h.settle().await;
+
+    let runs = h.gh.check_runs(REPO, &h.head(first));
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].name, "Merge order");
+    assert_eq!(runs[0].conclusion.as_deref(), Some("neutral"));
+    assert_eq!(runs[0].title.as_deref(), Some("1st of 2 by arrival"));
+    let runs = h.gh.check_runs(REPO, &h.head(second));
+    assert_eq!(runs[0].title.as_deref(), Some("2nd of 2 by arrival"));
+    assert!(
+        h.gh.check_runs(REPO, &h.head(outside)).is_empty(),
+        "not a lane branch"
+    );
+}
+
+#[tokio::test]
+async fn a_second_reconcile_with_nothing_new_writes_nothing() {
+    let h = Harness::start().await;
+    let pr = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
+    h.settle().await;
+    h.gh.clear_log();
+    h.deliver(
+        "check_suite",
+        &json!({
+            "action": "completed",
+            "check_suite": { "head_sha": h.head(pr) },
+            "repository": { "full_name": REPO, "default_branch": "main" },
+            "installation": { "id": INSTALLATION }
+        }),
+    )
+    .await;
+    h.settle().await;
+    let writes = h.gh.requests().iter().filter(|r| r.method != "GET").count();
+    assert_eq!(writes, 0, "{:?}", h.gh.calls_by_endpoint());
+}
+
+#[tokio::test]
+async fn a_push_moves_the_run_to_the_new_head_and_closing_drops_the_pr() {
+    let h = Harness::start().await;
+    let first = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
+    let second = h.open_lane_pr("agent-2", &["src/b.rs"]).await;
+    h.settle().await;
+    let new_head = h.gh.push(
+        REPO,
+        second,
+        "",
+        vec![fake_github::FileChange::modified("src/c.rs")],
+    );
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("synchronize", REPO, second, &new_head),
+    )
+    .await;
+    h.settle().await;
+    assert_eq!(
+        h.gh.check_runs(REPO, &new_head)[0].title.as_deref(),
+        Some("2nd of 2 by arrival")
+    );
+
+    h.gh.close_pr(REPO, first);
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("closed", REPO, first, &h.head(first)),
+    )
+    .await;
+    h.settle().await;
+    let runs = h.gh.check_runs(REPO, &new_head);
+    assert_eq!(runs.len(), 1, "updated in place");
+    assert_eq!(runs[0].title.as_deref(), Some("1st of 1 by arrival"));
+}
+
+#[tokio::test]
+async fn a_rerequested_run_is_posted_anew() {
+    let h = Harness::start().await;
+    let pr = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
+    h.settle().await;
+    h.deliver(
+        "check_run",
+        &json!({
+            "action": "rerequested",
+            "check_run": { "head_sha": h.head(pr), "name": "Merge order" },
+            "repository": { "full_name": REPO, "default_branch": "main" },
+            "installation": { "id": INSTALLATION }
+        }),
+    )
+    .await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 2);
+}
+
+#[tokio::test]
+async fn open_prs_are_read_across_pages() {
+    let h = Harness::start().await;
+    for i in 0..130 {
+        h.gh.open_pr(
+            REPO,
+            PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), ""),
+        );
+    }
+    h.deliver(
+        "installation_repositories",
+        &json!({
+            "action": "added",
+            "installation": { "id": INSTALLATION },
+            "repositories_added": [{ "full_name": REPO }],
+            "repositories_removed": []
+        }),
+    )
+    .await;
+    h.settle().await;
+    assert_eq!(h.gh.count("GET /repos/*/*/pulls"), 2, "two pages of 100");
+    assert_eq!(h.gh.count("POST /repos/*/*/check-runs"), 130);
+    assert_eq!(
+        h.gh.check_runs(REPO, &h.head(130))[0].title.as_deref(),
+        Some("130th of 130 by arrival")
+    );
+}
+
+#[tokio::test]
+async fn config_from_the_default_branch_widens_scope() {
+    let h = Harness::start().await;
+    h.gh.repo(REPO)
+        .file("main", ".github/switchyard.yml", "coordinate: all\n");
+    let pr = h.gh.open_pr(REPO, PrSpec::new("feature/anything", ""));
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("opened", REPO, pr, &h.head(pr)),
+    )
+    .await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+}

@@ -1,0 +1,152 @@
+//! Nothing is lost: restarts, GitHub errors, rate limits, broken config.
+
+use crate::support::{Harness, INSTALLATION, REPO, pull_request_payload};
+use fake_github::{Failure, PrSpec};
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_server_killed_with_jobs_queued_processes_each_once_after_restart() {
+    let mut h = Harness::start().await;
+    h.app.take().unwrap().kill();
+    h.start_app_without_workers().await;
+    let mut prs = vec![];
+    for lane in ["agent-1", "agent-2", "agent-3"] {
+        prs.push(h.open_lane_pr(lane, &["src/x.rs"]).await);
+    }
+    assert_eq!(h.app().store.job_counts().unwrap().queued, 3);
+    h.app.take().unwrap().kill();
+    h.start_app().await;
+    h.settle().await;
+    for pr in prs {
+        assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1, "PR {pr}");
+    }
+}
+
+#[tokio::test]
+async fn a_crash_after_writing_but_before_recording_never_duplicates() {
+    let mut h = Harness::start().await;
+    let pr = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    // Lose what we recorded, as if the process died right after GitHub created the run.
+    let head = h.head(pr);
+    let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
+    h.app()
+        .store
+        .forget_published(&repo, &format!("check:Merge order:{head}"))
+        .unwrap();
+    h.app.take().unwrap().kill();
+    h.start_app().await;
+    h.open_lane_pr("agent-2", &["src/y.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &head).len(), 1);
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_and_creates_are_not_repeated_blindly() {
+    let h = Harness::start().await;
+    h.gh.fail_next("GET /repos/*/*/pulls", Failure::Status(502), 2);
+    let pr = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+    assert_eq!(h.gh.pending_failures(), 0);
+
+    // A 500 on the create: the job fails and runs again, reading before it writes.
+    h.gh.fail_next("POST /repos/*/*/check-runs", Failure::Status(500), 1);
+    let second = h.open_lane_pr("agent-2", &["src/y.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(second)).len(), 1);
+    assert_eq!(
+        h.gh.count("POST /repos/*/*/check-runs"),
+        3,
+        "one failed create, two real ones"
+    );
+}
+
+#[tokio::test]
+async fn a_secondary_rate_limit_is_waited_out() {
+    let h = Harness::start().await;
+    h.gh.fail_next(
+        "GET /repos/*/*/pulls",
+        Failure::SecondaryRateLimit {
+            retry_after_secs: 1,
+        },
+        1,
+    );
+    let pr = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+    let reads: Vec<_> =
+        h.gh.requests()
+            .into_iter()
+            .filter(|r| r.method == "GET" && r.path == format!("/repos/{REPO}/pulls"))
+            .collect();
+    assert_eq!(reads.len(), 2, "{:?}", h.gh.calls_by_endpoint());
+    let waited = reads[1].at.duration_since(reads[0].at).unwrap();
+    assert!(waited >= Duration::from_millis(950), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn a_spent_primary_rate_limit_reschedules_the_job() {
+    let h = Harness::start().await;
+    h.gh.fail_next(
+        "GET /repos/*/*/pulls",
+        Failure::PrimaryRateLimit { reset_in_secs: 2 },
+        1,
+    );
+    let pr = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+    assert_eq!(h.gh.pending_failures(), 0);
+}
+
+#[tokio::test]
+async fn a_broken_config_reports_its_error_and_does_not_stop_other_repositories() {
+    let h = Harness::start().await;
+    h.gh.install(INSTALLATION, "octo/other");
+    h.gh.repo(REPO).file(
+        "main",
+        ".github/switchyard.yml",
+        "coordinate: everything\ntrak: 1\n",
+    );
+    let broken = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    let fine =
+        h.gh.open_pr("octo/other", PrSpec::new("parallel-dev/agent-1", ""));
+    let head =
+        h.gh.issue("octo/other", fine)
+            .pull_request
+            .unwrap()
+            .head_sha;
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("opened", "octo/other", fine, &head),
+    )
+    .await;
+    h.settle().await;
+    assert!(h.gh.check_runs(REPO, &h.head(broken)).is_empty());
+    assert_eq!(h.gh.check_runs("octo/other", &head).len(), 1);
+    assert_eq!(h.app().store.job_counts().unwrap().failed, 0);
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed() {
+    let h = Harness::start().await;
+    let first = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.count("POST /app/installations/*/access_tokens"), 1);
+    h.gh.expire_tokens();
+    let second = h.open_lane_pr("agent-2", &["src/y.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(first)).len(), 1);
+    assert_eq!(h.gh.check_runs(REPO, &h.head(second)).len(), 1);
+    assert_eq!(h.gh.count("POST /app/installations/*/access_tokens"), 2);
+}
+
+#[tokio::test]
+async fn a_graceful_stop_finishes_and_a_restart_keeps_going() {
+    let mut h = Harness::start().await;
+    h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.app.take().unwrap().stop().await;
+    h.start_app().await;
+    h.settle().await;
+    assert_eq!(h.gh.count("POST /repos/*/*/check-runs"), 1);
+}

@@ -1,0 +1,245 @@
+//! The harness: a fake GitHub, the App started against it on a temporary SQLite file, and
+//! helpers to send signed deliveries and wait for the queue to settle.
+
+use bytes::Bytes;
+use fake_github::{FakeGitHub, PrSpec, TEST_PRIVATE_KEY_PEM};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::time::Duration;
+use switchyard::github::{AppCredentials, RetrySettings};
+use switchyard::queue::QueueSettings;
+use switchyard::server::{self, Running, ServerSettings};
+use switchyard::webhook::WebhookSecrets;
+
+pub const APP_ID: u64 = 42;
+pub const INSTALLATION: u64 = 7;
+pub const REPO: &str = "octo/repo";
+pub const SECRET: &str = "it-is-a-secret";
+
+/// Real payloads GitHub sends, read in place beside the clone; `None` (and a note) when that
+/// folder is absent, so a fresh clone's tests still pass.
+pub fn real_payload(relative: &str) -> Option<Vec<u8>> {
+    let path = shared_fixtures().join(relative);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(_) => {
+            eprintln!("skipped: needs {} (the shared fixtures)", path.display());
+            None
+        }
+    }
+}
+
+pub fn shared_fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/github-webhooks")
+}
+
+pub struct Harness {
+    pub gh: FakeGitHub,
+    pub app: Option<Running>,
+    pub db: tempfile::TempDir,
+    client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    next_delivery: std::sync::atomic::AtomicU64,
+}
+
+pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
+    ServerSettings {
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        credentials: AppCredentials {
+            app_id: APP_ID,
+            private_key_pem: TEST_PRIVATE_KEY_PEM.to_owned(),
+        },
+        secrets: WebhookSecrets::parse(SECRET).expect("a secret"),
+        api_url: api_url.to_owned(),
+        database_url,
+        queue: QueueSettings {
+            max_parallel: 4,
+            max_attempts: 3,
+            backoff: Duration::from_millis(200),
+            sweep_interval: Duration::from_secs(3600),
+            shutdown_grace: Duration::from_secs(5),
+        },
+        retry: RetrySettings {
+            max_tries: 4,
+            backoff: Duration::from_millis(50),
+            max_wait: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+        },
+    }
+}
+
+impl Harness {
+    /// A fake GitHub where installation 7 has `octo/repo` (default branch `main`), and the
+    /// App running against it.
+    pub async fn start() -> Self {
+        let gh = FakeGitHub::start().await;
+        gh.set_app_id(APP_ID);
+        gh.install(INSTALLATION, REPO);
+        let mut harness = Self {
+            gh,
+            app: None,
+            db: tempfile::tempdir().expect("a temporary directory"),
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            next_delivery: 1.into(),
+        };
+        harness.start_app().await;
+        harness
+    }
+
+    pub fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}",
+            self.db.path().join("switchyard.db").display()
+        )
+    }
+
+    pub async fn start_app(&mut self) {
+        self.start_with(settings(self.gh.url(), self.database_url()))
+            .await;
+    }
+
+    /// The App answering webhooks with its workers idle, so queued jobs stay visible.
+    pub async fn start_app_without_workers(&mut self) {
+        let mut settings = settings(self.gh.url(), self.database_url());
+        settings.queue.max_parallel = 0;
+        self.start_with(settings).await;
+    }
+
+    pub async fn start_with(&mut self, settings: ServerSettings) {
+        let running = server::start(settings).await.expect("the App starts");
+        self.app = Some(running);
+    }
+
+    pub fn app(&self) -> &Running {
+        self.app.as_ref().expect("the App is running")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.app().addr, path)
+    }
+
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, String) {
+        let mut request = http::Request::builder().method(method).uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request");
+        let response = self.client.request(request).await.expect("the App answers");
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub fn delivery_id(&self) -> String {
+        let n = self
+            .next_delivery
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        format!("00000000-0000-0000-0000-{n:012}")
+    }
+
+    /// Sends a delivery signed with the App's secret, as GitHub would.
+    pub async fn deliver_as(&self, event: &str, delivery: &str, body: &[u8]) -> (u16, String) {
+        let signature = WebhookSecrets::parse(SECRET).expect("a secret").sign(body);
+        self.request(
+            "POST",
+            "/webhook",
+            &[
+                ("x-github-event", event.to_owned()),
+                ("x-github-delivery", delivery.to_owned()),
+                ("x-hub-signature-256", signature),
+                ("content-type", "application/json".to_owned()),
+            ],
+            body.to_vec(),
+        )
+        .await
+    }
+
+    pub async fn deliver(&self, event: &str, payload: &Value) -> (u16, String) {
+        let body = serde_json::to_vec(payload).expect("JSON");
+        self.deliver_as(event, &self.delivery_id(), &body).await
+    }
+
+    /// Waits until no job is queued or running (failed ones stay), or panics after 20 s.
+    pub async fn settle(&self) {
+        let store = self.app().store.clone();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let counts = store.job_counts().expect("the store answers");
+            if counts.queued == 0 && counts.running == 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the queue did not settle: {counts:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn head(&self, number: u64) -> String {
+        self.gh
+            .issue(REPO, number)
+            .pull_request
+            .expect("a pull request")
+            .head_sha
+    }
+
+    /// Opens a PR from a lane branch and tells the App, as GitHub would.
+    pub async fn open_lane_pr(&self, lane: &str, files: &[&str]) -> u64 {
+        let number = self.gh.open_pr(
+            REPO,
+            PrSpec {
+                files: files
+                    .iter()
+                    .map(|f| fake_github::FileChange::modified(*f))
+                    .collect(),
+                ..PrSpec::new(format!("parallel-dev/{lane}"), "")
+            },
+        );
+        let (status, _) = self
+            .deliver(
+                "pull_request",
+                &pull_request_payload("opened", REPO, number, &self.head(number)),
+            )
+            .await;
+        assert_eq!(status, 202);
+        number
+    }
+}
+
+/// A `pull_request` payload with the fields GitHub always sends that the App reads.
+pub fn pull_request_payload(action: &str, repo: &str, number: u64, head_sha: &str) -> Value {
+    json!({
+        "action": action,
+        "number": number,
+        "pull_request": { "number": number, "head": { "sha": head_sha, "ref": "x" }, "state": "open" },
+        "repository": { "full_name": repo, "default_branch": "main" },
+        "installation": { "id": INSTALLATION },
+        "sender": { "login": "octocat", "type": "User" }
+    })
+}
+
+/// Replaces the repository and installation of a real payload with the harness's.
+pub fn retarget(mut payload: Value, repo: &str) -> Value {
+    if let Some(r) = payload.get_mut("repository") {
+        r["full_name"] = json!(repo);
+        r["default_branch"] = json!("main");
+    }
+    payload["installation"] = json!({ "id": INSTALLATION });
+    payload
+}
