@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use switchyard::ids::{PrNumber, Sha};
 use switchyard::overlap::{
     Analysis, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership, PairOverlap,
-    PathFilter, analyze, files_to_fetch, parse_patch,
+    PathFilter, Tier, analyze, files_to_fetch, parse_patch,
 };
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets");
@@ -30,24 +30,39 @@ static NO_OWNERS: Ownership = Ownership::empty();
 
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = Path::new(DATASETS);
-    if DATASET_FILES.iter().all(|(_, file)| dir.join(file).exists()) {
+    if DATASET_FILES
+        .iter()
+        .all(|(_, file)| dir.join(file).exists())
+    {
         let mut largest: Option<Prepared> = None;
         for (variant, file) in DATASET_FILES {
             let slices = read_slices(&dir.join(file))?;
             let prepared: Vec<Prepared> = slices.iter().map(Prepared::new).collect();
             report_dataset(variant, &slices, &prepared);
             for slice in prepared {
-                if largest.as_ref().is_none_or(|l| slice.prs.len() > l.prs.len()) {
+                if largest
+                    .as_ref()
+                    .is_none_or(|l| slice.prs.len() > l.prs.len())
+                {
                     largest = Some(slice);
                 }
             }
         }
         if let Some(slice) = largest {
             let label = format!("largest slice ({} PRs, {})", slice.prs.len(), slice.time);
-            time_engine(&label, &slice.prs, &slice.base_diffs, &slice.default_head, 31);
+            time_engine(
+                &label,
+                &slice.prs,
+                &slice.base_diffs,
+                &slice.default_head,
+                31,
+            );
         }
     } else {
-        println!("datasets not found in {}: skipping the dataset measures", dir.display());
+        println!(
+            "datasets not found in {}: skipping the dataset measures",
+            dir.display()
+        );
     }
     let synthetic = Synthetic::generate(1_000, 30);
     let label = format!(
@@ -55,7 +70,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         synthetic.distinct_paths,
         synthetic.base_diffs.len() + 1
     );
-    time_engine(&label, &synthetic.prs, &synthetic.base_diffs, &synthetic.head, 21);
+    time_engine(
+        &label,
+        &synthetic.prs,
+        &synthetic.base_diffs,
+        &synthetic.head,
+        21,
+    );
     Ok(())
 }
 
@@ -78,8 +99,6 @@ struct DatasetPr {
     head_sha: Option<String>,
     #[serde(default)]
     synthetic_head_sha: Option<String>,
-    #[serde(default)]
-    head_kind: Option<String>,
     merge_base: String,
     conflicts_with_base: bool,
     files: Vec<ChangedFile>,
@@ -147,7 +166,8 @@ impl Prepared {
         });
         for request in &requests {
             if let Some(diff) = base_diffs.get_mut(&request.merge_base) {
-                diff.files.push(fetched(slice, &request.merge_base, &request.path));
+                diff.files
+                    .push(fetched(slice, &request.merge_base, &request.path));
             }
         }
         Self {
@@ -174,7 +194,9 @@ fn open_pr(pr: &DatasetPr) -> OpenPr {
     let head = pr.head_sha.as_ref().or(pr.synthetic_head_sha.as_ref());
     OpenPr {
         number: PrNumber(pr.number),
-        head_sha: Sha(head.cloned().unwrap_or_else(|| format!("replayed-{}", pr.number))),
+        head_sha: Sha(head
+            .cloned()
+            .unwrap_or_else(|| format!("replayed-{}", pr.number))),
         merge_base: Sha(pr.merge_base.clone()),
         files: pr.files.clone(),
         files_complete: true,
@@ -195,7 +217,9 @@ fn capped_compares(slice: &Slice) -> HashMap<Sha, BaseDiff> {
                 .filter(|f| f.diff_index < COMPARE_CAP)
                 .map(|f| f.file.clone())
                 .collect();
-            let complete = compare.files_total.is_some_and(|total| total <= COMPARE_CAP);
+            let complete = compare
+                .files_total
+                .is_some_and(|total| total <= COMPARE_CAP);
             (Sha(base.clone()), BaseDiff { files, complete })
         })
         .collect()
@@ -252,7 +276,11 @@ impl Tally {
 
     fn row(&self, name: &str, conflicts: usize) -> String {
         let ratio = |num: usize, den: usize| {
-            if den == 0 { "n/a".to_owned() } else { format!("{:.3}", num as f64 / den as f64) }
+            if den == 0 {
+                "n/a".to_owned()
+            } else {
+                format!("{:.3}", num as f64 / den as f64)
+            }
         };
         format!(
             "  {name:<34} {:>7} {:>9} {:>6} {:>6} {:>6} {:>7} {:>9}",
@@ -277,14 +305,26 @@ struct Truth {
 impl Truth {
     fn new(slice: &Slice) -> Self {
         Self {
-            clean: slice.prs.iter().filter(|p| !p.conflicts_with_base).map(|p| p.number).collect(),
-            conflicts: slice.pairs.iter().filter(|p| p.conflict).map(|p| pair(p.a, p.b)).collect(),
+            clean: slice
+                .prs
+                .iter()
+                .filter(|p| !p.conflicts_with_base)
+                .map(|p| p.number)
+                .collect(),
+            conflicts: slice
+                .pairs
+                .iter()
+                .filter(|p| p.conflict)
+                .map(|p| pair(p.a, p.b))
+                .collect(),
             labelled: slice.pairs.iter().map(|p| pair(p.a, p.b)).collect(),
         }
     }
 
     fn labelled_only(&self, pairs: impl Iterator<Item = Pair>) -> BTreeSet<Pair> {
-        pairs.filter(|(a, b)| self.clean.contains(a) && self.clean.contains(b)).collect()
+        pairs
+            .filter(|(a, b)| self.clean.contains(a) && self.clean.contains(b))
+            .collect()
     }
 }
 
@@ -292,7 +332,10 @@ fn engine_pairs<'a, 'p>(
     analysis: &'a Analysis<'p>,
     keep: impl Fn(&PairOverlap<'a, 'p>) -> bool + 'a,
 ) -> impl Iterator<Item = Pair> + 'a {
-    analysis.pairs().filter(move |p| keep(p)).map(|p| pair(p.a.0, p.b.0))
+    analysis
+        .pairs()
+        .filter(move |p| keep(p))
+        .map(|p| pair(p.a.0, p.b.0))
 }
 
 /// The README's naive baseline: raw `@@` old ranges of a shared path within 3 lines, ignoring
@@ -324,9 +367,9 @@ fn raw_hunks_meet(a: &ChangedFile, b: &ChangedFile) -> bool {
         return true;
     };
     ranges_a.iter().any(|&(start_a, end_a)| {
-        ranges_b
-            .iter()
-            .any(|&(start_b, end_b)| i64::from(start_a.max(start_b)) - i64::from(end_a.min(end_b)) <= 3)
+        ranges_b.iter().any(|&(start_b, end_b)| {
+            i64::from(start_a.max(start_b)) - i64::from(end_a.min(end_b)) <= 3
+        })
     })
 }
 
@@ -337,9 +380,19 @@ fn raw_old_ranges(file: &ChangedFile) -> Option<Vec<(u32, u32)>> {
         return None;
     }
     let header_start = |h: &switchyard::overlap::Hunk| {
-        if h.old.is_empty() { h.old.start - 1 } else { h.old.start }
+        if h.old.is_empty() {
+            h.old.start - 1
+        } else {
+            h.old.start
+        }
     };
-    Some(patch.hunks.iter().map(|h| (header_start(h), header_start(h) + h.old.len())).collect())
+    Some(
+        patch
+            .hunks
+            .iter()
+            .map(|h| (header_start(h), header_start(h) + h.old.len()))
+            .collect(),
+    )
 }
 
 fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
@@ -349,6 +402,7 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
     let (mut base_found, mut base_missed, mut base_false, mut base_unsure) = (0, 0, 0, 0);
     let mut false_alarms = Vec::new();
     let mut misses = Vec::new();
+    let mut caught_uncertain = Vec::new();
     for (slice, run) in slices.iter().zip(prepared) {
         let truth = Truth::new(slice);
         let analysis = run.analyze();
@@ -359,10 +413,11 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         extra_pairs += file_level.difference(&truth.labelled).count();
         let naive = truth.labelled_only(naive_pairs(slice).into_iter());
         let lines = truth.labelled_only(engine_pairs(&analysis, |p| p.may_conflict()));
-        let certain = truth.labelled_only(engine_pairs(&analysis, |p| {
-            p.tier() == switchyard::overlap::Tier::Lines
-        }));
-        for (tally, predicted) in tallies.iter_mut().zip([&file_level, &naive, &lines, &certain]) {
+        let certain = truth.labelled_only(engine_pairs(&analysis, |p| p.tier() == Tier::Lines));
+        for (tally, predicted) in tallies
+            .iter_mut()
+            .zip([&file_level, &naive, &lines, &certain])
+        {
             tally.add(predicted, &truth.conflicts);
         }
         for p in analysis.pairs().filter(|p| p.may_conflict()) {
@@ -374,8 +429,20 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         for key in truth.conflicts.difference(&lines) {
             misses.push((slice.slice_time.clone(), *key));
         }
+        for p in analysis
+            .pairs()
+            .filter(|p| p.may_conflict() && p.tier() == Tier::File)
+        {
+            if truth.conflicts.contains(&pair(p.a.0, p.b.0)) {
+                caught_uncertain.push(describe(&slice.slice_time, &p));
+            }
+        }
         for (report, pr) in analysis.prs.iter().zip(sorted_prs(slice)) {
-            match (pr.conflicts_with_base, report.base_conflicts.is_empty(), report.unmapped_files.is_empty()) {
+            match (
+                pr.conflicts_with_base,
+                report.base_conflicts.is_empty(),
+                report.unmapped_files.is_empty(),
+            ) {
                 (true, false, _) => base_found += 1,
                 (true, true, _) => base_missed += 1,
                 (false, false, _) => base_false += 1,
@@ -384,7 +451,11 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
             }
         }
     }
-    println!("== {variant}: {} slices, {} PR entries ==", slices.len(), prepared.iter().map(|p| p.prs.len()).sum::<usize>());
+    println!(
+        "== {variant}: {} slices, {} PR entries ==",
+        slices.len(),
+        prepared.iter().map(|p| p.prs.len()).sum::<usize>()
+    );
     println!(
         "  {:<34} {:>7} {:>9} {:>6} {:>6} {:>6} {:>7} {:>9}",
         "tier", "flagged", "conflicts", "TP", "FP", "FN", "recall", "precision"
@@ -398,13 +469,24 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
     for (tally, name) in tallies.iter().zip(names) {
         println!("{}", tally.row(name, conflicts));
     }
-    println!("  labelled same-file pairs the engine did not pair: {missing_pairs}; engine pairs not labelled: {extra_pairs}");
+    println!(
+        "  labelled same-file pairs the engine did not pair: {missing_pairs}; engine pairs not labelled: {extra_pairs}"
+    );
     println!("  files past the 300-file compare cap fetched and diffed by the fallback: {fetches}");
     println!(
         "  PRs conflicting with the base: {} flagged by the engine, {} not; clean PRs flagged: {}; clean PRs with unmapped files: {}",
         base_found, base_missed, base_false, base_unsure
     );
-    print_examples(&format!("false alarms ({variant})"), &false_alarms, variant == "real-heads");
+    print_examples(
+        &format!("false alarms ({variant})"),
+        &false_alarms,
+        variant == "real-heads",
+    );
+    print_examples(
+        "conflicts flagged only for lack of certainty",
+        &caught_uncertain,
+        false,
+    );
     if !misses.is_empty() {
         println!("  missed conflicts: {}", misses.len());
         for (time, (a, b)) in misses.iter().take(5) {
@@ -423,14 +505,21 @@ fn sorted_prs(slice: &Slice) -> Vec<&DatasetPr> {
 fn describe(time: &str, p: &PairOverlap) -> String {
     let mut text = format!("    {time} {} {}", p.a, p.b);
     for f in p.files.iter().filter(|f| f.may_conflict()) {
-        text.push_str(&format!("\n      {} {:?} {:?} {:?}", f.path, f.kind, f.certainty, f.regions));
+        text.push_str(&format!(
+            "\n      {} {:?} {:?} {:?}",
+            f.path, f.kind, f.certainty, f.regions
+        ));
     }
     text
 }
 
 fn print_examples(title: &str, alarms: &[String], all: bool) {
     println!("  {title}: {}", alarms.len());
-    let shown = if all { alarms.len() } else { alarms.len().min(5) };
+    let shown = if all {
+        alarms.len()
+    } else {
+        alarms.len().min(5)
+    };
     for alarm in &alarms[..shown] {
         println!("{alarm}");
     }
@@ -439,7 +528,13 @@ fn print_examples(title: &str, alarms: &[String], all: bool) {
 // ---------------------------------------------------------------------------------------
 // Timing.
 
-fn time_engine(label: &str, prs: &[OpenPr], base_diffs: &HashMap<Sha, BaseDiff>, head: &Sha, runs: usize) {
+fn time_engine(
+    label: &str,
+    prs: &[OpenPr],
+    base_diffs: &HashMap<Sha, BaseDiff>,
+    head: &Sha,
+    runs: usize,
+) {
     let inputs = Inputs {
         default_head: head,
         prs,
@@ -460,7 +555,11 @@ fn time_engine(label: &str, prs: &[OpenPr], base_diffs: &HashMap<Sha, BaseDiff>,
     let analysis = analyze(&inputs);
     wall.sort();
     on_cpu.sort();
-    let median = |times: &[Duration]| times.get(times.len() / 2).map_or("n/a".to_owned(), |t| ms(*t));
+    let median = |times: &[Duration]| {
+        times
+            .get(times.len() / 2)
+            .map_or("n/a".to_owned(), |t| ms(*t))
+    };
     let fetch_start = Instant::now();
     let requests = files_to_fetch(&inputs);
     let fetch_time = fetch_start.elapsed();
@@ -473,8 +572,15 @@ fn time_engine(label: &str, prs: &[OpenPr], base_diffs: &HashMap<Sha, BaseDiff>,
         wall.first().map_or("n/a".to_owned(), |t| ms(*t)),
         wall.last().map_or("n/a".to_owned(), |t| ms(*t)),
     );
-    println!("  {} pairs sharing a file, {lines} may conflict", analysis.pairs().count());
-    println!("  files_to_fetch: {} ({} requests)", ms(fetch_time), requests.len());
+    println!(
+        "  {} pairs sharing a file, {lines} may conflict",
+        analysis.pairs().count()
+    );
+    println!(
+        "  files_to_fetch: {} ({} requests)",
+        ms(fetch_time),
+        requests.len()
+    );
     println!();
 }
 
@@ -524,9 +630,15 @@ const MERGE_BASES: u64 = 8;
 
 impl Synthetic {
     fn generate(pr_count: u64, files_per_pr: usize) -> Self {
-        let mut rng = Rng(0x5EED_0F_0E_1A_2B3C);
+        let mut rng = Rng(0x5EED_0F0E_1A2B_3C4D);
         let head = Sha(format!("{:040x}", 0));
-        let merge_base = |i: u64| if i == 0 { head.clone() } else { Sha(format!("{i:040x}")) };
+        let merge_base = |i: u64| {
+            if i == 0 {
+                head.clone()
+            } else {
+                Sha(format!("{i:040x}"))
+            }
+        };
         let prs = (0..pr_count)
             .map(|n| {
                 let files = Self::pr_files(&mut rng, files_per_pr);
@@ -548,7 +660,13 @@ impl Synthetic {
                         modified(&mut rng, path)
                     })
                     .collect();
-                (merge_base(i), BaseDiff { files, complete: true })
+                (
+                    merge_base(i),
+                    BaseDiff {
+                        files,
+                        complete: true,
+                    },
+                )
             })
             .collect();
         Self {
@@ -586,7 +704,9 @@ fn modified(rng: &mut Rng, filename: String) -> ChangedFile {
         let old_len = 6 + removed;
         let new_len = 6 + added;
         let new_start = old_line as i64 + shift;
-        patch.push_str(&format!("@@ -{old_line},{old_len} +{new_start},{new_len} @@\n"));
+        patch.push_str(&format!(
+            "@@ -{old_line},{old_len} +{new_start},{new_len} @@\n"
+        ));
         for i in 0..3 {
             patch.push_str(&format!(" context line {}\n", old_line + i));
         }

@@ -6,10 +6,10 @@
 //! does touch cannot be placed exactly, and unless both made the same edit, git will stop on it
 //! when the PR is merged: the PR conflicts with the base there.
 
+use super::LineRange;
 use super::files::{ChangedFile, FileStatus};
 use super::merge_rule::{SideSpans, Span, collisions};
 use super::patch::{Change, parse_changes};
-use super::LineRange;
 use std::collections::HashMap;
 
 /// GitHub's compare from one merge base to the head of the default branch.
@@ -79,7 +79,9 @@ pub(crate) enum BaseView<'a> {
 fn listed_view(file: &ChangedFile) -> BaseView<'_> {
     match &file.patch {
         Some(text) => parse_changes(text).map_or(BaseView::Unknown, BaseView::Known),
-        None if file.status == FileStatus::Unchanged || is_pure_move(file) => BaseView::Known(Vec::new()),
+        None if file.status == FileStatus::Unchanged || is_pure_move(file) => {
+            BaseView::Known(Vec::new())
+        }
         None => BaseView::Unknown,
     }
 }
@@ -167,7 +169,10 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
             }
             let mut at_head = change.old.shifted(shift);
             let mut exact = true;
-            for b in base[below..].iter().take_while(|b| b.old.start <= change.old.end) {
+            for b in base[below..]
+                .iter()
+                .take_while(|b| b.old.start <= change.old.end)
+            {
                 at_head = at_head.cover(&b.new);
                 exact = false;
             }
@@ -227,7 +232,12 @@ pub(crate) fn old_side_span<'a>(change: &Change<'a>) -> Span<'a> {
 mod tests {
     use super::*;
 
-    fn file(status: FileStatus, name: &str, previous: Option<&str>, patch: Option<&str>) -> ChangedFile {
+    fn file(
+        status: FileStatus,
+        name: &str,
+        previous: Option<&str>,
+        patch: Option<&str>,
+    ) -> ChangedFile {
         ChangedFile {
             filename: name.into(),
             status,
@@ -244,7 +254,9 @@ mod tests {
     }
 
     fn at_head(mapped: &MappedFile) -> Vec<LineRange> {
-        (0..mapped.changes.len()).map(|i| mapped.placed(i).at_head).collect()
+        (0..mapped.changes.len())
+            .map(|i| mapped.placed(i).at_head)
+            .collect()
     }
 
     fn known(patch: &str) -> BaseView<'_> {
@@ -254,12 +266,16 @@ mod tests {
     #[test]
     fn changes_below_base_changes_move_by_their_size() {
         // The base inserted two lines at the top and removed line 30.
-        let base = known("@@ -1,3 +1,5 @@\n+x\n+y\n a\n b\n c\n@@ -28,5 +30,4 @@\n a\n b\n-c\n d\n e");
+        let base =
+            known("@@ -1,3 +1,5 @@\n+x\n+y\n a\n b\n c\n@@ -28,5 +30,4 @@\n a\n b\n-c\n d\n e");
         let pr = changes("@@ -10,3 +10,3 @@\n a\n-b\n+B\n c\n@@ -40,3 +40,4 @@\n a\n+new\n b\n c");
         let mapped = map_to_head(pr, &base);
         assert_eq!(mapped.mapping, Mapping::Exact);
         assert!(mapped.base_conflicts.is_empty());
-        assert_eq!(at_head(&mapped), [LineRange::new(13, 14), LineRange::new(42, 42)]);
+        assert_eq!(
+            at_head(&mapped),
+            [LineRange::new(13, 14), LineRange::new(42, 42)]
+        );
     }
 
     #[test]
@@ -285,7 +301,12 @@ mod tests {
     fn index_tells_known_from_unknown_files() {
         let capped = BaseDiff {
             files: vec![
-                file(FileStatus::Modified, "a.rb", None, Some("@@ -1 +1 @@\n-a\n+b")),
+                file(
+                    FileStatus::Modified,
+                    "a.rb",
+                    None,
+                    Some("@@ -1 +1 @@\n-a\n+b"),
+                ),
                 file(FileStatus::Renamed, "new.rb", Some("old.rb"), None),
                 file(FileStatus::Modified, "image.png", None, None),
                 file(FileStatus::Unchanged, "fetched.rb", None, None),
@@ -300,7 +321,10 @@ mod tests {
         assert!(matches!(index.view("fetched.rb"), BaseView::Known(c) if c.is_empty()));
         assert!(matches!(index.view("elsewhere.rb"), BaseView::Unknown));
         assert!(!index.knows("elsewhere.rb"));
-        let complete = BaseDiff { complete: true, ..capped };
+        let complete = BaseDiff {
+            complete: true,
+            ..capped
+        };
         let index = BaseIndex::new(&complete);
         assert!(matches!(index.view("elsewhere.rb"), BaseView::Known(c) if c.is_empty()));
     }
@@ -310,6 +334,12 @@ mod tests {
         let pr = changes("@@ -5,3 +5,3 @@\n b\n-c\n+C\n d");
         let mapped = map_to_head(pr, &BaseView::Unknown);
         assert_eq!(mapped.mapping, Mapping::Unknown);
-        assert_eq!(mapped.placed(0), Placed { at_head: LineRange::new(6, 7), exact: false });
+        assert_eq!(
+            mapped.placed(0),
+            Placed {
+                at_head: LineRange::new(6, 7),
+                exact: false
+            }
+        );
     }
 }

@@ -46,7 +46,9 @@ impl ChangedFile {
     pub fn old_path(&self) -> Option<&str> {
         match self.status {
             FileStatus::Added | FileStatus::Copied => None,
-            FileStatus::Renamed => Some(self.previous_filename.as_deref().unwrap_or(&self.filename)),
+            FileStatus::Renamed => {
+                Some(self.previous_filename.as_deref().unwrap_or(&self.filename))
+            }
             _ => Some(&self.filename),
         }
     }
@@ -98,7 +100,10 @@ mod tests {
         assert_eq!(file.old_path(), Some("file0.txt"));
         assert_eq!(file.new_path(), Some("file1.txt"));
         assert!(file.is_rename());
-        assert_eq!(file.touched_paths().collect::<Vec<_>>(), ["file1.txt", "file0.txt"]);
+        assert_eq!(
+            file.touched_paths().collect::<Vec<_>>(),
+            ["file1.txt", "file0.txt"]
+        );
     }
 
     #[test]

@@ -29,18 +29,48 @@ pub enum FileOverlapKind {
 }
 
 /// How much the finding for one file can be trusted.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "certainty")]
 pub enum Certainty {
     /// Both sides' changed lines were compared in one coordinate system.
     Exact,
     /// Judged at file level: these PRs have no usable patch for the file (binary file,
-    /// patch too large, pure rename or mode change).
-    FileLevel { without_patch: Vec<PrNumber> },
+    /// patch too large, pure rename or mode change, unreadable patch).
+    FileLevel { without_patch: Sides },
     /// Line numbers compared, but these PRs' lines could not be placed on the default
     /// branch's head with confidence (its changes since their merge base are unknown, or
     /// touch their lines).
-    Uncertain { unmapped: Vec<PrNumber> },
+    Uncertain { unmapped: Sides },
+}
+
+/// Which PRs of a pair something holds for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sides {
+    A,
+    B,
+    Both,
+}
+
+impl Sides {
+    /// `None` when it holds for neither.
+    pub(crate) fn from_flags(a: bool, b: bool) -> Option<Sides> {
+        match (a, b) {
+            (true, true) => Some(Sides::Both),
+            (true, false) => Some(Sides::A),
+            (false, true) => Some(Sides::B),
+            (false, false) => None,
+        }
+    }
+
+    /// The PR numbers it stands for, out of the pair `a`, `b`.
+    pub fn of(self, a: PrNumber, b: PrNumber) -> Vec<PrNumber> {
+        match self {
+            Sides::A => vec![a],
+            Sides::B => vec![b],
+            Sides::Both => vec![a, b],
+        }
+    }
 }
 
 /// One region where both PRs change the same or adjacent lines.
@@ -61,7 +91,8 @@ pub struct FileOverlap<'a> {
     /// The lower PR number of the two.
     pub a: PrNumber,
     pub b: PrNumber,
-    /// The file's path on the default branch (its new path if both PRs add it).
+    /// The file's path on the default branch (its new path if both PRs add it); for two
+    /// different files that end up on one path, that path.
     pub path: &'a str,
     /// The file's path on PR `a`'s head (before the change if `a` deletes it).
     pub path_in_a: &'a str,
@@ -101,7 +132,11 @@ pub struct PairOverlap<'r, 'a> {
 impl PairOverlap<'_, '_> {
     /// The closest of the files' tiers.
     pub fn tier(&self) -> Tier {
-        self.files.iter().map(FileOverlap::tier).max().unwrap_or(Tier::File)
+        self.files
+            .iter()
+            .map(FileOverlap::tier)
+            .max()
+            .unwrap_or(Tier::File)
     }
 
     /// Whether merging one may force a rebase of the other (see [`FileOverlap::may_conflict`]).

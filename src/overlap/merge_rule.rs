@@ -69,12 +69,19 @@ where
 {
     let mut range = (a.span)(i).range.cover(&(b.span)(j).range);
     let (mut a_end, mut b_end) = (i + 1, j + 1);
-    let touching = |span: Span, range: LineRange| (span.range.start <= range.end).then_some(span.range);
+    let touching =
+        |span: Span, range: LineRange| (span.range.start <= range.end).then_some(span.range);
     loop {
-        if let Some(next) = (a_end < a.len).then(|| (a.span)(a_end)).and_then(|s| touching(s, range)) {
+        if let Some(next) = (a_end < a.len)
+            .then(|| (a.span)(a_end))
+            .and_then(|s| touching(s, range))
+        {
             range = range.cover(&next);
             a_end += 1;
-        } else if let Some(next) = (b_end < b.len).then(|| (b.span)(b_end)).and_then(|s| touching(s, range)) {
+        } else if let Some(next) = (b_end < b.len)
+            .then(|| (b.span)(b_end))
+            .and_then(|s| touching(s, range))
+        {
             range = range.cover(&next);
             b_end += 1;
         } else {
@@ -102,7 +109,10 @@ where
     {
         return false;
     }
-    match (side_text(&spans_a, &spans_b, region), side_text(&spans_b, &spans_a, region)) {
+    match (
+        side_text(&spans_a, &spans_b, region),
+        side_text(&spans_b, &spans_a, region),
+    ) {
         (Some(from_a), Some(from_b)) => from_a == from_b,
         _ => false,
     }
@@ -110,12 +120,19 @@ where
 
 /// How many lines the region has after `mine`: cheap to compare before the texts.
 fn text_len(mine: &[Span], region: LineRange) -> i64 {
-    let replaced: i64 = mine.iter().map(|s| i64::from(s.added_len) - i64::from(s.range.len())).sum();
+    let replaced: i64 = mine
+        .iter()
+        .map(|s| i64::from(s.added_len) - i64::from(s.range.len()))
+        .sum();
     i64::from(region.len()) + replaced
 }
 
 /// The region's text after `mine`, with untouched old lines taken from `theirs`.
-fn side_text<'a>(mine: &[Span<'a>], theirs: &[Span<'a>], region: LineRange) -> Option<Vec<Line<'a>>> {
+fn side_text<'a>(
+    mine: &[Span<'a>],
+    theirs: &[Span<'a>],
+    region: LineRange,
+) -> Option<Vec<Line<'a>>> {
     let mut text = Vec::new();
     let mut line = region.start;
     for span in mine {
@@ -128,14 +145,26 @@ fn side_text<'a>(mine: &[Span<'a>], theirs: &[Span<'a>], region: LineRange) -> O
 }
 
 /// Old lines `from..to`, read from the changes of `theirs` that remove them.
-fn push_old_lines<'a>(text: &mut Vec<Line<'a>>, theirs: &[Span<'a>], from: u32, to: u32) -> Option<()> {
+fn push_old_lines<'a>(
+    text: &mut Vec<Line<'a>>,
+    theirs: &[Span<'a>],
+    from: u32,
+    to: u32,
+) -> Option<()> {
     let mut line = from;
     while line < to {
-        let span = theirs.iter().find(|s| s.range.start <= line && line < s.range.end)?;
+        let span = theirs
+            .iter()
+            .find(|s| s.range.start <= line && line < s.range.end)?;
         let skip = usize::try_from(line - span.range.start).ok()?;
         let take = span.range.end.min(to) - line;
         let before = text.len();
-        text.extend(span.removed.iter().skip(skip).take(usize::try_from(take).ok()?));
+        text.extend(
+            span.removed
+                .iter()
+                .skip(skip)
+                .take(usize::try_from(take).ok()?),
+        );
         if text.len() - before != usize::try_from(take).ok()? {
             return None;
         }
@@ -153,7 +182,10 @@ mod tests {
         parse_patch(patch).unwrap().changes
     }
 
-    fn spans<'c, 'a>(changes: &'c [Change<'a>], text_known: bool) -> SideSpans<impl Fn(usize) -> Span<'a> + 'c> {
+    fn spans<'c, 'a>(
+        changes: &'c [Change<'a>],
+        text_known: bool,
+    ) -> SideSpans<impl Fn(usize) -> Span<'a> + 'c> {
         SideSpans {
             len: changes.len(),
             span: move |i: usize| Span {
@@ -183,7 +215,10 @@ mod tests {
         assert!(conflict(a, "@@ -4 +4 @@\n-d\n+D"), "adjacent before");
         assert!(!conflict(a, "@@ -8 +8 @@\n-h\n+H"), "one line between");
         assert!(conflict(a, "@@ -6,0 +7 @@\n+new"), "insertion right after");
-        assert!(!conflict(a, "@@ -7,0 +8 @@\n+new"), "insertion a line later");
+        assert!(
+            !conflict(a, "@@ -7,0 +8 @@\n+new"),
+            "insertion a line later"
+        );
     }
 
     #[test]
@@ -211,7 +246,10 @@ mod tests {
     #[test]
     fn a_newline_at_end_of_file_matters() {
         let a = "@@ -3 +3 @@\n-c\n+C";
-        assert!(conflict(a, "@@ -3 +3 @@\n-c\n+C\n\\ No newline at end of file"));
+        assert!(conflict(
+            a,
+            "@@ -3 +3 @@\n-c\n+C\n\\ No newline at end of file"
+        ));
     }
 
     #[test]

@@ -20,17 +20,21 @@ mod coords;
 mod engine;
 mod files;
 mod findings;
+mod index;
 mod merge_rule;
 mod patch;
 mod paths;
 mod textdiff;
 
+#[cfg(test)]
+mod scenarios;
+
 pub use coords::BaseDiff;
 pub use engine::{FetchRequest, Inputs, OpenPr, analyze, files_to_fetch};
 pub use files::{ChangedFile, FileStatus};
 pub use findings::{
-    Analysis, BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding,
-    PairOverlap, PrReport, Region, Tier,
+    Analysis, BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PairOverlap,
+    PrReport, Region, Sides, Tier,
 };
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use paths::{OwnedTrack, Ownership, PathFilter};
@@ -87,9 +91,8 @@ impl LineRange {
     }
 
     fn shifted(&self, delta: i64) -> LineRange {
-        let move_line = |line: u32| {
-            u32::try_from((i64::from(line) + delta).max(1)).unwrap_or(u32::MAX)
-        };
+        let move_line =
+            |line: u32| u32::try_from((i64::from(line) + delta).max(1)).unwrap_or(u32::MAX);
         LineRange::new(move_line(self.start), move_line(self.end))
     }
 }
@@ -105,10 +108,22 @@ mod tests {
         assert!(modified.touches(&LineRange::new(8, 10)), "adjacent after");
         assert!(modified.touches(&LineRange::new(3, 5)), "adjacent before");
         assert!(!modified.touches(&LineRange::new(9, 10)), "one line apart");
-        assert!(modified.touches(&LineRange::new(8, 8)), "insertion at its end");
-        assert!(modified.touches(&LineRange::new(5, 5)), "insertion at its start");
-        assert!(!modified.touches(&LineRange::new(9, 9)), "insertion a line later");
-        assert!(LineRange::new(4, 4).touches(&LineRange::new(4, 4)), "same point");
+        assert!(
+            modified.touches(&LineRange::new(8, 8)),
+            "insertion at its end"
+        );
+        assert!(
+            modified.touches(&LineRange::new(5, 5)),
+            "insertion at its start"
+        );
+        assert!(
+            !modified.touches(&LineRange::new(9, 9)),
+            "insertion a line later"
+        );
+        assert!(
+            LineRange::new(4, 4).touches(&LineRange::new(4, 4)),
+            "same point"
+        );
         assert!(!LineRange::new(4, 4).touches(&LineRange::new(5, 5)));
     }
 

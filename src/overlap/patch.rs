@@ -125,7 +125,8 @@ fn parse(text: &str, mut on_hunk: impl FnMut(Hunk)) -> Result<Vec<Change<'_>>, P
     };
     let mut previous: Option<Hunk> = None;
     while let Some(line) = lines.next() {
-        let hunk = parse_header(line.text).ok_or(line.error("expected a hunk header `@@ -a,b +c,d @@`"))?;
+        let hunk = parse_header(line.text)
+            .ok_or(line.error("expected a hunk header `@@ -a,b +c,d @@`"))?;
         if previous.is_some_and(|p| hunk.old.start < p.old.end || hunk.new.start < p.new.end) {
             return Err(line.error("hunk overlaps or precedes the previous one"));
         }
@@ -159,23 +160,44 @@ impl PatchLine<'_> {
 }
 
 /// The lines of the text; a final newline ends the last line rather than starting another.
-fn patch_lines(text: &str) -> impl Iterator<Item = PatchLine<'_>> {
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    let mut start = 0;
-    (!body.is_empty())
-        .then(|| body.split('\n'))
-        .into_iter()
-        .flatten()
-        .enumerate()
-        .map(move |(index, text)| {
-            let line = PatchLine {
-                number: index + 1,
-                start,
-                text,
-            };
-            start += text.len() + 1;
-            line
-        })
+fn patch_lines(text: &str) -> PatchLines<'_> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    PatchLines {
+        text,
+        start: 0,
+        number: 0,
+        done: text.is_empty(),
+    }
+}
+
+struct PatchLines<'a> {
+    text: &'a str,
+    start: usize,
+    number: usize,
+    done: bool,
+}
+
+impl<'a> Iterator for PatchLines<'a> {
+    type Item = PatchLine<'a>;
+
+    fn next(&mut self) -> Option<PatchLine<'a>> {
+        if self.done {
+            return None;
+        }
+        let rest = self.text.get(self.start..)?;
+        // Patch lines are short: a plain scan beats a vectorised search here.
+        let end = rest.bytes().position(|b| b == b'\n');
+        self.done = end.is_none();
+        let len = end.unwrap_or(rest.len());
+        self.number += 1;
+        let line = PatchLine {
+            number: self.number,
+            start: self.start,
+            text: rest.get(..len)?,
+        };
+        self.start += len + 1;
+        Some(line)
+    }
 }
 
 fn parse_header(line: &str) -> Option<Hunk> {
@@ -262,7 +284,8 @@ impl<'a> Body<'a> {
         let mut open: Option<OpenChange> = None;
         let mut last = Last::Context;
         let mut last_number = header_line;
-        while old_left > 0 || new_left > 0 || lines.peek().is_some_and(|l| l.text.starts_with('\\')) {
+        while old_left > 0 || new_left > 0 || lines.peek().is_some_and(|l| l.text.starts_with('\\'))
+        {
             let Some(line) = lines.next() else {
                 return Err(PatchError {
                     line: last_number,
@@ -317,7 +340,9 @@ impl<'a> Body<'a> {
     fn close(&mut self, open: Option<OpenChange>) {
         let Some(change) = open else { return };
         let block = |span: Option<(usize, usize)>| Lines {
-            block: span.and_then(|(start, end)| self.text.get(start..end)).unwrap_or(""),
+            block: span
+                .and_then(|(start, end)| self.text.get(start..end))
+                .unwrap_or(""),
         };
         self.changes.push(Change {
             old: change.old,
@@ -346,12 +371,18 @@ mod tests {
 
     #[test]
     fn separates_changed_lines_from_context() {
-        let patch = parse_patch(
-            "@@ -10,7 +10,7 @@ class A\n a\n b\n-c\n+C\n+C2\n d\n e\n-f\n g",
-        )
-        .unwrap();
-        assert_eq!(patch.hunks, [Hunk { old: range(10, 17), new: range(10, 17) }]);
-        let [modified, removed] = &patch.changes[..] else { panic!("{patch:?}") };
+        let patch =
+            parse_patch("@@ -10,7 +10,7 @@ class A\n a\n b\n-c\n+C\n+C2\n d\n e\n-f\n g").unwrap();
+        assert_eq!(
+            patch.hunks,
+            [Hunk {
+                old: range(10, 17),
+                new: range(10, 17)
+            }]
+        );
+        let [modified, removed] = &patch.changes[..] else {
+            panic!("{patch:?}")
+        };
         assert_eq!((modified.old, modified.new), (range(12, 13), range(12, 14)));
         assert_eq!(texts(&modified.removed), ["c"]);
         assert_eq!(texts(&modified.added), ["C", "C2"]);
@@ -361,7 +392,9 @@ mod tests {
     #[test]
     fn a_pure_addition_is_an_insertion_point() {
         let patch = parse_patch("@@ -1,3 +1,5 @@\n+new\n+\n one\n two\n three").unwrap();
-        let [insertion] = &patch.changes[..] else { panic!() };
+        let [insertion] = &patch.changes[..] else {
+            panic!()
+        };
         assert_eq!((insertion.old, insertion.new), (range(1, 1), range(1, 3)));
     }
 
@@ -371,13 +404,22 @@ mod tests {
         assert_eq!(added.hunks[0].old, range(1, 1));
         assert_eq!(added.changes[0].new, range(1, 4));
         let removed = parse_patch("@@ -1,2 +0,0 @@\n-a\n-b").unwrap();
-        assert_eq!((removed.changes[0].old, removed.changes[0].new), (range(1, 3), range(1, 1)));
+        assert_eq!(
+            (removed.changes[0].old, removed.changes[0].new),
+            (range(1, 3), range(1, 1))
+        );
     }
 
     #[test]
     fn omitted_counts_mean_one_line() {
         let patch = parse_patch("@@ -5 +5 @@\n-x\n+y").unwrap();
-        assert_eq!(patch.hunks[0], Hunk { old: range(5, 6), new: range(5, 6) });
+        assert_eq!(
+            patch.hunks[0],
+            Hunk {
+                old: range(5, 6),
+                new: range(5, 6)
+            }
+        );
         let patch = parse_patch("@@ -5,0 +6 @@\n+y").unwrap();
         assert_eq!(patch.changes[0].old, range(6, 6));
     }
@@ -392,7 +434,10 @@ mod tests {
         assert_eq!(texts(&change.removed), ["b"]);
         assert_eq!(newlines(&change.removed), [false]);
         assert_eq!(newlines(&change.added), [false]);
-        assert_eq!(change.removed, change.added, "same text, both without a final newline");
+        assert_eq!(
+            change.removed, change.added,
+            "same text, both without a final newline"
+        );
         let patch = parse_patch("@@ -1,2 +1,3 @@\n a\n-b\n\\ No newline at end of file\n+b\n+c");
         let change = &patch.unwrap().changes[0];
         assert_eq!(newlines(&change.removed), [false]);
@@ -403,14 +448,18 @@ mod tests {
     fn interleaved_removals_and_additions_become_adjacent_changes() {
         let patch = parse_patch("@@ -1,2 +1,2 @@\n-a\n+A\n-b\n+B").unwrap();
         let ranges: Vec<_> = patch.changes.iter().map(|c| (c.old, c.new)).collect();
-        assert_eq!(ranges, [(range(1, 2), range(1, 2)), (range(2, 3), range(2, 3))]);
+        assert_eq!(
+            ranges,
+            [(range(1, 2), range(1, 2)), (range(2, 3), range(2, 3))]
+        );
         assert_eq!(texts(&patch.changes[1].removed), ["b"]);
         assert_eq!(texts(&patch.changes[1].added), ["B"]);
     }
 
     #[test]
     fn several_hunks_in_order() {
-        let patch = parse_patch("@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -20,2 +20,3 @@\n x\n+y\n z").unwrap();
+        let patch =
+            parse_patch("@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -20,2 +20,3 @@\n x\n+y\n z").unwrap();
         assert_eq!(patch.hunks.len(), 2);
         assert_eq!(patch.changes[1].old, range(21, 21));
         assert_eq!(patch.changes[1].new, range(21, 22));
@@ -462,21 +511,36 @@ mod tests {
     ];
 
     const PIECES: [&str; 12] = [
-        "@@ -", " +", " @@", ",", "\n", "-", "+", " ", "\\ No newline at end of file", "0",
-        "4294967295", "é",
+        "@@ -",
+        " +",
+        " @@",
+        ",",
+        "\n",
+        "-",
+        "+",
+        " ",
+        "\\ No newline at end of file",
+        "0",
+        "4294967295",
+        "é",
     ];
 
     fn mutate(rng: &mut Rng, seed: &str) -> String {
         let mut text = seed.to_owned();
         for _ in 0..=rng.below(4) {
             let at = rng.below(text.len() + 1);
-            let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+            let at = (0..=at)
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
             match rng.below(3) {
                 0 => text.insert_str(at, PIECES[rng.below(PIECES.len())]),
                 1 => text.truncate(at),
                 _ => {
                     let end = (at + rng.below(8)).min(text.len());
-                    let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(at);
+                    let end = (end..=text.len())
+                        .find(|i| text.is_char_boundary(*i))
+                        .unwrap_or(at);
                     text.replace_range(at..end, "");
                 }
             }
@@ -485,7 +549,9 @@ mod tests {
     }
 
     fn garbage(rng: &mut Rng) -> String {
-        let bytes: Vec<u8> = (0..rng.below(64)).map(|_| b"@ -+,0123\n\\x"[rng.below(12)]).collect();
+        let bytes: Vec<u8> = (0..rng.below(64))
+            .map(|_| b"@ -+,0123\n\\x"[rng.below(12)])
+            .collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
@@ -503,8 +569,16 @@ mod tests {
             if let Ok(patch) = parse_patch(&text) {
                 parsed += 1;
                 for change in &patch.changes {
-                    assert_eq!(change.removed.iter().count() as u32, change.old.len(), "{text:?}");
-                    assert_eq!(change.added.iter().count() as u32, change.new.len(), "{text:?}");
+                    assert_eq!(
+                        change.removed.iter().count() as u32,
+                        change.old.len(),
+                        "{text:?}"
+                    );
+                    assert_eq!(
+                        change.added.iter().count() as u32,
+                        change.new.len(),
+                        "{text:?}"
+                    );
                 }
             }
         }

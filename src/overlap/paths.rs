@@ -94,7 +94,8 @@ mod tests {
 
     #[test]
     fn star_stays_in_a_directory_and_double_star_does_not() {
-        let filter = PathFilter::new(&["*.lock", "docs/*.md", "gen/**", "**/fixtures/*.json"]).unwrap();
+        let filter =
+            PathFilter::new(&["*.lock", "docs/*.md", "gen/**", "**/fixtures/*.json"]).unwrap();
         assert!(filter.matches("Cargo.lock"));
         assert!(!filter.matches("sub/Cargo.lock"));
         assert!(filter.matches("docs/a.md"));
@@ -125,7 +126,10 @@ mod tests {
         .unwrap();
         assert_eq!(ownership.tracks.len(), 2);
         let names = |path, lane| -> Vec<&str> {
-            ownership.foreign_owners(path, lane).map(|t| t.name.as_str()).collect()
+            ownership
+                .foreign_owners(path, lane)
+                .map(|t| t.name.as_str())
+                .collect()
         };
         assert_eq!(names("src/api/x.rs", Some("agent-1")), Vec::<&str>::new());
         assert_eq!(names("src/api/x.rs", Some("agent-2")), ["api"]);

@@ -25,7 +25,9 @@ pub fn fetched_file(path: &str, old: Option<&str>, new: Option<&str>) -> Changed
     };
     let patch = Some(diff_texts(old.unwrap_or(""), new.unwrap_or(""))).filter(|p| !p.is_empty());
     let count = |prefix: char| {
-        patch.as_deref().map_or(0, |p| p.lines().filter(|l| l.starts_with(prefix)).count() as u64)
+        patch.as_deref().map_or(0, |p| {
+            p.lines().filter(|l| l.starts_with(prefix)).count() as u64
+        })
     };
     let (additions, deletions) = (count('+'), count('-'));
     ChangedFile {
@@ -68,10 +70,16 @@ mod tests {
         assert_eq!((added.status, added.additions), (FileStatus::Added, 1));
         assert_eq!(added.patch.as_deref(), Some("@@ -0,0 +1 @@\n+a\n"));
         let removed = fetched_file("x", Some("a\nb\n"), None);
-        assert_eq!((removed.status, removed.deletions), (FileStatus::Removed, 2));
+        assert_eq!(
+            (removed.status, removed.deletions),
+            (FileStatus::Removed, 2)
+        );
         let same = fetched_file("x", Some("a\n"), Some("a\n"));
         assert_eq!((same.status, same.patch), (FileStatus::Unchanged, None));
         let modified = fetched_file("x", Some("a\n"), Some("b\n"));
-        assert_eq!((modified.status, modified.changes), (FileStatus::Modified, 2));
+        assert_eq!(
+            (modified.status, modified.changes),
+            (FileStatus::Modified, 2)
+        );
     }
 }

@@ -189,7 +189,7 @@ async fn open_pull_requests(
                 .await?
         }
     };
-    prs.sort_by(|a, b| (a.created_at, a.number).cmp(&(b.created_at, b.number)));
+    prs.sort_by_key(|p| (p.created_at, p.number));
     cache(store, "open_prs", repo.to_string(), &prs).await?;
     Ok(prs)
 }

@@ -1,0 +1,134 @@
+//! Signed deliveries over loopback to a running server at concurrency 64, with durable
+//! persistence on (a SQLite file, synchronous=FULL): accepted deliveries per second and the
+//! time to answer. Workers are idle so the numbers are the receiver's alone.
+//!
+//! cargo bench --bench receive
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use switchyard::github::{AppCredentials, RetrySettings};
+use switchyard::queue::QueueSettings;
+use switchyard::server::{self, ServerSettings};
+use switchyard::webhook::WebhookSecrets;
+
+const CONCURRENCY: usize = 64;
+const DELIVERIES: u64 = 30_000;
+const SECRET: &str = "bench-secret";
+
+fn payload(n: u64) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "action": "synchronize",
+        "number": n % 500 + 1,
+        "pull_request": { "number": n % 500 + 1, "head": { "sha": format!("{n:040x}"), "ref": "parallel-dev/agent-1" } },
+        "repository": { "full_name": format!("octo/repo-{}", n % 50), "default_branch": "main" },
+        "installation": { "id": 1 },
+        "sender": { "login": "octocat", "type": "User" }
+    }))
+    .expect("JSON")
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let settings = ServerSettings {
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        credentials: AppCredentials {
+            app_id: 1,
+            private_key_pem: fake_github::TEST_PRIVATE_KEY_PEM.to_owned(),
+        },
+        secrets: WebhookSecrets::parse(SECRET).expect("a secret"),
+        api_url: "http://127.0.0.1:9".into(),
+        database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+        queue: QueueSettings {
+            max_parallel: 0,
+            ..QueueSettings::default()
+        },
+        retry: RetrySettings::default(),
+    };
+    let running = server::start(settings).await.expect("the App starts");
+    let url = format!("http://{}/webhook", running.addr);
+    let secrets = WebhookSecrets::parse(SECRET).expect("a secret");
+    let bodies: Arc<Vec<(Bytes, String)>> = Arc::new(
+        (0..DELIVERIES)
+            .map(|n| {
+                let body = payload(n);
+                let signature = secrets.sign(&body);
+                (Bytes::from(body), signature)
+            })
+            .collect(),
+    );
+    let client = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(CONCURRENCY)
+        .build_http::<Full<Bytes>>();
+    let next = Arc::new(AtomicU64::new(0));
+    let accepted = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..CONCURRENCY {
+        let (client, url, bodies, next, accepted) = (
+            client.clone(),
+            url.clone(),
+            bodies.clone(),
+            next.clone(),
+            accepted.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                if n >= DELIVERIES {
+                    return latencies;
+                }
+                let (body, signature) = &bodies[n as usize];
+                let request = http::Request::post(&url)
+                    .header("x-github-event", "pull_request")
+                    .header("x-github-delivery", format!("bench-{n}"))
+                    .header("x-hub-signature-256", signature)
+                    .header("content-type", "application/json")
+                    .body(Full::new(body.clone()))
+                    .expect("a request");
+                let sent = Instant::now();
+                let response = client.request(request).await.expect("the server answers");
+                latencies.push(sent.elapsed());
+                if response.status() == 202 {
+                    accepted.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let mut latencies: Vec<Duration> = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.expect("a sender"));
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    let queued = running.store.job_counts().expect("counts").queued;
+    println!("receive: {DELIVERIES} signed deliveries, concurrency {CONCURRENCY}, SQLite file with synchronous=FULL");
+    println!(
+        "  accepted {} ({} jobs on disk) in {:.2} s: {:.0} deliveries/s",
+        accepted.load(Ordering::Relaxed),
+        queued,
+        elapsed.as_secs_f64(),
+        accepted.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  time to answer: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pick(0.50).as_secs_f64() * 1e3,
+        pick(0.99).as_secs_f64() * 1e3,
+        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    );
+    running.kill();
+}
