@@ -116,7 +116,9 @@ async fn run() {
     latencies.sort();
     let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     let queued = running.store.job_counts().expect("counts").queued;
-    println!("receive: {DELIVERIES} signed deliveries, concurrency {CONCURRENCY}, SQLite file with synchronous=FULL");
+    println!(
+        "receive: {DELIVERIES} signed deliveries, concurrency {CONCURRENCY}, SQLite file with synchronous=FULL"
+    );
     println!(
         "  accepted {} ({} jobs on disk) in {:.2} s: {:.0} deliveries/s",
         accepted.load(Ordering::Relaxed),

@@ -50,13 +50,23 @@ async fn measure(open: usize) {
     h.gh.clear_log();
 
     let pushed = (open / 2) as u64;
-    let head = h.gh.push(REPO, pushed, "", vec![FileChange::modified("src/pushed.rs")]);
-    h.deliver("pull_request", &pull_request_payload("synchronize", REPO, pushed, &head))
-        .await;
+    let head = h.gh.push(
+        REPO,
+        pushed,
+        "",
+        vec![FileChange::modified("src/pushed.rs")],
+    );
+    h.deliver(
+        "pull_request",
+        &pull_request_payload("synchronize", REPO, pushed, &head),
+    )
+    .await;
     h.settle().await;
     let calls = h.gh.calls_by_endpoint();
     let total: usize = calls.values().sum();
-    println!("{open} open PRs: first full reconcile {first} calls; after a push to one PR {total} calls:");
+    println!(
+        "{open} open PRs: first full reconcile {first} calls; after a push to one PR {total} calls:"
+    );
     for (endpoint, count) in calls {
         println!("  {count:>4}  {endpoint}");
     }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod binary;
 mod fixtures;
 mod receive;
 mod reconcile;
