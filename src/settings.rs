@@ -40,7 +40,12 @@ pub struct ServeArgs {
     #[arg(long, env = "GITHUB_APP_ID")]
     pub app_id: Option<String>,
     /// The App's private key, PEM text.
-    #[arg(long, env = "GITHUB_PRIVATE_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "GITHUB_PRIVATE_KEY",
+        hide_env_values = true,
+        allow_hyphen_values = true
+    )]
     pub private_key: Option<String>,
     /// A file holding the App's private key.
     #[arg(long, env = "GITHUB_PRIVATE_KEY_PATH")]
@@ -164,25 +169,35 @@ mod tests {
     #[test]
     fn each_malformed_setting_is_named() {
         let full = [
-            "--app-id",
-            "12",
-            "--private-key",
-            KEY,
-            "--webhook-secret",
-            "s",
+            ("--app-id", "12"),
+            ("--private-key", KEY),
+            ("--webhook-secret", "s"),
         ];
-        assert!(args(&full).into_settings().is_ok());
-        let cases: [(&[&str], &str); 5] = [
-            (&["--listen", "nope"], "SWITCHYARD_LISTEN"),
-            (&["--app-id", "x"], "GITHUB_APP_ID"),
-            (&["--api-url", "ftp://x"], "GITHUB_API_URL"),
-            (&["--webhook-secret", "a,,b"], "GITHUB_WEBHOOK_SECRET"),
-            (&["--private-key", "not a key"], "GITHUB_PRIVATE_KEY"),
-        ];
-        for (override_, name) in cases {
-            let mut argv: Vec<&str> = full.to_vec();
-            argv.extend_from_slice(override_);
-            assert_eq!(args(&argv).into_settings().unwrap_err().name, name);
+        let with = |flag: &'static str, value: &'static str| -> Vec<&'static str> {
+            let mut argv: Vec<&str> = full
+                .iter()
+                .filter(|(f, _)| *f != flag)
+                .flat_map(|(f, v)| [*f, *v])
+                .collect();
+            argv.extend([flag, value]);
+            argv
+        };
+        assert!(
+            args(&with("--listen", "127.0.0.1:3000"))
+                .into_settings()
+                .is_ok()
+        );
+        for (flag, value, name) in [
+            ("--listen", "nope", "SWITCHYARD_LISTEN"),
+            ("--app-id", "x", "GITHUB_APP_ID"),
+            ("--api-url", "ftp://x", "GITHUB_API_URL"),
+            ("--webhook-secret", "a,,b", "GITHUB_WEBHOOK_SECRET"),
+            ("--private-key", "not a key", "GITHUB_PRIVATE_KEY"),
+        ] {
+            assert_eq!(
+                args(&with(flag, value)).into_settings().unwrap_err().name,
+                name
+            );
         }
     }
 }
