@@ -3,7 +3,7 @@
 
 use super::ReconcileError;
 use crate::github::models::{CheckRunList, Created};
-use crate::github::{GitHubError, InstallationClient};
+use crate::github::{GitHubError, InstallationClient, encode_component};
 use crate::ids::{RepoName, Sha};
 use crate::store::{self, Published, SharedStore};
 use serde::Serialize;
@@ -98,7 +98,7 @@ async fn find_check_run(
     spec: &CheckRunSpec,
     app_id: u64,
 ) -> Result<Option<u64>, GitHubError> {
-    let name: String = url_encode(&spec.name);
+    let name = encode_component(&spec.name);
     let list: CheckRunList = client
         .get(&format!(
             "/repos/{repo}/commits/{}/check-runs?check_name={name}&app_id={app_id}",
@@ -111,8 +111,4 @@ async fn find_check_run(
         .filter(|run| run.name == spec.name && run.app.as_ref().is_none_or(|a| a.id == app_id))
         .map(|run| run.id.0)
         .max())
-}
-
-fn url_encode(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

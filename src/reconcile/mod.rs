@@ -1,6 +1,7 @@
 //! Reconcile one repository: snapshot → plan (pure) → apply (only what differs).
 
 mod apply;
+mod cache;
 mod plan;
 mod snapshot;
 

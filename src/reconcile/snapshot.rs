@@ -1,13 +1,13 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
+use super::cache::{ReadError, cached, read_through, store_cache};
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::models::{Content, PullRequest, Repository};
-use crate::github::{Conditional, GitHubError, InstallationClient};
+use crate::github::{GitHubError, InstallationClient, encode_component, encode_path};
 use crate::ids::{RepoName, Sha};
 use crate::queue::Trigger;
-use crate::store::{self, Claim, SharedStore, StoreError};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use crate::store::{Claim, SharedStore, StoreError};
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
@@ -31,57 +31,12 @@ pub enum SnapshotError {
     Config(ConfigErrors),
 }
 
-/// A response kept with the ETag it came with.
-#[derive(Serialize, Deserialize)]
-struct Tagged<T> {
-    etag: Option<String>,
-    value: T,
-}
-
-async fn cached<T: DeserializeOwned + Send + 'static>(
-    store: &SharedStore,
-    kind: &'static str,
-    key: String,
-) -> Result<Option<T>, StoreError> {
-    let bytes = store::blocking(store, move |s| s.cache_get(kind, &key)).await?;
-    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
-}
-
-async fn cache<T: Serialize>(
-    store: &SharedStore,
-    kind: &'static str,
-    key: String,
-    value: &T,
-) -> Result<(), StoreError> {
-    let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    store::blocking(store, move |s| s.cache_put(kind, &key, &bytes)).await
-}
-
-/// A GET made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
-async fn read_through<T>(
-    client: &InstallationClient,
-    store: &SharedStore,
-    kind: &'static str,
-    key: String,
-    path: &str,
-) -> Result<Option<T>, SnapshotError>
-where
-    T: Serialize + DeserializeOwned + Send + 'static,
-{
-    let held: Option<Tagged<T>> = cached(store, kind, key.clone()).await?;
-    let etag = held.as_ref().and_then(|h| h.etag.clone());
-    match client.get_conditional::<T>(path, etag.as_deref()).await {
-        Ok(Conditional::NotModified) => Ok(held.map(|h| h.value)),
-        Ok(Conditional::Fresh { value, etag }) => {
-            let tagged = Tagged { etag, value };
-            cache(store, kind, key, &tagged).await?;
-            Ok(Some(tagged.value))
+impl From<ReadError> for SnapshotError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::GitHub(e) => SnapshotError::GitHub(e),
+            ReadError::Store(e) => SnapshotError::Store(e),
         }
-        Err(e) if e.is_not_found() => {
-            store::blocking(store, move |s| s.cache_delete(kind, &key)).await?;
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -135,7 +90,11 @@ async fn load_config(
     repo: &RepoName,
     default_branch: &str,
 ) -> Result<Config, SnapshotError> {
-    let path = format!("/repos/{repo}/contents/{CONFIG_PATH}?ref={default_branch}");
+    let path = format!(
+        "/repos/{repo}/contents/{}?ref={}",
+        encode_path(CONFIG_PATH),
+        encode_component(default_branch)
+    );
     let content: Option<Content> =
         read_through(client, store, "config", repo.to_string(), &path).await?;
     let Some(content) = content else {
@@ -190,6 +149,6 @@ async fn open_pull_requests(
         }
     };
     prs.sort_by_key(|p| (p.created_at, p.number));
-    cache(store, "open_prs", repo.to_string(), &prs).await?;
+    store_cache(store, "open_prs", repo.to_string(), &prs).await?;
     Ok(prs)
 }

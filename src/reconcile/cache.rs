@@ -1,0 +1,67 @@
+//! Reads and writes of the store's caches as JSON, and GETs made conditional on them.
+
+use crate::github::{Conditional, GitHubError, InstallationClient};
+use crate::store::{self, SharedStore, StoreError};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+pub async fn cached<T: DeserializeOwned + Send + 'static>(
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+) -> Result<Option<T>, StoreError> {
+    let bytes = store::blocking(store, move |s| s.cache_get(kind, &key)).await?;
+    Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+}
+
+pub async fn store_cache<T: Serialize>(
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+    value: &T,
+) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    store::blocking(store, move |s| s.cache_put(kind, &key, &bytes)).await
+}
+
+/// A response kept with the ETag it came with.
+#[derive(Serialize, Deserialize)]
+struct Tagged<T> {
+    etag: Option<String>,
+    value: T,
+}
+
+/// A GET made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
+pub async fn read_through<T>(
+    client: &InstallationClient,
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+    path: &str,
+) -> Result<Option<T>, ReadError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+{
+    let held: Option<Tagged<T>> = cached(store, kind, key.clone()).await?;
+    let etag = held.as_ref().and_then(|h| h.etag.clone());
+    match client.get_conditional::<T>(path, etag.as_deref()).await {
+        Ok(Conditional::NotModified) => Ok(held.map(|h| h.value)),
+        Ok(Conditional::Fresh { value, etag }) => {
+            let tagged = Tagged { etag, value };
+            store_cache(store, kind, key, &tagged).await?;
+            Ok(Some(tagged.value))
+        }
+        Err(e) if e.is_not_found() => {
+            store::blocking(store, move |s| s.cache_delete(kind, &key)).await?;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    GitHub(#[from] GitHubError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
