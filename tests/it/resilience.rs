@@ -150,3 +150,36 @@ async fn a_graceful_stop_finishes_and_a_restart_keeps_going() {
     h.settle().await;
     assert_eq!(h.gh.count("POST /repos/*/*/check-runs"), 1);
 }
+
+#[tokio::test]
+async fn the_periodic_sweep_queues_every_repository_with_open_work() {
+    use switchyard::ids::{InstallationId, RepoName};
+    use switchyard::metrics::Metrics;
+    use switchyard::queue::{Queue, QueueSettings};
+    use switchyard::store::{Delivery, SharedStore, SqliteStore, Store};
+    use switchyard::webhook::RepoChange;
+
+    let store: SharedStore = std::sync::Arc::new(SqliteStore::open(":memory:").unwrap());
+    let (busy, idle): (RepoName, RepoName) = ("o/busy".parse().unwrap(), "o/idle".parse().unwrap());
+    let delivery = Delivery {
+        id: "d".into(),
+        event: "installation".into(),
+        action: Some("created".into()),
+        repo: None,
+        received_at: 0,
+    };
+    let changes = [
+        RepoChange::Add(busy.clone(), InstallationId(1)),
+        RepoChange::Add(idle.clone(), InstallationId(1)),
+    ];
+    store.record_delivery(&delivery, &changes, &[]).unwrap();
+    store.set_open_work(&busy, true).unwrap();
+    let queue = Queue::new(
+        store.clone(),
+        QueueSettings::default(),
+        std::sync::Arc::new(Metrics::new()),
+    );
+    assert_eq!(queue.sweep().await.unwrap(), 1);
+    let claim = store.claim(i64::MAX).unwrap().unwrap();
+    assert_eq!(claim.repo, busy);
+}
