@@ -1,6 +1,10 @@
 //! Every word Switchyard posts: check-run titles and summaries, comments. Kept in one place
 //! so the voice stays consistent and every text is snapshot-tested.
 
+mod merge_order;
+
+pub use merge_order::{ConflictPaths, merge_order_check, merge_order_draft};
+
 use crate::ids::PrNumber;
 
 /// A check run's visible text.
@@ -21,13 +25,22 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-fn pr_list(prs: &[PrNumber]) -> String {
-    let names: Vec<String> = prs.iter().map(PrNumber::to_string).collect();
-    match names.as_slice() {
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: Vec<String>) -> String {
+    match items.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {}", init.join(", "), last),
     }
+}
+
+fn pr_list(prs: &[PrNumber]) -> String {
+    and_list(prs.iter().map(PrNumber::to_string).collect())
+}
+
+/// Paths as inline code.
+fn code_list(paths: &[String]) -> String {
+    and_list(paths.iter().map(|p| format!("`{p}`")).collect())
 }
 
 /// The "Merge order" run while the order is plain arrival order.

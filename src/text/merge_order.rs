@@ -1,0 +1,181 @@
+//! The "Merge order" check run's words: what concerns this one PR.
+
+use super::{CheckText, code_list, pr_list};
+use crate::ids::PrNumber;
+use crate::order::{Verdict, WaitReason};
+
+/// Why two PRs conflict: the paths where both change the same lines.
+pub type ConflictPaths = Vec<String>;
+
+fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
+    match reason {
+        WaitReason::DependsOn => "this pull request depends on it".into(),
+        WaitReason::DependsOnUnqueued => {
+            "this pull request depends on it, and it is not in the merge queue yet (a draft, \
+             an issue without a pull request, or a pull request Switchyard does not coordinate)"
+                .into()
+        }
+        WaitReason::Conflicts(paths) => {
+            format!("both change the same lines of {}", code_list(paths))
+        }
+        WaitReason::DependsOnAndConflicts(paths) => format!(
+            "this pull request depends on it, and both change the same lines of {}",
+            code_list(paths)
+        ),
+    }
+}
+
+/// The run for a PR in the queue. `board_url` links the whole queue when the status board
+/// exists.
+pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&str>) -> CheckText {
+    let waits: Vec<PrNumber> = verdict.waits_for.iter().map(|w| w.pr).collect();
+    let title = match &verdict.dependency_cycle {
+        Some(cycle) => format!("Dependency cycle: {}", pr_list(cycle)),
+        None if waits.is_empty() => "Merge now".to_owned(),
+        None => format!("Merge after {}", pr_list(&waits)),
+    };
+    let mut summary = String::new();
+    if let Some(cycle) = &verdict.dependency_cycle {
+        summary.push_str(&format!(
+            "{} depend on each other in a circle, so none of them can go first. Remove one \
+             \"Depends on\" line to break it.\n\n",
+            pr_list(cycle)
+        ));
+    }
+    if waits.is_empty() {
+        summary.push_str(
+            "**Merge now.** Nothing this pull request depends on or conflicts with has to land \
+             before it.\n",
+        );
+    } else {
+        summary.push_str("**Waits for:**\n");
+        for wait in &verdict.waits_for {
+            summary.push_str(&format!("- {}: {}\n", wait.pr, reason_text(&wait.reason)));
+        }
+    }
+    if !verdict.will_force_rebase_on.is_empty() {
+        summary.push_str("\n**Once this lands, these will need a rebase:**\n");
+        for other in &verdict.will_force_rebase_on {
+            summary.push_str(&format!(
+                "- {} (same lines of {})\n",
+                other.pr,
+                code_list(&other.reason)
+            ));
+        }
+    }
+    if let Some(url) = board_url {
+        summary.push_str(&format!(
+            "\nThe whole merge queue is on the [status board]({url}).\n"
+        ));
+    }
+    CheckText { title, summary }
+}
+
+/// The run for a draft: it stays out of the queue until it is ready for review.
+pub fn merge_order_draft() -> CheckText {
+    CheckText {
+        title: "Draft: not in the merge queue".into(),
+        summary: "Drafts are left out of the merge order. Mark this pull request ready for \
+                  review and its place in the order appears here."
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::{ConflictWith, Wait};
+
+    fn verdict(
+        waits: Vec<Wait<ConflictPaths>>,
+        rebases: Vec<ConflictWith<ConflictPaths>>,
+        cycle: Option<Vec<PrNumber>>,
+    ) -> Verdict<ConflictPaths> {
+        Verdict {
+            waits_for: waits,
+            will_force_rebase_on: rebases,
+            dependency_cycle: cycle,
+        }
+    }
+
+    #[test]
+    fn merge_now_with_rebases_after_it() {
+        let v = verdict(
+            vec![],
+            vec![ConflictWith {
+                pr: PrNumber(15),
+                reason: vec!["src/app.rs".into()],
+            }],
+            None,
+        );
+        let text = merge_order_check(&v, Some("https://github.com/o/r/issues/3"));
+        assert_eq!(text.title, "Merge now");
+        assert_eq!(
+            text.summary,
+            "**Merge now.** Nothing this pull request depends on or conflicts with has to land \
+             before it.\n\
+             \n**Once this lands, these will need a rebase:**\n\
+             - #15 (same lines of `src/app.rs`)\n\
+             \nThe whole merge queue is on the [status board](https://github.com/o/r/issues/3).\n"
+        );
+    }
+
+    #[test]
+    fn waiting_names_each_reason() {
+        let v = verdict(
+            vec![
+                Wait {
+                    pr: PrNumber(12),
+                    reason: WaitReason::Conflicts(vec!["src/app.rs".into(), "README.md".into()]),
+                },
+                Wait {
+                    pr: PrNumber(9),
+                    reason: WaitReason::DependsOn,
+                },
+                Wait {
+                    pr: PrNumber(4),
+                    reason: WaitReason::DependsOnUnqueued,
+                },
+            ],
+            vec![],
+            None,
+        );
+        let text = merge_order_check(&v, None);
+        assert_eq!(text.title, "Merge after #12, #9 and #4");
+        assert_eq!(
+            text.summary,
+            "**Waits for:**\n\
+             - #12: both change the same lines of `src/app.rs` and `README.md`\n\
+             - #9: this pull request depends on it\n\
+             - #4: this pull request depends on it, and it is not in the merge queue yet (a \
+             draft, an issue without a pull request, or a pull request Switchyard does not \
+             coordinate)\n"
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_named() {
+        let v = verdict(
+            vec![Wait {
+                pr: PrNumber(5),
+                reason: WaitReason::DependsOnAndConflicts(vec!["a.rs".into()]),
+            }],
+            vec![],
+            Some(vec![PrNumber(3), PrNumber(5)]),
+        );
+        let text = merge_order_check(&v, None);
+        assert_eq!(text.title, "Dependency cycle: #3 and #5");
+        assert_eq!(
+            text.summary,
+            "#3 and #5 depend on each other in a circle, so none of them can go first. Remove \
+             one \"Depends on\" line to break it.\n\n\
+             **Waits for:**\n\
+             - #5: this pull request depends on it, and both change the same lines of `a.rs`\n"
+        );
+    }
+
+    #[test]
+    fn drafts_are_told_why_they_have_no_place() {
+        assert_eq!(merge_order_draft().title, "Draft: not in the merge queue");
+    }
+}
