@@ -3,15 +3,18 @@
 //! GitHub ──webhook──▶ receive ──▶ queue (durable) ──▶ reconcile(repo) ──▶ GitHub.
 //! The binary is thin; everything here is a library that tests drive directly.
 
+pub mod assign;
 pub mod config;
 pub mod github;
 pub mod ids;
 pub mod metrics;
 pub mod order;
+pub mod overlap;
 pub mod queue;
 pub mod reconcile;
 pub mod server;
 pub mod settings;
+pub mod setup;
 pub mod store;
 pub mod text;
 pub mod webhook;
@@ -40,9 +43,10 @@ pub fn check_config(path: &Path) -> ExitCode {
     }
 }
 
-/// `switchyard serve`: runs until SIGTERM or SIGINT, then lets running jobs finish.
-pub async fn serve(settings: server::ServerSettings) -> ExitCode {
-    let running = match server::start(settings).await {
+/// `switchyard serve`: runs until SIGTERM or SIGINT, then lets running jobs finish. Without
+/// the App's credentials it starts in setup mode.
+pub async fn serve(mode: server::Mode) -> ExitCode {
+    let running = match server::launch(mode).await {
         Ok(running) => running,
         Err(e) => {
             eprintln!("switchyard: {e}");

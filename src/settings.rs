@@ -3,7 +3,8 @@
 
 use crate::github::{AppCredentials, RetrySettings};
 use crate::queue::QueueSettings;
-use crate::server::ServerSettings;
+use crate::server::{Mode, ServerSettings};
+use crate::setup::{self, SetupSettings, StoredCredentials};
 use crate::webhook::WebhookSecrets;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -20,6 +21,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: boxing the large variant would save nothing worth having.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the App: receive webhooks and reconcile repositories.
@@ -59,6 +62,20 @@ pub struct ServeArgs {
     /// Where state lives: a SQLite file (`sqlite://PATH` or a path).
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://switchyard.db")]
     pub database_url: String,
+    /// This server's URL as GitHub reaches it; the setup page fills it into the App's manifest.
+    #[arg(long, env = "SWITCHYARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Where the setup page saves the App's credentials, and where a start without them in
+    /// the environment looks for them.
+    #[arg(
+        long,
+        env = "SWITCHYARD_CREDENTIALS_PATH",
+        default_value = "switchyard-credentials.json"
+    )]
+    pub credentials_path: PathBuf,
+    /// GitHub's web pages, where Apps are registered; by default derived from the API URL.
+    #[arg(long, env = "GITHUB_WEB_URL")]
+    pub web_url: Option<String>,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -76,34 +93,92 @@ fn bad(name: &'static str, problem: impl Into<String>) -> SettingError {
     }
 }
 
+/// `url` without a trailing slash, if it is an http(s) URL with a host.
+fn http_url(name: &'static str, url: &str) -> Result<String, SettingError> {
+    let url = url.trim().trim_end_matches('/').to_owned();
+    match url.parse::<http::Uri>() {
+        Ok(uri)
+            if matches!(uri.scheme_str(), Some("http" | "https")) && uri.authority().is_some() =>
+        {
+            Ok(url)
+        }
+        _ => Err(bad(name, format!("`{url}` is not an http(s) URL"))),
+    }
+}
+
 impl ServeArgs {
-    /// Validates every setting; the first problem is reported by name.
-    pub fn into_settings(self) -> Result<ServerSettings, SettingError> {
+    /// Validates every setting; the first problem is reported by name. Without any of the
+    /// App's credentials in the flags, the environment or the credentials file, the server
+    /// starts in setup mode. A setting given in the flags or the environment wins over the
+    /// file, one by one.
+    pub fn into_settings(self) -> Result<Mode, SettingError> {
         let listen: SocketAddr = self.listen.parse().map_err(|_| {
             bad(
                 "SWITCHYARD_LISTEN",
                 format!("`{}` is not an address like 127.0.0.1:3000", self.listen),
             )
         })?;
-        let app_id = self.app_id.ok_or_else(|| {
-            bad(
-                "GITHUB_APP_ID",
-                "is not set (the App's id from its settings page)",
-            )
-        })?;
-        let app_id: u64 = app_id
-            .trim()
-            .parse()
-            .map_err(|_| bad("GITHUB_APP_ID", format!("`{app_id}` is not a number")))?;
-        let private_key_pem = match (self.private_key, self.private_key_path) {
-            (Some(pem), _) => pem,
-            (None, Some(path)) => std::fs::read_to_string(&path).map_err(|e| {
+        let api_url = http_url("GITHUB_API_URL", &self.api_url)?;
+        let web_url = match &self.web_url {
+            Some(url) => http_url("GITHUB_WEB_URL", url)?,
+            None => setup::web_url_for(&api_url),
+        };
+        let public_url = self
+            .public_url
+            .as_deref()
+            .map(|url| http_url("SWITCHYARD_PUBLIC_URL", url))
+            .transpose()?;
+        if self.database_url.trim().is_empty() {
+            return Err(bad("DATABASE_URL", "is empty"));
+        }
+        let key_given = self.private_key.is_some() || self.private_key_path.is_some();
+        let given = [
+            self.app_id.is_some(),
+            key_given,
+            self.webhook_secret.is_some(),
+        ];
+        let stored = if given.iter().all(|g| *g) {
+            None
+        } else {
+            setup::credentials::load(&self.credentials_path)
+                .map_err(|e| bad("SWITCHYARD_CREDENTIALS_PATH", e))?
+        };
+        if !given.iter().any(|g| *g) && stored.is_none() {
+            return Ok(Mode::Setup(SetupSettings {
+                listen,
+                public_url,
+                api_url,
+                web_url,
+                credentials_path: self.credentials_path,
+                database_url: self.database_url,
+                queue: QueueSettings::default(),
+                retry: RetrySettings::default(),
+            }));
+        }
+        let stored = stored.as_ref();
+        let app_id = match (self.app_id, stored) {
+            (Some(id), _) => id
+                .trim()
+                .parse()
+                .map_err(|_| bad("GITHUB_APP_ID", format!("`{id}` is not a number")))?,
+            (None, Some(file)) => file.id,
+            (None, None) => {
+                return Err(bad(
+                    "GITHUB_APP_ID",
+                    "is not set (the App's id from its settings page)",
+                ));
+            }
+        };
+        let private_key_pem = match (self.private_key, self.private_key_path, stored) {
+            (Some(pem), _, _) => pem,
+            (None, Some(path), _) => std::fs::read_to_string(&path).map_err(|e| {
                 bad(
                     "GITHUB_PRIVATE_KEY_PATH",
                     format!("cannot read {}: {e}", path.display()),
                 )
             })?,
-            (None, None) => {
+            (None, None, Some(file)) => file.pem.clone(),
+            (None, None, None) => {
                 return Err(bad(
                     "GITHUB_PRIVATE_KEY",
                     "is not set, nor GITHUB_PRIVATE_KEY_PATH (the App's private key)",
@@ -113,30 +188,19 @@ impl ServeArgs {
         if !private_key_pem.contains("-----BEGIN") {
             return Err(bad("GITHUB_PRIVATE_KEY", "is not a PEM private key"));
         }
-        let secret = self.webhook_secret.ok_or_else(|| {
-            bad(
-                "GITHUB_WEBHOOK_SECRET",
-                "is not set (the App's webhook secret)",
-            )
-        })?;
-        let secrets =
-            WebhookSecrets::parse(&secret).map_err(|e| bad("GITHUB_WEBHOOK_SECRET", e))?;
-        let api_url = self.api_url.trim_end_matches('/').to_owned();
-        match api_url.parse::<http::Uri>() {
-            Ok(uri)
-                if matches!(uri.scheme_str(), Some("http" | "https"))
-                    && uri.authority().is_some() => {}
-            _ => {
+        let secret = match (self.webhook_secret, stored) {
+            (Some(secret), _) => secret,
+            (None, Some(StoredCredentials { webhook_secret, .. })) => webhook_secret.clone(),
+            (None, None) => {
                 return Err(bad(
-                    "GITHUB_API_URL",
-                    format!("`{api_url}` is not an http(s) URL"),
+                    "GITHUB_WEBHOOK_SECRET",
+                    "is not set (the App's webhook secret)",
                 ));
             }
-        }
-        if self.database_url.trim().is_empty() {
-            return Err(bad("DATABASE_URL", "is empty"));
-        }
-        Ok(ServerSettings {
+        };
+        let secrets =
+            WebhookSecrets::parse(&secret).map_err(|e| bad("GITHUB_WEBHOOK_SECRET", e))?;
+        Ok(Mode::App(ServerSettings {
             listen,
             credentials: AppCredentials {
                 app_id,
@@ -147,7 +211,7 @@ impl ServeArgs {
             database_url: self.database_url,
             queue: QueueSettings::default(),
             retry: RetrySettings::default(),
-        })
+        }))
     }
 }
 
@@ -193,11 +257,57 @@ mod tests {
             ("--api-url", "ftp://x", "GITHUB_API_URL"),
             ("--webhook-secret", "a,,b", "GITHUB_WEBHOOK_SECRET"),
             ("--private-key", "not a key", "GITHUB_PRIVATE_KEY"),
+            (
+                "--public-url",
+                "switchyard.example.com",
+                "SWITCHYARD_PUBLIC_URL",
+            ),
+            ("--web-url", "github", "GITHUB_WEB_URL"),
         ] {
             assert_eq!(
                 args(&with(flag, value)).into_settings().unwrap_err().name,
                 name
             );
         }
+    }
+
+    #[test]
+    fn without_credentials_anywhere_the_server_starts_in_setup_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("credentials.json");
+        let mode = args(&[
+            "--credentials-path",
+            missing.to_str().unwrap(),
+            "--public-url",
+            "https://switchyard.example.com/",
+            "--api-url",
+            "https://ghe.example.com/api/v3",
+        ])
+        .into_settings()
+        .unwrap();
+        let Mode::Setup(setup) = mode else {
+            panic!("expected setup mode, got {mode:?}");
+        };
+        assert_eq!(
+            setup.public_url.as_deref(),
+            Some("https://switchyard.example.com")
+        );
+        assert_eq!(setup.web_url, "https://ghe.example.com");
+        assert_eq!(setup.credentials_path, missing);
+    }
+
+    #[test]
+    fn some_credentials_without_a_file_name_the_missing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("credentials.json");
+        let error = args(&[
+            "--credentials-path",
+            missing.to_str().unwrap(),
+            "--webhook-secret",
+            "s",
+        ])
+        .into_settings()
+        .unwrap_err();
+        assert_eq!(error.name, "GITHUB_APP_ID");
     }
 }

@@ -42,28 +42,46 @@ impl<'a> BaseIndex<'a> {
         }
     }
 
-    /// Whether the diff says anything about the file, listed or known absent.
-    pub(crate) fn knows(&self, path: &str) -> bool {
-        self.complete || self.by_old_path.contains_key(path)
+    /// What the diff says about the file at `path` on the merge base.
+    pub(crate) fn file(&self, path: &str) -> BaseFile<'a> {
+        match self.by_old_path.get(path) {
+            Some(file) => BaseFile::Listed(file),
+            None if self.complete => BaseFile::Untouched,
+            None => BaseFile::PastCap,
+        }
     }
+}
 
+/// What is known of how the default branch changed one file since a PR's merge base.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BaseFile<'a> {
+    /// The merge base is the head itself, or the complete compare does not list the file.
+    Untouched,
+    Listed(&'a ChangedFile),
+    /// The compare stopped listing before reaching the file (GitHub's 300-file cap).
+    PastCap,
+    /// There is no compare for the merge base (it failed).
+    NoCompare,
+}
+
+impl<'a> BaseFile<'a> {
     /// Where the file at `path` on the merge base lives on the head, as far as is known.
     pub(crate) fn path_at_head<'p>(&self, path: &'p str) -> Option<&'p str>
     where
         'a: 'p,
     {
-        match self.by_old_path.get(path) {
-            Some(file) => file.new_path(),
-            None => Some(path),
+        match self {
+            BaseFile::Listed(file) => file.new_path(),
+            _ => Some(path),
         }
     }
 
-    /// How the default branch changed the file at `path` since the merge base.
-    pub(crate) fn view(&self, path: &str) -> BaseView<'a> {
-        match self.by_old_path.get(path) {
-            Some(file) => listed_view(file),
-            None if self.complete => BaseView::Known(Vec::new()),
-            None => BaseView::Unknown,
+    /// How the default branch changed the file since the merge base.
+    pub(crate) fn view(&self) -> BaseView<'a> {
+        match self {
+            BaseFile::Untouched => BaseView::Known(Vec::new()),
+            BaseFile::Listed(file) => listed_view(file),
+            BaseFile::PastCap | BaseFile::NoCompare => BaseView::Unknown,
         }
     }
 }
@@ -314,19 +332,97 @@ mod tests {
             complete: false,
         };
         let index = BaseIndex::new(&capped);
-        assert!(matches!(index.view("a.rb"), BaseView::Known(c) if c.len() == 1));
-        assert!(matches!(index.view("old.rb"), BaseView::Known(c) if c.is_empty()));
-        assert_eq!(index.path_at_head("old.rb"), Some("new.rb"));
-        assert!(matches!(index.view("image.png"), BaseView::Unknown));
-        assert!(matches!(index.view("fetched.rb"), BaseView::Known(c) if c.is_empty()));
-        assert!(matches!(index.view("elsewhere.rb"), BaseView::Unknown));
-        assert!(!index.knows("elsewhere.rb"));
+        let view = |path| index.file(path).view();
+        assert!(matches!(view("a.rb"), BaseView::Known(c) if c.len() == 1));
+        assert!(matches!(view("old.rb"), BaseView::Known(c) if c.is_empty()));
+        assert_eq!(index.file("old.rb").path_at_head("old.rb"), Some("new.rb"));
+        assert!(matches!(view("image.png"), BaseView::Unknown));
+        assert!(matches!(view("fetched.rb"), BaseView::Known(c) if c.is_empty()));
+        assert!(matches!(index.file("elsewhere.rb"), BaseFile::PastCap));
         let complete = BaseDiff {
             complete: true,
             ..capped
         };
         let index = BaseIndex::new(&complete);
-        assert!(matches!(index.view("elsewhere.rb"), BaseView::Known(c) if c.is_empty()));
+        assert!(matches!(index.file("elsewhere.rb"), BaseFile::Untouched));
+    }
+
+    /// A small deterministic generator (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+        }
+    }
+
+    /// A text of a few repetitive lines (repetition makes diffs ambiguous, which is the hard
+    /// case for placing lines), and a random edit of it.
+    fn random_text(rng: &mut Rng) -> Vec<String> {
+        (0..rng.below(25))
+            .map(|_| format!("line {}", rng.below(6)))
+            .collect()
+    }
+
+    fn edited(rng: &mut Rng, text: &[String]) -> Vec<String> {
+        let mut lines = text.to_vec();
+        for _ in 0..=rng.below(3) {
+            let at = rng.below(lines.len() + 1);
+            match rng.below(3) {
+                0 => lines.insert(at, format!("new {}", rng.below(4))),
+                1 if at < lines.len() => {
+                    lines.remove(at);
+                }
+                _ if at < lines.len() => lines[at] = format!("changed {}", rng.below(4)),
+                _ => {}
+            }
+        }
+        lines
+    }
+
+    fn joined(lines: &[String]) -> String {
+        lines.iter().map(|line| format!("{line}\n")).collect()
+    }
+
+    #[test]
+    fn exactly_placed_changes_find_their_old_lines_on_the_head() {
+        let mut rng = Rng(0x0DDB_1A5E_5BAD_5EED);
+        let mut checked = 0;
+        for _ in 0..3_000 {
+            let merge_base = random_text(&mut rng);
+            let head = edited(&mut rng, &merge_base);
+            let pr = edited(&mut rng, &merge_base);
+            let base_patch = super::super::diff_texts(&joined(&merge_base), &joined(&head));
+            let pr_patch = super::super::diff_texts(&joined(&merge_base), &joined(&pr));
+            let mapped = map_to_head(changes(&pr_patch), &known(&base_patch));
+            for (i, change) in mapped.changes.iter().enumerate() {
+                let placed = mapped.placed(i);
+                if !placed.exact {
+                    continue;
+                }
+                checked += 1;
+                let on_head =
+                    head.get(placed.at_head.start as usize - 1..placed.at_head.end as usize - 1);
+                let removed: Vec<&str> = change.removed.iter().map(|line| line.text).collect();
+                let on_head: Option<Vec<&str>> =
+                    on_head.map(|lines| lines.iter().map(String::as_str).collect());
+                assert_eq!(on_head, Some(removed), "{pr_patch}\n{base_patch}");
+                let before =
+                    |text: &[String], line: u32| text.get((line as usize).wrapping_sub(2)).cloned();
+                assert_eq!(
+                    before(&head, placed.at_head.start),
+                    before(&merge_base, change.old.start),
+                    "{pr_patch}\n{base_patch}"
+                );
+            }
+        }
+        assert!(
+            checked > 1_000,
+            "only {checked} changes were placed exactly"
+        );
     }
 
     #[test]

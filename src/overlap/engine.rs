@@ -4,14 +4,12 @@
 //! the pairs that really share a path, never with all pairs times all files.
 
 use super::BaseDiff;
-use super::compare::compare_files;
-use super::coords::Mapping;
+use super::analysis::{Analysis, Overlaps, Record};
+use super::compare::{Verdict, compare_files};
+use super::coords::{BaseFile, Mapping};
 use super::files::ChangedFile;
-use super::findings::{
-    Analysis, BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport,
-    Region,
-};
-use super::index::{Entry, PrFiles, Prepared};
+use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
+use super::index::{PrFiles, Prepared, is_ignored, lookup_path};
 use super::paths::{Ownership, PathFilter};
 use crate::ids::{PrNumber, Sha};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -59,11 +57,11 @@ pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
         .iter()
         .map(|entry| pr_files.prepare(entry))
         .collect();
-    Analysis {
-        overlaps: file_overlaps(&pr_files, &prepared),
-        ownership: ownership_findings(&pr_files),
-        prs: pr_reports(&pr_files, &prepared),
-    }
+    Analysis::new(
+        file_overlaps(&pr_files, &prepared),
+        ownership_findings(inputs),
+        pr_reports(&pr_files, &prepared),
+    )
 }
 
 /// The files the compares did not list (GitHub's 300-file cap) whose lines are needed to
@@ -78,13 +76,8 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
         if entries().all(|entry| Some(entry.side.merge_base_id) == first_base) {
             continue;
         }
-        for entry in entries() {
-            let merge_base = pr_files.merge_base(entry);
-            if let Some(index) = pr_files.bases.get(merge_base)
-                && !index.knows(entry.lookup_path)
-            {
-                requests.insert((merge_base, entry.lookup_path));
-            }
+        for entry in entries().filter(|entry| matches!(entry.base, BaseFile::PastCap)) {
+            requests.insert((pr_files.merge_base(entry), lookup_path(entry.file)));
         }
     }
     requests
@@ -96,66 +89,110 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
         .collect()
 }
 
-/// Every file shared by two PRs, in order of the pair, then path.
+/// Every file shared by two PRs.
 ///
 /// Files are compared path by path, while the few files on one path are fresh in memory.
-/// Each result waits, in a compact form, with the lower PR of its pair until all are known.
-fn file_overlaps<'a>(
-    pr_files: &PrFiles<'a>,
-    prepared: &[Option<Prepared<'a>>],
-) -> Vec<FileOverlap<'a>> {
-    let order = PathOrder::new(&pr_files.path_names);
-    let mut by_lower_pr: Vec<Vec<Found>> = vec![Vec::new(); pr_files.prs.len()];
-    let mut regions: Vec<Vec<Region>> = Vec::new();
+fn file_overlaps<'a>(pr_files: &PrFiles<'a>, prepared: &[Option<Prepared<'a>>]) -> Overlaps<'a> {
+    let mut found = Found::new(pr_files);
     for (path, ids) in (0u32..).zip(&pr_files.by_path) {
-        for (i, &a) in ids.iter().enumerate() {
-            for &b in &ids[i + 1..] {
-                let (entry_a, entry_b) =
-                    (&pr_files.entries[a as usize], &pr_files.entries[b as usize]);
-                if entry_a.pr == entry_b.pr || first_shared_path(entry_a, entry_b) != Some(path) {
-                    continue;
+        for (i, &first) in ids.iter().enumerate() {
+            for &second in &ids[i + 1..] {
+                if let Some((a, b)) = pair_to_compare(pr_files, path, first, second) {
+                    let verdict =
+                        compare_files(pr_files.side(a, prepared), pr_files.side(b, prepared));
+                    found.add(path, a, b, verdict);
                 }
-                let verdict = compare_files(pr_files.side(a, prepared), pr_files.side(b, prepared));
-                let regions_at = u32::try_from(regions.len()).unwrap_or(u32::MAX);
-                if !verdict.regions.is_empty() {
-                    regions.push(verdict.regions);
-                }
-                let same_file = entry_a.side.origin_id == entry_b.side.origin_id;
-                let shown = if same_file { entry_a.origin_path } else { path };
-                by_lower_pr[entry_a.pr as usize].push(Found {
-                    pr_b: entry_b.pr,
-                    paths: [shown, entry_a.filename, entry_b.filename].map(|id| order.rank(id)),
-                    kind: verdict.kind,
-                    certainty: verdict.certainty,
-                    regions: regions_at,
-                });
             }
         }
     }
-    let mut overlaps = Vec::with_capacity(by_lower_pr.iter().map(Vec::len).sum());
-    for (pr_a, mut found) in by_lower_pr.into_iter().enumerate() {
-        found.sort_unstable_by_key(|f| (f.pr_b, f.paths));
-        overlaps.extend(found.into_iter().map(|f| {
-            let [path, path_in_a, path_in_b] = f.paths.map(|rank| order.name(rank));
-            FileOverlap {
-                a: pr_files.prs[pr_a].number,
-                b: pr_files.prs[f.pr_b as usize].number,
-                path,
-                path_in_a,
-                path_in_b,
-                kind: f.kind,
-                certainty: f.certainty,
-                regions: match f.kind {
-                    FileOverlapKind::SameLines => regions
-                        .get_mut(f.regions as usize)
-                        .map(std::mem::take)
-                        .unwrap_or_default(),
-                    _ => Vec::new(),
-                },
-            }
-        }));
+    found.finish()
+}
+
+/// Two entries of one path list, lower PR first, if this is where they are compared: they
+/// belong to different PRs, and this is the first path they share (a pair of files sharing
+/// several paths, such as two renames of one file, is compared once).
+fn pair_to_compare(pr_files: &PrFiles, path: u32, first: u32, second: u32) -> Option<(u32, u32)> {
+    let entry = |id: u32| &pr_files.entries[id as usize];
+    let (a, b) = if entry(first).pr < entry(second).pr {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    let (entry_a, entry_b) = (entry(a), entry(b));
+    let first_shared = entry_a
+        .paths()
+        .iter()
+        .filter(|path| entry_b.paths().contains(path))
+        .min();
+    (entry_a.pr != entry_b.pr && first_shared == Some(&path)).then_some((a, b))
+}
+
+/// The results so far, in a compact form, each with the lower PR of its pair.
+struct Found<'p, 'a> {
+    pr_files: &'p PrFiles<'a>,
+    order: PathOrder<'a>,
+    by_lower_pr: Vec<Vec<Record>>,
+    regions: Vec<Region>,
+}
+
+impl<'p, 'a> Found<'p, 'a> {
+    fn new(pr_files: &'p PrFiles<'a>) -> Self {
+        Self {
+            pr_files,
+            order: PathOrder::new(&pr_files.path_names),
+            by_lower_pr: room_for_pairs(pr_files),
+            regions: Vec::new(),
+        }
     }
-    overlaps
+
+    fn add(&mut self, path: u32, a: u32, b: u32, verdict: Verdict) {
+        let entry = |id: u32| &self.pr_files.entries[id as usize];
+        let (entry_a, entry_b) = (entry(a), entry(b));
+        let same_file = entry_a.side.origin_id == entry_b.side.origin_id;
+        let shown = if same_file { entry_a.origin_path } else { path };
+        let regions_at = u32::try_from(self.regions.len()).unwrap_or(u32::MAX);
+        let region_count = u32::try_from(verdict.regions.len()).unwrap_or(u32::MAX);
+        self.regions.extend(verdict.regions);
+        self.by_lower_pr[entry_a.pr as usize].push(Record {
+            pr_b: entry_b.pr,
+            paths: [shown, entry_a.filename, entry_b.filename].map(|id| self.order.rank(id)),
+            kind: verdict.kind,
+            certainty: verdict.certainty,
+            regions: (regions_at, region_count),
+        });
+    }
+
+    fn finish(mut self) -> Overlaps<'a> {
+        for records in &mut self.by_lower_pr {
+            // Pairs share one file far more often than several: order by pair first, cheaply.
+            records.sort_unstable_by_key(|record| record.pr_b);
+            for pair in records.chunk_by_mut(|x, y| x.pr_b == y.pr_b) {
+                pair.sort_unstable_by_key(|record| record.paths);
+            }
+        }
+        Overlaps {
+            numbers: self.pr_files.prs.iter().map(|pr| pr.number).collect(),
+            names: self.order.names,
+            by_lower_pr: self.by_lower_pr,
+            regions: self.regions,
+        }
+    }
+}
+
+/// A list per PR, with room for the pairs its files form with files of the same origin
+/// (nearly all of them): growing hundreds of lists while filling them costs more than
+/// reserving memory that is never touched.
+fn room_for_pairs(pr_files: &PrFiles) -> Vec<Vec<Record>> {
+    let mut room = vec![0; pr_files.prs.len()];
+    for group in pr_files
+        .entries
+        .chunk_by(|x, y| x.origin_path == y.origin_path)
+    {
+        for entry in group {
+            room[entry.pr as usize] += group.len() - 1;
+        }
+    }
+    room.into_iter().map(Vec::with_capacity).collect()
 }
 
 /// Paths in name order, so that results sort by small numbers rather than by strings.
@@ -166,58 +203,33 @@ struct PathOrder<'a> {
 
 impl<'a> PathOrder<'a> {
     fn new(names_by_id: &[&'a str]) -> Self {
-        let mut names = names_by_id.to_vec();
-        names.sort_unstable();
-        let mut rank_of_id = vec![0; names_by_id.len()];
-        for (id, name) in names_by_id.iter().enumerate() {
-            let rank = names.binary_search(name).unwrap_or_default();
-            rank_of_id[id] = u32::try_from(rank).unwrap_or(u32::MAX);
+        let mut ids: Vec<usize> = (0..names_by_id.len()).collect();
+        ids.sort_unstable_by_key(|&id| names_by_id[id]);
+        let mut rank_of_id = vec![0; ids.len()];
+        for (rank, &id) in (0u32..).zip(&ids) {
+            rank_of_id[id] = rank;
         }
-        Self { names, rank_of_id }
+        Self {
+            names: ids.iter().map(|&id| names_by_id[id]).collect(),
+            rank_of_id,
+        }
     }
 
     fn rank(&self, id: u32) -> u32 {
         self.rank_of_id[id as usize]
     }
-
-    fn name(&self, rank: u32) -> &'a str {
-        self.names[rank as usize]
-    }
 }
 
-/// A compared file pair, waiting for its turn in the output.
-#[derive(Clone)]
-struct Found {
-    pr_b: u32,
-    /// Ranks in [`PathOrder`] of the file's origin (or the path two different files share),
-    /// of its name on PR `a`'s head and on PR `b`'s.
-    paths: [u32; 3],
-    kind: FileOverlapKind,
-    certainty: Certainty,
-    /// Where its regions wait in the list of regions, if it has any.
-    regions: u32,
-}
-
-/// The first path two files share, in path id order: a pair of files sharing several paths
-/// (both rename one file) is compared only once, under that path.
-fn first_shared_path(a: &Entry, b: &Entry) -> Option<u32> {
-    a.paths()
-        .iter()
-        .filter(|path| b.paths().contains(path))
-        .min()
-        .copied()
-}
-
-fn ownership_findings<'a>(pr_files: &PrFiles<'a>) -> Vec<OwnershipFinding<'a>> {
+/// Paths of tracks bound to another lane that each PR changes (ignored paths aside).
+fn ownership_findings<'a>(inputs: &Inputs<'a>) -> Vec<OwnershipFinding<'a>> {
     let mut found: BTreeMap<(PrNumber, &str), (&OpenPr, &str, BTreeSet<&str>)> = BTreeMap::new();
-    for entry in &pr_files.entries {
-        let pr = pr_files.prs[entry.pr as usize];
-        for path in entry.file.touched_paths() {
-            for track in pr_files
-                .inputs
-                .ownership
-                .foreign_owners(path, pr.lane.as_deref())
-            {
+    for pr in inputs.prs {
+        let files = pr
+            .files
+            .iter()
+            .filter(|file| !is_ignored(inputs.ignore, file));
+        for path in files.flat_map(ChangedFile::touched_paths) {
+            for track in inputs.ownership.foreign_owners(path, pr.lane.as_deref()) {
                 found
                     .entry((pr.number, &track.name))
                     .or_insert_with(|| (pr, &track.lane, BTreeSet::new()))

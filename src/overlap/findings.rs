@@ -74,7 +74,7 @@ impl Sides {
 }
 
 /// One region where both PRs change the same or adjacent lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Region {
     /// The lines of the default branch's head the region covers, when they are known.
     pub base: Option<LineRange>,
@@ -84,24 +84,23 @@ pub struct Region {
     pub b_lines: LineRange,
 }
 
-/// One file two PRs both change. Paths borrow from the engine's inputs: a large repository
-/// has hundreds of thousands of these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FileOverlap<'a> {
+/// One file two PRs both change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FileOverlap<'r> {
     /// The lower PR number of the two.
     pub a: PrNumber,
     pub b: PrNumber,
     /// The file's path on the default branch (its new path if both PRs add it); for two
     /// different files that end up on one path, that path.
-    pub path: &'a str,
+    pub path: &'r str,
     /// The file's path on PR `a`'s head (before the change if `a` deletes it).
-    pub path_in_a: &'a str,
+    pub path_in_a: &'r str,
     /// The file's path on PR `b`'s head (before the change if `b` deletes it).
-    pub path_in_b: &'a str,
+    pub path_in_b: &'r str,
     pub kind: FileOverlapKind,
     pub certainty: Certainty,
     /// Where the lines meet; empty unless `kind` is `SameLines`.
-    pub regions: Vec<Region>,
+    pub regions: &'r [Region],
 }
 
 impl FileOverlap<'_> {
@@ -116,32 +115,6 @@ impl FileOverlap<'_> {
     /// to rule one out.
     pub fn may_conflict(&self) -> bool {
         self.tier() == Tier::Lines || self.certainty != Certainty::Exact
-    }
-}
-
-/// Two open PRs that change at least one common file; `a < b`. A view into
-/// [`Analysis::overlaps`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct PairOverlap<'r, 'a> {
-    pub a: PrNumber,
-    pub b: PrNumber,
-    /// Sorted by path.
-    pub files: &'r [FileOverlap<'a>],
-}
-
-impl PairOverlap<'_, '_> {
-    /// The closest of the files' tiers.
-    pub fn tier(&self) -> Tier {
-        self.files
-            .iter()
-            .map(FileOverlap::tier)
-            .max()
-            .unwrap_or(Tier::File)
-    }
-
-    /// Whether merging one may force a rebase of the other (see [`FileOverlap::may_conflict`]).
-    pub fn may_conflict(&self) -> bool {
-        self.files.iter().any(FileOverlap::may_conflict)
     }
 }
 
@@ -179,33 +152,4 @@ pub struct PrReport<'a> {
     /// Files whose lines could not be placed on the default branch's head (the default
     /// branch's changes to them are unknown, or touch the PR's lines); sorted.
     pub unmapped_files: Vec<&'a str>,
-}
-
-/// Everything the engine finds for one repository's coordinated open PRs, borrowing paths
-/// and names from its inputs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Analysis<'a> {
-    /// Every file shared by two PRs, sorted by `(a, b, path)`; [`Analysis::pairs`] groups
-    /// them by pair.
-    pub overlaps: Vec<FileOverlap<'a>>,
-    /// Sorted by PR, then track.
-    pub ownership: Vec<OwnershipFinding<'a>>,
-    /// One per input PR, sorted by number.
-    pub prs: Vec<PrReport<'a>>,
-}
-
-impl<'a> Analysis<'a> {
-    /// Every pair of PRs sharing a file, in order of `(a, b)`.
-    pub fn pairs(&self) -> impl Iterator<Item = PairOverlap<'_, 'a>> {
-        self.overlaps
-            .chunk_by(|x, y| (x.a, x.b) == (y.a, y.b))
-            .filter_map(|files| {
-                let first = files.first()?;
-                Some(PairOverlap {
-                    a: first.a,
-                    b: first.b,
-                    files,
-                })
-            })
-    }
 }

@@ -1,13 +1,12 @@
 //! The coordinated PRs' files, indexed by path, and their changes made ready to compare.
 
 use super::compare::{FileSide, Side};
-use super::coords::{BaseIndex, BaseView, MappedFile, is_pure_move, map_to_head};
-use super::engine::Inputs;
+use super::coords::{BaseFile, BaseIndex, BaseView, MappedFile, is_pure_move, map_to_head};
+use super::engine::{Inputs, OpenPr};
 use super::files::{ChangedFile, FileStatus};
 use super::patch::{Change, parse_changes};
 use super::paths::PathFilter;
 use crate::ids::Sha;
-use crate::overlap::OpenPr;
 use std::collections::HashMap;
 
 /// One PR file that is not ignored.
@@ -16,46 +15,52 @@ pub(crate) struct Entry<'a> {
     pub pr: u32,
     pub side: FileSide<'a>,
     pub file: &'a ChangedFile,
+    /// Where its changed lines come from, read off `file` while it is at hand.
+    lines: LineSource<'a>,
     /// Path ids of the file's origin (see [`FileSide`]) and of its name on the PR's head.
     pub origin_path: u32,
     pub filename: u32,
-    /// The path the base diff knows the file by: its old path, or its new one if added.
-    pub lookup_path: &'a str,
+    /// What the base diff says about the file.
+    pub base: BaseFile<'a>,
     /// Ids of the paths it touches: origin, new and old, without repeats.
     paths: [u32; 3],
-    path_count: usize,
+    path_count: u8,
     /// Whether another PR touches one of its paths.
     shared: bool,
 }
 
 impl Entry<'_> {
     pub(crate) fn paths(&self) -> &[u32] {
-        &self.paths[..self.path_count]
+        &self.paths[..usize::from(self.path_count)]
     }
 }
 
-/// Small ids for paths, and the entries touching each path.
-#[derive(Default)]
+/// Small ids for paths.
 struct PathIds<'a> {
     ids: HashMap<&'a str, u32>,
     names: Vec<&'a str>,
-    entries: Vec<Vec<u32>>,
 }
 
 impl<'a> PathIds<'a> {
+    fn with_capacity(paths: usize) -> Self {
+        Self {
+            ids: HashMap::with_capacity(paths),
+            names: Vec::with_capacity(paths),
+        }
+    }
+
     fn id(&mut self, path: &'a str) -> u32 {
         let next = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         let id = *self.ids.entry(path).or_insert(next);
         if id == next {
             self.names.push(path);
-            self.entries.push(Vec::new());
         }
         id
     }
 
     /// The ids of a file's origin, name and previous name, without repeats (the origin
     /// first), and the id of its name.
-    fn of_file(&mut self, origin: &'a str, file: &'a ChangedFile) -> ([u32; 3], usize, u32) {
+    fn of_file(&mut self, origin: &'a str, file: &'a ChangedFile) -> ([u32; 3], u8, u32) {
         let origin_id = self.id(origin);
         let mut id_of = |name: &'a str| {
             if name == origin {
@@ -69,8 +74,8 @@ impl<'a> PathIds<'a> {
         let mut ids = [origin_id; 3];
         let mut count = 1;
         for id in std::iter::once(filename).chain(previous) {
-            if !ids[..count].contains(&id) {
-                ids[count] = id;
+            if !ids[..usize::from(count)].contains(&id) {
+                ids[usize::from(count)] = id;
                 count += 1;
             }
         }
@@ -82,8 +87,8 @@ impl<'a> PathIds<'a> {
 pub(crate) struct PrFiles<'a> {
     pub inputs: Inputs<'a>,
     pub prs: Vec<&'a OpenPr>,
-    pub bases: HashMap<&'a Sha, BaseIndex<'a>>,
-    /// Grouped by PR, in PR order.
+    /// Grouped by origin, each group in PR order: the files compared with each other lie
+    /// next to each other in memory.
     pub entries: Vec<Entry<'a>>,
     /// Entry ids by path id, in entry order.
     pub by_path: Vec<Vec<u32>>,
@@ -95,31 +100,37 @@ impl<'a> PrFiles<'a> {
     pub(crate) fn new(inputs: Inputs<'a>) -> Self {
         let mut prs: Vec<&OpenPr> = inputs.prs.iter().collect();
         prs.sort_by_key(|pr| pr.number);
-        let bases = inputs
-            .base_diffs
-            .iter()
-            .filter(|(merge_base, _)| *merge_base != inputs.default_head)
-            .map(|(merge_base, diff)| (merge_base, BaseIndex::new(diff)))
-            .collect();
         let mut files = Self {
             inputs,
             prs,
-            bases,
             entries: Vec::new(),
             by_path: Vec::new(),
             path_names: Vec::new(),
         };
         files.collect_entries();
-        files.mark_shared();
+        files.index_paths();
         files
     }
 
     fn collect_entries(&mut self) {
-        let mut paths = PathIds::default();
+        let bases: HashMap<&Sha, BaseIndex> = self
+            .inputs
+            .base_diffs
+            .iter()
+            .map(|(merge_base, diff)| (merge_base, BaseIndex::new(diff)))
+            .collect();
+        let file_count = self.prs.iter().map(|pr| pr.files.len()).sum();
+        let mut paths = PathIds::with_capacity(file_count);
         let mut merge_base_ids: HashMap<&'a Sha, u32> = HashMap::new();
-        let mut entries = Vec::with_capacity(self.prs.iter().map(|pr| pr.files.len()).sum());
+        let mut entries = Vec::with_capacity(file_count);
         for (pr, open) in (0u32..).zip(&self.prs) {
-            let index = self.bases.get(&open.merge_base);
+            let on_head = open.merge_base == *self.inputs.default_head;
+            let index = bases.get(&open.merge_base);
+            let base_of = |path: &str| match index {
+                _ if on_head => BaseFile::Untouched,
+                Some(index) => index.file(path),
+                None => BaseFile::NoCompare,
+            };
             let next_base = u32::try_from(merge_base_ids.len()).unwrap_or(u32::MAX);
             let merge_base_id = *merge_base_ids.entry(&open.merge_base).or_insert(next_base);
             for file in open
@@ -127,18 +138,12 @@ impl<'a> PrFiles<'a> {
                 .iter()
                 .filter(|file| !is_ignored(self.inputs.ignore, file))
             {
+                let base = base_of(lookup_path(file));
                 let (origin, added) = match file.old_path() {
-                    Some(old) => (
-                        index.and_then(|i| i.path_at_head(old)).unwrap_or(old),
-                        false,
-                    ),
+                    Some(old) => (base.path_at_head(old).unwrap_or(old), false),
                     None => (file.filename.as_str(), true),
                 };
                 let (path_ids, path_count, filename) = paths.of_file(origin, file);
-                let id = u32::try_from(entries.len()).unwrap_or(u32::MAX);
-                for &path in &path_ids[..path_count] {
-                    paths.entries[path as usize].push(id);
-                }
                 let origin_path = path_ids[0];
                 // New files have no old lines: they only meet other new files at their path.
                 let origin_id = origin_path * 2 + u32::from(added);
@@ -146,55 +151,54 @@ impl<'a> PrFiles<'a> {
                     pr,
                     side: FileSide::new(merge_base_id, origin_id, file),
                     file,
+                    lines: LineSource::of(file),
                     origin_path,
                     filename,
-                    lookup_path: file.old_path().unwrap_or(&file.filename),
+                    base,
                     paths: path_ids,
                     path_count,
                     shared: false,
                 });
             }
         }
-        self.entries = entries;
-        self.by_path = paths.entries;
+        self.entries = grouped_by_origin(entries, paths.names.len());
         self.path_names = paths.names;
     }
 
-    fn mark_shared(&mut self) {
-        let entries = &mut self.entries;
-        for ids in &self.by_path {
-            let pr = |id: Option<&u32>| id.map(|&id| entries[id as usize].pr);
-            if pr(ids.first()) != pr(ids.last()) {
+    /// Lists the entries touching each path, and marks those another PR's entry meets.
+    fn index_paths(&mut self) {
+        let mut by_path = vec![Vec::new(); self.path_names.len()];
+        for (id, entry) in (0u32..).zip(&self.entries) {
+            for &path in entry.paths() {
+                by_path[path as usize].push(id);
+            }
+        }
+        for ids in &by_path {
+            let pr = |id: &u32| self.entries[*id as usize].pr;
+            if ids
+                .first()
+                .is_some_and(|first| ids.iter().any(|id| pr(id) != pr(first)))
+            {
                 for &id in ids {
-                    entries[id as usize].shared = true;
+                    self.entries[id as usize].shared = true;
                 }
             }
         }
+        self.by_path = by_path;
     }
 
     pub(crate) fn merge_base(&self, entry: &Entry) -> &'a Sha {
         &self.prs[entry.pr as usize].merge_base
     }
 
-    fn base_view(&self, entry: &Entry<'a>) -> BaseView<'a> {
-        let merge_base = self.merge_base(entry);
-        if merge_base == self.inputs.default_head {
-            return BaseView::Known(Vec::new());
-        }
-        match self.bases.get(merge_base) {
-            Some(index) => index.view(entry.lookup_path),
-            None => BaseView::Unknown,
-        }
-    }
-
     /// Parses and maps a file's changes, unless nothing would read them: a file no other PR
     /// shares, which the default branch has not changed since the merge base.
     pub(crate) fn prepare(&self, entry: &Entry<'a>) -> Option<Prepared<'a>> {
-        let view = self.base_view(entry);
+        let view = entry.base.view();
         if !entry.shared && matches!(&view, BaseView::Known(changes) if changes.is_empty()) {
             return None;
         }
-        Some(match line_changes(entry.file) {
+        Some(match entry.lines.changes() {
             Some(changes) => Prepared::Lines(map_to_head(changes, &view)),
             None => Prepared::NoLineDetail,
         })
@@ -210,21 +214,67 @@ impl<'a> PrFiles<'a> {
     }
 }
 
+/// The entries reordered so that those with the same origin are adjacent, keeping their
+/// order otherwise (a counting sort: each entry moves once).
+fn grouped_by_origin(entries: Vec<Entry<'_>>, distinct_paths: usize) -> Vec<Entry<'_>> {
+    let mut next_slot = vec![0usize; distinct_paths + 1];
+    for entry in &entries {
+        next_slot[entry.origin_path as usize + 1] += 1;
+    }
+    for path in 1..next_slot.len() {
+        next_slot[path] += next_slot[path - 1];
+    }
+    let mut order = vec![0; entries.len()];
+    for (index, entry) in entries.iter().enumerate() {
+        let slot = &mut next_slot[entry.origin_path as usize];
+        order[*slot] = index;
+        *slot += 1;
+    }
+    let mut taken: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&index| taken[index].take())
+        .collect()
+}
+
+/// The path the base diff knows a file by: its old path, or its new one if added.
+pub(crate) fn lookup_path(file: &ChangedFile) -> &str {
+    file.old_path().unwrap_or(&file.filename)
+}
+
 /// Whether overlaps on the file never matter: every path it touches is ignored.
-fn is_ignored(ignore: &PathFilter, file: &ChangedFile) -> bool {
+pub(crate) fn is_ignored(ignore: &PathFilter, file: &ChangedFile) -> bool {
     file.touched_paths().all(|path| ignore.matches(path))
 }
 
-/// A PR file's line-level changes, or `None` when the file has no usable patch. A copy's
-/// patch numbers the lines of its source, not of a file both sides share.
-fn line_changes(file: &ChangedFile) -> Option<Vec<Change<'_>>> {
-    if file.status == FileStatus::Copied {
-        return None;
+/// Where a PR file's changed lines come from.
+#[derive(Debug, Clone, Copy)]
+enum LineSource<'a> {
+    Patch(&'a str),
+    /// A move or mode change: no line changed.
+    NoLines,
+    /// No usable patch: binary, too large, or a copy (whose patch numbers the lines of its
+    /// source, not of a file both sides share).
+    Missing,
+}
+
+impl<'a> LineSource<'a> {
+    fn of(file: &'a ChangedFile) -> Self {
+        match &file.patch {
+            _ if file.status == FileStatus::Copied => LineSource::Missing,
+            Some(text) => LineSource::Patch(text),
+            None if is_pure_move(file) => LineSource::NoLines,
+            None => LineSource::Missing,
+        }
     }
-    match &file.patch {
-        Some(text) => parse_changes(text).ok(),
-        None if is_pure_move(file) => Some(Vec::new()),
-        None => None,
+
+    /// The changed lines, or `None` when there is no usable patch (or it is unreadable).
+    fn changes(self) -> Option<Vec<Change<'a>>> {
+        match self {
+            LineSource::Patch(text) => parse_changes(text).ok(),
+            LineSource::NoLines => Some(Vec::new()),
+            LineSource::Missing => None,
+        }
     }
 }
 

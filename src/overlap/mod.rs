@@ -1,20 +1,24 @@
 //! Which open pull requests change the same files and the same lines.
 //!
 //! Pure: no I/O, no clock. The snapshot code fetches what GitHub knows (each PR's changed
-//! files, one compare per distinct merge base, and the few files [`files_to_fetch`] asks for)
-//! and [`analyze`] turns it into findings:
+//! files as [`ChangedFile`]s, one compare per distinct merge base as a [`BaseDiff`], and the
+//! few files [`files_to_fetch`] asks for, diffed with [`fetched_file`]) and [`analyze`] turns
+//! it into an [`Analysis`]:
 //!
-//! - every pair of PRs that shares a file (renames followed), per file either
-//!   [`Tier::Lines`] (changed regions overlap or touch: git's rule for a textual conflict) or
-//!   [`Tier::File`] (separate regions), with a [`Certainty`];
-//! - ownership findings (a PR changes paths of a track bound to another lane);
-//! - per PR, the files whose changed lines the default branch itself has changed since the
-//!   PR's merge base (the PR already conflicts with the base).
+//! - [`Analysis::pairs`]: every pair of PRs that shares a file (renames followed), and per
+//!   file ([`FileOverlap`]) either [`Tier::Lines`] (changed regions overlap or touch: git's
+//!   rule for a textual conflict) or [`Tier::File`] (separate regions), with a [`Certainty`]
+//!   and, for overlapping lines, the [`Region`]s on the default branch and on each PR's head;
+//! - [`Analysis::ownership`]: a PR changes paths of a track bound to another lane;
+//! - [`Analysis::prs`]: per PR, the files whose changed lines the default branch itself has
+//!   changed since the PR's merge base (the PR already conflicts with the base), and the
+//!   files whose lines could not be placed on the default branch.
 //!
 //! Line numbers are compared in the coordinates of the default branch's head: each PR's
-//! changes are carried there through the diff from its merge base (see [`BaseDiff`]). When
-//! that cannot be done with confidence the finding says so instead of guessing silently.
+//! changes are carried there through the diff from its merge base. When that cannot be done
+//! with confidence the finding says so instead of guessing silently.
 
+mod analysis;
 mod compare;
 mod coords;
 mod engine;
@@ -29,12 +33,13 @@ mod textdiff;
 #[cfg(test)]
 mod scenarios;
 
+pub use analysis::{Analysis, PairOverlap};
 pub use coords::BaseDiff;
 pub use engine::{FetchRequest, Inputs, OpenPr, analyze, files_to_fetch};
 pub use files::{ChangedFile, FileStatus};
 pub use findings::{
-    Analysis, BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PairOverlap,
-    PrReport, Region, Sides, Tier,
+    BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport, Region,
+    Sides, Tier,
 };
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use paths::{OwnedTrack, Ownership, PathFilter};
@@ -61,11 +66,11 @@ impl LineRange {
     }
 
     pub fn len(&self) -> u32 {
-        self.end - self.start
+        self.end.saturating_sub(self.start)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.start == self.end
+        self.end <= self.start
     }
 
     /// Git's rule: two changes conflict when their old ranges overlap or are adjacent, and
@@ -86,7 +91,7 @@ impl LineRange {
             let line = self.start.saturating_sub(1).max(1);
             (line, line)
         } else {
-            (self.start, self.end - 1)
+            (self.start, self.end.saturating_sub(1))
         }
     }
 

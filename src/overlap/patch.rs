@@ -15,7 +15,8 @@ pub struct Line<'a> {
     pub newline: bool,
 }
 
-/// The ranges of one `@@ -a,b +c,d @@` header, context included.
+/// The ranges of one `@@ -a,b +c,d @@` header, context included. A count of 0 gives an
+/// empty range at the point after line `a` (`@@ -0,0 +1,3 @@` inserts before line 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hunk {
     pub old: LineRange,
@@ -121,11 +122,12 @@ fn parse(text: &str, mut on_hunk: impl FnMut(Hunk)) -> Result<Vec<Change<'_>>, P
     let mut lines = patch_lines(text).peekable();
     let mut body = Body {
         text,
-        changes: Vec::new(),
+        // Most patches have a few changes; this saves the first regrowths.
+        changes: Vec::with_capacity(4),
     };
     let mut previous: Option<Hunk> = None;
     while let Some(line) = lines.next() {
-        let hunk = parse_header(line.text)
+        let hunk = parse_header(line.bytes)
             .ok_or(line.error("expected a hunk header `@@ -a,b +c,d @@`"))?;
         if previous.is_some_and(|p| hunk.old.start < p.old.end || hunk.new.start < p.new.end) {
             return Err(line.error("hunk overlaps or precedes the previous one"));
@@ -143,12 +145,12 @@ struct PatchLine<'a> {
     /// 1-based.
     number: usize,
     start: usize,
-    text: &'a str,
+    bytes: &'a [u8],
 }
 
 impl PatchLine<'_> {
     fn end(&self) -> usize {
-        self.start + self.text.len()
+        self.start + self.bytes.len()
     }
 
     fn error(&self, reason: &'static str) -> PatchError {
@@ -161,60 +163,80 @@ impl PatchLine<'_> {
 
 /// The lines of the text; a final newline ends the last line rather than starting another.
 fn patch_lines(text: &str) -> PatchLines<'_> {
-    let text = text.strip_suffix('\n').unwrap_or(text);
+    // Bytes: every boundary the parser cuts at is a newline, so blocks of lines it slices
+    // out are still valid text.
     PatchLines {
-        text,
+        text: text.as_bytes(),
         start: 0,
         number: 0,
-        done: text.is_empty(),
     }
 }
 
 struct PatchLines<'a> {
-    text: &'a str,
+    text: &'a [u8],
     start: usize,
     number: usize,
-    done: bool,
 }
 
 impl<'a> Iterator for PatchLines<'a> {
     type Item = PatchLine<'a>;
 
     fn next(&mut self) -> Option<PatchLine<'a>> {
-        if self.done {
-            return None;
-        }
-        let rest = self.text.get(self.start..)?;
-        // Patch lines are short: a plain scan beats a vectorised search here.
-        let end = rest.bytes().position(|b| b == b'\n');
-        self.done = end.is_none();
-        let len = end.unwrap_or(rest.len());
+        let rest = self
+            .text
+            .get(self.start..)
+            .filter(|rest| !rest.is_empty())?;
+        let len = find_newline(rest).unwrap_or(rest.len());
         self.number += 1;
         let line = PatchLine {
             number: self.number,
             start: self.start,
-            text: rest.get(..len)?,
+            bytes: rest.get(..len)?,
         };
         self.start += len + 1;
         Some(line)
     }
 }
 
-fn parse_header(line: &str) -> Option<Hunk> {
-    let rest = line.strip_prefix("@@ -")?;
-    let (ranges, _section) = rest.split_once(" @@")?;
-    let (old, new) = ranges.split_once(" +")?;
-    Some(Hunk {
-        old: parse_header_range(old)?,
-        new: parse_header_range(new)?,
-    })
+/// The first `\n`, eight bytes at a time: patch lines are too short for a vectorised
+/// search to pay off, and too long for a byte loop to be cheap.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?) ^ NEWLINES;
+        let zero_bytes = word.wrapping_sub(ONES) & !word & HIGHS;
+        if zero_bytes != 0 {
+            return Some(offset + zero_bytes.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let tail = chunks.remainder().iter().position(|&b| b == b'\n');
+    tail.map(|i| offset + i)
 }
 
-/// `start,count` or `start` (count 1). A count of 0 names the line *before* the empty range.
-fn parse_header_range(text: &str) -> Option<LineRange> {
-    let (start, count) = match text.split_once(',') {
-        Some((start, count)) => (parse_number(start)?, parse_number(count)?),
-        None => (parse_number(text)?, 1),
+/// `@@ -a,b +c,d @@`, optionally followed by a section heading.
+fn parse_header(line: &[u8]) -> Option<Hunk> {
+    let mut cursor = line;
+    let old = header_range(&mut cursor, b"@@ -")?;
+    let new = header_range(&mut cursor, b" +")?;
+    cursor.starts_with(b" @@").then_some(Hunk { old, new })
+}
+
+/// After `prefix`: `start,count` or `start` (count 1). A count of 0 names the line *before*
+/// the empty range.
+fn header_range(cursor: &mut &[u8], prefix: &[u8]) -> Option<LineRange> {
+    *cursor = cursor.strip_prefix(prefix)?;
+    let start = number(cursor)?;
+    let count = match cursor.strip_prefix(b",") {
+        Some(rest) => {
+            *cursor = rest;
+            number(cursor)?
+        }
+        None => 1,
     };
     if count == 0 {
         let point = start.checked_add(1)?;
@@ -226,11 +248,17 @@ fn parse_header_range(text: &str) -> Option<LineRange> {
     Some(LineRange::new(start, start.checked_add(count)?))
 }
 
-fn parse_number(text: &str) -> Option<u32> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+/// The decimal number at the cursor, which moves past it.
+fn number(cursor: &mut &[u8]) -> Option<u32> {
+    let digits = cursor.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (number, rest) = cursor.split_at(digits);
+    *cursor = rest;
+    if number.is_empty() {
         return None;
     }
-    text.parse().ok()
+    number.iter().try_fold(0u32, |n, digit| {
+        n.checked_mul(10)?.checked_add(u32::from(digit - b'0'))
+    })
 }
 
 /// Which side the last body line was on, so a `\ No newline` marker can join it.
@@ -284,7 +312,9 @@ impl<'a> Body<'a> {
         let mut open: Option<OpenChange> = None;
         let mut last = Last::Context;
         let mut last_number = header_line;
-        while old_left > 0 || new_left > 0 || lines.peek().is_some_and(|l| l.text.starts_with('\\'))
+        while old_left > 0
+            || new_left > 0
+            || lines.peek().is_some_and(|l| l.bytes.starts_with(b"\\"))
         {
             let Some(line) = lines.next() else {
                 return Err(PatchError {
@@ -293,7 +323,7 @@ impl<'a> Body<'a> {
                 });
             };
             last_number = line.number;
-            match line.text.as_bytes().first() {
+            match line.bytes.first() {
                 Some(b' ') | None if old_left > 0 && new_left > 0 => {
                     self.close(open.take());
                     (old_left, new_left) = (old_left - 1, new_left - 1);
@@ -553,6 +583,21 @@ mod tests {
             .map(|_| b"@ -+,0123\n\\x"[rng.below(12)])
             .collect();
         String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[test]
+    fn newlines_are_found_wherever_they_are() {
+        let mut rng = Rng(7);
+        for _ in 0..2_000 {
+            let bytes: Vec<u8> = (0..rng.below(40))
+                .map(|_| b"ab\n\xc3\xa9\x80"[rng.below(6)])
+                .collect();
+            assert_eq!(
+                find_newline(&bytes),
+                bytes.iter().position(|&b| b == b'\n'),
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

@@ -99,9 +99,10 @@ fn change_line(n: u32, new: &str) -> String {
     patch
 }
 
-fn only_overlap<'r, 'a>(analysis: &'r Analysis<'a>) -> &'r FileOverlap<'a> {
-    let [overlap] = &analysis.overlaps[..] else {
-        panic!("expected one overlap: {:#?}", analysis.overlaps)
+fn only_overlap<'r>(analysis: &'r Analysis) -> FileOverlap<'r> {
+    let overlaps: Vec<_> = analysis.overlaps().collect();
+    let [overlap] = overlaps[..] else {
+        panic!("expected one overlap: {overlaps:#?}")
     };
     overlap
 }
@@ -149,8 +150,7 @@ fn separate_regions_and_adjacent_lines() {
     ]);
     let analysis = repo.analyze();
     let kinds: Vec<_> = analysis
-        .overlaps
-        .iter()
+        .overlaps()
         .map(|o| (o.a.0, o.b.0, o.kind))
         .collect();
     assert_eq!(
@@ -188,7 +188,7 @@ fn disjoint_files_do_not_meet() {
         pr(2, HEAD, vec![modified("b.rs", &change_line(4, "x"))]),
     ]);
     let analysis = repo.analyze();
-    assert!(analysis.overlaps.is_empty());
+    assert_eq!(analysis.overlaps().count(), 0);
     assert_eq!(analysis.prs.len(), 2);
 }
 
@@ -205,8 +205,7 @@ fn a_rename_is_followed() {
     ]);
     let analysis = repo.analyze();
     let found: Vec<_> = analysis
-        .overlaps
-        .iter()
+        .overlaps()
         .map(|o| (o.a.0, o.b.0, o.path, o.path_in_a, o.path_in_b, o.kind))
         .collect();
     assert_eq!(
@@ -273,8 +272,7 @@ fn both_adding_a_file_conflicts_unless_identical() {
     ]);
     let kinds: Vec<_> = repo
         .analyze()
-        .overlaps
-        .iter()
+        .overlaps()
         .map(|o| (o.a.0, o.b.0, o.kind))
         .collect();
     assert_eq!(
@@ -315,7 +313,7 @@ fn ignored_paths_never_overlap() {
         pr(2, HEAD, vec![modified("Cargo.lock", &change_line(4, "y"))]),
     ]);
     repo.ignore = PathFilter::new(&["*.lock"]).unwrap();
-    assert!(repo.analyze().overlaps.is_empty());
+    assert_eq!(repo.analyze().overlaps().count(), 0);
 }
 
 #[test]
@@ -373,8 +371,7 @@ fn prs_on_different_merge_bases_are_compared_on_the_head() {
     .with_base_diff("old", vec![three_lines_inserted_on_top()], true);
     let analysis = repo.analyze();
     let found: Vec<_> = analysis
-        .overlaps
-        .iter()
+        .overlaps()
         .map(|o| {
             (
                 o.a.0,
@@ -554,11 +551,7 @@ fn output_order_does_not_depend_on_input_order() {
     let backward = Repo::new(reversed).with_base_diff("old", Vec::new(), true);
     let (forward, backward) = (forward.analyze(), backward.analyze());
     assert_eq!(forward, backward);
-    let keys: Vec<_> = forward
-        .overlaps
-        .iter()
-        .map(|o| (o.a.0, o.b.0, o.path))
-        .collect();
+    let keys: Vec<_> = forward.overlaps().map(|o| (o.a.0, o.b.0, o.path)).collect();
     assert_eq!(
         keys,
         [
@@ -570,7 +563,81 @@ fn output_order_does_not_depend_on_input_order() {
     );
     let pairs: Vec<_> = forward
         .pairs()
-        .map(|p| (p.a.0, p.b.0, p.files.len()))
+        .map(|p| (p.a.0, p.b.0, p.files().count()))
         .collect();
     assert_eq!(pairs, [(1, 2, 1), (1, 3, 2), (2, 3, 1)]);
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+}
+
+/// A random file of a random PR: a real diff of a random edit (ASCII, so any byte is a
+/// char boundary), a garbled patch, or none.
+fn random_file(rng: &mut Rng) -> ChangedFile {
+    let path = ["a.rs", "b.rs", "c.rs", "d/e.rs"][rng.below(4)];
+    let old: String = (0..rng.below(12))
+        .map(|_| format!("l{}\n", rng.below(5)))
+        .collect();
+    let mut new = old.clone();
+    for _ in 0..=rng.below(2) {
+        let at = rng.below(new.len() + 1);
+        new.insert_str(at, ["x\n", "l1\n", "\n"][rng.below(3)]);
+    }
+    let patch = match rng.below(6) {
+        0 => None,
+        1 => Some("@@ -1,2 +1 @@\n garbled".to_owned()),
+        _ => Some(diff_texts(&old, &new)),
+    };
+    let status = [
+        FileStatus::Modified,
+        FileStatus::Added,
+        FileStatus::Removed,
+        FileStatus::Renamed,
+    ][rng.below(4)];
+    ChangedFile {
+        previous_filename: (status == FileStatus::Renamed).then(|| "old.rs".to_owned()),
+        ..file(status, path, patch.as_deref())
+    }
+}
+
+#[test]
+fn random_repositories_never_panic_and_keep_the_output_in_order() {
+    let mut rng = Rng(0xC0FF_EE00_1234_5678);
+    for _ in 0..300 {
+        let merge_bases = ["head", "m1", "m2", "m3"];
+        let prs: Vec<OpenPr> = (0..rng.below(8))
+            .map(|n| {
+                let files = (0..rng.below(4)).map(|_| random_file(&mut rng)).collect();
+                pr(1 + n as u64 * 7 % 11, merge_bases[rng.below(4)], files)
+            })
+            .collect();
+        let mut repo = Repo::new(prs);
+        for merge_base in &merge_bases[1..rng.below(4) + 1] {
+            let files = (0..rng.below(3)).map(|_| random_file(&mut rng)).collect();
+            repo = repo.with_base_diff(merge_base, files, rng.below(2) == 0);
+        }
+        let analysis = repo.analyze();
+        let keys: Vec<_> = analysis
+            .overlaps()
+            .map(|o| (o.a, o.b, o.path, o.path_in_a, o.path_in_b))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
+        for overlap in analysis.overlaps() {
+            assert!(overlap.a < overlap.b);
+            assert_eq!(
+                overlap.kind == FileOverlapKind::SameLines,
+                !overlap.regions.is_empty()
+            );
+        }
+        let _ = files_to_fetch(&repo.inputs());
+    }
 }

@@ -2,13 +2,21 @@
 //! the second time, and a retry after a crash finds what it already created.
 
 use super::ReconcileError;
+use super::plan::Annotation;
 use crate::github::models::{CheckRunList, Created};
 use crate::github::{GitHubError, InstallationClient, encode_component};
 use crate::ids::{RepoName, Sha};
 use crate::store::{self, Published, SharedStore};
-use serde::Serialize;
+use crate::text::OVERLAP_MARKER;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
+
+/// GitHub takes at most this many annotations per request; more go in further updates.
+const ANNOTATIONS_PER_REQUEST: usize = 50;
+
+/// The check run's button that asks for the order to be computed again.
+pub const RECOMPUTE_ACTION: &str = "recompute";
 
 /// A check run as we want it to be on one head.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,7 +26,25 @@ pub struct CheckRunSpec {
     pub conclusion: String,
     pub title: String,
     pub summary: String,
+    pub annotations: Vec<Annotation>,
 }
+
+/// The overlap comment as we want it on one PR.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentSpec {
+    pub issue: u64,
+    pub body: String,
+}
+
+fn digest<T: Serialize + ?Sized>(value: &T) -> String {
+    hex::encode(Sha256::digest(
+        serde_json::to_vec(value).unwrap_or_default(),
+    ))
+}
+
+/// Marks digests of runs that carry annotations: GitHub appends annotations on every update,
+/// so such a run is replaced by a new one rather than updated.
+const ANNOTATED: &str = "+annotated";
 
 impl CheckRunSpec {
     fn key(&self) -> String {
@@ -26,23 +52,45 @@ impl CheckRunSpec {
     }
 
     fn digest(&self) -> String {
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        hex::encode(Sha256::digest(bytes))
+        let mark = if self.annotations.is_empty() {
+            ""
+        } else {
+            ANNOTATED
+        };
+        format!("{}{mark}", digest(self))
     }
 
-    fn body(&self) -> serde_json::Value {
+    fn body(&self, annotations: &[Annotation]) -> serde_json::Value {
+        let annotations: Vec<serde_json::Value> = annotations
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "path": a.path,
+                    "start_line": a.start_line,
+                    "end_line": a.end_line,
+                    "annotation_level": "warning",
+                    "title": a.title,
+                    "message": a.message,
+                })
+            })
+            .collect();
         serde_json::json!({
             "name": self.name,
             "head_sha": self.head_sha,
             "status": "completed",
             "conclusion": self.conclusion,
-            "output": { "title": self.title, "summary": self.summary },
+            "output": { "title": self.title, "summary": self.summary, "annotations": annotations },
+            "actions": [{
+                "label": "Recompute",
+                "description": "Compute the merge order again",
+                "identifier": RECOMPUTE_ACTION,
+            }],
         })
     }
 }
 
 /// Writes the check runs whose content differs from what we last wrote. A rerequested run
-/// is created anew, as GitHub expects.
+/// is created anew, as GitHub expects. Returns how many runs were written.
 pub async fn apply_check_runs(
     client: &InstallationClient,
     store: &SharedStore,
@@ -54,40 +102,67 @@ pub async fn apply_check_runs(
     let mut writes = 0;
     for spec in specs {
         let (key, digest) = (spec.key(), spec.digest());
-        let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
         let held = {
             let (repo, key) = (repo.clone(), key.clone());
             store::blocking(store, move |s| s.published(&repo, &key)).await?
         };
-        let existing = match held {
+        let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
+        let update = match held {
             _ if fresh_run => None,
             Some(p) if p.digest == digest => continue,
+            Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
             Some(p) => Some(p.github_id),
-            None => find_check_run(client, repo, spec, app_id).await?,
+            None => match find_check_run(client, repo, spec, app_id).await? {
+                // Ours from before a crash that lost its record: take it as written.
+                Some(id) => {
+                    record(store, repo, &key, id, digest).await?;
+                    continue;
+                }
+                None => None,
+            },
         };
-        let id = match existing {
+        let (first, rest) = spec
+            .annotations
+            .split_at(spec.annotations.len().min(ANNOTATIONS_PER_REQUEST));
+        let id = match update {
             Some(id) => {
                 client
-                    .patch::<_, Created>(&format!("/repos/{repo}/check-runs/{id}"), &spec.body())
+                    .patch::<_, Created>(
+                        &format!("/repos/{repo}/check-runs/{id}"),
+                        &spec.body(first),
+                    )
                     .await?
                     .id
             }
             None => {
                 client
-                    .post::<_, Created>(&format!("/repos/{repo}/check-runs"), &spec.body())
+                    .post::<_, Created>(&format!("/repos/{repo}/check-runs"), &spec.body(first))
                     .await?
                     .id
             }
         };
+        record(store, repo, &key, id, digest).await?;
+        for chunk in rest.chunks(ANNOTATIONS_PER_REQUEST) {
+            client
+                .patch::<_, Created>(&format!("/repos/{repo}/check-runs/{id}"), &spec.body(chunk))
+                .await?;
+        }
         writes += 1;
-        let repo = repo.clone();
-        let published = Published {
-            github_id: id,
-            digest,
-        };
-        store::blocking(store, move |s| s.set_published(&repo, &key, &published)).await?;
     }
     Ok(writes)
+}
+
+async fn record(
+    store: &SharedStore,
+    repo: &RepoName,
+    key: &str,
+    github_id: u64,
+    digest: String,
+) -> Result<(), ReconcileError> {
+    let (repo, key) = (repo.clone(), key.to_owned());
+    let published = Published { github_id, digest };
+    store::blocking(store, move |s| s.set_published(&repo, &key, &published)).await?;
+    Ok(())
 }
 
 /// Our run of this name on this head, if one exists that we did not record (a crash between
@@ -111,4 +186,83 @@ async fn find_check_run(
         .filter(|run| run.name == spec.name && run.app.as_ref().is_none_or(|a| a.id == app_id))
         .map(|run| run.id.0)
         .max())
+}
+
+pub fn comment_key(issue: u64) -> String {
+    format!("comment:{issue}")
+}
+
+#[derive(Deserialize)]
+struct IssueComment {
+    id: u64,
+    #[serde(default)]
+    body: Option<String>,
+}
+
+/// Writes each comment whose text changed; finds our comment again by its marker when we
+/// hold no record of it, so a retry never posts a second one.
+pub async fn apply_comments(
+    client: &InstallationClient,
+    store: &SharedStore,
+    repo: &RepoName,
+    specs: &[CommentSpec],
+) -> Result<usize, ReconcileError> {
+    let mut writes = 0;
+    for spec in specs {
+        let key = comment_key(spec.issue);
+        let digest = digest(&spec.body);
+        let held = {
+            let (repo, key) = (repo.clone(), key.clone());
+            store::blocking(store, move |s| s.published(&repo, &key)).await?
+        };
+        let existing = match held {
+            Some(p) if p.digest == digest => continue,
+            Some(p) => Some((p.github_id, None)),
+            None => find_comment(client, repo, spec.issue).await?,
+        };
+        let id = match existing {
+            Some((id, Some(body))) if body == spec.body => id,
+            Some((id, _)) => {
+                client
+                    .patch::<_, Created>(
+                        &format!("/repos/{repo}/issues/comments/{id}"),
+                        &serde_json::json!({ "body": spec.body }),
+                    )
+                    .await?
+                    .id
+            }
+            None => {
+                client
+                    .post::<_, Created>(
+                        &format!("/repos/{repo}/issues/{}/comments", spec.issue),
+                        &serde_json::json!({ "body": spec.body }),
+                    )
+                    .await?
+                    .id
+            }
+        };
+        record(store, repo, &key, id, digest).await?;
+        writes += 1;
+    }
+    Ok(writes)
+}
+
+async fn find_comment(
+    client: &InstallationClient,
+    repo: &RepoName,
+    issue: u64,
+) -> Result<Option<(u64, Option<String>)>, GitHubError> {
+    let comments: Vec<IssueComment> = client
+        .get_all(&format!(
+            "/repos/{repo}/issues/{issue}/comments?per_page=100"
+        ))
+        .await?;
+    Ok(comments
+        .into_iter()
+        .find(|c| {
+            c.body
+                .as_deref()
+                .is_some_and(|b| b.starts_with(OVERLAP_MARKER))
+        })
+        .map(|c| (c.id, c.body)))
 }

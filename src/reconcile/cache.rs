@@ -1,6 +1,7 @@
 //! Reads and writes of the store's caches as JSON, and GETs made conditional on them.
 
-use crate::github::{Conditional, GitHubError, InstallationClient};
+use super::ReconcileError;
+use crate::github::{Conditional, InstallationClient};
 use crate::store::{self, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -37,7 +38,7 @@ pub async fn read_through<T>(
     kind: &'static str,
     key: String,
     path: &str,
-) -> Result<Option<T>, ReadError>
+) -> Result<Option<T>, ReconcileError>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
 {
@@ -56,12 +57,4 @@ where
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    #[error(transparent)]
-    GitHub(#[from] GitHubError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }

@@ -2,13 +2,15 @@
 
 mod apply;
 mod cache;
+mod changes;
 mod plan;
 mod snapshot;
 
-pub use apply::{CheckRunSpec, apply_check_runs};
-pub use plan::{Plan, plan};
-pub use snapshot::{Snapshot, SnapshotError, take_snapshot};
+pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
+pub use plan::{Annotation, Plan, plan};
+pub use snapshot::{BOARD_KEY, PrChanges, Snapshot, take_snapshot};
 
+use crate::config::ConfigErrors;
 use crate::github::{GitHubApp, GitHubError};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, Claim, SharedStore, StoreError};
@@ -49,6 +51,9 @@ pub enum ReconcileError {
     GitHub(#[from] GitHubError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The configuration on the default branch is invalid.
+    #[error("the configuration file is invalid")]
+    Config(ConfigErrors),
 }
 
 impl From<ReconcileError> for JobError {
@@ -56,6 +61,7 @@ impl From<ReconcileError> for JobError {
         match e {
             ReconcileError::GitHub(e) => e.into(),
             ReconcileError::Store(e) => e.into(),
+            ReconcileError::Config(e) => JobError::Permanent(e.render(crate::config::CONFIG_PATH)),
         }
     }
 }
@@ -82,15 +88,14 @@ impl Reconciler {
         let client = self.app.installation(claim.installation).await?;
         let snapshot = match take_snapshot(&client, &self.store, claim).await {
             Ok(snapshot) => snapshot,
-            Err(SnapshotError::GitHub(e)) => return Err(e.into()),
-            Err(SnapshotError::Store(e)) => return Err(e.into()),
-            Err(SnapshotError::Config(errors)) => {
+            Err(ReconcileError::Config(errors)) => {
                 // The rules are broken on the default branch: change nothing, so what was
                 // published under the last good rules stays; the error is for the logs and
                 // for the config check on the PR that fixes it.
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 return Ok(());
             }
+            Err(e) => return Err(e),
         };
         let plan = plan(&snapshot);
         apply_check_runs(
@@ -102,6 +107,7 @@ impl Reconciler {
             &snapshot.rerequested,
         )
         .await?;
+        apply_comments(&client, &self.store, &claim.repo, &plan.comments).await?;
         let repo = claim.repo.clone();
         let open = !plan.check_runs.is_empty();
         store::blocking(&self.store, move |s| s.set_open_work(&repo, open)).await?;

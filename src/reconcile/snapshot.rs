@@ -1,42 +1,84 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::cache::{ReadError, cached, read_through, store_cache};
+use super::ReconcileError;
+use super::cache::{cached, read_through, store_cache};
+use super::changes::{self, PrFiles};
+use super::plan::{coordinated, ignored, open_prs, ownership};
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::models::{Content, PullRequest, Repository};
 use crate::github::{GitHubError, InstallationClient, encode_component, encode_path};
-use crate::ids::{RepoName, Sha};
+use crate::ids::{PrNumber, RepoName, Sha};
+use crate::overlap::{BaseDiff, Inputs, files_to_fetch};
 use crate::queue::Trigger;
-use crate::store::{Claim, SharedStore, StoreError};
-use std::collections::BTreeSet;
+use crate::store::{self, Claim, SharedStore};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub repo: RepoName,
     pub default_branch: String,
+    /// The head of the default branch: all line numbers are compared in its coordinates.
+    pub default_head: Sha,
     pub config: Config,
     /// Every open pull request, oldest first.
     pub open_prs: Vec<PullRequest>,
+    /// What each coordinated PR changed, and where it branched.
+    pub changes: BTreeMap<PrNumber, PrChanges>,
+    /// How the default branch moved since each merge base.
+    pub base_diffs: HashMap<Sha, BaseDiff>,
+    /// Coordinated PRs approved by review.
+    pub approved: BTreeSet<PrNumber>,
+    /// Numbers PRs depend on that are closed or merged (no longer anything to wait for).
+    pub closed: BTreeSet<PrNumber>,
+    /// PRs that carry our overlap comment.
+    pub commented: BTreeSet<PrNumber>,
+    /// Where the whole merge queue is shown, once there is a status board.
+    pub board_url: Option<String>,
     /// Heads whose check run someone asked to run again, with the run's name.
     pub rerequested: BTreeSet<(Sha, String)>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SnapshotError {
-    #[error(transparent)]
-    GitHub(#[from] GitHubError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("the configuration file is invalid")]
-    Config(ConfigErrors),
+impl Snapshot {
+    pub fn merged_or_closed(&self, number: PrNumber) -> bool {
+        self.closed.contains(&number)
+    }
 }
 
-impl From<ReadError> for SnapshotError {
-    fn from(e: ReadError) -> Self {
-        match e {
-            ReadError::GitHub(e) => SnapshotError::GitHub(e),
-            ReadError::Store(e) => SnapshotError::Store(e),
-        }
+#[derive(Debug, Clone)]
+pub struct PrChanges {
+    pub files: PrFiles,
+    pub merge_base: Sha,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct GitRef {
+    object: GitObject,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct GitObject {
+    sha: Sha,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct Review {
+    user: Option<crate::github::models::User>,
+    state: String,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct IssueState {
+    state: String,
+}
+
+fn not_found(endpoint: &str) -> GitHubError {
+    GitHubError::Status {
+        method: "GET".into(),
+        endpoint: endpoint.into(),
+        status: 404,
+        message: "Not Found".into(),
     }
 }
 
@@ -44,7 +86,7 @@ pub async fn take_snapshot(
     client: &InstallationClient,
     store: &SharedStore,
     claim: &Claim,
-) -> Result<Snapshot, SnapshotError> {
+) -> Result<Snapshot, ReconcileError> {
     let repo = &claim.repo;
     let meta: Repository = read_through(
         client,
@@ -54,12 +96,17 @@ pub async fn take_snapshot(
         &format!("/repos/{repo}"),
     )
     .await?
-    .ok_or_else(|| GitHubError::Status {
-        method: "GET".into(),
-        endpoint: "/repos/{owner}/{repo}".into(),
-        status: 404,
-        message: "Not Found".into(),
-    })?;
+    .ok_or_else(|| not_found("/repos/{owner}/{repo}"))?;
+    let branch = encode_component(&meta.default_branch);
+    let head: GitRef = read_through(
+        client,
+        store,
+        "default_head",
+        repo.to_string(),
+        &format!("/repos/{repo}/git/ref/heads/{branch}"),
+    )
+    .await?
+    .ok_or_else(|| not_found("/repos/{owner}/{repo}/git/ref/heads/{branch}"))?;
     let config = load_config(client, store, repo, &meta.default_branch).await?;
     let open_prs = open_pull_requests(client, store, repo, &claim.triggers).await?;
     let rerequested = claim
@@ -73,13 +120,179 @@ pub async fn take_snapshot(
             _ => None,
         })
         .collect();
-    Ok(Snapshot {
+    let mut snapshot = Snapshot {
         repo: repo.clone(),
         default_branch: meta.default_branch,
+        default_head: head.object.sha,
         config,
         open_prs,
+        changes: BTreeMap::new(),
+        base_diffs: HashMap::new(),
+        approved: BTreeSet::new(),
+        closed: BTreeSet::new(),
+        commented: BTreeSet::new(),
+        board_url: None,
         rerequested,
+    };
+    read_changes(client, store, &mut snapshot).await?;
+    read_reviews(client, store, &mut snapshot, &claim.triggers).await?;
+    read_dependencies(client, store, &mut snapshot).await?;
+    read_commented(store, &mut snapshot).await?;
+    Ok(snapshot)
+}
+
+/// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.
+async fn read_changes(
+    client: &InstallationClient,
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+) -> Result<(), ReconcileError> {
+    let repo = snapshot.repo.clone();
+    let heads: Vec<(PrNumber, Sha)> = coordinated(snapshot)
+        .iter()
+        .map(|pr| (pr.number, pr.head.sha.clone()))
+        .collect();
+    for (number, head) in heads {
+        let files = changes::pr_files(client, store, &repo, number.0, &head).await?;
+        let merge_base =
+            changes::merge_base(client, store, &repo, &snapshot.default_head, &head).await?;
+        snapshot
+            .changes
+            .insert(number, PrChanges { files, merge_base });
+    }
+    let bases: BTreeSet<Sha> = snapshot
+        .changes
+        .values()
+        .map(|c| c.merge_base.clone())
+        .collect();
+    for base in bases {
+        let diff = changes::base_diff(client, store, &repo, &base, &snapshot.default_head).await?;
+        snapshot.base_diffs.insert(base, diff);
+    }
+    let open = open_prs(snapshot);
+    let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
+    let requests = files_to_fetch(&Inputs {
+        default_head: &snapshot.default_head,
+        prs: &open,
+        base_diffs: &snapshot.base_diffs,
+        ignore: &ignore,
+        ownership: &ownership,
+    });
+    for request in requests {
+        let file =
+            changes::fetched_base_file(client, store, &repo, &request, &snapshot.default_head)
+                .await?;
+        if let (Some(file), Some(diff)) = (file, snapshot.base_diffs.get_mut(&request.merge_base)) {
+            diff.files.push(file);
+        }
+    }
+    Ok(())
+}
+
+/// Approvals, re-read only for the PRs an event named (reviews arrive as events).
+async fn read_reviews(
+    client: &InstallationClient,
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+    triggers: &[Trigger],
+) -> Result<(), ReconcileError> {
+    let repo = snapshot.repo.clone();
+    let full = triggers.contains(&Trigger::Full);
+    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    for number in numbers {
+        let key = format!("{repo}:{}", number.0);
+        let fresh = full || triggers.contains(&Trigger::PullRequest(number));
+        let held = if fresh {
+            None
+        } else {
+            cached::<bool>(store, "approved", key.clone()).await?
+        };
+        let approved = match held {
+            Some(approved) => approved,
+            None => {
+                let reviews: Vec<Review> = client
+                    .get_all(&format!(
+                        "/repos/{repo}/pulls/{}/reviews?per_page=100",
+                        number.0
+                    ))
+                    .await?;
+                let approved = is_approved(&reviews);
+                store_cache(store, "approved", key, &approved).await?;
+                approved
+            }
+        };
+        if approved {
+            snapshot.approved.insert(number);
+        }
+    }
+    Ok(())
+}
+
+/// Approved when some reviewer's latest decisive review approves and none asks for changes.
+fn is_approved(reviews: &[Review]) -> bool {
+    let mut latest: BTreeMap<&str, &str> = BTreeMap::new();
+    for review in reviews {
+        let Some(user) = &review.user else { continue };
+        if matches!(
+            review.state.as_str(),
+            "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED"
+        ) {
+            latest.insert(&user.login, &review.state);
+        }
+    }
+    latest.values().any(|s| *s == "APPROVED") && !latest.values().any(|s| *s == "CHANGES_REQUESTED")
+}
+
+/// Which numbers the coordinated PRs depend on are closed (an issue or PR, read with ETags).
+async fn read_dependencies(
+    client: &InstallationClient,
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+) -> Result<(), ReconcileError> {
+    let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
+    let wanted: BTreeSet<PrNumber> = coordinated(snapshot)
+        .iter()
+        .flat_map(|pr| super::plan::dependencies(pr.body.as_deref().unwrap_or_default()))
+        .filter(|n| !open.contains(n))
+        .collect();
+    let repo = snapshot.repo.clone();
+    for number in wanted {
+        let state: Option<IssueState> = read_through(
+            client,
+            store,
+            "issue_state",
+            format!("{repo}:{}", number.0),
+            &format!("/repos/{repo}/issues/{}", number.0),
+        )
+        .await?;
+        // A number that does not exist is nothing to wait for.
+        if state.is_none_or(|s| s.state == "closed") {
+            snapshot.closed.insert(number);
+        }
+    }
+    Ok(())
+}
+
+async fn read_commented(
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+) -> Result<(), ReconcileError> {
+    let repo = snapshot.repo.clone();
+    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    let commented = store::blocking(store, move |s| {
+        let mut commented = BTreeSet::new();
+        for number in numbers {
+            if s.published(&repo, &super::apply::comment_key(number.0))?
+                .is_some()
+            {
+                commented.insert(number);
+            }
+        }
+        Ok(commented)
     })
+    .await?;
+    snapshot.commented = commented;
+    Ok(())
 }
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
@@ -89,7 +302,7 @@ async fn load_config(
     store: &SharedStore,
     repo: &RepoName,
     default_branch: &str,
-) -> Result<Config, SnapshotError> {
+) -> Result<Config, ReconcileError> {
     let path = format!(
         "/repos/{repo}/contents/{}?ref={}",
         encode_path(CONFIG_PATH),
@@ -101,7 +314,7 @@ async fn load_config(
         return Ok(Config::default());
     };
     let text = content.text().ok_or_else(|| {
-        SnapshotError::Config(ConfigErrors {
+        ReconcileError::Config(ConfigErrors {
             errors: vec![config::ConfigError {
                 line: 0,
                 column: 0,
@@ -109,7 +322,7 @@ async fn load_config(
             }],
         })
     })?;
-    config::parse(&text).map_err(SnapshotError::Config)
+    config::parse(&text).map_err(ReconcileError::Config)
 }
 
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
@@ -119,7 +332,7 @@ async fn open_pull_requests(
     store: &SharedStore,
     repo: &RepoName,
     triggers: &[Trigger],
-) -> Result<Vec<PullRequest>, SnapshotError> {
+) -> Result<Vec<PullRequest>, ReconcileError> {
     let held: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
     let mut prs = match held {
         Some(prs) if !triggers.contains(&Trigger::Full) => {

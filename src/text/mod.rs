@@ -1,9 +1,15 @@
 //! Every word Switchyard posts: check-run titles and summaries, comments. Kept in one place
 //! so the voice stays consistent and every text is snapshot-tested.
 
+pub mod assign;
 mod merge_order;
+mod overlap;
 
 pub use merge_order::{ConflictPaths, merge_order_check, merge_order_draft};
+pub use overlap::{
+    Caveat, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
+    overlap_comment, overlap_gone_comment,
+};
 
 use crate::ids::PrNumber;
 

@@ -13,7 +13,10 @@ fn switchyard() -> Command {
         "GITHUB_PRIVATE_KEY_PATH",
         "GITHUB_WEBHOOK_SECRET",
         "GITHUB_API_URL",
+        "GITHUB_WEB_URL",
         "DATABASE_URL",
+        "SWITCHYARD_PUBLIC_URL",
+        "SWITCHYARD_CREDENTIALS_PATH",
     ] {
         command.env_remove(name);
     }
@@ -34,7 +37,16 @@ fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
         "switchyard: GITHUB_APP_ID: `twelve` is not a number"
     );
 
-    let output = switchyard().args(["serve"]).output().unwrap();
+    // Some credentials but not all: a mistake, not a first run (that is tests/it/setup.rs).
+    let output = switchyard()
+        .args(["serve"])
+        .env("GITHUB_WEBHOOK_SECRET", "s")
+        .env(
+            "SWITCHYARD_CREDENTIALS_PATH",
+            "/nonexistent/switchyard-credentials.json",
+        )
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("GITHUB_APP_ID: is not set"));
 }

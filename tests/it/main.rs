@@ -7,3 +7,4 @@ mod fixtures;
 mod receive;
 mod reconcile;
 mod resilience;
+mod setup;

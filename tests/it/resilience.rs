@@ -156,7 +156,7 @@ async fn the_periodic_sweep_queues_every_repository_with_open_work() {
     use switchyard::ids::{InstallationId, RepoName};
     use switchyard::metrics::Metrics;
     use switchyard::queue::{Queue, QueueSettings};
-    use switchyard::store::{Delivery, SharedStore, SqliteStore, Store};
+    use switchyard::store::{Delivery, SharedStore, SqliteStore};
     use switchyard::webhook::RepoChange;
 
     let store: SharedStore = std::sync::Arc::new(SqliteStore::open(":memory:").unwrap());

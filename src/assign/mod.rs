@@ -1,0 +1,44 @@
+//! Assignment of labelled issues to agent lanes, gated on their dependencies, and the status
+//! board: a pure function from a [`Snapshot`] of a repository to the [`Plan`] that makes
+//! GitHub show the desired state. No I/O: every rule is tested with plain values.
+//!
+//! Labels are the truth. An issue with the trigger label (`parallel`) is given a lane by the
+//! rules; one with `agent:<name>` is on that lane. Open dependencies ("Depends on #N") keep an
+//! issue `blocked`; a full set of lanes keeps it `queued`. Removing the agent label, or
+//! closing the issue unmerged, frees the lane; a merged pull request closing it marks it done.
+//! The store adds only what labels cannot hold: when each assignment was made, and the
+//! finished tasks.
+
+mod board;
+mod changes;
+mod commands;
+mod deps;
+mod labels;
+mod lanes;
+mod markdown;
+mod paths;
+mod plan;
+mod schedule;
+mod snapshot;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use board::{BlockedTask, Board, LaneStatus, LaneTask, MergeQueue, QueueEntry, WaitingTask};
+pub use commands::{
+    Access, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction, Refusal, ReplyPart,
+    authority, parse as parse_commands,
+};
+pub use deps::{closing_issues, dependencies};
+pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
+pub use lanes::UNESTIMATED_HOURS;
+pub use plan::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan, plan};
+pub use schedule::PlanTime;
+pub use snapshot::{
+    AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue, MergedPr, OpenPr,
+    Snapshot, StatusIssue,
+};
+pub use state::{
+    Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
+    Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+};

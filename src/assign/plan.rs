@@ -1,0 +1,658 @@
+//! The desired state of assignment for a whole repository, from a snapshot alone.
+//!
+//! Issues are taken all at once, oldest first, so two issues labelled at the same moment
+//! see each other: the second sees the lane the first took, and no lane goes over capacity
+//! by the App's choice. A person's `agent:` label is obeyed even on a full lane.
+
+use super::board::{Board, BoardInput, BoardTask, board};
+use super::changes::{
+    board_change, branches_to_create, command_outcomes, labels_to_create, task_plans,
+};
+use super::commands::{Command, CommandOutcome, Decision, closest, decide, relabel};
+use super::deps::{cycles, dependencies};
+use super::labels::{
+    BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label, track_label_name,
+};
+use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS, branch_per_lane};
+use super::paths::first_overlap;
+use super::snapshot::{AssignmentRecord, Completion, ExistingComment, Issue, Snapshot};
+use super::state::{
+    Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
+    Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+};
+use crate::config::{Config, Track};
+use crate::ids::{CommentId, IssueNumber};
+use crate::text::assign as text;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What should be true of the repository, and what to write to make it so.
+///
+/// Apply in this order, so that a crash part-way leaves a state the next plan repairs:
+/// labels to create, branches to create, then per task its comment, labels and assignees,
+/// then the records (an assignment is recorded only once its label is on the issue: a record
+/// without the label reads as a release), then the command reactions and replies, then the
+/// board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// One entry per issue the App manages or has just let go, by number.
+    pub tasks: Vec<TaskPlan>,
+    /// Labels the tasks need that the repository lacks.
+    pub labels_to_create: Vec<LabelSpec>,
+    /// Lane branches to create from the head of the default branch.
+    pub branches_to_create: Vec<String>,
+    pub records: RecordChanges,
+    /// One per command comment in the snapshot, in the same order.
+    pub commands: Vec<CommandOutcome>,
+    pub board: Board,
+    pub board_change: Option<BoardChange>,
+}
+
+impl Plan {
+    /// Nothing to write: applying the plan would change nothing.
+    pub fn is_settled(&self) -> bool {
+        self.tasks.iter().all(TaskPlan::is_settled)
+            && self.labels_to_create.is_empty()
+            && self.branches_to_create.is_empty()
+            && self.records.is_empty()
+            && self.commands.is_empty()
+            && self.board_change.is_none()
+    }
+
+    pub fn task(&self, issue: IssueNumber) -> Option<&TaskPlan> {
+        self.tasks.iter().find(|task| task.issue == issue)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskPlan {
+    pub issue: IssueNumber,
+    pub state: TaskState,
+    pub add_labels: Vec<String>,
+    pub remove_labels: Vec<String>,
+    pub add_assignees: Vec<String>,
+    pub remove_assignees: Vec<String>,
+    pub comment: Option<CommentChange>,
+}
+
+impl TaskPlan {
+    pub fn is_settled(&self) -> bool {
+        self.add_labels.is_empty()
+            && self.remove_labels.is_empty()
+            && self.add_assignees.is_empty()
+            && self.remove_assignees.is_empty()
+            && self.comment.is_none()
+    }
+}
+
+/// The App's one comment on an issue, found again by its marker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommentChange {
+    Create { body: String },
+    Update { id: CommentId, body: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoardChange {
+    Create { title: String, body: String },
+    Update { issue: IssueNumber, body: String },
+}
+
+/// What the store should remember after this plan. Both kinds of record are keyed by issue:
+/// a new one replaces any earlier one of the same issue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordChanges {
+    /// New or moved assignments.
+    pub assigned: Vec<AssignmentRecord>,
+    /// Assignment records to drop: the issue was released or is done.
+    pub forgotten: Vec<IssueNumber>,
+    pub completed: Vec<Completion>,
+}
+
+impl RecordChanges {
+    pub fn is_empty(&self) -> bool {
+        self.assigned.is_empty() && self.forgotten.is_empty() && self.completed.is_empty()
+    }
+}
+
+/// An open issue as the rules read it, labels after this snapshot's commands.
+struct OpenIssue<'s> {
+    issue: &'s Issue,
+    labels: Vec<String>,
+    tracks: Vec<&'s Track>,
+    estimate: Option<f64>,
+    depends_on: Vec<Dependency>,
+    /// The dependencies still open.
+    open_dependencies: Vec<IssueNumber>,
+    cycle: Option<Vec<IssueNumber>>,
+}
+
+/// What the labels and records ask for an open issue.
+enum Intent {
+    /// On the lane (by position) its `agent:` label names.
+    Placed(usize),
+    /// Has the trigger label: the rules choose a lane.
+    Wanted,
+    Released(String),
+    UnknownLane(String),
+    Withdrawn,
+    Untracked,
+}
+
+struct Planner<'s> {
+    snapshot: &'s Snapshot,
+    config: &'s Config,
+    records: BTreeMap<IssueNumber, &'s AssignmentRecord>,
+    /// Issues a command assigned in this snapshot: their old record is no release.
+    reassigned: BTreeSet<IssueNumber>,
+    lanes: Lanes<'s>,
+    states: BTreeMap<IssueNumber, TaskState>,
+    records_out: RecordChanges,
+}
+
+pub fn plan(snapshot: &Snapshot) -> Plan {
+    let config = &snapshot.config;
+    let decisions: Vec<Decision> = snapshot
+        .commands
+        .iter()
+        .map(|comment| decide(comment, config))
+        .collect();
+    let mut labels: BTreeMap<IssueNumber, Vec<String>> = snapshot
+        .issues
+        .iter()
+        .map(|issue| (issue.number, issue.labels.clone()))
+        .collect();
+    let mut reassigned = BTreeSet::new();
+    for (comment, decision) in snapshot.commands.iter().zip(&decisions) {
+        for command in &decision.relabel {
+            if let Some(held) = labels.get_mut(&comment.issue) {
+                relabel(held, command, config);
+            }
+            if matches!(command, Command::Assign(_)) {
+                reassigned.insert(comment.issue);
+            }
+        }
+    }
+
+    let mut planner = Planner {
+        snapshot,
+        config,
+        records: snapshot
+            .assignments
+            .iter()
+            .map(|record| (record.issue, record))
+            .collect(),
+        reassigned,
+        lanes: Lanes::new(config),
+        states: BTreeMap::new(),
+        records_out: RecordChanges::default(),
+    };
+    let open = open_issues(snapshot, &labels);
+    planner.plan_open(&open);
+    planner.plan_closed();
+    planner.add_overlaps(&open);
+    let board = planner.board(&open);
+
+    let Planner {
+        states,
+        records_out,
+        records,
+        ..
+    } = planner;
+    let tasks = task_plans(snapshot, &labels, &states, &records);
+    Plan {
+        labels_to_create: labels_to_create(snapshot, &tasks),
+        branches_to_create: branches_to_create(snapshot, &states),
+        commands: command_outcomes(snapshot, &decisions, &board),
+        board_change: board_change(snapshot, &board, &states),
+        tasks,
+        records: records_out,
+        board,
+    }
+}
+
+/// The open issues that are not pull requests nor the status board, oldest first, read.
+fn open_issues<'s>(
+    snapshot: &'s Snapshot,
+    labels: &BTreeMap<IssueNumber, Vec<String>>,
+) -> Vec<OpenIssue<'s>> {
+    let config = &snapshot.config;
+    let known: BTreeMap<IssueNumber, &Issue> = snapshot
+        .issues
+        .iter()
+        .map(|issue| (issue.number, issue))
+        .collect();
+    let is_open = |issue: &IssueNumber| known.get(issue).is_some_and(|i| i.open);
+    let depends_on: BTreeMap<IssueNumber, Vec<IssueNumber>> = known
+        .values()
+        .filter(|issue| issue.open)
+        .map(|issue| {
+            let deps = dependencies(&issue.body)
+                .into_iter()
+                .filter(|&dep| dep != issue.number)
+                .collect();
+            (issue.number, deps)
+        })
+        .collect();
+    let graph: BTreeMap<IssueNumber, Vec<IssueNumber>> = depends_on
+        .iter()
+        .map(|(&issue, deps)| (issue, deps.iter().copied().filter(is_open).collect()))
+        .collect();
+    let mut on_cycles = cycles(&graph);
+    let board_issue = snapshot.status_issue.as_ref().map(|board| board.number);
+    let mut open: Vec<OpenIssue<'_>> = known
+        .values()
+        .filter(|issue| issue.open && !issue.pull_request && Some(issue.number) != board_issue)
+        .map(|&issue| {
+            let labels = labels.get(&issue.number).cloned().unwrap_or_default();
+            let deps = depends_on.get(&issue.number).map_or(&[][..], Vec::as_slice);
+            OpenIssue {
+                issue,
+                tracks: tracks_of(config, &labels),
+                estimate: config.estimate_hours_from_labels(&labels),
+                depends_on: deps
+                    .iter()
+                    .map(|&dep| Dependency {
+                        issue: dep,
+                        state: match known.get(&dep) {
+                            Some(d) if d.open => DependencyState::Open,
+                            Some(_) => DependencyState::Closed,
+                            None => DependencyState::NotFound,
+                        },
+                    })
+                    .collect(),
+                open_dependencies: deps.iter().copied().filter(is_open).collect(),
+                cycle: on_cycles.remove(&issue.number),
+                labels,
+            }
+        })
+        .collect();
+    open.sort_by_key(|o| (o.issue.created_at, o.issue.number));
+    open
+}
+
+/// The configured tracks the `track:` labels name, in configured order.
+fn tracks_of<'c>(config: &'c Config, labels: &[String]) -> Vec<&'c Track> {
+    config
+        .tracks
+        .iter()
+        .filter(|track| {
+            labels
+                .iter()
+                .filter_map(|label| track_label_name(label))
+                .any(|name| name.eq_ignore_ascii_case(&track.name))
+        })
+        .collect()
+}
+
+impl<'s> Planner<'s> {
+    fn intent(&self, open: &OpenIssue<'_>) -> Intent {
+        let names: Vec<&str> = open
+            .labels
+            .iter()
+            .filter_map(|label| agent_label_name(label))
+            .collect();
+        if let Some(lane) = self
+            .config
+            .agents
+            .iter()
+            .position(|agent| names.iter().any(|n| agent.name.eq_ignore_ascii_case(n)))
+        {
+            return Intent::Placed(lane);
+        }
+        let number = open.issue.number;
+        let has = |label: &str| open.labels.iter().any(|held| same_label(held, label));
+        match self.records.get(&number) {
+            Some(record) if !self.reassigned.contains(&number) => {
+                Intent::Released(record.lane.clone())
+            }
+            _ if has(&self.config.trigger_label) => Intent::Wanted,
+            _ => match names.first() {
+                Some(name) => Intent::UnknownLane((*name).to_owned()),
+                None if has(QUEUED_LABEL) || has(BLOCKED_LABEL) => Intent::Withdrawn,
+                None => Intent::Untracked,
+            },
+        }
+    }
+
+    fn plan_open(&mut self, open: &[OpenIssue<'s>]) {
+        let intents: Vec<Intent> = open.iter().map(|o| self.intent(o)).collect();
+        // Issues already on a lane hold their slots before any lane is chosen.
+        for (issue, intent) in open.iter().zip(&intents) {
+            if let Intent::Placed(lane) = intent {
+                self.place(issue, *lane);
+            }
+        }
+        // The lane each issue waiting for a lane is bound to, so that others leave it free.
+        let bound: Vec<Option<usize>> = open
+            .iter()
+            .zip(&intents)
+            .map(|(issue, intent)| match intent {
+                Intent::Wanted if waiting(issue, None).is_none() => {
+                    self.lanes.bound_lane(&issue.tracks)
+                }
+                _ => None,
+            })
+            .collect();
+        for (at, (issue, intent)) in open.iter().zip(&intents).enumerate() {
+            let number = issue.issue.number;
+            let state = match intent {
+                Intent::Placed(_) | Intent::Untracked => continue,
+                Intent::Wanted => {
+                    let reserved = bound[at + 1..].iter().flatten().copied().collect();
+                    self.choose_lane(issue, &reserved);
+                    continue;
+                }
+                Intent::Released(lane) => {
+                    self.records_out.forgotten.push(number);
+                    TaskState::Released(Released {
+                        lane: lane.clone(),
+                        why: ReleaseReason::LabelRemoved {
+                            trigger_label: self.config.trigger_label.clone(),
+                        },
+                    })
+                }
+                Intent::UnknownLane(name) => TaskState::UnknownLane(UnknownLane {
+                    name: name.clone(),
+                    suggestion: closest(name, self.config.agents.iter().map(|a| a.name.as_str())),
+                    lanes: self.config.agents.iter().map(|a| a.name.clone()).collect(),
+                }),
+                Intent::Withdrawn => TaskState::Withdrawn(Withdrawn {
+                    trigger_label: self.config.trigger_label.clone(),
+                }),
+            };
+            self.states.insert(number, state);
+        }
+    }
+
+    /// An issue whose `agent:` label names `lane`.
+    fn place(&mut self, open: &OpenIssue<'s>, lane: usize) {
+        let state = match waiting(open, Some(self.lane_name(lane))) {
+            Some(waiting) => waiting,
+            None => self.assigned(open, lane),
+        };
+        self.hold(open, lane);
+        self.states.insert(open.issue.number, state);
+    }
+
+    /// An issue with the trigger label and no lane yet. `reserved` lanes are those younger
+    /// issues waiting for a lane are bound to.
+    fn choose_lane(&mut self, open: &OpenIssue<'s>, reserved: &BTreeSet<usize>) {
+        let number = open.issue.number;
+        let state = waiting(open, None).unwrap_or_else(|| {
+            let eligible = self.lanes.eligible(&open.tracks);
+            match self.lanes.choose(&eligible, &open.tracks, reserved) {
+                Some(lane) => {
+                    self.hold(open, lane);
+                    self.assigned(open, lane)
+                }
+                None => self.queued(open, &eligible),
+            }
+        });
+        // A command's assignment that did not take replaces the old record, or the next
+        // plan would read the missing label as a release.
+        if self.records.contains_key(&number) && !matches!(state, TaskState::Assigned(_)) {
+            self.records_out.forgotten.push(number);
+        }
+        self.states.insert(number, state);
+    }
+
+    fn hold(&mut self, open: &OpenIssue<'s>, lane: usize) {
+        self.lanes.take(
+            lane,
+            Slot {
+                hours: open.estimate.unwrap_or(UNESTIMATED_HOURS),
+                tracks: open.tracks.clone(),
+            },
+        );
+    }
+
+    fn lane_name(&self, lane: usize) -> String {
+        self.lanes
+            .agent(lane)
+            .map(|agent| agent.name.clone())
+            .unwrap_or_default()
+    }
+
+    fn assigned(&mut self, open: &OpenIssue<'s>, lane: usize) -> TaskState {
+        let number = open.issue.number;
+        let name = self.lane_name(lane);
+        let recorded = self
+            .records
+            .get(&number)
+            .is_some_and(|record| record.lane.eq_ignore_ascii_case(&name));
+        if !recorded {
+            self.records_out.assigned.push(AssignmentRecord {
+                issue: number,
+                lane: name.clone(),
+                assigned_at: self.snapshot.now,
+            });
+        }
+        let branch = self.branch(lane, open.issue);
+        // Beside the clone, named after the repository and the lane (and the task, when the
+        // lane has a branch per task and so may hold several worktrees).
+        let repo = self.snapshot.repo.name();
+        let worktree = if branch_per_lane(self.config) {
+            format!("{repo}-{name}")
+        } else {
+            format!("{repo}-{name}-{}", number.0)
+        };
+        TaskState::Assigned(Assignment {
+            lane: name,
+            branch,
+            worktree,
+            lane_branch: branch_per_lane(self.config),
+            tracks: open
+                .tracks
+                .iter()
+                .map(|track| TrackPaths {
+                    name: track.name.clone(),
+                    paths: track.paths.clone(),
+                })
+                .collect(),
+            depends_on: open.depends_on.clone(),
+            estimate: open.estimate,
+            overlaps: Vec::new(),
+            was_blocked_by: self.was_blocked_by(open),
+        })
+    }
+
+    /// The lane's branch for the issue: one that already exists for this lane and issue (so a
+    /// retitled issue keeps its branch), else the template's.
+    fn branch(&self, lane: usize, issue: &Issue) -> String {
+        let Some(agent) = self.lanes.agent(lane) else {
+            return String::new();
+        };
+        let existing = (!branch_per_lane(self.config))
+            .then(|| {
+                self.snapshot.branches.iter().find(|branch| {
+                    self.config.lane_branch(branch).is_some_and(|read| {
+                        read.agent.name == agent.name && read.issue == Some(issue.number)
+                    })
+                })
+            })
+            .flatten();
+        existing
+            .cloned()
+            .unwrap_or_else(|| self.config.branch_for(agent, issue.number, &issue.title))
+    }
+
+    /// What the issue's earlier comment says it was blocked by; failing that, its closed
+    /// dependencies if it still wears the `blocked` label.
+    fn was_blocked_by(&self, open: &OpenIssue<'_>) -> Vec<IssueNumber> {
+        let told = self
+            .existing_comment(open.issue.number)
+            .map(|comment| text::was_blocked_by(&comment.body))
+            .unwrap_or_default();
+        if !told.is_empty() {
+            return told;
+        }
+        let wore_blocked = open
+            .issue
+            .labels
+            .iter()
+            .any(|l| same_label(l, BLOCKED_LABEL));
+        if !wore_blocked {
+            return Vec::new();
+        }
+        open.depends_on
+            .iter()
+            .filter(|dep| dep.state == DependencyState::Closed)
+            .map(|dep| dep.issue)
+            .collect()
+    }
+
+    fn queued(&self, open: &OpenIssue<'_>, eligible: &[usize]) -> TaskState {
+        let bound_by = self
+            .lanes
+            .bound_track(&open.tracks)
+            .map(|track| track.name.clone());
+        TaskState::Queued(Queued {
+            lanes: eligible.iter().map(|&lane| self.lane_name(lane)).collect(),
+            bound_by,
+            capacity: self.config.capacity,
+            depends_on: open.depends_on.clone(),
+            estimate: open.estimate,
+            was_blocked_by: self.was_blocked_by(open),
+        })
+    }
+
+    /// Closed issues with an assignment record: done if a merged pull request closed them,
+    /// else released.
+    fn plan_closed(&mut self) {
+        for issue in self.snapshot.issues.iter().filter(|issue| !issue.open) {
+            let Some(record) = self.records.get(&issue.number) else {
+                continue;
+            };
+            let merged = self
+                .snapshot
+                .merged_prs
+                .iter()
+                .filter(|pr| pr.closes.contains(&issue.number))
+                .min_by_key(|pr| (pr.merged_at, pr.number));
+            let state = match merged {
+                Some(pr) => {
+                    let done = Completion {
+                        issue: issue.number,
+                        lane: record.lane.clone(),
+                        pr: pr.number,
+                        files_changed: pr.files.clone(),
+                        assigned_at: record.assigned_at,
+                        merged_at: pr.merged_at,
+                    };
+                    self.records_out.completed.push(done.clone());
+                    TaskState::Done(done)
+                }
+                None => TaskState::Released(Released {
+                    lane: record.lane.clone(),
+                    why: ReleaseReason::ClosedUnmerged,
+                }),
+            };
+            self.records_out.forgotten.push(issue.number);
+            self.states.insert(issue.number, state);
+        }
+    }
+
+    /// Warns each assigned task of other lanes' assigned tasks whose tracks share paths.
+    fn add_overlaps(&mut self, open: &[OpenIssue<'s>]) {
+        let tracks: BTreeMap<IssueNumber, &[&Track]> = open
+            .iter()
+            .map(|o| (o.issue.number, o.tracks.as_slice()))
+            .collect();
+        let active: Vec<(IssueNumber, String)> = self
+            .states
+            .iter()
+            .filter_map(|(&issue, state)| match state {
+                TaskState::Assigned(a) => Some((issue, a.lane.clone())),
+                _ => None,
+            })
+            .collect();
+        for (issue, lane) in &active {
+            let ours = tracks.get(issue).copied().unwrap_or_default();
+            let overlaps: Vec<PlannedOverlap> = active
+                .iter()
+                .filter(|(other, other_lane)| other != issue && other_lane != lane)
+                .filter_map(|(other, other_lane)| {
+                    let theirs = tracks.get(other).copied().unwrap_or_default();
+                    planned_overlap(ours, theirs).map(|(track, ours, theirs)| PlannedOverlap {
+                        issue: *other,
+                        lane: other_lane.clone(),
+                        track,
+                        theirs,
+                        ours,
+                    })
+                })
+                .collect();
+            if let Some(TaskState::Assigned(assignment)) = self.states.get_mut(issue) {
+                assignment.overlaps = overlaps;
+            }
+        }
+    }
+
+    /// The board, from the open tasks oldest first and every completion so far.
+    fn board(&self, open: &[OpenIssue<'s>]) -> Board {
+        let tasks: Vec<BoardTask<'_>> = open
+            .iter()
+            .filter_map(|o| {
+                let state = self.states.get(&o.issue.number)?;
+                let lane = match state.lane() {
+                    Some(name) => self.lanes.index(name),
+                    None => self.lanes.bound_lane(&o.tracks),
+                };
+                Some(BoardTask {
+                    issue: o.issue,
+                    state,
+                    estimate: o.estimate,
+                    depends_on: &o.open_dependencies,
+                    lane,
+                })
+            })
+            .collect();
+        let mut completions: Vec<Completion> = self.snapshot.completions.clone();
+        for done in &self.records_out.completed {
+            if !completions.iter().any(|c| c.issue == done.issue) {
+                completions.push(done.clone());
+            }
+        }
+        board(&BoardInput {
+            config: self.config,
+            tasks: &tasks,
+            open_prs: &self.snapshot.open_prs,
+            completions: &completions,
+            merge_queue: self.snapshot.merge_queue.as_ref(),
+        })
+    }
+
+    fn existing_comment(&self, issue: IssueNumber) -> Option<&'s ExistingComment> {
+        self.snapshot
+            .comments
+            .iter()
+            .find(|comment| comment.issue == issue)
+    }
+}
+
+/// On a dependency cycle or blocked by an open dependency, if it is either.
+fn waiting(open: &OpenIssue<'_>, lane: Option<String>) -> Option<TaskState> {
+    if let Some(cycle) = &open.cycle {
+        Some(TaskState::Cycle(Cycle {
+            lane,
+            cycle: cycle.clone(),
+        }))
+    } else if !open.open_dependencies.is_empty() {
+        Some(TaskState::Blocked(Blocked {
+            lane,
+            depends_on: open.depends_on.clone(),
+            estimate: open.estimate,
+        }))
+    } else {
+        None
+    }
+}
+
+/// The first pair of tracks that share paths: the other track's name, our glob, theirs.
+fn planned_overlap(ours: &[&Track], theirs: &[&Track]) -> Option<(String, String, String)> {
+    ours.iter().find_map(|our| {
+        theirs.iter().find_map(|their| {
+            first_overlap(our, their).map(|(o, t)| (their.name.clone(), o.to_owned(), t.to_owned()))
+        })
+    })
+}

@@ -1,0 +1,147 @@
+//! What the assignment rules read: plain values gathered from GitHub and the store, with no
+//! handle on either.
+
+use super::board::MergeQueue;
+use super::commands::Access;
+use crate::config::Config;
+use crate::ids::{CommentId, IssueNumber, PrNumber, RepoName};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One repository as the assignment rules see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub config: Config,
+    pub repo: RepoName,
+    pub default_branch: String,
+    pub now: DateTime<Utc>,
+    /// Every open issue with the trigger label, an `agent:` label, the `queued` or `blocked`
+    /// label, or an assignment record; every issue a command in `commands` is on; every issue
+    /// or pull request such an issue names as a dependency (open or closed); and every closed
+    /// issue with an assignment record. A dependency missing from this list is reported as not
+    /// found and blocks nothing.
+    pub issues: Vec<Issue>,
+    /// The App's own assignment comment on each issue that has one: written by the App and
+    /// holding [`crate::text::assign::ASSIGN_MARKER`] (anyone else's comment quoting the
+    /// marker is not it).
+    pub comments: Vec<ExistingComment>,
+    /// Open pull requests, for the board's lanes.
+    pub open_prs: Vec<OpenPr>,
+    /// Merged pull requests that close issues: at least those closing an issue with an
+    /// assignment record.
+    pub merged_prs: Vec<MergedPr>,
+    /// Names of the repository's branches that are lane branches (others may be left out).
+    pub branches: Vec<String>,
+    /// Names of the repository's labels.
+    pub labels: Vec<String>,
+    /// Assignments recorded earlier: which lane took which issue, and when.
+    pub assignments: Vec<AssignmentRecord>,
+    /// Tasks recorded as done earlier.
+    pub completions: Vec<Completion>,
+    /// The "Switchyard status" issue, if it exists: opened by the App, its body holding
+    /// [`crate::text::assign::BOARD_MARKER`].
+    pub status_issue: Option<StatusIssue>,
+    /// The merge order of the coordinated open pull requests, if it was computed.
+    pub merge_queue: Option<MergeQueue>,
+    /// Command comments not handled yet, in the order they were written.
+    pub commands: Vec<CommandComment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub number: IssueNumber,
+    pub title: String,
+    pub body: String,
+    pub labels: Vec<String>,
+    /// Logins of the assignees.
+    pub assignees: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub open: bool,
+    /// A pull request (they share the issue numbers): never assigned, only waited for.
+    pub pull_request: bool,
+}
+
+/// A comment the App wrote earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingComment {
+    pub issue: IssueNumber,
+    pub id: CommentId,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenPr {
+    pub number: PrNumber,
+    pub head_branch: String,
+    /// The issues its body closes ([`super::closing_issues`]).
+    pub closes: Vec<IssueNumber>,
+    /// The other open pull requests it overlaps, if the overlap engine has run.
+    pub overlaps_with: Vec<PrNumber>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergedPr {
+    pub number: PrNumber,
+    pub merged_at: DateTime<Utc>,
+    /// Paths of the files it changed.
+    pub files: Vec<String>,
+    /// The issues it closed: its body's closing keywords ([`super::closing_issues`]), or
+    /// whatever closed them as GitHub's timeline tells it (a commit message's keyword).
+    pub closes: Vec<IssueNumber>,
+}
+
+/// The lane an issue was given, and when: kept so that a removed label can be told apart from
+/// one never added, and to time the task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentRecord {
+    pub issue: IssueNumber,
+    pub lane: String,
+    pub assigned_at: DateTime<Utc>,
+}
+
+/// A task finished by a merged pull request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    pub issue: IssueNumber,
+    pub lane: String,
+    pub pr: PrNumber,
+    pub files_changed: Vec<String>,
+    pub assigned_at: DateTime<Utc>,
+    pub merged_at: DateTime<Utc>,
+}
+
+impl Completion {
+    /// Hours from assignment to merge (never negative).
+    pub fn hours_to_merge(&self) -> f64 {
+        let seconds = (self.merged_at - self.assigned_at).num_seconds().max(0);
+        seconds as f64 / 3600.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusIssue {
+    pub number: IssueNumber,
+    pub body: String,
+}
+
+/// A comment that may hold commands, with what is known of its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandComment {
+    pub issue: IssueNumber,
+    /// Whether the comment is on a pull request.
+    pub on_pull_request: bool,
+    pub comment: CommentId,
+    pub author: Author,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub login: String,
+    /// A bot account (`user.type == "Bot"`).
+    pub is_bot: bool,
+    /// This App (the comment's `performed_via_github_app` is this App, or its bot user).
+    pub is_app: bool,
+    /// The author's access to the repository, from [`Access::from_github`].
+    pub access: Access,
+}

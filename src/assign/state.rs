@@ -1,0 +1,151 @@
+//! What Switchyard makes of one issue: everything its comment says, as plain values.
+
+use super::snapshot::Completion;
+use crate::ids::IssueNumber;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskState {
+    /// On a lane, with nothing open to wait for.
+    Assigned(Assignment),
+    /// Waits for open dependencies.
+    Blocked(Blocked),
+    /// On a dependency cycle: can never start as things stand.
+    Cycle(Cycle),
+    /// Every lane it may go to is full.
+    Queued(Queued),
+    /// Left its lane: the agent label was removed, or the issue closed unmerged.
+    Released(Released),
+    /// Lost the trigger label while queued or blocked.
+    Withdrawn(Withdrawn),
+    /// Closed by a merged pull request.
+    Done(Completion),
+    /// Has an `agent:` label naming no configured lane.
+    UnknownLane(UnknownLane),
+}
+
+impl TaskState {
+    /// The lane the issue is on, if any.
+    pub fn lane(&self) -> Option<&str> {
+        match self {
+            TaskState::Assigned(assignment) => Some(&assignment.lane),
+            TaskState::Blocked(blocked) => blocked.lane.as_deref(),
+            TaskState::Cycle(cycle) => cycle.lane.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub lane: String,
+    pub branch: String,
+    /// The worktree directory the start commands make, beside the clone.
+    pub worktree: String,
+    /// The branch stays with the lane from task to task (`parallel-dev/{agent}`), rather than
+    /// being the task's own.
+    pub lane_branch: bool,
+    pub tracks: Vec<TrackPaths>,
+    pub depends_on: Vec<Dependency>,
+    pub estimate: Option<f64>,
+    /// Other lanes' active tasks whose tracks own paths overlapping this one's.
+    pub overlaps: Vec<PlannedOverlap>,
+    /// The dependencies it was blocked by before it was assigned.
+    pub was_blocked_by: Vec<IssueNumber>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackPaths {
+    pub name: String,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dependency {
+    pub issue: IssueNumber,
+    pub state: DependencyState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DependencyState {
+    Open,
+    Closed,
+    /// Not among the snapshot's issues: blocks nothing.
+    NotFound,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedOverlap {
+    pub issue: IssueNumber,
+    pub lane: String,
+    pub track: String,
+    /// The glob of the other task's track, and the one of this task's it overlaps.
+    pub theirs: String,
+    pub ours: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blocked {
+    /// The lane its `agent:` label gives it, kept for when it unblocks.
+    pub lane: Option<String>,
+    pub depends_on: Vec<Dependency>,
+    pub estimate: Option<f64>,
+}
+
+impl Blocked {
+    /// The dependencies still open.
+    pub fn waits_for(&self) -> Vec<IssueNumber> {
+        self.depends_on
+            .iter()
+            .filter(|dependency| dependency.state == DependencyState::Open)
+            .map(|dependency| dependency.issue)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cycle {
+    pub lane: Option<String>,
+    /// From its smallest member round to it again; each depends on the next.
+    pub cycle: Vec<IssueNumber>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    /// The lanes it may go to, all full.
+    pub lanes: Vec<String>,
+    /// The track that binds it to its one lane, if one does.
+    pub bound_by: Option<String>,
+    pub capacity: u32,
+    pub depends_on: Vec<Dependency>,
+    pub estimate: Option<f64>,
+    /// The dependencies it was blocked by before it was queued.
+    pub was_blocked_by: Vec<IssueNumber>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Released {
+    pub lane: String,
+    pub why: ReleaseReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReleaseReason {
+    /// The `agent:` label was removed (by hand or by `/switchyard release`).
+    LabelRemoved {
+        trigger_label: String,
+    },
+    ClosedUnmerged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub trigger_label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownLane {
+    /// The name after `agent:`.
+    pub name: String,
+    pub suggestion: Option<String>,
+    pub lanes: Vec<String>,
+}

@@ -1,0 +1,221 @@
+//! From the overlap engine's findings to what each PR's comment says and where its warnings go.
+
+use super::Snapshot;
+use crate::github::models::PullRequest;
+use crate::ids::PrNumber;
+use crate::order::MergeOrder;
+use crate::overlap::{Analysis, Certainty, FileOverlap, FileOverlapKind, Tier};
+use crate::text::{
+    Caveat, ConflictPaths, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A warning on lines of a PR's head, shown in "Files changed".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Annotation {
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub title: String,
+    pub message: String,
+}
+
+/// The pairs whose merge may force a rebase, with the paths that make it so: the merge
+/// order's conflict graph.
+pub fn conflicts(analysis: &Analysis) -> Vec<crate::order::Conflict<ConflictPaths>> {
+    analysis
+        .pairs()
+        .filter(|pair| pair.may_conflict())
+        .map(|pair| crate::order::Conflict {
+            a: pair.a,
+            b: pair.b,
+            reason: pair
+                .files()
+                .filter(|f| f.may_conflict())
+                .map(|f| f.path.to_owned())
+                .collect(),
+        })
+        .collect()
+}
+
+/// This PR's side of a file overlap: its path, the other PR, the lines on each side.
+struct Side<'r> {
+    other: PrNumber,
+    path_here: &'r str,
+    path_there: &'r str,
+    file: FileOverlap<'r>,
+    here_is_a: bool,
+}
+
+fn sides_of<'r>(analysis: &'r Analysis) -> BTreeMap<PrNumber, Vec<Side<'r>>> {
+    let mut sides: BTreeMap<PrNumber, Vec<Side<'r>>> = BTreeMap::new();
+    for file in analysis.overlaps() {
+        sides.entry(file.a).or_default().push(Side {
+            other: file.b,
+            path_here: file.path_in_a,
+            path_there: file.path_in_b,
+            file,
+            here_is_a: true,
+        });
+        sides.entry(file.b).or_default().push(Side {
+            other: file.a,
+            path_here: file.path_in_b,
+            path_there: file.path_in_a,
+            file,
+            here_is_a: false,
+        });
+    }
+    sides
+}
+
+fn caveat(file: &FileOverlap) -> Option<Caveat> {
+    match file.certainty {
+        Certainty::Exact => None,
+        Certainty::FileLevel { .. } => Some(Caveat::NoPatch),
+        Certainty::Uncertain { .. } => Some(Caveat::Unmapped),
+    }
+}
+
+fn shared_file(side: &Side) -> SharedFile {
+    SharedFile {
+        path_here: side.path_here.to_owned(),
+        path_there: side.path_there.to_owned(),
+        same_lines: side
+            .file
+            .regions
+            .iter()
+            .map(|r| {
+                if side.here_is_a {
+                    (r.a_lines, r.b_lines)
+                } else {
+                    (r.b_lines, r.a_lines)
+                }
+            })
+            .collect(),
+        caveat: caveat(&side.file),
+    }
+}
+
+fn order_hint(order: &MergeOrder<ConflictPaths>, here: PrNumber, other: PrNumber) -> OrderHint {
+    let Some(verdict) = order.verdicts.get(&here) else {
+        return OrderHint::Unordered;
+    };
+    if verdict.waits_for.iter().any(|w| w.pr == other) {
+        OrderHint::OtherFirst
+    } else if verdict.will_force_rebase_on.iter().any(|w| w.pr == other) {
+        OrderHint::ThisFirst
+    } else {
+        OrderHint::Unordered
+    }
+}
+
+/// Every coordinated PR's comment view, and the warnings on its lines.
+pub struct Findings {
+    pub views: BTreeMap<PrNumber, OverlapView>,
+    pub annotations: BTreeMap<PrNumber, Vec<Annotation>>,
+}
+
+pub fn findings(
+    snapshot: &Snapshot,
+    prs: &[&PullRequest],
+    analysis: &Analysis,
+    order: &MergeOrder<ConflictPaths>,
+) -> Findings {
+    let by_number: BTreeMap<PrNumber, &PullRequest> = prs.iter().map(|p| (p.number, *p)).collect();
+    let sides = sides_of(analysis);
+    let mut views = BTreeMap::new();
+    let mut annotations = BTreeMap::new();
+    for report in &analysis.prs {
+        let Some(pr) = by_number.get(&report.number) else {
+            continue;
+        };
+        let mine = sides.get(&pr.number).map(Vec::as_slice).unwrap_or_default();
+        let mut others: Vec<OtherPr> = Vec::new();
+        let mut warnings = Vec::new();
+        let partners: BTreeSet<PrNumber> = mine.iter().map(|s| s.other).collect();
+        for partner in partners {
+            let Some(other) = by_number.get(&partner) else {
+                continue;
+            };
+            let files: Vec<&Side> = mine.iter().filter(|s| s.other == partner).collect();
+            let tier = files
+                .iter()
+                .map(|s| s.file.tier())
+                .max()
+                .unwrap_or(Tier::File);
+            for side in files
+                .iter()
+                .filter(|s| s.file.kind == FileOverlapKind::SameLines)
+            {
+                for (here, _) in shared_file(side).same_lines {
+                    let (start_line, end_line) = here.annotation_lines();
+                    warnings.push(Annotation {
+                        path: side.path_here.to_owned(),
+                        start_line,
+                        end_line,
+                        title: format!("Overlaps {}", other.number),
+                        message: format!(
+                            "{} ({}) changes the same lines.",
+                            other.number, other.title
+                        ),
+                    });
+                }
+            }
+            others.push(OtherPr {
+                number: other.number,
+                title: other.title.clone(),
+                url: other.html_url.clone(),
+                head_sha: other.head.sha.clone(),
+                lane: snapshot
+                    .config
+                    .lane_for_branch(&other.head.name)
+                    .map(|a| a.name.clone()),
+                draft: other.draft,
+                tier,
+                files: files.iter().map(|s| shared_file(s)).collect(),
+                order: order_hint(order, pr.number, other.number),
+            });
+        }
+        others.sort_by_key(|o| (o.tier != Tier::Lines, o.number));
+        let ownership = analysis
+            .ownership
+            .iter()
+            .filter(|f| f.pr == pr.number)
+            .map(|f| OwnershipNote {
+                track: f.track.to_owned(),
+                owner_lane: f.owner_lane.to_owned(),
+                paths: f.paths.iter().map(|p| (*p).to_owned()).collect(),
+            })
+            .collect();
+        let base_conflicts = report
+            .base_conflicts
+            .iter()
+            .map(|c| PathLines {
+                path: c.path.to_owned(),
+                lines: c.lines.clone(),
+            })
+            .collect();
+        views.insert(
+            pr.number,
+            OverlapView {
+                repo: snapshot.repo.clone(),
+                head_sha: pr.head.sha.clone(),
+                default_branch: snapshot.default_branch.clone(),
+                others,
+                ownership,
+                base_conflicts,
+                files_incomplete: !report.files_complete,
+            },
+        );
+        annotations.insert(pr.number, warnings);
+    }
+    Findings { views, annotations }
+}
+
+/// Whether the view has anything to say.
+pub fn has_findings(view: &OverlapView) -> bool {
+    !view.others.is_empty()
+        || !view.ownership.is_empty()
+        || !view.base_conflicts.is_empty()
+        || view.files_incomplete
+}

@@ -1,0 +1,229 @@
+//! The body of the "Switchyard status" issue.
+
+use super::{duration, issue_list, plural};
+use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
+use crate::ids::{IssueNumber, PrNumber};
+
+pub const BOARD_TITLE: &str = "Switchyard status";
+/// Marks the status issue's body, so the issue is found again and never duplicated.
+pub const BOARD_MARKER: &str = "<!-- switchyard:status -->";
+
+pub fn is_status_board(body: &str) -> bool {
+    body.contains(BOARD_MARKER)
+}
+
+pub fn board_body(board: &Board) -> String {
+    [
+        format!(
+            "{BOARD_MARKER}\nThe lanes, what waits, the merge queue and the plan. Switchyard \
+             keeps this issue up to date."
+        ),
+        format!("## Lanes\n\n{}", lanes_table(&board.lanes)),
+        format!("## Waiting\n\n{}", waiting(board)),
+        format!(
+            "## Merge queue\n\n{}",
+            merge_queue(board.merge_queue.as_ref())
+        ),
+        format!(
+            "## Plan\n\n{}\n\n{}",
+            plan_time(&board.time),
+            "The time with lanes places the open tasks one at a time, the one with the longest \
+             chain of work behind it first, each on its own lane or on the lane that can start \
+             it earliest once its dependencies are done."
+        ),
+    ]
+    .join("\n\n")
+}
+
+pub(crate) fn lanes_table(lanes: &[LaneStatus]) -> String {
+    let mut rows = vec![
+        "| Lane | Branch | Task | Estimate | Done | Open PR | Overlaps |".to_owned(),
+        "| --- | --- | --- | --- | --- | --- | --- |".to_owned(),
+    ];
+    for lane in lanes {
+        let branches: Vec<String> = match &lane.branch {
+            Some(branch) => vec![format!("`{branch}`")],
+            None => lane
+                .tasks
+                .iter()
+                .map(|t| format!("`{}`", t.branch))
+                .collect(),
+        };
+        let tasks: Vec<String> = lane
+            .tasks
+            .iter()
+            .map(|t| format!("{} {}", t.issue, cell_text(&t.title)))
+            .collect();
+        let estimates: Vec<String> = lane
+            .tasks
+            .iter()
+            .map(|t| t.estimate.map_or("—".to_owned(), duration))
+            .collect();
+        let overlaps = match (lane.open_prs.is_empty(), lane.overlapping_prs) {
+            (true, _) => "—".to_owned(),
+            (false, 0) => "none".to_owned(),
+            (false, count) => plural(count, "PR", "PRs"),
+        };
+        rows.push(format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |",
+            lane.name,
+            cell(&branches),
+            cell(&tasks),
+            cell(&estimates),
+            lane.done,
+            cell(
+                &lane
+                    .open_prs
+                    .iter()
+                    .map(PrNumber::to_string)
+                    .collect::<Vec<_>>()
+            ),
+            overlaps,
+        ));
+    }
+    rows.join("\n")
+}
+
+/// Several values in one table cell, one per line; a dash for none.
+fn cell(values: &[String]) -> String {
+    if values.is_empty() {
+        "—".to_owned()
+    } else {
+        values.join("<br>")
+    }
+}
+
+/// A title that cannot break the table it sits in.
+fn cell_text(title: &str) -> String {
+    title
+        .replace(['\r', '\n'], " ")
+        .replace('|', "\\|")
+        .trim()
+        .to_owned()
+}
+
+pub(crate) fn waiting(board: &Board) -> String {
+    if board.queued.is_empty() && board.blocked.is_empty() {
+        return "Nothing is queued or blocked.".to_owned();
+    }
+    let mut parts = Vec::new();
+    if !board.queued.is_empty() {
+        let items: Vec<String> = board
+            .queued
+            .iter()
+            .map(|task| {
+                let estimate = task
+                    .estimate
+                    .map(|hours| format!(" ({})", duration(hours)))
+                    .unwrap_or_default();
+                format!("- {} {}{estimate}", task.issue, cell_text(&task.title))
+            })
+            .collect();
+        parts.push(format!(
+            "Queued, to be assigned oldest first when a lane frees:\n\n{}",
+            items.join("\n")
+        ));
+    }
+    if !board.blocked.is_empty() {
+        let items: Vec<String> = board.blocked.iter().map(blocked_item).collect();
+        parts.push(format!("Blocked:\n\n{}", items.join("\n")));
+    }
+    parts.join("\n\n")
+}
+
+fn blocked_item(task: &BlockedTask) -> String {
+    let lane = task
+        .lane
+        .as_ref()
+        .map(|lane| format!(" (lane `{lane}`)"))
+        .unwrap_or_default();
+    let why = match &task.cycle {
+        Some(cycle) => format!(
+            "dependency cycle {}",
+            cycle
+                .iter()
+                .map(IssueNumber::to_string)
+                .collect::<Vec<_>>()
+                .join(" → ")
+        ),
+        None => format!("waits for {}", issue_list(&task.waits_for)),
+    };
+    format!("- {} {}{lane}: {why}", task.issue, cell_text(&task.title))
+}
+
+fn merge_queue(queue: Option<&MergeQueue>) -> String {
+    let Some(queue) = queue else {
+        return "Not computed yet.".to_owned();
+    };
+    if queue.entries.is_empty() {
+        return "No coordinated pull requests are open.".to_owned();
+    }
+    let mut rows = vec![
+        "| Order | Pull request | Waits for |".to_owned(),
+        "| --- | --- | --- |".to_owned(),
+    ];
+    for (place, entry) in queue.entries.iter().enumerate() {
+        let waits = if entry.waits_for.is_empty() {
+            "nothing: merge now".to_owned()
+        } else {
+            let prs: Vec<String> = entry.waits_for.iter().map(PrNumber::to_string).collect();
+            prs.join(", ")
+        };
+        rows.push(format!("| {} | {} | {waits} |", place + 1, entry.pr));
+    }
+    let fewest = if queue.fewest_proven {
+        format!("the fewest possible is {}", queue.fewest_rebases)
+    } else {
+        format!("no order can cost fewer than {}", queue.fewest_rebases)
+    };
+    format!(
+        "{}\n\nThis order costs {}; {fewest}; arrival order would cost {}.",
+        rows.join("\n"),
+        plural(queue.rebases, "rebase", "rebases"),
+        queue.arrival_rebases,
+    )
+}
+
+pub(crate) fn plan_time(time: &PlanTime) -> String {
+    let mut lines = Vec::new();
+    let headline = if time.longest_chain.is_empty() {
+        "No open tasks to schedule.".to_owned()
+    } else {
+        format!(
+            "{} of work, {} with {}.",
+            duration(time.work_hours),
+            duration(time.parallel_hours),
+            plural(time.lanes, "lane", "lanes")
+        )
+    };
+    if time.longest_chain.len() > 1 {
+        let chain: Vec<String> = time
+            .longest_chain
+            .iter()
+            .map(IssueNumber::to_string)
+            .collect();
+        lines.push(format!(
+            "- Longest chain of dependencies: {}, {}.",
+            chain.join(" → "),
+            duration(time.longest_chain_hours)
+        ));
+    }
+    if !time.unestimated.is_empty() {
+        lines.push(format!(
+            "- Without an estimate, counted as {} each: {}.",
+            duration(UNESTIMATED_HOURS),
+            issue_list(&time.unestimated)
+        ));
+    }
+    if !time.left_out.is_empty() {
+        lines.push(format!(
+            "- Left out, on or behind a dependency cycle: {}.",
+            issue_list(&time.left_out)
+        ));
+    }
+    if lines.is_empty() {
+        headline
+    } else {
+        format!("{headline}\n\n{}", lines.join("\n"))
+    }
+}

@@ -1,0 +1,484 @@
+//! The one comment on a PR about the other open PRs that touch the same files and lines.
+
+use super::{and_list, code_list};
+use crate::ids::{PrNumber, RepoName, Sha};
+use crate::overlap::{LineRange, Tier};
+
+/// Finds the comment again among a PR's comments.
+pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";
+
+/// Everything the comment says about one PR.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlapView {
+    pub repo: RepoName,
+    pub head_sha: Sha,
+    pub default_branch: String,
+    pub others: Vec<OtherPr>,
+    pub ownership: Vec<OwnershipNote>,
+    /// Files where the default branch changed the lines this PR changes.
+    pub base_conflicts: Vec<PathLines>,
+    /// GitHub listed only the first 3,000 files of this PR.
+    pub files_incomplete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtherPr {
+    pub number: PrNumber,
+    pub title: String,
+    pub url: String,
+    pub head_sha: Sha,
+    pub lane: Option<String>,
+    pub draft: bool,
+    pub tier: Tier,
+    pub files: Vec<SharedFile>,
+    pub order: OrderHint,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedFile {
+    pub path_here: String,
+    pub path_there: String,
+    /// Where both change the same lines: this PR's head lines, the other's head lines.
+    pub same_lines: Vec<(LineRange, LineRange)>,
+    /// Why the finding is less than exact, if it is.
+    pub caveat: Option<Caveat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caveat {
+    /// One side has no patch for the file (binary, too large, a pure rename).
+    NoPatch,
+    /// The default branch changed the file since one of them branched, in ways that could
+    /// not be followed line by line.
+    Unmapped,
+}
+
+/// What the merge order says about the pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderHint {
+    /// This PR goes first; the other rebases after it.
+    ThisFirst,
+    /// The other goes first; this PR rebases after it.
+    OtherFirst,
+    /// Not in the order together (a draft, or no conflict).
+    Unordered,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnershipNote {
+    pub track: String,
+    pub owner_lane: String,
+    pub paths: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathLines {
+    pub path: String,
+    pub lines: Vec<LineRange>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn lines_link(repo: &RepoName, sha: &Sha, path: &str, range: LineRange) -> String {
+    let (first, last) = range.annotation_lines();
+    let label = if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    };
+    let anchor = if first == last {
+        format!("L{first}")
+    } else {
+        format!("L{first}-L{last}")
+    };
+    format!("[{label}](https://github.com/{repo}/blob/{sha}/{path}#{anchor})")
+}
+
+fn headline(view: &OverlapView) -> String {
+    let same_lines = view.others.iter().filter(|o| o.tier == Tier::Lines).count();
+    let same_files = view.others.len() - same_lines;
+    let mut parts = Vec::new();
+    if same_lines > 0 {
+        parts.push(format!(
+            "Changes the same lines as {}",
+            plural(same_lines, "open pull request", "open pull requests")
+        ));
+    }
+    if same_files > 0 {
+        let more = if same_lines > 0 { " more" } else { "" };
+        parts.push(format!(
+            "{} the same files as {}{more}, in separate regions",
+            if same_lines > 0 { "touches" } else { "Touches" },
+            plural(same_files, "open pull request", "open pull requests")
+        ));
+    }
+    if !view.ownership.is_empty() {
+        let word = if parts.is_empty() {
+            "Changes"
+        } else {
+            "changes"
+        };
+        parts.push(format!("{word} paths another lane owns"));
+    }
+    if !view.base_conflicts.is_empty() {
+        let word = if parts.is_empty() { "Needs" } else { "needs" };
+        parts.push(format!("{word} a rebase on `{}`", view.default_branch));
+    }
+    format!("**{}.**", parts.join("; "))
+}
+
+fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
+    let mut about = Vec::new();
+    if let Some(lane) = &other.lane {
+        about.push(format!("lane `{lane}`"));
+    }
+    if other.draft {
+        about.push("draft".into());
+    }
+    about.push(match other.tier {
+        Tier::Lines => "same lines".into(),
+        Tier::File => "same files, separate regions".into(),
+    });
+    let mut out = format!(
+        "- [#{} {}]({}) ({})\n",
+        other.number.0,
+        other.title.replace(['[', ']'], ""),
+        other.url,
+        about.join(", ")
+    );
+    for file in &other.files {
+        let path = if file.path_here == file.path_there {
+            format!("`{}`", file.path_here)
+        } else {
+            format!("`{}` (`{}` there)", file.path_here, file.path_there)
+        };
+        let mut line = format!("  - {path}");
+        if !file.same_lines.is_empty() {
+            let here: Vec<String> = file
+                .same_lines
+                .iter()
+                .map(|(h, _)| lines_link(&view.repo, &view.head_sha, &file.path_here, *h))
+                .collect();
+            let there: Vec<String> = file
+                .same_lines
+                .iter()
+                .map(|(_, t)| lines_link(&view.repo, &other.head_sha, &file.path_there, *t))
+                .collect();
+            line.push_str(&format!(
+                ": {} here, {} there",
+                and_list(here),
+                and_list(there)
+            ));
+        }
+        match file.caveat {
+            Some(Caveat::NoPatch) => line.push_str(
+                " (judged at file level: GitHub gives no line diff for it, e.g. a binary file, \
+                 a very large diff or a pure rename)",
+            ),
+            Some(Caveat::Unmapped) => line.push_str(&format!(
+                " (line numbers uncertain: `{}` changed this file since one of the branches \
+                 started)",
+                view.default_branch
+            )),
+            None => {}
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn advice(view: &OverlapView) -> Vec<String> {
+    let mut out = Vec::new();
+    let lines: Vec<&OtherPr> = view
+        .others
+        .iter()
+        .filter(|o| o.tier == Tier::Lines)
+        .collect();
+    let first: Vec<String> = lines
+        .iter()
+        .filter(|o| o.order == OrderHint::OtherFirst)
+        .map(|o| o.number.to_string())
+        .collect();
+    let after: Vec<String> = lines
+        .iter()
+        .filter(|o| o.order == OrderHint::ThisFirst)
+        .map(|o| o.number.to_string())
+        .collect();
+    let unordered: Vec<String> = lines
+        .iter()
+        .filter(|o| o.order == OrderHint::Unordered)
+        .map(|o| o.number.to_string())
+        .collect();
+    if !first.is_empty() {
+        out.push(format!(
+            "The merge order puts {} first: let it land, then rebase this branch on `{}` and \
+             resolve the shared lines once.",
+            and_list(first),
+            view.default_branch
+        ));
+    }
+    if !after.is_empty() {
+        out.push(format!(
+            "The merge order puts this pull request before {}, which will rebase after it.",
+            and_list(after)
+        ));
+    }
+    if !unordered.is_empty() {
+        out.push(format!(
+            "Coordinate with the authors of {} on who changes the shared lines.",
+            and_list(unordered)
+        ));
+    }
+    if lines.is_empty() && !view.others.is_empty() {
+        out.push(
+            "Git merges separate regions on its own; review the changes together if they \
+             interact."
+                .into(),
+        );
+    }
+    if !view.ownership.is_empty() {
+        out.push(
+            "Move the changes to owned paths into the owning lane, or agree on them with it."
+                .into(),
+        );
+    }
+    if !view.base_conflicts.is_empty() {
+        out.push(format!(
+            "Rebase on `{}` now: it already conflicts there.",
+            view.default_branch
+        ));
+    }
+    out
+}
+
+/// The comment while anything overlaps.
+pub fn overlap_comment(view: &OverlapView) -> String {
+    let mut out = format!("{OVERLAP_MARKER}\n{}\n", headline(view));
+    if !view.others.is_empty() {
+        out.push('\n');
+        for other in &view.others {
+            out.push_str(&other_pr(view, other));
+        }
+    }
+    if !view.ownership.is_empty() {
+        out.push_str("\n**Paths another lane owns:**\n");
+        for note in &view.ownership {
+            out.push_str(&format!(
+                "- {} (track `{}`, lane `{}`)\n",
+                code_list(&note.paths),
+                note.track,
+                note.owner_lane
+            ));
+        }
+    }
+    if !view.base_conflicts.is_empty() {
+        out.push_str(&format!(
+            "\n**`{}` changed the same lines since this branch started:**\n",
+            view.default_branch
+        ));
+        for file in &view.base_conflicts {
+            let links: Vec<String> = file
+                .lines
+                .iter()
+                .map(|r| lines_link(&view.repo, &view.head_sha, &file.path, *r))
+                .collect();
+            out.push_str(&format!("- `{}`: {}\n", file.path, and_list(links)));
+        }
+    }
+    if view.files_incomplete {
+        out.push_str(
+            "\nGitHub lists only the first 3,000 files of this pull request: overlaps in the \
+             files past that are not seen.\n",
+        );
+    }
+    let advice = advice(view);
+    if !advice.is_empty() {
+        out.push_str(&format!("\n**What to do:** {}\n", advice.join(" ")));
+    }
+    out.push_str(&format!(
+        "\n<sub>Switchyard, for {}. This comment is kept up to date.</sub>\n",
+        view.head_sha.short()
+    ));
+    out
+}
+
+/// The comment once nothing overlaps any more: it says so rather than vanishing.
+pub fn overlap_gone_comment(head_sha: &Sha) -> String {
+    format!(
+        "{OVERLAP_MARKER}\n**No overlaps any more.** No other open pull request changes the \
+         files this one changes.\n\n<sub>Switchyard, for {}. This comment is kept up to \
+         date.</sub>\n",
+        head_sha.short()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sha(c: char) -> Sha {
+        Sha(c.to_string().repeat(40))
+    }
+
+    fn view(others: Vec<OtherPr>) -> OverlapView {
+        OverlapView {
+            repo: "octo/repo".parse().unwrap(),
+            head_sha: sha('a'),
+            default_branch: "main".into(),
+            others,
+            ownership: vec![],
+            base_conflicts: vec![],
+            files_incomplete: false,
+        }
+    }
+
+    fn other(number: u64, tier: Tier, order: OrderHint, files: Vec<SharedFile>) -> OtherPr {
+        OtherPr {
+            number: PrNumber(number),
+            title: format!("Work [{number}]"),
+            url: format!("https://github.com/octo/repo/pull/{number}"),
+            head_sha: sha('b'),
+            lane: Some("agent-2".into()),
+            draft: false,
+            tier,
+            files,
+            order,
+        }
+    }
+
+    fn file(path: &str, same_lines: Vec<(LineRange, LineRange)>) -> SharedFile {
+        SharedFile {
+            path_here: path.into(),
+            path_there: path.into(),
+            same_lines,
+            caveat: None,
+        }
+    }
+
+    #[test]
+    fn same_lines_with_links_and_what_to_do() {
+        let v = view(vec![
+            other(
+                12,
+                Tier::Lines,
+                OrderHint::OtherFirst,
+                vec![file(
+                    "src/app.rs",
+                    vec![(LineRange::new(10, 14), LineRange::new(11, 12))],
+                )],
+            ),
+            other(
+                15,
+                Tier::File,
+                OrderHint::Unordered,
+                vec![file("src/lib.rs", vec![])],
+            ),
+        ]);
+        assert_eq!(
+            overlap_comment(&v),
+            "<!-- switchyard:overlaps -->\n\
+             **Changes the same lines as 1 open pull request; touches the same files as 1 open \
+             pull request more, in separate regions.**\n\
+             \n\
+             - [#12 Work 12](https://github.com/octo/repo/pull/12) (lane `agent-2`, same lines)\n\
+             \x20 - `src/app.rs`: [lines 10–13](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/app.rs#L10-L13) here, \
+             [line 11](https://github.com/octo/repo/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/src/app.rs#L11) there\n\
+             - [#15 Work 15](https://github.com/octo/repo/pull/15) (lane `agent-2`, same files, separate regions)\n\
+             \x20 - `src/lib.rs`\n\
+             \n\
+             **What to do:** The merge order puts #12 first: let it land, then rebase this branch \
+             on `main` and resolve the shared lines once.\n\
+             \n\
+             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+        );
+    }
+
+    #[test]
+    fn caveats_ownership_base_conflicts_and_the_file_cap_are_said() {
+        let mut v = view(vec![other(
+            3,
+            Tier::File,
+            OrderHint::Unordered,
+            vec![SharedFile {
+                path_here: "logo.png".into(),
+                path_there: "img/logo.png".into(),
+                same_lines: vec![],
+                caveat: Some(Caveat::NoPatch),
+            }],
+        )]);
+        v.others[0].draft = true;
+        v.others[0].lane = None;
+        v.ownership = vec![OwnershipNote {
+            track: "api".into(),
+            owner_lane: "agent-1".into(),
+            paths: vec!["src/api/mod.rs".into()],
+        }];
+        v.base_conflicts = vec![PathLines {
+            path: "src/db.rs".into(),
+            lines: vec![LineRange::new(4, 4)],
+        }];
+        v.files_incomplete = true;
+        assert_eq!(
+            overlap_comment(&v),
+            "<!-- switchyard:overlaps -->\n\
+             **Touches the same files as 1 open pull request, in separate regions; changes paths \
+             another lane owns; needs a rebase on `main`.**\n\
+             \n\
+             - [#3 Work 3](https://github.com/octo/repo/pull/3) (draft, same files, separate regions)\n\
+             \x20 - `logo.png` (`img/logo.png` there) (judged at file level: GitHub gives no line \
+             diff for it, e.g. a binary file, a very large diff or a pure rename)\n\
+             \n\
+             **Paths another lane owns:**\n\
+             - `src/api/mod.rs` (track `api`, lane `agent-1`)\n\
+             \n\
+             **`main` changed the same lines since this branch started:**\n\
+             - `src/db.rs`: [line 3](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/db.rs#L3)\n\
+             \n\
+             GitHub lists only the first 3,000 files of this pull request: overlaps in the files \
+             past that are not seen.\n\
+             \n\
+             **What to do:** Git merges separate regions on its own; review the changes together \
+             if they interact. Move the changes to owned paths into the owning lane, or agree on \
+             them with it. Rebase on `main` now: it already conflicts there.\n\
+             \n\
+             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+        );
+    }
+
+    #[test]
+    fn this_pr_first_and_uncoordinated_pairs() {
+        let v = view(vec![
+            other(
+                7,
+                Tier::Lines,
+                OrderHint::ThisFirst,
+                vec![file("a.rs", vec![])],
+            ),
+            other(
+                8,
+                Tier::Lines,
+                OrderHint::Unordered,
+                vec![file("a.rs", vec![])],
+            ),
+        ]);
+        let text = overlap_comment(&v);
+        assert!(text.contains("**Changes the same lines as 2 open pull requests.**"));
+        assert!(text.contains(
+            "**What to do:** The merge order puts this pull request before #7, which will \
+             rebase after it. Coordinate with the authors of #8 on who changes the shared lines."
+        ));
+    }
+
+    #[test]
+    fn the_gone_comment_says_so() {
+        assert_eq!(
+            overlap_gone_comment(&sha('c')),
+            "<!-- switchyard:overlaps -->\n**No overlaps any more.** No other open pull request \
+             changes the files this one changes.\n\n<sub>Switchyard, for ccccccc. This comment \
+             is kept up to date.</sub>\n"
+        );
+    }
+}
