@@ -273,13 +273,14 @@ async fn read_dependencies(
     Ok(())
 }
 
+/// What we published before: which PRs carry our comment, and the status board's issue.
 async fn read_commented(
     store: &SharedStore,
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
-    let commented = store::blocking(store, move |s| {
+    let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
             if s.published(&repo, &super::apply::comment_key(number.0))?
@@ -288,12 +289,21 @@ async fn read_commented(
                 commented.insert(number);
             }
         }
-        Ok(commented)
+        Ok((commented, s.published(&repo, BOARD_KEY)?))
     })
     .await?;
     snapshot.commented = commented;
+    snapshot.board_url = board.map(|b| {
+        format!(
+            "https://github.com/{}/issues/{}",
+            snapshot.repo, b.github_id
+        )
+    });
     Ok(())
 }
+
+/// The store's record of the status board issue: its number as the id.
+pub const BOARD_KEY: &str = "board";
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
 /// judge it. No file means the defaults.
