@@ -20,17 +20,6 @@ pub struct CheckText {
     pub summary: String,
 }
 
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
 /// `a`, `a and b`, `a, b and c`.
 fn and_list(items: Vec<String>) -> String {
     match items.as_slice() {
@@ -49,48 +38,17 @@ fn code_list(paths: &[String]) -> String {
     and_list(paths.iter().map(|p| format!("`{p}`")).collect())
 }
 
-/// The "Merge order" run while the order is plain arrival order.
-pub fn merge_order_by_arrival(place: usize, total: usize, earlier: &[PrNumber]) -> CheckText {
-    let title = format!("{} of {} by arrival", ordinal(place), total);
-    let summary = if earlier.is_empty() {
-        format!("This pull request is the oldest of the {total} coordinated open pull requests.")
-    } else {
-        format!(
-            "This pull request is {} of the {total} coordinated open pull requests by arrival; \
-             opened before it: {}.",
-            ordinal(place),
-            pr_list(earlier)
-        )
-    };
-    CheckText { title, summary }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn arrival_texts() {
-        assert_eq!(
-            merge_order_by_arrival(1, 1, &[]),
-            CheckText {
-                title: "1st of 1 by arrival".into(),
-                summary: "This pull request is the oldest of the 1 coordinated open pull requests."
-                    .into()
-            }
-        );
-        let t = merge_order_by_arrival(3, 12, &[PrNumber(4), PrNumber(9)]);
-        assert_eq!(t.title, "3rd of 12 by arrival");
-        assert_eq!(
-            t.summary,
-            "This pull request is 3rd of the 12 coordinated open pull requests by arrival; \
-             opened before it: #4 and #9."
-        );
-        assert_eq!(ordinal(11), "11th");
-        assert_eq!(ordinal(22), "22nd");
+    fn lists_read_as_prose() {
         assert_eq!(
             pr_list(&[PrNumber(1), PrNumber(2), PrNumber(3)]),
             "#1, #2 and #3"
         );
+        assert_eq!(code_list(&["a".into()]), "`a`");
+        assert_eq!(and_list(vec![]), "");
     }
 }

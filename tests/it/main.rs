@@ -4,6 +4,7 @@ mod support;
 
 mod binary;
 mod fixtures;
+mod overlaps;
 mod receive;
 mod reconcile;
 mod resilience;

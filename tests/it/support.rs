@@ -2,7 +2,7 @@
 //! helpers to send signed deliveries and wait for the queue to settle.
 
 use bytes::Bytes;
-use fake_github::{FakeGitHub, PrSpec, TEST_PRIVATE_KEY_PEM};
+use fake_github::{FakeGitHub, FileChange, PrSpec, TEST_PRIVATE_KEY_PEM};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -220,6 +220,69 @@ impl Harness {
         assert_eq!(status, 202);
         number
     }
+}
+
+impl Harness {
+    /// Opens a PR with these files and body from a lane branch and tells the App.
+    pub async fn open_pr_with(&self, lane: &str, body: &str, files: Vec<FileChange>) -> u64 {
+        let number = self.gh.open_pr(
+            REPO,
+            PrSpec {
+                body: Some(body.to_owned()),
+                files,
+                ..PrSpec::new(format!("parallel-dev/{lane}"), "")
+            },
+        );
+        self.tell_pr(number, "opened").await;
+        number
+    }
+
+    /// Sends a `pull_request` event for a PR as it now is.
+    pub async fn tell_pr(&self, number: u64, action: &str) {
+        let (status, _) = self
+            .deliver(
+                "pull_request",
+                &pull_request_payload(action, REPO, number, &self.head(number)),
+            )
+            .await;
+        assert_eq!(status, 202);
+    }
+
+    /// The latest "Merge order" run on a PR's head.
+    pub fn merge_order_run(&self, number: u64) -> fake_github::CheckRun {
+        self.gh
+            .check_runs(REPO, &self.head(number))
+            .into_iter()
+            .filter(|r| r.name == "Merge order")
+            .max_by_key(|r| r.id)
+            .expect("a Merge order run")
+    }
+
+    /// The App's comments on a PR.
+    pub fn app_comments(&self, number: u64) -> Vec<String> {
+        self.gh
+            .comments(REPO, number)
+            .into_iter()
+            .filter(|c| c.author.ends_with("[bot]"))
+            .map(|c| c.body)
+            .collect()
+    }
+}
+
+/// A patch replacing `count` lines from `start` with new text, as GitHub shows it.
+pub fn lines_patch(start: u32, count: u32, tag: &str) -> String {
+    let mut patch = format!("@@ -{start},{count} +{start},{count} @@\n");
+    for i in 0..count {
+        patch.push_str(&format!("-line {}\n", start + i));
+    }
+    for i in 0..count {
+        patch.push_str(&format!("+{tag} {}\n", start + i));
+    }
+    patch.trim_end().to_owned()
+}
+
+pub fn changed(path: &str, start: u32, count: u32, tag: &str) -> FileChange {
+    FileChange::modified(path).with_patch(lines_patch(start, count, tag))
 }
 
 /// A `pull_request` payload with the fields GitHub always sends that the App reads.
