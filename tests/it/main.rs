@@ -4,6 +4,7 @@ mod support;
 
 mod binary;
 mod fixtures;
+mod merge_order;
 mod overlaps;
 mod receive;
 mod reconcile;
