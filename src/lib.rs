@@ -46,6 +46,9 @@ pub fn check_config(path: &Path) -> ExitCode {
 /// `switchyard serve`: runs until SIGTERM or SIGINT, then lets running jobs finish. Without
 /// the App's credentials it starts in setup mode.
 pub async fn serve(mode: server::Mode) -> ExitCode {
+    // Listen for SIGTERM before anything else, so a signal sent the moment the server says
+    // it is listening is never missed.
+    let stop = stop_signal();
     let running = match server::launch(mode).await {
         Ok(running) => running,
         Err(e) => {
@@ -55,7 +58,7 @@ pub async fn serve(mode: server::Mode) -> ExitCode {
     };
     let shutdown = running.shutdown_handle();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        stop.await;
         tracing::info!("shutting down: finishing running jobs");
         let _ = shutdown.send(true);
     });
@@ -63,24 +66,26 @@ pub async fn serve(mode: server::Mode) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-async fn wait_for_signal() {
+/// Resolves at SIGTERM or SIGINT; the handlers are installed when this is called.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let interrupt = tokio::signal::ctrl_c();
+    async move {
+        #[cfg(unix)]
+        let terminated = async {
+            match term.as_mut() {
+                Some(term) => {
+                    term.recv().await;
                 }
+                None => std::future::pending().await,
             }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+        };
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<()>();
+        tokio::select! {
+            _ = terminated => {}
+            _ = interrupt => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -27,6 +27,8 @@ pub struct CheckRunSpec {
     pub title: String,
     pub summary: String,
     pub annotations: Vec<Annotation>,
+    /// Offers the "Recompute" button.
+    pub recompute: bool,
 }
 
 /// The overlap comment as we want it on one PR.
@@ -68,23 +70,28 @@ impl CheckRunSpec {
                     "path": a.path,
                     "start_line": a.start_line,
                     "end_line": a.end_line,
-                    "annotation_level": "warning",
+                    "annotation_level": a.level,
                     "title": a.title,
                     "message": a.message,
                 })
             })
             .collect();
+        let actions: Vec<serde_json::Value> = if self.recompute {
+            vec![serde_json::json!({
+                "label": "Recompute",
+                "description": "Compute the merge order again",
+                "identifier": RECOMPUTE_ACTION,
+            })]
+        } else {
+            vec![]
+        };
         serde_json::json!({
             "name": self.name,
             "head_sha": self.head_sha,
             "status": "completed",
             "conclusion": self.conclusion,
             "output": { "title": self.title, "summary": self.summary, "annotations": annotations },
-            "actions": [{
-                "label": "Recompute",
-                "description": "Compute the merge order again",
-                "identifier": RECOMPUTE_ACTION,
-            }],
+            "actions": actions,
         })
     }
 }

@@ -38,6 +38,21 @@ pub struct Snapshot {
     pub board_url: Option<String>,
     /// Heads whose check run someone asked to run again, with the run's name.
     pub rerequested: BTreeSet<(Sha, String)>,
+    /// Open PRs that change the configuration file, with their version of it.
+    pub config_changes: Vec<ConfigChange>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigChange {
+    pub head_sha: Sha,
+    pub version: ConfigVersion,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConfigVersion {
+    Valid(Config),
+    Invalid(ConfigErrors),
+    Removed,
 }
 
 impl Snapshot {
@@ -133,11 +148,13 @@ pub async fn take_snapshot(
         commented: BTreeSet::new(),
         board_url: None,
         rerequested,
+        config_changes: Vec::new(),
     };
     read_changes(client, store, &mut snapshot).await?;
     read_reviews(client, store, &mut snapshot, &claim.triggers).await?;
     read_dependencies(client, store, &mut snapshot).await?;
     read_commented(store, &mut snapshot).await?;
+    read_config_changes(client, store, &mut snapshot, &claim.triggers).await?;
     Ok(snapshot)
 }
 
@@ -304,6 +321,88 @@ async fn read_commented(
 
 /// The store's record of the status board issue: its number as the id.
 pub const BOARD_KEY: &str = "board";
+
+/// The PRs that change the configuration file, among those whose files we read anyway (the
+/// coordinated ones) and those an event named, with their version of the file.
+async fn read_config_changes(
+    client: &InstallationClient,
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+    triggers: &[Trigger],
+) -> Result<(), ReconcileError> {
+    let repo = snapshot.repo.clone();
+    let named: BTreeSet<PrNumber> = triggers
+        .iter()
+        .filter_map(|t| match t {
+            Trigger::PullRequest(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    let candidates: Vec<(PrNumber, Sha)> = snapshot
+        .open_prs
+        .iter()
+        .filter(|pr| snapshot.changes.contains_key(&pr.number) || named.contains(&pr.number))
+        .map(|pr| (pr.number, pr.head.sha.clone()))
+        .collect();
+    for (number, head) in candidates {
+        let files = match snapshot.changes.get(&number) {
+            Some(changes) => changes.files.clone(),
+            None => changes::pr_files(client, store, &repo, number.0, &head).await?,
+        };
+        let Some(file) = files.files.iter().find(|f| f.filename == CONFIG_PATH) else {
+            continue;
+        };
+        let version = if file.status == crate::overlap::FileStatus::Removed {
+            ConfigVersion::Removed
+        } else {
+            config_at(client, store, &repo, &head).await?
+        };
+        snapshot.config_changes.push(ConfigChange {
+            head_sha: head,
+            version,
+        });
+    }
+    Ok(())
+}
+
+/// The configuration file as a commit has it, parsed; kept by commit, which never changes.
+async fn config_at(
+    client: &InstallationClient,
+    store: &SharedStore,
+    repo: &RepoName,
+    head: &Sha,
+) -> Result<ConfigVersion, ReconcileError> {
+    let key = format!("{repo}:{head}");
+    let text = match cached::<Option<String>>(store, "config_at", key.clone()).await? {
+        Some(text) => text,
+        None => {
+            let path = format!(
+                "/repos/{repo}/contents/{}?ref={head}",
+                encode_path(CONFIG_PATH)
+            );
+            let text = match client.get::<Content>(&path).await {
+                Ok(content) => content.text(),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => return Err(e.into()),
+            };
+            store_cache(store, "config_at", key, &text).await?;
+            text
+        }
+    };
+    Ok(match text {
+        Some(text) => match config::parse(&text) {
+            Ok(config) => ConfigVersion::Valid(config),
+            Err(errors) => ConfigVersion::Invalid(errors),
+        },
+        None => ConfigVersion::Invalid(ConfigErrors {
+            errors: vec![config::ConfigError {
+                line: 0,
+                column: 0,
+                message: "the file could not be read as UTF-8 text".into(),
+            }],
+        }),
+    })
+}
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
 /// judge it. No file means the defaults.

@@ -2,9 +2,11 @@
 //! so the voice stays consistent and every text is snapshot-tested.
 
 pub mod assign;
+mod config_check;
 mod merge_order;
 mod overlap;
 
+pub use config_check::{config_invalid, config_removed, config_valid};
 pub use merge_order::{ConflictPaths, merge_order_check, merge_order_draft};
 pub use overlap::{
     Caveat, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,

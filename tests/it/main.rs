@@ -3,6 +3,7 @@
 mod support;
 
 mod binary;
+mod config_check;
 mod fixtures;
 mod merge_order;
 mod overlaps;

@@ -1,6 +1,7 @@
 //! The desired state, computed from a snapshot alone: no I/O, so the same snapshot always
 //! gives the same plan.
 
+mod config_check;
 mod overlaps;
 mod queue;
 
@@ -116,6 +117,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
                 .unwrap_or_default();
             queue::check_run(snapshot, pr, &order, annotations)
         })
+        .chain(snapshot.config_changes.iter().map(config_check::check_run))
         .collect();
     let comments = prs
         .iter()

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A warning on lines of a PR's head, shown in "Files changed".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Annotation {
+    /// `warning` or `failure`, GitHub's annotation levels.
+    pub level: &'static str,
     pub path: String,
     pub start_line: u32,
     pub end_line: u32,
@@ -150,6 +152,7 @@ pub fn findings(
                 for (here, _) in shared_file(side).same_lines {
                     let (start_line, end_line) = here.annotation_lines();
                     warnings.push(Annotation {
+                        level: "warning",
                         path: side.path_here.to_owned(),
                         start_line,
                         end_line,

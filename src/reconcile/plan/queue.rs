@@ -78,6 +78,7 @@ pub fn check_run(
         title: words.title,
         summary: words.summary,
         annotations,
+        recompute: true,
     }
 }
 
