@@ -192,16 +192,13 @@ async fn prs_on_different_merge_bases_are_compared_on_the_default_branch_head() 
         REPO,
         &old_base,
         &new_head,
-        vec![
-            FileChange::modified("src/app.rs").with_patch(
-                "@@ -0,0 +1,20 @@\n".to_owned()
-                    + &(1..=20)
-                        .map(|i| format!("+top {i}\n"))
-                        .collect::<String>()
-                        .trim_end()
-                        .to_owned(),
-            ),
-        ],
+        vec![FileChange::modified("src/app.rs").with_patch(format!(
+                "@@ -0,0 +1,20 @@\n{}",
+                (1..=20)
+                    .map(|i| format!("+top {i}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ))],
     );
     h.deliver(
         "push",
