@@ -22,11 +22,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
-use switchyard::ids::PrNumber;
+use switchyard::ids::{PrNumber, Sha};
 use switchyard::order::{
     Candidate, Conflict, MergeOrder, OrderInput, Solved, changed_verdicts, rebases_forced,
     recommend,
 };
+use switchyard::overlap::{ChangedFile, Inputs, OpenPr, analyze};
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets");
 const REPLAY: &str = "rails-rails.replay.jsonl.gz";
@@ -39,35 +40,32 @@ const OPTIMUM_BUDGET: Duration = Duration::from_secs(60);
 /// Runs per timing; the median is printed.
 const RUNS: usize = 7;
 
+#[path = "dataset.rs"]
+mod dataset;
+
 #[derive(Deserialize)]
 struct Slice {
     slice_time: String,
+    master_sha: String,
     prs: Vec<Pr>,
     historical_merge_order: Vec<u64>,
     pairs: Vec<Pair>,
+    #[serde(default)]
+    compares: BTreeMap<String, dataset::Compare>,
 }
 
 #[derive(Deserialize)]
 struct Pr {
     number: u64,
+    head_sha: Option<String>,
+    #[serde(default)]
+    synthetic_head_sha: Option<String>,
+    merge_base: String,
     head_date: Option<String>,
     first_authored_at: Option<String>,
     #[serde(default)]
     conflicts_with_base: bool,
-    files: Vec<PrFile>,
-}
-
-#[derive(Deserialize)]
-struct PrFile {
-    filename: String,
-    previous_filename: Option<String>,
-    #[serde(default)]
-    binary: bool,
-    #[serde(default)]
-    patch_truncated: bool,
-    /// `[old_start, old_lines, new_start, new_lines]`
-    #[serde(default)]
-    hunks: Vec<[u64; 4]>,
+    files: Vec<ChangedFile>,
 }
 
 #[derive(Deserialize)]
@@ -110,51 +108,39 @@ fn load(name: &str) -> Option<Vec<Slice>> {
     Some(slices)
 }
 
-/// The conflicts the App predicts for a slice.
+/// The conflicts the App predicts for a slice: the overlap engine's pairs that may conflict,
+/// from the PRs' files as GitHub lists them and the compares capped as GitHub caps them.
 fn predicted_conflicts(slice: &Slice) -> Edges {
-    naive_hunk_conflicts(slice)
-}
-
-/// The README's "hunk-level naive" predictor: two PRs conflict when, on a path both touch, an
-/// old-side hunk range of one lies within 3 lines of one of the other's (merge bases ignored),
-/// or when a shared file has no hunks because it is binary or its patch was truncated.
-fn naive_hunk_conflicts(slice: &Slice) -> Edges {
-    let mut touching: BTreeMap<&str, Vec<(u64, &PrFile)>> = BTreeMap::new();
-    for pr in &slice.prs {
-        for file in &pr.files {
-            let mut paths = vec![file.filename.as_str()];
-            paths.extend(file.previous_filename.as_deref());
-            paths.dedup();
-            for path in paths {
-                touching.entry(path).or_default().push((pr.number, file));
-            }
-        }
-    }
-    let mut predicted = BTreeSet::new();
-    for files in touching.values() {
-        for (i, &(a, file_a)) in files.iter().enumerate() {
-            for &(b, file_b) in &files[i + 1..] {
-                if a != b && hunks_collide(file_a, file_b) {
-                    predicted.insert((a.min(b), a.max(b)));
-                }
-            }
-        }
-    }
-    predicted.into_iter().map(|(a, b)| edge(a, b)).collect()
-}
-
-fn hunks_collide(a: &PrFile, b: &PrFile) -> bool {
-    let opaque = |f: &PrFile| f.hunks.is_empty() && (f.binary || f.patch_truncated);
-    if opaque(a) || opaque(b) {
-        return true;
-    }
-    a.hunks.iter().any(|ha| {
-        b.hunks.iter().any(|hb| {
-            let (start_a, end_a) = (ha[0], ha[0] + ha[1]);
-            let (start_b, end_b) = (hb[0], hb[0] + hb[1]);
-            start_a.max(start_b) <= end_a.min(end_b) + 3
+    let default_head = Sha(slice.master_sha.clone());
+    let prs: Vec<OpenPr> = slice
+        .prs
+        .iter()
+        .map(|pr| OpenPr {
+            number: PrNumber(pr.number),
+            head_sha: Sha(pr
+                .head_sha
+                .clone()
+                .or_else(|| pr.synthetic_head_sha.clone())
+                .unwrap_or_else(|| format!("replayed-{}", pr.number))),
+            merge_base: Sha(pr.merge_base.clone()),
+            files: pr.files.clone(),
+            files_complete: true,
+            lane: None,
         })
-    })
+        .collect();
+    let (base_diffs, _) = dataset::base_diffs(&default_head, &prs, &slice.compares);
+    let analysis = analyze(&Inputs {
+        default_head: &default_head,
+        prs: &prs,
+        base_diffs: &base_diffs,
+        ignore: &dataset::NO_PATHS,
+        ownership: &dataset::NO_OWNERS,
+    });
+    analysis
+        .pairs()
+        .filter(|pair| pair.may_conflict())
+        .map(|pair| edge(pair.a.0, pair.b.0))
+        .collect()
 }
 
 fn true_conflicts(slice: &Slice) -> Edges {

@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 use switchyard::ids::{PrNumber, Sha};
 use switchyard::overlap::{
-    Analysis, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership, PairOverlap,
-    PathFilter, Tier, analyze, files_to_fetch, parse_patch,
+    Analysis, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, PairOverlap, Tier, analyze,
+    files_to_fetch, parse_patch,
 };
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets");
@@ -22,11 +22,10 @@ const DATASET_FILES: [(&str, &str); 2] = [
     ("real-heads", "rails-rails.jsonl.gz"),
     ("replay", "rails-rails.replay.jsonl.gz"),
 ];
-/// GitHub's compare lists at most this many files.
-const COMPARE_CAP: usize = 300;
-/// The benchmark ignores no path and binds no track: no rules about particular files.
-static NO_PATHS: PathFilter = PathFilter::empty();
-static NO_OWNERS: Ownership = Ownership::empty();
+#[path = "dataset.rs"]
+mod dataset;
+
+use dataset::{Compare, NO_OWNERS, NO_PATHS};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = Path::new(DATASETS);
@@ -111,23 +110,6 @@ struct LabelledPair {
     conflict: bool,
 }
 
-#[derive(Deserialize)]
-struct Compare {
-    #[serde(default)]
-    files_total: Option<usize>,
-    #[serde(default)]
-    files: Vec<CompareFile>,
-    #[serde(default)]
-    error: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CompareFile {
-    #[serde(flatten)]
-    file: ChangedFile,
-    diff_index: usize,
-}
-
 fn read_slices(path: &Path) -> Result<Vec<Slice>, Box<dyn Error>> {
     let reader = BufReader::new(GzDecoder::new(File::open(path)?));
     let mut slices = Vec::new();
@@ -156,26 +138,13 @@ impl Prepared {
     fn new(slice: &Slice) -> Self {
         let default_head = Sha(slice.master_sha.clone());
         let prs: Vec<OpenPr> = slice.prs.iter().map(open_pr).collect();
-        let mut base_diffs = capped_compares(slice);
-        let requests = files_to_fetch(&Inputs {
-            default_head: &default_head,
-            prs: &prs,
-            base_diffs: &base_diffs,
-            ignore: &NO_PATHS,
-            ownership: &NO_OWNERS,
-        });
-        for request in &requests {
-            if let Some(diff) = base_diffs.get_mut(&request.merge_base) {
-                diff.files
-                    .push(fetched(slice, &request.merge_base, &request.path));
-            }
-        }
+        let (base_diffs, fetches) = dataset::base_diffs(&default_head, &prs, &slice.compares);
         Self {
             time: slice.slice_time.clone(),
             default_head,
             prs,
             base_diffs,
-            fetches: requests.len(),
+            fetches,
         }
     }
 
@@ -201,50 +170,6 @@ fn open_pr(pr: &DatasetPr) -> OpenPr {
         files: pr.files.clone(),
         files_complete: true,
         lane: None,
-    }
-}
-
-/// What GitHub's compare returns: at most the first 300 files of the diff.
-fn capped_compares(slice: &Slice) -> HashMap<Sha, BaseDiff> {
-    slice
-        .compares
-        .iter()
-        .filter(|(_, compare)| compare.error.is_none())
-        .map(|(base, compare)| {
-            let files = compare
-                .files
-                .iter()
-                .filter(|f| f.diff_index < COMPARE_CAP)
-                .map(|f| f.file.clone())
-                .collect();
-            let complete = compare
-                .files_total
-                .is_some_and(|total| total <= COMPARE_CAP);
-            (Sha(base.clone()), BaseDiff { files, complete })
-        })
-        .collect()
-}
-
-/// The fallback's result for a file past the cap: the stored compare entry (the dataset
-/// keeps every entry a PR path needs), or unchanged when the full diff does not have it.
-fn fetched(slice: &Slice, merge_base: &Sha, path: &str) -> ChangedFile {
-    let stored = slice.compares.get(merge_base.as_str()).and_then(|compare| {
-        compare
-            .files
-            .iter()
-            .find(|f| f.file.old_path().unwrap_or(&f.file.filename) == path)
-    });
-    match stored {
-        Some(entry) => entry.file.clone(),
-        None => ChangedFile {
-            filename: path.to_owned(),
-            status: FileStatus::Unchanged,
-            previous_filename: None,
-            additions: 0,
-            deletions: 0,
-            changes: 0,
-            patch: None,
-        },
     }
 }
 

@@ -402,6 +402,14 @@ impl InstallationClient {
     pub async fn delete(&self, path: &str) -> Result<(), GitHubError> {
         self.call(Method::DELETE, path, None, None).await.map(drop)
     }
+
+    /// A DELETE that names in its body what to remove (an issue's assignees, say).
+    pub async fn delete_with<B: Serialize>(&self, path: &str, body: &B) -> Result<(), GitHubError> {
+        let body = to_value(path, body)?;
+        self.call(Method::DELETE, path, Some(&body), None)
+            .await
+            .map(drop)
+    }
 }
 
 fn to_value<B: Serialize>(path: &str, body: &B) -> Result<serde_json::Value, GitHubError> {

@@ -6,7 +6,7 @@ mod worker;
 
 pub use worker::{JobError, Queue, QueueSettings, Reconcile, now};
 
-use crate::ids::{InstallationId, IssueNumber, PrNumber, RepoName, Sha};
+use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::{Deserialize, Serialize};
 
 /// A job to queue: reconcile `repo`, with what caused it as a hint of what to re-read.
@@ -34,4 +34,9 @@ pub enum Trigger {
     BaseMoved,
     /// Someone asked for a check run to be run again.
     Rerequested { head_sha: Sha, check_name: String },
+    /// A comment on this issue or pull request may hold `/switchyard` commands.
+    Command {
+        issue: IssueNumber,
+        comment: CommentId,
+    },
 }

@@ -31,6 +31,17 @@ struct Tagged<T> {
     value: T,
 }
 
+/// What [`read_through`] keeps under `kind`/`key`, without asking GitHub.
+pub async fn last_read<T: DeserializeOwned + Send + 'static>(
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+) -> Result<Option<T>, StoreError> {
+    Ok(cached::<Tagged<T>>(store, kind, key)
+        .await?
+        .map(|tagged| tagged.value))
+}
+
 /// A GET made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
 pub async fn read_through<T>(
     client: &InstallationClient,

@@ -5,6 +5,7 @@ mod cache;
 mod changes;
 mod plan;
 mod snapshot;
+mod tasks;
 
 pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
 pub use plan::{Annotation, Plan, plan};
@@ -108,8 +109,17 @@ impl Reconciler {
         )
         .await?;
         apply_comments(&client, &self.store, &claim.repo, &plan.comments).await?;
+        let tasks = tasks::Context {
+            client: &client,
+            store: &self.store,
+            app_id: self.app.app_id(),
+            triggers: &claim.triggers,
+            main: &snapshot,
+            order: &plan,
+        };
+        let tasks_in_play = tasks::reconcile_tasks(&tasks).await?;
         let repo = claim.repo.clone();
-        let open = !plan.check_runs.is_empty();
+        let open = !plan.check_runs.is_empty() || tasks_in_play;
         store::blocking(&self.store, move |s| s.set_open_work(&repo, open)).await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Our own event types, parsed from the payload fields Switchyard reads. Anything else in a
 //! payload is ignored, so GitHub adding fields never breaks us.
 
-use crate::ids::{InstallationId, IssueNumber, PrNumber, RepoName, Sha};
+use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -52,6 +52,7 @@ pub enum Event {
         repo: RepoRef,
         installation: Option<InstallationId>,
         number: IssueNumber,
+        comment: CommentId,
         author: Actor,
         body: String,
     },
@@ -255,6 +256,7 @@ struct IssueCommentPayload {
 
 #[derive(Deserialize)]
 struct CommentBody {
+    id: u64,
     user: Actor,
     #[serde(default)]
     body: Option<String>,
@@ -361,6 +363,7 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
                 repo: p.common.repository.into(),
                 installation: installation(p.common.installation),
                 number: IssueNumber(p.issue.number),
+                comment: CommentId(p.comment.id),
                 author: p.comment.user,
                 body: p.comment.body.unwrap_or_default(),
             }

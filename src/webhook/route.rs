@@ -44,6 +44,8 @@ const ISSUE_ACTIONS: &[&str] = &[
     "labeled",
     "unlabeled",
 ];
+/// What a comment that holds a command mentions, in any case.
+const COMMAND_PREFIX: &str = "/switchyard";
 
 pub fn route(event: &Event) -> Intake {
     let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
@@ -120,6 +122,27 @@ pub fn route(event: &Event) -> Intake {
         } if ISSUE_ACTIONS.contains(&action.as_str()) => {
             one(&repo.name, installation, Trigger::Issue(*number))
         }
+        Event::IssueComment {
+            action,
+            repo,
+            installation,
+            number,
+            comment,
+            author,
+            body,
+        } if action == "created" => {
+            if author.is_bot() {
+                Intake::Ignore("a comment by a bot")
+            } else if !mentions_command(body) {
+                Intake::Ignore("a comment without a /switchyard command")
+            } else {
+                let trigger = Trigger::Command {
+                    issue: *number,
+                    comment: *comment,
+                };
+                one(&repo.name, installation, trigger)
+            }
+        }
         Event::Installation {
             action,
             installation,
@@ -150,6 +173,12 @@ pub fn route(event: &Event) -> Intake {
     }
 }
 
+/// Whether a comment may hold a command: the reconcile reads it properly (code blocks,
+/// quotes), this only spares a job for the comments that cannot.
+fn mentions_command(body: &str) -> bool {
+    body.to_ascii_lowercase().contains(COMMAND_PREFIX)
+}
+
 fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, Vec<JobRequest>) {
     (
         repos
@@ -165,4 +194,56 @@ fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, 
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{CommentId, IssueNumber};
+    use crate::webhook::event::{Actor, RepoRef};
+
+    fn comment(action: &str, kind: &str, body: &str) -> Event {
+        Event::IssueComment {
+            action: action.into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: Some("main".into()),
+            },
+            installation: Some(InstallationId(7)),
+            number: IssueNumber(5),
+            comment: CommentId(900),
+            author: Actor {
+                login: "mona".into(),
+                kind: kind.into(),
+            },
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn a_new_comment_naming_switchyard_is_a_command_job() {
+        let Intake::Work { jobs, .. } = route(&comment("created", "User", "/Switchyard status"))
+        else {
+            panic!("queued");
+        };
+        assert_eq!(
+            jobs[0].trigger,
+            Trigger::Command {
+                issue: IssueNumber(5),
+                comment: CommentId(900)
+            }
+        );
+    }
+
+    #[test]
+    fn bots_plain_comments_and_edits_queue_nothing() {
+        for event in [
+            comment("created", "Bot", "/switchyard status"),
+            comment("created", "User", "thanks!"),
+            comment("edited", "User", "/switchyard status"),
+            comment("deleted", "User", "/switchyard status"),
+        ] {
+            assert!(matches!(route(&event), Intake::Ignore(_)), "{event:?}");
+        }
+    }
 }

@@ -79,9 +79,12 @@ fn real_payloads_give_the_fields_we_read() {
         ),
         "a tag push is not the default branch"
     );
-    let Some(Event::IssueComment { author, .. }) = parsed("issue_comment", "created.payload.json")
+    let Some(Event::IssueComment {
+        author, comment, ..
+    }) = parsed("issue_comment", "created.payload.json")
     else {
         panic!("issue_comment");
     };
     assert!(!author.is_bot());
+    assert_eq!(comment.0, 492700400);
 }

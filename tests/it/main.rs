@@ -2,6 +2,7 @@
 
 mod support;
 
+mod assign;
 mod binary;
 mod config_check;
 mod fixtures;

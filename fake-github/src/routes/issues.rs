@@ -267,6 +267,14 @@ pub(crate) async fn create_comment(ctx: Ctx, body: Bytes) -> ApiResult {
     created(comment_json(ctx.base(), repo, &repo.comments[&id]))
 }
 
+pub(crate) async fn get_comment(ctx: Ctx) -> ApiResult {
+    let id = ctx.number("id")?;
+    let world = ctx.lock();
+    let repo = world.repo(&ctx.repo_name())?;
+    let comment = repo.comments.get(&id).ok_or(ApiError::NotFound)?;
+    ok(comment_json(ctx.base(), repo, comment))
+}
+
 pub(crate) async fn update_comment(ctx: Ctx, body: Bytes) -> ApiResult {
     let text = comment_body(&body)?;
     let id = ctx.number("id")?;

@@ -95,7 +95,7 @@ pub(crate) fn router(shared: Shared) -> Router {
         )
         .route(
             &repo("/issues/comments/{id}"),
-            patch(issues::update_comment),
+            get(issues::get_comment).patch(issues::update_comment),
         )
         .route(
             &repo("/issues/comments/{id}/reactions"),

@@ -148,6 +148,16 @@ async fn the_apps_comments_are_by_its_bot_and_can_be_edited_and_reacted_to() {
         )
         .await;
     assert_eq!(edited.json["body"], "Merge order: 2nd");
+    let read = api
+        .get(&format!("/repos/octo/repo/issues/comments/{id}"))
+        .await;
+    assert_eq!(
+        (
+            read.json["body"].as_str(),
+            read.json["user"]["type"].as_str()
+        ),
+        (Some("Merge order: 2nd"), Some("Bot"))
+    );
     let reaction = api
         .post(
             &format!("/repos/octo/repo/issues/comments/{id}/reactions"),

@@ -1,0 +1,100 @@
+//! The datasets' compares, fed to the overlap engine as GitHub would give them: at most the
+//! first 300 files of each compare, and the files past that cap that the engine asks for
+//! fetched and diffed. Shared by the overlap and order benchmarks.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use switchyard::ids::Sha;
+use switchyard::overlap::{
+    BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership, PathFilter, files_to_fetch,
+};
+
+/// GitHub's compare lists at most this many files.
+const COMPARE_CAP: usize = 300;
+/// The benchmarks ignore no path and bind no track: no rules about particular files.
+pub static NO_PATHS: PathFilter = PathFilter::empty();
+pub static NO_OWNERS: Ownership = Ownership::empty();
+
+#[derive(Deserialize)]
+pub struct Compare {
+    #[serde(default)]
+    files_total: Option<usize>,
+    #[serde(default)]
+    files: Vec<CompareFile>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CompareFile {
+    #[serde(flatten)]
+    file: ChangedFile,
+    diff_index: usize,
+}
+
+/// The base diffs of a slice's merge bases, with the fallback's fetches applied; and how many
+/// files the fallback fetched.
+pub fn base_diffs(
+    default_head: &Sha,
+    prs: &[OpenPr],
+    compares: &BTreeMap<String, Compare>,
+) -> (HashMap<Sha, BaseDiff>, usize) {
+    let mut diffs = capped_compares(compares);
+    let requests = files_to_fetch(&Inputs {
+        default_head,
+        prs,
+        base_diffs: &diffs,
+        ignore: &NO_PATHS,
+        ownership: &NO_OWNERS,
+    });
+    for request in &requests {
+        if let Some(diff) = diffs.get_mut(&request.merge_base) {
+            diff.files
+                .push(fetched(compares, &request.merge_base, &request.path));
+        }
+    }
+    (diffs, requests.len())
+}
+
+/// What GitHub's compare returns: at most the first 300 files of the diff.
+fn capped_compares(compares: &BTreeMap<String, Compare>) -> HashMap<Sha, BaseDiff> {
+    compares
+        .iter()
+        .filter(|(_, compare)| compare.error.is_none())
+        .map(|(base, compare)| {
+            let files = compare
+                .files
+                .iter()
+                .filter(|f| f.diff_index < COMPARE_CAP)
+                .map(|f| f.file.clone())
+                .collect();
+            let complete = compare
+                .files_total
+                .is_some_and(|total| total <= COMPARE_CAP);
+            (Sha(base.clone()), BaseDiff { files, complete })
+        })
+        .collect()
+}
+
+/// The fallback's result for a file past the cap: the stored compare entry (the dataset
+/// keeps every entry a PR path needs), or unchanged when the full diff does not have it.
+fn fetched(compares: &BTreeMap<String, Compare>, merge_base: &Sha, path: &str) -> ChangedFile {
+    let stored = compares.get(merge_base.as_str()).and_then(|compare| {
+        compare
+            .files
+            .iter()
+            .find(|f| f.file.old_path().unwrap_or(&f.file.filename) == path)
+    });
+    match stored {
+        Some(entry) => entry.file.clone(),
+        None => ChangedFile {
+            filename: path.to_owned(),
+            status: FileStatus::Unchanged,
+            previous_filename: None,
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+            patch: None,
+        },
+    }
+}

@@ -1,0 +1,154 @@
+//! The command comments the events name and nobody has answered yet, read with what the
+//! rules need to know of their authors.
+
+use super::Context;
+use super::github::{GhComment, Permission};
+use super::held::{HANDLED, PERMISSION, repo_key};
+use super::issues::Issues;
+use crate::assign::{Access, Author, CommandComment, parse_commands};
+use crate::github::encode_component;
+use crate::ids::{CommentId, IssueNumber};
+use crate::queue::Trigger;
+use crate::reconcile::ReconcileError;
+use crate::reconcile::cache::{cached, store_cache};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How long a person's access is taken as GitHub last gave it.
+const ACCESS_TTL_SECS: i64 = 5 * 60;
+
+/// Comments that may hold commands, not handled yet.
+pub struct Pending {
+    pub comments: Vec<(IssueNumber, GhComment)>,
+    /// Comments deleted before they were read: nothing to answer.
+    pub deleted: Vec<CommentId>,
+}
+
+impl Pending {
+    pub fn is_empty(&self) -> bool {
+        self.comments.is_empty() && self.deleted.is_empty()
+    }
+
+    pub fn issues(&self) -> impl Iterator<Item = IssueNumber> + '_ {
+        self.comments.iter().map(|(issue, _)| *issue)
+    }
+}
+
+pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
+    let mut seen = BTreeSet::new();
+    let mut pending = Pending {
+        comments: Vec::new(),
+        deleted: Vec::new(),
+    };
+    for trigger in ctx.triggers {
+        let Trigger::Command { issue, comment } = trigger else {
+            continue;
+        };
+        if !seen.insert(*comment) || is_handled(ctx, *comment).await? {
+            continue;
+        }
+        let path = format!("/repos/{}/issues/comments/{}", ctx.repo(), comment.0);
+        match ctx.client.get::<GhComment>(&path).await {
+            Ok(read) => pending.comments.push((*issue, read)),
+            Err(e) if e.is_not_found() => pending.deleted.push(*comment),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    pending
+        .comments
+        .sort_by_key(|(_, comment)| (comment.created_at, comment.id));
+    Ok(pending)
+}
+
+async fn is_handled(ctx: &Context<'_>, comment: CommentId) -> Result<bool, ReconcileError> {
+    let key = repo_key(ctx.repo(), comment.0);
+    Ok(cached::<bool>(ctx.store, HANDLED, key)
+        .await?
+        .unwrap_or(false))
+}
+
+pub async fn mark_handled(ctx: &Context<'_>, comment: CommentId) -> Result<(), ReconcileError> {
+    let key = repo_key(ctx.repo(), comment.0);
+    store_cache(ctx.store, HANDLED, key, &true).await?;
+    Ok(())
+}
+
+/// The comments as the rules take them. Access is asked only of people whose comment holds
+/// a command: bots and the App are ignored whatever their access.
+pub async fn command_comments(
+    ctx: &Context<'_>,
+    pending: &Pending,
+    issues: &mut Issues,
+) -> Result<Vec<CommandComment>, ReconcileError> {
+    let mut comments = Vec::new();
+    for (issue, comment) in &pending.comments {
+        let (login, is_bot) = comment
+            .user
+            .as_ref()
+            .map_or((String::new(), true), |u| (u.login.clone(), u.is_bot()));
+        let is_app = comment
+            .performed_via_github_app
+            .as_ref()
+            .is_some_and(|app| app.id == ctx.app_id);
+        let has_commands = !parse_commands(comment.body(), &ctx.main.config).is_empty();
+        let access = if is_bot || is_app || !has_commands {
+            Access::None
+        } else {
+            access(ctx, &login).await?
+        };
+        let on_pull_request = issues
+            .issue(ctx, issue.0)
+            .await?
+            .is_some_and(|i| i.pull_request);
+        comments.push(CommandComment {
+            issue: *issue,
+            on_pull_request,
+            comment: CommentId(comment.id),
+            author: Author {
+                login,
+                is_bot,
+                is_app,
+                access,
+            },
+            body: comment.body().to_owned(),
+        });
+    }
+    Ok(comments)
+}
+
+#[derive(Serialize, Deserialize)]
+struct HeldPermission {
+    permission: Permission,
+    asked_at: i64,
+}
+
+/// A person's access to the repository, asked of GitHub at most every few minutes. Someone
+/// GitHub does not know as a collaborator has none.
+async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError> {
+    let key = repo_key(ctx.repo(), login.to_ascii_lowercase());
+    let now = chrono::Utc::now().timestamp();
+    let held: Option<HeldPermission> = cached(ctx.store, PERMISSION, key.clone()).await?;
+    if let Some(held) = held.filter(|h| (0..ACCESS_TTL_SECS).contains(&(now - h.asked_at))) {
+        return Ok(held.permission.access());
+    }
+    let path = format!(
+        "/repos/{}/collaborators/{}/permission",
+        ctx.repo(),
+        encode_component(login)
+    );
+    let permission = match ctx.client.get::<Permission>(&path).await {
+        Ok(permission) => permission,
+        Err(e) if e.is_not_found() => Permission {
+            permission: "none".into(),
+            role_name: None,
+        },
+        Err(e) => return Err(e.into()),
+    };
+    let access = permission.access();
+    let held = HeldPermission {
+        permission,
+        asked_at: now,
+    };
+    store_cache(ctx.store, PERMISSION, key, &held).await?;
+    Ok(access)
+}

@@ -1,0 +1,204 @@
+//! What the store keeps for the task rules between reconciles: the open issues as the events
+//! left them, the records labels cannot hold (when each assignment was made, the finished
+//! tasks, the merged pull requests that will finish them), the commands already handled, and
+//! the text of what the App last wrote.
+
+use super::github::GhIssue;
+use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
+use crate::ids::{IssueNumber, PrNumber, RepoName};
+use crate::reconcile::cache::{cached, store_cache};
+use crate::store::{SharedStore, StoreError};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The repository's open issues (pull requests left out), by number.
+pub const OPEN_ISSUES: &str = "task_open_issues";
+/// One issue or pull request read by number, with its ETag.
+pub const ISSUE: &str = "task_issue";
+/// Names of the repository's labels.
+pub const LABELS: &str = "task_labels";
+/// Lane branches known to exist.
+pub const BRANCHES: &str = "task_branches";
+const ASSIGNMENTS: &str = "task_assignments";
+const COMPLETIONS: &str = "task_completions";
+const MERGED: &str = "task_merged_prs";
+/// A command comment handled, by comment id.
+pub const HANDLED: &str = "task_command_handled";
+/// A commenter's access, with when it was asked.
+pub const PERMISSION: &str = "task_permission";
+/// The body of the App's assignment comment, by comment id.
+pub const COMMENT_BODY: &str = "task_comment_body";
+/// The status board's body as last written.
+pub const BOARD_BODY: &str = "task_board_body";
+/// Whether the repository has tasks in play, so that other events reconcile them too.
+const ACTIVE: &str = "tasks_active";
+
+pub type OpenIssues = BTreeMap<u64, GhIssue>;
+
+/// The published record of the App's assignment comment on an issue.
+pub fn comment_key(issue: IssueNumber) -> String {
+    format!("assign_comment:{}", issue.0)
+}
+
+pub fn repo_key(repo: &RepoName, id: impl std::fmt::Display) -> String {
+    format!("{repo}:{id}")
+}
+
+pub async fn load<T: DeserializeOwned + Default + Send + 'static>(
+    store: &SharedStore,
+    kind: &'static str,
+    repo: &RepoName,
+) -> Result<T, StoreError> {
+    Ok(cached(store, kind, repo.to_string())
+        .await?
+        .unwrap_or_default())
+}
+
+pub async fn save<T: Serialize>(
+    store: &SharedStore,
+    kind: &'static str,
+    repo: &RepoName,
+    value: &T,
+) -> Result<(), StoreError> {
+    store_cache(store, kind, repo.to_string(), value).await
+}
+
+pub async fn is_active(store: &SharedStore, repo: &RepoName) -> Result<bool, StoreError> {
+    load(store, ACTIVE, repo).await
+}
+
+pub async fn set_active(
+    store: &SharedStore,
+    repo: &RepoName,
+    active: bool,
+) -> Result<(), StoreError> {
+    save(store, ACTIVE, repo, &active).await
+}
+
+/// A merged pull request that closes issues with assignment records, kept until they are
+/// done: its issues may close before or after its own event arrives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedRecord {
+    pub number: PrNumber,
+    pub merged_at: DateTime<Utc>,
+    pub files: Vec<String>,
+    pub closes: Vec<IssueNumber>,
+}
+
+impl From<&MergedRecord> for MergedPr {
+    fn from(record: &MergedRecord) -> Self {
+        MergedPr {
+            number: record.number,
+            merged_at: record.merged_at,
+            files: record.files.clone(),
+            closes: record.closes.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Records {
+    pub assignments: Vec<AssignmentRecord>,
+    pub completions: Vec<Completion>,
+    pub merged: Vec<MergedRecord>,
+}
+
+impl Records {
+    pub async fn load(store: &SharedStore, repo: &RepoName) -> Result<Self, StoreError> {
+        Ok(Records {
+            assignments: load(store, ASSIGNMENTS, repo).await?,
+            completions: load(store, COMPLETIONS, repo).await?,
+            merged: load(store, MERGED, repo).await?,
+        })
+    }
+
+    pub async fn save(&self, store: &SharedStore, repo: &RepoName) -> Result<(), StoreError> {
+        save(store, ASSIGNMENTS, repo, &self.assignments).await?;
+        save(store, COMPLETIONS, repo, &self.completions).await?;
+        save(store, MERGED, repo, &self.merged).await
+    }
+
+    pub fn is_recorded(&self, issue: IssueNumber) -> bool {
+        self.assignments.iter().any(|r| r.issue == issue)
+    }
+
+    /// Takes in what a plan asks the store to remember; a merged pull request is kept only
+    /// while one of the issues it closes still has an assignment record.
+    pub fn apply(&mut self, changes: &RecordChanges) {
+        self.assignments
+            .retain(|r| !changes.forgotten.contains(&r.issue));
+        for record in &changes.assigned {
+            self.assignments.retain(|r| r.issue != record.issue);
+            self.assignments.push(record.clone());
+        }
+        for done in &changes.completed {
+            self.completions.retain(|c| c.issue != done.issue);
+            self.completions.push(done.clone());
+        }
+        let assignments = &self.assignments;
+        self.merged.retain(|pr| {
+            pr.closes
+                .iter()
+                .any(|issue| assignments.iter().any(|r| r.issue == *issue))
+        });
+    }
+
+    /// Drops the assignment records of issues that no longer exist.
+    pub fn forget(&mut self, gone: &[IssueNumber]) {
+        self.assignments.retain(|r| !gone.contains(&r.issue));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + hours * 3600, 0).unwrap()
+    }
+
+    fn record(issue: u64, lane: &str) -> AssignmentRecord {
+        AssignmentRecord {
+            issue: IssueNumber(issue),
+            lane: lane.into(),
+            assigned_at: at(0),
+        }
+    }
+
+    #[test]
+    fn records_are_replaced_by_issue_and_merged_prs_kept_while_needed() {
+        let mut records = Records {
+            assignments: vec![record(1, "agent-1"), record(2, "agent-2")],
+            completions: vec![],
+            merged: vec![MergedRecord {
+                number: PrNumber(9),
+                merged_at: at(3),
+                files: vec!["src/a.rs".into()],
+                closes: vec![IssueNumber(1)],
+            }],
+        };
+        let done = Completion {
+            issue: IssueNumber(1),
+            lane: "agent-1".into(),
+            pr: PrNumber(9),
+            files_changed: vec!["src/a.rs".into()],
+            assigned_at: at(0),
+            merged_at: at(3),
+        };
+        records.apply(&RecordChanges {
+            assigned: vec![record(2, "agent-3"), record(4, "agent-1")],
+            forgotten: vec![IssueNumber(1)],
+            completed: vec![done.clone()],
+        });
+        assert_eq!(
+            records.assignments,
+            [record(2, "agent-3"), record(4, "agent-1")]
+        );
+        assert_eq!(records.completions, [done]);
+        assert!(records.merged.is_empty(), "#1 is done");
+        records.forget(&[IssueNumber(4)]);
+        assert_eq!(records.assignments, [record(2, "agent-3")]);
+    }
+}

@@ -1,0 +1,165 @@
+//! The issues the task rules read. The open ones are listed once and then kept in the store,
+//! re-read one by one as events name them; any other issue is read by number, through its
+//! ETag, when the rules need it.
+
+use super::Context;
+use super::github::GhIssue;
+use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
+use crate::assign;
+use crate::ids::IssueNumber;
+use crate::queue::Trigger;
+use crate::reconcile::ReconcileError;
+use crate::reconcile::cache::{cached, last_read, read_through};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+pub struct Issues {
+    /// Every open issue of the repository, pull requests left out.
+    pub open: OpenIssues,
+    /// Issues read by number in this reconcile; `None` when GitHub has no such issue.
+    fresh: BTreeMap<u64, Option<GhIssue>>,
+    /// Numbers an event named: what the store holds of them may be stale.
+    named: BTreeSet<u64>,
+    full: bool,
+}
+
+impl Issues {
+    /// The open issues, brought up to date with the issues the events name.
+    pub async fn read(ctx: &Context<'_>) -> Result<Self, ReconcileError> {
+        let full = ctx.triggers.contains(&Trigger::Full);
+        let mut issues = Issues {
+            open: OpenIssues::new(),
+            fresh: BTreeMap::new(),
+            named: named(ctx.triggers),
+            full,
+        };
+        let held: Option<OpenIssues> =
+            cached(ctx.store, OPEN_ISSUES, ctx.repo().to_string()).await?;
+        match held {
+            Some(open) if !full => {
+                issues.open = open;
+                for number in changed(ctx.triggers) {
+                    let issue = issues.get(ctx, number).await?;
+                    match issue.filter(|i| i.is_open() && !i.is_pull_request()) {
+                        Some(issue) => issues.open.insert(number, issue),
+                        None => issues.open.remove(&number),
+                    };
+                }
+            }
+            _ => issues.open = list_open(ctx).await?,
+        }
+        held::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        Ok(issues)
+    }
+
+    /// An issue or pull request by number: read this reconcile, held in the store, or read now.
+    pub async fn get(
+        &mut self,
+        ctx: &Context<'_>,
+        number: u64,
+    ) -> Result<Option<GhIssue>, ReconcileError> {
+        if let Some(read) = self.fresh.get(&number) {
+            return Ok(read.clone());
+        }
+        let key = repo_key(ctx.repo(), number);
+        if !self.full && !self.named.contains(&number) {
+            let held = last_read(ctx.store, ISSUE, key.clone()).await?;
+            if held.is_some() {
+                return Ok(held);
+            }
+        }
+        let path = format!("/repos/{}/issues/{number}", ctx.repo());
+        let read: Option<GhIssue> = read_through(ctx.client, ctx.store, ISSUE, key, &path).await?;
+        self.fresh.insert(number, read.clone());
+        Ok(read)
+    }
+
+    /// An issue or pull request as the rules read it. Whether it is open comes from the lists
+    /// of open issues and pull requests, which events keep current.
+    pub async fn issue(
+        &mut self,
+        ctx: &Context<'_>,
+        number: u64,
+    ) -> Result<Option<assign::Issue>, ReconcileError> {
+        if let Some(issue) = self.open.get(&number) {
+            return Ok(Some(issue.to_issue(true)));
+        }
+        if let Some(pr) = ctx.main.open_prs.iter().find(|pr| pr.number.0 == number) {
+            return Ok(Some(assign::Issue {
+                number: IssueNumber(number),
+                title: pr.title.clone(),
+                body: pr.body.clone().unwrap_or_default(),
+                labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
+                assignees: Vec::new(),
+                created_at: pr.created_at,
+                open: true,
+                pull_request: true,
+            }));
+        }
+        Ok(self.get(ctx, number).await?.map(|i| i.to_issue(false)))
+    }
+
+    /// `seeds` and every issue they depend on, directly or not, by number; and the seeds
+    /// GitHub no longer has.
+    pub async fn with_dependencies(
+        &mut self,
+        ctx: &Context<'_>,
+        seeds: impl IntoIterator<Item = IssueNumber>,
+    ) -> Result<(Vec<assign::Issue>, Vec<IssueNumber>), ReconcileError> {
+        let seeds: BTreeSet<IssueNumber> = seeds.into_iter().collect();
+        let mut wanted: VecDeque<IssueNumber> = seeds.iter().copied().collect();
+        let mut found: BTreeMap<IssueNumber, assign::Issue> = BTreeMap::new();
+        let mut gone = Vec::new();
+        while let Some(number) = wanted.pop_front() {
+            if found.contains_key(&number) || gone.contains(&number) {
+                continue;
+            }
+            let Some(issue) = self.issue(ctx, number.0).await? else {
+                gone.push(number);
+                continue;
+            };
+            // A closed issue holds nothing back, so what it depends on does not matter.
+            if issue.open {
+                wanted.extend(assign::dependencies(&issue.body));
+            }
+            found.insert(number, issue);
+        }
+        gone.retain(|number| seeds.contains(number));
+        Ok((found.into_values().collect(), gone))
+    }
+}
+
+async fn list_open(ctx: &Context<'_>) -> Result<OpenIssues, ReconcileError> {
+    let listed: Vec<GhIssue> = ctx
+        .client
+        .get_all(&format!(
+            "/repos/{}/issues?state=open&per_page=100",
+            ctx.repo()
+        ))
+        .await?;
+    Ok(listed
+        .into_iter()
+        .filter(|issue| !issue.is_pull_request())
+        .map(|issue| (issue.number, issue))
+        .collect())
+}
+
+/// The issues whose own events arrived: re-read before anything else.
+fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
+    triggers
+        .iter()
+        .filter_map(|trigger| match trigger {
+            Trigger::Issue(number) | Trigger::Command { issue: number, .. } => Some(number.0),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every number an event named, pull requests included.
+fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
+    let mut named = changed(triggers);
+    named.extend(triggers.iter().filter_map(|trigger| match trigger {
+        Trigger::PullRequest(number) => Some(number.0),
+        _ => None,
+    }));
+    named
+}

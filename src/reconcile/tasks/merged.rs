@@ -1,0 +1,95 @@
+//! The merged pull requests that finish tasks. A pull request closing an issue merges, then
+//! GitHub closes the issue, and the two events may arrive in either order: a closed pull
+//! request is looked at when its own event comes, and a recorded issue that closed is
+//! matched with the open pull requests that said they would close it.
+
+use super::Context;
+use super::held::{MergedRecord, Records};
+use crate::assign::closing_issues;
+use crate::github::models::PullRequest;
+use crate::ids::{IssueNumber, PrNumber};
+use crate::queue::Trigger;
+use crate::reconcile::ReconcileError;
+use crate::reconcile::changes::pr_files;
+use std::collections::BTreeSet;
+
+/// Adds to `records` the merged pull requests that close recorded issues. `is_open` tells
+/// whether an issue is still open.
+pub async fn track(
+    ctx: &Context<'_>,
+    records: &mut Records,
+    is_open: impl Fn(IssueNumber) -> bool,
+) -> Result<(), ReconcileError> {
+    if records.assignments.is_empty() {
+        return Ok(());
+    }
+    let open: BTreeSet<PrNumber> = ctx.main.open_prs.iter().map(|pr| pr.number).collect();
+    let mut candidates: BTreeSet<PrNumber> = ctx
+        .triggers
+        .iter()
+        .filter_map(|trigger| match trigger {
+            Trigger::PullRequest(number) if !open.contains(number) => Some(*number),
+            _ => None,
+        })
+        .collect();
+    for record in &records.assignments {
+        let finished = records
+            .merged
+            .iter()
+            .any(|pr| pr.closes.contains(&record.issue));
+        if is_open(record.issue) || finished {
+            continue;
+        }
+        candidates.extend(
+            ctx.main
+                .open_prs
+                .iter()
+                .filter(|pr| closes(pr).contains(&record.issue))
+                .map(|pr| pr.number),
+        );
+    }
+    for number in candidates {
+        if records.merged.iter().any(|pr| pr.number == number) {
+            continue;
+        }
+        if let Some(merged) = merged_pr(ctx, records, number).await? {
+            records.merged.push(merged);
+        }
+    }
+    Ok(())
+}
+
+fn closes(pr: &PullRequest) -> Vec<IssueNumber> {
+    closing_issues(pr.body.as_deref().unwrap_or_default())
+}
+
+/// The pull request, if it merged and closes an issue with an assignment record.
+async fn merged_pr(
+    ctx: &Context<'_>,
+    records: &Records,
+    number: PrNumber,
+) -> Result<Option<MergedRecord>, ReconcileError> {
+    let path = format!("/repos/{}/pulls/{}", ctx.repo(), number.0);
+    let pr: PullRequest = match ctx.client.get(&path).await {
+        Ok(pr) => pr,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let Some(merged_at) = pr.merged_at else {
+        return Ok(None);
+    };
+    let closed: Vec<IssueNumber> = closes(&pr)
+        .into_iter()
+        .filter(|issue| records.is_recorded(*issue))
+        .collect();
+    if closed.is_empty() {
+        return Ok(None);
+    }
+    let files = pr_files(ctx.client, ctx.store, ctx.repo(), number.0, &pr.head.sha).await?;
+    Ok(Some(MergedRecord {
+        number,
+        merged_at,
+        files: files.files.into_iter().map(|f| f.filename).collect(),
+        closes: closed,
+    }))
+}

@@ -1,0 +1,73 @@
+//! Tasks: labelled issues assigned to lanes, gated on their dependencies, commands in
+//! comments, and the status board. The rules are [`crate::assign`]'s pure plan; this is the
+//! I/O around it: read its snapshot from GitHub and the store, then write only what differs.
+//!
+//! A repository that has never used them costs nothing: the task part runs only for events
+//! about issues and comments, on a full reconcile, or once the store says tasks are in play.
+
+mod commands;
+mod github;
+mod held;
+mod issues;
+mod merged;
+mod read;
+mod write;
+
+use super::{Plan, ReconcileError, Snapshot};
+use crate::assign::{self, BoardChange};
+use crate::github::InstallationClient;
+use crate::ids::RepoName;
+use crate::queue::Trigger;
+use crate::store::SharedStore;
+
+/// What the task part works with: the reconcile's client and store, and what the rest of the
+/// reconcile already read and planned (pull requests, the merge order).
+pub struct Context<'a> {
+    pub client: &'a InstallationClient,
+    pub store: &'a SharedStore,
+    pub app_id: u64,
+    pub triggers: &'a [Trigger],
+    pub main: &'a Snapshot,
+    pub order: &'a Plan,
+}
+
+impl Context<'_> {
+    fn repo(&self) -> &RepoName {
+        &self.main.repo
+    }
+}
+
+/// Reconciles the repository's tasks. Returns whether tasks are in play, so that the periodic
+/// sweep keeps visiting the repository.
+pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> {
+    let active = held::is_active(ctx.store, ctx.repo()).await?;
+    if !active && !concerns_tasks(ctx.triggers) {
+        return Ok(false);
+    }
+    let Some(mut read) = read::read(ctx).await? else {
+        held::set_active(ctx.store, ctx.repo(), false).await?;
+        return Ok(false);
+    };
+    let plan = assign::plan(&read.snapshot);
+    write::apply(ctx, &mut read, &plan).await?;
+    let config = &ctx.main.config;
+    let active = !read.records.assignments.is_empty()
+        || read.snapshot.status_issue.is_some()
+        || matches!(plan.board_change, Some(BoardChange::Create { .. }))
+        || read
+            .open
+            .values()
+            .any(|issue| read::in_play(config, &issue.label_names()));
+    held::set_active(ctx.store, ctx.repo(), active).await?;
+    Ok(active)
+}
+
+/// Events that may start tasks where none are in play.
+fn concerns_tasks(triggers: &[Trigger]) -> bool {
+    triggers.iter().any(|trigger| {
+        matches!(
+            trigger,
+            Trigger::Full | Trigger::Issue(_) | Trigger::Command { .. }
+        )
+    })
+}

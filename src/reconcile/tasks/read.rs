@@ -1,0 +1,233 @@
+//! The task rules' snapshot, read from GitHub and the store. Whatever the events did not
+//! touch comes from the store, so a reconcile with nothing new costs next to no calls.
+
+use super::Context;
+use super::commands;
+use super::github::GhComment;
+use super::held::{
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, comment_key, repo_key,
+};
+use super::issues::Issues;
+use super::merged;
+use crate::assign::{
+    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
+    closing_issues, same_label,
+};
+use crate::config::Config;
+use crate::github::models::Label;
+use crate::ids::{CommentId, IssueNumber};
+use crate::queue::Trigger;
+use crate::reconcile::cache::{cached, store_cache};
+use crate::reconcile::{BOARD_KEY, ReconcileError};
+use crate::store::{self, Published};
+use crate::text::assign::is_status_board;
+
+/// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
+pub struct Read {
+    pub snapshot: assign::Snapshot,
+    pub open: OpenIssues,
+    pub records: Records,
+    /// Issues with assignment records that GitHub no longer has.
+    pub gone: Vec<IssueNumber>,
+    /// Command comments deleted before they were read.
+    pub deleted_commands: Vec<CommentId>,
+}
+
+/// `None` when nothing in the repository concerns the task rules: no issue with their
+/// labels, no assignment, no command and no status board.
+pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
+    let mut issues = Issues::read(ctx).await?;
+    let mut records = Records::load(ctx.store, ctx.repo()).await?;
+    let pending = commands::pending(ctx).await?;
+    let status_issue = status_issue(ctx, &mut issues).await?;
+    let config = &ctx.main.config;
+    let mut seeds: Vec<IssueNumber> = issues
+        .open
+        .values()
+        .filter(|issue| in_play(config, &issue.label_names()))
+        .map(|issue| IssueNumber(issue.number))
+        .collect();
+    seeds.extend(records.assignments.iter().map(|r| r.issue));
+    seeds.extend(pending.issues());
+    if seeds.is_empty() && pending.is_empty() && status_issue.is_none() {
+        return Ok(None);
+    }
+    let (found, gone) = issues.with_dependencies(ctx, seeds).await?;
+    let open_issues = &issues.open;
+    merged::track(ctx, &mut records, |issue| {
+        open_issues.contains_key(&issue.0)
+    })
+    .await?;
+    let snapshot = assign::Snapshot {
+        config: config.clone(),
+        repo: ctx.repo().clone(),
+        default_branch: ctx.main.default_branch.clone(),
+        now: chrono::Utc::now(),
+        comments: own_comments(ctx, &found).await?,
+        issues: found,
+        open_prs: open_prs(ctx),
+        merged_prs: records.merged.iter().map(Into::into).collect(),
+        branches: held::load(ctx.store, BRANCHES, ctx.repo()).await?,
+        labels: labels(ctx).await?,
+        assignments: records.assignments.clone(),
+        completions: records.completions.clone(),
+        status_issue,
+        merge_queue: Some(MergeQueue::from(&ctx.order.order)),
+        commands: commands::command_comments(ctx, &pending, &mut issues).await?,
+    };
+    Ok(Some(Read {
+        snapshot,
+        open: issues.open,
+        records,
+        gone,
+        deleted_commands: pending.deleted,
+    }))
+}
+
+/// Whether an issue's labels put it in the rules' hands: the trigger label, an agent label,
+/// or the labels the App uses for waiting.
+pub fn in_play(config: &Config, labels: &[String]) -> bool {
+    labels.iter().any(|label| {
+        same_label(label, &config.trigger_label)
+            || same_label(label, QUEUED_LABEL)
+            || same_label(label, BLOCKED_LABEL)
+            || agent_label_name(label).is_some()
+    })
+}
+
+/// The open pull requests as the board shows them, with what the overlap engine found.
+fn open_prs(ctx: &Context<'_>) -> Vec<assign::OpenPr> {
+    ctx.main
+        .open_prs
+        .iter()
+        .map(|pr| assign::OpenPr {
+            number: pr.number,
+            head_branch: pr.head.name.clone(),
+            closes: closing_issues(pr.body.as_deref().unwrap_or_default()),
+            overlaps_with: ctx
+                .order
+                .overlaps_with
+                .get(&pr.number)
+                .map(|others| others.iter().copied().collect())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The App's assignment comment on each issue that has one, found by the id recorded when it
+/// was written; its text is kept beside the id, or read again when it is not.
+async fn own_comments(
+    ctx: &Context<'_>,
+    issues: &[assign::Issue],
+) -> Result<Vec<ExistingComment>, ReconcileError> {
+    let mut comments = Vec::new();
+    for issue in issues.iter().filter(|issue| !issue.pull_request) {
+        let repo = ctx.repo().clone();
+        let key = comment_key(issue.number);
+        let Some(record) = store::blocking(ctx.store, move |s| s.published(&repo, &key)).await?
+        else {
+            continue;
+        };
+        let Some(body) = comment_body(ctx, issue.number, record.github_id).await? else {
+            continue;
+        };
+        comments.push(ExistingComment {
+            issue: issue.number,
+            id: CommentId(record.github_id),
+            body,
+        });
+    }
+    Ok(comments)
+}
+
+async fn comment_body(
+    ctx: &Context<'_>,
+    issue: IssueNumber,
+    id: u64,
+) -> Result<Option<String>, ReconcileError> {
+    let key = repo_key(ctx.repo(), id);
+    if let Some(body) = cached::<String>(ctx.store, COMMENT_BODY, key.clone()).await? {
+        return Ok(Some(body));
+    }
+    let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
+    match ctx.client.get::<GhComment>(&path).await {
+        Ok(comment) => {
+            store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
+            Ok(Some(comment.body().to_owned()))
+        }
+        Err(e) if e.is_not_found() => {
+            let (repo, key) = (ctx.repo().clone(), comment_key(issue));
+            store::blocking(ctx.store, move |s| s.forget_published(&repo, &key)).await?;
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The repository's label names: listed on a full reconcile or when the store has none;
+/// otherwise as the App last knew them (creating one that exists is harmless).
+async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
+    let held: Option<Vec<String>> = cached(ctx.store, LABELS, ctx.repo().to_string()).await?;
+    if let Some(labels) = held.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
+        return Ok(labels);
+    }
+    let listed: Vec<Label> = ctx
+        .client
+        .get_all(&format!("/repos/{}/labels?per_page=100", ctx.repo()))
+        .await?;
+    let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
+    held::save(ctx.store, LABELS, ctx.repo(), &names).await?;
+    Ok(names)
+}
+
+/// The "Switchyard status" issue: the one recorded, or one the App opened that a lost record
+/// forgot (found by its marker, and recorded again).
+async fn status_issue(
+    ctx: &Context<'_>,
+    issues: &mut Issues,
+) -> Result<Option<StatusIssue>, ReconcileError> {
+    let repo = ctx.repo().clone();
+    let record = store::blocking(ctx.store, move |s| s.published(&repo, BOARD_KEY)).await?;
+    let number = match record {
+        Some(record) => record.github_id,
+        None => {
+            let Some(found) = issues
+                .open
+                .values()
+                .find(|issue| issue.by_app(ctx.app_id) && is_status_board(issue.body()))
+            else {
+                return Ok(None);
+            };
+            let board = StatusIssue {
+                number: IssueNumber(found.number),
+                body: found.body().to_owned(),
+            };
+            let repo = ctx.repo().clone();
+            let published = Published {
+                github_id: found.number,
+                digest: String::new(),
+            };
+            store::blocking(ctx.store, move |s| {
+                s.set_published(&repo, BOARD_KEY, &published)
+            })
+            .await?;
+            return Ok(Some(board));
+        }
+    };
+    let held: Option<String> = cached(ctx.store, BOARD_BODY, ctx.repo().to_string()).await?;
+    let body = match held {
+        Some(body) => body,
+        None => match issues.get(ctx, number).await? {
+            Some(issue) => issue.body().to_owned(),
+            None => {
+                let repo = ctx.repo().clone();
+                store::blocking(ctx.store, move |s| s.forget_published(&repo, BOARD_KEY)).await?;
+                return Ok(None);
+            }
+        },
+    };
+    Ok(Some(StatusIssue {
+        number: IssueNumber(number),
+        body,
+    }))
+}

@@ -1,0 +1,328 @@
+//! The task plan written to GitHub, in the order its docs ask for so that a crash part-way
+//! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
+//! assignees, the records, the answers to commands, the board.
+
+use super::Context;
+use super::commands::mark_handled;
+use super::github::{GhComment, GhIssue, Login, Named};
+use super::held::{
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, comment_key,
+    repo_key,
+};
+use super::read::Read;
+use crate::assign::{
+    BoardChange, CommandOutcome, CommentChange, LabelSpec, Plan, TaskPlan, TaskState, same_label,
+};
+use crate::github::{GitHubError, encode_component, encode_path};
+use crate::ids::{CommentId, IssueNumber};
+use crate::reconcile::cache::store_cache;
+use crate::reconcile::{BOARD_KEY, ReconcileError};
+use crate::store::{self, Published};
+use crate::text::assign::is_assign_comment;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+pub async fn apply(ctx: &Context<'_>, read: &mut Read, plan: &Plan) -> Result<(), ReconcileError> {
+    create_labels(ctx, &read.snapshot.labels, &plan.labels_to_create).await?;
+    create_branches(ctx, &read.snapshot.branches, plan).await?;
+    for task in &plan.tasks {
+        write_task(ctx, task, &mut read.open).await?;
+    }
+    read.records.apply(&plan.records);
+    read.records.forget(&read.gone);
+    read.records.save(ctx.store, ctx.repo()).await?;
+    answer_commands(ctx, &plan.commands, &read.deleted_commands).await?;
+    if let Some(change) = &plan.board_change {
+        write_board(ctx, change, &mut read.open).await?;
+    }
+    held::save(ctx.store, OPEN_ISSUES, ctx.repo(), &read.open).await?;
+    Ok(())
+}
+
+/// Creates the labels the tasks need, with a colour and a description.
+async fn create_labels(
+    ctx: &Context<'_>,
+    known: &[String],
+    specs: &[LabelSpec],
+) -> Result<(), ReconcileError> {
+    let mut known = known.to_vec();
+    for spec in specs {
+        let body = json!({
+            "name": spec.name,
+            "color": spec.color,
+            "description": spec.description,
+        });
+        let path = format!("/repos/{}/labels", ctx.repo());
+        // GitHub's 422 here says the label exists already: made by someone meanwhile.
+        ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 422)?;
+        known.push(spec.name.clone());
+        held::save(ctx.store, LABELS, ctx.repo(), &known).await?;
+    }
+    Ok(())
+}
+
+/// Creates the lane branches the plan needs from the head of the default branch. A branch
+/// the App knew of is looked up again when a new task starts on it: merged lanes' branches
+/// are often deleted.
+async fn create_branches(
+    ctx: &Context<'_>,
+    known: &[String],
+    plan: &Plan,
+) -> Result<(), ReconcileError> {
+    let assigned: BTreeSet<IssueNumber> = plan.records.assigned.iter().map(|r| r.issue).collect();
+    let mut wanted: Vec<&String> = plan.branches_to_create.iter().collect();
+    for task in plan.tasks.iter().filter(|t| assigned.contains(&t.issue)) {
+        let TaskState::Assigned(assignment) = &task.state else {
+            continue;
+        };
+        let branch = &assignment.branch;
+        if !wanted.contains(&branch) && !branch_exists(ctx, branch).await? {
+            wanted.push(branch);
+        }
+    }
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut known = known.to_vec();
+    for branch in wanted {
+        let body = json!({
+            "ref": format!("refs/heads/{branch}"),
+            "sha": ctx.main.default_head,
+        });
+        let path = format!("/repos/{}/git/refs", ctx.repo());
+        // GitHub's 422 here says the branch exists already.
+        ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 422)?;
+        if !known.contains(branch) {
+            known.push(branch.clone());
+        }
+        held::save(ctx.store, BRANCHES, ctx.repo(), &known).await?;
+    }
+    Ok(())
+}
+
+async fn branch_exists(ctx: &Context<'_>, branch: &str) -> Result<bool, ReconcileError> {
+    let path = format!(
+        "/repos/{}/git/ref/heads/{}",
+        ctx.repo(),
+        encode_path(branch)
+    );
+    match ctx.client.get::<Value>(&path).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_not_found() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One task's comment, labels and assignees; the held copy of the issue follows.
+async fn write_task(
+    ctx: &Context<'_>,
+    task: &TaskPlan,
+    open: &mut OpenIssues,
+) -> Result<(), ReconcileError> {
+    let issue = format!("/repos/{}/issues/{}", ctx.repo(), task.issue.0);
+    if let Some(change) = &task.comment {
+        write_comment(ctx, task.issue, change).await?;
+    }
+    if !task.add_labels.is_empty() {
+        let body = json!({ "labels": task.add_labels });
+        ctx.client
+            .post::<_, Value>(&format!("{issue}/labels"), &body)
+            .await?;
+    }
+    for label in &task.remove_labels {
+        let path = format!("{issue}/labels/{}", encode_component(label));
+        // Gone already: someone removed it meanwhile.
+        ignore_status(ctx.client.delete(&path).await, 404)?;
+    }
+    if !task.add_assignees.is_empty() {
+        let body = json!({ "assignees": task.add_assignees });
+        ctx.client
+            .post::<_, Value>(&format!("{issue}/assignees"), &body)
+            .await?;
+    }
+    if !task.remove_assignees.is_empty() {
+        let body = json!({ "assignees": task.remove_assignees });
+        ctx.client
+            .delete_with(&format!("{issue}/assignees"), &body)
+            .await?;
+    }
+    if let Some(held) = open.get_mut(&task.issue.0) {
+        follow(held, task);
+    }
+    Ok(())
+}
+
+/// The held copy of an issue after the task's writes, as GitHub now has it.
+fn follow(issue: &mut GhIssue, task: &TaskPlan) {
+    issue
+        .labels
+        .retain(|l| !task.remove_labels.iter().any(|r| same_label(r, &l.name)));
+    for name in &task.add_labels {
+        if !issue.labels.iter().any(|l| same_label(&l.name, name)) {
+            issue.labels.push(Named { name: name.clone() });
+        }
+    }
+    issue.assignees.retain(|a| {
+        !task
+            .remove_assignees
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&a.login))
+    });
+    for login in &task.add_assignees {
+        if !issue
+            .assignees
+            .iter()
+            .any(|a| a.login.eq_ignore_ascii_case(login))
+        {
+            issue.assignees.push(Login {
+                login: login.clone(),
+            });
+        }
+    }
+}
+
+/// Writes the App's one comment on an issue and records its id and text.
+async fn write_comment(
+    ctx: &Context<'_>,
+    issue: IssueNumber,
+    change: &CommentChange,
+) -> Result<(), ReconcileError> {
+    let (id, body) = match change {
+        CommentChange::Update { id, body } => match edit_comment(ctx, id.0, body).await {
+            Ok(()) => (id.0, body),
+            // Deleted by someone: the issue gets a new one.
+            Err(e) if e.is_not_found() => (post_comment(ctx, issue, body).await?, body),
+            Err(e) => return Err(e.into()),
+        },
+        CommentChange::Create { body } => (post_comment(ctx, issue, body).await?, body),
+    };
+    let published = Published {
+        github_id: id,
+        digest: hex::encode(Sha256::digest(body.as_bytes())),
+    };
+    let (repo, key) = (ctx.repo().clone(), comment_key(issue));
+    store::blocking(ctx.store, move |s| s.set_published(&repo, &key, &published)).await?;
+    store_cache(ctx.store, COMMENT_BODY, repo_key(ctx.repo(), id), body).await?;
+    Ok(())
+}
+
+async fn edit_comment(ctx: &Context<'_>, id: u64, body: &str) -> Result<(), GitHubError> {
+    let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
+    ctx.client
+        .patch::<_, Value>(&path, &json!({ "body": body }))
+        .await
+        .map(drop)
+}
+
+/// Posts the comment, unless the issue holds one of ours that was never recorded (a crash
+/// right after posting it): that one is edited instead, so an issue never gets two.
+async fn post_comment(
+    ctx: &Context<'_>,
+    issue: IssueNumber,
+    body: &str,
+) -> Result<u64, ReconcileError> {
+    let path = format!("/repos/{}/issues/{}/comments", ctx.repo(), issue.0);
+    let listed: Vec<GhComment> = ctx.client.get_all(&format!("{path}?per_page=100")).await?;
+    let ours = listed
+        .into_iter()
+        .find(|c| c.by_app(ctx.app_id) && is_assign_comment(c.body()));
+    if let Some(ours) = ours {
+        if ours.body() != body {
+            edit_comment(ctx, ours.id, body).await?;
+        }
+        return Ok(ours.id);
+    }
+    let posted: GhComment = ctx.client.post(&path, &json!({ "body": body })).await?;
+    Ok(posted.id)
+}
+
+/// Reacts to each command comment and replies where there is something to say; then the
+/// comment is recorded as handled, so a later event never answers it twice.
+async fn answer_commands(
+    ctx: &Context<'_>,
+    outcomes: &[CommandOutcome],
+    deleted: &[CommentId],
+) -> Result<(), ReconcileError> {
+    for outcome in outcomes {
+        if let Some(reaction) = outcome.reaction {
+            let path = format!(
+                "/repos/{}/issues/comments/{}/reactions",
+                ctx.repo(),
+                outcome.comment.0
+            );
+            let body = json!({ "content": reaction.content() });
+            // Deleted meanwhile: there is nothing left to react to.
+            ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 404)?;
+        }
+        if let Some(reply) = &outcome.reply {
+            let path = format!("/repos/{}/issues/{}/comments", ctx.repo(), outcome.issue.0);
+            ctx.client
+                .post::<_, Value>(&path, &json!({ "body": reply }))
+                .await?;
+        }
+        mark_handled(ctx, outcome.comment).await?;
+    }
+    for comment in deleted {
+        mark_handled(ctx, *comment).await?;
+    }
+    Ok(())
+}
+
+/// Opens the status issue, or edits its body. One deleted by hand is forgotten, so the next
+/// reconcile opens a new one.
+async fn write_board(
+    ctx: &Context<'_>,
+    change: &BoardChange,
+    open: &mut OpenIssues,
+) -> Result<(), ReconcileError> {
+    let (written, body) = match change {
+        BoardChange::Create { title, body } => {
+            let path = format!("/repos/{}/issues", ctx.repo());
+            let created: GhIssue = ctx
+                .client
+                .post(&path, &json!({ "title": title, "body": body }))
+                .await?;
+            let published = Published {
+                github_id: created.number,
+                digest: hex::encode(Sha256::digest(body.as_bytes())),
+            };
+            let repo = ctx.repo().clone();
+            store::blocking(ctx.store, move |s| {
+                s.set_published(&repo, BOARD_KEY, &published)
+            })
+            .await?;
+            (created, body)
+        }
+        BoardChange::Update { issue, body } => {
+            let path = format!("/repos/{}/issues/{}", ctx.repo(), issue.0);
+            match ctx.client.patch(&path, &json!({ "body": body })).await {
+                Ok(edited) => (edited, body),
+                Err(e) if matches!(e.status(), Some(404 | 410)) => {
+                    let repo = ctx.repo().clone();
+                    store::blocking(ctx.store, move |s| {
+                        s.forget_published(&repo, BOARD_KEY)?;
+                        s.cache_delete(BOARD_BODY, repo.as_str())
+                    })
+                    .await?;
+                    return Ok(());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    store_cache(ctx.store, BOARD_BODY, ctx.repo().to_string(), body).await?;
+    if written.is_open() {
+        open.insert(written.number, written);
+    }
+    Ok(())
+}
+
+/// A write whose failure with `status` means what it was to do is done already.
+fn ignore_status<T>(result: Result<T, GitHubError>, status: u16) -> Result<(), GitHubError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.status() == Some(status) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
