@@ -9,7 +9,6 @@
 mod support;
 
 use fake_github::{FileChange, PrSpec};
-use serde_json::json;
 use std::time::Duration;
 use support::{Harness, INSTALLATION, REPO, pull_request_payload};
 
@@ -39,16 +38,7 @@ async fn measure(open: usize) {
             },
         );
     }
-    h.deliver(
-        "installation_repositories",
-        &json!({
-            "action": "added",
-            "installation": { "id": INSTALLATION },
-            "repositories_added": [{ "full_name": REPO }],
-            "repositories_removed": []
-        }),
-    )
-    .await;
+    h.add_repository().await;
     h.settle().await;
     let first = h.gh.requests().len();
     h.gh.clear_log();

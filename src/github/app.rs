@@ -33,6 +33,17 @@ impl std::fmt::Debug for AppCredentials {
     }
 }
 
+/// The HTTP client every call to the API goes through, with explicit timeouts; credentials
+/// are added per request.
+pub fn http_client(api_url: &str) -> octocrab::Result<Octocrab> {
+    Octocrab::builder().base_uri(api_url).and_then(|b| {
+        b.set_connect_timeout(Some(Duration::from_secs(10)))
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .set_write_timeout(Some(Duration::from_secs(30)))
+            .build()
+    })
+}
+
 pub struct GitHubApp {
     app_id: u64,
     key: EncodingKey,
@@ -54,14 +65,7 @@ impl GitHubApp {
         let base: Uri = api_url
             .parse()
             .map_err(|_| GitHubError::Auth(format!("`{api_url}` is not a URL")))?;
-        let octocrab = Octocrab::builder()
-            .base_uri(api_url)
-            .and_then(|b| {
-                b.set_connect_timeout(Some(Duration::from_secs(10)))
-                    .set_read_timeout(Some(Duration::from_secs(30)))
-                    .set_write_timeout(Some(Duration::from_secs(30)))
-                    .build()
-            })
+        let octocrab = http_client(api_url)
             .map_err(|e| GitHubError::Auth(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {
             app_id: credentials.app_id,

@@ -6,6 +6,6 @@ mod client;
 mod endpoint;
 pub mod models;
 
-pub use app::{AppCredentials, GitHubApp};
+pub use app::{AppCredentials, GitHubApp, http_client};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings};
 pub use endpoint::{encode_component, encode_path, endpoint_template};

@@ -36,19 +36,13 @@ impl Entry<'_> {
 }
 
 /// Small ids for paths.
+#[derive(Default)]
 struct PathIds<'a> {
     ids: HashMap<&'a str, u32>,
     names: Vec<&'a str>,
 }
 
 impl<'a> PathIds<'a> {
-    fn with_capacity(paths: usize) -> Self {
-        Self {
-            ids: HashMap::with_capacity(paths),
-            names: Vec::with_capacity(paths),
-        }
-    }
-
     fn id(&mut self, path: &'a str) -> u32 {
         let next = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         let id = *self.ids.entry(path).or_insert(next);
@@ -119,10 +113,9 @@ impl<'a> PrFiles<'a> {
             .iter()
             .map(|(merge_base, diff)| (merge_base, BaseIndex::new(diff)))
             .collect();
-        let file_count = self.prs.iter().map(|pr| pr.files.len()).sum();
-        let mut paths = PathIds::with_capacity(file_count);
+        let mut paths = PathIds::default();
         let mut merge_base_ids: HashMap<&'a Sha, u32> = HashMap::new();
-        let mut entries = Vec::with_capacity(file_count);
+        let mut entries = Vec::with_capacity(self.prs.iter().map(|pr| pr.files.len()).sum());
         for (pr, open) in (0u32..).zip(&self.prs) {
             let on_head = open.merge_base == *self.inputs.default_head;
             let index = bases.get(&open.merge_base);

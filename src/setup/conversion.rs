@@ -2,8 +2,7 @@
 //! App's credentials (`POST /app-manifests/{code}/conversions`, without authentication).
 
 use super::credentials::StoredCredentials;
-use octocrab::Octocrab;
-use std::time::Duration;
+use crate::github::http_client;
 
 /// GitHub's codes are short hex strings; anything else never goes into a URL.
 pub fn is_plausible_code(code: &str) -> bool {
@@ -16,15 +15,8 @@ pub fn is_plausible_code(code: &str) -> bool {
 /// Exchanges `code` at `api_url`. The error is a sentence for the person registering the App;
 /// it never quotes the answer's body, which holds the secrets.
 pub async fn exchange(api_url: &str, code: &str) -> Result<StoredCredentials, String> {
-    let octocrab = Octocrab::builder()
-        .base_uri(api_url)
-        .and_then(|b| {
-            b.set_connect_timeout(Some(Duration::from_secs(10)))
-                .set_read_timeout(Some(Duration::from_secs(30)))
-                .set_write_timeout(Some(Duration::from_secs(30)))
-                .build()
-        })
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let octocrab =
+        http_client(api_url).map_err(|e| format!("cannot build the HTTP client: {e}"))?;
     let response = octocrab
         ._post(format!("/app-manifests/{code}/conversions"), None::<&()>)
         .await

@@ -215,17 +215,8 @@ async fn the_recompute_button_posts_a_fresh_run() {
     let run = h.merge_order_run(a);
     assert_eq!(run.actions.len(), 1);
     assert_eq!(run.actions[0].identifier, "recompute");
-    h.deliver(
-        "check_run",
-        &json!({
-            "action": "requested_action",
-            "check_run": { "head_sha": h.head(a), "name": "Merge order" },
-            "requested_action": { "identifier": "recompute" },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.check_run_event("requested_action", &h.head(a), Some("recompute"))
+        .await;
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &h.head(a)).len(), 2);
     assert_eq!(title(&h, a), "Merge now");

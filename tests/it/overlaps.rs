@@ -1,8 +1,7 @@
 //! Overlap warnings on PRs, told as stories against the fake GitHub.
 
-use crate::support::{Harness, INSTALLATION, REPO, changed};
+use crate::support::{Harness, REPO, changed};
 use fake_github::FileChange;
-use serde_json::json;
 
 fn only(comments: Vec<String>) -> String {
     assert_eq!(comments.len(), 1, "exactly one comment: {comments:#?}");
@@ -200,15 +199,7 @@ async fn prs_on_different_merge_bases_are_compared_on_the_default_branch_head() 
                     .join("\n")
             ))],
     );
-    h.deliver(
-        "push",
-        &json!({
-            "ref": "refs/heads/main", "after": new_head,
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.push_default_branch(&new_head).await;
     let b = h
         .open_pr_with("agent-2", "", vec![changed("src/app.rs", 30, 1, "b")])
         .await;
@@ -269,15 +260,7 @@ async fn a_merge_tells_the_prs_whose_lines_it_touched_to_rebase() {
         vec![changed("src/app.rs", 10, 2, "a")],
     );
     h.tell_pr(a, "closed").await;
-    h.deliver(
-        "push",
-        &json!({
-            "ref": "refs/heads/main", "after": merged,
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.push_default_branch(&merged).await;
     h.settle().await;
     let comment = only(h.app_comments(b));
     assert!(

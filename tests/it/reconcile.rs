@@ -88,16 +88,7 @@ async fn a_rerequested_run_is_posted_anew() {
     let h = Harness::start().await;
     let pr = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     h.settle().await;
-    h.deliver(
-        "check_run",
-        &json!({
-            "action": "rerequested",
-            "check_run": { "head_sha": h.head(pr), "name": "Merge order" },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.check_run_event("rerequested", &h.head(pr), None).await;
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 2);
 }
@@ -111,16 +102,7 @@ async fn open_prs_are_read_across_pages() {
             PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), ""),
         );
     }
-    h.deliver(
-        "installation_repositories",
-        &json!({
-            "action": "added",
-            "installation": { "id": INSTALLATION },
-            "repositories_added": [{ "full_name": REPO }],
-            "repositories_removed": []
-        }),
-    )
-    .await;
+    h.add_repository().await;
     h.settle().await;
     assert_eq!(h.gh.count("GET /repos/*/*/pulls"), 2, "two pages of 100");
     assert_eq!(h.gh.count("POST /repos/*/*/check-runs"), 130);

@@ -269,6 +269,49 @@ impl Harness {
     }
 }
 
+impl Harness {
+    /// GitHub adds the repository to the installation: a full first reconcile.
+    pub async fn add_repository(&self) {
+        self.deliver(
+            "installation_repositories",
+            &json!({
+                "action": "added",
+                "installation": { "id": INSTALLATION },
+                "repositories_added": [{ "full_name": REPO }],
+                "repositories_removed": []
+            }),
+        )
+        .await;
+    }
+
+    /// A push to the default branch, now at `after`.
+    pub async fn push_default_branch(&self, after: &str) {
+        self.deliver(
+            "push",
+            &json!({
+                "ref": "refs/heads/main", "after": after,
+                "repository": { "full_name": REPO, "default_branch": "main" },
+                "installation": { "id": INSTALLATION }
+            }),
+        )
+        .await;
+    }
+
+    /// A `check_run` event on the "Merge order" run of `head`, e.g. a press of its button.
+    pub async fn check_run_event(&self, action: &str, head: &str, identifier: Option<&str>) {
+        let mut payload = json!({
+            "action": action,
+            "check_run": { "head_sha": head, "name": "Merge order" },
+            "repository": { "full_name": REPO, "default_branch": "main" },
+            "installation": { "id": INSTALLATION }
+        });
+        if let Some(identifier) = identifier {
+            payload["requested_action"] = json!({ "identifier": identifier });
+        }
+        self.deliver("check_run", &payload).await;
+    }
+}
+
 /// A patch replacing `count` lines from `start` with new text, as GitHub shows it.
 pub fn lines_patch(start: u32, count: u32, tag: &str) -> String {
     let mut patch = format!("@@ -{start},{count} +{start},{count} @@\n");
