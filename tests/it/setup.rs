@@ -1069,13 +1069,24 @@ mod browser {
                 .ok_or_else(|| format!("no {name} attribute"))
         }
 
-        /// The page's text as a person reads it.
+        /// The page's text as a person reads it. A click or a redirect may still be replacing
+        /// the page, so a body that went stale is looked up again.
         pub async fn text(&self) -> Result<String, String> {
-            let body = self.find("body").await?;
-            let text = self
-                .call("GET", &format!("/element/{body}/text"), None)
-                .await?;
-            Ok(text.as_str().unwrap_or_default().to_owned())
+            let mut tries = 0;
+            loop {
+                let body = self.find("body").await?;
+                match self
+                    .call("GET", &format!("/element/{body}/text"), None)
+                    .await
+                {
+                    Ok(text) => return Ok(text.as_str().unwrap_or_default().to_owned()),
+                    Err(e) if e.contains("stale element") && tries < 50 => {
+                        tries += 1;
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
         }
 
         /// Waits until the address contains `part`, and returns it.
