@@ -149,17 +149,13 @@ fn full_example() {
     assert_eq!(config.size_labels.len(), 4);
     assert_eq!(config.size_labels["size: XS"], 0.5);
 
-    assert_eq!(
-        config
-            .tracks_owning("src/http/server.rs")
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>(),
-        ["api"]
-    );
-    assert!(config.tracks_owning("src/http/v1/server.rs").is_empty());
-    assert!(config.is_ignored("web/schema.generated.ts"));
-    assert!(!config.is_ignored("web/package-lock.json"));
+    let api = config.track("api").unwrap();
+    let owned = crate::overlap::PathFilter::new(&api.paths).unwrap();
+    assert!(owned.matches("src/http/server.rs"));
+    assert!(!owned.matches("src/http/v1/server.rs"));
+    let ignored = crate::overlap::PathFilter::new(&config.ignore_paths).unwrap();
+    assert!(ignored.matches("web/schema.generated.ts"));
+    assert!(!ignored.matches("web/package-lock.json"));
     let alpha = config.agent("Alpha").unwrap();
     assert_eq!(alpha.login.as_deref(), Some("octocat"));
     assert_eq!(
@@ -806,8 +802,7 @@ fn helpers_never_panic_on_odd_input() {
         "../..",
     ] {
         let _ = config.lane_for_branch(text);
-        let _ = config.is_ignored(text);
-        let _ = config.tracks_owning(text);
+        let _ = crate::overlap::PathFilter::new(&[text]).map(|f| f.matches(text));
         let _ = config.estimate_hours_from_labels(&[text.to_owned()]);
         let _ = config.branch_for(&config.agents[0], crate::ids::IssueNumber(u64::MAX), text);
     }

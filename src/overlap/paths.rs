@@ -3,7 +3,8 @@
 use crate::config::Track;
 use glob::{MatchOptions, Pattern, PatternError};
 
-/// `*` stays within one directory; `**` crosses directories.
+/// `*` stays within one directory and `**` crosses directories, as in `.gitignore` and
+/// GitHub's CODEOWNERS; a leading dot needs no special pattern.
 const MATCH_OPTIONS: MatchOptions = MatchOptions {
     case_sensitive: true,
     require_literal_separator: true,
@@ -105,6 +106,73 @@ mod tests {
         assert!(filter.matches("a/b/fixtures/x.json"));
         assert!(!filter.matches("src/main.rs"));
         assert!(PathFilter::new(&["[unclosed"]).is_err());
+    }
+
+    fn matches(glob: &str, path: &str) -> bool {
+        PathFilter::new(&[glob]).is_ok_and(|filter| filter.matches(path))
+    }
+
+    #[test]
+    fn single_star_stays_within_a_directory() {
+        assert!(matches("src/*.rs", "src/main.rs"));
+        assert!(!matches("src/*.rs", "src/api/mod.rs"));
+        assert!(!matches("*.md", "docs/guide.md"));
+        assert!(matches("*.md", "README.md"));
+    }
+
+    #[test]
+    fn double_star_crosses_directories() {
+        assert!(matches("src/api/**", "src/api/mod.rs"));
+        assert!(matches("src/api/**", "src/api/v1/routes.rs"));
+        assert!(!matches("src/api/**", "src/apis/mod.rs"));
+        assert!(matches("**/Cargo.lock", "Cargo.lock"));
+        assert!(matches("**/Cargo.lock", "crates/core/Cargo.lock"));
+        assert!(matches("**/*.generated.*", "schema.generated.ts"));
+        assert!(matches("**/*.generated.*", "web/src/api.generated.ts"));
+        assert!(!matches("**/*.generated.*", "web/src/api.ts"));
+    }
+
+    #[test]
+    fn dot_files_need_no_special_pattern_and_case_matters() {
+        assert!(matches("*", ".gitignore"));
+        assert!(matches(".github/**", ".github/workflows/ci.yml"));
+        assert!(!matches("readme.md", "README.md"));
+    }
+
+    #[test]
+    fn invalid_globs_match_nothing() {
+        assert!(!matches("src/[", "src/["));
+        assert!(!matches("a**", "abc"));
+    }
+
+    #[test]
+    fn default_config_ignores_lock_files_anywhere() {
+        let ignored = PathFilter::new(&crate::config::Config::default().ignore_paths).unwrap();
+        assert!(ignored.matches("Cargo.lock"));
+        assert!(ignored.matches("web/package-lock.json"));
+        assert!(ignored.matches("go.sum"));
+        assert!(!ignored.matches("Cargo.toml"));
+        assert!(!ignored.matches("src/lock.rs"));
+    }
+
+    #[test]
+    fn owning_tracks_keep_configured_order() {
+        let ownership = Ownership::from_tracks(&[
+            track("api", Some("agent-1"), &["src/api/**"]),
+            track("docs", Some("agent-2"), &["docs/**", "*.md"]),
+            track("all-rust", Some("agent-3"), &["**/*.rs"]),
+        ])
+        .unwrap();
+        let names = |path| -> Vec<&str> {
+            ownership
+                .foreign_owners(path, None)
+                .map(|t| t.name.as_str())
+                .collect()
+        };
+        assert_eq!(names("src/api/mod.rs"), ["api", "all-rust"]);
+        assert_eq!(names("README.md"), ["docs"]);
+        assert_eq!(names("docs/a/b.md"), ["docs"]);
+        assert_eq!(names("Makefile"), Vec::<&str>::new());
     }
 
     fn track(name: &str, agent: Option<&str>, paths: &[&str]) -> Track {

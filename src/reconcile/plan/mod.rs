@@ -14,7 +14,7 @@ use crate::config::{Config, Coordinate};
 use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Inputs, OpenPr, OwnedTrack, Ownership, PathFilter, analyze};
+use crate::overlap::{Inputs, OpenPr, Ownership, PathFilter, analyze};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -73,20 +73,9 @@ pub fn ignored(config: &Config) -> PathFilter {
     PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
 }
 
+/// The tracks bound to lanes, with their globs (validated when the file was parsed).
 pub fn ownership(config: &Config) -> Ownership {
-    Ownership {
-        tracks: config
-            .tracks
-            .iter()
-            .filter_map(|track| {
-                Some(OwnedTrack {
-                    name: track.name.clone(),
-                    lane: track.agent.clone()?,
-                    paths: PathFilter::new(&track.paths).ok()?,
-                })
-            })
-            .collect(),
-    }
+    Ownership::from_tracks(&config.tracks).unwrap_or_default()
 }
 
 pub fn plan(snapshot: &Snapshot) -> Plan {
