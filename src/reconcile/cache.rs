@@ -1,7 +1,7 @@
 //! Reads and writes of the store's caches as JSON, and GETs made conditional on them.
 
 use super::ReconcileError;
-use crate::github::{Conditional, InstallationClient};
+use crate::github::{Conditional, GitHubError, InstallationClient, endpoint_template};
 use crate::store::{self, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -68,4 +68,28 @@ where
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Like [`read_through`] for a resource that must exist: a 404 is an error.
+pub async fn read_required<T>(
+    client: &InstallationClient,
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+    path: &str,
+) -> Result<T, ReconcileError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+{
+    read_through(client, store, kind, key, path)
+        .await?
+        .ok_or_else(|| {
+            GitHubError::Status {
+                method: "GET".into(),
+                endpoint: endpoint_template(path),
+                status: 404,
+                message: "Not Found".into(),
+            }
+            .into()
+        })
 }

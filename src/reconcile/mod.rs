@@ -3,6 +3,7 @@
 mod apply;
 mod cache;
 mod changes;
+mod config_files;
 mod plan;
 mod snapshot;
 mod tasks;

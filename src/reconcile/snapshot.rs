@@ -2,12 +2,13 @@
 //! caches so that one event costs a handful of calls however many PRs are open.
 
 use super::ReconcileError;
-use super::cache::{cached, read_through, store_cache};
+use super::cache::{cached, read_required, read_through, store_cache};
 use super::changes::{self, PrFiles};
+use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::plan::{coordinated, ignored, open_prs, ownership};
-use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
-use crate::github::models::{Content, PullRequest, Repository};
-use crate::github::{GitHubError, InstallationClient, encode_component, encode_path};
+use crate::config::Config;
+use crate::github::models::{PullRequest, Repository};
+use crate::github::{InstallationClient, encode_component};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::overlap::{BaseDiff, Inputs, files_to_fetch};
 use crate::queue::Trigger;
@@ -40,19 +41,6 @@ pub struct Snapshot {
     pub rerequested: BTreeSet<(Sha, String)>,
     /// Open PRs that change the configuration file, with their version of it.
     pub config_changes: Vec<ConfigChange>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ConfigChange {
-    pub head_sha: Sha,
-    pub version: ConfigVersion,
-}
-
-#[derive(Debug, Clone)]
-pub enum ConfigVersion {
-    Valid(Config),
-    Invalid(ConfigErrors),
-    Removed,
 }
 
 impl Snapshot {
@@ -88,40 +76,29 @@ struct IssueState {
     state: String,
 }
 
-fn not_found(endpoint: &str) -> GitHubError {
-    GitHubError::Status {
-        method: "GET".into(),
-        endpoint: endpoint.into(),
-        status: 404,
-        message: "Not Found".into(),
-    }
-}
-
 pub async fn take_snapshot(
     client: &InstallationClient,
     store: &SharedStore,
     claim: &Claim,
 ) -> Result<Snapshot, ReconcileError> {
     let repo = &claim.repo;
-    let meta: Repository = read_through(
+    let meta: Repository = read_required(
         client,
         store,
         "repo",
         repo.to_string(),
         &format!("/repos/{repo}"),
     )
-    .await?
-    .ok_or_else(|| not_found("/repos/{owner}/{repo}"))?;
+    .await?;
     let branch = encode_component(&meta.default_branch);
-    let head: GitRef = read_through(
+    let head: GitRef = read_required(
         client,
         store,
         "default_head",
         repo.to_string(),
         &format!("/repos/{repo}/git/ref/heads/{branch}"),
     )
-    .await?
-    .ok_or_else(|| not_found("/repos/{owner}/{repo}/git/ref/heads/{branch}"))?;
+    .await?;
     let config = load_config(client, store, repo, &meta.default_branch).await?;
     let open_prs = open_pull_requests(client, store, repo, &claim.triggers).await?;
     let rerequested = claim
@@ -321,118 +298,6 @@ async fn read_commented(
 
 /// The store's record of the status board issue: its number as the id.
 pub const BOARD_KEY: &str = "board";
-
-/// The PRs that change the configuration file, among those whose files we read anyway (the
-/// coordinated ones) and those an event named, with their version of the file.
-async fn read_config_changes(
-    client: &InstallationClient,
-    store: &SharedStore,
-    snapshot: &mut Snapshot,
-    triggers: &[Trigger],
-) -> Result<(), ReconcileError> {
-    let repo = snapshot.repo.clone();
-    let named: BTreeSet<PrNumber> = triggers
-        .iter()
-        .filter_map(|t| match t {
-            Trigger::PullRequest(n) => Some(*n),
-            _ => None,
-        })
-        .collect();
-    let candidates: Vec<(PrNumber, Sha)> = snapshot
-        .open_prs
-        .iter()
-        .filter(|pr| snapshot.changes.contains_key(&pr.number) || named.contains(&pr.number))
-        .map(|pr| (pr.number, pr.head.sha.clone()))
-        .collect();
-    for (number, head) in candidates {
-        let files = match snapshot.changes.get(&number) {
-            Some(changes) => changes.files.clone(),
-            None => changes::pr_files(client, store, &repo, number.0, &head).await?,
-        };
-        let Some(file) = files.files.iter().find(|f| f.filename == CONFIG_PATH) else {
-            continue;
-        };
-        let version = if file.status == crate::overlap::FileStatus::Removed {
-            ConfigVersion::Removed
-        } else {
-            config_at(client, store, &repo, &head).await?
-        };
-        snapshot.config_changes.push(ConfigChange {
-            head_sha: head,
-            version,
-        });
-    }
-    Ok(())
-}
-
-/// The configuration file as a commit has it, parsed; kept by commit, which never changes.
-async fn config_at(
-    client: &InstallationClient,
-    store: &SharedStore,
-    repo: &RepoName,
-    head: &Sha,
-) -> Result<ConfigVersion, ReconcileError> {
-    let key = format!("{repo}:{head}");
-    let text = match cached::<Option<String>>(store, "config_at", key.clone()).await? {
-        Some(text) => text,
-        None => {
-            let path = format!(
-                "/repos/{repo}/contents/{}?ref={head}",
-                encode_path(CONFIG_PATH)
-            );
-            let text = match client.get::<Content>(&path).await {
-                Ok(content) => content.text(),
-                Err(e) if e.is_not_found() => None,
-                Err(e) => return Err(e.into()),
-            };
-            store_cache(store, "config_at", key, &text).await?;
-            text
-        }
-    };
-    Ok(match text {
-        Some(text) => match config::parse(&text) {
-            Ok(config) => ConfigVersion::Valid(config),
-            Err(errors) => ConfigVersion::Invalid(errors),
-        },
-        None => ConfigVersion::Invalid(ConfigErrors {
-            errors: vec![config::ConfigError {
-                line: 0,
-                column: 0,
-                message: "the file could not be read as UTF-8 text".into(),
-            }],
-        }),
-    })
-}
-
-/// The configuration as the default branch has it, so a PR cannot change the rules that
-/// judge it. No file means the defaults.
-async fn load_config(
-    client: &InstallationClient,
-    store: &SharedStore,
-    repo: &RepoName,
-    default_branch: &str,
-) -> Result<Config, ReconcileError> {
-    let path = format!(
-        "/repos/{repo}/contents/{}?ref={}",
-        encode_path(CONFIG_PATH),
-        encode_component(default_branch)
-    );
-    let content: Option<Content> =
-        read_through(client, store, "config", repo.to_string(), &path).await?;
-    let Some(content) = content else {
-        return Ok(Config::default());
-    };
-    let text = content.text().ok_or_else(|| {
-        ReconcileError::Config(ConfigErrors {
-            errors: vec![config::ConfigError {
-                line: 0,
-                column: 0,
-                message: "the file is not UTF-8 text".into(),
-            }],
-        })
-    })?;
-    config::parse(&text).map_err(ReconcileError::Config)
-}
 
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
 /// otherwise the cached list with only the pull requests the events named re-read.

@@ -4,7 +4,7 @@
 use super::Annotation;
 use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
 use crate::reconcile::apply::CheckRunSpec;
-use crate::reconcile::snapshot::{ConfigChange, ConfigVersion};
+use crate::reconcile::config_files::{ConfigChange, ConfigVersion};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {

@@ -1,0 +1,133 @@
+//! The configuration file as Switchyard reads it: from the default branch for the rules, and
+//! from the head of each PR that changes it, for the "Switchyard config" check.
+
+use super::ReconcileError;
+use super::cache::{cached, read_through, store_cache};
+use super::changes;
+use super::snapshot::Snapshot;
+use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
+use crate::github::models::Content;
+use crate::github::{InstallationClient, encode_component, encode_path};
+use crate::ids::{PrNumber, RepoName, Sha};
+use crate::queue::Trigger;
+use crate::store::SharedStore;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone)]
+pub struct ConfigChange {
+    pub head_sha: Sha,
+    pub version: ConfigVersion,
+}
+
+#[derive(Debug, Clone)]
+pub enum ConfigVersion {
+    Valid(Config),
+    Invalid(ConfigErrors),
+    Removed,
+}
+
+/// The file's text parsed; `None` is a file that could not be read as UTF-8 text.
+fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
+    let text = text.ok_or_else(|| ConfigErrors {
+        errors: vec![config::ConfigError {
+            line: 0,
+            column: 0,
+            message: "the file could not be read as UTF-8 text".into(),
+        }],
+    })?;
+    config::parse(&text)
+}
+
+/// The PRs that change the configuration file, among those whose files we read anyway (the
+/// coordinated ones) and those an event named, with their version of the file.
+pub(super) async fn read_config_changes(
+    client: &InstallationClient,
+    store: &SharedStore,
+    snapshot: &mut Snapshot,
+    triggers: &[Trigger],
+) -> Result<(), ReconcileError> {
+    let repo = snapshot.repo.clone();
+    let named: BTreeSet<PrNumber> = triggers
+        .iter()
+        .filter_map(|t| match t {
+            Trigger::PullRequest(n) => Some(*n),
+            _ => None,
+        })
+        .collect();
+    let candidates: Vec<(PrNumber, Sha)> = snapshot
+        .open_prs
+        .iter()
+        .filter(|pr| snapshot.changes.contains_key(&pr.number) || named.contains(&pr.number))
+        .map(|pr| (pr.number, pr.head.sha.clone()))
+        .collect();
+    for (number, head) in candidates {
+        let files = match snapshot.changes.get(&number) {
+            Some(changes) => changes.files.clone(),
+            None => changes::pr_files(client, store, &repo, number.0, &head).await?,
+        };
+        let Some(file) = files.files.iter().find(|f| f.filename == CONFIG_PATH) else {
+            continue;
+        };
+        let version = if file.status == crate::overlap::FileStatus::Removed {
+            ConfigVersion::Removed
+        } else {
+            config_at(client, store, &repo, &head).await?
+        };
+        snapshot.config_changes.push(ConfigChange {
+            head_sha: head,
+            version,
+        });
+    }
+    Ok(())
+}
+
+/// The configuration file as a commit has it, parsed; kept by commit, which never changes.
+async fn config_at(
+    client: &InstallationClient,
+    store: &SharedStore,
+    repo: &RepoName,
+    head: &Sha,
+) -> Result<ConfigVersion, ReconcileError> {
+    let key = format!("{repo}:{head}");
+    let text = match cached::<Option<String>>(store, "config_at", key.clone()).await? {
+        Some(text) => text,
+        None => {
+            let path = format!(
+                "/repos/{repo}/contents/{}?ref={head}",
+                encode_path(CONFIG_PATH)
+            );
+            let text = match client.get::<Content>(&path).await {
+                Ok(content) => content.text(),
+                Err(e) if e.is_not_found() => None,
+                Err(e) => return Err(e.into()),
+            };
+            store_cache(store, "config_at", key, &text).await?;
+            text
+        }
+    };
+    Ok(match parse_text(text) {
+        Ok(config) => ConfigVersion::Valid(config),
+        Err(errors) => ConfigVersion::Invalid(errors),
+    })
+}
+
+/// The configuration as the default branch has it, so a PR cannot change the rules that
+/// judge it. No file means the defaults.
+pub(super) async fn load_config(
+    client: &InstallationClient,
+    store: &SharedStore,
+    repo: &RepoName,
+    default_branch: &str,
+) -> Result<Config, ReconcileError> {
+    let path = format!(
+        "/repos/{repo}/contents/{}?ref={}",
+        encode_path(CONFIG_PATH),
+        encode_component(default_branch)
+    );
+    let content: Option<Content> =
+        read_through(client, store, "config", repo.to_string(), &path).await?;
+    let Some(content) = content else {
+        return Ok(Config::default());
+    };
+    parse_text(content.text()).map_err(ReconcileError::Config)
+}
