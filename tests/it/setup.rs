@@ -2,24 +2,18 @@
 //! GitHub's manifest flow and then runs as the App without a restart. GitHub's API is the fake;
 //! GitHub's web side (the "Create GitHub App" page) is played by [`GitHubWeb`] here.
 
-use crate::support::{self, APP_ID, INSTALLATION, REPO, pull_request_payload};
+use crate::support::{self, APP_ID, Http, INSTALLATION, REPO, pull_request_payload};
 use axum::Router;
 use axum::extract::{Form, Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use bytes::Bytes;
 use fake_github::{FakeGitHub, FileChange, ManifestApp, PrSpec, TEST_PRIVATE_KEY_PEM};
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchyard::github::RetrySettings;
@@ -38,76 +32,6 @@ fn free_port() -> u16 {
         .and_then(|listener| listener.local_addr())
         .expect("a free loopback port")
         .port()
-}
-
-static NEXT_DELIVERY: AtomicU64 = AtomicU64::new(1);
-
-struct Http(Client<HttpConnector, Full<Bytes>>);
-
-impl Http {
-    fn new() -> Self {
-        Self(Client::builder(TokioExecutor::new()).build_http())
-    }
-
-    async fn send(
-        &self,
-        method: &str,
-        url: &str,
-        headers: &[(&str, String)],
-        body: Vec<u8>,
-    ) -> (u16, String) {
-        let mut request = http::Request::builder().method(method).uri(url);
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let request = request
-            .body(Full::new(Bytes::from(body)))
-            .expect("a request");
-        let response = tokio::time::timeout(Duration::from_secs(60), self.0.request(request))
-            .await
-            .expect("an answer within a minute")
-            .expect("the server answers");
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
-    }
-
-    async fn get(&self, url: &str) -> (u16, String) {
-        self.send("GET", url, &[], Vec::new()).await
-    }
-
-    /// A delivery signed with `secret`, as GitHub sends it.
-    async fn deliver(
-        &self,
-        base: &str,
-        secret: &str,
-        event: &str,
-        payload: &Value,
-    ) -> (u16, String) {
-        let body = serde_json::to_vec(payload).expect("JSON");
-        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(&body);
-        let delivery = format!(
-            "00000000-0000-0000-0000-{:012}",
-            NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed)
-        );
-        self.send(
-            "POST",
-            &format!("{base}/webhook"),
-            &[
-                ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery),
-                ("x-hub-signature-256", signature),
-                ("content-type", "application/json".to_owned()),
-            ],
-            body,
-        )
-        .await
-    }
 }
 
 fn ping() -> Value {

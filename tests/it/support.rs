@@ -5,9 +5,11 @@ use bytes::Bytes;
 use fake_github::{FakeGitHub, FileChange, PrSpec, TEST_PRIVATE_KEY_PEM};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
@@ -36,11 +38,82 @@ pub fn shared_fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/github-webhooks")
 }
 
+static NEXT_DELIVERY: AtomicU64 = AtomicU64::new(1);
+
+/// A plain HTTP client for talking to the App as GitHub or a person would.
+pub struct Http(Client<HttpConnector, Full<Bytes>>);
+
+impl Http {
+    pub fn new() -> Self {
+        Self(Client::builder(TokioExecutor::new()).build_http())
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, String) {
+        let mut request = http::Request::builder().method(method).uri(url);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let request = request
+            .body(Full::new(Bytes::from(body)))
+            .expect("a request");
+        let response = tokio::time::timeout(Duration::from_secs(60), self.0.request(request))
+            .await
+            .expect("an answer within a minute")
+            .expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub async fn get(&self, url: &str) -> (u16, String) {
+        self.send("GET", url, &[], Vec::new()).await
+    }
+
+    /// A delivery signed with `secret`, as GitHub sends it.
+    pub async fn deliver(
+        &self,
+        base: &str,
+        secret: &str,
+        event: &str,
+        payload: &Value,
+    ) -> (u16, String) {
+        let body = serde_json::to_vec(payload).expect("JSON");
+        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(&body);
+        let delivery = format!(
+            "00000000-0000-0000-0000-{:012}",
+            NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed)
+        );
+        self.send(
+            "POST",
+            &format!("{base}/webhook"),
+            &[
+                ("x-github-event", event.to_owned()),
+                ("x-github-delivery", delivery),
+                ("x-hub-signature-256", signature),
+                ("content-type", "application/json".to_owned()),
+            ],
+            body,
+        )
+        .await
+    }
+}
+
 pub struct Harness {
     pub gh: FakeGitHub,
     pub app: Option<Running>,
     pub db: tempfile::TempDir,
-    client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
+    http: Http,
     next_delivery: std::sync::atomic::AtomicU64,
 }
 
@@ -81,7 +154,7 @@ impl Harness {
             gh,
             app: None,
             db: tempfile::tempdir().expect("a temporary directory"),
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            http: Http::new(),
             next_delivery: 1.into(),
         };
         harness.start_app().await;
@@ -127,22 +200,7 @@ impl Harness {
         headers: &[(&str, String)],
         body: Vec<u8>,
     ) -> (u16, String) {
-        let mut request = http::Request::builder().method(method).uri(self.url(path));
-        for (name, value) in headers {
-            request = request.header(*name, value);
-        }
-        let request = request
-            .body(Full::new(Bytes::from(body)))
-            .expect("a request");
-        let response = self.client.request(request).await.expect("the App answers");
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
+        self.http.send(method, &self.url(path), headers, body).await
     }
 
     pub fn delivery_id(&self) -> String {
