@@ -3,12 +3,13 @@
 
 use super::ReconcileError;
 use super::plan::Annotation;
+use super::tasks::GhComment;
 use crate::github::models::{CheckRunList, Created};
 use crate::github::{GitHubError, InstallationClient, encode_component};
 use crate::ids::{RepoName, Sha};
 use crate::store::{self, Published, SharedStore};
 use crate::text::OVERLAP_MARKER;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
@@ -199,19 +200,13 @@ pub fn comment_key(issue: u64) -> String {
     format!("comment:{issue}")
 }
 
-#[derive(Deserialize)]
-struct IssueComment {
-    id: u64,
-    #[serde(default)]
-    body: Option<String>,
-}
-
 /// Writes each comment whose text changed; finds our comment again by its marker when we
 /// hold no record of it, so a retry never posts a second one.
 pub async fn apply_comments(
     client: &InstallationClient,
     store: &SharedStore,
     repo: &RepoName,
+    app_id: u64,
     specs: &[CommentSpec],
 ) -> Result<usize, ReconcileError> {
     let mut writes = 0;
@@ -222,30 +217,34 @@ pub async fn apply_comments(
             let (repo, key) = (repo.clone(), key.clone());
             store::blocking(store, move |s| s.published(&repo, &key)).await?
         };
-        let existing = match held {
+        let id = match held {
             Some(p) if p.digest == digest => continue,
-            Some(p) => Some((p.github_id, None)),
-            None => find_comment(client, repo, spec.issue).await?,
-        };
-        let id = match existing {
-            Some((id, Some(body))) if body == spec.body => id,
-            Some((id, _)) => {
-                client
-                    .patch::<_, Created>(
-                        &format!("/repos/{repo}/issues/comments/{id}"),
-                        &serde_json::json!({ "body": spec.body }),
+            Some(p) => match edit_comment(client, repo, p.github_id, &spec.body).await {
+                Ok(()) => p.github_id,
+                // Deleted by someone: the PR gets a new one.
+                Err(e) if e.is_not_found() => {
+                    post_once(
+                        client,
+                        repo,
+                        spec.issue,
+                        app_id,
+                        is_overlap_comment,
+                        &spec.body,
                     )
                     .await?
-                    .id
-            }
+                }
+                Err(e) => return Err(e.into()),
+            },
             None => {
-                client
-                    .post::<_, Created>(
-                        &format!("/repos/{repo}/issues/{}/comments", spec.issue),
-                        &serde_json::json!({ "body": spec.body }),
-                    )
-                    .await?
-                    .id
+                post_once(
+                    client,
+                    repo,
+                    spec.issue,
+                    app_id,
+                    is_overlap_comment,
+                    &spec.body,
+                )
+                .await?
             }
         };
         record(store, repo, &key, id, digest).await?;
@@ -254,22 +253,49 @@ pub async fn apply_comments(
     Ok(writes)
 }
 
-async fn find_comment(
+/// Posts a comment that must exist once per issue, unless the issue already holds one of
+/// ours that `is_ours` recognises and that we hold no record of (a crash right after
+/// posting it): that one is edited instead, so an issue never gets two. Returns its id.
+pub(super) async fn post_once(
     client: &InstallationClient,
     repo: &RepoName,
     issue: u64,
-) -> Result<Option<(u64, Option<String>)>, GitHubError> {
-    let comments: Vec<IssueComment> = client
-        .get_all(&format!(
-            "/repos/{repo}/issues/{issue}/comments?per_page=100"
-        ))
-        .await?;
-    Ok(comments
+    app_id: u64,
+    is_ours: fn(&str) -> bool,
+    body: &str,
+) -> Result<u64, GitHubError> {
+    let path = format!("/repos/{repo}/issues/{issue}/comments");
+    let listed: Vec<GhComment> = client.get_all(&format!("{path}?per_page=100")).await?;
+    let ours = listed
         .into_iter()
-        .find(|c| {
-            c.body
-                .as_deref()
-                .is_some_and(|b| b.starts_with(OVERLAP_MARKER))
-        })
-        .map(|c| (c.id, c.body)))
+        .find(|c| c.by_app(app_id) && is_ours(c.body()));
+    if let Some(ours) = ours {
+        if ours.body() != body {
+            edit_comment(client, repo, ours.id, body).await?;
+        }
+        return Ok(ours.id);
+    }
+    let posted: Created = client
+        .post(&path, &serde_json::json!({ "body": body }))
+        .await?;
+    Ok(posted.id)
+}
+
+pub(super) async fn edit_comment(
+    client: &InstallationClient,
+    repo: &RepoName,
+    id: u64,
+    body: &str,
+) -> Result<(), GitHubError> {
+    client
+        .patch::<_, Created>(
+            &format!("/repos/{repo}/issues/comments/{id}"),
+            &serde_json::json!({ "body": body }),
+        )
+        .await
+        .map(drop)
+}
+
+fn is_overlap_comment(body: &str) -> bool {
+    body.starts_with(OVERLAP_MARKER)
 }

@@ -109,7 +109,14 @@ impl Reconciler {
             &snapshot.rerequested,
         )
         .await?;
-        apply_comments(&client, &self.store, &claim.repo, &plan.comments).await?;
+        apply_comments(
+            &client,
+            &self.store,
+            &claim.repo,
+            self.app.app_id(),
+            &plan.comments,
+        )
+        .await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,

@@ -4,7 +4,7 @@
 
 use super::Context;
 use super::commands::mark_handled;
-use super::github::{GhComment, GhIssue, Login, Named};
+use super::github::{GhIssue, Login, Named};
 use super::held::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, comment_key,
     repo_key,
@@ -15,6 +15,7 @@ use crate::assign::{
 };
 use crate::github::{GitHubError, encode_component, encode_path};
 use crate::ids::{CommentId, IssueNumber};
+use crate::reconcile::apply;
 use crate::reconcile::cache::store_cache;
 use crate::reconcile::{BOARD_KEY, ReconcileError};
 use crate::store::{self, Published};
@@ -208,33 +209,16 @@ async fn write_comment(
 }
 
 async fn edit_comment(ctx: &Context<'_>, id: u64, body: &str) -> Result<(), GitHubError> {
-    let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
-    ctx.client
-        .patch::<_, Value>(&path, &json!({ "body": body }))
-        .await
-        .map(drop)
+    apply::edit_comment(ctx.client, ctx.repo(), id, body).await
 }
 
-/// Posts the comment, unless the issue holds one of ours that was never recorded (a crash
-/// right after posting it): that one is edited instead, so an issue never gets two.
 async fn post_comment(
     ctx: &Context<'_>,
     issue: IssueNumber,
     body: &str,
 ) -> Result<u64, ReconcileError> {
-    let path = format!("/repos/{}/issues/{}/comments", ctx.repo(), issue.0);
-    let listed: Vec<GhComment> = ctx.client.get_all(&format!("{path}?per_page=100")).await?;
-    let ours = listed
-        .into_iter()
-        .find(|c| c.by_app(ctx.app_id) && is_assign_comment(c.body()));
-    if let Some(ours) = ours {
-        if ours.body() != body {
-            edit_comment(ctx, ours.id, body).await?;
-        }
-        return Ok(ours.id);
-    }
-    let posted: GhComment = ctx.client.post(&path, &json!({ "body": body })).await?;
-    Ok(posted.id)
+    let (client, repo) = (ctx.client, ctx.repo());
+    Ok(apply::post_once(client, repo, issue.0, ctx.app_id, is_assign_comment, body).await?)
 }
 
 /// Reacts to each command comment and replies where there is something to say; then the
