@@ -7,7 +7,8 @@ use super::files::{ChangedFile, FileStatus};
 use super::patch::{Change, parse_changes};
 use super::paths::PathFilter;
 use crate::ids::Sha;
-use std::collections::HashMap;
+// Randomly seeded like std's, and several times faster on short keys such as paths.
+use foldhash::HashMap;
 
 /// One PR file that is not ignored.
 pub(crate) struct Entry<'a> {
@@ -114,7 +115,7 @@ impl<'a> PrFiles<'a> {
             .map(|(merge_base, diff)| (merge_base, BaseIndex::new(diff)))
             .collect();
         let mut paths = PathIds::default();
-        let mut merge_base_ids: HashMap<&'a Sha, u32> = HashMap::new();
+        let mut merge_base_ids: HashMap<&'a Sha, u32> = HashMap::default();
         let mut entries = Vec::with_capacity(self.prs.iter().map(|pr| pr.files.len()).sum());
         for (pr, open) in (0u32..).zip(&self.prs) {
             let on_head = open.merge_base == *self.inputs.default_head;
