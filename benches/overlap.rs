@@ -74,7 +74,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         &synthetic.prs,
         &synthetic.base_diffs,
         &synthetic.head,
-        21,
+        51,
     );
     Ok(())
 }
@@ -482,10 +482,11 @@ fn time_engine(
     let lines = analysis.pairs().filter(|p| p.may_conflict()).count();
     println!("== engine time: {label} ==");
     println!(
-        "  analyze: median {} over {runs} runs (min {}, max {}); machine load average {}",
+        "  analyze: median {} over {runs} runs (min {}, max {}); {} cores, load average {}",
         ms(times[runs / 2]),
         ms(times[0]),
         ms(times[runs - 1]),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
         load_average(),
     );
     println!("  {pairs} pairs sharing a file, {lines} may conflict");

@@ -10,6 +10,7 @@ use super::coords::{BaseFile, Mapping};
 use super::files::ChangedFile;
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
 use super::index::{PrFiles, Prepared, is_ignored, lookup_path};
+use super::parts::{Split, balanced_ranges, run_parts};
 use super::paths::{Ownership, PathFilter};
 use crate::ids::{PrNumber, Sha};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -51,14 +52,15 @@ pub struct FetchRequest {
 
 /// Finds every overlap between the PRs (see the documentation of [`super`]).
 pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
+    analyze_split(inputs, Split::for_this_machine())
+}
+
+/// [`analyze`], its large loops split as `split` says.
+pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split) -> Analysis<'a> {
     let pr_files = PrFiles::new(*inputs);
-    let prepared: Vec<Option<Prepared<'a>>> = pr_files
-        .entries
-        .iter()
-        .map(|entry| pr_files.prepare(entry))
-        .collect();
+    let prepared = prepare_all(&pr_files, split);
     Analysis::new(
-        file_overlaps(&pr_files, &prepared),
+        file_overlaps(&pr_files, &prepared, split),
         ownership_findings(inputs),
         pr_reports(&pr_files, &prepared),
     )
@@ -89,58 +91,100 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
         .collect()
 }
 
+/// Every entry's changes parsed and mapped (see [`PrFiles::prepare`]), in entry order.
+fn prepare_all<'a>(pr_files: &PrFiles<'a>, split: Split) -> Vec<Option<Prepared<'a>>> {
+    let entries = &pr_files.entries;
+    let part_len = entries.len().div_ceil(split.parts(entries.len())).max(1);
+    let parts = run_parts(entries.chunks(part_len).collect(), |part| {
+        part.iter()
+            .map(|entry| pr_files.prepare(entry))
+            .collect::<Vec<_>>()
+    });
+    parts.into_iter().flatten().collect()
+}
+
 /// Every file shared by two PRs.
 ///
 /// Files are compared path by path, while the few files on one path are fresh in memory.
-fn file_overlaps<'a>(pr_files: &PrFiles<'a>, prepared: &[Option<Prepared<'a>>]) -> Overlaps<'a> {
-    let mut found = Found::new(pr_files);
-    for (path, ids) in (0u32..).zip(&pr_files.by_path) {
-        for (i, &first) in ids.iter().enumerate() {
-            for &second in &ids[i + 1..] {
-                if let Some((a, b)) = pair_to_compare(pr_files, path, first, second) {
-                    let verdict =
-                        compare_files(pr_files.side(a, prepared), pr_files.side(b, prepared));
-                    found.add(path, a, b, verdict);
+/// Many PRs are split into parts with about as many pairs each, a part taking the pairs
+/// whose lower PR it holds.
+fn file_overlaps<'a>(
+    pr_files: &PrFiles<'a>,
+    prepared: &[Option<Prepared<'a>>],
+    split: Split,
+) -> Overlaps<'a> {
+    let pairs_by_pr = pairs_by_lower_pr(pr_files);
+    let parts = split.parts(pairs_by_pr.iter().sum());
+    let order = PathOrder::new(&pr_files.path_names);
+    let found = run_parts(balanced_ranges(&pairs_by_pr, parts), |prs| {
+        let mut found = Found::new(pr_files, &order, prs.start, &pairs_by_pr[prs.clone()]);
+        let pr = |id: u32| pr_files.entries[id as usize].pr;
+        for (path, ids) in (0u32..).zip(&pr_files.by_path) {
+            for &a in ids.iter().filter(|&&a| prs.contains(&(pr(a) as usize))) {
+                for &b in ids.iter().filter(|&&b| pr(b) > pr(a)) {
+                    if first_shared_path(pr_files, a, b) == Some(path) {
+                        let verdict =
+                            compare_files(pr_files.side(a, prepared), pr_files.side(b, prepared));
+                        found.add(path, a, b, verdict);
+                    }
                 }
             }
         }
-    }
-    found.finish()
+        found.finish()
+    });
+    Part::join(found, pr_files, order)
 }
 
-/// Two entries of one path list, lower PR first, if this is where they are compared: they
-/// belong to different PRs, and this is the first path they share (a pair of files sharing
-/// several paths, such as two renames of one file, is compared once).
-fn pair_to_compare(pr_files: &PrFiles, path: u32, first: u32, second: u32) -> Option<(u32, u32)> {
+/// For each PR, about how many file pairs it is the lower PR of (exactly, where the entries
+/// of a path are in PR order, as they nearly all are).
+fn pairs_by_lower_pr(pr_files: &PrFiles) -> Vec<usize> {
+    let mut pairs = vec![0; pr_files.prs.len()];
+    for ids in &pr_files.by_path {
+        for (i, &id) in ids.iter().enumerate() {
+            pairs[pr_files.entries[id as usize].pr as usize] += ids.len() - 1 - i;
+        }
+    }
+    pairs
+}
+
+/// The first path two entries share: a pair of files sharing several paths, such as two
+/// renames of one file, is compared there only.
+fn first_shared_path(pr_files: &PrFiles, a: u32, b: u32) -> Option<u32> {
     let entry = |id: u32| &pr_files.entries[id as usize];
-    let (a, b) = if entry(first).pr < entry(second).pr {
-        (first, second)
-    } else {
-        (second, first)
-    };
     let (entry_a, entry_b) = (entry(a), entry(b));
-    let first_shared = entry_a
+    entry_a
         .paths()
         .iter()
         .filter(|path| entry_b.paths().contains(path))
-        .min();
-    (entry_a.pr != entry_b.pr && first_shared == Some(&path)).then_some((a, b))
+        .min()
+        .copied()
 }
 
-/// The results so far, in a compact form, each with the lower PR of its pair.
+/// What one part has found, in a compact form: each pair's records kept with its lower PR.
 struct Found<'p, 'a> {
     pr_files: &'p PrFiles<'a>,
-    order: PathOrder<'a>,
+    order: &'p PathOrder<'a>,
+    /// The index of the part's first PR.
+    first_pr: usize,
+    /// By index of the lower PR, from `first_pr` on.
     by_lower_pr: Vec<Vec<Record>>,
     regions: Vec<Region>,
 }
 
 impl<'p, 'a> Found<'p, 'a> {
-    fn new(pr_files: &'p PrFiles<'a>) -> Self {
+    /// Ready for the PRs from `first_pr` on, with room for about `pairs` pairs each: growing
+    /// hundreds of lists while filling them costs more than reserving what is not used.
+    fn new(
+        pr_files: &'p PrFiles<'a>,
+        order: &'p PathOrder<'a>,
+        first_pr: usize,
+        pairs: &[usize],
+    ) -> Self {
         Self {
             pr_files,
-            order: PathOrder::new(&pr_files.path_names),
-            by_lower_pr: room_for_pairs(pr_files),
+            order,
+            first_pr,
+            by_lower_pr: pairs.iter().map(|&n| Vec::with_capacity(n)).collect(),
             regions: Vec::new(),
         }
     }
@@ -153,7 +197,7 @@ impl<'p, 'a> Found<'p, 'a> {
         let regions_at = u32::try_from(self.regions.len()).unwrap_or(u32::MAX);
         let region_count = u32::try_from(verdict.regions.len()).unwrap_or(u32::MAX);
         self.regions.extend(verdict.regions);
-        self.by_lower_pr[entry_a.pr as usize].push(Record {
+        self.by_lower_pr[entry_a.pr as usize - self.first_pr].push(Record {
             pr_b: entry_b.pr,
             paths: [shown, entry_a.filename, entry_b.filename].map(|id| self.order.rank(id)),
             kind: verdict.kind,
@@ -162,7 +206,8 @@ impl<'p, 'a> Found<'p, 'a> {
         });
     }
 
-    fn finish(mut self) -> Overlaps<'a> {
+    /// The part's results, each PR's records in order of the other PR, then paths.
+    fn finish(mut self) -> Part {
         for records in &mut self.by_lower_pr {
             // Pairs share one file far more often than several: order by pair first, cheaply.
             records.sort_unstable_by_key(|record| record.pr_b);
@@ -170,29 +215,41 @@ impl<'p, 'a> Found<'p, 'a> {
                 pair.sort_unstable_by_key(|record| record.paths);
             }
         }
-        Overlaps {
-            numbers: self.pr_files.prs.iter().map(|pr| pr.number).collect(),
-            names: self.order.names,
+        Part {
             by_lower_pr: self.by_lower_pr,
             regions: self.regions,
         }
     }
 }
 
-/// A list per PR, with room for the pairs its files form with files of the same origin
-/// (nearly all of them): growing hundreds of lists while filling them costs more than
-/// reserving memory that is never touched.
-fn room_for_pairs(pr_files: &PrFiles) -> Vec<Vec<Record>> {
-    let mut room = vec![0; pr_files.prs.len()];
-    for group in pr_files
-        .entries
-        .chunk_by(|x, y| x.origin_path == y.origin_path)
-    {
-        for entry in group {
-            room[entry.pr as usize] += group.len() - 1;
+/// What one part found (see [`Found`]).
+struct Part {
+    by_lower_pr: Vec<Vec<Record>>,
+    regions: Vec<Region>,
+}
+
+impl Part {
+    /// The parts' results, in order, as one.
+    fn join<'a>(parts: Vec<Self>, pr_files: &PrFiles<'a>, order: PathOrder<'a>) -> Overlaps<'a> {
+        let mut by_lower_pr = Vec::with_capacity(pr_files.prs.len());
+        let mut regions = Vec::new();
+        for part in parts {
+            let offset = u32::try_from(regions.len()).unwrap_or(u32::MAX);
+            by_lower_pr.extend(part.by_lower_pr.into_iter().map(|mut records| {
+                for record in &mut records {
+                    record.regions.0 = record.regions.0.saturating_add(offset);
+                }
+                records
+            }));
+            regions.extend(part.regions);
+        }
+        Overlaps {
+            numbers: pr_files.prs.iter().map(|pr| pr.number).collect(),
+            names: order.names,
+            by_lower_pr,
+            regions,
         }
     }
-    room.into_iter().map(Vec::with_capacity).collect()
 }
 
 /// Paths in name order, so that results sort by small numbers rather than by strings.

@@ -1,6 +1,7 @@
 //! Which open pull requests change the same files and the same lines.
 //!
-//! Pure: no I/O, no clock. The snapshot code fetches what GitHub knows (each PR's changed
+//! Pure: no I/O, no clock; the same result on any machine, though a large repository's
+//! work is split over its cores. The snapshot code fetches what GitHub knows (each PR's changed
 //! files as [`ChangedFile`]s, one compare per distinct merge base as a [`BaseDiff`], and the
 //! few files [`files_to_fetch`] asks for, diffed with [`fetched_file`]) and [`analyze`] turns
 //! it into an [`Analysis`]:
@@ -26,6 +27,7 @@ mod files;
 mod findings;
 mod index;
 mod merge_rule;
+mod parts;
 mod patch;
 mod paths;
 mod textdiff;

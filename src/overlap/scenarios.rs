@@ -1,5 +1,7 @@
 //! The engine end to end, on small repositories told as stories.
 
+use super::engine::analyze_split;
+use super::parts::Split;
 use super::*;
 use crate::config::Track;
 use crate::ids::{PrNumber, Sha};
@@ -609,22 +611,29 @@ fn random_file(rng: &mut Rng) -> ChangedFile {
     }
 }
 
+/// Up to `max_prs` (at most 61) PRs of random files on random merge bases, with random base diffs.
+fn random_repo(rng: &mut Rng, max_prs: usize) -> Repo {
+    let merge_bases = ["head", "m1", "m2", "m3"];
+    let prs: Vec<OpenPr> = (0..rng.below(max_prs))
+        .map(|n| {
+            let files = (0..rng.below(4)).map(|_| random_file(rng)).collect();
+            // Distinct numbers, out of order (61 is prime).
+            pr(1 + n as u64 * 7 % 61, merge_bases[rng.below(4)], files)
+        })
+        .collect();
+    let mut repo = Repo::new(prs);
+    for merge_base in &merge_bases[1..rng.below(4) + 1] {
+        let files = (0..rng.below(3)).map(|_| random_file(rng)).collect();
+        repo = repo.with_base_diff(merge_base, files, rng.below(2) == 0);
+    }
+    repo
+}
+
 #[test]
 fn random_repositories_never_panic_and_keep_the_output_in_order() {
     let mut rng = Rng(0xC0FF_EE00_1234_5678);
     for _ in 0..300 {
-        let merge_bases = ["head", "m1", "m2", "m3"];
-        let prs: Vec<OpenPr> = (0..rng.below(8))
-            .map(|n| {
-                let files = (0..rng.below(4)).map(|_| random_file(&mut rng)).collect();
-                pr(1 + n as u64 * 7 % 11, merge_bases[rng.below(4)], files)
-            })
-            .collect();
-        let mut repo = Repo::new(prs);
-        for merge_base in &merge_bases[1..rng.below(4) + 1] {
-            let files = (0..rng.below(3)).map(|_| random_file(&mut rng)).collect();
-            repo = repo.with_base_diff(merge_base, files, rng.below(2) == 0);
-        }
+        let repo = random_repo(&mut rng, 8);
         let analysis = repo.analyze();
         let keys: Vec<_> = analysis
             .overlaps()
@@ -639,5 +648,17 @@ fn random_repositories_never_panic_and_keep_the_output_in_order() {
             );
         }
         let _ = files_to_fetch(&repo.inputs());
+    }
+}
+
+#[test]
+fn splitting_the_work_over_threads_changes_nothing() {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    for _ in 0..40 {
+        let repo = random_repo(&mut rng, 60);
+        let whole = analyze_split(&repo.inputs(), Split::into(1));
+        for parts in [2, 3, 7] {
+            assert_eq!(whole, analyze_split(&repo.inputs(), Split::into(parts)));
+        }
     }
 }
