@@ -482,7 +482,7 @@ fn time_engine(
     let lines = analysis.pairs().filter(|p| p.may_conflict()).count();
     println!("== engine time: {label} ==");
     println!(
-        "  analyze: median {} over {runs} runs (min {}, max {}); {} cores, load average {}",
+        "  analyze: median {} over {runs} runs (min {}, max {}); cores available: {}, load average {}",
         ms(times[runs / 2]),
         ms(times[0]),
         ms(times[runs - 1]),
