@@ -16,6 +16,8 @@ pub mod server;
 pub mod settings;
 pub mod setup;
 pub mod store;
+#[cfg(test)]
+mod test_rng;
 pub mod text;
 pub mod webhook;
 

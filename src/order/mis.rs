@@ -481,25 +481,13 @@ fn prefer_earlier(graph: &Graph, members: Vec<usize>) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
-    /// Deterministic pseudo-random numbers for generated graphs.
-    struct Lcg(u64);
-
-    impl Lcg {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (self.0 >> 33) % n
-        }
-    }
-
-    fn random_edges(rng: &mut Lcg, len: usize, percent: u64) -> Vec<(usize, usize)> {
+    fn random_edges(rng: &mut Rng, len: usize, percent: u64) -> Vec<(usize, usize)> {
         let mut edges = Vec::new();
         for a in 0..len {
             for b in a + 1..len {
-                if rng.below(100) < percent {
+                if rng.below_u64(100) < percent {
                     edges.push((a, b));
                 }
             }
@@ -538,9 +526,9 @@ mod tests {
 
     #[test]
     fn matches_brute_force_on_random_graphs() {
-        let mut rng = Lcg(7);
+        let mut rng = Rng(7);
         for round in 0..300 {
-            let len = 1 + rng.below(14) as usize;
+            let len = 1 + rng.below(14);
             let edges = random_edges(&mut rng, len, 10 + (round % 7) * 12);
             let solution = solve(len, &edges, u64::MAX);
             assert!(solution.exact);
@@ -581,7 +569,7 @@ mod tests {
 
     #[test]
     fn without_allowance_keeps_the_greedy_set_and_says_so() {
-        let mut rng = Lcg(11);
+        let mut rng = Rng(11);
         let len = 60;
         let edges = random_edges(&mut rng, len, 20);
         let stopped = solve(len, &edges, 0);

@@ -1,4 +1,5 @@
 use super::*;
+use crate::test_rng::Rng;
 
 const BUDGET: Duration = Duration::from_millis(100);
 
@@ -347,39 +348,26 @@ fn rebases_forced_counts_prs_not_pairs() {
     assert_eq!(rebases_forced(&prs(&[1, 1, 4]), &pairs), 0);
 }
 
-/// Deterministic pseudo-random numbers for generated queues.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n.max(1)
-    }
-}
-
-fn random_queue(rng: &mut Lcg, count: u64, with_dependencies: bool) -> OrderInput<String> {
+fn random_queue(rng: &mut Rng, count: u64, with_dependencies: bool) -> OrderInput<String> {
     let mut candidates = numbered(count);
     for c in &mut candidates {
-        c.ready = rng.below(3) > 0;
-        c.arrival = rng.below(5) as i64;
-        if with_dependencies && rng.below(4) == 0 {
+        c.ready = rng.below_u64(3) > 0;
+        c.arrival = rng.below_u64(5) as i64;
+        if with_dependencies && rng.below_u64(4) == 0 {
             // Mostly on older PRs, sometimes on any (cycles) or on a PR outside the queue.
-            let on = match rng.below(6) {
-                0 => 1 + rng.below(count),
+            let on = match rng.below_u64(6) {
+                0 => 1 + rng.below_u64(count),
                 1 => 100,
-                _ => 1 + rng.below(c.pr.0),
+                _ => 1 + rng.below_u64(c.pr.0),
             };
             c.depends_on.push(pr(on));
         }
     }
-    let density = 15 + rng.below(40);
+    let density = 15 + rng.below_u64(40);
     let mut pairs = Vec::new();
     for a in 1..=count {
         for b in a + 1..=count {
-            if rng.below(100) < density {
+            if rng.below_u64(100) < density {
                 pairs.push((a, b));
             }
         }
@@ -425,11 +413,11 @@ fn brute_force_fewest(queue: &OrderInput<String>) -> usize {
 
 #[test]
 fn optimal_on_small_random_queues() {
-    let mut rng = Lcg(3);
+    let mut rng = Rng(3);
     let mut dependency_cases_not_proven = 0;
     for round in 0..400 {
         let with_dependencies = round % 2 == 1;
-        let count = 1 + rng.below(6);
+        let count = 1 + rng.below_u64(6);
         let queue = random_queue(&mut rng, count, with_dependencies);
         let result = recommend(&queue);
         let fewest = brute_force_fewest(&queue);
@@ -461,9 +449,9 @@ fn optimal_on_small_random_queues() {
 
 #[test]
 fn waits_follow_the_order_on_random_queues() {
-    let mut rng = Lcg(5);
+    let mut rng = Rng(5);
     for _ in 0..200 {
-        let count = 1 + rng.below(30);
+        let count = 1 + rng.below_u64(30);
         let queue = random_queue(&mut rng, count, true);
         let result = recommend(&queue);
         assert_eq!(result.order.len() as u64, count);
@@ -505,11 +493,11 @@ fn waits_follow_the_order_on_random_queues() {
 /// queues do not run into it.
 #[test]
 fn merges_release_the_prs_that_waited_only_for_them_on_random_queues() {
-    let mut rng = Lcg(9);
+    let mut rng = Rng(9);
     let mut released = 0;
     let mut still_waiting = 0;
     for _ in 0..500 {
-        let count = 2 + rng.below(20);
+        let count = 2 + rng.below_u64(20);
         let queue = random_queue(&mut rng, count, false);
         let result = recommend(&queue);
         for merged in merge_now(&result) {

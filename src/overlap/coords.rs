@@ -250,6 +250,7 @@ pub(crate) fn old_side_span<'a>(change: &Change<'a>) -> Span<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     fn file(
         status: FileStatus,
@@ -346,18 +347,6 @@ mod tests {
         };
         let index = BaseIndex::new(&complete);
         assert!(matches!(index.file("elsewhere.rb"), BaseFile::Untouched));
-    }
-
-    /// A small deterministic generator (xorshift64*).
-    struct Rng(u64);
-
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-        }
     }
 
     /// A text of a few repetitive lines (repetition makes diffs ambiguous, which is the hard

@@ -386,6 +386,7 @@ impl<'a> Body<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_rng::Rng;
 
     fn range(start: u32, end: u32) -> LineRange {
         LineRange::new(start, end)
@@ -514,22 +515,6 @@ mod tests {
             "@@ -+1,1 +1,1 @@\n a",
         ] {
             assert!(parse_patch(text).is_err(), "{text:?}");
-        }
-    }
-
-    /// A small deterministic generator (xorshift64*), enough to garble text.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
         }
     }
 

@@ -5,6 +5,7 @@ use super::parts::Split;
 use super::*;
 use crate::config::Track;
 use crate::ids::{PrNumber, Sha};
+use crate::test_rng::Rng;
 use std::collections::HashMap;
 
 const HEAD: &str = "head";
@@ -568,18 +569,6 @@ fn output_order_does_not_depend_on_input_order() {
         .map(|p| (p.a.0, p.b.0, p.files().count()))
         .collect();
     assert_eq!(pairs, [(1, 2, 1), (1, 3, 2), (2, 3, 1)]);
-}
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
-    }
 }
 
 /// A random file of a random PR: a real diff of a random edit (ASCII, so any byte is a

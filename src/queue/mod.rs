@@ -8,6 +8,7 @@ pub use worker::{JobError, Queue, QueueSettings, Reconcile, now};
 
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A job to queue: reconcile `repo`, with what caused it as a hint of what to re-read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,4 +40,17 @@ pub enum Trigger {
         issue: IssueNumber,
         comment: CommentId,
     },
+}
+
+impl Trigger {
+    /// The pull requests that `triggers` say changed.
+    pub fn pull_requests(triggers: &[Trigger]) -> BTreeSet<PrNumber> {
+        triggers
+            .iter()
+            .filter_map(|t| match t {
+                Trigger::PullRequest(n) => Some(*n),
+                _ => None,
+            })
+            .collect()
+    }
 }

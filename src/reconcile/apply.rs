@@ -217,34 +217,21 @@ pub async fn apply_comments(
             let (repo, key) = (repo.clone(), key.clone());
             store::blocking(store, move |s| s.published(&repo, &key)).await?
         };
-        let id = match held {
+        let edited = match held {
             Some(p) if p.digest == digest => continue,
             Some(p) => match edit_comment(client, repo, p.github_id, &spec.body).await {
-                Ok(()) => p.github_id,
+                Ok(()) => Some(p.github_id),
                 // Deleted by someone: the PR gets a new one.
-                Err(e) if e.is_not_found() => {
-                    post_once(
-                        client,
-                        repo,
-                        spec.issue,
-                        app_id,
-                        is_overlap_comment,
-                        &spec.body,
-                    )
-                    .await?
-                }
+                Err(e) if e.is_not_found() => None,
                 Err(e) => return Err(e.into()),
             },
+            None => None,
+        };
+        let id = match edited {
+            Some(id) => id,
             None => {
-                post_once(
-                    client,
-                    repo,
-                    spec.issue,
-                    app_id,
-                    is_overlap_comment,
-                    &spec.body,
-                )
-                .await?
+                let body = &spec.body;
+                post_once(client, repo, spec.issue, app_id, is_overlap_comment, body).await?
             }
         };
         record(store, repo, &key, id, digest).await?;

@@ -11,7 +11,6 @@ use crate::github::{InstallationClient, encode_component, encode_path};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::queue::Trigger;
 use crate::store::SharedStore;
-use std::collections::BTreeSet;
 
 #[derive(Debug, Clone)]
 pub struct ConfigChange {
@@ -47,13 +46,7 @@ pub(super) async fn read_config_changes(
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let named: BTreeSet<PrNumber> = triggers
-        .iter()
-        .filter_map(|t| match t {
-            Trigger::PullRequest(n) => Some(*n),
-            _ => None,
-        })
-        .collect();
+    let named = Trigger::pull_requests(triggers);
     let candidates: Vec<(PrNumber, Sha)> = snapshot
         .open_prs
         .iter()

@@ -311,14 +311,7 @@ async fn open_pull_requests(
     let mut prs = match held {
         Some(prs) if !triggers.contains(&Trigger::Full) => {
             let mut prs = prs;
-            let changed: BTreeSet<_> = triggers
-                .iter()
-                .filter_map(|t| match t {
-                    Trigger::PullRequest(n) => Some(*n),
-                    _ => None,
-                })
-                .collect();
-            for number in changed {
+            for number in Trigger::pull_requests(triggers) {
                 let fresh: PullRequest = client
                     .get(&format!("/repos/{repo}/pulls/{}", number.0))
                     .await?;
