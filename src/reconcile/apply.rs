@@ -120,14 +120,12 @@ pub async fn apply_check_runs(
             Some(p) if p.digest == digest => continue,
             Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
             Some(p) => Some(p.github_id),
-            None => match find_check_run(client, repo, spec, app_id).await? {
-                // Ours from before a crash that lost its record: take it as written.
-                Some(id) => {
-                    record(store, repo, &key, id, digest).await?;
-                    continue;
-                }
-                None => None,
-            },
+            // Ours from before a crash that lost its record: written over, unless annotations
+            // go on it (GitHub appends them, and which it already has is unknown).
+            None if spec.annotations.is_empty() => {
+                find_check_run(client, repo, spec, app_id).await?
+            }
+            None => None,
         };
         let (first, rest) = spec
             .annotations
@@ -149,12 +147,13 @@ pub async fn apply_check_runs(
                     .id
             }
         };
-        record(store, repo, &key, id, digest).await?;
         for chunk in rest.chunks(ANNOTATIONS_PER_REQUEST) {
             client
                 .patch::<_, Created>(&format!("/repos/{repo}/check-runs/{id}"), &spec.body(chunk))
                 .await?;
         }
+        // Only once every annotation is on: a retry after a failed batch writes the run again.
+        record(store, repo, &key, id, digest).await?;
         writes += 1;
     }
     Ok(writes)

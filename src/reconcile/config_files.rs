@@ -4,13 +4,14 @@
 use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
 use super::changes;
-use super::snapshot::Snapshot;
+use super::snapshot::PrChanges;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
-use crate::github::models::Content;
+use crate::github::models::{Content, PullRequest};
 use crate::github::{InstallationClient, encode_component, encode_path};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::queue::Trigger;
 use crate::store::SharedStore;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct ConfigChange {
@@ -37,26 +38,26 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
     config::parse(&text)
 }
 
-/// The PRs that change the configuration file, among those whose files we read anyway (the
-/// coordinated ones) and those an event named, with their version of the file.
+/// The PRs that change the configuration file, with their version of it: among the open
+/// PRs, those whose files were read anyway (`known`) and those an event named.
 pub(super) async fn read_config_changes(
     client: &InstallationClient,
     store: &SharedStore,
-    snapshot: &mut Snapshot,
+    repo: &RepoName,
+    open_prs: &[PullRequest],
+    known: &BTreeMap<PrNumber, PrChanges>,
     triggers: &[Trigger],
-) -> Result<(), ReconcileError> {
-    let repo = snapshot.repo.clone();
+) -> Result<Vec<ConfigChange>, ReconcileError> {
     let named = Trigger::pull_requests(triggers);
-    let candidates: Vec<(PrNumber, Sha)> = snapshot
-        .open_prs
+    let candidates = open_prs
         .iter()
-        .filter(|pr| snapshot.changes.contains_key(&pr.number) || named.contains(&pr.number))
-        .map(|pr| (pr.number, pr.head.sha.clone()))
-        .collect();
-    for (number, head) in candidates {
-        let files = match snapshot.changes.get(&number) {
+        .filter(|pr| known.contains_key(&pr.number) || named.contains(&pr.number));
+    let mut found = Vec::new();
+    for pr in candidates {
+        let head = &pr.head.sha;
+        let files = match known.get(&pr.number) {
             Some(changes) => changes.files.clone(),
-            None => changes::pr_files(client, store, &repo, number.0, &head).await?,
+            None => changes::pr_files(client, store, repo, pr.number.0, head).await?,
         };
         let Some(file) = files.files.iter().find(|f| f.filename == CONFIG_PATH) else {
             continue;
@@ -64,14 +65,14 @@ pub(super) async fn read_config_changes(
         let version = if file.status == crate::overlap::FileStatus::Removed {
             ConfigVersion::Removed
         } else {
-            config_at(client, store, &repo, &head).await?
+            config_at(client, store, repo, head).await?
         };
-        snapshot.config_changes.push(ConfigChange {
-            head_sha: head,
+        found.push(ConfigChange {
+            head_sha: head.clone(),
             version,
         });
     }
-    Ok(())
+    Ok(found)
 }
 
 /// The configuration file as a commit has it, parsed; kept by commit, which never changes.
@@ -105,13 +106,13 @@ async fn config_at(
 }
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
-/// judge it. No file means the defaults.
+/// judge it, or its errors. No file means the defaults.
 pub(super) async fn load_config(
     client: &InstallationClient,
     store: &SharedStore,
     repo: &RepoName,
     default_branch: &str,
-) -> Result<Config, ReconcileError> {
+) -> Result<Result<Config, ConfigErrors>, ReconcileError> {
     let path = format!(
         "/repos/{repo}/contents/{}?ref={}",
         encode_path(CONFIG_PATH),
@@ -120,7 +121,7 @@ pub(super) async fn load_config(
     let content: Option<Content> =
         read_through(client, store, "config", repo.to_string(), &path).await?;
     let Some(content) = content else {
-        return Ok(Config::default());
+        return Ok(Ok(Config::default()));
     };
-    parse_text(content.text()).map_err(ReconcileError::Config)
+    Ok(parse_text(content.text()))
 }

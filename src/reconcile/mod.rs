@@ -9,10 +9,9 @@ mod snapshot;
 mod tasks;
 
 pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
-pub use plan::{Annotation, Plan, plan};
-pub use snapshot::{BOARD_KEY, PrChanges, Snapshot, take_snapshot};
+pub use plan::{Annotation, Plan, config_check, plan};
+pub use snapshot::{BOARD_KEY, PrChanges, Snapshot, Taken, take_snapshot};
 
-use crate::config::ConfigErrors;
 use crate::github::{GitHubApp, GitHubError};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, Claim, SharedStore, StoreError};
@@ -53,9 +52,6 @@ pub enum ReconcileError {
     GitHub(#[from] GitHubError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The configuration on the default branch is invalid.
-    #[error("the configuration file is invalid")]
-    Config(ConfigErrors),
 }
 
 impl From<ReconcileError> for JobError {
@@ -63,7 +59,6 @@ impl From<ReconcileError> for JobError {
         match e {
             ReconcileError::GitHub(e) => e.into(),
             ReconcileError::Store(e) => e.into(),
-            ReconcileError::Config(e) => JobError::Permanent(e.render(crate::config::CONFIG_PATH)),
         }
     }
 }
@@ -88,16 +83,29 @@ impl Reconciler {
             return Ok(());
         }
         let client = self.app.installation(claim.installation).await?;
-        let snapshot = match take_snapshot(&client, &self.store, claim).await {
-            Ok(snapshot) => snapshot,
-            Err(ReconcileError::Config(errors)) => {
-                // The rules are broken on the default branch: change nothing, so what was
-                // published under the last good rules stays; the error is for the logs and
-                // for the config check on the PR that fixes it.
+        let snapshot = match take_snapshot(&client, &self.store, claim).await? {
+            Taken::Snapshot(snapshot) => snapshot,
+            Taken::BrokenConfig {
+                errors,
+                config_changes,
+                rerequested,
+            } => {
+                // The rules are broken on the default branch: change nothing else, so what
+                // was published under the last good rules stays.
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
+                let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
+                let app_id = self.app.app_id();
+                apply_check_runs(
+                    &client,
+                    &self.store,
+                    &claim.repo,
+                    app_id,
+                    &checks,
+                    &rerequested,
+                )
+                .await?;
                 return Ok(());
             }
-            Err(e) => return Err(e),
         };
         let plan = plan(&snapshot);
         apply_check_runs(

@@ -6,7 +6,7 @@ use super::cache::{cached, read_required, read_through, store_cache};
 use super::changes::{self, PrFiles};
 use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::plan::{coordinated, ignored, open_prs, ownership};
-use crate::config::Config;
+use crate::config::{Config, ConfigErrors};
 use crate::github::models::{PullRequest, Repository};
 use crate::github::{InstallationClient, encode_component};
 use crate::ids::{PrNumber, RepoName, Sha};
@@ -76,11 +76,24 @@ struct IssueState {
     state: String,
 }
 
+/// What a reconcile starts from.
+pub enum Taken {
+    Snapshot(Box<Snapshot>),
+    /// The configuration on the default branch is invalid: nothing is coordinated under
+    /// broken rules, but the PRs an event named that change the file still get their
+    /// config check, so the PR that fixes it shows it does.
+    BrokenConfig {
+        errors: ConfigErrors,
+        config_changes: Vec<ConfigChange>,
+        rerequested: BTreeSet<(Sha, String)>,
+    },
+}
+
 pub async fn take_snapshot(
     client: &InstallationClient,
     store: &SharedStore,
     claim: &Claim,
-) -> Result<Snapshot, ReconcileError> {
+) -> Result<Taken, ReconcileError> {
     let repo = &claim.repo;
     let meta: Repository = read_required(
         client,
@@ -112,6 +125,25 @@ pub async fn take_snapshot(
             _ => None,
         })
         .collect();
+    let config = match config {
+        Ok(config) => config,
+        Err(errors) => {
+            let config_changes = read_config_changes(
+                client,
+                store,
+                repo,
+                &open_prs,
+                &BTreeMap::new(),
+                &claim.triggers,
+            )
+            .await?;
+            return Ok(Taken::BrokenConfig {
+                errors,
+                config_changes,
+                rerequested,
+            });
+        }
+    };
     let mut snapshot = Snapshot {
         repo: repo.clone(),
         default_branch: meta.default_branch,
@@ -131,8 +163,16 @@ pub async fn take_snapshot(
     read_reviews(client, store, &mut snapshot, &claim.triggers).await?;
     read_dependencies(client, store, &mut snapshot).await?;
     read_commented(store, &mut snapshot).await?;
-    read_config_changes(client, store, &mut snapshot, &claim.triggers).await?;
-    Ok(snapshot)
+    snapshot.config_changes = read_config_changes(
+        client,
+        store,
+        repo,
+        &snapshot.open_prs,
+        &snapshot.changes,
+        &claim.triggers,
+    )
+    .await?;
+    Ok(Taken::Snapshot(Box::new(snapshot)))
 }
 
 /// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.

@@ -78,3 +78,21 @@ async fn removing_the_config_falls_back_to_defaults() {
         Some("The configuration file is removed")
     );
 }
+
+#[tokio::test]
+async fn the_pr_that_fixes_a_broken_config_gets_its_check() {
+    let h = Harness::start().await;
+    h.gh.repo(REPO).file(
+        "main",
+        ".github/switchyard.yml",
+        "coordinate: all\ntrak: 1\n",
+    );
+    let text = "coordinate: all\n";
+    let file = FileChange::modified(".github/switchyard.yml").with_contents(text);
+    let pr = pr_changing_config(&h, "config/fix", file).await;
+    let run = config_run(&h, pr);
+    assert_eq!(run.conclusion.as_deref(), Some("success"));
+    // Nothing else is published under the broken rules.
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+    assert_eq!(h.app().store.job_counts().unwrap().failed, 0);
+}

@@ -290,3 +290,41 @@ async fn a_second_reconcile_with_nothing_new_writes_nothing() {
             .collect();
     assert!(writes.is_empty(), "{writes:?}");
 }
+
+/// A patch changing every tenth line, `count` times: as many separate regions.
+fn every_tenth_line(count: u32, tag: &str) -> FileChange {
+    let patch: Vec<String> = (0..count)
+        .map(|k| {
+            let line = 1 + 10 * k;
+            format!("@@ -{line},1 +{line},1 @@\n-line {line}\n+{tag} {line}")
+        })
+        .collect();
+    FileChange::modified("src/long.rs").with_patch(patch.join("\n"))
+}
+
+#[tokio::test]
+async fn more_than_fifty_annotations_go_in_batches_and_a_failed_batch_is_sent_again() {
+    let h = Harness::start().await;
+    let a = h
+        .open_pr_with("agent-1", "", vec![every_tenth_line(60, "a")])
+        .await;
+    h.settle().await;
+    h.gh.fail_next(
+        "PATCH /repos/*/*/check-runs/*",
+        fake_github::Failure::Status(500),
+        4,
+    );
+    let b = h
+        .open_pr_with("agent-2", "", vec![every_tenth_line(60, "b")])
+        .await;
+    h.settle().await;
+    assert_eq!(h.gh.pending_failures(), 0);
+    for pr in [a, b] {
+        let run = h.merge_order_run(pr);
+        assert_eq!(run.annotations.len(), 60, "#{pr}");
+        let lines: std::collections::BTreeSet<u64> =
+            run.annotations.iter().map(|a| a.start_line).collect();
+        assert_eq!(lines.len(), 60);
+    }
+    assert_eq!(h.app().store.job_counts().unwrap().failed, 0);
+}

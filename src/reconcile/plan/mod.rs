@@ -5,6 +5,7 @@ mod config_check;
 mod overlaps;
 mod queue;
 
+pub use config_check::check_run as config_check;
 pub use overlaps::Annotation;
 pub use queue::dependencies;
 
