@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use switchyard::ids::Sha;
+use switchyard::ids::{PrNumber, Sha};
 use switchyard::overlap::{
-    BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership, PathFilter, files_to_fetch,
+    BaseDiff, ChangedFile, Inputs, OpenPr, Ownership, PathFilter, fetched_file, files_to_fetch,
 };
 
 /// GitHub's compare lists at most this many files.
@@ -79,22 +79,31 @@ fn capped_compares(compares: &BTreeMap<String, Compare>) -> HashMap<Sha, BaseDif
 /// The fallback's result for a file past the cap: the stored compare entry (the dataset
 /// keeps every entry a PR path needs), or unchanged when the full diff does not have it.
 fn fetched(compares: &BTreeMap<String, Compare>, merge_base: &Sha, path: &str) -> ChangedFile {
-    let stored = compares.get(merge_base.as_str()).and_then(|compare| {
-        compare
-            .files
-            .iter()
-            .find(|f| f.file.old_path().unwrap_or(&f.file.filename) == path)
-    });
+    let stored = compares
+        .get(merge_base.as_str())
+        .and_then(|compare| compare.files.iter().find(|f| f.file.base_path() == path));
     match stored {
         Some(entry) => entry.file.clone(),
-        None => ChangedFile {
-            filename: path.to_owned(),
-            status: FileStatus::Unchanged,
-            previous_filename: None,
-            additions: 0,
-            deletions: 0,
-            changes: 0,
-            patch: None,
-        },
+        None => fetched_file(path, None, None),
+    }
+}
+
+/// A dataset PR as the engine takes it. Replayed PRs have no head of their own on GitHub:
+/// the dataset's synthetic head, or a made-up name, stands for it.
+pub fn open_pr(
+    number: u64,
+    head_sha: Option<&String>,
+    merge_base: &str,
+    files: &[ChangedFile],
+) -> OpenPr {
+    OpenPr {
+        number: PrNumber(number),
+        head_sha: Sha(head_sha
+            .cloned()
+            .unwrap_or_else(|| format!("replayed-{number}"))),
+        merge_base: Sha(merge_base.to_owned()),
+        files: files.to_vec(),
+        files_complete: true,
+        lane: None,
     }
 }

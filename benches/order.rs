@@ -115,17 +115,9 @@ fn predicted_conflicts(slice: &Slice) -> Edges {
     let prs: Vec<OpenPr> = slice
         .prs
         .iter()
-        .map(|pr| OpenPr {
-            number: PrNumber(pr.number),
-            head_sha: Sha(pr
-                .head_sha
-                .clone()
-                .or_else(|| pr.synthetic_head_sha.clone())
-                .unwrap_or_else(|| format!("replayed-{}", pr.number))),
-            merge_base: Sha(pr.merge_base.clone()),
-            files: pr.files.clone(),
-            files_complete: true,
-            lane: None,
+        .map(|pr| {
+            let head = pr.head_sha.as_ref().or(pr.synthetic_head_sha.as_ref());
+            dataset::open_pr(pr.number, head, &pr.merge_base, &pr.files)
         })
         .collect();
     let (base_diffs, _) = dataset::base_diffs(&default_head, &prs, &slice.compares);

@@ -161,16 +161,7 @@ impl Prepared {
 
 fn open_pr(pr: &DatasetPr) -> OpenPr {
     let head = pr.head_sha.as_ref().or(pr.synthetic_head_sha.as_ref());
-    OpenPr {
-        number: PrNumber(pr.number),
-        head_sha: Sha(head
-            .cloned()
-            .unwrap_or_else(|| format!("replayed-{}", pr.number))),
-        merge_base: Sha(pr.merge_base.clone()),
-        files: pr.files.clone(),
-        files_complete: true,
-        lane: None,
-    }
+    dataset::open_pr(pr.number, head, &pr.merge_base, &pr.files)
 }
 
 // ---------------------------------------------------------------------------------------

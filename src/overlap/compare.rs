@@ -132,17 +132,15 @@ fn spans<'r, 'a>(
     SideSpans {
         len: lines.changes.len(),
         span: move |i| {
-            let change = &lines.changes[i];
+            let own = old_side_span(&lines.changes[i]);
             if same_base {
-                return old_side_span(change);
+                return own;
             }
             let placed = lines.placed(i);
             Span {
                 range: placed.at_head,
-                removed: change.removed,
-                added: change.added,
-                added_len: change.new.len(),
                 text_known: placed.exact,
+                ..own
             }
         },
     }
@@ -163,13 +161,9 @@ fn region(
     let all_exact = placed().all(|p| p.exact);
     Some(Region {
         base: all_exact
-            .then(|| cover(placed().map(|p| p.at_head)))
+            .then(|| LineRange::cover_all(placed().map(|p| p.at_head)))
             .flatten(),
-        a_lines: cover(in_a.clone().map(|i| a.changes[i].new))?,
-        b_lines: cover(in_b.clone().map(|i| b.changes[i].new))?,
+        a_lines: LineRange::cover_all(in_a.clone().map(|i| a.changes[i].new))?,
+        b_lines: LineRange::cover_all(in_b.clone().map(|i| b.changes[i].new))?,
     })
-}
-
-fn cover(ranges: impl Iterator<Item = LineRange>) -> Option<LineRange> {
-    ranges.reduce(|covered, next| covered.cover(&next))
 }

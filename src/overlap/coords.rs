@@ -35,7 +35,7 @@ impl<'a> BaseIndex<'a> {
         let by_old_path = diff
             .files
             .iter()
-            .map(|file| (file.old_path().unwrap_or(&file.filename), file))
+            .map(|file| (file.base_path(), file))
             .collect();
         Self {
             by_old_path,
@@ -135,9 +135,10 @@ pub(crate) enum Mapping {
 #[derive(Debug, Clone)]
 pub(crate) struct MappedFile<'a> {
     pub changes: Vec<Change<'a>>,
-    /// Where each change lies on the head; empty when the base did not move any line, which
-    /// is the common case and costs nothing then.
-    moved: Vec<Placed>,
+    /// Where each change lies on the head; empty when the base changed nothing in the file
+    /// (the common case, which costs nothing then) or how it did is unknown, and each change
+    /// is taken to lie where it was.
+    placements: Vec<Placed>,
     pub mapping: Mapping,
     /// Head-side lines of the PR whose changes conflict with the base's.
     pub base_conflicts: Vec<LineRange>,
@@ -146,7 +147,7 @@ pub(crate) struct MappedFile<'a> {
 impl MappedFile<'_> {
     /// Where change `i` lies on the head.
     pub(crate) fn placed(&self, i: usize) -> Placed {
-        self.moved.get(i).copied().unwrap_or(Placed {
+        self.placements.get(i).copied().unwrap_or(Placed {
             at_head: self.changes[i].old,
             exact: self.mapping == Mapping::Exact,
         })
@@ -155,22 +156,16 @@ impl MappedFile<'_> {
 
 /// Places a PR file's changes on the head, given the base's changes to the same file.
 pub(crate) fn map_to_head<'a>(changes: Vec<Change<'a>>, base: &BaseView<'_>) -> MappedFile<'a> {
-    let unmoved = |mapping| MappedFile {
-        changes: Vec::new(),
-        moved: Vec::new(),
+    let mapping = match base {
+        BaseView::Known(base) if !base.is_empty() => return map_through(changes, base),
+        BaseView::Known(_) => Mapping::Exact,
+        BaseView::Unknown => Mapping::Unknown,
+    };
+    MappedFile {
+        changes,
+        placements: Vec::new(),
         mapping,
         base_conflicts: Vec::new(),
-    };
-    match base {
-        BaseView::Unknown => MappedFile {
-            changes,
-            ..unmoved(Mapping::Unknown)
-        },
-        BaseView::Known(base) if base.is_empty() => MappedFile {
-            changes,
-            ..unmoved(Mapping::Exact)
-        },
-        BaseView::Known(base) => map_through(changes, base),
     }
 }
 
@@ -179,7 +174,7 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
     let mut below = 0;
     let mut shift = 0i64;
     let mut previous_start = 0;
-    let moved: Vec<Placed> = changes
+    let placements: Vec<Placed> = changes
         .iter()
         .map(|change| {
             while let Some(b) = base.get(below).filter(|b| b.old.end < change.old.start) {
@@ -197,20 +192,19 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
             }
             // Approximate places may overlap; keeping their starts in order keeps the
             // changes sorted on the head as well, which the comparison relies on.
-            at_head.start = at_head.start.max(previous_start);
-            at_head.end = at_head.end.max(at_head.start);
+            at_head = LineRange::new(at_head.start.max(previous_start), at_head.end);
             previous_start = at_head.start;
             Placed { at_head, exact }
         })
         .collect();
-    let mapping = if moved.iter().all(|p| p.exact) {
+    let mapping = if placements.iter().all(|p| p.exact) {
         Mapping::Exact
     } else {
         Mapping::Approximate
     };
     MappedFile {
         changes,
-        moved,
+        placements,
         mapping,
         base_conflicts,
     }
@@ -220,12 +214,7 @@ fn map_through<'a>(changes: Vec<Change<'a>>, base: &[Change<'_>]) -> MappedFile<
 fn conflicts_with_base(changes: &[Change<'_>], base: &[Change<'_>]) -> Vec<LineRange> {
     collisions(old_side_spans(changes), old_side_spans(base))
         .into_iter()
-        .filter_map(|collision| {
-            changes[collision.a]
-                .iter()
-                .map(|c| c.new)
-                .reduce(|covered, next| covered.cover(&next))
-        })
+        .filter_map(|collision| LineRange::cover_all(changes[collision.a].iter().map(|c| c.new)))
         .collect()
 }
 

@@ -6,10 +6,10 @@
 use super::BaseDiff;
 use super::analysis::{Analysis, Overlaps, Record};
 use super::compare::{Verdict, compare_files};
-use super::coords::{BaseFile, Mapping};
+use super::coords::{BaseFile, MappedFile, Mapping};
 use super::files::ChangedFile;
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
-use super::index::{PrFiles, Prepared, is_ignored, lookup_path};
+use super::index::PrFiles;
 use super::parts::{Split, balanced_ranges, run_parts};
 use super::paths::{Ownership, PathFilter};
 use crate::ids::{PrNumber, Sha};
@@ -61,7 +61,7 @@ pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split) -> Analysis<'
     let prepared = prepare_all(&pr_files, split);
     Analysis::new(
         file_overlaps(&pr_files, &prepared, split),
-        ownership_findings(inputs),
+        ownership_findings(&pr_files),
         pr_reports(&pr_files, &prepared),
     )
 }
@@ -79,7 +79,7 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
             continue;
         }
         for entry in entries().filter(|entry| matches!(entry.base, BaseFile::PastCap)) {
-            requests.insert((pr_files.merge_base(entry), lookup_path(entry.file)));
+            requests.insert((pr_files.merge_base(entry), entry.file.base_path()));
         }
     }
     requests
@@ -92,7 +92,7 @@ pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
 }
 
 /// Every entry's changes parsed and mapped (see [`PrFiles::prepare`]), in entry order.
-fn prepare_all<'a>(pr_files: &PrFiles<'a>, split: Split) -> Vec<Option<Prepared<'a>>> {
+fn prepare_all<'a>(pr_files: &PrFiles<'a>, split: Split) -> Vec<Option<MappedFile<'a>>> {
     let entries = &pr_files.entries;
     let part_len = entries.len().div_ceil(split.parts(entries.len())).max(1);
     let parts = run_parts(entries.chunks(part_len).collect(), |part| {
@@ -110,7 +110,7 @@ fn prepare_all<'a>(pr_files: &PrFiles<'a>, split: Split) -> Vec<Option<Prepared<
 /// whose lower PR it holds.
 fn file_overlaps<'a>(
     pr_files: &PrFiles<'a>,
-    prepared: &[Option<Prepared<'a>>],
+    prepared: &[Option<MappedFile<'a>>],
     split: Split,
 ) -> Overlaps<'a> {
     let pairs_by_pr = pairs_by_lower_pr(pr_files);
@@ -121,10 +121,10 @@ fn file_overlaps<'a>(
         let pr = |id: u32| pr_files.entries[id as usize].pr;
         for (path, ids) in (0u32..).zip(&pr_files.by_path) {
             for &a in ids.iter().filter(|&&a| prs.contains(&(pr(a) as usize))) {
-                for &b in ids.iter().filter(|&&b| pr(b) > pr(a)) {
+                let (pr_a, side_a) = (pr(a), pr_files.side(a, prepared));
+                for &b in ids.iter().filter(|&&b| pr(b) > pr_a) {
                     if first_shared_path(pr_files, a, b) == Some(path) {
-                        let verdict =
-                            compare_files(pr_files.side(a, prepared), pr_files.side(b, prepared));
+                        let verdict = compare_files(side_a, pr_files.side(b, prepared));
                         found.add(path, a, b, verdict);
                     }
                 }
@@ -193,13 +193,17 @@ impl<'p, 'a> Found<'p, 'a> {
         let entry = |id: u32| &self.pr_files.entries[id as usize];
         let (entry_a, entry_b) = (entry(a), entry(b));
         let same_file = entry_a.side.origin_id == entry_b.side.origin_id;
-        let shown = if same_file { entry_a.origin_path } else { path };
+        let shown = if same_file {
+            entry_a.origin_path_id
+        } else {
+            path
+        };
         let regions_at = u32::try_from(self.regions.len()).unwrap_or(u32::MAX);
         let region_count = u32::try_from(verdict.regions.len()).unwrap_or(u32::MAX);
         self.regions.extend(verdict.regions);
         self.by_lower_pr[entry_a.pr as usize - self.first_pr].push(Record {
             pr_b: entry_b.pr,
-            paths: [shown, entry_a.filename, entry_b.filename].map(|id| self.order.rank(id)),
+            paths: [shown, entry_a.filename_id, entry_b.filename_id].map(|id| self.order.rank(id)),
             kind: verdict.kind,
             certainty: verdict.certainty,
             regions: (regions_at, region_count),
@@ -278,15 +282,16 @@ impl<'a> PathOrder<'a> {
 }
 
 /// Paths of tracks bound to another lane that each PR changes (ignored paths aside).
-fn ownership_findings<'a>(inputs: &Inputs<'a>) -> Vec<OwnershipFinding<'a>> {
+fn ownership_findings<'a>(pr_files: &PrFiles<'a>) -> Vec<OwnershipFinding<'a>> {
     let mut found: BTreeMap<(PrNumber, &str), (&OpenPr, &str, BTreeSet<&str>)> = BTreeMap::new();
-    for pr in inputs.prs {
-        let files = pr
-            .files
-            .iter()
-            .filter(|file| !is_ignored(inputs.ignore, file));
-        for path in files.flat_map(ChangedFile::touched_paths) {
-            for track in inputs.ownership.foreign_owners(path, pr.lane.as_deref()) {
+    for entry in &pr_files.entries {
+        let pr = pr_files.prs[entry.pr as usize];
+        for path in entry.file.touched_paths() {
+            let owners = pr_files
+                .inputs
+                .ownership
+                .foreign_owners(path, pr.lane.as_deref());
+            for track in owners {
                 found
                     .entry((pr.number, &track.name))
                     .or_insert_with(|| (pr, &track.lane, BTreeSet::new()))
@@ -307,7 +312,10 @@ fn ownership_findings<'a>(inputs: &Inputs<'a>) -> Vec<OwnershipFinding<'a>> {
         .collect()
 }
 
-fn pr_reports<'a>(pr_files: &PrFiles<'a>, prepared: &[Option<Prepared<'a>>]) -> Vec<PrReport<'a>> {
+fn pr_reports<'a>(
+    pr_files: &PrFiles<'a>,
+    prepared: &[Option<MappedFile<'a>>],
+) -> Vec<PrReport<'a>> {
     let mut reports: Vec<PrReport> = pr_files
         .prs
         .iter()
@@ -320,9 +328,7 @@ fn pr_reports<'a>(pr_files: &PrFiles<'a>, prepared: &[Option<Prepared<'a>>]) -> 
         })
         .collect();
     for (entry, prepared) in pr_files.entries.iter().zip(prepared) {
-        let Some(lines) = prepared.as_ref().and_then(Prepared::lines) else {
-            continue;
-        };
+        let Some(lines) = prepared else { continue };
         let report = &mut reports[entry.pr as usize];
         if !lines.base_conflicts.is_empty() {
             report.base_conflicts.push(BaseConflict {

@@ -53,6 +53,12 @@ impl ChangedFile {
         }
     }
 
+    /// The path a diff of the old version against another version lists the file under:
+    /// its old path, or its new one if it is added.
+    pub fn base_path(&self) -> &str {
+        self.old_path().unwrap_or(&self.filename)
+    }
+
     /// The path of the file in the new version, if it still exists.
     pub fn new_path(&self) -> Option<&str> {
         match self.status {

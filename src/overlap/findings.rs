@@ -62,15 +62,6 @@ impl Sides {
             (false, false) => None,
         }
     }
-
-    /// The PR numbers it stands for, out of the pair `a`, `b`.
-    pub fn of(self, a: PrNumber, b: PrNumber) -> Vec<PrNumber> {
-        match self {
-            Sides::A => vec![a],
-            Sides::B => vec![b],
-            Sides::Both => vec![a, b],
-        }
-    }
 }
 
 /// One region where both PRs change the same or adjacent lines.

@@ -16,11 +16,9 @@ pub(crate) struct Entry<'a> {
     pub pr: u32,
     pub side: FileSide<'a>,
     pub file: &'a ChangedFile,
-    /// Where its changed lines come from, read off `file` while it is at hand.
-    lines: LineSource<'a>,
     /// Path ids of the file's origin (see [`FileSide`]) and of its name on the PR's head.
-    pub origin_path: u32,
-    pub filename: u32,
+    pub origin_path_id: u32,
+    pub filename_id: u32,
     /// What the base diff says about the file.
     pub base: BaseFile<'a>,
     /// Ids of the paths it touches: origin, new and old, without repeats.
@@ -132,22 +130,21 @@ impl<'a> PrFiles<'a> {
                 .iter()
                 .filter(|file| !is_ignored(self.inputs.ignore, file))
             {
-                let base = base_of(lookup_path(file));
+                let base = base_of(file.base_path());
                 let (origin, added) = match file.old_path() {
                     Some(old) => (base.path_at_head(old).unwrap_or(old), false),
                     None => (file.filename.as_str(), true),
                 };
-                let (path_ids, path_count, filename) = paths.of_file(origin, file);
-                let origin_path = path_ids[0];
+                let (path_ids, path_count, filename_id) = paths.of_file(origin, file);
+                let origin_path_id = path_ids[0];
                 // New files have no old lines: they only meet other new files at their path.
-                let origin_id = origin_path * 2 + u32::from(added);
+                let origin_id = origin_path_id * 2 + u32::from(added);
                 entries.push(Entry {
                     pr,
                     side: FileSide::new(merge_base_id, origin_id, file),
                     file,
-                    lines: LineSource::of(file),
-                    origin_path,
-                    filename,
+                    origin_path_id,
+                    filename_id,
                     base,
                     paths: path_ids,
                     path_count,
@@ -185,26 +182,26 @@ impl<'a> PrFiles<'a> {
         &self.prs[entry.pr as usize].merge_base
     }
 
-    /// Parses and maps a file's changes, unless nothing would read them: a file no other PR
-    /// shares, which the default branch has not changed since the merge base.
-    pub(crate) fn prepare(&self, entry: &Entry<'a>) -> Option<Prepared<'a>> {
+    /// The file's changes, parsed and placed on the head; `None` when it has no usable
+    /// patch, or when nothing would read them: a file no other PR shares, which the default
+    /// branch has not changed since the merge base.
+    pub(crate) fn prepare(&self, entry: &Entry<'a>) -> Option<MappedFile<'a>> {
         let view = entry.base.view();
         if !entry.shared && matches!(&view, BaseView::Known(changes) if changes.is_empty()) {
             return None;
         }
-        Some(match entry.lines.changes() {
-            Some(changes) => Prepared::Lines(map_to_head(changes, &view)),
-            None => Prepared::NoLineDetail,
-        })
+        line_changes(entry.file).map(|changes| map_to_head(changes, &view))
     }
 
     pub(crate) fn side<'r>(
         &'r self,
         id: u32,
-        prepared: &'r [Option<Prepared<'a>>],
+        prepared: &'r [Option<MappedFile<'a>>],
     ) -> Side<'r, 'a> {
-        let lines = prepared[id as usize].as_ref().and_then(Prepared::lines);
-        (&self.entries[id as usize].side, lines)
+        (
+            &self.entries[id as usize].side,
+            prepared[id as usize].as_ref(),
+        )
     }
 }
 
@@ -213,14 +210,14 @@ impl<'a> PrFiles<'a> {
 fn grouped_by_origin(entries: Vec<Entry<'_>>, distinct_paths: usize) -> Vec<Entry<'_>> {
     let mut next_slot = vec![0usize; distinct_paths + 1];
     for entry in &entries {
-        next_slot[entry.origin_path as usize + 1] += 1;
+        next_slot[entry.origin_path_id as usize + 1] += 1;
     }
     for path in 1..next_slot.len() {
         next_slot[path] += next_slot[path - 1];
     }
     let mut order = vec![0; entries.len()];
     for (index, entry) in entries.iter().enumerate() {
-        let slot = &mut next_slot[entry.origin_path as usize];
+        let slot = &mut next_slot[entry.origin_path_id as usize];
         order[*slot] = index;
         *slot += 1;
     }
@@ -231,58 +228,19 @@ fn grouped_by_origin(entries: Vec<Entry<'_>>, distinct_paths: usize) -> Vec<Entr
         .collect()
 }
 
-/// The path the base diff knows a file by: its old path, or its new one if added.
-pub(crate) fn lookup_path(file: &ChangedFile) -> &str {
-    file.old_path().unwrap_or(&file.filename)
-}
-
 /// Whether overlaps on the file never matter: every path it touches is ignored.
-pub(crate) fn is_ignored(ignore: &PathFilter, file: &ChangedFile) -> bool {
+fn is_ignored(ignore: &PathFilter, file: &ChangedFile) -> bool {
     file.touched_paths().all(|path| ignore.matches(path))
 }
 
-/// Where a PR file's changed lines come from.
-#[derive(Debug, Clone, Copy)]
-enum LineSource<'a> {
-    Patch(&'a str),
-    /// A move or mode change: no line changed.
-    NoLines,
-    /// No usable patch: binary, too large, or a copy (whose patch numbers the lines of its
-    /// source, not of a file both sides share).
-    Missing,
-}
-
-impl<'a> LineSource<'a> {
-    fn of(file: &'a ChangedFile) -> Self {
-        match &file.patch {
-            _ if file.status == FileStatus::Copied => LineSource::Missing,
-            Some(text) => LineSource::Patch(text),
-            None if is_pure_move(file) => LineSource::NoLines,
-            None => LineSource::Missing,
-        }
-    }
-
-    /// The changed lines, or `None` when there is no usable patch (or it is unreadable).
-    fn changes(self) -> Option<Vec<Change<'a>>> {
-        match self {
-            LineSource::Patch(text) => parse_changes(text).ok(),
-            LineSource::NoLines => Some(Vec::new()),
-            LineSource::Missing => None,
-        }
-    }
-}
-
-/// A PR file made ready to compare.
-pub(crate) enum Prepared<'a> {
-    Lines(MappedFile<'a>),
-    NoLineDetail,
-}
-
-impl<'a> Prepared<'a> {
-    pub(crate) fn lines(&self) -> Option<&MappedFile<'a>> {
-        match self {
-            Prepared::Lines(mapped) => Some(mapped),
-            Prepared::NoLineDetail => None,
-        }
+/// A PR file's changed lines, or `None` when it has no usable patch: binary, too large, a
+/// copy (whose patch numbers the lines of its source, not of a file both sides share), or
+/// unreadable. A move or mode change without a patch changes no line.
+fn line_changes(file: &ChangedFile) -> Option<Vec<Change<'_>>> {
+    match &file.patch {
+        _ if file.status == FileStatus::Copied => None,
+        Some(text) => parse_changes(text).ok(),
+        None if is_pure_move(file) => Some(Vec::new()),
+        None => None,
     }
 }

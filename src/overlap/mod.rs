@@ -86,6 +86,13 @@ impl LineRange {
         LineRange::new(self.start.min(other.start), self.end.max(other.end))
     }
 
+    /// The smallest range containing them all; `None` if there are none.
+    pub fn cover_all(ranges: impl IntoIterator<Item = LineRange>) -> Option<LineRange> {
+        ranges
+            .into_iter()
+            .reduce(|covered, next| covered.cover(&next))
+    }
+
     /// The first and last line to put an annotation on: the range's lines, or for a point
     /// the line just above it (line 1 at the top of the file).
     pub fn annotation_lines(&self) -> (u32, u32) {

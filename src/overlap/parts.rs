@@ -30,7 +30,7 @@ impl Split {
 
     /// Always into `parts` parts, however little the work.
     #[cfg(test)]
-    pub(crate) fn into(parts: usize) -> Self {
+    pub(crate) fn exactly(parts: usize) -> Self {
         Self {
             cores: parts,
             work_per_part: 0,

@@ -645,9 +645,9 @@ fn splitting_the_work_over_threads_changes_nothing() {
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     for _ in 0..40 {
         let repo = random_repo(&mut rng, 60);
-        let whole = analyze_split(&repo.inputs(), Split::into(1));
+        let whole = analyze_split(&repo.inputs(), Split::exactly(1));
         for parts in [2, 3, 7] {
-            assert_eq!(whole, analyze_split(&repo.inputs(), Split::into(parts)));
+            assert_eq!(whole, analyze_split(&repo.inputs(), Split::exactly(parts)));
         }
     }
 }
