@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct Repository {
     pub full_name: String,
     pub default_branch: String,
+    /// The repository's page, on github.com or on a GitHub Enterprise Server.
+    pub html_url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

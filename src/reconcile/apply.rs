@@ -195,7 +195,8 @@ async fn find_check_run(
         .max())
 }
 
-pub fn comment_key(issue: u64) -> String {
+/// The store key of the overlap comment on a PR.
+pub fn overlap_comment_key(issue: u64) -> String {
     format!("comment:{issue}")
 }
 
@@ -210,7 +211,7 @@ pub async fn apply_comments(
 ) -> Result<usize, ReconcileError> {
     let mut writes = 0;
     for spec in specs {
-        let key = comment_key(spec.issue);
+        let key = overlap_comment_key(spec.issue);
         let digest = digest(&spec.body);
         let held = {
             let (repo, key) = (repo.clone(), key.clone());

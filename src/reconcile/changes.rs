@@ -142,7 +142,9 @@ pub async fn fetched_base_file(
     Ok(file)
 }
 
-enum FileText {
+/// A file at one commit, as the contents API gives it.
+#[derive(Serialize, Deserialize)]
+pub(super) enum FileText {
     Missing,
     Text(String),
     Unreadable,
@@ -157,7 +159,7 @@ impl FileText {
     }
 }
 
-async fn file_text(
+pub(super) async fn file_text(
     client: &InstallationClient,
     repo: &RepoName,
     path: &str,

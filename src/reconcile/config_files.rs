@@ -3,7 +3,7 @@
 
 use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
-use super::changes;
+use super::changes::{self, FileText};
 use super::snapshot::PrChanges;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::models::{Content, PullRequest};
@@ -83,21 +83,18 @@ async fn config_at(
     head: &Sha,
 ) -> Result<ConfigVersion, ReconcileError> {
     let key = format!("{repo}:{head}");
-    let text = match cached::<Option<String>>(store, "config_at", key.clone()).await? {
-        Some(text) => text,
+    let file = match cached::<FileText>(store, "config_at", key.clone()).await? {
+        Some(file) => file,
         None => {
-            let path = format!(
-                "/repos/{repo}/contents/{}?ref={head}",
-                encode_path(CONFIG_PATH)
-            );
-            let text = match client.get::<Content>(&path).await {
-                Ok(content) => content.text(),
-                Err(e) if e.is_not_found() => None,
-                Err(e) => return Err(e.into()),
-            };
-            store_cache(store, "config_at", key, &text).await?;
-            text
+            let file = changes::file_text(client, repo, CONFIG_PATH, head).await?;
+            store_cache(store, "config_at", key, &file).await?;
+            file
         }
+    };
+    let text = match file {
+        FileText::Missing => return Ok(ConfigVersion::Removed),
+        FileText::Text(text) => Some(text),
+        FileText::Unreadable => None,
     };
     Ok(match parse_text(text) {
         Ok(config) => ConfigVersion::Valid(config),

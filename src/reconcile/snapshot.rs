@@ -19,6 +19,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub repo: RepoName,
+    /// The repository's web page.
+    pub repo_url: String,
     pub default_branch: String,
     /// The head of the default branch: all line numbers are compared in its coordinates.
     pub default_head: Sha,
@@ -146,6 +148,7 @@ pub async fn take_snapshot(
     };
     let mut snapshot = Snapshot {
         repo: repo.clone(),
+        repo_url: meta.html_url,
         default_branch: meta.default_branch,
         default_head: head.object.sha,
         config,
@@ -317,7 +320,7 @@ async fn read_commented(
     let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
-            if s.published(&repo, &super::apply::comment_key(number.0))?
+            if s.published(&repo, &super::apply::overlap_comment_key(number.0))?
                 .is_some()
             {
                 commented.insert(number);
@@ -327,12 +330,7 @@ async fn read_commented(
     })
     .await?;
     snapshot.commented = commented;
-    snapshot.board_url = board.map(|b| {
-        format!(
-            "https://github.com/{}/issues/{}",
-            snapshot.repo, b.github_id
-        )
-    });
+    snapshot.board_url = board.map(|b| format!("{}/issues/{}", snapshot.repo_url, b.github_id));
     Ok(())
 }
 

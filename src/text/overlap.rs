@@ -1,7 +1,8 @@
 //! The one comment on a PR about the other open PRs that touch the same files and lines.
 
 use super::{and_list, code_list};
-use crate::ids::{PrNumber, RepoName, Sha};
+use crate::github::encode_path;
+use crate::ids::{PrNumber, Sha};
 use crate::overlap::{LineRange, Tier};
 
 /// Finds the comment again among a PR's comments.
@@ -10,7 +11,8 @@ pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";
 /// Everything the comment says about one PR.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverlapView {
-    pub repo: RepoName,
+    /// The repository's web page, which line links start from.
+    pub repo_url: String,
     pub head_sha: Sha,
     pub default_branch: String,
     pub others: Vec<OtherPr>,
@@ -81,7 +83,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn lines_link(repo: &RepoName, sha: &Sha, path: &str, range: LineRange) -> String {
+fn lines_link(repo_url: &str, sha: &Sha, path: &str, range: LineRange) -> String {
     let (first, last) = range.annotation_lines();
     let label = if first == last {
         format!("line {first}")
@@ -93,7 +95,8 @@ fn lines_link(repo: &RepoName, sha: &Sha, path: &str, range: LineRange) -> Strin
     } else {
         format!("L{first}-L{last}")
     };
-    format!("[{label}](https://github.com/{repo}/blob/{sha}/{path}#{anchor})")
+    let path = encode_path(path);
+    format!("[{label}]({repo_url}/blob/{sha}/{path}#{anchor})")
 }
 
 fn headline(view: &OverlapView) -> String {
@@ -159,12 +162,12 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
             let here: Vec<String> = file
                 .same_lines
                 .iter()
-                .map(|(h, _)| lines_link(&view.repo, &view.head_sha, &file.path_here, *h))
+                .map(|(h, _)| lines_link(&view.repo_url, &view.head_sha, &file.path_here, *h))
                 .collect();
             let there: Vec<String> = file
                 .same_lines
                 .iter()
-                .map(|(_, t)| lines_link(&view.repo, &other.head_sha, &file.path_there, *t))
+                .map(|(_, t)| lines_link(&view.repo_url, &other.head_sha, &file.path_there, *t))
                 .collect();
             line.push_str(&format!(
                 ": {} here, {} there",
@@ -283,7 +286,7 @@ pub fn overlap_comment(view: &OverlapView) -> String {
             let links: Vec<String> = file
                 .lines
                 .iter()
-                .map(|r| lines_link(&view.repo, &view.head_sha, &file.path, *r))
+                .map(|r| lines_link(&view.repo_url, &view.head_sha, &file.path, *r))
                 .collect();
             out.push_str(&format!("- `{}`: {}\n", file.path, and_list(links)));
         }
@@ -325,7 +328,7 @@ mod tests {
 
     fn view(others: Vec<OtherPr>) -> OverlapView {
         OverlapView {
-            repo: "octo/repo".parse().unwrap(),
+            repo_url: "https://github.com/octo/repo".into(),
             head_sha: sha('a'),
             default_branch: "main".into(),
             others,
@@ -479,6 +482,22 @@ mod tests {
             "<!-- switchyard:overlaps -->\n**No overlaps any more.** No other open pull request \
              changes the files this one changes.\n\n<sub>Switchyard, for ccccccc. This comment \
              is kept up to date.</sub>\n"
+        );
+    }
+
+    #[test]
+    fn line_links_start_from_the_repository_page_and_encode_the_path() {
+        assert_eq!(
+            lines_link(
+                "https://ghe.example.com/octo/repo",
+                &sha('a'),
+                "docs/a b#1.md",
+                LineRange::new(3, 4)
+            ),
+            format!(
+                "[line 3](https://ghe.example.com/octo/repo/blob/{}/docs/a%20b%231.md#L3)",
+                sha('a').0
+            )
         );
     }
 }

@@ -201,7 +201,7 @@ pub fn findings(
         views.insert(
             pr.number,
             OverlapView {
-                repo: snapshot.repo.clone(),
+                repo_url: snapshot.repo_url.clone(),
                 head_sha: pr.head.sha.clone(),
                 default_branch: snapshot.default_branch.clone(),
                 others,
