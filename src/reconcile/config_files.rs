@@ -4,11 +4,11 @@
 use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
 use super::changes::{self, FileText};
-use super::snapshot::PrChanges;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::models::{Content, PullRequest};
 use crate::github::{InstallationClient, encode_component, encode_path};
 use crate::ids::{PrNumber, RepoName, Sha};
+use crate::overlap::{ChangedFile, OpenPr};
 use crate::queue::Trigger;
 use crate::store::SharedStore;
 use std::collections::BTreeMap;
@@ -45,9 +45,13 @@ pub(super) async fn read_config_changes(
     store: &SharedStore,
     repo: &RepoName,
     open_prs: &[PullRequest],
-    known: &BTreeMap<PrNumber, PrChanges>,
+    known: &[OpenPr],
     triggers: &[Trigger],
 ) -> Result<Vec<ConfigChange>, ReconcileError> {
+    let known: BTreeMap<PrNumber, &[ChangedFile]> = known
+        .iter()
+        .map(|pr| (pr.number, pr.files.as_slice()))
+        .collect();
     let named = Trigger::pull_requests(triggers);
     let candidates = open_prs
         .iter()
@@ -55,11 +59,15 @@ pub(super) async fn read_config_changes(
     let mut found = Vec::new();
     for pr in candidates {
         let head = &pr.head.sha;
+        let read;
         let files = match known.get(&pr.number) {
-            Some(changes) => changes.files.clone(),
-            None => changes::pr_files(client, store, repo, pr.number.0, head).await?,
+            Some(files) => *files,
+            None => {
+                read = changes::pr_files(client, store, repo, pr.number.0, head).await?;
+                read.files.as_slice()
+            }
         };
-        let Some(file) = files.files.iter().find(|f| f.filename == CONFIG_PATH) else {
+        let Some(file) = files.iter().find(|f| f.filename == CONFIG_PATH) else {
             continue;
         };
         let version = if file.status == crate::overlap::FileStatus::Removed {

@@ -10,7 +10,7 @@ mod tasks;
 
 pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
 pub use plan::{Annotation, Plan, config_check, plan};
-pub use snapshot::{BOARD_KEY, PrChanges, Snapshot, Taken, take_snapshot};
+pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError};
 use crate::queue::{JobError, Reconcile};

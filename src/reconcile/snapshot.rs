@@ -3,14 +3,14 @@
 
 use super::ReconcileError;
 use super::cache::{cached, read_required, read_through, store_cache};
-use super::changes::{self, PrFiles};
+use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
-use super::plan::{coordinated, ignored, open_prs, ownership};
+use super::plan::{coordinated, ignored, ownership};
 use crate::config::{Config, ConfigErrors};
 use crate::github::models::{PullRequest, Repository};
 use crate::github::{InstallationClient, encode_component};
 use crate::ids::{PrNumber, RepoName, Sha};
-use crate::overlap::{BaseDiff, Inputs, files_to_fetch};
+use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
 use crate::queue::Trigger;
 use crate::store::{self, Claim, SharedStore};
 use serde::Deserialize;
@@ -27,8 +27,9 @@ pub struct Snapshot {
     pub config: Config,
     /// Every open pull request, oldest first.
     pub open_prs: Vec<PullRequest>,
-    /// What each coordinated PR changed, and where it branched.
-    pub changes: BTreeMap<PrNumber, PrChanges>,
+    /// The coordinated PRs, with what each changed and where it branched, as the overlap
+    /// engine takes them.
+    pub prs: Vec<OpenPr>,
     /// How the default branch moved since each merge base.
     pub base_diffs: HashMap<Sha, BaseDiff>,
     /// Coordinated PRs approved by review.
@@ -49,12 +50,6 @@ impl Snapshot {
     pub fn merged_or_closed(&self, number: PrNumber) -> bool {
         self.closed.contains(&number)
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct PrChanges {
-    pub files: PrFiles,
-    pub merge_base: Sha,
 }
 
 #[derive(Deserialize, serde::Serialize)]
@@ -130,15 +125,8 @@ pub async fn take_snapshot(
     let config = match config {
         Ok(config) => config,
         Err(errors) => {
-            let config_changes = read_config_changes(
-                client,
-                store,
-                repo,
-                &open_prs,
-                &BTreeMap::new(),
-                &claim.triggers,
-            )
-            .await?;
+            let config_changes =
+                read_config_changes(client, store, repo, &open_prs, &[], &claim.triggers).await?;
             return Ok(Taken::BrokenConfig {
                 errors,
                 config_changes,
@@ -153,7 +141,7 @@ pub async fn take_snapshot(
         default_head: head.object.sha,
         config,
         open_prs,
-        changes: BTreeMap::new(),
+        prs: Vec::new(),
         base_diffs: HashMap::new(),
         approved: BTreeSet::new(),
         closed: BTreeSet::new(),
@@ -171,7 +159,7 @@ pub async fn take_snapshot(
         store,
         repo,
         &snapshot.open_prs,
-        &snapshot.changes,
+        &snapshot.prs,
         &claim.triggers,
     )
     .await?;
@@ -185,32 +173,39 @@ async fn read_changes(
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let heads: Vec<(PrNumber, Sha)> = coordinated(snapshot)
+    let heads: Vec<(PrNumber, Sha, Option<String>)> = coordinated(snapshot)
         .iter()
-        .map(|pr| (pr.number, pr.head.sha.clone()))
+        .map(|pr| {
+            let lane = snapshot.config.lane_for_branch(&pr.head.name);
+            (pr.number, pr.head.sha.clone(), lane.map(|a| a.name.clone()))
+        })
         .collect();
-    for (number, head) in heads {
-        let files = changes::pr_files(client, store, &repo, number.0, &head).await?;
+    for (number, head_sha, lane) in heads {
+        let files = changes::pr_files(client, store, &repo, number.0, &head_sha).await?;
         let merge_base =
-            changes::merge_base(client, store, &repo, &snapshot.default_head, &head).await?;
-        snapshot
-            .changes
-            .insert(number, PrChanges { files, merge_base });
+            changes::merge_base(client, store, &repo, &snapshot.default_head, &head_sha).await?;
+        snapshot.prs.push(OpenPr {
+            number,
+            head_sha,
+            merge_base,
+            files: files.files,
+            files_complete: files.complete,
+            lane,
+        });
     }
     let bases: BTreeSet<Sha> = snapshot
-        .changes
-        .values()
-        .map(|c| c.merge_base.clone())
+        .prs
+        .iter()
+        .map(|pr| pr.merge_base.clone())
         .collect();
     for base in bases {
         let diff = changes::base_diff(client, store, &repo, &base, &snapshot.default_head).await?;
         snapshot.base_diffs.insert(base, diff);
     }
-    let open = open_prs(snapshot);
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
     let requests = files_to_fetch(&Inputs {
         default_head: &snapshot.default_head,
-        prs: &open,
+        prs: &snapshot.prs,
         base_diffs: &snapshot.base_diffs,
         ignore: &ignore,
         ownership: &ownership,

@@ -15,7 +15,7 @@ use crate::config::{Config, Coordinate};
 use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Inputs, OpenPr, Ownership, PathFilter, analyze};
+use crate::overlap::{Inputs, Ownership, PathFilter, analyze};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,28 +47,6 @@ pub fn coordinated(snapshot: &Snapshot) -> Vec<&PullRequest> {
         .collect()
 }
 
-/// The coordinated PRs as the overlap engine takes them; PRs whose changes were not read
-/// are left out.
-pub fn open_prs(snapshot: &Snapshot) -> Vec<OpenPr> {
-    coordinated(snapshot)
-        .into_iter()
-        .filter_map(|pr| {
-            let changes = snapshot.changes.get(&pr.number)?;
-            Some(OpenPr {
-                number: pr.number,
-                head_sha: pr.head.sha.clone(),
-                merge_base: changes.merge_base.clone(),
-                files: changes.files.files.clone(),
-                files_complete: changes.files.complete,
-                lane: snapshot
-                    .config
-                    .lane_for_branch(&pr.head.name)
-                    .map(|a| a.name.clone()),
-            })
-        })
-        .collect()
-}
-
 /// Config globs were validated when the file was parsed, so they compile here.
 pub fn ignored(config: &Config) -> PathFilter {
     PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
@@ -81,11 +59,10 @@ pub fn ownership(config: &Config) -> Ownership {
 
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let prs = coordinated(snapshot);
-    let open = open_prs(snapshot);
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
     let analysis = analyze(&Inputs {
         default_head: &snapshot.default_head,
-        prs: &open,
+        prs: &snapshot.prs,
         base_diffs: &snapshot.base_diffs,
         ignore: &ignore,
         ownership: &ownership,
