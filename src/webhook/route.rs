@@ -199,8 +199,9 @@ fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::github::models::User;
     use crate::ids::{CommentId, IssueNumber};
-    use crate::webhook::event::{Actor, RepoRef};
+    use crate::webhook::event::RepoRef;
 
     fn comment(action: &str, kind: &str, body: &str) -> Event {
         Event::IssueComment {
@@ -212,7 +213,7 @@ mod tests {
             installation: Some(InstallationId(7)),
             number: IssueNumber(5),
             comment: CommentId(900),
-            author: Actor {
+            author: User {
                 login: "mona".into(),
                 kind: kind.into(),
             },

@@ -2,11 +2,11 @@
 //! rules need to know of their authors.
 
 use super::Context;
-use super::github::{GhComment, Permission};
 use super::held::{HANDLED, PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::encode_component;
+use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;

@@ -3,8 +3,8 @@
 //! tasks, the merged pull requests that will finish them), the commands already handled, and
 //! the text of what the App last wrote.
 
-use super::github::GhIssue;
 use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
+use crate::github::models::GhIssue;
 use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::store::{SharedStore, StoreError};

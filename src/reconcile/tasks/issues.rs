@@ -3,9 +3,9 @@
 //! ETag, when the rules need it.
 
 use super::Context;
-use super::github::GhIssue;
 use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
 use crate::assign;
+use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;

@@ -3,7 +3,6 @@
 
 use super::Context;
 use super::commands;
-use super::github::GhComment;
 use super::held::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, comment_key, repo_key,
 };
@@ -14,7 +13,7 @@ use crate::assign::{
     closing_issues, same_label,
 };
 use crate::config::Config;
-use crate::github::models::Label;
+use crate::github::models::{GhComment, Label};
 use crate::ids::{CommentId, IssueNumber};
 use crate::queue::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
