@@ -79,7 +79,7 @@ pub struct OpenPr {
     pub overlaps_with: Vec<PrNumber>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergedPr {
     pub number: PrNumber,
     pub merged_at: DateTime<Utc>,

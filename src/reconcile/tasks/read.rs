@@ -65,7 +65,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
         comments: own_comments(ctx, &found).await?,
         issues: found,
         open_prs: open_prs(ctx),
-        merged_prs: records.merged.iter().map(Into::into).collect(),
+        merged_prs: records.merged.clone(),
         branches: held::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
         assignments: records.assignments.clone(),
