@@ -9,7 +9,7 @@
 use super::labels::{agent_label, agent_label_name, same_label};
 use super::markdown::prose_lines;
 use super::snapshot::CommandComment;
-use crate::config::Config;
+use crate::config::{Config, closest};
 use crate::ids::{CommentId, IssueNumber};
 
 const PREFIX: &str = "/switchyard";
@@ -98,7 +98,7 @@ fn parse_words(rest: &str, config: &Config) -> Result<Command, CommandErrorKind>
         "help" => no_argument(Command::Help),
         _ => Err(CommandErrorKind::UnknownCommand {
             word: word.to_owned(),
-            suggestion: closest(word, COMMANDS),
+            suggestion: closest(word, COMMANDS).map(str::to_owned),
         }),
     }
 }
@@ -110,29 +110,11 @@ fn lane(written: &str, config: &Config) -> Result<Command, CommandErrorKind> {
         Some(agent) => Ok(Command::Assign(Some(agent.name.clone()))),
         None => Err(CommandErrorKind::UnknownLane {
             name: name.to_owned(),
-            suggestion: closest(name, config.agents.iter().map(|a| a.name.as_str())),
+            suggestion: closest(name, config.agents.iter().map(|a| a.name.as_str()))
+                .map(str::to_owned),
             lanes: config.agents.iter().map(|a| a.name.clone()).collect(),
         }),
     }
-}
-
-/// The candidate closest to `word`, if one is close enough to be a likely misspelling.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let word = word.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&word, &candidate.to_ascii_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .reduce(|best, next| if next.0 > best.0 { next } else { best })
-        .map(|(_, candidate)| candidate.to_owned())
 }
 
 /// A person's access to a repository, from least to most.

@@ -8,7 +8,7 @@ use super::board::{Board, BoardInput, BoardTask, board};
 use super::changes::{
     board_change, branches_to_create, command_outcomes, labels_to_create, task_plans,
 };
-use super::commands::{Command, CommandOutcome, Decision, closest, decide, relabel};
+use super::commands::{Command, CommandOutcome, Decision, decide, relabel};
 use super::deps::{cycles, dependencies};
 use super::labels::{
     BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label, track_label_name,
@@ -20,7 +20,7 @@ use super::state::{
     Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
     Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
 };
-use crate::config::{Config, Track};
+use crate::config::{Config, Track, closest};
 use crate::ids::{CommentId, IssueNumber};
 use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -353,7 +353,8 @@ impl<'s> Planner<'s> {
                 }
                 Intent::UnknownLane(name) => TaskState::UnknownLane(UnknownLane {
                     name: name.clone(),
-                    suggestion: closest(name, self.config.agents.iter().map(|a| a.name.as_str())),
+                    suggestion: closest(name, self.config.agents.iter().map(|a| a.name.as_str()))
+                        .map(str::to_owned),
                     lanes: self.config.agents.iter().map(|a| a.name.clone()).collect(),
                 }),
                 Intent::Withdrawn => TaskState::Withdrawn(Withdrawn {
