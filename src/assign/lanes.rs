@@ -9,12 +9,6 @@ use std::collections::BTreeSet;
 /// tasks does not look idle.
 pub const UNESTIMATED_HOURS: f64 = 1.0;
 
-/// Whether the branch template gives a lane one branch for all its tasks (`parallel-dev/{agent}`)
-/// rather than a branch per task (`{agent}/{issue}-{slug}`).
-pub(crate) fn branch_per_lane(config: &Config) -> bool {
-    !config.branch_template.contains("{issue}")
-}
-
 /// A task holding a slot on a lane.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot<'c> {

@@ -13,7 +13,7 @@ use super::deps::{cycles, dependencies};
 use super::labels::{
     BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label, track_label_name,
 };
-use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS, branch_per_lane};
+use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::paths::first_overlap;
 use super::snapshot::{AssignmentRecord, Completion, ExistingComment, Issue, Snapshot};
 use super::state::{
@@ -432,7 +432,7 @@ impl<'s> Planner<'s> {
         // Beside the clone, named after the repository and the lane (and the task, when the
         // lane has a branch per task and so may hold several worktrees).
         let repo = self.snapshot.repo.name();
-        let worktree = if branch_per_lane(self.config) {
+        let worktree = if self.config.branch_per_lane() {
             format!("{repo}-{name}")
         } else {
             format!("{repo}-{name}-{}", number.0)
@@ -441,7 +441,7 @@ impl<'s> Planner<'s> {
             lane: name,
             branch,
             worktree,
-            lane_branch: branch_per_lane(self.config),
+            lane_branch: self.config.branch_per_lane(),
             tracks: open
                 .tracks
                 .iter()
@@ -463,7 +463,7 @@ impl<'s> Planner<'s> {
         let Some(agent) = self.lanes.agent(lane) else {
             return String::new();
         };
-        let existing = (!branch_per_lane(self.config))
+        let existing = (!self.config.branch_per_lane())
             .then(|| {
                 self.snapshot.branches.iter().find(|branch| {
                     self.config.lane_branch(branch).is_some_and(|read| {
