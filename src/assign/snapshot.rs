@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 pub struct Snapshot {
     pub config: Config,
     pub repo: RepoName,
-    pub default_branch: String,
     pub now: DateTime<Utc>,
     /// Every open issue with the trigger label, an `agent:` label, the `queued` or `blocked`
     /// label, or an assignment record; every issue a command in `commands` is on; every issue

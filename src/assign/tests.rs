@@ -48,7 +48,6 @@ impl World {
             snapshot: Snapshot {
                 config,
                 repo: "acme/widgets".parse().unwrap(),
-                default_branch: "main".into(),
                 now: at(0),
                 issues: vec![],
                 comments: vec![],

@@ -60,7 +60,6 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
-        default_branch: ctx.main.default_branch.clone(),
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
