@@ -195,7 +195,7 @@ pub struct CommandOutcome {
 
 /// Why a comment's commands are not obeyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+enum Refusal {
     /// The App's own comment: never a command, whatever it quotes.
     OwnComment,
     /// Another bot: answering could start two bots talking to each other.
@@ -205,7 +205,7 @@ pub enum Refusal {
 }
 
 /// Whether the author of a comment may give commands.
-pub fn authority(is_app: bool, is_bot: bool, access: Access) -> Result<(), Refusal> {
+fn authority(is_app: bool, is_bot: bool, access: Access) -> Result<(), Refusal> {
     if is_app {
         Err(Refusal::OwnComment)
     } else if is_bot {
