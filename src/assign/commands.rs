@@ -6,13 +6,14 @@
 //! label (removing other lanes'), `release` removes the agent and trigger labels. The plan
 //! then treats the issue as if a person had changed the labels.
 
-use super::labels::{agent_label, agent_label_name, same_label};
+use super::labels::{agent_label, agent_label_name, same_label, strip_prefix_ignoring_case};
 use super::markdown::prose_lines;
 use super::snapshot::CommandComment;
 use crate::config::{Config, closest};
 use crate::ids::{CommentId, IssueNumber};
 
-const PREFIX: &str = "/switchyard";
+/// How a command line starts, in any case; written in lower case.
+pub const COMMAND_PREFIX: &str = "/switchyard";
 /// The command words, for "did you mean".
 const COMMANDS: [&str; 4] = ["assign", "release", "status", "help"];
 
@@ -69,11 +70,8 @@ pub fn parse(body: &str, config: &Config) -> Vec<Result<Command, CommandError>> 
 
 /// The text after `/switchyard` (any case), if `line` is a command line.
 fn command_rest(line: &str) -> Option<&str> {
-    let head = line.get(..PREFIX.len())?;
-    let rest = &line[PREFIX.len()..];
-    (head.eq_ignore_ascii_case(PREFIX)
-        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
-    .then_some(rest)
+    strip_prefix_ignoring_case(line, COMMAND_PREFIX)
+        .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
 }
 
 fn parse_words(rest: &str, config: &Config) -> Result<Command, CommandErrorKind> {
@@ -301,8 +299,8 @@ fn word_of(command: &Command) -> &'static str {
 
 fn line_of(command: &Command) -> String {
     match command {
-        Command::Assign(Some(lane)) => format!("{PREFIX} assign {lane}"),
-        other => format!("{PREFIX} {}", word_of(other)),
+        Command::Assign(Some(lane)) => format!("{COMMAND_PREFIX} assign {lane}"),
+        other => format!("{COMMAND_PREFIX} {}", word_of(other)),
     }
 }
 

@@ -10,6 +10,7 @@
 //!
 //! References to other repositories (`owner/repo#N`) and full URLs are not dependencies here.
 
+use super::labels::strip_prefix_ignoring_case;
 use super::markdown::prose_lines;
 use crate::ids::IssueNumber;
 use crate::order::strongly_connected_components;
@@ -113,10 +114,8 @@ fn unchecked_task(item: &str) -> Option<&str> {
 fn dependency_line(line: &str) -> Option<&str> {
     let line = line.trim_start_matches(['*', '_']);
     ["depends on", "blocked by"].iter().find_map(|phrase| {
-        let head = line.get(..phrase.len())?;
-        let rest = &line[phrase.len()..];
-        let ends_word = !rest.starts_with(|c: char| c.is_alphanumeric());
-        (head.eq_ignore_ascii_case(phrase) && ends_word).then_some(rest)
+        strip_prefix_ignoring_case(line, phrase)
+            .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
     })
 }
 

@@ -1,6 +1,7 @@
 //! Which deliveries become work. Pure: an event in, what to record and queue out.
 
 use super::event::Event;
+use crate::assign::COMMAND_PREFIX;
 use crate::ids::{InstallationId, RepoName};
 use crate::queue::{JobRequest, Trigger};
 
@@ -44,8 +45,6 @@ const ISSUE_ACTIONS: &[&str] = &[
     "labeled",
     "unlabeled",
 ];
-/// What a comment that holds a command mentions, in any case.
-const COMMAND_PREFIX: &str = "/switchyard";
 
 pub fn route(event: &Event) -> Intake {
     let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
