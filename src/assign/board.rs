@@ -1,7 +1,6 @@
 //! The status board: the lanes and their tasks, what waits, the merge queue and the plan's
 //! time, as plain values for [`crate::text::assign::board_body`].
 
-use super::lanes::branch_per_lane;
 use super::schedule::{Job, PlanTime, plan_time};
 use super::snapshot::{Completion, Issue, OpenPr};
 use super::state::TaskState;
@@ -190,7 +189,7 @@ fn lane_status(input: &BoardInput<'_>, lane: &str) -> LaneStatus {
         // A lane's one branch does not depend on the issue, so any number gives it.
         branch: config
             .agent(lane)
-            .filter(|_| branch_per_lane(config))
+            .filter(|_| config.branch_per_lane())
             .map(|agent| config.branch_for(agent, IssueNumber(0), "")),
         tasks,
         done: input

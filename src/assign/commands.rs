@@ -6,13 +6,14 @@
 //! label (removing other lanes'), `release` removes the agent and trigger labels. The plan
 //! then treats the issue as if a person had changed the labels.
 
-use super::labels::{agent_label, agent_label_name, same_label};
+use super::labels::{agent_label, agent_label_name, same_label, strip_prefix_ignoring_case};
 use super::markdown::prose_lines;
 use super::snapshot::CommandComment;
-use crate::config::Config;
+use crate::config::{Config, closest};
 use crate::ids::{CommentId, IssueNumber};
 
-const PREFIX: &str = "/switchyard";
+/// How a command line starts, in any case; written in lower case.
+pub const COMMAND_PREFIX: &str = "/switchyard";
 /// The command words, for "did you mean".
 const COMMANDS: [&str; 4] = ["assign", "release", "status", "help"];
 
@@ -69,11 +70,8 @@ pub fn parse(body: &str, config: &Config) -> Vec<Result<Command, CommandError>> 
 
 /// The text after `/switchyard` (any case), if `line` is a command line.
 fn command_rest(line: &str) -> Option<&str> {
-    let head = line.get(..PREFIX.len())?;
-    let rest = &line[PREFIX.len()..];
-    (head.eq_ignore_ascii_case(PREFIX)
-        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
-    .then_some(rest)
+    strip_prefix_ignoring_case(line, COMMAND_PREFIX)
+        .filter(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
 }
 
 fn parse_words(rest: &str, config: &Config) -> Result<Command, CommandErrorKind> {
@@ -98,7 +96,7 @@ fn parse_words(rest: &str, config: &Config) -> Result<Command, CommandErrorKind>
         "help" => no_argument(Command::Help),
         _ => Err(CommandErrorKind::UnknownCommand {
             word: word.to_owned(),
-            suggestion: closest(word, COMMANDS),
+            suggestion: closest(word, COMMANDS).map(str::to_owned),
         }),
     }
 }
@@ -110,29 +108,11 @@ fn lane(written: &str, config: &Config) -> Result<Command, CommandErrorKind> {
         Some(agent) => Ok(Command::Assign(Some(agent.name.clone()))),
         None => Err(CommandErrorKind::UnknownLane {
             name: name.to_owned(),
-            suggestion: closest(name, config.agents.iter().map(|a| a.name.as_str())),
+            suggestion: closest(name, config.agents.iter().map(|a| a.name.as_str()))
+                .map(str::to_owned),
             lanes: config.agents.iter().map(|a| a.name.clone()).collect(),
         }),
     }
-}
-
-/// The candidate closest to `word`, if one is close enough to be a likely misspelling.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    let word = word.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&word, &candidate.to_ascii_lowercase()),
-                candidate,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .reduce(|best, next| if next.0 > best.0 { next } else { best })
-        .map(|(_, candidate)| candidate.to_owned())
 }
 
 /// A person's access to a repository, from least to most.
@@ -213,7 +193,7 @@ pub struct CommandOutcome {
 
 /// Why a comment's commands are not obeyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+enum Refusal {
     /// The App's own comment: never a command, whatever it quotes.
     OwnComment,
     /// Another bot: answering could start two bots talking to each other.
@@ -223,7 +203,7 @@ pub enum Refusal {
 }
 
 /// Whether the author of a comment may give commands.
-pub fn authority(is_app: bool, is_bot: bool, access: Access) -> Result<(), Refusal> {
+fn authority(is_app: bool, is_bot: bool, access: Access) -> Result<(), Refusal> {
     if is_app {
         Err(Refusal::OwnComment)
     } else if is_bot {
@@ -319,8 +299,8 @@ fn word_of(command: &Command) -> &'static str {
 
 fn line_of(command: &Command) -> String {
     match command {
-        Command::Assign(Some(lane)) => format!("{PREFIX} assign {lane}"),
-        other => format!("{PREFIX} {}", word_of(other)),
+        Command::Assign(Some(lane)) => format!("{COMMAND_PREFIX} assign {lane}"),
+        other => format!("{COMMAND_PREFIX} {}", word_of(other)),
     }
 }
 

@@ -10,8 +10,10 @@
 //!
 //! References to other repositories (`owner/repo#N`) and full URLs are not dependencies here.
 
+use super::labels::strip_prefix_ignoring_case;
 use super::markdown::prose_lines;
 use crate::ids::IssueNumber;
+use crate::order::strongly_connected_components;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -112,10 +114,8 @@ fn unchecked_task(item: &str) -> Option<&str> {
 fn dependency_line(line: &str) -> Option<&str> {
     let line = line.trim_start_matches(['*', '_']);
     ["depends on", "blocked by"].iter().find_map(|phrase| {
-        let head = line.get(..phrase.len())?;
-        let rest = &line[phrase.len()..];
-        let ends_word = !rest.starts_with(|c: char| c.is_alphanumeric());
-        (head.eq_ignore_ascii_case(phrase) && ends_word).then_some(rest)
+        strip_prefix_ignoring_case(line, phrase)
+            .filter(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
     })
 }
 
@@ -177,12 +177,12 @@ pub(crate) fn cycles(
     found
 }
 
-/// The strongly connected components of `graph` (Tarjan's algorithm, with an explicit stack).
+/// The strongly connected components of `graph`, each as its issues.
 fn strongly_connected(graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>) -> Vec<Vec<IssueNumber>> {
     let nodes: Vec<IssueNumber> = graph.keys().copied().collect();
     let index_of: BTreeMap<IssueNumber, usize> =
         nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
-    let edges: Vec<Vec<usize>> = nodes
+    let successors: Vec<Vec<usize>> = nodes
         .iter()
         .map(|node| {
             graph[node]
@@ -191,58 +191,14 @@ fn strongly_connected(graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>) -> Vec<Ve
                 .collect()
         })
         .collect();
-
-    let mut order: Vec<Option<usize>> = vec![None; nodes.len()];
-    let mut low = vec![0; nodes.len()];
-    let mut on_stack = vec![false; nodes.len()];
-    let mut stack = Vec::new();
-    let mut components = Vec::new();
-    let mut counter = 0;
-    for root in 0..nodes.len() {
-        if order[root].is_some() {
-            continue;
-        }
-        let mut calls = vec![(root, 0)];
-        order[root] = Some(counter);
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some((node, next_edge)) = calls.last_mut() {
-            let node = *node;
-            if let Some(&to) = edges[node].get(*next_edge) {
-                *next_edge += 1;
-                match order[to] {
-                    None => {
-                        order[to] = Some(counter);
-                        low[to] = counter;
-                        counter += 1;
-                        stack.push(to);
-                        on_stack[to] = true;
-                        calls.push((to, 0));
-                    }
-                    Some(seen) if on_stack[to] => low[node] = low[node].min(seen),
-                    Some(_) => {}
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(caller, _)) = calls.last() {
-                low[caller] = low[caller].min(low[node]);
-            }
-            if Some(low[node]) == order[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component.push(nodes[member]);
-                    if member == node {
-                        break;
-                    }
-                }
-                components.push(component);
-            }
-        }
+    let mut components: Vec<Vec<IssueNumber>> = vec![Vec::new(); nodes.len()];
+    for (node, component) in strongly_connected_components(&successors)
+        .into_iter()
+        .enumerate()
+    {
+        components[component].push(nodes[node]);
     }
+    components.retain(|members| !members.is_empty());
     components
 }
 

@@ -36,7 +36,8 @@ pub(crate) fn track_label_name(label: &str) -> Option<&str> {
     strip_prefix_ignoring_case(label.trim(), TRACK_PREFIX).map(str::trim)
 }
 
-fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+/// The rest of `text` after `prefix`, which it starts with in any case.
+pub(crate) fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])

@@ -9,12 +9,6 @@ use std::collections::BTreeSet;
 /// tasks does not look idle.
 pub const UNESTIMATED_HOURS: f64 = 1.0;
 
-/// Whether the branch template gives a lane one branch for all its tasks (`parallel-dev/{agent}`)
-/// rather than a branch per task (`{agent}/{issue}-{slug}`).
-pub(crate) fn branch_per_lane(config: &Config) -> bool {
-    !config.branch_template.contains("{issue}")
-}
-
 /// A task holding a slot on a lane.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot<'c> {
@@ -98,21 +92,29 @@ impl<'c> Lanes<'c> {
         tracks: &[&Track],
         reserved: &BTreeSet<usize>,
     ) -> Option<usize> {
+        // Each lane's key is worked out once: comparing path globs compiles them.
         eligible
             .iter()
             .copied()
             .filter(|&lane| !self.is_full(lane))
-            .min_by(|&a, &b| {
-                self.shares_paths(a, tracks)
-                    .cmp(&self.shares_paths(b, tracks))
-                    .then_with(|| {
-                        self.remaining_hours(a)
-                            .partial_cmp(&self.remaining_hours(b))
-                            .unwrap_or(Ordering::Equal)
-                    })
-                    .then(reserved.contains(&a).cmp(&reserved.contains(&b)))
-                    .then(a.cmp(&b))
+            .map(|lane| {
+                (
+                    self.shares_paths(lane, tracks),
+                    self.remaining_hours(lane),
+                    reserved.contains(&lane),
+                    lane,
+                )
             })
+            .min_by(
+                |(shares_a, hours_a, reserved_a, a), (shares_b, hours_b, reserved_b, b)| {
+                    shares_a
+                        .cmp(shares_b)
+                        .then_with(|| hours_a.partial_cmp(hours_b).unwrap_or(Ordering::Equal))
+                        .then(reserved_a.cmp(reserved_b))
+                        .then(a.cmp(b))
+                },
+            )
+            .map(|(.., lane)| lane)
     }
 
     fn remaining_hours(&self, lane: usize) -> f64 {

@@ -16,6 +16,7 @@ mod deps;
 mod labels;
 mod lanes;
 mod markdown;
+mod open;
 mod paths;
 mod plan;
 mod schedule;
@@ -26,8 +27,8 @@ mod tests;
 
 pub use board::{BlockedTask, Board, LaneStatus, LaneTask, MergeQueue, QueueEntry, WaitingTask};
 pub use commands::{
-    Access, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction, Refusal, ReplyPart,
-    authority, parse as parse_commands,
+    Access, COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction,
+    ReplyPart, parse as parse_commands,
 };
 pub use deps::{closing_issues, dependencies};
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};

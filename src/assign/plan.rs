@@ -8,19 +8,17 @@ use super::board::{Board, BoardInput, BoardTask, board};
 use super::changes::{
     board_change, branches_to_create, command_outcomes, labels_to_create, task_plans,
 };
-use super::commands::{Command, CommandOutcome, Decision, closest, decide, relabel};
-use super::deps::{cycles, dependencies};
-use super::labels::{
-    BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label, track_label_name,
-};
-use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS, branch_per_lane};
+use super::commands::{Command, CommandOutcome, Decision, decide, relabel};
+use super::labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label};
+use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
+use super::open::{OpenIssue, open_issues, waiting};
 use super::paths::first_overlap;
 use super::snapshot::{AssignmentRecord, Completion, ExistingComment, Issue, Snapshot};
 use super::state::{
-    Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
-    Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+    Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
+    TrackPaths, UnknownLane, Withdrawn,
 };
-use crate::config::{Config, Track};
+use crate::config::{Config, Track, closest};
 use crate::ids::{CommentId, IssueNumber};
 use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,22 +45,6 @@ pub struct Plan {
     pub board_change: Option<BoardChange>,
 }
 
-impl Plan {
-    /// Nothing to write: applying the plan would change nothing.
-    pub fn is_settled(&self) -> bool {
-        self.tasks.iter().all(TaskPlan::is_settled)
-            && self.labels_to_create.is_empty()
-            && self.branches_to_create.is_empty()
-            && self.records.is_empty()
-            && self.commands.is_empty()
-            && self.board_change.is_none()
-    }
-
-    pub fn task(&self, issue: IssueNumber) -> Option<&TaskPlan> {
-        self.tasks.iter().find(|task| task.issue == issue)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskPlan {
     pub issue: IssueNumber,
@@ -72,16 +54,6 @@ pub struct TaskPlan {
     pub add_assignees: Vec<String>,
     pub remove_assignees: Vec<String>,
     pub comment: Option<CommentChange>,
-}
-
-impl TaskPlan {
-    pub fn is_settled(&self) -> bool {
-        self.add_labels.is_empty()
-            && self.remove_labels.is_empty()
-            && self.add_assignees.is_empty()
-            && self.remove_assignees.is_empty()
-            && self.comment.is_none()
-    }
 }
 
 /// The App's one comment on an issue, found again by its marker.
@@ -106,24 +78,6 @@ pub struct RecordChanges {
     /// Assignment records to drop: the issue was released or is done.
     pub forgotten: Vec<IssueNumber>,
     pub completed: Vec<Completion>,
-}
-
-impl RecordChanges {
-    pub fn is_empty(&self) -> bool {
-        self.assigned.is_empty() && self.forgotten.is_empty() && self.completed.is_empty()
-    }
-}
-
-/// An open issue as the rules read it, labels after this snapshot's commands.
-struct OpenIssue<'s> {
-    issue: &'s Issue,
-    labels: Vec<String>,
-    tracks: Vec<&'s Track>,
-    estimate: Option<f64>,
-    depends_on: Vec<Dependency>,
-    /// The dependencies still open.
-    open_dependencies: Vec<IssueNumber>,
-    cycle: Option<Vec<IssueNumber>>,
 }
 
 /// What the labels and records ask for an open issue.
@@ -210,80 +164,6 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
     }
 }
 
-/// The open issues that are not pull requests nor the status board, oldest first, read.
-fn open_issues<'s>(
-    snapshot: &'s Snapshot,
-    labels: &BTreeMap<IssueNumber, Vec<String>>,
-) -> Vec<OpenIssue<'s>> {
-    let config = &snapshot.config;
-    let known: BTreeMap<IssueNumber, &Issue> = snapshot
-        .issues
-        .iter()
-        .map(|issue| (issue.number, issue))
-        .collect();
-    let is_open = |issue: &IssueNumber| known.get(issue).is_some_and(|i| i.open);
-    let depends_on: BTreeMap<IssueNumber, Vec<IssueNumber>> = known
-        .values()
-        .filter(|issue| issue.open)
-        .map(|issue| {
-            let deps = dependencies(&issue.body)
-                .into_iter()
-                .filter(|&dep| dep != issue.number)
-                .collect();
-            (issue.number, deps)
-        })
-        .collect();
-    let graph: BTreeMap<IssueNumber, Vec<IssueNumber>> = depends_on
-        .iter()
-        .map(|(&issue, deps)| (issue, deps.iter().copied().filter(is_open).collect()))
-        .collect();
-    let mut on_cycles = cycles(&graph);
-    let board_issue = snapshot.status_issue.as_ref().map(|board| board.number);
-    let mut open: Vec<OpenIssue<'_>> = known
-        .values()
-        .filter(|issue| issue.open && !issue.pull_request && Some(issue.number) != board_issue)
-        .map(|&issue| {
-            let labels = labels.get(&issue.number).cloned().unwrap_or_default();
-            let deps = depends_on.get(&issue.number).map_or(&[][..], Vec::as_slice);
-            OpenIssue {
-                issue,
-                tracks: tracks_of(config, &labels),
-                estimate: config.estimate_hours_from_labels(&labels),
-                depends_on: deps
-                    .iter()
-                    .map(|&dep| Dependency {
-                        issue: dep,
-                        state: match known.get(&dep) {
-                            Some(d) if d.open => DependencyState::Open,
-                            Some(_) => DependencyState::Closed,
-                            None => DependencyState::NotFound,
-                        },
-                    })
-                    .collect(),
-                open_dependencies: deps.iter().copied().filter(is_open).collect(),
-                cycle: on_cycles.remove(&issue.number),
-                labels,
-            }
-        })
-        .collect();
-    open.sort_by_key(|o| (o.issue.created_at, o.issue.number));
-    open
-}
-
-/// The configured tracks the `track:` labels name, in configured order.
-fn tracks_of<'c>(config: &'c Config, labels: &[String]) -> Vec<&'c Track> {
-    config
-        .tracks
-        .iter()
-        .filter(|track| {
-            labels
-                .iter()
-                .filter_map(|label| track_label_name(label))
-                .any(|name| name.eq_ignore_ascii_case(&track.name))
-        })
-        .collect()
-}
-
 impl<'s> Planner<'s> {
     fn intent(&self, open: &OpenIssue<'_>) -> Intent {
         let names: Vec<&str> = open
@@ -353,7 +233,8 @@ impl<'s> Planner<'s> {
                 }
                 Intent::UnknownLane(name) => TaskState::UnknownLane(UnknownLane {
                     name: name.clone(),
-                    suggestion: closest(name, self.config.agents.iter().map(|a| a.name.as_str())),
+                    suggestion: closest(name, self.config.agents.iter().map(|a| a.name.as_str()))
+                        .map(str::to_owned),
                     lanes: self.config.agents.iter().map(|a| a.name.clone()).collect(),
                 }),
                 Intent::Withdrawn => TaskState::Withdrawn(Withdrawn {
@@ -431,7 +312,7 @@ impl<'s> Planner<'s> {
         // Beside the clone, named after the repository and the lane (and the task, when the
         // lane has a branch per task and so may hold several worktrees).
         let repo = self.snapshot.repo.name();
-        let worktree = if branch_per_lane(self.config) {
+        let worktree = if self.config.branch_per_lane() {
             format!("{repo}-{name}")
         } else {
             format!("{repo}-{name}-{}", number.0)
@@ -440,7 +321,7 @@ impl<'s> Planner<'s> {
             lane: name,
             branch,
             worktree,
-            lane_branch: branch_per_lane(self.config),
+            lane_branch: self.config.branch_per_lane(),
             tracks: open
                 .tracks
                 .iter()
@@ -462,7 +343,7 @@ impl<'s> Planner<'s> {
         let Some(agent) = self.lanes.agent(lane) else {
             return String::new();
         };
-        let existing = (!branch_per_lane(self.config))
+        let existing = (!self.config.branch_per_lane())
             .then(|| {
                 self.snapshot.branches.iter().find(|branch| {
                     self.config.lane_branch(branch).is_some_and(|read| {
@@ -627,24 +508,6 @@ impl<'s> Planner<'s> {
             .comments
             .iter()
             .find(|comment| comment.issue == issue)
-    }
-}
-
-/// On a dependency cycle or blocked by an open dependency, if it is either.
-fn waiting(open: &OpenIssue<'_>, lane: Option<String>) -> Option<TaskState> {
-    if let Some(cycle) = &open.cycle {
-        Some(TaskState::Cycle(Cycle {
-            lane,
-            cycle: cycle.clone(),
-        }))
-    } else if !open.open_dependencies.is_empty() {
-        Some(TaskState::Blocked(Blocked {
-            lane,
-            depends_on: open.depends_on.clone(),
-            estimate: open.estimate,
-        }))
-    } else {
-        None
     }
 }
 

@@ -69,8 +69,9 @@ pub(crate) fn plan_time(jobs: &[Job], lanes: usize) -> PlanTime {
         .collect();
 
     let stuck: Vec<bool> = jobs.iter().map(|job| job.stuck).collect();
-    let order = topological_order(&depends_on, &stuck);
-    let chain_after = chain_lengths(&order, &depends_on, &hours);
+    let dependents = dependents(&depends_on);
+    let order = topological_order(&depends_on, &dependents, &stuck);
+    let chain_after = chain_lengths(&order, &dependents, &hours);
     let finish = list_schedule(jobs, &order, &depends_on, &hours, &chain_after, lanes);
 
     let mut scheduled = vec![false; jobs.len()];
@@ -85,7 +86,7 @@ pub(crate) fn plan_time(jobs: &[Job], lanes: usize) -> PlanTime {
         issues.sort_unstable();
         issues
     };
-    let longest_chain = longest_chain(&order, &depends_on, &chain_after);
+    let longest_chain = longest_chain(&order, &dependents, &chain_after);
     PlanTime {
         work_hours: order.iter().map(|&job| hours[job]).sum(),
         parallel_hours: finish.iter().copied().fold(0.0, f64::max),
@@ -99,14 +100,17 @@ pub(crate) fn plan_time(jobs: &[Job], lanes: usize) -> PlanTime {
 
 /// The jobs that can ever start, each after its dependencies (Kahn's algorithm). Stuck jobs,
 /// jobs on a cycle and jobs behind either never become ready and are left out.
-fn topological_order(depends_on: &[Vec<usize>], stuck: &[bool]) -> Vec<usize> {
+fn topological_order(
+    depends_on: &[Vec<usize>],
+    dependents: &[Vec<usize>],
+    stuck: &[bool],
+) -> Vec<usize> {
     // A stuck job waits for one more thing than its dependencies, which never comes.
     let mut waiting: Vec<usize> = depends_on
         .iter()
         .zip(stuck)
         .map(|(deps, &stuck)| deps.len() + usize::from(stuck))
         .collect();
-    let dependents = dependents(depends_on);
     let mut ready: Vec<usize> = (0..depends_on.len()).filter(|&j| waiting[j] == 0).collect();
     let mut order = Vec::with_capacity(depends_on.len());
     while let Some(job) = ready.pop() {
@@ -121,6 +125,7 @@ fn topological_order(depends_on: &[Vec<usize>], stuck: &[bool]) -> Vec<usize> {
     order
 }
 
+/// For each job, the jobs that depend on it: the inverse of `depends_on`.
 fn dependents(depends_on: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let mut dependents = vec![Vec::new(); depends_on.len()];
     for (job, deps) in depends_on.iter().enumerate() {
@@ -132,9 +137,8 @@ fn dependents(depends_on: &[Vec<usize>]) -> Vec<Vec<usize>> {
 }
 
 /// For each job in `order`, its hours plus the longest chain of jobs depending on it.
-fn chain_lengths(order: &[usize], depends_on: &[Vec<usize>], hours: &[f64]) -> Vec<f64> {
-    let dependents = dependents(depends_on);
-    let mut chain = vec![0.0; depends_on.len()];
+fn chain_lengths(order: &[usize], dependents: &[Vec<usize>], hours: &[f64]) -> Vec<f64> {
+    let mut chain = vec![0.0; dependents.len()];
     for &job in order.iter().rev() {
         let after = dependents[job]
             .iter()
@@ -208,8 +212,7 @@ fn list_schedule(
 
 /// The chain behind the job with the longest one: from it, always the dependent with the
 /// longest chain (ties: the smaller issue number).
-fn longest_chain(order: &[usize], depends_on: &[Vec<usize>], chain_after: &[f64]) -> Vec<usize> {
-    let dependents = dependents(depends_on);
+fn longest_chain(order: &[usize], dependents: &[Vec<usize>], chain_after: &[f64]) -> Vec<usize> {
     let best = |candidates: &mut dyn Iterator<Item = usize>| {
         candidates.max_by(|&a, &b| chain_after[a].total_cmp(&chain_after[b]).then(b.cmp(&a)))
     };

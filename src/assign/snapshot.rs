@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 pub struct Snapshot {
     pub config: Config,
     pub repo: RepoName,
-    pub default_branch: String,
     pub now: DateTime<Utc>,
     /// Every open issue with the trigger label, an `agent:` label, the `queued` or `blocked`
     /// label, or an assignment record; every issue a command in `commands` is on; every issue
@@ -79,7 +78,7 @@ pub struct OpenPr {
     pub overlaps_with: Vec<PrNumber>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergedPr {
     pub number: PrNumber,
     pub merged_at: DateTime<Utc>,

@@ -9,6 +9,39 @@ use crate::order::{self, Candidate, Conflict, OrderInput};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
+// Only the stories ask whether a plan is settled or look a task up by its issue.
+impl Plan {
+    /// Nothing to write: applying the plan would change nothing.
+    fn is_settled(&self) -> bool {
+        self.tasks.iter().all(TaskPlan::is_settled)
+            && self.labels_to_create.is_empty()
+            && self.branches_to_create.is_empty()
+            && self.records.is_empty()
+            && self.commands.is_empty()
+            && self.board_change.is_none()
+    }
+
+    fn task(&self, issue: IssueNumber) -> Option<&TaskPlan> {
+        self.tasks.iter().find(|task| task.issue == issue)
+    }
+}
+
+impl TaskPlan {
+    fn is_settled(&self) -> bool {
+        self.add_labels.is_empty()
+            && self.remove_labels.is_empty()
+            && self.add_assignees.is_empty()
+            && self.remove_assignees.is_empty()
+            && self.comment.is_none()
+    }
+}
+
+impl RecordChanges {
+    fn is_empty(&self) -> bool {
+        self.assigned.is_empty() && self.forgotten.is_empty() && self.completed.is_empty()
+    }
+}
+
 struct World {
     snapshot: Snapshot,
     next_comment: u64,
@@ -48,7 +81,6 @@ impl World {
             snapshot: Snapshot {
                 config,
                 repo: "acme/widgets".parse().unwrap(),
-                default_branch: "main".into(),
                 now: at(0),
                 issues: vec![],
                 comments: vec![],

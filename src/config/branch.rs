@@ -321,6 +321,15 @@ impl Config {
                 .replace("{slug}", &slug(title)),
         }
     }
+
+    /// Whether the template gives a lane one branch for all its tasks (`parallel-dev/{agent}`)
+    /// rather than a branch per task (`{agent}/{issue}-{slug}`).
+    pub fn branch_per_lane(&self) -> bool {
+        match Template::parse(&self.branch_template) {
+            Ok(template) => !template.has_issue(),
+            Err(_) => !self.branch_template.contains("{issue}"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ pub(super) fn validate(root: Option<&Node>) -> Result<Config, ConfigErrors> {
 
 /// The candidate closest to `word`, if one is close enough to be a likely misspelling.
 /// Case and `-` versus `_` are not held against a candidate.
-pub(super) fn closest<'a>(
+pub(crate) fn closest<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

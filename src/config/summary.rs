@@ -4,6 +4,7 @@
 
 use super::branch::Template;
 use super::{Agent, Config, Coordinate, Track};
+use crate::text::plural;
 
 impl Config {
     /// What the config sets up: lanes and their branches, capacity, trigger label, tracks,
@@ -144,14 +145,6 @@ fn track_details(track: &Track) -> String {
     details.join("; ")
 }
 
-fn plural(count: usize, one: &str, many: &str) -> String {
-    if count == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{count} {many}")
-    }
-}
-
 /// A Markdown code span that survives a backtick inside the text.
 fn code(text: &str) -> String {
     if text.contains('`') {
@@ -177,12 +170,5 @@ mod tests {
     fn code_spans_survive_backticks() {
         assert_eq!(code("size: S"), "`size: S`");
         assert_eq!(code("a`b"), "`` a`b ``");
-    }
-
-    #[test]
-    fn plurals() {
-        assert_eq!(plural(1, "lane", "lanes"), "1 lane");
-        assert_eq!(plural(0, "lane", "lanes"), "0 lanes");
-        assert_eq!(plural(3, "lane", "lanes"), "3 lanes");
     }
 }

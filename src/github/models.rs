@@ -2,6 +2,7 @@
 //! than octocrab's models, so a field GitHub adds, drops or reshapes elsewhere never breaks us.
 
 use crate::ids::{CheckRunId, PrNumber, Sha};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,12 @@ pub struct User {
     pub login: String,
     #[serde(rename = "type", default)]
     pub kind: String,
+}
+
+impl User {
+    pub fn is_bot(&self) -> bool {
+        self.kind == "Bot" || self.login.ends_with("[bot]")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -101,7 +108,7 @@ pub struct CheckRun {
     pub app: Option<AppRef>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppRef {
     pub id: u64,
 }
@@ -109,4 +116,105 @@ pub struct AppRef {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Created {
     pub id: u64,
+}
+
+/// An issue or, as GitHub also lists them as issues, a pull request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GhIssue {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub state: String,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub assignees: Vec<Login>,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub user: Option<User>,
+    /// Present on pull requests, which share the issues' numbers and endpoints.
+    #[serde(default)]
+    pub pull_request: Option<PullRequestLink>,
+    #[serde(default)]
+    pub performed_via_github_app: Option<AppRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Login {
+    pub login: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullRequestLink {}
+
+/// Written by this App: GitHub names the App on what it performed; without that field, a bot
+/// account is the best evidence there is.
+fn by_app(user: Option<&User>, via: Option<&AppRef>, app_id: u64) -> bool {
+    match via {
+        Some(app) => app.id == app_id,
+        None => user.is_some_and(User::is_bot),
+    }
+}
+
+impl GhIssue {
+    pub fn is_open(&self) -> bool {
+        self.state == "open"
+    }
+
+    pub fn is_pull_request(&self) -> bool {
+        self.pull_request.is_some()
+    }
+
+    pub fn body(&self) -> &str {
+        self.body.as_deref().unwrap_or_default()
+    }
+
+    pub fn label_names(&self) -> Vec<String> {
+        self.labels.iter().map(|l| l.name.clone()).collect()
+    }
+
+    pub fn by_app(&self, app_id: u64) -> bool {
+        by_app(
+            self.user.as_ref(),
+            self.performed_via_github_app.as_ref(),
+            app_id,
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GhComment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub user: Option<User>,
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub performed_via_github_app: Option<AppRef>,
+}
+
+impl GhComment {
+    pub fn body(&self) -> &str {
+        self.body.as_deref().unwrap_or_default()
+    }
+
+    pub fn by_app(&self, app_id: u64) -> bool {
+        by_app(
+            self.user.as_ref(),
+            self.performed_via_github_app.as_ref(),
+            app_id,
+        )
+    }
+}
+
+/// `GET /repos/{owner}/{repo}/collaborators/{user}/permission`, read with our own type:
+/// `role_name` may name a custom role, which octocrab's model does not accept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Permission {
+    pub permission: String,
+    #[serde(default)]
+    pub role_name: Option<String>,
 }

@@ -77,7 +77,7 @@ impl Dependencies {
 
 /// Tarjan's algorithm with an explicit stack (a long chain of dependencies must not exhaust
 /// the thread's stack). Returns a component number per vertex.
-fn strongly_connected_components(successors: &[Vec<usize>]) -> Vec<usize> {
+pub(crate) fn strongly_connected_components(successors: &[Vec<usize>]) -> Vec<usize> {
     const UNVISITED: usize = usize::MAX;
     let len = successors.len();
     let mut index = vec![UNVISITED; len];

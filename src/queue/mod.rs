@@ -53,4 +53,16 @@ impl Trigger {
             })
             .collect()
     }
+
+    /// The issues that `triggers` say changed or got a comment that may hold commands (for a
+    /// comment on a pull request, its number).
+    pub fn issues(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
+        triggers
+            .iter()
+            .filter_map(|t| match t {
+                Trigger::Issue(n) | Trigger::Command { issue: n, .. } => Some(*n),
+                _ => None,
+            })
+            .collect()
+    }
 }

@@ -3,8 +3,7 @@
 
 use super::ReconcileError;
 use super::plan::Annotation;
-use super::tasks::GhComment;
-use crate::github::models::{CheckRunList, Created};
+use crate::github::models::{CheckRunList, Created, GhComment};
 use crate::github::{GitHubError, InstallationClient, encode_component};
 use crate::ids::{RepoName, Sha};
 use crate::store::{self, Published, SharedStore};

@@ -12,6 +12,7 @@ use crate::assign::{
     ReleaseReason, Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
 };
 use crate::ids::IssueNumber;
+use crate::text::{and_list, code_list, plural};
 
 /// Marks the App's assignment comment on an issue, so it is found again and edited in place.
 pub const ASSIGN_MARKER: &str = "<!-- switchyard:assign -->";
@@ -99,13 +100,7 @@ fn paths_line(tracks: &[TrackPaths]) -> String {
     }
     let owned: Vec<String> = tracks
         .iter()
-        .map(|track| {
-            format!(
-                "track `{}` owns {}",
-                track.name,
-                code_list(track.paths.iter().map(String::as_str))
-            )
-        })
+        .map(|track| format!("track `{}` owns {}", track.name, code_list(&track.paths)))
         .collect();
     format!("- Paths: {}.", owned.join("; "))
 }
@@ -171,11 +166,10 @@ fn blocked_text(blocked: &Blocked) -> String {
 }
 
 fn cycle_text(cycle: &Cycle) -> String {
-    let path: Vec<String> = cycle.cycle.iter().map(IssueNumber::to_string).collect();
     let mut text = format!(
         "**Dependency cycle**: {}, each waiting for the next. None of them can start, so none \
          is assigned, until one of these issues stops depending on the next.",
-        path.join(" → ")
+        issue_chain(&cycle.cycle)
     );
     if let Some(lane) = &cycle.lane {
         text.push_str(&format!(" This issue keeps lane `{lane}` meanwhile."));
@@ -189,12 +183,12 @@ fn queued_text(queued: &Queued) -> String {
         Some(track) => format!(
             "**Queued**: its track `{track}` is bound to lane {}, which is full ({each} at a \
              time). It is assigned, oldest issue first, as soon as the lane frees.",
-            code_list(queued.lanes.iter().map(String::as_str)),
+            code_list(&queued.lanes),
         ),
         None => format!(
             "**Queued**: every lane is full ({}, {each} at a time each). It is assigned, oldest \
              issue first, as soon as a lane frees.",
-            code_list(queued.lanes.iter().map(String::as_str)),
+            code_list(&queued.lanes),
         ),
     };
     let mut parts = vec![head];
@@ -253,7 +247,7 @@ fn unknown_lane(unknown: &UnknownLane) -> String {
     format!(
         "**No lane `{name}`**: the `agent:{name}` label names no lane, so it assigns \
          nothing.{suggestion} The lanes are {}.",
-        code_list(unknown.lanes.iter().map(String::as_str)),
+        code_list(&unknown.lanes),
         name = unknown.name,
     )
 }
@@ -278,23 +272,10 @@ pub(crate) fn issue_list(issues: &[IssueNumber]) -> String {
     and_list(&items)
 }
 
-/// "`a`", "`a` and `b`", "`a`, `b` and `c`".
-pub(crate) fn code_list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let items: Vec<String> = names.into_iter().map(|name| format!("`{name}`")).collect();
-    and_list(&items)
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// "1 task", "2 tasks".
-pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
+/// "#3 → #5 → #3": issues in the order each leads to the next.
+fn issue_chain(issues: &[IssueNumber]) -> String {
+    let items: Vec<String> = issues.iter().map(IssueNumber::to_string).collect();
+    items.join(" → ")
 }
 
 #[cfg(test)]

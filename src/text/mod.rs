@@ -23,21 +23,31 @@ pub struct CheckText {
 }
 
 /// `a`, `a and b`, `a, b and c`.
-fn and_list(items: Vec<String>) -> String {
-    match items.as_slice() {
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {}", init.join(", "), last),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
 fn pr_list(prs: &[PrNumber]) -> String {
-    and_list(prs.iter().map(PrNumber::to_string).collect())
+    let items: Vec<String> = prs.iter().map(PrNumber::to_string).collect();
+    and_list(&items)
 }
 
-/// Paths as inline code.
-fn code_list(paths: &[String]) -> String {
-    and_list(paths.iter().map(|p| format!("`{p}`")).collect())
+/// Names as inline code: "`a`", "`a` and `b`", "`a`, `b` and `c`".
+pub(crate) fn code_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    let items: Vec<String> = names
+        .into_iter()
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect();
+    and_list(&items)
+}
+
+/// "1 task", "2 tasks".
+pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -50,7 +60,14 @@ mod tests {
             pr_list(&[PrNumber(1), PrNumber(2), PrNumber(3)]),
             "#1, #2 and #3"
         );
-        assert_eq!(code_list(&["a".into()]), "`a`");
-        assert_eq!(and_list(vec![]), "");
+        assert_eq!(code_list(["a"]), "`a`");
+        assert_eq!(and_list(&[]), "");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "lane", "lanes"), "1 lane");
+        assert_eq!(plural(0, "lane", "lanes"), "0 lanes");
+        assert_eq!(plural(3, "lane", "lanes"), "3 lanes");
     }
 }

@@ -1,6 +1,6 @@
 //! The one comment on a PR about the other open PRs that touch the same files and lines.
 
-use super::{and_list, code_list};
+use super::{and_list, code_list, plural};
 use crate::github::encode_path;
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{LineRange, Tier};
@@ -77,10 +77,6 @@ pub struct OwnershipNote {
 pub struct PathLines {
     pub path: String,
     pub lines: Vec<LineRange>,
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn lines_link(repo_url: &str, sha: &Sha, path: &str, range: LineRange) -> String {
@@ -171,8 +167,8 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
                 .collect();
             line.push_str(&format!(
                 ": {} here, {} there",
-                and_list(here),
-                and_list(there)
+                and_list(&here),
+                and_list(&there)
             ));
         }
         match file.caveat {
@@ -219,20 +215,20 @@ fn advice(view: &OverlapView) -> Vec<String> {
         out.push(format!(
             "The merge order puts {} first: let it land, then rebase this branch on `{}` and \
              resolve the shared lines once.",
-            and_list(first),
+            and_list(&first),
             view.default_branch
         ));
     }
     if !after.is_empty() {
         out.push(format!(
             "The merge order puts this pull request before {}, which will rebase after it.",
-            and_list(after)
+            and_list(&after)
         ));
     }
     if !unordered.is_empty() {
         out.push(format!(
             "Coordinate with the authors of {} on who changes the shared lines.",
-            and_list(unordered)
+            and_list(&unordered)
         ));
     }
     if lines.is_empty() && !view.others.is_empty() {
@@ -288,7 +284,7 @@ pub fn overlap_comment(view: &OverlapView) -> String {
                 .iter()
                 .map(|r| lines_link(&view.repo_url, &view.head_sha, &file.path, *r))
                 .collect();
-            out.push_str(&format!("- `{}`: {}\n", file.path, and_list(links)));
+            out.push_str(&format!("- `{}`: {}\n", file.path, and_list(&links)));
         }
     }
     if view.files_incomplete {

@@ -1,6 +1,7 @@
 //! Our own event types, parsed from the payload fields Switchyard reads. Anything else in a
 //! payload is ignored, so GitHub adding fields never breaks us.
 
+use crate::github::models::User;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -53,7 +54,7 @@ pub enum Event {
         installation: Option<InstallationId>,
         number: IssueNumber,
         comment: CommentId,
-        author: Actor,
+        author: User,
         body: String,
     },
     Installation {
@@ -77,19 +78,6 @@ pub enum Event {
 pub struct RepoRef {
     pub name: RepoName,
     pub default_branch: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Actor {
-    pub login: String,
-    #[serde(rename = "type", default)]
-    pub kind: String,
-}
-
-impl Actor {
-    pub fn is_bot(&self) -> bool {
-        self.kind == "Bot" || self.login.ends_with("[bot]")
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -257,7 +245,7 @@ struct IssueCommentPayload {
 #[derive(Deserialize)]
 struct CommentBody {
     id: u64,
-    user: Actor,
+    user: User,
     #[serde(default)]
     body: Option<String>,
 }

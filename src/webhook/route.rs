@@ -1,6 +1,7 @@
 //! Which deliveries become work. Pure: an event in, what to record and queue out.
 
 use super::event::Event;
+use crate::assign::COMMAND_PREFIX;
 use crate::ids::{InstallationId, RepoName};
 use crate::queue::{JobRequest, Trigger};
 
@@ -44,8 +45,6 @@ const ISSUE_ACTIONS: &[&str] = &[
     "labeled",
     "unlabeled",
 ];
-/// What a comment that holds a command mentions, in any case.
-const COMMAND_PREFIX: &str = "/switchyard";
 
 pub fn route(event: &Event) -> Intake {
     let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
@@ -199,8 +198,9 @@ fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::github::models::User;
     use crate::ids::{CommentId, IssueNumber};
-    use crate::webhook::event::{Actor, RepoRef};
+    use crate::webhook::event::RepoRef;
 
     fn comment(action: &str, kind: &str, body: &str) -> Event {
         Event::IssueComment {
@@ -212,7 +212,7 @@ mod tests {
             installation: Some(InstallationId(7)),
             number: IssueNumber(5),
             comment: CommentId(900),
-            author: Actor {
+            author: User {
                 login: "mona".into(),
                 kind: kind.into(),
             },

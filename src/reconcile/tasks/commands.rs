@@ -2,11 +2,11 @@
 //! rules need to know of their authors.
 
 use super::Context;
-use super::github::{GhComment, Permission};
 use super::held::{HANDLED, PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::encode_component;
+use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;
@@ -86,10 +86,7 @@ pub async fn command_comments(
             .user
             .as_ref()
             .map_or((String::new(), true), |u| (u.login.clone(), u.is_bot()));
-        let is_app = comment
-            .performed_via_github_app
-            .as_ref()
-            .is_some_and(|app| app.id == ctx.app_id);
+        let is_app = comment.by_app(ctx.app_id);
         let has_commands = !parse_commands(comment.body(), &ctx.main.config).is_empty();
         let access = if is_bot || is_app || !has_commands {
             Access::None

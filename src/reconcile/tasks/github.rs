@@ -1,97 +1,10 @@
-//! The fields of GitHub's issue, comment and permission answers that the task rules read,
-//! kept in the store as they came.
+//! How the task rules read GitHub's issues and permission answers.
 
 use crate::assign::{self, Access};
+use crate::github::models::{GhIssue, Permission};
 use crate::ids::IssueNumber;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GhIssue {
-    pub number: u64,
-    pub title: String,
-    #[serde(default)]
-    pub body: Option<String>,
-    pub state: String,
-    #[serde(default)]
-    pub labels: Vec<Named>,
-    #[serde(default)]
-    pub assignees: Vec<Login>,
-    pub created_at: DateTime<Utc>,
-    #[serde(default)]
-    pub user: Option<Author>,
-    /// Present on pull requests, which share the issues' numbers and endpoints.
-    #[serde(default)]
-    pub pull_request: Option<PullRequestLink>,
-    #[serde(default)]
-    pub performed_via_github_app: Option<AppRef>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Named {
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Login {
-    pub login: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Author {
-    pub login: String,
-    #[serde(rename = "type", default)]
-    pub kind: String,
-}
-
-impl Author {
-    pub fn is_bot(&self) -> bool {
-        self.kind == "Bot" || self.login.ends_with("[bot]")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PullRequestLink {}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppRef {
-    pub id: u64,
-}
-
-/// Written by this App: GitHub names the App on what it performed; without that field, a bot
-/// account is the best evidence there is.
-fn by_app(user: Option<&Author>, via: Option<&AppRef>, app_id: u64) -> bool {
-    match via {
-        Some(app) => app.id == app_id,
-        None => user.is_some_and(Author::is_bot),
-    }
-}
 
 impl GhIssue {
-    pub fn is_open(&self) -> bool {
-        self.state == "open"
-    }
-
-    pub fn is_pull_request(&self) -> bool {
-        self.pull_request.is_some()
-    }
-
-    pub fn body(&self) -> &str {
-        self.body.as_deref().unwrap_or_default()
-    }
-
-    pub fn label_names(&self) -> Vec<String> {
-        self.labels.iter().map(|l| l.name.clone()).collect()
-    }
-
-    pub fn by_app(&self, app_id: u64) -> bool {
-        by_app(
-            self.user.as_ref(),
-            self.performed_via_github_app.as_ref(),
-            app_id,
-        )
-    }
-
     /// As the rules read it; `open` is what the snapshot knows of its state, which may be
     /// fresher than this copy.
     pub fn to_issue(&self, open: bool) -> assign::Issue {
@@ -108,42 +21,6 @@ impl GhIssue {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct GhComment {
-    pub id: u64,
-    #[serde(default)]
-    pub body: Option<String>,
-    #[serde(default)]
-    pub user: Option<Author>,
-    #[serde(default)]
-    pub created_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub performed_via_github_app: Option<AppRef>,
-}
-
-impl GhComment {
-    pub fn body(&self) -> &str {
-        self.body.as_deref().unwrap_or_default()
-    }
-
-    pub fn by_app(&self, app_id: u64) -> bool {
-        by_app(
-            self.user.as_ref(),
-            self.performed_via_github_app.as_ref(),
-            app_id,
-        )
-    }
-}
-
-/// `GET /repos/{owner}/{repo}/collaborators/{user}/permission`, read with our own type:
-/// `role_name` may name a custom role, which octocrab's model does not accept.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Permission {
-    pub permission: String,
-    #[serde(default)]
-    pub role_name: Option<String>,
-}
-
 impl Permission {
     pub fn access(&self) -> Access {
         Access::from_github(&self.permission, self.role_name.as_deref())
@@ -153,6 +30,7 @@ impl Permission {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::github::models::{AppRef, GhComment, User};
 
     #[test]
     fn pull_requests_are_told_apart_from_issues() {
@@ -173,7 +51,7 @@ mod tests {
         let comment = |via: Option<u64>, kind: &str| GhComment {
             id: 1,
             body: None,
-            user: Some(Author {
+            user: Some(User {
                 login: "x[bot]".into(),
                 kind: kind.into(),
             }),

@@ -3,14 +3,13 @@
 //! tasks, the merged pull requests that will finish them), the commands already handled, and
 //! the text of what the App last wrote.
 
-use super::github::GhIssue;
 use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
-use crate::ids::{IssueNumber, PrNumber, RepoName};
+use crate::github::models::GhIssue;
+use crate::ids::{IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::store::{SharedStore, StoreError};
-use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The repository's open issues (pull requests left out), by number.
@@ -77,32 +76,13 @@ pub async fn set_active(
     save(store, ACTIVE, repo, &active).await
 }
 
-/// A merged pull request that closes issues with assignment records, kept until they are
-/// done: its issues may close before or after its own event arrives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MergedRecord {
-    pub number: PrNumber,
-    pub merged_at: DateTime<Utc>,
-    pub files: Vec<String>,
-    pub closes: Vec<IssueNumber>,
-}
-
-impl From<&MergedRecord> for MergedPr {
-    fn from(record: &MergedRecord) -> Self {
-        MergedPr {
-            number: record.number,
-            merged_at: record.merged_at,
-            files: record.files.clone(),
-            closes: record.closes.clone(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Records {
     pub assignments: Vec<AssignmentRecord>,
     pub completions: Vec<Completion>,
-    pub merged: Vec<MergedRecord>,
+    /// The merged pull requests that close issues with assignment records, kept until those
+    /// are done: the issues may close before or after the pull request's own event arrives.
+    pub merged: Vec<MergedPr>,
 }
 
 impl Records {
@@ -154,6 +134,8 @@ impl Records {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::PrNumber;
+    use chrono::{DateTime, Utc};
 
     fn at(hours: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_700_000_000 + hours * 3600, 0).unwrap()
@@ -172,7 +154,7 @@ mod tests {
         let mut records = Records {
             assignments: vec![record(1, "agent-1"), record(2, "agent-2")],
             completions: vec![],
-            merged: vec![MergedRecord {
+            merged: vec![MergedPr {
                 number: PrNumber(9),
                 merged_at: at(3),
                 files: vec!["src/a.rs".into()],

@@ -3,9 +3,9 @@
 //! ETag, when the rules need it.
 
 use super::Context;
-use super::github::GhIssue;
 use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
 use crate::assign;
+use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;
@@ -145,21 +145,15 @@ async fn list_open(ctx: &Context<'_>) -> Result<OpenIssues, ReconcileError> {
 
 /// The issues whose own events arrived: re-read before anything else.
 fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
-    triggers
-        .iter()
-        .filter_map(|trigger| match trigger {
-            Trigger::Issue(number) | Trigger::Command { issue: number, .. } => Some(number.0),
-            _ => None,
-        })
+    Trigger::issues(triggers)
+        .into_iter()
+        .map(|issue| issue.0)
         .collect()
 }
 
 /// Every number an event named, pull requests included.
 fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
     let mut named = changed(triggers);
-    named.extend(triggers.iter().filter_map(|trigger| match trigger {
-        Trigger::PullRequest(number) => Some(number.0),
-        _ => None,
-    }));
+    named.extend(Trigger::pull_requests(triggers).into_iter().map(|pr| pr.0));
     named
 }

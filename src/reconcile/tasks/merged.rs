@@ -4,8 +4,8 @@
 //! matched with the open pull requests that said they would close it.
 
 use super::Context;
-use super::held::{MergedRecord, Records};
-use crate::assign::closing_issues;
+use super::held::Records;
+use crate::assign::{MergedPr, closing_issues};
 use crate::github::models::PullRequest;
 use crate::ids::{IssueNumber, PrNumber};
 use crate::queue::Trigger;
@@ -68,7 +68,7 @@ async fn merged_pr(
     ctx: &Context<'_>,
     records: &Records,
     number: PrNumber,
-) -> Result<Option<MergedRecord>, ReconcileError> {
+) -> Result<Option<MergedPr>, ReconcileError> {
     let path = format!("/repos/{}/pulls/{}", ctx.repo(), number.0);
     let pr: PullRequest = match ctx.client.get(&path).await {
         Ok(pr) => pr,
@@ -86,7 +86,7 @@ async fn merged_pr(
         return Ok(None);
     }
     let files = pr_files(ctx.client, ctx.store, ctx.repo(), number.0, &pr.head.sha).await?;
-    Ok(Some(MergedRecord {
+    Ok(Some(MergedPr {
         number,
         merged_at,
         files: files.files.into_iter().map(|f| f.filename).collect(),

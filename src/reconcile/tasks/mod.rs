@@ -13,8 +13,6 @@ mod merged;
 mod read;
 mod write;
 
-pub(super) use github::GhComment;
-
 use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
 use crate::github::InstallationClient;

@@ -3,7 +3,6 @@
 
 use super::Context;
 use super::commands;
-use super::github::GhComment;
 use super::held::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, comment_key, repo_key,
 };
@@ -14,7 +13,7 @@ use crate::assign::{
     closing_issues, same_label,
 };
 use crate::config::Config;
-use crate::github::models::Label;
+use crate::github::models::{GhComment, Label};
 use crate::ids::{CommentId, IssueNumber};
 use crate::queue::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
@@ -61,12 +60,11 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
-        default_branch: ctx.main.default_branch.clone(),
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
         open_prs: open_prs(ctx),
-        merged_prs: records.merged.iter().map(Into::into).collect(),
+        merged_prs: records.merged.clone(),
         branches: held::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
         assignments: records.assignments.clone(),

@@ -4,7 +4,6 @@
 
 use super::Context;
 use super::commands::mark_handled;
-use super::github::{GhIssue, Login, Named};
 use super::held::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, comment_key,
     repo_key,
@@ -13,6 +12,7 @@ use super::read::Read;
 use crate::assign::{
     BoardChange, CommandOutcome, CommentChange, LabelSpec, Plan, TaskPlan, TaskState, same_label,
 };
+use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, encode_component, encode_path};
 use crate::ids::{CommentId, IssueNumber};
 use crate::reconcile::apply;
@@ -161,7 +161,7 @@ fn follow(issue: &mut GhIssue, task: &TaskPlan) {
         .retain(|l| !task.remove_labels.iter().any(|r| same_label(r, &l.name)));
     for name in &task.add_labels {
         if !issue.labels.iter().any(|l| same_label(&l.name, name)) {
-            issue.labels.push(Named { name: name.clone() });
+            issue.labels.push(Label { name: name.clone() });
         }
     }
     issue.assignees.retain(|a| {

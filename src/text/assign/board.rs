@@ -1,8 +1,9 @@
 //! The body of the "Switchyard status" issue.
 
-use super::{duration, issue_list, plural};
+use super::{duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
-use crate::ids::{IssueNumber, PrNumber};
+use crate::ids::PrNumber;
+use crate::text::plural;
 
 pub const BOARD_TITLE: &str = "Switchyard status";
 /// Marks the status issue's body, so the issue is found again and never duplicated.
@@ -138,14 +139,7 @@ fn blocked_item(task: &BlockedTask) -> String {
         .map(|lane| format!(" (lane `{lane}`)"))
         .unwrap_or_default();
     let why = match &task.cycle {
-        Some(cycle) => format!(
-            "dependency cycle {}",
-            cycle
-                .iter()
-                .map(IssueNumber::to_string)
-                .collect::<Vec<_>>()
-                .join(" → ")
-        ),
+        Some(cycle) => format!("dependency cycle {}", issue_chain(cycle)),
         None => format!("waits for {}", issue_list(&task.waits_for)),
     };
     format!("- {} {}{lane}: {why}", task.issue, cell_text(&task.title))
@@ -197,14 +191,9 @@ pub(crate) fn plan_time(time: &PlanTime) -> String {
         )
     };
     if time.longest_chain.len() > 1 {
-        let chain: Vec<String> = time
-            .longest_chain
-            .iter()
-            .map(IssueNumber::to_string)
-            .collect();
         lines.push(format!(
             "- Longest chain of dependencies: {}, {}.",
-            chain.join(" → "),
+            issue_chain(&time.longest_chain),
             duration(time.longest_chain_hours)
         ));
     }

@@ -1,10 +1,10 @@
 //! Replies to `/switchyard` commands.
 
 use super::board::{lanes_table, plan_time, waiting};
-use super::code_list;
 use crate::assign::{Board, CommandError, CommandErrorKind, ReplyPart};
 use crate::config::Config;
 use crate::ids::IssueNumber;
+use crate::text::code_list;
 
 /// One reply holding every part, in order. `board_issue` is the status issue, if it exists.
 pub fn reply(
@@ -70,7 +70,7 @@ fn error_text(error: &CommandError) -> String {
         } => format!(
             "there is no lane `{name}`{} The lanes are {}.",
             did_you_mean(suggestion.as_deref()),
-            code_list(lanes.iter().map(String::as_str))
+            code_list(lanes)
         ),
         CommandErrorKind::UnexpectedArgument { command } if command == "assign" => {
             "`assign` takes one lane at most.".to_owned()
