@@ -40,6 +40,12 @@ pub fn shared_fixtures() -> PathBuf {
 
 static NEXT_DELIVERY: AtomicU64 = AtomicU64::new(1);
 
+/// A delivery id not used before in this run, shaped like GitHub's.
+pub fn delivery_id() -> String {
+    let n = NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed);
+    format!("00000000-0000-0000-0000-{n:012}")
+}
+
 /// A plain HTTP client for talking to the App as GitHub or a person would.
 pub struct Http(Client<HttpConnector, Full<Bytes>>);
 
@@ -89,21 +95,30 @@ impl Http {
         payload: &Value,
     ) -> (u16, String) {
         let body = serde_json::to_vec(payload).expect("JSON");
-        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(&body);
-        let delivery = format!(
-            "00000000-0000-0000-0000-{:012}",
-            NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed)
-        );
+        self.deliver_body(base, secret, event, &delivery_id(), &body)
+            .await
+    }
+
+    /// `body` as it stands, signed with `secret` and sent under `delivery`.
+    pub async fn deliver_body(
+        &self,
+        base: &str,
+        secret: &str,
+        event: &str,
+        delivery: &str,
+        body: &[u8],
+    ) -> (u16, String) {
+        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(body);
         self.send(
             "POST",
             &format!("{base}/webhook"),
             &[
                 ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery),
+                ("x-github-delivery", delivery.to_owned()),
                 ("x-hub-signature-256", signature),
                 ("content-type", "application/json".to_owned()),
             ],
-            body,
+            body.to_vec(),
         )
         .await
     }
@@ -114,7 +129,6 @@ pub struct Harness {
     pub app: Option<Running>,
     pub db: tempfile::TempDir,
     http: Http,
-    next_delivery: std::sync::atomic::AtomicU64,
 }
 
 pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
@@ -155,7 +169,6 @@ impl Harness {
             app: None,
             db: tempfile::tempdir().expect("a temporary directory"),
             http: Http::new(),
-            next_delivery: 1.into(),
         };
         harness.start_app().await;
         harness
@@ -203,33 +216,17 @@ impl Harness {
         self.http.send(method, &self.url(path), headers, body).await
     }
 
-    pub fn delivery_id(&self) -> String {
-        let n = self
-            .next_delivery
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        format!("00000000-0000-0000-0000-{n:012}")
-    }
-
     /// Sends a delivery signed with the App's secret, as GitHub would.
     pub async fn deliver_as(&self, event: &str, delivery: &str, body: &[u8]) -> (u16, String) {
-        let signature = WebhookSecrets::parse(SECRET).expect("a secret").sign(body);
-        self.request(
-            "POST",
-            "/webhook",
-            &[
-                ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery.to_owned()),
-                ("x-hub-signature-256", signature),
-                ("content-type", "application/json".to_owned()),
-            ],
-            body.to_vec(),
-        )
-        .await
+        self.http
+            .deliver_body(&self.url(""), SECRET, event, delivery, body)
+            .await
     }
 
     pub async fn deliver(&self, event: &str, payload: &Value) -> (u16, String) {
-        let body = serde_json::to_vec(payload).expect("JSON");
-        self.deliver_as(event, &self.delivery_id(), &body).await
+        self.http
+            .deliver(&self.url(""), SECRET, event, payload)
+            .await
     }
 
     /// Waits until no job is queued or running (failed ones stay), or panics after 20 s.
