@@ -4,8 +4,8 @@
 mod commands;
 mod story;
 
-use crate::support::{REPO, delivery_id, pull_request_payload};
-use fake_github::{FileChange, PrSpec};
+use crate::support::{REPO, delivery_id};
+use fake_github::FileChange;
 use serde_json::json;
 use story::Story;
 
@@ -238,18 +238,16 @@ async fn task_with_pull_request(s: &Story) -> (u64, u64) {
     let issue = s.issue("Parser", "");
     s.label(issue, "parallel").await;
     s.settle().await;
-    let pr = s.h.gh.open_pr(
-        REPO,
-        PrSpec {
-            body: Some(format!("Closes #{issue}")),
-            files: vec![
+    let pr =
+        s.h.open_pr_with(
+            "agent-1",
+            &format!("Closes #{issue}"),
+            vec![
                 FileChange::modified("src/parser.rs"),
                 FileChange::added("tests/parser.rs"),
             ],
-            ..PrSpec::new("parallel-dev/agent-1", "")
-        },
-    );
-    s.h.tell_pr(pr, "opened").await;
+        )
+        .await;
     s.settle().await;
     assert!(s.board().contains(&format!("| #{pr} |")), "{}", s.board());
     (issue, pr)
@@ -426,14 +424,9 @@ async fn a_repository_without_tasks_spends_nothing_on_them_after_a_push() {
     let pr = s.h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     s.settle().await;
     s.h.gh.clear_log();
-    let head =
-        s.h.gh
-            .push(REPO, pr, "", vec![FileChange::modified("src/b.rs")]);
-    s.h.deliver(
-        "pull_request",
-        &pull_request_payload("synchronize", REPO, pr, &head),
-    )
-    .await;
+    s.h.gh
+        .push(REPO, pr, "", vec![FileChange::modified("src/b.rs")]);
+    s.h.tell_pr(pr, "synchronize").await;
     s.settle().await;
     assert_eq!(s.h.gh.count("GET /repos/*/*/issues"), 0);
     assert_eq!(s.h.gh.count("GET /repos/*/*/labels"), 0);

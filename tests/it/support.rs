@@ -266,13 +266,7 @@ impl Harness {
                 ..PrSpec::new(format!("parallel-dev/{lane}"), "")
             },
         );
-        let (status, _) = self
-            .deliver(
-                "pull_request",
-                &pull_request_payload("opened", REPO, number, &self.head(number)),
-            )
-            .await;
-        assert_eq!(status, 202);
+        self.tell_pr(number, "opened").await;
         number
     }
 }
