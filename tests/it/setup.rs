@@ -2,7 +2,7 @@
 //! GitHub's manifest flow and then runs as the App without a restart. GitHub's API is the fake;
 //! GitHub's web side (the "Create GitHub App" page) is played by [`GitHubWeb`] here.
 
-use crate::support::{self, APP_ID, Http, INSTALLATION, REPO, pull_request_payload};
+use crate::support::{self, APP_ID, Binary, Http, INSTALLATION, REPO, pull_request_payload};
 use axum::Router;
 use axum::extract::{Form, Path as UrlPath, Query, State};
 use axum::http::StatusCode;
@@ -10,10 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use fake_github::{FakeGitHub, FileChange, ManifestApp, PrSpec, TEST_PRIVATE_KEY_PEM};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchyard::github::RetrySettings;
@@ -452,77 +450,6 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
     assert_eq!(status, 200);
     assert!(page.contains("Switchyard is running"), "{page}");
     next.stop().await;
-}
-
-/// `switchyard serve` as an operator starts it: only the given environment, in `cwd`.
-struct Binary {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Binary {
-    fn spawn(cwd: &Path, env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_switchyard"))
-            .arg("serve")
-            .current_dir(cwd)
-            .env_clear()
-            .env("SWITCHYARD_LISTEN", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("its output");
-        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
-        let addr = lines
-            .by_ref()
-            .find_map(|line| listening_addr(&line))
-            .expect("the server says where it listens");
-        // Keeps reading, so that a full pipe never blocks the server's logging.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, addr }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// SIGTERM, then the exit code.
-    fn stop(&mut self) -> Option<i32> {
-        let killed = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(killed.success());
-        let deadline = std::time::Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("the child's status") {
-                return status.code();
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "still running after SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn listening_addr(line: &str) -> Option<SocketAddr> {
-    if !line.contains("listening") {
-        return None;
-    }
-    let start = line.find("addr=")? + "addr=".len();
-    line[start..].split_whitespace().next()?.parse().ok()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,7 +8,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchyard::github::{AppCredentials, RetrySettings};
@@ -20,6 +23,83 @@ pub const APP_ID: u64 = 42;
 pub const INSTALLATION: u64 = 7;
 pub const REPO: &str = "octo/repo";
 pub const SECRET: &str = "it-is-a-secret";
+
+/// The `switchyard` binary with an empty environment: only the settings a test gives reach it.
+pub fn switchyard() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_switchyard"));
+    command.env_clear();
+    command
+}
+
+/// `switchyard serve` as an operator starts it: only the given environment, in `cwd`.
+pub struct Binary {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Binary {
+    pub fn spawn(cwd: &Path, env: &[(&str, &str)]) -> Self {
+        let mut child = switchyard()
+            .arg("serve")
+            .current_dir(cwd)
+            .env("SWITCHYARD_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("its output");
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let addr = lines
+            .by_ref()
+            .find_map(|line| listening_addr(&line))
+            .expect("the server says where it listens");
+        // Keeps reading, so that a full pipe never blocks the server's logging.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, addr }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGTERM, then the exit code.
+    pub fn stop(&mut self) -> Option<i32> {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child's status") {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn listening_addr(line: &str) -> Option<SocketAddr> {
+    if !line.contains("listening") {
+        return None;
+    }
+    let start = line.find("addr=")? + "addr=".len();
+    line[start..].split_whitespace().next()?.parse().ok()
+}
 
 /// Real payloads GitHub sends, read in place beside the clone; `None` (and a note) when that
 /// folder is absent, so a fresh clone's tests still pass.
