@@ -1,6 +1,6 @@
 //! The binary as an operator runs it: settings checked at start-up, SIGTERM ends it cleanly.
 
-use crate::support::{Binary, switchyard};
+use crate::support::{Binary, sqlite_url, switchyard};
 
 #[test]
 fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
@@ -57,7 +57,7 @@ fn check_config_gives_errors_with_positions_or_a_summary() {
 #[test]
 fn sigterm_stops_the_server_and_it_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let database_url = sqlite_url(dir.path());
     let mut binary = Binary::spawn(
         dir.path(),
         &[
@@ -69,7 +69,7 @@ fn sigterm_stops_the_server_and_it_exits_zero() {
         ],
     );
     assert!(
-        dir.path().join("s.db").exists(),
+        dir.path().join("switchyard.db").exists(),
         "the SQLite file is created"
     );
     assert_eq!(binary.stop(), Some(0));

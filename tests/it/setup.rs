@@ -2,7 +2,9 @@
 //! GitHub's manifest flow and then runs as the App without a restart. GitHub's API is the fake;
 //! GitHub's web side (the "Create GitHub App" page) is played by [`GitHubWeb`] here.
 
-use crate::support::{self, APP_ID, Binary, Http, INSTALLATION, REPO, pull_request_payload};
+use crate::support::{
+    self, APP_ID, Binary, Http, INSTALLATION, REPO, pull_request_payload, sqlite_url,
+};
 use axum::Router;
 use axum::extract::{Form, Path as UrlPath, Query, State};
 use axum::http::StatusCode;
@@ -14,8 +16,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchyard::github::RetrySettings;
-use switchyard::queue::QueueSettings;
 use switchyard::server::{self, Mode};
 use switchyard::settings::{Cli, Command as CliCommand};
 use switchyard::setup::{self, SetupSettings, StoredCredentials};
@@ -179,21 +179,12 @@ impl FirstRun {
         let created = gh.register_manifest_code(CODE);
         let web = GitHubWeb::start(CODE).await;
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let port = free_port();
-        let public_url = format!("http://127.0.0.1:{port}");
-        let credentials_path = dir.path().join(credentials);
-        let database_url = format!("sqlite://{}", dir.path().join("switchyard.db").display());
-        let app_settings = support::settings(gh.url(), database_url.clone());
         let settings = SetupSettings {
-            listen: SocketAddr::from(([127, 0, 0, 1], port)),
-            public_url: Some(public_url.clone()),
-            api_url: gh.url().to_owned(),
-            web_url: web.url.clone(),
-            credentials_path: credentials_path.clone(),
-            database_url,
-            queue: app_settings.queue,
-            retry: app_settings.retry,
+            credentials_path: dir.path().join(credentials),
+            ..setup_settings(&gh, &web, dir.path(), Some(free_port()))
         };
+        let credentials_path = settings.credentials_path.clone();
+        let public_url = settings.public_url.clone().expect("a public URL");
         let app = setup::start(settings).await.expect("setup mode starts");
         Self {
             gh,
@@ -209,6 +200,28 @@ impl FirstRun {
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.public_url)
+    }
+}
+
+/// Setup mode against `gh` and `web`, keeping its files in `dir`. With a `port`, it listens
+/// there and that is its public URL; without one, it has no public URL.
+fn setup_settings(
+    gh: &FakeGitHub,
+    web: &GitHubWeb,
+    dir: &Path,
+    port: Option<u16>,
+) -> SetupSettings {
+    let database_url = support::sqlite_url(dir);
+    let app_settings = support::settings(gh.url(), database_url.clone());
+    SetupSettings {
+        listen: SocketAddr::from(([127, 0, 0, 1], port.unwrap_or(0))),
+        public_url: port.map(|port| format!("http://127.0.0.1:{port}")),
+        api_url: gh.url().to_owned(),
+        web_url: web.url.clone(),
+        credentials_path: dir.join("switchyard-credentials.json"),
+        database_url,
+        queue: app_settings.queue,
+        retry: app_settings.retry,
     }
 }
 
@@ -423,7 +436,7 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
         ..
     } = run;
     app.stop().await;
-    let database_url = format!("sqlite://{}", dir.path().join("switchyard.db").display());
+    let database_url = sqlite_url(dir.path());
     let mode = cli(&[
         "--listen",
         "127.0.0.1:0",
@@ -455,7 +468,7 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_without_credentials_serves_the_setup_page() {
     let dir = tempfile::tempdir().unwrap();
-    let database_url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let database_url = sqlite_url(dir.path());
     let mut binary = Binary::spawn(dir.path(), &[("DATABASE_URL", &database_url)]);
     let http = Http::new();
 
@@ -492,7 +505,7 @@ async fn settings_in_the_environment_win_over_the_credentials_file() {
     )
     .unwrap();
 
-    let database_url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let database_url = sqlite_url(dir.path());
     let mut binary = Binary::spawn(
         dir.path(),
         &[
@@ -541,19 +554,12 @@ async fn a_person_registers_the_app_in_a_browser() {
     }
     let run = FirstRun::start().await;
     let unconfigured_dir = tempfile::tempdir().unwrap();
-    let unconfigured = setup::start(SetupSettings {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        public_url: None,
-        api_url: run.gh.url().to_owned(),
-        web_url: run.web.url.clone(),
-        credentials_path: unconfigured_dir.path().join("switchyard-credentials.json"),
-        database_url: format!(
-            "sqlite://{}",
-            unconfigured_dir.path().join("switchyard.db").display()
-        ),
-        queue: QueueSettings::default(),
-        retry: RetrySettings::default(),
-    })
+    let unconfigured = setup::start(setup_settings(
+        &run.gh,
+        &run.web,
+        unconfigured_dir.path(),
+        None,
+    ))
     .await
     .unwrap();
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("setup-flow");

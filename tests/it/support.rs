@@ -211,6 +211,11 @@ pub struct Harness {
     http: Http,
 }
 
+/// The SQLite database the App keeps in `dir`.
+pub fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("switchyard.db").display())
+}
+
 pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
     ServerSettings {
         listen: "127.0.0.1:0".parse().expect("loopback address"),
@@ -255,10 +260,7 @@ impl Harness {
     }
 
     pub fn database_url(&self) -> String {
-        format!(
-            "sqlite://{}",
-            self.db.path().join("switchyard.db").display()
-        )
+        sqlite_url(self.db.path())
     }
 
     pub async fn start_app(&mut self) {
