@@ -360,7 +360,7 @@ async fn the_status_board_is_opened_once_and_edited_in_place() {
     let after = s.board();
     assert_eq!(s.boards()[0].number, number);
     assert!(after.contains(&format!("#{second} Second")), "{after}");
-    assert!(s.app_comments(number).is_empty());
+    assert!(s.h.app_comments(number).is_empty());
 }
 
 #[tokio::test]
@@ -381,8 +381,8 @@ async fn a_redelivered_label_event_assigns_nothing_twice() {
     // The same event under a new delivery id, as a re-sent webhook has.
     assert_eq!(s.h.deliver_as("issues", &delivery_id(), &body).await.0, 202);
     s.settle().await;
-    assert_eq!(s.writes(), Vec::<String>::new());
-    assert_eq!(s.app_comments(issue).len(), 1);
+    assert_eq!(s.h.writes(), Vec::<String>::new());
+    assert_eq!(s.h.app_comments(issue).len(), 1);
     assert_eq!(s.labels(issue), ["agent:agent-1", "parallel"]);
 }
 
@@ -413,7 +413,7 @@ async fn a_second_reconcile_writes_nothing() {
     )
     .await;
     s.settle().await;
-    assert_eq!(s.writes(), Vec::<String>::new());
+    assert_eq!(s.h.writes(), Vec::<String>::new());
 }
 
 #[tokio::test]

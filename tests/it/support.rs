@@ -389,13 +389,24 @@ impl Harness {
             .expect("a Merge order run")
     }
 
-    /// The App's comments on a PR.
+    /// The App's comments on an issue or PR, oldest first.
     pub fn app_comments(&self, number: u64) -> Vec<String> {
+        let app = self.gh.bot_login();
         self.gh
             .comments(REPO, number)
             .into_iter()
-            .filter(|c| c.author.ends_with("[bot]"))
+            .filter(|c| c.author == app)
             .map(|c| c.body)
+            .collect()
+    }
+
+    /// Requests that changed something on GitHub since the log was last cleared.
+    pub fn writes(&self) -> Vec<String> {
+        self.gh
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}", r.method, r.path))
             .collect()
     }
 }
