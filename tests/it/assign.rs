@@ -6,7 +6,6 @@ mod story;
 
 use crate::support::{REPO, delivery_id};
 use fake_github::FileChange;
-use serde_json::json;
 use story::Story;
 
 const TWO_LANES: &str = "agents:\n  - {name: alpha, login: octocat}\n  - {name: beta}\n";
@@ -402,16 +401,7 @@ async fn a_second_reconcile_writes_nothing() {
     s.h.gh.clear_log();
 
     s.tell_issue("edited", assigned, None).await;
-    s.h.deliver(
-        "check_suite",
-        &json!({
-            "action": "completed",
-            "check_suite": { "head_sha": "0".repeat(40) },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": crate::support::INSTALLATION }
-        }),
-    )
-    .await;
+    s.h.check_suite_event(&"0".repeat(40)).await;
     s.settle().await;
     assert_eq!(s.h.writes(), Vec::<String>::new());
 }

@@ -1,8 +1,7 @@
 //! The pipeline end to end: PRs opened and pushed, check runs posted, nothing rewritten.
 
-use crate::support::{Harness, INSTALLATION, REPO};
+use crate::support::{Harness, REPO};
 use fake_github::PrSpec;
-use serde_json::json;
 
 #[tokio::test]
 async fn every_coordinated_pr_gets_a_merge_order_run() {
@@ -32,16 +31,7 @@ async fn a_second_reconcile_with_nothing_new_writes_nothing() {
     let pr = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     h.settle().await;
     h.gh.clear_log();
-    h.deliver(
-        "check_suite",
-        &json!({
-            "action": "completed",
-            "check_suite": { "head_sha": h.head(pr) },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.check_suite_event(&h.head(pr)).await;
     h.settle().await;
     assert_eq!(h.writes().len(), 0, "{:?}", h.gh.calls_by_endpoint());
 }

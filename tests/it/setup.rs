@@ -201,6 +201,18 @@ impl FirstRun {
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.public_url)
     }
+
+    /// Opens the registration page and comes back from GitHub with its state and the code:
+    /// the state, and the callback's status and page.
+    async fn register(&self) -> (String, u16, String) {
+        let (_, page) = self.http.get(&self.url("/setup")).await;
+        let state = state_in(&page);
+        let (status, page) = self
+            .http
+            .get(&self.url(&format!("/setup/callback?code={CODE}&state={state}")))
+            .await;
+        (state, status, page)
+    }
 }
 
 /// Setup mode against `gh` and `web`, keeping its files in `dir`. With a `port`, it listens
@@ -300,12 +312,7 @@ async fn a_callback_without_the_pages_state_or_a_good_code_registers_nothing() {
 #[tokio::test]
 async fn credentials_that_cannot_be_saved_are_reported_and_the_app_still_runs() {
     let run = FirstRun::start_saving_to("missing-directory/switchyard-credentials.json").await;
-    let (_, page) = run.http.get(&run.url("/setup")).await;
-    let state = state_in(&page);
-    let (status, page) = run
-        .http
-        .get(&run.url(&format!("/setup/callback?code={CODE}&state={state}")))
-        .await;
+    let (_, status, page) = run.register().await;
     assert_eq!(status, 500);
     assert!(
         page.contains("The credentials could not be saved"),
@@ -376,12 +383,7 @@ async fn an_organization_gets_a_form_of_its_own() {
 #[tokio::test]
 async fn registering_saves_private_credentials_that_the_next_start_uses() {
     let run = FirstRun::start().await;
-    let (_, page) = run.http.get(&run.url("/setup")).await;
-    let state = state_in(&page);
-    let (status, page) = run
-        .http
-        .get(&run.url(&format!("/setup/callback?code={CODE}&state={state}")))
-        .await;
+    let (state, status, page) = run.register().await;
     assert_eq!(status, 200, "{page}");
     let install = format!(
         "{}/apps/{}/installations/new",

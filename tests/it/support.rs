@@ -439,6 +439,20 @@ impl Harness {
         .await;
     }
 
+    /// GitHub's `check_suite` `completed` event for `head`.
+    pub async fn check_suite_event(&self, head: &str) {
+        self.deliver(
+            "check_suite",
+            &json!({
+                "action": "completed",
+                "check_suite": { "head_sha": head },
+                "repository": { "full_name": REPO, "default_branch": "main" },
+                "installation": { "id": INSTALLATION }
+            }),
+        )
+        .await;
+    }
+
     /// A `check_run` event on the "Merge order" run of `head`, e.g. a press of its button.
     pub async fn check_run_event(&self, action: &str, head: &str, identifier: Option<&str>) {
         let mut payload = json!({
