@@ -1,6 +1,7 @@
 //! Every receive outcome, with the payloads GitHub really sends.
 
 use crate::support::{Harness, REPO, SECRET, delivery_id, real_payload, retarget};
+use switchyard::server::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
 
 fn signed(body: &[u8]) -> String {
@@ -31,7 +32,9 @@ async fn signatures_are_checked_before_anything_else() {
         if let Some(s) = signature {
             headers.push(("x-hub-signature-256", s));
         }
-        let (status, _) = h.request("POST", "/webhook", &headers, body.clone()).await;
+        let (status, _) = h
+            .request("POST", WEBHOOK_PATH, &headers, body.clone())
+            .await;
         assert_eq!(status, 401);
     }
     assert_eq!(queued(&h).await, 0);
@@ -47,7 +50,7 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
     let (status, text) = h
         .request(
             "POST",
-            "/webhook",
+            WEBHOOK_PATH,
             &[
                 ("x-github-delivery", delivery_id()),
                 ("x-hub-signature-256", sig.clone()),
@@ -62,7 +65,7 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
     let (status, _) = h
         .request(
             "POST",
-            "/webhook",
+            WEBHOOK_PATH,
             &[
                 ("x-github-event", "pull_request".into()),
                 ("x-hub-signature-256", sig),

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchyard::server::{self, Mode};
+use switchyard::server::{self, Mode, WEBHOOK_PATH};
 use switchyard::settings::{Cli, Command as CliCommand};
 use switchyard::setup::{self, SetupSettings, StoredCredentials};
 use switchyard::webhook::WebhookSecrets;
@@ -614,7 +614,7 @@ async fn a_person_registers_the_app_in_a_browser() {
     assert_eq!(manifest["url"], run.public_url.as_str());
     assert_eq!(
         manifest["hook_attributes"]["url"],
-        run.url("/webhook").as_str()
+        run.url(WEBHOOK_PATH).as_str()
     );
     assert_eq!(
         manifest["redirect_url"],

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
-use switchyard::server::{self, Running, ServerSettings};
+use switchyard::server::{self, Running, ServerSettings, WEBHOOK_PATH};
 use switchyard::webhook::WebhookSecrets;
 
 pub const APP_ID: u64 = 42;
@@ -191,7 +191,7 @@ impl Http {
         let signature = WebhookSecrets::parse(secret).expect("a secret").sign(body);
         self.send(
             "POST",
-            &format!("{base}/webhook"),
+            &format!("{base}{WEBHOOK_PATH}"),
             &[
                 ("x-github-event", event.to_owned()),
                 ("x-github-delivery", delivery.to_owned()),
