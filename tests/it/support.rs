@@ -141,25 +141,46 @@ impl Http {
         headers: &[(&str, String)],
         body: Vec<u8>,
     ) -> (u16, String) {
+        let (status, body) = self
+            .try_send(method, url, headers, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// One request; its status and body, or why there was none.
+    pub async fn try_send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<(u16, Bytes), String> {
         let mut request = http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
         let request = request
             .body(Full::new(Bytes::from(body)))
-            .expect("a request");
-        let response = tokio::time::timeout(Duration::from_secs(60), self.0.request(request))
+            .map_err(|e| format!("{method} {url}: not a request: {e}"))?;
+        let exchange = async {
+            let response = self
+                .0
+                .request(request)
+                .await
+                .map_err(|e| format!("{method} {url}: no answer: {e}"))?;
+            let status = response.status().as_u16();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("{method} {url}: no body: {e}"))?
+                .to_bytes();
+            Ok((status, body))
+        };
+        tokio::time::timeout(Duration::from_secs(60), exchange)
             .await
-            .expect("an answer within a minute")
-            .expect("the server answers");
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
+            .map_err(|_| format!("{method} {url}: no answer within a minute"))?
     }
 
     pub async fn get(&self, url: &str) -> (u16, String) {
