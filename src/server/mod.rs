@@ -32,9 +32,12 @@ pub struct AppState {
     pub queue: Queue,
 }
 
+/// The path GitHub delivers webhooks to.
+pub const WEBHOOK_PATH: &str = "/webhook";
+
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/webhook", post(receive::webhook))
+        .route(WEBHOOK_PATH, post(receive::webhook))
         .route("/api/github/webhooks", post(receive::webhook))
         .route("/", get(running_page))
         .route("/setup", get(running_page))

@@ -4,7 +4,8 @@
 use super::credentials::StoredCredentials;
 use crate::github::http_client;
 
-/// GitHub's codes are short hex strings; anything else never goes into a URL.
+/// GitHub's codes are short strings of letters, digits, `-` and `_`; anything else never goes
+/// into a URL.
 pub fn is_plausible_code(code: &str) -> bool {
     (1..=100).contains(&code.len())
         && code

@@ -15,11 +15,11 @@ mod manifest;
 pub mod pages;
 
 pub use credentials::StoredCredentials;
-pub use manifest::{CALLBACK_PATH, WEBHOOK_PATH};
+pub use manifest::CALLBACK_PATH;
 
 use crate::github::{AppCredentials, GitHubApp, RetrySettings};
 use crate::queue::QueueSettings;
-use crate::server::{self, Bound, Core, Running, StartError};
+use crate::server::{self, Bound, Core, Running, StartError, WEBHOOK_PATH};
 use crate::webhook::WebhookSecrets;
 use axum::Router;
 use axum::extract::{Query, Request, State};

@@ -1,7 +1,8 @@
 //! The setup pages: plain HTML forms that work without JavaScript. Every value from outside
 //! (settings, query strings, GitHub's answers) goes through [`escape`].
 
-use super::manifest::{CALLBACK_PATH, WEBHOOK_PATH};
+use super::manifest::CALLBACK_PATH;
+use crate::server::WEBHOOK_PATH;
 
 /// `text` made safe for HTML text and for attribute values in double or single quotes.
 pub fn escape(text: &str) -> String {

@@ -4,9 +4,8 @@
 mod commands;
 mod story;
 
-use crate::support::{REPO, pull_request_payload};
-use fake_github::{FileChange, PrSpec};
-use serde_json::json;
+use crate::support::{REPO, delivery_id};
+use fake_github::FileChange;
 use story::Story;
 
 const TWO_LANES: &str = "agents:\n  - {name: alpha, login: octocat}\n  - {name: beta}\n";
@@ -238,18 +237,16 @@ async fn task_with_pull_request(s: &Story) -> (u64, u64) {
     let issue = s.issue("Parser", "");
     s.label(issue, "parallel").await;
     s.settle().await;
-    let pr = s.h.gh.open_pr(
-        REPO,
-        PrSpec {
-            body: Some(format!("Closes #{issue}")),
-            files: vec![
+    let pr =
+        s.h.open_pr_with(
+            "agent-1",
+            &format!("Closes #{issue}"),
+            vec![
                 FileChange::modified("src/parser.rs"),
                 FileChange::added("tests/parser.rs"),
             ],
-            ..PrSpec::new("parallel-dev/agent-1", "")
-        },
-    );
-    s.h.tell_pr(pr, "opened").await;
+        )
+        .await;
     s.settle().await;
     assert!(s.board().contains(&format!("| #{pr} |")), "{}", s.board());
     (issue, pr)
@@ -362,7 +359,7 @@ async fn the_status_board_is_opened_once_and_edited_in_place() {
     let after = s.board();
     assert_eq!(s.boards()[0].number, number);
     assert!(after.contains(&format!("#{second} Second")), "{after}");
-    assert!(s.app_comments(number).is_empty());
+    assert!(s.h.app_comments(number).is_empty());
 }
 
 #[tokio::test]
@@ -373,7 +370,7 @@ async fn a_redelivered_label_event_assigns_nothing_twice() {
     let issue = s.issue("First", "");
     s.h.gh.label_issue(REPO, issue, "parallel");
     let body = serde_json::to_vec(&s.issue_event("labeled", issue, Some("parallel"))).unwrap();
-    let delivery = s.h.delivery_id();
+    let delivery = delivery_id();
     assert_eq!(s.h.deliver_as("issues", &delivery, &body).await.0, 202);
     s.settle().await;
     s.h.gh.clear_log();
@@ -381,13 +378,10 @@ async fn a_redelivered_label_event_assigns_nothing_twice() {
     let (status, text) = s.h.deliver_as("issues", &delivery, &body).await;
     assert_eq!((status, text.as_str()), (200, "already received"));
     // The same event under a new delivery id, as a re-sent webhook has.
-    assert_eq!(
-        s.h.deliver_as("issues", &s.h.delivery_id(), &body).await.0,
-        202
-    );
+    assert_eq!(s.h.deliver_as("issues", &delivery_id(), &body).await.0, 202);
     s.settle().await;
-    assert_eq!(s.writes(), Vec::<String>::new());
-    assert_eq!(s.app_comments(issue).len(), 1);
+    assert_eq!(s.h.writes(), Vec::<String>::new());
+    assert_eq!(s.h.app_comments(issue).len(), 1);
     assert_eq!(s.labels(issue), ["agent:agent-1", "parallel"]);
 }
 
@@ -407,18 +401,9 @@ async fn a_second_reconcile_writes_nothing() {
     s.h.gh.clear_log();
 
     s.tell_issue("edited", assigned, None).await;
-    s.h.deliver(
-        "check_suite",
-        &json!({
-            "action": "completed",
-            "check_suite": { "head_sha": "0".repeat(40) },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": crate::support::INSTALLATION }
-        }),
-    )
-    .await;
+    s.h.check_suite_event(&"0".repeat(40)).await;
     s.settle().await;
-    assert_eq!(s.writes(), Vec::<String>::new());
+    assert_eq!(s.h.writes(), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -429,14 +414,9 @@ async fn a_repository_without_tasks_spends_nothing_on_them_after_a_push() {
     let pr = s.h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     s.settle().await;
     s.h.gh.clear_log();
-    let head =
-        s.h.gh
-            .push(REPO, pr, "", vec![FileChange::modified("src/b.rs")]);
-    s.h.deliver(
-        "pull_request",
-        &pull_request_payload("synchronize", REPO, pr, &head),
-    )
-    .await;
+    s.h.gh
+        .push(REPO, pr, "", vec![FileChange::modified("src/b.rs")]);
+    s.h.tell_pr(pr, "synchronize").await;
     s.settle().await;
     assert_eq!(s.h.gh.count("GET /repos/*/*/issues"), 0);
     assert_eq!(s.h.gh.count("GET /repos/*/*/labels"), 0);

@@ -1,27 +1,6 @@
 //! The binary as an operator runs it: settings checked at start-up, SIGTERM ends it cleanly.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
-fn switchyard() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_switchyard"));
-    for name in [
-        "SWITCHYARD_LISTEN",
-        "GITHUB_APP_ID",
-        "GITHUB_PRIVATE_KEY",
-        "GITHUB_PRIVATE_KEY_PATH",
-        "GITHUB_WEBHOOK_SECRET",
-        "GITHUB_API_URL",
-        "GITHUB_WEB_URL",
-        "DATABASE_URL",
-        "SWITCHYARD_PUBLIC_URL",
-        "SWITCHYARD_CREDENTIALS_PATH",
-    ] {
-        command.env_remove(name);
-    }
-    command
-}
+use crate::support::{Binary, sqlite_url, switchyard};
 
 #[test]
 fn a_malformed_setting_stops_start_up_with_one_line_naming_it() {
@@ -78,49 +57,20 @@ fn check_config_gives_errors_with_positions_or_a_summary() {
 #[test]
 fn sigterm_stops_the_server_and_it_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = switchyard()
-        .arg("serve")
-        .env("SWITCHYARD_LISTEN", "127.0.0.1:0")
-        .env("GITHUB_APP_ID", "42")
-        .env("GITHUB_PRIVATE_KEY", fake_github::TEST_PRIVATE_KEY_PEM)
-        .env("GITHUB_WEBHOOK_SECRET", "s")
-        .env("GITHUB_API_URL", "http://127.0.0.1:9")
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("s.db").display()),
-        )
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let listening = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find(|l| l.contains("listening"));
-    assert!(listening.is_some(), "the server said where it listens");
+    let database_url = sqlite_url(dir.path());
+    let mut binary = Binary::spawn(
+        dir.path(),
+        &[
+            ("GITHUB_APP_ID", "42"),
+            ("GITHUB_PRIVATE_KEY", fake_github::TEST_PRIVATE_KEY_PEM),
+            ("GITHUB_WEBHOOK_SECRET", "s"),
+            ("GITHUB_API_URL", "http://127.0.0.1:9"),
+            ("DATABASE_URL", &database_url),
+        ],
+    );
     assert!(
-        dir.path().join("s.db").exists(),
+        dir.path().join("switchyard.db").exists(),
         "the SQLite file is created"
     );
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            assert_eq!(status.code(), Some(0));
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still running after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    assert_eq!(binary.stop(), Some(0));
 }

@@ -1,6 +1,7 @@
 //! Every receive outcome, with the payloads GitHub really sends.
 
-use crate::support::{Harness, REPO, SECRET, real_payload, retarget};
+use crate::support::{Harness, REPO, SECRET, delivery_id, real_payload, retarget};
+use switchyard::server::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
 
 fn signed(body: &[u8]) -> String {
@@ -26,12 +27,14 @@ async fn signatures_are_checked_before_anything_else() {
     ] {
         let mut headers = vec![
             ("x-github-event", "pull_request".to_owned()),
-            ("x-github-delivery", h.delivery_id()),
+            ("x-github-delivery", delivery_id()),
         ];
         if let Some(s) = signature {
             headers.push(("x-hub-signature-256", s));
         }
-        let (status, _) = h.request("POST", "/webhook", &headers, body.clone()).await;
+        let (status, _) = h
+            .request("POST", WEBHOOK_PATH, &headers, body.clone())
+            .await;
         assert_eq!(status, 401);
     }
     assert_eq!(queued(&h).await, 0);
@@ -47,9 +50,9 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
     let (status, text) = h
         .request(
             "POST",
-            "/webhook",
+            WEBHOOK_PATH,
             &[
-                ("x-github-delivery", h.delivery_id()),
+                ("x-github-delivery", delivery_id()),
                 ("x-hub-signature-256", sig.clone()),
             ],
             body.clone(),
@@ -62,7 +65,7 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
     let (status, _) = h
         .request(
             "POST",
-            "/webhook",
+            WEBHOOK_PATH,
             &[
                 ("x-github-event", "pull_request".into()),
                 ("x-hub-signature-256", sig),
@@ -72,11 +75,11 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
         .await;
     assert_eq!(status, 400);
     let (status, text) = h
-        .deliver_as("pull_request", &h.delivery_id(), b"<xml/>")
+        .deliver_as("pull_request", &delivery_id(), b"<xml/>")
         .await;
     assert_eq!((status, text.as_str()), (400, "the body is not JSON"));
     let (status, _) = h
-        .deliver_as("pull_request", &h.delivery_id(), br#"{"action":"opened"}"#)
+        .deliver_as("pull_request", &delivery_id(), br#"{"action":"opened"}"#)
         .await;
     assert_eq!(status, 400, "JSON that is not a pull_request payload");
     assert_eq!(queued(&h).await, 0);
@@ -86,7 +89,7 @@ async fn missing_headers_and_non_json_bodies_are_bad_requests() {
 async fn bodies_over_github_cap_are_too_large() {
     let h = Harness::start().await;
     let body = vec![b' '; switchyard::server::MAX_BODY_BYTES + 1];
-    let (status, _) = h.deliver_as("push", &h.delivery_id(), &body).await;
+    let (status, _) = h.deliver_as("push", &delivery_id(), &body).await;
     assert_eq!(status, 413);
 }
 
@@ -102,7 +105,7 @@ async fn ping_unhandled_events_and_payloads_without_installation_queue_nothing()
         let Some(body) = real_payload(file) else {
             return;
         };
-        let (status, _) = h.deliver_as(event, &h.delivery_id(), &body).await;
+        let (status, _) = h.deliver_as(event, &delivery_id(), &body).await;
         assert_eq!(status, 200, "{file}");
     }
     // A real repository-webhook payload has no installation: answered, not queued.
@@ -111,7 +114,7 @@ async fn ping_unhandled_events_and_payloads_without_installation_queue_nothing()
     };
     let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert!(value.get("installation").is_none());
-    let (status, text) = h.deliver_as("pull_request", &h.delivery_id(), &body).await;
+    let (status, text) = h.deliver_as("pull_request", &delivery_id(), &body).await;
     assert_eq!(
         (status, text.as_str()),
         (200, "the payload has no installation")
@@ -129,7 +132,7 @@ async fn a_handled_delivery_is_on_disk_before_its_202_and_a_redelivery_changes_n
     // Stop the workers so the job stays queued and can be seen.
     h.app.take().unwrap().kill();
     h.start_app_without_workers().await;
-    let id = h.delivery_id();
+    let id = delivery_id();
     let (status, _) = h.deliver_as("pull_request", &id, &body).await;
     assert_eq!(status, 202);
     assert_eq!(queued(&h).await, 1);
@@ -149,8 +152,7 @@ async fn health_readiness_and_metrics_answer() {
         h.request("GET", "/readyz", &[], vec![]).await,
         (200, "ready".into())
     );
-    h.deliver_as("pull_request", &h.delivery_id(), b"nope")
-        .await;
+    h.deliver_as("pull_request", &delivery_id(), b"nope").await;
     let (status, text) = h.request("GET", "/metrics", &[], vec![]).await;
     assert_eq!(status, 200);
     assert!(
@@ -178,7 +180,7 @@ async fn the_probot_path_is_the_same_receiver() {
             "/api/github/webhooks",
             &[
                 ("x-github-event", "ping".into()),
-                ("x-github-delivery", h.delivery_id()),
+                ("x-github-delivery", delivery_id()),
                 ("x-hub-signature-256", signed(&body)),
             ],
             body,

@@ -1,8 +1,7 @@
 //! The pipeline end to end: PRs opened and pushed, check runs posted, nothing rewritten.
 
-use crate::support::{Harness, INSTALLATION, REPO, pull_request_payload};
+use crate::support::{Harness, REPO};
 use fake_github::PrSpec;
-use serde_json::json;
 
 #[tokio::test]
 async fn every_coordinated_pr_gets_a_merge_order_run() {
@@ -10,11 +9,7 @@ async fn every_coordinated_pr_gets_a_merge_order_run() {
     let first = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     let second = h.open_lane_pr("agent-2", &["src/b.rs"]).await;
     let outside = h.gh.open_pr(REPO, PrSpec::new("feature/other", ""));
-    h.deliver(
-        "pull_request",
-        &pull_request_payload("opened", REPO, outside, &h.head(outside)),
-    )
-    .await;
+    h.tell_pr(outside, "opened").await;
     h.settle().await;
 
     let runs = h.gh.check_runs(REPO, &h.head(first));
@@ -36,19 +31,9 @@ async fn a_second_reconcile_with_nothing_new_writes_nothing() {
     let pr = h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     h.settle().await;
     h.gh.clear_log();
-    h.deliver(
-        "check_suite",
-        &json!({
-            "action": "completed",
-            "check_suite": { "head_sha": h.head(pr) },
-            "repository": { "full_name": REPO, "default_branch": "main" },
-            "installation": { "id": INSTALLATION }
-        }),
-    )
-    .await;
+    h.check_suite_event(&h.head(pr)).await;
     h.settle().await;
-    let writes = h.gh.requests().iter().filter(|r| r.method != "GET").count();
-    assert_eq!(writes, 0, "{:?}", h.gh.calls_by_endpoint());
+    assert_eq!(h.writes().len(), 0, "{:?}", h.gh.calls_by_endpoint());
 }
 
 #[tokio::test]
@@ -63,20 +48,12 @@ async fn a_push_moves_the_run_to_the_new_head_and_closing_drops_the_pr() {
         "",
         vec![fake_github::FileChange::modified("src/c.rs")],
     );
-    h.deliver(
-        "pull_request",
-        &pull_request_payload("synchronize", REPO, second, &new_head),
-    )
-    .await;
+    h.tell_pr(second, "synchronize").await;
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &new_head).len(), 1);
 
     h.gh.close_pr(REPO, first);
-    h.deliver(
-        "pull_request",
-        &pull_request_payload("closed", REPO, first, &h.head(first)),
-    )
-    .await;
+    h.tell_pr(first, "closed").await;
     h.settle().await;
     let runs = h.gh.check_runs(REPO, &new_head);
     assert_eq!(runs.len(), 1, "nothing changed for it, nothing written");
@@ -118,11 +95,7 @@ async fn config_from_the_default_branch_widens_scope() {
     h.gh.repo(REPO)
         .file("main", ".github/switchyard.yml", "coordinate: all\n");
     let pr = h.gh.open_pr(REPO, PrSpec::new("feature/anything", ""));
-    h.deliver(
-        "pull_request",
-        &pull_request_payload("opened", REPO, pr, &h.head(pr)),
-    )
-    .await;
+    h.tell_pr(pr, "opened").await;
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
 }

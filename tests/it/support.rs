@@ -8,18 +8,98 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{Value, json};
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
-use switchyard::server::{self, Running, ServerSettings};
+use switchyard::server::{self, Running, ServerSettings, WEBHOOK_PATH};
 use switchyard::webhook::WebhookSecrets;
 
 pub const APP_ID: u64 = 42;
 pub const INSTALLATION: u64 = 7;
 pub const REPO: &str = "octo/repo";
 pub const SECRET: &str = "it-is-a-secret";
+
+/// The `switchyard` binary with an empty environment: only the settings a test gives reach it.
+pub fn switchyard() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_switchyard"));
+    command.env_clear();
+    command
+}
+
+/// `switchyard serve` as an operator starts it: only the given environment, in `cwd`.
+pub struct Binary {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Binary {
+    pub fn spawn(cwd: &Path, env: &[(&str, &str)]) -> Self {
+        let mut child = switchyard()
+            .arg("serve")
+            .current_dir(cwd)
+            .env("SWITCHYARD_LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("its output");
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let addr = lines
+            .by_ref()
+            .find_map(|line| listening_addr(&line))
+            .expect("the server says where it listens");
+        // Keeps reading, so that a full pipe never blocks the server's logging.
+        std::thread::spawn(move || lines.for_each(drop));
+        Self { child, addr }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGTERM, then the exit code.
+    pub fn stop(&mut self) -> Option<i32> {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child's status") {
+                return status.code();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still running after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn listening_addr(line: &str) -> Option<SocketAddr> {
+    if !line.contains("listening") {
+        return None;
+    }
+    let start = line.find("addr=")? + "addr=".len();
+    line[start..].split_whitespace().next()?.parse().ok()
+}
 
 /// Real payloads GitHub sends, read in place beside the clone; `None` (and a note) when that
 /// folder is absent, so a fresh clone's tests still pass.
@@ -40,6 +120,12 @@ pub fn shared_fixtures() -> PathBuf {
 
 static NEXT_DELIVERY: AtomicU64 = AtomicU64::new(1);
 
+/// A delivery id not used before in this run, shaped like GitHub's.
+pub fn delivery_id() -> String {
+    let n = NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed);
+    format!("00000000-0000-0000-0000-{n:012}")
+}
+
 /// A plain HTTP client for talking to the App as GitHub or a person would.
 pub struct Http(Client<HttpConnector, Full<Bytes>>);
 
@@ -55,25 +141,46 @@ impl Http {
         headers: &[(&str, String)],
         body: Vec<u8>,
     ) -> (u16, String) {
+        let (status, body) = self
+            .try_send(method, url, headers, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// One request; its status and body, or why there was none.
+    pub async fn try_send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<(u16, Bytes), String> {
         let mut request = http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
         let request = request
             .body(Full::new(Bytes::from(body)))
-            .expect("a request");
-        let response = tokio::time::timeout(Duration::from_secs(60), self.0.request(request))
+            .map_err(|e| format!("{method} {url}: not a request: {e}"))?;
+        let exchange = async {
+            let response = self
+                .0
+                .request(request)
+                .await
+                .map_err(|e| format!("{method} {url}: no answer: {e}"))?;
+            let status = response.status().as_u16();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| format!("{method} {url}: no body: {e}"))?
+                .to_bytes();
+            Ok((status, body))
+        };
+        tokio::time::timeout(Duration::from_secs(60), exchange)
             .await
-            .expect("an answer within a minute")
-            .expect("the server answers");
-        let status = response.status().as_u16();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
+            .map_err(|_| format!("{method} {url}: no answer within a minute"))?
     }
 
     pub async fn get(&self, url: &str) -> (u16, String) {
@@ -89,21 +196,30 @@ impl Http {
         payload: &Value,
     ) -> (u16, String) {
         let body = serde_json::to_vec(payload).expect("JSON");
-        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(&body);
-        let delivery = format!(
-            "00000000-0000-0000-0000-{:012}",
-            NEXT_DELIVERY.fetch_add(1, Ordering::Relaxed)
-        );
+        self.deliver_body(base, secret, event, &delivery_id(), &body)
+            .await
+    }
+
+    /// `body` as it stands, signed with `secret` and sent under `delivery`.
+    pub async fn deliver_body(
+        &self,
+        base: &str,
+        secret: &str,
+        event: &str,
+        delivery: &str,
+        body: &[u8],
+    ) -> (u16, String) {
+        let signature = WebhookSecrets::parse(secret).expect("a secret").sign(body);
         self.send(
             "POST",
-            &format!("{base}/webhook"),
+            &format!("{base}{WEBHOOK_PATH}"),
             &[
                 ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery),
+                ("x-github-delivery", delivery.to_owned()),
                 ("x-hub-signature-256", signature),
                 ("content-type", "application/json".to_owned()),
             ],
-            body,
+            body.to_vec(),
         )
         .await
     }
@@ -114,7 +230,11 @@ pub struct Harness {
     pub app: Option<Running>,
     pub db: tempfile::TempDir,
     http: Http,
-    next_delivery: std::sync::atomic::AtomicU64,
+}
+
+/// The SQLite database the App keeps in `dir`.
+pub fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}", dir.join("switchyard.db").display())
 }
 
 pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
@@ -155,17 +275,13 @@ impl Harness {
             app: None,
             db: tempfile::tempdir().expect("a temporary directory"),
             http: Http::new(),
-            next_delivery: 1.into(),
         };
         harness.start_app().await;
         harness
     }
 
     pub fn database_url(&self) -> String {
-        format!(
-            "sqlite://{}",
-            self.db.path().join("switchyard.db").display()
-        )
+        sqlite_url(self.db.path())
     }
 
     pub async fn start_app(&mut self) {
@@ -203,33 +319,17 @@ impl Harness {
         self.http.send(method, &self.url(path), headers, body).await
     }
 
-    pub fn delivery_id(&self) -> String {
-        let n = self
-            .next_delivery
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        format!("00000000-0000-0000-0000-{n:012}")
-    }
-
     /// Sends a delivery signed with the App's secret, as GitHub would.
     pub async fn deliver_as(&self, event: &str, delivery: &str, body: &[u8]) -> (u16, String) {
-        let signature = WebhookSecrets::parse(SECRET).expect("a secret").sign(body);
-        self.request(
-            "POST",
-            "/webhook",
-            &[
-                ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery.to_owned()),
-                ("x-hub-signature-256", signature),
-                ("content-type", "application/json".to_owned()),
-            ],
-            body.to_vec(),
-        )
-        .await
+        self.http
+            .deliver_body(&self.url(""), SECRET, event, delivery, body)
+            .await
     }
 
     pub async fn deliver(&self, event: &str, payload: &Value) -> (u16, String) {
-        let body = serde_json::to_vec(payload).expect("JSON");
-        self.deliver_as(event, &self.delivery_id(), &body).await
+        self.http
+            .deliver(&self.url(""), SECRET, event, payload)
+            .await
     }
 
     /// Waits until no job is queued or running (failed ones stay), or panics after 20 s.
@@ -269,13 +369,7 @@ impl Harness {
                 ..PrSpec::new(format!("parallel-dev/{lane}"), "")
             },
         );
-        let (status, _) = self
-            .deliver(
-                "pull_request",
-                &pull_request_payload("opened", REPO, number, &self.head(number)),
-            )
-            .await;
-        assert_eq!(status, 202);
+        self.tell_pr(number, "opened").await;
         number
     }
 }
@@ -316,13 +410,24 @@ impl Harness {
             .expect("a Merge order run")
     }
 
-    /// The App's comments on a PR.
+    /// The App's comments on an issue or PR, oldest first.
     pub fn app_comments(&self, number: u64) -> Vec<String> {
+        let app = self.gh.bot_login();
         self.gh
             .comments(REPO, number)
             .into_iter()
-            .filter(|c| c.author.ends_with("[bot]"))
+            .filter(|c| c.author == app)
             .map(|c| c.body)
+            .collect()
+    }
+
+    /// Requests that changed something on GitHub since the log was last cleared.
+    pub fn writes(&self) -> Vec<String> {
+        self.gh
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET")
+            .map(|r| format!("{} {}", r.method, r.path))
             .collect()
     }
 }
@@ -348,6 +453,20 @@ impl Harness {
             "push",
             &json!({
                 "ref": "refs/heads/main", "after": after,
+                "repository": { "full_name": REPO, "default_branch": "main" },
+                "installation": { "id": INSTALLATION }
+            }),
+        )
+        .await;
+    }
+
+    /// GitHub's `check_suite` `completed` event for `head`.
+    pub async fn check_suite_event(&self, head: &str) {
+        self.deliver(
+            "check_suite",
+            &json!({
+                "action": "completed",
+                "check_suite": { "head_sha": head },
                 "repository": { "full_name": REPO, "default_branch": "main" },
                 "installation": { "id": INSTALLATION }
             }),

@@ -29,9 +29,8 @@ fn reactions(s: &Story, number: u64, comment: u64) -> Vec<String> {
 
 /// The App's replies: its comments other than the assignment comment.
 fn replies(s: &Story, number: u64) -> Vec<String> {
-    s.app_comments(number)
+    s.h.app_comments(number)
         .into_iter()
-        .map(|c| c.body)
         .filter(|body| !body.contains("<!-- switchyard:assign -->"))
         .collect()
 }
@@ -46,7 +45,10 @@ async fn assign_and_release_act_through_labels() {
     assert_eq!(status, 202);
     s.settle().await;
     assert_eq!(s.labels(issue), ["agent:agent-1", "parallel"]);
-    assert_eq!(reactions(&s, issue, comment), ["switchyard[bot]:+1"]);
+    assert_eq!(
+        reactions(&s, issue, comment),
+        [format!("{}:+1", s.h.gh.bot_login())]
+    );
     assert!(replies(&s, issue).is_empty(), "a thumbs-up says it all");
 
     s.comment(issue, MAINTAINER, "/switchyard assign agent-3")
@@ -102,7 +104,10 @@ async fn an_unknown_command_gets_the_valid_ones_and_a_guess() {
           are `assign [lane]`, `release`, `status` and `help`."
         ]
     );
-    assert_eq!(reactions(&s, issue, comment), ["switchyard[bot]:confused"]);
+    assert_eq!(
+        reactions(&s, issue, comment),
+        [format!("{}:confused", s.h.gh.bot_login())]
+    );
     assert_eq!(s.labels(issue), Vec::<String>::new());
 }
 
@@ -122,7 +127,10 @@ async fn without_write_access_nothing_happens_and_the_reply_says_why() {
              repository, and you have read access, so nothing was done."
         )]
     );
-    assert_eq!(reactions(&s, issue, comment), ["switchyard[bot]:confused"]);
+    assert_eq!(
+        reactions(&s, issue, comment),
+        [format!("{}:confused", s.h.gh.bot_login())]
+    );
     assert!(s.boards().is_empty());
 }
 

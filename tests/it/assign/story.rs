@@ -2,7 +2,7 @@
 //! commenting, and the events GitHub would send for each step, made from real payloads.
 
 use crate::support::{Harness, REPO, real_payload, retarget};
-use fake_github::{Comment, Issue, IssueSpec};
+use fake_github::{Issue, IssueSpec};
 use serde_json::{Value, json};
 
 pub const CONFIG_PATH: &str = ".github/switchyard.yml";
@@ -133,25 +133,16 @@ impl Story {
         self.h.gh.issue(REPO, number)
     }
 
-    /// The App's comments on an issue, oldest first.
-    pub fn app_comments(&self, number: u64) -> Vec<Comment> {
-        self.h
-            .gh
-            .comments(REPO, number)
-            .into_iter()
-            .filter(|c| c.author == self.h.gh.bot_login())
-            .collect()
-    }
-
     /// The App's one assignment comment on an issue.
     pub fn task_comment(&self, number: u64) -> String {
-        let comments: Vec<Comment> = self
+        let comments: Vec<String> = self
+            .h
             .app_comments(number)
             .into_iter()
-            .filter(|c| c.body.contains("<!-- switchyard:assign -->"))
+            .filter(|body| body.contains("<!-- switchyard:assign -->"))
             .collect();
         assert_eq!(comments.len(), 1, "one assignment comment on #{number}");
-        comments[0].body.clone()
+        comments[0].clone()
     }
 
     /// Every "Switchyard status" issue.
@@ -169,17 +160,6 @@ impl Story {
         let boards = self.boards();
         assert_eq!(boards.len(), 1, "one status board");
         boards[0].body.clone().unwrap_or_default()
-    }
-
-    /// Requests that changed something on GitHub since the log was last cleared.
-    pub fn writes(&self) -> Vec<String> {
-        self.h
-            .gh
-            .requests()
-            .into_iter()
-            .filter(|r| r.method != "GET")
-            .map(|r| format!("{} {}", r.method, r.path))
-            .collect()
     }
 }
 
