@@ -170,13 +170,16 @@ impl Browser {
     pub async fn text(&self) -> Result<String, String> {
         let mut tries = 0;
         loop {
-            let body = self.find("body").await?;
-            match self
-                .call("GET", &format!("/element/{body}/text"), None)
-                .await
-            {
+            let read = match self.find("body").await {
+                Ok(body) => {
+                    self.call("GET", &format!("/element/{body}/text"), None)
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            match read {
                 Ok(text) => return Ok(text.as_str().unwrap_or_default().to_owned()),
-                Err(e) if e.contains("stale element") && tries < 50 => {
+                Err(e) if page_replaced(&e) && tries < 50 => {
                     tries += 1;
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -213,4 +216,16 @@ impl Browser {
     pub async fn quit(self) {
         let _ = self.call("DELETE", "", None).await;
     }
+}
+
+/// Whether a WebDriver error means the page was being replaced (a redirect) as it was read;
+/// Chromium words the same race in several ways.
+fn page_replaced(error: &str) -> bool {
+    [
+        "stale element",
+        "does not belong to the document",
+        "no such element",
+    ]
+    .iter()
+    .any(|race| error.contains(race))
 }
