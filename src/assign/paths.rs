@@ -13,14 +13,8 @@
 //! So `src/**` and `src/api/**` overlap, as do `src/**/*.rs` and `**/mod.rs`.
 
 use crate::config::Track;
-use glob::{MatchOptions, Pattern};
-
-/// As [`crate::config`] matches paths: `*` stays within a directory, `**` crosses them.
-const MATCH_OPTIONS: MatchOptions = MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: true,
-    require_literal_leading_dot: false,
-};
+use crate::overlap::MATCH_OPTIONS;
+use glob::Pattern;
 
 const WILDCARDS: [char; 4] = ['*', '?', '[', ']'];
 

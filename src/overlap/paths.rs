@@ -5,7 +5,7 @@ use glob::{MatchOptions, Pattern, PatternError};
 
 /// `*` stays within one directory and `**` crosses directories, as in `.gitignore` and
 /// GitHub's CODEOWNERS; a leading dot needs no special pattern.
-const MATCH_OPTIONS: MatchOptions = MatchOptions {
+pub(crate) const MATCH_OPTIONS: MatchOptions = MatchOptions {
     case_sensitive: true,
     require_literal_separator: true,
     require_literal_leading_dot: false,

@@ -4,11 +4,11 @@ use super::Snapshot;
 use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Analysis, Certainty, FileOverlap, FileOverlapKind, Tier};
+use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
 use crate::text::{
     Caveat, ConflictPaths, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// A warning on lines of a PR's head, shown in "Files changed".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -124,7 +124,10 @@ pub fn findings(
     order: &MergeOrder<ConflictPaths>,
 ) -> Findings {
     let by_number: BTreeMap<PrNumber, &PullRequest> = prs.iter().map(|p| (p.number, *p)).collect();
-    let sides = sides_of(analysis);
+    let mut sides = sides_of(analysis);
+    for list in sides.values_mut() {
+        list.sort_by_key(|side| side.other);
+    }
     let mut views = BTreeMap::new();
     let mut annotations = BTreeMap::new();
     for report in &analysis.prs {
@@ -134,26 +137,23 @@ pub fn findings(
         let mine = sides.get(&pr.number).map(Vec::as_slice).unwrap_or_default();
         let mut others: Vec<OtherPr> = Vec::new();
         let mut warnings = Vec::new();
-        let partners: BTreeSet<PrNumber> = mine.iter().map(|s| s.other).collect();
-        for partner in partners {
-            let Some(other) = by_number.get(&partner) else {
+        for files in mine.chunk_by(|x, y| x.other == y.other) {
+            let Some(other) = by_number.get(&files[0].other) else {
                 continue;
             };
-            let files: Vec<&Side> = mine.iter().filter(|s| s.other == partner).collect();
             let tier = files
                 .iter()
                 .map(|s| s.file.tier())
                 .max()
                 .unwrap_or(Tier::File);
-            for side in files
-                .iter()
-                .filter(|s| s.file.kind == FileOverlapKind::SameLines)
-            {
-                for (here, _) in shared_file(side).same_lines {
+            let files: Vec<SharedFile> = files.iter().map(shared_file).collect();
+            // Only files changed on the same lines have regions.
+            for file in &files {
+                for (here, _) in &file.same_lines {
                     let (start_line, end_line) = here.annotation_lines();
                     warnings.push(Annotation {
                         level: "warning",
-                        path: side.path_here.to_owned(),
+                        path: file.path_here.clone(),
                         start_line,
                         end_line,
                         title: format!("Overlaps {}", other.number),
@@ -175,7 +175,7 @@ pub fn findings(
                     .map(|a| a.name.clone()),
                 draft: other.draft,
                 tier,
-                files: files.iter().map(|s| shared_file(s)).collect(),
+                files,
                 order: order_hint(order, pr.number, other.number),
             });
         }
