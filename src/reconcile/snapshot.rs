@@ -2,10 +2,11 @@
 //! caches so that one event costs a handful of calls however many PRs are open.
 
 use super::ReconcileError;
-use super::cache::{cached, read_required, read_through, store_cache};
+use super::cache::{cached, read_required, store_cache};
 use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::plan::{coordinated, ignored, ownership};
+use super::tasks;
 use crate::config::{Config, ConfigErrors};
 use crate::github::models::{PullRequest, Repository};
 use crate::github::{InstallationClient, encode_component};
@@ -65,11 +66,6 @@ struct GitObject {
 #[derive(Deserialize, serde::Serialize)]
 struct Review {
     user: Option<crate::github::models::User>,
-    state: String,
-}
-
-#[derive(Deserialize, serde::Serialize)]
-struct IssueState {
     state: String,
 }
 
@@ -152,7 +148,7 @@ pub async fn take_snapshot(
     };
     read_changes(client, store, &mut snapshot).await?;
     read_reviews(client, store, &mut snapshot, &claim.triggers).await?;
-    read_dependencies(client, store, &mut snapshot).await?;
+    read_dependencies(client, store, &mut snapshot, &claim.triggers).await?;
     read_commented(store, &mut snapshot).await?;
     snapshot.config_changes = read_config_changes(
         client,
@@ -280,6 +276,7 @@ async fn read_dependencies(
     client: &InstallationClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
+    triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
     let wanted: BTreeSet<PrNumber> = coordinated(snapshot)
@@ -287,18 +284,12 @@ async fn read_dependencies(
         .flat_map(|pr| super::plan::dependencies(pr.body.as_deref().unwrap_or_default()))
         .filter(|n| !open.contains(n))
         .collect();
-    let repo = snapshot.repo.clone();
+    let (full, named) = (triggers.contains(&Trigger::Full), tasks::named(triggers));
     for number in wanted {
-        let state: Option<IssueState> = read_through(
-            client,
-            store,
-            "issue_state",
-            format!("{repo}:{}", number.0),
-            &format!("/repos/{repo}/issues/{}", number.0),
-        )
-        .await?;
+        let refresh = full || named.contains(&number.0);
+        let issue = tasks::read_issue(client, store, &snapshot.repo, number.0, refresh).await?;
         // A number that does not exist is nothing to wait for.
-        if state.is_none_or(|s| s.state == "closed") {
+        if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
         }
     }

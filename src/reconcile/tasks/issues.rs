@@ -5,11 +5,13 @@
 use super::Context;
 use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
 use crate::assign;
+use crate::github::InstallationClient;
 use crate::github::models::GhIssue;
-use crate::ids::IssueNumber;
+use crate::ids::{IssueNumber, RepoName};
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, last_read, read_through};
+use crate::store::SharedStore;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub struct Issues {
@@ -60,15 +62,8 @@ impl Issues {
         if let Some(read) = self.fresh.get(&number) {
             return Ok(read.clone());
         }
-        let key = repo_key(ctx.repo(), number);
-        if !self.full && !self.named.contains(&number) {
-            let held = last_read(ctx.store, ISSUE, key.clone()).await?;
-            if held.is_some() {
-                return Ok(held);
-            }
-        }
-        let path = format!("/repos/{}/issues/{number}", ctx.repo());
-        let read: Option<GhIssue> = read_through(ctx.client, ctx.store, ISSUE, key, &path).await?;
+        let refresh = self.full || self.named.contains(&number);
+        let read = read_issue(ctx.client, ctx.store, ctx.repo(), number, refresh).await?;
         self.fresh.insert(number, read.clone());
         Ok(read)
     }
@@ -151,8 +146,28 @@ fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
         .collect()
 }
 
+/// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
+/// taken as it is: events name the issues that change, and the periodic sweep reads all.
+pub(in crate::reconcile) async fn read_issue(
+    client: &InstallationClient,
+    store: &SharedStore,
+    repo: &RepoName,
+    number: u64,
+    refresh: bool,
+) -> Result<Option<GhIssue>, ReconcileError> {
+    let key = repo_key(repo, number);
+    if !refresh {
+        let held = last_read(store, ISSUE, key.clone()).await?;
+        if held.is_some() {
+            return Ok(held);
+        }
+    }
+    let path = format!("/repos/{repo}/issues/{number}");
+    read_through(client, store, ISSUE, key, &path).await
+}
+
 /// Every number an event named, pull requests included.
-fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
+pub(in crate::reconcile) fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
     let mut named = changed(triggers);
     named.extend(Trigger::pull_requests(triggers).into_iter().map(|pr| pr.0));
     named

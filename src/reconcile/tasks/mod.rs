@@ -13,6 +13,8 @@ mod merged;
 mod read;
 mod write;
 
+pub(super) use issues::{named, read_issue};
+
 use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
 use crate::github::InstallationClient;
