@@ -97,7 +97,7 @@ impl CheckRunSpec {
 }
 
 /// Writes the check runs whose content differs from what we last wrote. A rerequested run
-/// is created anew, as GitHub expects. Returns how many runs were written.
+/// is created anew, as GitHub expects.
 pub async fn apply_check_runs(
     client: &InstallationClient,
     store: &SharedStore,
@@ -105,8 +105,7 @@ pub async fn apply_check_runs(
     app_id: u64,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
-) -> Result<usize, ReconcileError> {
-    let mut writes = 0;
+) -> Result<(), ReconcileError> {
     for spec in specs {
         let (key, digest) = (spec.key(), spec.digest());
         let held = {
@@ -153,9 +152,8 @@ pub async fn apply_check_runs(
         }
         // Only once every annotation is on: a retry after a failed batch writes the run again.
         record(store, repo, &key, id, digest).await?;
-        writes += 1;
     }
-    Ok(writes)
+    Ok(())
 }
 
 async fn record(
@@ -207,8 +205,7 @@ pub async fn apply_comments(
     repo: &RepoName,
     app_id: u64,
     specs: &[CommentSpec],
-) -> Result<usize, ReconcileError> {
-    let mut writes = 0;
+) -> Result<(), ReconcileError> {
     for spec in specs {
         let key = overlap_comment_key(spec.issue);
         let digest = digest(&spec.body);
@@ -234,9 +231,8 @@ pub async fn apply_comments(
             }
         };
         record(store, repo, &key, id, digest).await?;
-        writes += 1;
     }
-    Ok(writes)
+    Ok(())
 }
 
 /// Posts a comment that must exist once per issue, unless the issue already holds one of

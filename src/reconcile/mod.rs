@@ -8,7 +8,7 @@ mod plan;
 mod snapshot;
 mod tasks;
 
-pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
+pub use apply::{CheckRunSpec, CommentSpec, RECOMPUTE_ACTION, apply_check_runs, apply_comments};
 pub use plan::{Annotation, Plan, config_check, plan};
 pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
 

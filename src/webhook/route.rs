@@ -4,6 +4,7 @@ use super::event::Event;
 use crate::assign::COMMAND_PREFIX;
 use crate::ids::{InstallationId, RepoName};
 use crate::queue::{JobRequest, Trigger};
+use crate::reconcile::RECOMPUTE_ACTION;
 
 /// What a verified, parsed delivery asks of us.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +91,15 @@ pub fn route(event: &Event) -> Intake {
             }
             _ => Intake::Ignore("a push to a branch other than the default branch"),
         },
+        Event::CheckRun {
+            action,
+            requested_action,
+            ..
+        } if action == "requested_action"
+            && requested_action.as_deref() != Some(RECOMPUTE_ACTION) =>
+        {
+            Intake::Ignore("a requested action the App does not offer")
+        }
         Event::CheckRun {
             action,
             repo,
@@ -245,5 +255,33 @@ mod tests {
         ] {
             assert!(matches!(route(&event), Intake::Ignore(_)), "{event:?}");
         }
+    }
+
+    fn check_run(action: &str, requested_action: Option<&str>) -> Event {
+        Event::CheckRun {
+            action: action.into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: Some("main".into()),
+            },
+            installation: Some(InstallationId(7)),
+            head_sha: crate::ids::Sha("a".repeat(40)),
+            name: "Merge order".into(),
+            requested_action: requested_action.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn only_the_recompute_button_and_a_rerun_recompute() {
+        for queued in [
+            check_run("rerequested", None),
+            check_run("requested_action", Some(RECOMPUTE_ACTION)),
+        ] {
+            assert!(matches!(route(&queued), Intake::Work { .. }), "{queued:?}");
+        }
+        assert!(matches!(
+            route(&check_run("requested_action", Some("lgtm|26764"))),
+            Intake::Ignore(_)
+        ));
     }
 }
