@@ -118,38 +118,56 @@ async fn own_comments(
     ctx: &Context<'_>,
     issues: &[assign::Issue],
 ) -> Result<Vec<ExistingComment>, ReconcileError> {
+    let numbers: Vec<IssueNumber> = issues
+        .iter()
+        .filter(|issue| !issue.pull_request)
+        .map(|issue| issue.number)
+        .collect();
+    let repo = ctx.repo().clone();
+    // One trip to the store for every issue's record and kept text.
+    let held = store::blocking(ctx.store, move |s| {
+        let mut held = Vec::new();
+        for number in numbers {
+            let Some(record) = s.published(&repo, &comment_key(number))? else {
+                continue;
+            };
+            let body = s
+                .cache_get(COMMENT_BODY, &repo_key(&repo, record.github_id))?
+                .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
+            held.push((number, record.github_id, body));
+        }
+        Ok(held)
+    })
+    .await?;
     let mut comments = Vec::new();
-    for issue in issues.iter().filter(|issue| !issue.pull_request) {
-        let repo = ctx.repo().clone();
-        let key = comment_key(issue.number);
-        let Some(record) = store::blocking(ctx.store, move |s| s.published(&repo, &key)).await?
-        else {
-            continue;
-        };
-        let Some(body) = comment_body(ctx, issue.number, record.github_id).await? else {
-            continue;
+    for (issue, id, body) in held {
+        let body = match body {
+            Some(body) => body,
+            None => match read_comment_body(ctx, issue, id).await? {
+                Some(body) => body,
+                None => continue,
+            },
         };
         comments.push(ExistingComment {
-            issue: issue.number,
-            id: CommentId(record.github_id),
+            issue,
+            id: CommentId(id),
             body,
         });
     }
     Ok(comments)
 }
 
-async fn comment_body(
+/// A comment's text, read from GitHub and kept; `None` if someone deleted the comment, which
+/// the App then forgets.
+async fn read_comment_body(
     ctx: &Context<'_>,
     issue: IssueNumber,
     id: u64,
 ) -> Result<Option<String>, ReconcileError> {
-    let key = repo_key(ctx.repo(), id);
-    if let Some(body) = cached::<String>(ctx.store, COMMENT_BODY, key.clone()).await? {
-        return Ok(Some(body));
-    }
     let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
     match ctx.client.get::<GhComment>(&path).await {
         Ok(comment) => {
+            let key = repo_key(ctx.repo(), id);
             store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
             Ok(Some(comment.body().to_owned()))
         }
