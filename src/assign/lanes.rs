@@ -139,15 +139,7 @@ impl<'c> Lanes<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
-        Track {
-            name: name.into(),
-            paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-            depends_on: vec![],
-            agent: agent.map(str::to_owned),
-        }
-    }
+    use crate::assign::tests::track;
 
     fn slot(hours: f64, tracks: Vec<&Track>) -> Slot<'_> {
         Slot { hours, tracks }

@@ -53,7 +53,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap() + Duration::minutes(minutes)
 }
 
-fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
+pub(super) fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
     Track {
         name: name.into(),
         paths: paths.iter().map(|p| (*p).to_owned()).collect(),

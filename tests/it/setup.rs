@@ -101,6 +101,18 @@ impl FirstRun {
             .await;
         (state, status, page)
     }
+
+    /// A ping signed with `secret` to the App's public URL: its status and body.
+    async fn ping_signed_with(&self, secret: &str) -> (u16, String) {
+        self.http
+            .deliver(&self.public_url, secret, "ping", &ping())
+            .await
+    }
+
+    /// A ping signed with the registered App's own secret.
+    async fn ping(&self) -> (u16, String) {
+        self.ping_signed_with(&self.created.webhook_secret).await
+    }
 }
 
 /// Setup mode against `gh` and `web`, keeping its files in `dir`. With a `port`, it listens

@@ -3,7 +3,7 @@
 use super::github_web::Created;
 #[cfg(unix)]
 use super::mode_of;
-use super::{FirstRun, browser, ping, setup_settings};
+use super::{FirstRun, browser, setup_settings};
 use crate::support::{INSTALLATION, REPO, pull_request_payload};
 use fake_github::{FileChange, PrSpec};
 use std::path::{Path, PathBuf};
@@ -93,10 +93,7 @@ async fn a_person_registers_the_app_in_a_browser() {
     // The App now runs: a signed ping is answered, a pull request is queued and reconciled
     // with the new App's key, which puts a check run on its head.
     let secret = &run.created.webhook_secret;
-    let (status, body) = run
-        .http
-        .deliver(&run.public_url, secret, "ping", &ping())
-        .await;
+    let (status, body) = run.ping().await;
     assert_eq!((status, body.as_str()), (200, "pong"));
     run.gh.install(INSTALLATION, REPO);
     let number = run.gh.open_pr(

@@ -45,15 +45,7 @@ async fn a_callback_without_the_pages_state_or_a_good_code_registers_nothing() {
     assert_eq!(status, 502);
     assert!(page.contains("GitHub refused the code (404"), "{page}");
     assert!(!run.credentials_path.exists());
-    let (status, _) = run
-        .http
-        .deliver(
-            &run.public_url,
-            &run.created.webhook_secret,
-            "ping",
-            &ping(),
-        )
-        .await;
+    let (status, _) = run.ping().await;
     assert_eq!(status, 503, "still in setup mode");
     run.app.stop().await;
 }
@@ -68,15 +60,7 @@ async fn credentials_that_cannot_be_saved_are_reported_and_the_app_still_runs() 
         "{page}"
     );
     assert!(page.contains(&format!("GITHUB_APP_ID={}", run.created.id)));
-    let (status, _) = run
-        .http
-        .deliver(
-            &run.public_url,
-            &run.created.webhook_secret,
-            "ping",
-            &ping(),
-        )
-        .await;
+    let (status, _) = run.ping().await;
     assert_eq!(status, 200, "the App runs until the process stops");
     run.app.stop().await;
 }
@@ -84,15 +68,7 @@ async fn credentials_that_cannot_be_saved_are_reported_and_the_app_still_runs() 
 #[tokio::test]
 async fn until_registered_webhooks_wait_and_health_answers() {
     let run = FirstRun::start().await;
-    let (status, body) = run
-        .http
-        .deliver(
-            &run.public_url,
-            &run.created.webhook_secret,
-            "ping",
-            &ping(),
-        )
-        .await;
+    let (status, body) = run.ping().await;
     assert_eq!(status, 503);
     assert!(body.contains("GitHub can redeliver"), "{body}");
     assert_eq!(run.http.get(&run.url("/healthz")).await.0, 200);
@@ -157,16 +133,9 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
     );
 
     // Running as the App now, without a restart.
-    let secret = &run.created.webhook_secret;
-    let (status, body) = run
-        .http
-        .deliver(&run.public_url, secret, "ping", &ping())
-        .await;
+    let (status, body) = run.ping().await;
     assert_eq!((status, body.as_str()), (200, "pong"));
-    let (status, _) = run
-        .http
-        .deliver(&run.public_url, "not-it", "ping", &ping())
-        .await;
+    let (status, _) = run.ping_signed_with("not-it").await;
     assert_eq!(status, 401);
     let (status, page) = run.http.get(&run.url("/")).await;
     assert_eq!(status, 200);
