@@ -188,6 +188,19 @@ impl Browser {
         }
     }
 
+    /// The page's text once it shows `part`, or as it last read after ten seconds: the page
+    /// a navigation or a click leads to may take a moment to replace the one before.
+    pub async fn text_showing(&self, part: &str) -> Result<String, String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text().await?;
+            if text.contains(part) || tokio::time::Instant::now() > deadline {
+                return Ok(text);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the address contains `part`, and returns it.
     pub async fn wait_for_url(&self, part: &str) -> Result<String, String> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

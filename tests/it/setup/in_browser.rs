@@ -157,11 +157,11 @@ async fn walk_through(
     };
 
     browser.goto(unconfigured_url).await?;
-    let needs_public_url = browser.text().await?;
+    let needs_public_url = browser.text_showing("Set SWITCHYARD_PUBLIC_URL").await?;
     shoot("1-needs-public-url.png").await?;
 
     browser.goto(&run.url("/")).await?;
-    let setup = browser.text().await?;
+    let setup = browser.text_showing("Register GitHub App").await?;
     shoot("2-setup.png").await?;
 
     let field = browser.find("#organization").await?;
@@ -169,13 +169,17 @@ async fn walk_through(
     browser
         .click(&browser.find("#choose-organization").await?)
         .await?;
-    let organization = browser.text().await?;
+    let organization = browser
+        .text_showing("Register GitHub App for acme-labs")
+        .await?;
     shoot("3-organization.png").await?;
 
     browser
         .goto(&run.url("/setup/callback?code=0123&state=forged"))
         .await?;
-    let refused = browser.text().await?;
+    let refused = browser
+        .text_showing("its state is missing or wrong")
+        .await?;
     shoot("4-refused.png").await?;
 
     browser.goto(&run.url("/setup")).await?;
@@ -183,7 +187,7 @@ async fn walk_through(
         .click(&browser.find("#register-personal").await?)
         .await?;
     let landed_on = browser.wait_for_url("/setup/callback").await?;
-    let registered = browser.text().await?;
+    let registered = browser.text_showing("Switchyard is registered").await?;
     let install_link = browser
         .attribute(&browser.find("#install").await?, "href")
         .await?;
