@@ -3,23 +3,17 @@
 //! GitHub ──webhook──▶ receive ──▶ queue (durable) ──▶ reconcile(repo) ──▶ GitHub.
 //! The binary is thin; everything here is a library that tests drive directly.
 
-pub mod assign;
-pub mod config;
 pub mod github;
-pub mod ids;
 pub mod metrics;
-pub mod order;
-pub mod overlap;
 pub mod queue;
 pub mod reconcile;
 pub mod server;
 pub mod settings;
 pub mod setup;
 pub mod store;
-#[cfg(test)]
-mod test_rng;
-pub mod text;
 pub mod webhook;
+
+pub use switchyard_core::{assign, config, ids, order, overlap, text, url};
 
 use std::path::Path;
 use std::process::ExitCode;

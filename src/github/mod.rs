@@ -8,4 +8,4 @@ pub mod models;
 
 pub use app::{AppCredentials, GitHubApp, http_client};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings};
-pub use endpoint::{encode_component, encode_path, endpoint_template};
+pub use endpoint::endpoint_template;

@@ -4,10 +4,11 @@
 use super::ReconcileError;
 use super::plan::Annotation;
 use crate::github::models::{CheckRunList, Created, GhComment};
-use crate::github::{GitHubError, InstallationClient, encode_component};
+use crate::github::{GitHubError, InstallationClient};
 use crate::ids::{RepoName, Sha};
 use crate::store::{self, Published, SharedStore};
 use crate::text::OVERLAP_MARKER;
+use crate::url::encode_component;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;

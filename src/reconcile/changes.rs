@@ -4,11 +4,12 @@
 
 use super::ReconcileError;
 use super::cache::{cached, store_cache};
+use crate::github::InstallationClient;
 use crate::github::models::Content;
-use crate::github::{InstallationClient, encode_path};
 use crate::ids::{RepoName, Sha};
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};
 use crate::store::SharedStore;
+use crate::url::encode_path;
 use serde::{Deserialize, Serialize};
 
 /// GitHub lists at most this many files of a pull request.

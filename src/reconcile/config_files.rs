@@ -5,12 +5,13 @@ use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
 use super::changes::{self, FileText};
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
+use crate::github::InstallationClient;
 use crate::github::models::{Content, PullRequest};
-use crate::github::{InstallationClient, encode_component, encode_path};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::overlap::{ChangedFile, OpenPr};
 use crate::queue::Trigger;
 use crate::store::SharedStore;
+use crate::url::{encode_component, encode_path};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]

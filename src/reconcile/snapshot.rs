@@ -8,12 +8,13 @@ use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::plan::{coordinated, ignored, ownership};
 use super::tasks;
 use crate::config::{Config, ConfigErrors};
+use crate::github::InstallationClient;
 use crate::github::models::{PullRequest, Repository};
-use crate::github::{InstallationClient, encode_component};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
 use crate::queue::Trigger;
 use crate::store::{self, Claim, SharedStore};
+use crate::url::encode_component;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

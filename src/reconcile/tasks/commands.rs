@@ -5,12 +5,12 @@ use super::Context;
 use super::held::{HANDLED, PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
-use crate::github::encode_component;
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
 use crate::queue::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, store_cache};
+use crate::url::encode_component;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

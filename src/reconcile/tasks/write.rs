@@ -12,14 +12,15 @@ use super::read::Read;
 use crate::assign::{
     BoardChange, CommandOutcome, CommentChange, LabelSpec, Plan, TaskPlan, TaskState, same_label,
 };
+use crate::github::GitHubError;
 use crate::github::models::{GhIssue, Label, Login};
-use crate::github::{GitHubError, encode_component, encode_path};
 use crate::ids::{CommentId, IssueNumber};
 use crate::reconcile::apply;
 use crate::reconcile::cache::store_cache;
 use crate::reconcile::{BOARD_KEY, ReconcileError};
 use crate::store::{self, Published};
 use crate::text::assign::is_assign_comment;
+use crate::url::{encode_component, encode_path};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;

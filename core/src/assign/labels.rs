@@ -27,7 +27,7 @@ pub fn agent_label(agent: &Agent) -> String {
 }
 
 /// The name after `agent:` (any case), if `label` is an agent label.
-pub(crate) fn agent_label_name(label: &str) -> Option<&str> {
+pub fn agent_label_name(label: &str) -> Option<&str> {
     strip_prefix_ignoring_case(label.trim(), AGENT_PREFIX).map(str::trim)
 }
 
@@ -44,7 +44,7 @@ pub(crate) fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Opt
 }
 
 /// Whether two label names are the same label: GitHub ignores case.
-pub(crate) fn same_label(a: &str, b: &str) -> bool {
+pub fn same_label(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
 }
 

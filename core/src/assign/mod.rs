@@ -32,7 +32,7 @@ pub use commands::{
 };
 pub use deps::{closing_issues, dependencies};
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
-pub(crate) use labels::{agent_label_name, same_label};
+pub use labels::{agent_label_name, same_label};
 pub use lanes::UNESTIMATED_HOURS;
 pub use plan::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan, plan};
 pub use schedule::PlanTime;

@@ -1,9 +1,9 @@
 //! The one comment on a PR about the other open PRs that touch the same files and lines.
 
 use super::{and_list, code_list, plural};
-use crate::github::encode_path;
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{LineRange, Tier};
+use crate::url::encode_path;
 
 /// Finds the comment again among a PR's comments.
 pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";

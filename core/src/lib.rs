@@ -1,0 +1,14 @@
+//! Switchyard's engines: the config, the overlap engine, the merge order, lane assignment and
+//! every word the App posts. Pure functions over plain values: nothing here does I/O, so
+//! nothing here depends on an async runtime, an HTTP client, a database or a web framework.
+
+pub mod assign;
+pub mod config;
+pub mod ids;
+pub mod order;
+pub mod overlap;
+pub mod text;
+pub mod url;
+
+#[cfg(test)]
+mod test_rng;
