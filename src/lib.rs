@@ -4,6 +4,7 @@
 //! The binary is thin; everything here is a library that tests drive directly.
 
 pub mod github;
+pub mod jobs;
 pub mod metrics;
 pub mod queue;
 pub mod reconcile;

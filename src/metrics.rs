@@ -1,6 +1,6 @@
 //! Prometheus metrics: deliveries, jobs, reconcile time, GitHub API calls and rate limit.
 
-use crate::store::JobCounts;
+use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;

@@ -1,8 +1,9 @@
 //! The dispatcher: claims due work from the store, runs it, records the outcome.
 
-use super::{JobRequest, Trigger};
+use crate::jobs::Claim;
+use crate::jobs::{JobRequest, Trigger};
 use crate::metrics::Metrics;
-use crate::store::{self, Claim, SharedStore};
+use crate::store::{self, SharedStore};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

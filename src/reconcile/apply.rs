@@ -6,6 +6,7 @@ use super::plan::Annotation;
 use crate::github::models::{CheckRunList, Created, GhComment};
 use crate::github::{GitHubError, InstallationClient};
 use crate::ids::{RepoName, Sha};
+use crate::jobs::RECOMPUTE_ACTION;
 use crate::store::{self, Published, SharedStore};
 use crate::text::OVERLAP_MARKER;
 use crate::url::encode_component;
@@ -15,9 +16,6 @@ use std::collections::BTreeSet;
 
 /// GitHub takes at most this many annotations per request; more go in further updates.
 const ANNOTATIONS_PER_REQUEST: usize = 50;
-
-/// The check run's button that asks for the order to be computed again.
-pub const RECOMPUTE_ACTION: &str = "recompute";
 
 /// A check run as we want it to be on one head.
 #[derive(Debug, Clone, PartialEq, Serialize)]

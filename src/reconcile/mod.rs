@@ -8,13 +8,14 @@ mod plan;
 mod snapshot;
 mod tasks;
 
-pub use apply::{CheckRunSpec, CommentSpec, RECOMPUTE_ACTION, apply_check_runs, apply_comments};
+pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
 pub use plan::{Annotation, Plan, config_check, plan};
 pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError};
+use crate::jobs::Claim;
 use crate::queue::{JobError, Reconcile};
-use crate::store::{self, Claim, SharedStore, StoreError};
+use crate::store::{self, SharedStore, StoreError};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -7,8 +7,7 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use crate::ids::{InstallationId, RepoName};
-use crate::queue::{JobRequest, Trigger};
-use crate::webhook::RepoChange;
+use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,24 +37,6 @@ pub enum Recorded {
     New,
     /// The delivery id was already recorded: a redelivery changes nothing.
     Duplicate,
-}
-
-/// Jobs of one repository claimed together; they run as one reconcile.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Claim {
-    pub repo: RepoName,
-    pub installation: InstallationId,
-    pub job_ids: Vec<i64>,
-    pub triggers: Vec<Trigger>,
-    /// The most attempts any of the claimed jobs has had, this one included.
-    pub attempts: u32,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct JobCounts {
-    pub queued: u64,
-    pub running: u64,
-    pub failed: u64,
 }
 
 /// Something we wrote to GitHub: its id there, and a digest of what we last wrote.

@@ -5,8 +5,8 @@
 
 use super::{Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError};
 use crate::ids::{InstallationId, RepoName};
-use crate::queue::JobRequest;
-use crate::webhook::RepoChange;
+use crate::jobs::JobRequest;
+use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
@@ -554,7 +554,7 @@ impl Store for SqliteStore {
 mod tests {
     use super::*;
     use crate::ids::PrNumber;
-    use crate::queue::Trigger;
+    use crate::jobs::Trigger;
 
     fn repo(s: &str) -> RepoName {
         s.parse().unwrap()

@@ -6,5 +6,5 @@ mod route;
 mod signature;
 
 pub use event::{Event, EventError, parse_event};
-pub use route::{Intake, RepoChange, route};
+pub use route::{Intake, route};
 pub use signature::{SignatureError, WebhookSecrets};

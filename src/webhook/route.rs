@@ -3,8 +3,7 @@
 use super::event::Event;
 use crate::assign::COMMAND_PREFIX;
 use crate::ids::{InstallationId, RepoName};
-use crate::queue::{JobRequest, Trigger};
-use crate::reconcile::RECOMPUTE_ACTION;
+use crate::jobs::{JobRequest, RECOMPUTE_ACTION, RepoChange, Trigger};
 
 /// What a verified, parsed delivery asks of us.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,14 +15,6 @@ pub enum Intake {
         changes: Vec<RepoChange>,
         jobs: Vec<JobRequest>,
     },
-}
-
-/// A change to the list of repositories we serve, from installation events.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RepoChange {
-    Add(RepoName, InstallationId),
-    Remove(RepoName),
-    RemoveInstallation(InstallationId),
 }
 
 const PULL_REQUEST_ACTIONS: &[&str] = &[

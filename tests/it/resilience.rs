@@ -154,10 +154,10 @@ async fn a_graceful_stop_finishes_and_a_restart_keeps_going() {
 #[tokio::test]
 async fn the_periodic_sweep_queues_every_repository_with_open_work() {
     use switchyard::ids::{InstallationId, RepoName};
+    use switchyard::jobs::RepoChange;
     use switchyard::metrics::Metrics;
     use switchyard::queue::{Queue, QueueSettings};
     use switchyard::store::{Delivery, SharedStore, SqliteStore};
-    use switchyard::webhook::RepoChange;
 
     let store: SharedStore = std::sync::Arc::new(SqliteStore::open(":memory:").unwrap());
     let (busy, idle): (RepoName, RepoName) = ("o/busy".parse().unwrap(), "o/idle".parse().unwrap());

@@ -7,7 +7,7 @@ use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
-use crate::queue::Trigger;
+use crate::jobs::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::url::encode_component;

@@ -8,7 +8,7 @@ use crate::assign;
 use crate::github::InstallationClient;
 use crate::github::models::GhIssue;
 use crate::ids::{IssueNumber, RepoName};
-use crate::queue::Trigger;
+use crate::jobs::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, last_read, read_through};
 use crate::store::SharedStore;

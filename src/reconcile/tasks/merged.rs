@@ -8,7 +8,7 @@ use super::held::Records;
 use crate::assign::{MergedPr, closing_issues};
 use crate::github::models::PullRequest;
 use crate::ids::{IssueNumber, PrNumber};
-use crate::queue::Trigger;
+use crate::jobs::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::changes::pr_files;
 use std::collections::BTreeSet;

@@ -19,7 +19,7 @@ use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
 use crate::github::InstallationClient;
 use crate::ids::RepoName;
-use crate::queue::Trigger;
+use crate::jobs::Trigger;
 use crate::store::SharedStore;
 
 /// What the task part works with: the reconcile's client and store, and what the rest of the

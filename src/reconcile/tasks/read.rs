@@ -15,7 +15,7 @@ use crate::assign::{
 use crate::config::Config;
 use crate::github::models::{GhComment, Label};
 use crate::ids::{CommentId, IssueNumber};
-use crate::queue::Trigger;
+use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::{BOARD_KEY, ReconcileError};
 use crate::store::{self, Published};

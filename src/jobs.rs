@@ -1,0 +1,92 @@
+//! The vocabulary of queued work, shared by the receiver, the store and the workers: what a
+//! delivery asks to be done, why, and what a worker claims.
+
+use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// A job to queue: reconcile `repo`, with what caused it as a hint of what to re-read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRequest {
+    pub repo: RepoName,
+    pub installation: InstallationId,
+    pub trigger: Trigger,
+}
+
+/// Why a reconcile runs. A snapshot is always taken whole; the trigger only says which
+/// cached reads are stale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trigger {
+    /// Re-read everything (new installation, periodic sweep).
+    Full,
+    /// Nothing in particular changed that we cache (check suites, reviews).
+    Refresh,
+    /// This pull request changed.
+    PullRequest(PrNumber),
+    /// This issue changed.
+    Issue(IssueNumber),
+    /// The default branch moved.
+    BaseMoved,
+    /// Someone asked for a check run to be run again.
+    Rerequested { head_sha: Sha, check_name: String },
+    /// A comment on this issue or pull request may hold `/switchyard` commands.
+    Command {
+        issue: IssueNumber,
+        comment: CommentId,
+    },
+}
+
+impl Trigger {
+    /// The pull requests that `triggers` say changed.
+    pub fn pull_requests(triggers: &[Trigger]) -> BTreeSet<PrNumber> {
+        triggers
+            .iter()
+            .filter_map(|t| match t {
+                Trigger::PullRequest(n) => Some(*n),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The issues that `triggers` say changed or got a comment that may hold commands (for a
+    /// comment on a pull request, its number).
+    pub fn issues(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
+        triggers
+            .iter()
+            .filter_map(|t| match t {
+                Trigger::Issue(n) | Trigger::Command { issue: n, .. } => Some(*n),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// A change to the list of repositories we serve, from installation events.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RepoChange {
+    Add(RepoName, InstallationId),
+    Remove(RepoName),
+    RemoveInstallation(InstallationId),
+}
+
+/// Jobs of one repository claimed together; they run as one reconcile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub repo: RepoName,
+    pub installation: InstallationId,
+    pub job_ids: Vec<i64>,
+    pub triggers: Vec<Trigger>,
+    /// The most attempts any of the claimed jobs has had, this one included.
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobCounts {
+    pub queued: u64,
+    pub running: u64,
+    pub failed: u64,
+}
+
+/// The check run's button that asks for the order to be computed again.
+pub const RECOMPUTE_ACTION: &str = "recompute";
