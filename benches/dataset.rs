@@ -4,9 +4,10 @@
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use switchyard::globs::PathFilter;
 use switchyard::ids::{PrNumber, Sha};
 use switchyard::overlap::{
-    BaseDiff, ChangedFile, Inputs, OpenPr, Ownership, PathFilter, fetched_file, files_to_fetch,
+    BaseDiff, ChangedFile, Inputs, OpenPr, Ownership, fetched_file, files_to_fetch,
 };
 
 /// GitHub's compare lists at most this many files.

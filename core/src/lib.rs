@@ -4,9 +4,11 @@
 
 pub mod assign;
 pub mod config;
+pub mod globs;
 pub mod ids;
 pub mod order;
 pub mod overlap;
+pub mod suggest;
 pub mod text;
 pub mod url;
 

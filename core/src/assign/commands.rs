@@ -9,8 +9,9 @@
 use super::labels::{agent_label, agent_label_name, same_label, strip_prefix_ignoring_case};
 use super::markdown::prose_lines;
 use super::snapshot::CommandComment;
-use crate::config::{Config, closest};
+use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
+use crate::suggest::closest;
 
 /// How a command line starts, in any case; written in lower case.
 pub const COMMAND_PREFIX: &str = "/switchyard";

@@ -18,8 +18,9 @@ use super::state::{
     Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
     TrackPaths, UnknownLane, Withdrawn,
 };
-use crate::config::{Config, Track, closest};
+use crate::config::{Config, Track};
 use crate::ids::{CommentId, IssueNumber};
+use crate::suggest::closest;
 use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -161,7 +161,7 @@ fn split_parts(text: &str) -> Result<Vec<Part>, String> {
 }
 
 fn unknown_placeholder(name: &str) -> String {
-    match super::schema::closest(name, PLACEHOLDERS) {
+    match crate::suggest::closest(name, PLACEHOLDERS) {
         Some(suggestion) => format!(
             "unknown placeholder `{{{name}}}` in `branch_template`, did you mean `{{{suggestion}}}`?"
         ),

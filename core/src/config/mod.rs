@@ -12,7 +12,6 @@
 mod branch;
 mod errors;
 mod estimate;
-mod paths;
 mod schema;
 mod summary;
 #[cfg(test)]
@@ -23,7 +22,6 @@ use std::collections::BTreeMap;
 
 pub use branch::LaneBranch;
 pub use errors::{ConfigError, ConfigErrors};
-pub(crate) use schema::closest;
 
 /// Where the file lives in a repository.
 pub const CONFIG_PATH: &str = ".github/switchyard.yml";

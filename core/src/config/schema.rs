@@ -3,12 +3,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::branch::Template;
-use super::paths::glob_problem;
 use super::yaml::{Node, Pos, Scalar, Value};
 use super::{
     Agent, CONFIG_CHECK_NAME, Config, ConfigError, ConfigErrors, Coordinate, MergeOrderConfig,
     Track, numbered_agents,
 };
+use crate::globs;
+use crate::suggest::closest;
 
 const TOP_LEVEL_KEYS: &[&str] = &[
     "agents",
@@ -45,27 +46,6 @@ pub(super) fn validate(root: Option<&Node>) -> Result<Config, ConfigErrors> {
     } else {
         Err(checker.errors.into())
     }
-}
-
-/// The candidate closest to `word`, if one is close enough to be a likely misspelling.
-/// Case and `-` versus `_` are not held against a candidate.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let normalise = |text: &str| text.to_ascii_lowercase().replace('-', "_");
-    let word = normalise(word);
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(&word, &normalise(candidate)),
-                candidate,
-            )
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .reduce(|best, next| if next.0 > best.0 { next } else { best })
-        .map(|(_, candidate)| candidate)
 }
 
 /// `` `a`, `b` and `c` ``, cut short after [`LISTED_NAMES`].
@@ -398,7 +378,7 @@ impl Checker {
         Some(
             patterns
                 .into_iter()
-                .filter_map(|(pattern, pos)| match glob_problem(&pattern) {
+                .filter_map(|(pattern, pos)| match globs::problem(&pattern) {
                     Some(problem) => {
                         self.error(pos, problem);
                         None

@@ -78,7 +78,7 @@ fn defaults() {
     );
     assert_eq!(config.size_labels.get("size: M"), Some(&4.0));
     for pattern in &config.ignore_paths {
-        assert_eq!(paths::glob_problem(pattern), None, "{pattern}");
+        assert_eq!(crate::globs::problem(pattern), None, "{pattern}");
     }
     assert!(branch::Template::parse(&config.branch_template).is_ok());
 }
@@ -150,10 +150,10 @@ fn full_example() {
     assert_eq!(config.size_labels["size: XS"], 0.5);
 
     let api = config.track("api").unwrap();
-    let owned = crate::overlap::PathFilter::new(&api.paths).unwrap();
+    let owned = crate::globs::PathFilter::new(&api.paths).unwrap();
     assert!(owned.matches("src/http/server.rs"));
     assert!(!owned.matches("src/http/v1/server.rs"));
-    let ignored = crate::overlap::PathFilter::new(&config.ignore_paths).unwrap();
+    let ignored = crate::globs::PathFilter::new(&config.ignore_paths).unwrap();
     assert!(ignored.matches("web/schema.generated.ts"));
     assert!(!ignored.matches("web/package-lock.json"));
     let alpha = config.agent("Alpha").unwrap();
@@ -802,7 +802,7 @@ fn helpers_never_panic_on_odd_input() {
         "../..",
     ] {
         let _ = config.lane_for_branch(text);
-        let _ = crate::overlap::PathFilter::new(&[text]).map(|f| f.matches(text));
+        let _ = crate::globs::PathFilter::new(&[text]).map(|f| f.matches(text));
         let _ = config.estimate_hours_from_labels(&[text.to_owned()]);
         let _ = config.branch_for(&config.agents[0], crate::ids::IssueNumber(u64::MAX), text);
     }

@@ -11,7 +11,8 @@ use super::files::ChangedFile;
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
 use super::index::PrFiles;
 use super::parts::{Split, balanced_ranges, run_parts};
-use super::paths::{Ownership, PathFilter};
+use super::paths::Ownership;
+use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -5,7 +5,7 @@ use super::coords::{BaseFile, BaseIndex, BaseView, MappedFile, is_pure_move, map
 use super::engine::{Inputs, OpenPr};
 use super::files::{ChangedFile, FileStatus};
 use super::patch::{Change, parse_changes};
-use super::paths::PathFilter;
+use crate::globs::PathFilter;
 use crate::ids::Sha;
 // Randomly seeded like std's, and several times faster on short keys such as paths.
 use foldhash::HashMap;

@@ -44,8 +44,7 @@ pub use findings::{
     Sides, Tier,
 };
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
-pub(crate) use paths::MATCH_OPTIONS;
-pub use paths::{OwnedTrack, Ownership, PathFilter};
+pub use paths::{OwnedTrack, Ownership};
 pub use textdiff::{diff_texts, fetched_file};
 
 use serde::Serialize;

@@ -1,44 +1,8 @@
-//! Path globs: paths whose overlaps never matter, and paths owned by tracks bound to lanes.
+//! Paths owned by tracks bound to lanes.
 
 use crate::config::Track;
-use glob::{MatchOptions, Pattern, PatternError};
-
-/// `*` stays within one directory and `**` crosses directories, as in `.gitignore` and
-/// GitHub's CODEOWNERS; a leading dot needs no special pattern.
-pub(crate) const MATCH_OPTIONS: MatchOptions = MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: true,
-    require_literal_leading_dot: false,
-};
-
-/// A set of path globs.
-#[derive(Debug, Clone, Default)]
-pub struct PathFilter {
-    patterns: Vec<Pattern>,
-}
-
-impl PathFilter {
-    /// Matches nothing.
-    pub const fn empty() -> Self {
-        Self {
-            patterns: Vec::new(),
-        }
-    }
-
-    pub fn new<S: AsRef<str>>(globs: &[S]) -> Result<Self, PatternError> {
-        let patterns = globs
-            .iter()
-            .map(|glob| Pattern::new(glob.as_ref()))
-            .collect::<Result<_, _>>()?;
-        Ok(Self { patterns })
-    }
-
-    pub fn matches(&self, path: &str) -> bool {
-        self.patterns
-            .iter()
-            .any(|pattern| pattern.matches_with(path, MATCH_OPTIONS))
-    }
-}
+use crate::globs::PathFilter;
+use glob::PatternError;
 
 /// A track bound to a lane, with the paths it owns.
 #[derive(Debug, Clone)]
@@ -92,58 +56,6 @@ impl Ownership {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn star_stays_in_a_directory_and_double_star_does_not() {
-        let filter =
-            PathFilter::new(&["*.lock", "docs/*.md", "gen/**", "**/fixtures/*.json"]).unwrap();
-        assert!(filter.matches("Cargo.lock"));
-        assert!(!filter.matches("sub/Cargo.lock"));
-        assert!(filter.matches("docs/a.md"));
-        assert!(!filter.matches("docs/deep/a.md"));
-        assert!(filter.matches("gen/a/b/c.rs"));
-        assert!(filter.matches("tests/fixtures/x.json"));
-        assert!(filter.matches("a/b/fixtures/x.json"));
-        assert!(!filter.matches("src/main.rs"));
-        assert!(PathFilter::new(&["[unclosed"]).is_err());
-    }
-
-    fn matches(glob: &str, path: &str) -> bool {
-        PathFilter::new(&[glob]).is_ok_and(|filter| filter.matches(path))
-    }
-
-    #[test]
-    fn single_star_stays_within_a_directory() {
-        assert!(matches("src/*.rs", "src/main.rs"));
-        assert!(!matches("src/*.rs", "src/api/mod.rs"));
-        assert!(!matches("*.md", "docs/guide.md"));
-        assert!(matches("*.md", "README.md"));
-    }
-
-    #[test]
-    fn double_star_crosses_directories() {
-        assert!(matches("src/api/**", "src/api/mod.rs"));
-        assert!(matches("src/api/**", "src/api/v1/routes.rs"));
-        assert!(!matches("src/api/**", "src/apis/mod.rs"));
-        assert!(matches("**/Cargo.lock", "Cargo.lock"));
-        assert!(matches("**/Cargo.lock", "crates/core/Cargo.lock"));
-        assert!(matches("**/*.generated.*", "schema.generated.ts"));
-        assert!(matches("**/*.generated.*", "web/src/api.generated.ts"));
-        assert!(!matches("**/*.generated.*", "web/src/api.ts"));
-    }
-
-    #[test]
-    fn dot_files_need_no_special_pattern_and_case_matters() {
-        assert!(matches("*", ".gitignore"));
-        assert!(matches(".github/**", ".github/workflows/ci.yml"));
-        assert!(!matches("readme.md", "README.md"));
-    }
-
-    #[test]
-    fn invalid_globs_match_nothing() {
-        assert!(!matches("src/[", "src/["));
-        assert!(!matches("a**", "abc"));
-    }
 
     #[test]
     fn default_config_ignores_lock_files_anywhere() {

@@ -4,6 +4,7 @@ use super::engine::analyze_split;
 use super::parts::Split;
 use super::*;
 use crate::config::Track;
+use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use crate::test_rng::Rng;
 use std::collections::HashMap;

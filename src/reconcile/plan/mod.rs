@@ -13,9 +13,10 @@ use super::apply::{CheckRunSpec, CommentSpec};
 use super::snapshot::Snapshot;
 use crate::config::{Config, Coordinate};
 use crate::github::models::PullRequest;
+use crate::globs::PathFilter;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Inputs, Ownership, PathFilter, analyze};
+use crate::overlap::{Inputs, Ownership, analyze};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
