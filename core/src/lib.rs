@@ -5,6 +5,7 @@
 pub mod assign;
 pub mod config;
 pub mod globs;
+pub mod graph;
 pub mod ids;
 pub mod order;
 pub mod overlap;

@@ -13,9 +13,7 @@
 use super::labels::strip_prefix_ignoring_case;
 use super::markdown::prose_lines;
 use crate::ids::IssueNumber;
-use crate::order::strongly_connected_components;
-use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The issues `body` says this issue depends on, in order of first mention, without repeats.
 pub fn dependencies(body: &str) -> Vec<IssueNumber> {
@@ -151,34 +149,9 @@ fn references(text: &str) -> Vec<IssueNumber> {
 /// For every issue on a dependency cycle, a shortest cycle through it, written from its
 /// smallest member round to it again (`[#3, #5, #3]`), so every member of a circle names it the
 /// same way. `graph` maps each issue to the issues it depends on; self-references are ignored.
-/// Iterative, so a long chain cannot exhaust the stack; only issues on some cycle are searched.
 pub(crate) fn cycles(
     graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>,
 ) -> BTreeMap<IssueNumber, Vec<IssueNumber>> {
-    let mut found: BTreeMap<IssueNumber, Vec<IssueNumber>> = BTreeMap::new();
-    for component in strongly_connected(graph) {
-        if component.len() < 2 {
-            continue;
-        }
-        let members: BTreeSet<IssueNumber> = component.iter().copied().collect();
-        for &start in &members {
-            if found.contains_key(&start) {
-                continue;
-            }
-            let Some(cycle) = shortest_cycle_through(graph, &members, start) else {
-                continue;
-            };
-            let cycle = from_smallest(cycle);
-            for &member in &cycle {
-                found.entry(member).or_insert_with(|| cycle.clone());
-            }
-        }
-    }
-    found
-}
-
-/// The strongly connected components of `graph`, each as its issues.
-fn strongly_connected(graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>) -> Vec<Vec<IssueNumber>> {
     let nodes: Vec<IssueNumber> = graph.keys().copied().collect();
     let index_of: BTreeMap<IssueNumber, usize> =
         nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
@@ -191,64 +164,15 @@ fn strongly_connected(graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>) -> Vec<Ve
                 .collect()
         })
         .collect();
-    let mut components: Vec<Vec<IssueNumber>> = vec![Vec::new(); nodes.len()];
-    for (node, component) in strongly_connected_components(&successors)
-        .into_iter()
-        .enumerate()
-    {
-        components[component].push(nodes[node]);
-    }
-    components.retain(|members| !members.is_empty());
-    components
-}
-
-/// Breadth-first from `start` along dependencies within `members` until `start` is reached
-/// again: the cycle's members in dependency order, `start` first.
-fn shortest_cycle_through(
-    graph: &BTreeMap<IssueNumber, Vec<IssueNumber>>,
-    members: &BTreeSet<IssueNumber>,
-    start: IssueNumber,
-) -> Option<Vec<IssueNumber>> {
-    let mut came_from: BTreeMap<IssueNumber, IssueNumber> = BTreeMap::new();
-    let mut frontier = vec![start];
-    while !frontier.is_empty() {
-        let mut next = Vec::new();
-        for issue in frontier {
-            for &dependency in graph.get(&issue).into_iter().flatten() {
-                if dependency == issue || !members.contains(&dependency) {
-                    continue;
-                }
-                if dependency == start {
-                    let mut path = vec![issue];
-                    while let Some(&previous) = path.last().and_then(|p| came_from.get(p)) {
-                        path.push(previous);
-                    }
-                    path.reverse();
-                    return Some(path);
-                }
-                if let Entry::Vacant(entry) = came_from.entry(dependency) {
-                    entry.insert(issue);
-                    next.push(dependency);
-                }
-            }
+    let mut found: BTreeMap<IssueNumber, Vec<IssueNumber>> = BTreeMap::new();
+    for cycle in crate::graph::cycles(&successors) {
+        let mut issues: Vec<IssueNumber> = cycle.iter().map(|&v| nodes[v]).collect();
+        issues.push(issues[0]);
+        for &member in &issues {
+            found.entry(member).or_insert_with(|| issues.clone());
         }
-        frontier = next;
     }
-    None
-}
-
-/// `[b, c, a]` (a cycle's members in dependency order) as `[a, b, c, a]`, from the smallest.
-fn from_smallest(mut members: Vec<IssueNumber>) -> Vec<IssueNumber> {
-    let smallest = members
-        .iter()
-        .enumerate()
-        .min_by_key(|&(_, issue)| *issue)
-        .map_or(0, |(at, _)| at);
-    members.rotate_left(smallest);
-    if let Some(&first) = members.first() {
-        members.push(first);
-    }
-    members
+    found
 }
 
 #[cfg(test)]

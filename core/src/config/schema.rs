@@ -1,6 +1,6 @@
 //! From the YAML tree to a validated [`Config`], collecting every problem with its position.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::branch::Template;
 use super::yaml::{Node, Pos, Scalar, Value};
@@ -9,6 +9,7 @@ use super::{
     Track, numbered_agents,
 };
 use crate::globs;
+use crate::graph;
 use crate::suggest::closest;
 
 const TOP_LEVEL_KEYS: &[&str] = &[
@@ -791,61 +792,31 @@ impl Checker {
         None
     }
 
-    /// Reports each dependency cycle once, at the `depends_on` entry that closes it. The
-    /// search keeps its own stack, so a long chain of tracks cannot exhaust the thread's.
+    /// Reports each dependency cycle once, at the `depends_on` entry that closes it (the one
+    /// that leads back to the cycle's first track).
     fn report_cycles(&mut self, names: &[&str], edges: &[Vec<(usize, Pos)>]) {
-        #[derive(Clone, Copy, PartialEq)]
-        enum State {
-            Unvisited,
-            OnPath,
-            Done,
-        }
-        let mut state = vec![State::Unvisited; names.len()];
-        let mut in_reported_cycle: HashSet<usize> = HashSet::new();
-        for start in 0..names.len() {
-            if state[start] != State::Unvisited {
+        let successors: Vec<Vec<usize>> = edges
+            .iter()
+            .map(|out| out.iter().map(|&(to, _)| to).collect())
+            .collect();
+        for cycle in graph::cycles(&successors) {
+            let (first, last) = (cycle[0], cycle[cycle.len() - 1]);
+            let Some(&(_, pos)) = edges[last].iter().find(|&&(to, _)| to == first) else {
                 continue;
-            }
-            state[start] = State::OnPath;
-            // Each frame: a track on the current path and how many of its edges are explored.
-            let mut path: Vec<(usize, usize)> = vec![(start, 0)];
-            while let Some((track, explored)) = path.last_mut() {
-                let track = *track;
-                let Some(&(next, pos)) = edges[track].get(*explored) else {
-                    state[track] = State::Done;
-                    path.pop();
-                    continue;
-                };
-                *explored += 1;
-                match state[next] {
-                    State::Unvisited => {
-                        state[next] = State::OnPath;
-                        path.push((next, 0));
-                    }
-                    State::OnPath => {
-                        let from = path.iter().position(|(t, _)| *t == next).unwrap_or(0);
-                        let cycle: Vec<usize> = path[from..].iter().map(|(t, _)| *t).collect();
-                        if cycle.iter().all(|t| in_reported_cycle.contains(t)) {
-                            continue;
-                        }
-                        in_reported_cycle.extend(cycle.iter().copied());
-                        let route: Vec<String> = cycle
-                            .iter()
-                            .chain(std::iter::once(&next))
-                            .map(|t| format!("`{}`", names[*t]))
-                            .collect();
-                        self.error(
-                            pos,
-                            format!(
-                                "tracks depend on each other in a cycle: {}; remove one of these \
-                                 dependencies",
-                                route.join(" → ")
-                            ),
-                        );
-                    }
-                    State::Done => {}
-                }
-            }
+            };
+            let route: Vec<String> = cycle
+                .iter()
+                .chain(std::iter::once(&first))
+                .map(|&t| format!("`{}`", names[t]))
+                .collect();
+            self.error(
+                pos,
+                format!(
+                    "tracks depend on each other in a cycle: {}; remove one of these \
+                     dependencies",
+                    route.join(" → ")
+                ),
+            );
         }
     }
 }

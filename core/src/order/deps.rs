@@ -6,6 +6,8 @@
 //! or leaves the cycle still is. The PRs of a cycle keep waiting for what they depend on, so
 //! none of them is told to merge before someone fixes the "Depends on" lines.
 
+use crate::graph::strongly_connected_components;
+
 /// The dependency structure of the candidates `0..len`.
 pub(super) struct Dependencies {
     /// For each candidate, the candidates it depends on outside its own cycle: these must be
@@ -73,67 +75,6 @@ impl Dependencies {
         }
         false
     }
-}
-
-/// Tarjan's algorithm with an explicit stack (a long chain of dependencies must not exhaust
-/// the thread's stack). Returns a component number per vertex.
-pub(crate) fn strongly_connected_components(successors: &[Vec<usize>]) -> Vec<usize> {
-    const UNVISITED: usize = usize::MAX;
-    let len = successors.len();
-    let mut index = vec![UNVISITED; len];
-    let mut low = vec![0; len];
-    let mut on_stack = vec![false; len];
-    let mut stack = Vec::new();
-    let mut component = vec![UNVISITED; len];
-    let mut next_index = 0;
-    let mut next_component = 0;
-
-    for root in 0..len {
-        if index[root] != UNVISITED {
-            continue;
-        }
-        // (vertex, how many of its successors have been looked at)
-        let mut calls = vec![(root, 0)];
-        index[root] = next_index;
-        low[root] = next_index;
-        next_index += 1;
-        stack.push(root);
-        on_stack[root] = true;
-
-        while let Some(&(v, seen)) = calls.last() {
-            if let Some(&w) = successors[v].get(seen) {
-                if let Some(call) = calls.last_mut() {
-                    call.1 += 1;
-                }
-                if index[w] == UNVISITED {
-                    index[w] = next_index;
-                    low[w] = next_index;
-                    next_index += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    calls.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component[w] = next_component;
-                    if w == v {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
 }
 
 #[cfg(test)]

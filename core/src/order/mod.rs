@@ -23,7 +23,6 @@ mod queue;
 
 use crate::ids::PrNumber;
 use deps::Dependencies;
-pub(crate) use deps::strongly_connected_components;
 use mis::{Graph, Work};
 use queue::Queue;
 use serde::{Deserialize, Serialize};
