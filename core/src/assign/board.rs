@@ -2,11 +2,10 @@
 //! time, as plain values for [`crate::text::assign::board_body`].
 
 use super::schedule::{Job, PlanTime, plan_time};
-use super::snapshot::{Completion, Issue, OpenPr};
+use super::snapshot::{Completion, Issue, MergeQueue, OpenPr};
 use super::state::TaskState;
 use crate::config::Config;
 use crate::ids::{IssueNumber, PrNumber};
-use crate::order::MergeOrder;
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,49 +57,6 @@ pub struct BlockedTask {
     pub waits_for: Vec<IssueNumber>,
     /// Set when the issue is on a dependency cycle.
     pub cycle: Option<Vec<IssueNumber>>,
-}
-
-/// The merge order as the board shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MergeQueue {
-    /// In the recommended order.
-    pub entries: Vec<QueueEntry>,
-    pub rebases: usize,
-    /// No order forces fewer rebases than this.
-    pub fewest_rebases: usize,
-    /// `rebases` is proven to be the fewest.
-    pub fewest_proven: bool,
-    pub arrival_rebases: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueEntry {
-    pub pr: PrNumber,
-    /// Empty: may merge now.
-    pub waits_for: Vec<PrNumber>,
-}
-
-impl<R> From<&MergeOrder<R>> for MergeQueue {
-    fn from(order: &MergeOrder<R>) -> Self {
-        MergeQueue {
-            entries: order
-                .order
-                .iter()
-                .map(|&pr| QueueEntry {
-                    pr,
-                    waits_for: order
-                        .verdicts
-                        .get(&pr)
-                        .map(|verdict| verdict.waits_for.iter().map(|wait| wait.pr).collect())
-                        .unwrap_or_default(),
-                })
-                .collect(),
-            rebases: order.rebases,
-            fewest_rebases: order.fewest_rebases,
-            fewest_proven: order.fewest_proven,
-            arrival_rebases: order.arrival_rebases,
-        }
-    }
 }
 
 /// One issue the plan has a state for, with what the board needs of it.

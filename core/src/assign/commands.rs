@@ -8,7 +8,7 @@
 
 use super::labels::{agent_label, agent_label_name, same_label, strip_prefix_ignoring_case};
 use super::markdown::prose_lines;
-use super::snapshot::CommandComment;
+use super::snapshot::{Access, CommandComment};
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
 use crate::suggest::closest;
@@ -113,53 +113,6 @@ fn lane(written: &str, config: &Config) -> Result<Command, CommandErrorKind> {
                 .map(str::to_owned),
             lanes: config.agents.iter().map(|a| a.name.clone()).collect(),
         }),
-    }
-}
-
-/// A person's access to a repository, from least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Access {
-    None,
-    Read,
-    Triage,
-    Write,
-    Maintain,
-    Admin,
-}
-
-impl Access {
-    /// From GitHub's collaborator-permission answer: `permission` is only ever `admin`,
-    /// `write`, `read` or `none` (maintainers show as `write`, triagers as `read`), while
-    /// `role_name` tells `maintain` and `triage` apart but may name a custom role, which
-    /// says nothing here. The higher of the two readings counts.
-    pub fn from_github(permission: &str, role_name: Option<&str>) -> Access {
-        let read = |name: &str| match name.trim().to_ascii_lowercase().as_str() {
-            "admin" => Some(Access::Admin),
-            "maintain" => Some(Access::Maintain),
-            "write" | "push" => Some(Access::Write),
-            "triage" => Some(Access::Triage),
-            "read" | "pull" => Some(Access::Read),
-            _ => None,
-        };
-        let from_role = role_name.and_then(read);
-        read(permission).max(from_role).unwrap_or(Access::None)
-    }
-
-    /// Write access or more.
-    pub fn may_command(self) -> bool {
-        self >= Access::Write
-    }
-
-    /// As a reply names it: "read access", "no access".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Access::None => "no access",
-            Access::Read => "read access",
-            Access::Triage => "triage access",
-            Access::Write => "write access",
-            Access::Maintain => "maintain access",
-            Access::Admin => "admin access",
-        }
     }
 }
 

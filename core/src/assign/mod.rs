@@ -25,10 +25,10 @@ mod state;
 #[cfg(test)]
 mod tests;
 
-pub use board::{BlockedTask, Board, LaneStatus, LaneTask, MergeQueue, QueueEntry, WaitingTask};
+pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
 pub use commands::{
-    Access, COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction,
-    ReplyPart, parse as parse_commands,
+    COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction, ReplyPart,
+    parse as parse_commands,
 };
 pub use deps::{closing_issues, dependencies};
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
@@ -37,8 +37,8 @@ pub use lanes::UNESTIMATED_HOURS;
 pub use plan::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan, plan};
 pub use schedule::PlanTime;
 pub use snapshot::{
-    AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue, MergedPr, OpenPr,
-    Snapshot, StatusIssue,
+    Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
+    MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue,
 };
 pub use state::{
     Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,

@@ -1,10 +1,9 @@
 //! What the assignment rules read: plain values gathered from GitHub and the store, with no
 //! handle on either.
 
-use super::board::MergeQueue;
-use super::commands::Access;
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber, PrNumber, RepoName};
+use crate::order::MergeOrder;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -143,4 +142,94 @@ pub struct Author {
     pub is_app: bool,
     /// The author's access to the repository, from [`Access::from_github`].
     pub access: Access,
+}
+
+/// The merge order as the board shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeQueue {
+    /// In the recommended order.
+    pub entries: Vec<QueueEntry>,
+    pub rebases: usize,
+    /// No order forces fewer rebases than this.
+    pub fewest_rebases: usize,
+    /// `rebases` is proven to be the fewest.
+    pub fewest_proven: bool,
+    pub arrival_rebases: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueEntry {
+    pub pr: PrNumber,
+    /// Empty: may merge now.
+    pub waits_for: Vec<PrNumber>,
+}
+
+impl<R> From<&MergeOrder<R>> for MergeQueue {
+    fn from(order: &MergeOrder<R>) -> Self {
+        MergeQueue {
+            entries: order
+                .order
+                .iter()
+                .map(|&pr| QueueEntry {
+                    pr,
+                    waits_for: order
+                        .verdicts
+                        .get(&pr)
+                        .map(|verdict| verdict.waits_for.iter().map(|wait| wait.pr).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            rebases: order.rebases,
+            fewest_rebases: order.fewest_rebases,
+            fewest_proven: order.fewest_proven,
+            arrival_rebases: order.arrival_rebases,
+        }
+    }
+}
+
+/// A person's access to a repository, from least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    None,
+    Read,
+    Triage,
+    Write,
+    Maintain,
+    Admin,
+}
+
+impl Access {
+    /// From GitHub's collaborator-permission answer: `permission` is only ever `admin`,
+    /// `write`, `read` or `none` (maintainers show as `write`, triagers as `read`), while
+    /// `role_name` tells `maintain` and `triage` apart but may name a custom role, which
+    /// says nothing here. The higher of the two readings counts.
+    pub fn from_github(permission: &str, role_name: Option<&str>) -> Access {
+        let read = |name: &str| match name.trim().to_ascii_lowercase().as_str() {
+            "admin" => Some(Access::Admin),
+            "maintain" => Some(Access::Maintain),
+            "write" | "push" => Some(Access::Write),
+            "triage" => Some(Access::Triage),
+            "read" | "pull" => Some(Access::Read),
+            _ => None,
+        };
+        let from_role = role_name.and_then(read);
+        read(permission).max(from_role).unwrap_or(Access::None)
+    }
+
+    /// Write access or more.
+    pub fn may_command(self) -> bool {
+        self >= Access::Write
+    }
+
+    /// As a reply names it: "read access", "no access".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Access::None => "no access",
+            Access::Read => "read access",
+            Access::Triage => "triage access",
+            Access::Write => "write access",
+            Access::Maintain => "maintain access",
+            Access::Admin => "admin access",
+        }
+    }
 }
