@@ -3,10 +3,10 @@
 
 use super::board::Board;
 use super::commands::{CommandOutcome, Decision};
+use super::desired::{BoardChange, CommentChange, TaskPlan};
 use super::labels::{
     BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label, agent_label_name, same_label, spec,
 };
-use super::plan::{BoardChange, CommentChange, TaskPlan};
 use super::snapshot::{AssignmentRecord, Issue, Snapshot};
 use super::state::{ReleaseReason, TaskState};
 use crate::config::Config;

@@ -13,6 +13,7 @@ mod board;
 mod changes;
 mod commands;
 mod deps;
+mod desired;
 mod labels;
 mod lanes;
 mod markdown;
@@ -31,10 +32,11 @@ pub use commands::{
     parse as parse_commands,
 };
 pub use deps::{closing_issues, dependencies};
+pub use desired::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan};
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
 pub use labels::{agent_label_name, same_label};
 pub use lanes::UNESTIMATED_HOURS;
-pub use plan::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan, plan};
+pub use plan::plan;
 pub use schedule::PlanTime;
 pub use snapshot::{
     Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,

@@ -8,8 +8,9 @@ use super::board::{Board, BoardInput, BoardTask, board};
 use super::changes::{
     board_change, branches_to_create, command_outcomes, labels_to_create, task_plans,
 };
-use super::commands::{Command, CommandOutcome, Decision, decide, relabel};
-use super::labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label_name, same_label};
+use super::commands::{Command, Decision, decide, relabel};
+use super::desired::{Plan, RecordChanges};
+use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
 use super::paths::first_overlap;
@@ -19,67 +20,10 @@ use super::state::{
     TrackPaths, UnknownLane, Withdrawn,
 };
 use crate::config::{Config, Track};
-use crate::ids::{CommentId, IssueNumber};
+use crate::ids::IssueNumber;
 use crate::suggest::closest;
 use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What should be true of the repository, and what to write to make it so.
-///
-/// Apply in this order, so that a crash part-way leaves a state the next plan repairs:
-/// labels to create, branches to create, then per task its comment, labels and assignees,
-/// then the records (an assignment is recorded only once its label is on the issue: a record
-/// without the label reads as a release), then the command reactions and replies, then the
-/// board.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    /// One entry per issue the App manages or has just let go, by number.
-    pub tasks: Vec<TaskPlan>,
-    /// Labels the tasks need that the repository lacks.
-    pub labels_to_create: Vec<LabelSpec>,
-    /// Lane branches to create from the head of the default branch.
-    pub branches_to_create: Vec<String>,
-    pub records: RecordChanges,
-    /// One per command comment in the snapshot, in the same order.
-    pub commands: Vec<CommandOutcome>,
-    pub board: Board,
-    pub board_change: Option<BoardChange>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TaskPlan {
-    pub issue: IssueNumber,
-    pub state: TaskState,
-    pub add_labels: Vec<String>,
-    pub remove_labels: Vec<String>,
-    pub add_assignees: Vec<String>,
-    pub remove_assignees: Vec<String>,
-    pub comment: Option<CommentChange>,
-}
-
-/// The App's one comment on an issue, found again by its marker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CommentChange {
-    Create { body: String },
-    Update { id: CommentId, body: String },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BoardChange {
-    Create { title: String, body: String },
-    Update { issue: IssueNumber, body: String },
-}
-
-/// What the store should remember after this plan. Both kinds of record are keyed by issue:
-/// a new one replaces any earlier one of the same issue.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordChanges {
-    /// New or moved assignments.
-    pub assigned: Vec<AssignmentRecord>,
-    /// Assignment records to drop: the issue was released or is done.
-    pub forgotten: Vec<IssueNumber>,
-    pub completed: Vec<Completion>,
-}
 
 /// What the labels and records ask for an open issue.
 enum Intent {
