@@ -11,11 +11,10 @@ use story::Story;
 const TWO_LANES: &str = "agents:\n  - {name: alpha, login: octocat}\n  - {name: beta}\n";
 const ONE_LANE: &str = "agents: 1\n";
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn labelling_assigns_a_lane_with_its_branch_assignee_and_start_commands() {
-    let Some(s) = Story::configured(TWO_LANES).await else {
-        return;
-    };
+    let s = Story::configured(TWO_LANES).await;
     let issue = s.issue("Add the parser", "Parse the input.");
     s.label(issue, "parallel").await;
     s.settle().await;
@@ -48,11 +47,10 @@ async fn labelling_assigns_a_lane_with_its_branch_assignee_and_start_commands() 
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn an_agent_label_puts_the_issue_on_that_lane() {
-    let Some(s) = Story::configured(TWO_LANES).await else {
-        return;
-    };
+    let s = Story::configured(TWO_LANES).await;
     let issue = s.issue("Docs", "");
     s.label(issue, "agent:beta").await;
     s.settle().await;
@@ -64,11 +62,10 @@ async fn an_agent_label_puts_the_issue_on_that_lane() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn estimates_come_from_estimate_and_size_labels() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let short = s.issue("Fix a typo", "");
     s.h.gh.label_issue(REPO, short, "estimate: 30m");
     let medium = s.issue("Add a command", "");
@@ -84,11 +81,10 @@ async fn estimates_come_from_estimate_and_size_labels() {
     assert!(board.contains("30 min") && board.contains("4 h"), "{board}");
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_dependency_blocks_until_it_closes_then_the_issue_is_assigned() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let base = s.issue("Core types", "");
     let waiting = s.issue("Use the types", "Depends on #1");
     s.label(waiting, "parallel").await;
@@ -115,11 +111,10 @@ async fn a_dependency_blocks_until_it_closes_then_the_issue_is_assigned() {
     assert!(comment.contains("- Depends on: #1 (closed)."));
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn an_edited_body_is_read_again() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     s.issue("Core types", "");
     let later = s.issue("Use the types", "");
     s.label(later, "parallel").await;
@@ -132,11 +127,10 @@ async fn an_edited_body_is_read_again() {
     assert!(s.task_comment(later).contains("**Blocked** by #1"));
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_dependency_cycle_is_reported_and_nothing_is_assigned() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let first = s.issue("One", "Depends on #2");
     let second = s.issue("Two", "- [ ] #1");
     s.label(first, "parallel").await;
@@ -155,11 +149,10 @@ async fn a_dependency_cycle_is_reported_and_nothing_is_assigned() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_full_lane_queues_and_frees_for_the_oldest_waiting_issue() {
-    let Some(s) = Story::configured(ONE_LANE).await else {
-        return;
-    };
+    let s = Story::configured(ONE_LANE).await;
     let first = s.issue("First", "");
     let second = s.issue("Second", "");
     let third = s.issue("Third", "");
@@ -190,11 +183,10 @@ async fn a_full_lane_queues_and_frees_for_the_oldest_waiting_issue() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn two_issues_labelled_at_once_never_overfill_a_lane() {
-    let Some(mut s) = Story::configured(ONE_LANE).await else {
-        return;
-    };
+    let mut s = Story::configured(ONE_LANE).await;
     // Both events are queued before either is reconciled.
     s.h.app.take().expect("running").kill();
     s.h.start_app_without_workers().await;
@@ -213,11 +205,10 @@ async fn two_issues_labelled_at_once_never_overfill_a_lane() {
     assert_eq!(s.labels(second), ["parallel", "queued"]);
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn closing_an_issue_unmerged_frees_its_lane() {
-    let Some(s) = Story::configured(ONE_LANE).await else {
-        return;
-    };
+    let s = Story::configured(ONE_LANE).await;
     let first = s.issue("First", "");
     let second = s.issue("Second", "");
     s.label(first, "parallel").await;
@@ -266,11 +257,10 @@ fn assert_done(s: &Story, issue: u64, pr: u64) {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_merged_pull_request_closing_the_issue_marks_the_task_done() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let (issue, pr) = task_with_pull_request(&s).await;
     s.h.gh.merge_pr(REPO, pr);
     s.h.tell_pr(pr, "closed").await;
@@ -280,11 +270,10 @@ async fn a_merged_pull_request_closing_the_issue_marks_the_task_done() {
     assert_done(&s, issue, pr);
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_task_is_done_when_its_issue_closes_before_the_merge_event_arrives() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let (issue, pr) = task_with_pull_request(&s).await;
     s.h.gh.merge_pr(REPO, pr);
     s.close(issue).await;
@@ -295,11 +284,10 @@ async fn a_task_is_done_when_its_issue_closes_before_the_merge_event_arrives() {
     assert_done(&s, issue, pr);
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn with_tasks_in_play_a_push_reads_nothing_more_of_them() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let (_, pr) = task_with_pull_request(&s).await;
     s.h.gh.clear_log();
     let head =
@@ -318,13 +306,12 @@ async fn with_tasks_in_play_a_push_reads_nothing_more_of_them() {
     assert_eq!(task_reads, Vec::<String>::new());
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn tracks_that_share_paths_warn_both_issues() {
     let config =
         "tracks:\n  api:\n    paths: [\"src/api/**\"]\n  server:\n    paths: [\"src/**\"]\n";
-    let Some(s) = Story::configured(config).await else {
-        return;
-    };
+    let s = Story::configured(config).await;
     let api = s.issue("API", "");
     s.h.gh.label_issue(REPO, api, "track:api");
     let server = s.issue("Server", "");
@@ -340,11 +327,10 @@ async fn tracks_that_share_paths_warn_both_issues() {
     assert!(s.task_comment(server).contains("Planned overlap"));
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn the_status_board_is_opened_once_and_edited_in_place() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let first = s.issue("First", "");
     s.label(first, "parallel").await;
     s.settle().await;
@@ -362,11 +348,10 @@ async fn the_status_board_is_opened_once_and_edited_in_place() {
     assert!(s.h.app_comments(number).is_empty());
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_redelivered_label_event_assigns_nothing_twice() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let issue = s.issue("First", "");
     s.h.gh.label_issue(REPO, issue, "parallel");
     let body = serde_json::to_vec(&s.issue_event("labeled", issue, Some("parallel"))).unwrap();
@@ -385,11 +370,10 @@ async fn a_redelivered_label_event_assigns_nothing_twice() {
     assert_eq!(s.labels(issue), ["agent:agent-1", "parallel"]);
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_second_reconcile_writes_nothing() {
-    let Some(s) = Story::configured(ONE_LANE).await else {
-        return;
-    };
+    let s = Story::configured(ONE_LANE).await;
     s.issue("Base", "");
     let blocked = s.issue("Blocked", "Depends on #1");
     let assigned = s.issue("Assigned", "");
@@ -406,11 +390,10 @@ async fn a_second_reconcile_writes_nothing() {
     assert_eq!(s.h.writes(), Vec::<String>::new());
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_repository_without_tasks_spends_nothing_on_them_after_a_push() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let pr = s.h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     s.settle().await;
     s.h.gh.clear_log();
@@ -422,11 +405,10 @@ async fn a_repository_without_tasks_spends_nothing_on_them_after_a_push() {
     assert_eq!(s.h.gh.count("GET /repos/*/*/labels"), 0);
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn worked_example_three_lanes_six_issues() {
-    let Some(s) = Story::start().await else {
-        return;
-    };
+    let s = Story::start().await;
     let issues = [
         ("Core types", "", "estimate: 2h"),
         ("Parser", "Depends on #1", "estimate: 3h"),

@@ -7,11 +7,11 @@ use crate::support::REPO;
 const MAINTAINER: &str = "mona";
 const READER: &str = "hubot-fan";
 
-async fn story() -> Option<Story> {
-    let s = Story::start().await?;
+async fn story() -> Story {
+    let s = Story::start().await;
     s.h.gh.set_permission(REPO, MAINTAINER, "maintain");
     s.h.gh.set_permission(REPO, READER, "read");
-    Some(s)
+    s
 }
 
 /// The reactions on a comment, as `user:content`.
@@ -35,11 +35,10 @@ fn replies(s: &Story, number: u64) -> Vec<String> {
         .collect()
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn assign_and_release_act_through_labels() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     let (comment, status) = s.comment(issue, MAINTAINER, "/switchyard assign").await;
     assert_eq!(status, 202);
@@ -69,11 +68,10 @@ async fn assign_and_release_act_through_labels() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn status_and_help_are_answered_in_a_reply() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     s.label(issue, "parallel").await;
     s.settle().await;
@@ -89,11 +87,10 @@ async fn status_and_help_are_answered_in_a_reply() {
     assert!(replies[0].contains("Switchyard's commands, each at the start of a line"));
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn an_unknown_command_gets_the_valid_ones_and_a_guess() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     let (comment, _) = s.comment(issue, MAINTAINER, "/switchyard asign").await;
     s.settle().await;
@@ -111,11 +108,10 @@ async fn an_unknown_command_gets_the_valid_ones_and_a_guess() {
     assert_eq!(s.labels(issue), Vec::<String>::new());
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn without_write_access_nothing_happens_and_the_reply_says_why() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     let (comment, _) = s.comment(issue, READER, "/switchyard assign").await;
     s.settle().await;
@@ -134,11 +130,10 @@ async fn without_write_access_nothing_happens_and_the_reply_says_why() {
     assert!(s.boards().is_empty());
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn bots_the_app_and_code_blocks_give_no_commands() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     let (_, status) = s
         .comment(issue, "ci-helper[bot]", "/switchyard assign")
@@ -166,11 +161,10 @@ async fn bots_the_app_and_code_blocks_give_no_commands() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn a_command_is_answered_once_and_access_is_asked_once() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let issue = s.issue("Parser", "");
     let (comment, _) = s.comment(issue, MAINTAINER, "/switchyard help").await;
     s.settle().await;
@@ -190,11 +184,10 @@ async fn a_command_is_answered_once_and_access_is_asked_once() {
     );
 }
 
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn on_a_pull_request_status_works_and_assign_is_refused() {
-    let Some(s) = story().await else {
-        return;
-    };
+    let s = story().await;
     let pr = s.h.open_lane_pr("agent-1", &["src/a.rs"]).await;
     s.settle().await;
     s.comment(pr, MAINTAINER, "/switchyard assign\n/switchyard status")
