@@ -11,12 +11,13 @@ WORKDIR /src
 # The dependencies, built against placeholder sources so that this layer is reused until the
 # manifests or the lock file change. Cargo wants a file for every target the manifests declare.
 COPY Cargo.toml Cargo.lock ./
+COPY core/Cargo.toml core/
 COPY fake-github/Cargo.toml fake-github/
-RUN mkdir -p src fake-github/src benches \
+RUN mkdir -p src core/src fake-github/src benches \
  && echo 'fn main() {}' > src/main.rs \
- && touch src/lib.rs fake-github/src/lib.rs \
+ && touch src/lib.rs core/src/lib.rs fake-github/src/lib.rs \
  && sed -n '/^\[\[bench\]\]/,/^name/s/^name = "\(.*\)"/benches\/\1.rs/p' Cargo.toml | xargs -r touch \
- && for dir in . fake-github; do \
+ && for dir in . core fake-github; do \
       sed -n 's/^path = "\(.*\)"/\1/p' "$dir/Cargo.toml" | while read -r target; do \
         mkdir -p "$dir/$(dirname "$target")" && touch "$dir/$target"; \
       done; \
@@ -26,7 +27,7 @@ RUN mkdir -p src fake-github/src benches \
 # The real sources. Touching them makes sure cargo rebuilds over the placeholders even when
 # the copied files carry older timestamps.
 COPY . .
-RUN touch src/main.rs src/lib.rs \
+RUN touch src/main.rs src/lib.rs core/src/lib.rs \
  && cargo build --release --locked --bin switchyard
 
 FROM debian:bookworm-slim
