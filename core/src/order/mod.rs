@@ -19,12 +19,12 @@ mod bits;
 mod deps;
 mod mis;
 mod partial;
-mod queue;
+mod ranking;
 
 use crate::ids::PrNumber;
 use deps::Dependencies;
 use mis::{Graph, Work};
-use queue::Queue;
+use ranking::Ranking;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -168,16 +168,16 @@ pub enum Solved {
 
 /// The recommended order of `input.candidates`.
 pub fn recommend<R: Clone>(input: &OrderInput<R>) -> MergeOrder<R> {
-    let queue = Queue::new(input);
-    let deps = Dependencies::new(&queue.depends_on);
-    let len = queue.len();
+    let ranking = Ranking::new(input);
+    let deps = Dependencies::new(&ranking.depends_on);
+    let len = ranking.len();
 
     // A PR placed after a conflicting PR it depends on (directly or not) needs a rebase in
     // every order, so it is left out of the search for PRs that can avoid one.
     let rebases_anyway: Vec<bool> = (0..len)
         .map(|v| {
-            !queue.conflicts[v].is_empty()
-                && deps.comes_after_any(v, |u| queue.conflict(v, u).is_some())
+            !ranking.conflicts[v].is_empty()
+                && deps.comes_after_any(v, |u| ranking.conflict(v, u).is_some())
         })
         .collect();
 
@@ -185,25 +185,25 @@ pub fn recommend<R: Clone>(input: &OrderInput<R>) -> MergeOrder<R> {
         free,
         most_free,
         groups,
-    } = search_groups(&queue, &rebases_anyway, input.exact_budget);
-    let line = partial::linear_order(&queue, &deps, &free);
-    let verdicts: BTreeMap<PrNumber, Verdict<R>> = partial::verdicts(&queue, &deps, &line)
+    } = search_groups(&ranking, &rebases_anyway, input.exact_budget);
+    let line = partial::linear_order(&ranking, &deps, &free);
+    let verdicts: BTreeMap<PrNumber, Verdict<R>> = partial::verdicts(&ranking, &deps, &line)
         .into_iter()
         .enumerate()
-        .map(|(v, verdict)| (queue.prs[v], verdict))
+        .map(|(v, verdict)| (ranking.prs[v], verdict))
         .collect();
-    let order: Vec<PrNumber> = line.iter().map(|&v| queue.prs[v]).collect();
+    let order: Vec<PrNumber> = line.iter().map(|&v| ranking.prs[v]).collect();
 
     let mut by_arrival: Vec<usize> = (0..len).collect();
-    by_arrival.sort_by_key(|&v| (queue.arrival[v], queue.prs[v]));
-    let by_arrival: Vec<PrNumber> = by_arrival.into_iter().map(|v| queue.prs[v]).collect();
+    by_arrival.sort_by_key(|&v| (ranking.arrival[v], ranking.prs[v]));
+    let by_arrival: Vec<PrNumber> = by_arrival.into_iter().map(|v| ranking.prs[v]).collect();
 
     let rebases = rebases_forced(&order, &input.conflicts);
     let fewest_rebases = len.saturating_sub(most_free);
     let mut cycles: Vec<Vec<PrNumber>> = deps
         .cycles
         .iter()
-        .map(|cycle| sorted_prs(&queue, cycle))
+        .map(|cycle| sorted_prs(&ranking, cycle))
         .collect();
     cycles.sort();
 
@@ -279,14 +279,14 @@ struct Searched {
 
 /// Every group's size first, then, with what is left of the budget, which sets of that size
 /// favour the preferred PRs: the number of rebases matters more than who avoids them.
-fn search_groups<R>(queue: &Queue<R>, excluded: &[bool], budget: Duration) -> Searched {
+fn search_groups<R>(ranking: &Ranking<R>, excluded: &[bool], budget: Duration) -> Searched {
     let mut work = Work::new(work_units(budget));
-    let solved: Vec<(Vec<usize>, Graph, mis::Solution)> = conflict_groups(queue, excluded)
+    let solved: Vec<(Vec<usize>, Graph, mis::Solution)> = conflict_groups(ranking, excluded)
         .into_iter()
         .map(|group| {
             let local = |v: usize| group.binary_search(&v).ok();
             let edges = group.iter().enumerate().flat_map(|(i, &v)| {
-                queue.conflicts[v]
+                ranking.conflicts[v]
                     .iter()
                     .filter_map(move |&(u, _)| local(u).map(|j| (i, j)))
             });
@@ -297,7 +297,7 @@ fn search_groups<R>(queue: &Queue<R>, excluded: &[bool], budget: Duration) -> Se
         .collect();
 
     let mut searched = Searched {
-        free: vec![false; queue.len()],
+        free: vec![false; ranking.len()],
         most_free: 0,
         groups: Vec::new(),
     };
@@ -313,7 +313,7 @@ fn search_groups<R>(queue: &Queue<R>, excluded: &[bool], budget: Duration) -> Se
         searched.most_free += solution.upper_bound;
         if group.len() > 1 {
             searched.groups.push(ConflictGroup {
-                prs: sorted_prs(queue, &group),
+                prs: sorted_prs(ranking, &group),
                 solved: if solution.exact {
                     Solved::Exact
                 } else {
@@ -326,8 +326,8 @@ fn search_groups<R>(queue: &Queue<R>, excluded: &[bool], budget: Duration) -> Se
     searched
 }
 
-fn sorted_prs<R>(queue: &Queue<R>, candidates: &[usize]) -> Vec<PrNumber> {
-    let mut prs: Vec<PrNumber> = candidates.iter().map(|&v| queue.prs[v]).collect();
+fn sorted_prs<R>(ranking: &Ranking<R>, candidates: &[usize]) -> Vec<PrNumber> {
+    let mut prs: Vec<PrNumber> = candidates.iter().map(|&v| ranking.prs[v]).collect();
     prs.sort_unstable();
     prs
 }
@@ -341,10 +341,10 @@ fn work_units(budget: Duration) -> u64 {
 /// The connected groups of conflicting candidates, leaving out `excluded` ones: each in
 /// increasing order, smallest groups first so that a hard group cannot starve easy ones of
 /// budget (ties: the group with the most preferred PR first).
-fn conflict_groups<R>(queue: &Queue<R>, excluded: &[bool]) -> Vec<Vec<usize>> {
+fn conflict_groups<R>(ranking: &Ranking<R>, excluded: &[bool]) -> Vec<Vec<usize>> {
     let mut seen = excluded.to_vec();
     let mut groups = Vec::new();
-    for start in 0..queue.len() {
+    for start in 0..ranking.len() {
         if std::mem::replace(&mut seen[start], true) {
             continue;
         }
@@ -352,7 +352,7 @@ fn conflict_groups<R>(queue: &Queue<R>, excluded: &[bool]) -> Vec<Vec<usize>> {
         let mut next = 0;
         while let Some(&v) = group.get(next) {
             next += 1;
-            for &(u, _) in &queue.conflicts[v] {
+            for &(u, _) in &ranking.conflicts[v] {
                 if !std::mem::replace(&mut seen[u], true) {
                     group.push(u);
                 }

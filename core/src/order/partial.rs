@@ -6,7 +6,7 @@
 //! so every PR that waits for nothing may merge now.
 
 use super::deps::Dependencies;
-use super::queue::Queue;
+use super::ranking::Ranking;
 use super::{ConflictWith, Verdict, Wait, WaitReason};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -18,11 +18,20 @@ use std::collections::BinaryHeap;
 /// placed: a free PR first; else a PR that no unplaced free PR conflicts with; else (the
 /// dependencies leave no other way) any, which costs one of the free PRs its rebase-free
 /// landing. Ties go to the preferred PR.
-pub(super) fn linear_order<R>(queue: &Queue<R>, deps: &Dependencies, free: &[bool]) -> Vec<usize> {
-    let len = queue.len();
+pub(super) fn linear_order<R>(
+    ranking: &Ranking<R>,
+    deps: &Dependencies,
+    free: &[bool],
+) -> Vec<usize> {
+    let len = ranking.len();
     let mut unplaced_dependencies: Vec<usize> = deps.before.iter().map(Vec::len).collect();
     let mut unplaced_free_partners: Vec<usize> = (0..len)
-        .map(|v| queue.conflicts[v].iter().filter(|&&(u, _)| free[u]).count())
+        .map(|v| {
+            ranking.conflicts[v]
+                .iter()
+                .filter(|&&(u, _)| free[u])
+                .count()
+        })
         .collect();
     let mut placed = vec![false; len];
     let mut available = Available::default();
@@ -35,7 +44,7 @@ pub(super) fn linear_order<R>(queue: &Queue<R>, deps: &Dependencies, free: &[boo
         placed[v] = true;
         order.push(v);
         if free[v] {
-            for &(u, _) in &queue.conflicts[v] {
+            for &(u, _) in &ranking.conflicts[v] {
                 unplaced_free_partners[u] = unplaced_free_partners[u].saturating_sub(1);
                 if !placed[u] && unplaced_dependencies[u] == 0 && unplaced_free_partners[u] == 0 {
                     available.unblock(u);
@@ -90,49 +99,49 @@ impl Available {
 
 /// What each candidate waits for and whom it will force to rebase, given the order.
 pub(super) fn verdicts<R: Clone>(
-    queue: &Queue<R>,
+    ranking: &Ranking<R>,
     deps: &Dependencies,
     order: &[usize],
 ) -> Vec<Verdict<R>> {
-    let mut place = vec![usize::MAX; queue.len()];
+    let mut place = vec![usize::MAX; ranking.len()];
     for (i, &v) in order.iter().enumerate() {
         place[v] = i;
     }
-    (0..queue.len())
+    (0..ranking.len())
         .map(|v| {
             let mut waits: Vec<(usize, Wait<R>)> = Vec::new();
-            for &d in &queue.depends_on[v] {
-                let reason = match queue.conflict(v, d) {
+            for &d in &ranking.depends_on[v] {
+                let reason = match ranking.conflict(v, d) {
                     Some(why) => WaitReason::DependsOnAndConflicts(why.clone()),
                     None => WaitReason::DependsOn,
                 };
-                waits.push((place[d], wait(queue, d, reason)));
+                waits.push((place[d], wait(ranking, d, reason)));
             }
             let mut will_force_rebase_on = Vec::new();
-            for (u, why) in &queue.conflicts[v] {
+            for (u, why) in &ranking.conflicts[v] {
                 if place[*u] > place[v] {
                     will_force_rebase_on.push((
                         place[*u],
                         ConflictWith {
-                            pr: queue.prs[*u],
+                            pr: ranking.prs[*u],
                             reason: (*why).clone(),
                         },
                     ));
-                } else if !queue.depends_on[v].contains(u) {
+                } else if !ranking.depends_on[v].contains(u) {
                     let reason = WaitReason::Conflicts((*why).clone());
-                    waits.push((place[*u], wait(queue, *u, reason)));
+                    waits.push((place[*u], wait(ranking, *u, reason)));
                 }
             }
             waits.sort_by_key(|(at, _)| *at);
             will_force_rebase_on.sort_by_key(|(at, _)| *at);
 
             let mut waits_for: Vec<Wait<R>> = waits.into_iter().map(|(_, w)| w).collect();
-            waits_for.extend(queue.depends_on_unqueued[v].iter().map(|&pr| Wait {
+            waits_for.extend(ranking.depends_on_unqueued[v].iter().map(|&pr| Wait {
                 pr,
                 reason: WaitReason::DependsOnUnqueued,
             }));
             let dependency_cycle = deps.cycle_of[v].map(|c| {
-                let mut prs: Vec<_> = deps.cycles[c].iter().map(|&u| queue.prs[u]).collect();
+                let mut prs: Vec<_> = deps.cycles[c].iter().map(|&u| ranking.prs[u]).collect();
                 prs.sort_unstable();
                 prs
             });
@@ -145,9 +154,9 @@ pub(super) fn verdicts<R: Clone>(
         .collect()
 }
 
-fn wait<R>(queue: &Queue<R>, candidate: usize, reason: WaitReason<R>) -> Wait<R> {
+fn wait<R>(ranking: &Ranking<R>, candidate: usize, reason: WaitReason<R>) -> Wait<R> {
     Wait {
-        pr: queue.prs[candidate],
+        pr: ranking.prs[candidate],
         reason,
     }
 }

@@ -401,11 +401,11 @@ fn each_order(len: usize, honoured: &[Vec<usize>], visit: &mut impl FnMut(&[usiz
 
 /// The fewest rebases over every order that honours the dependencies outside cycles.
 fn brute_force_fewest(queue: &OrderInput<String>) -> usize {
-    let normal = Queue::new(queue);
-    let deps = Dependencies::new(&normal.depends_on);
+    let ranking = Ranking::new(queue);
+    let deps = Dependencies::new(&ranking.depends_on);
     let mut fewest = usize::MAX;
-    each_order(normal.len(), &deps.before, &mut |order| {
-        let order: Vec<PrNumber> = order.iter().map(|&v| normal.prs[v]).collect();
+    each_order(ranking.len(), &deps.before, &mut |order| {
+        let order: Vec<PrNumber> = order.iter().map(|&v| ranking.prs[v]).collect();
         fewest = fewest.min(rebases_forced(&order, &queue.conflicts));
     });
     fewest

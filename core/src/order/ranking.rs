@@ -6,7 +6,7 @@ use super::{Candidate, OrderInput};
 use crate::ids::PrNumber;
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) struct Queue<'a, R> {
+pub(super) struct Ranking<'a, R> {
     /// PR of each candidate, in order of preference.
     pub(super) prs: Vec<PrNumber>,
     /// Arrival key of each candidate.
@@ -19,7 +19,7 @@ pub(super) struct Queue<'a, R> {
     pub(super) conflicts: Vec<Vec<(usize, &'a R)>>,
 }
 
-impl<'a, R> Queue<'a, R> {
+impl<'a, R> Ranking<'a, R> {
     /// Later duplicates of a candidate, self-conflicts, repeated conflicts (the first reason
     /// is kept) and conflicts with PRs that are not candidates are ignored.
     pub(super) fn new(input: &'a OrderInput<R>) -> Self {
