@@ -12,7 +12,7 @@ pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
 pub use plan::{Annotation, Plan, config_check, plan};
 pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
 
-use crate::github::{GitHubApp, GitHubError};
+use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::Claim;
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
@@ -83,7 +83,10 @@ impl Reconciler {
             tracing::info!(repo = %claim.repo, "not installed any more; nothing to do");
             return Ok(());
         }
-        let client = self.app.installation(claim.installation).await?;
+        let client = RepoClient::new(
+            self.app.installation(claim.installation).await?,
+            claim.repo.clone(),
+        );
         let snapshot = match take_snapshot(&client, &self.store, claim).await? {
             Taken::Snapshot(snapshot) => snapshot,
             Taken::BrokenConfig {
@@ -96,15 +99,7 @@ impl Reconciler {
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
                 let app_id = self.app.app_id();
-                apply_check_runs(
-                    &client,
-                    &self.store,
-                    &claim.repo,
-                    app_id,
-                    &checks,
-                    &rerequested,
-                )
-                .await?;
+                apply_check_runs(&client, &self.store, app_id, &checks, &rerequested).await?;
                 return Ok(());
             }
         };
@@ -112,20 +107,12 @@ impl Reconciler {
         apply_check_runs(
             &client,
             &self.store,
-            &claim.repo,
             self.app.app_id(),
             &plan.check_runs,
             &snapshot.rerequested,
         )
         .await?;
-        apply_comments(
-            &client,
-            &self.store,
-            &claim.repo,
-            self.app.app_id(),
-            &plan.comments,
-        )
-        .await?;
+        apply_comments(&client, &self.store, self.app.app_id(), &plan.comments).await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,

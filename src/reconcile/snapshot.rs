@@ -8,15 +8,13 @@ use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::plan::{coordinated, ignored, ownership};
 use super::tasks;
 use crate::config::{Config, ConfigErrors};
-use crate::github::InstallationClient;
-use crate::github::models::{PullRequest, Repository};
+use crate::github::RepoClient;
+use crate::github::models::{GitRef, PullRequest, Repository, Review};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
 use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
 use crate::store::{self, SharedStore};
-use crate::url::encode_component;
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
@@ -55,22 +53,6 @@ impl Snapshot {
     }
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct GitRef {
-    object: GitObject,
-}
-
-#[derive(Deserialize, serde::Serialize)]
-struct GitObject {
-    sha: Sha,
-}
-
-#[derive(Deserialize, serde::Serialize)]
-struct Review {
-    user: Option<crate::github::models::User>,
-    state: String,
-}
-
 /// What a reconcile starts from.
 pub enum Taken {
     Snapshot(Box<Snapshot>),
@@ -85,30 +67,22 @@ pub enum Taken {
 }
 
 pub async fn take_snapshot(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     claim: &Claim,
 ) -> Result<Taken, ReconcileError> {
     let repo = &claim.repo;
-    let meta: Repository = read_required(
-        client,
-        store,
-        "repo",
-        repo.to_string(),
-        &format!("/repos/{repo}"),
-    )
+    let meta: Repository = read_required(store, "repo", repo.to_string(), |etag| async move {
+        client.repository(etag.as_deref()).await
+    })
     .await?;
-    let branch = encode_component(&meta.default_branch);
-    let head: GitRef = read_required(
-        client,
-        store,
-        "default_head",
-        repo.to_string(),
-        &format!("/repos/{repo}/git/ref/heads/{branch}"),
-    )
+    let branch = &meta.default_branch;
+    let head: GitRef = read_required(store, "default_head", repo.to_string(), |etag| async move {
+        client.branch(branch, etag.as_deref()).await
+    })
     .await?;
-    let config = load_config(client, store, repo, &meta.default_branch).await?;
-    let open_prs = open_pull_requests(client, store, repo, &claim.triggers).await?;
+    let config = load_config(client, store, &meta.default_branch).await?;
+    let open_prs = open_pull_requests(client, store, &claim.triggers).await?;
     let rerequested = claim
         .triggers
         .iter()
@@ -124,7 +98,7 @@ pub async fn take_snapshot(
         Ok(config) => config,
         Err(errors) => {
             let config_changes =
-                read_config_changes(client, store, repo, &open_prs, &[], &claim.triggers).await?;
+                read_config_changes(client, store, &open_prs, &[], &claim.triggers).await?;
             return Ok(Taken::BrokenConfig {
                 errors,
                 config_changes,
@@ -155,7 +129,6 @@ pub async fn take_snapshot(
     snapshot.config_changes = read_config_changes(
         client,
         store,
-        repo,
         &snapshot.open_prs,
         &snapshot.prs,
         &claim.triggers,
@@ -166,11 +139,10 @@ pub async fn take_snapshot(
 
 /// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.
 async fn read_changes(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
-    let repo = snapshot.repo.clone();
     let heads: Vec<(PrNumber, Sha, Option<String>)> = coordinated(snapshot)
         .iter()
         .map(|pr| {
@@ -179,9 +151,9 @@ async fn read_changes(
         })
         .collect();
     for (number, head_sha, lane) in heads {
-        let files = changes::pr_files(client, store, &repo, number.0, &head_sha).await?;
+        let files = changes::pr_files(client, store, number.0, &head_sha).await?;
         let merge_base =
-            changes::merge_base(client, store, &repo, &snapshot.default_head, &head_sha).await?;
+            changes::merge_base(client, store, &snapshot.default_head, &head_sha).await?;
         snapshot.prs.push(OpenPr {
             number,
             head_sha,
@@ -197,7 +169,7 @@ async fn read_changes(
         .map(|pr| pr.merge_base.clone())
         .collect();
     for base in bases {
-        let diff = changes::base_diff(client, store, &repo, &base, &snapshot.default_head).await?;
+        let diff = changes::base_diff(client, store, &base, &snapshot.default_head).await?;
         snapshot.base_diffs.insert(base, diff);
     }
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
@@ -210,8 +182,7 @@ async fn read_changes(
     });
     for request in requests {
         let file =
-            changes::fetched_base_file(client, store, &repo, &request, &snapshot.default_head)
-                .await?;
+            changes::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
         if let (Some(file), Some(diff)) = (file, snapshot.base_diffs.get_mut(&request.merge_base)) {
             diff.files.push(file);
         }
@@ -221,7 +192,7 @@ async fn read_changes(
 
 /// Approvals, re-read only for the PRs an event named (reviews arrive as events).
 async fn read_reviews(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
     triggers: &[Trigger],
@@ -240,12 +211,7 @@ async fn read_reviews(
         let approved = match held {
             Some(approved) => approved,
             None => {
-                let reviews: Vec<Review> = client
-                    .get_all(&format!(
-                        "/repos/{repo}/pulls/{}/reviews?per_page=100",
-                        number.0
-                    ))
-                    .await?;
+                let reviews = client.reviews(number.0).await?;
                 let approved = is_approved(&reviews);
                 store_cache(store, "approved", key, &approved).await?;
                 approved
@@ -275,7 +241,7 @@ fn is_approved(reviews: &[Review]) -> bool {
 
 /// Which numbers the coordinated PRs depend on are closed (an issue or PR, read with ETags).
 async fn read_dependencies(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
     triggers: &[Trigger],
@@ -289,7 +255,7 @@ async fn read_dependencies(
     let (full, named) = (triggers.contains(&Trigger::Full), tasks::named(triggers));
     for number in wanted {
         let refresh = full || named.contains(&number.0);
-        let issue = tasks::read_issue(client, store, &snapshot.repo, number.0, refresh).await?;
+        let issue = tasks::read_issue(client, store, number.0, refresh).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -328,19 +294,17 @@ pub const BOARD_KEY: &str = "board";
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
 /// otherwise the cached list with only the pull requests the events named re-read.
 async fn open_pull_requests(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     triggers: &[Trigger],
 ) -> Result<Vec<PullRequest>, ReconcileError> {
+    let repo = client.repo();
     let held: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
     let mut prs = match held {
         Some(prs) if !triggers.contains(&Trigger::Full) => {
             let mut prs = prs;
             for number in Trigger::pull_requests(triggers) {
-                let fresh: PullRequest = client
-                    .get(&format!("/repos/{repo}/pulls/{}", number.0))
-                    .await?;
+                let fresh = client.pull_request(number.0).await?;
                 prs.retain(|p| p.number != number);
                 if fresh.is_open() {
                     prs.push(fresh);
@@ -348,11 +312,7 @@ async fn open_pull_requests(
             }
             prs
         }
-        _ => {
-            client
-                .get_all(&format!("/repos/{repo}/pulls?state=open&per_page=100"))
-                .await?
-        }
+        _ => client.open_pull_requests().await?,
     };
     prs.sort_by_key(|p| (p.created_at, p.number));
     store_cache(store, "open_prs", repo.to_string(), &prs).await?;

@@ -1,6 +1,7 @@
 //! From the overlap engine's findings to what each PR's comment says and where its warnings go.
 
 use super::Snapshot;
+use crate::github::checks::AnnotationLevel;
 use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
@@ -13,8 +14,7 @@ use std::collections::BTreeMap;
 /// A warning on lines of a PR's head, shown in "Files changed".
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Annotation {
-    /// `warning` or `failure`, GitHub's annotation levels.
-    pub level: &'static str,
+    pub level: AnnotationLevel,
     pub path: String,
     pub start_line: u32,
     pub end_line: u32,
@@ -152,7 +152,7 @@ pub fn findings(
                 for (here, _) in &file.same_lines {
                     let (start_line, end_line) = here.annotation_lines();
                     warnings.push(Annotation {
-                        level: "warning",
+                        level: AnnotationLevel::Warning,
                         path: file.path_here.clone(),
                         start_line,
                         end_line,

@@ -3,6 +3,7 @@
 use super::Snapshot;
 use super::overlaps::Annotation;
 use crate::assign;
+use crate::github::checks::Conclusion;
 use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::{Candidate, Conflict, MergeOrder, OrderInput, recommend};
@@ -56,14 +57,14 @@ pub fn check_run(
 ) -> CheckRunSpec {
     let settings = &snapshot.config.merge_order;
     let (words, conclusion) = match order.verdicts.get(&pr.number) {
-        None => (text::merge_order_draft(), "neutral"),
+        None => (text::merge_order_draft(), Conclusion::Neutral),
         Some(verdict) => {
             let conclusion = if verdict.merge_now() {
-                "success"
+                Conclusion::Success
             } else if settings.enforce {
-                "action_required"
+                Conclusion::ActionRequired
             } else {
-                "neutral"
+                Conclusion::Neutral
             };
             (
                 text::merge_order_check(verdict, snapshot.board_url.as_deref()),
@@ -74,7 +75,7 @@ pub fn check_run(
     CheckRunSpec {
         name: settings.check_name.clone(),
         head_sha: pr.head.sha.clone(),
-        conclusion: conclusion.into(),
+        conclusion,
         title: words.title,
         summary: words.summary,
         annotations,

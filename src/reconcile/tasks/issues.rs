@@ -5,9 +5,9 @@
 use super::Context;
 use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
 use crate::assign;
-use crate::github::InstallationClient;
+use crate::github::RepoClient;
 use crate::github::models::GhIssue;
-use crate::ids::{IssueNumber, RepoName};
+use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
 use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, last_read, read_through};
@@ -63,7 +63,7 @@ impl Issues {
             return Ok(read.clone());
         }
         let refresh = self.full || self.named.contains(&number);
-        let read = read_issue(ctx.client, ctx.store, ctx.repo(), number, refresh).await?;
+        let read = read_issue(ctx.client, ctx.store, number, refresh).await?;
         self.fresh.insert(number, read.clone());
         Ok(read)
     }
@@ -124,13 +124,7 @@ impl Issues {
 }
 
 async fn list_open(ctx: &Context<'_>) -> Result<OpenIssues, ReconcileError> {
-    let listed: Vec<GhIssue> = ctx
-        .client
-        .get_all(&format!(
-            "/repos/{}/issues?state=open&per_page=100",
-            ctx.repo()
-        ))
-        .await?;
+    let listed = ctx.client.open_issues().await?;
     Ok(listed
         .into_iter()
         .filter(|issue| !issue.is_pull_request())
@@ -149,21 +143,22 @@ fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
 /// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
 /// taken as it is: events name the issues that change, and the periodic sweep reads all.
 pub(in crate::reconcile) async fn read_issue(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     number: u64,
     refresh: bool,
 ) -> Result<Option<GhIssue>, ReconcileError> {
-    let key = repo_key(repo, number);
+    let key = repo_key(client.repo(), number);
     if !refresh {
         let held = last_read(store, ISSUE, key.clone()).await?;
         if held.is_some() {
             return Ok(held);
         }
     }
-    let path = format!("/repos/{repo}/issues/{number}");
-    read_through(client, store, ISSUE, key, &path).await
+    read_through(store, ISSUE, key, |etag| async move {
+        client.issue(number, etag.as_deref()).await
+    })
+    .await
 }
 
 /// Every number an event named, pull requests included.

@@ -69,8 +69,7 @@ async fn merged_pr(
     records: &Records,
     number: PrNumber,
 ) -> Result<Option<MergedPr>, ReconcileError> {
-    let path = format!("/repos/{}/pulls/{}", ctx.repo(), number.0);
-    let pr: PullRequest = match ctx.client.get(&path).await {
+    let pr = match ctx.client.pull_request(number.0).await {
         Ok(pr) => pr,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -85,7 +84,7 @@ async fn merged_pr(
     if closed.is_empty() {
         return Ok(None);
     }
-    let files = pr_files(ctx.client, ctx.store, ctx.repo(), number.0, &pr.head.sha).await?;
+    let files = pr_files(ctx.client, ctx.store, number.0, &pr.head.sha).await?;
     Ok(Some(MergedPr {
         number,
         merged_at,

@@ -17,7 +17,7 @@ pub(super) use issues::{named, read_issue};
 
 use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
-use crate::github::InstallationClient;
+use crate::github::RepoClient;
 use crate::ids::RepoName;
 use crate::jobs::Trigger;
 use crate::store::SharedStore;
@@ -25,7 +25,7 @@ use crate::store::SharedStore;
 /// What the task part works with: the reconcile's client and store, and what the rest of the
 /// reconcile already read and planned (pull requests, the merge order).
 pub struct Context<'a> {
-    pub client: &'a InstallationClient,
+    pub client: &'a RepoClient,
     pub store: &'a SharedStore,
     pub app_id: u64,
     pub triggers: &'a [Trigger],

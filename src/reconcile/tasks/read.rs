@@ -13,7 +13,6 @@ use crate::assign::{
     closing_issues, same_label,
 };
 use crate::config::Config;
-use crate::github::models::{GhComment, Label};
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
@@ -164,8 +163,7 @@ async fn read_comment_body(
     issue: IssueNumber,
     id: u64,
 ) -> Result<Option<String>, ReconcileError> {
-    let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
-    match ctx.client.get::<GhComment>(&path).await {
+    match ctx.client.comment(id).await {
         Ok(comment) => {
             let key = repo_key(ctx.repo(), id);
             store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
@@ -187,10 +185,7 @@ async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
     if let Some(labels) = held.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
         return Ok(labels);
     }
-    let listed: Vec<Label> = ctx
-        .client
-        .get_all(&format!("/repos/{}/labels?per_page=100", ctx.repo()))
-        .await?;
+    let listed = ctx.client.labels().await?;
     let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
     held::save(ctx.store, LABELS, ctx.repo(), &names).await?;
     Ok(names)
