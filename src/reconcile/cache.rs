@@ -1,6 +1,6 @@
 //! Reads and writes of the store's caches as JSON, and GETs made conditional on them.
 
-use super::ReconcileError;
+use super::error::ReconcileError;
 use crate::github::{Conditional, GitHubError};
 use crate::store::{self, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};

@@ -2,8 +2,8 @@
 //! cached for good by the SHAs that name them: commits never change, so an unchanged PR is
 //! never read again.
 
-use super::ReconcileError;
 use super::cache::{cached, store_cache};
+use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::ids::Sha;
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};

@@ -1,12 +1,12 @@
 //! The configuration file as Switchyard reads it: from the default branch for the rules, and
 //! from the head of each PR that changes it, for the "Switchyard config" check.
 
-use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
 use super::changes::{self, FileText};
+use super::error::ReconcileError;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::RepoClient;
-use crate::github::models::{Content, PullRequest};
+use crate::github::models::Content;
 use crate::ids::{PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::overlap::{ChangedFile, OpenPr};
@@ -43,7 +43,7 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
 pub(super) async fn read_config_changes(
     client: &RepoClient,
     store: &SharedStore,
-    open_prs: &[PullRequest],
+    open_prs: &[(PrNumber, Sha)],
     known: &[OpenPr],
     triggers: &[Trigger],
 ) -> Result<Vec<ConfigChange>, ReconcileError> {
@@ -54,15 +54,14 @@ pub(super) async fn read_config_changes(
     let named = Trigger::pull_requests(triggers);
     let candidates = open_prs
         .iter()
-        .filter(|pr| known.contains_key(&pr.number) || named.contains(&pr.number));
+        .filter(|(number, _)| known.contains_key(number) || named.contains(number));
     let mut found = Vec::new();
-    for pr in candidates {
-        let head = &pr.head.sha;
+    for (number, head) in candidates {
         let read;
-        let files = match known.get(&pr.number) {
+        let files = match known.get(number) {
             Some(files) => *files,
             None => {
-                read = changes::pr_files(client, store, pr.number.0, head).await?;
+                read = changes::pr_files(client, store, number.0, head).await?;
                 read.files.as_slice()
             }
         };

@@ -4,13 +4,20 @@ mod apply;
 mod cache;
 mod changes;
 mod config_files;
+mod desired;
+mod error;
+mod issue_by_number;
 mod plan;
+mod publish;
 mod snapshot;
 mod tasks;
 
-pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
-pub use plan::{Annotation, Plan, config_check, plan};
-pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
+pub use apply::{apply_check_runs, apply_comments};
+pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclusion};
+pub use error::ReconcileError;
+pub use plan::{Plan, config_check, plan};
+pub use publish::BOARD_KEY;
+pub use snapshot::{OpenPullRequest, Snapshot, Taken, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::Claim;
@@ -44,15 +51,6 @@ impl From<StoreError> for JobError {
     fn from(e: StoreError) -> Self {
         JobError::Transient(e.to_string())
     }
-}
-
-/// What stops one reconcile; the queue decides from it whether to try again.
-#[derive(Debug, thiserror::Error)]
-pub enum ReconcileError {
-    #[error(transparent)]
-    GitHub(#[from] GitHubError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 impl From<ReconcileError> for JobError {

@@ -1,19 +1,23 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::ReconcileError;
 use super::cache::{cached, read_required, store_cache};
 use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
-use super::plan::{coordinated, ignored, ownership};
-use super::tasks;
-use crate::config::{Config, ConfigErrors};
+use super::error::ReconcileError;
+use super::issue_by_number::{named, read_issue};
+use super::publish::{BOARD_KEY, overlap_comment_key};
+use crate::assign;
+use crate::config::{Config, ConfigErrors, Coordinate};
 use crate::github::RepoClient;
 use crate::github::models::{GitRef, PullRequest, Repository, Review};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
 use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
+use crate::overlap::{Ownership, PathFilter};
+use chrono::{DateTime, Utc};
+
 use crate::store::{self, SharedStore};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -27,7 +31,7 @@ pub struct Snapshot {
     pub default_head: Sha,
     pub config: Config,
     /// Every open pull request, oldest first.
-    pub open_prs: Vec<PullRequest>,
+    pub open_prs: Vec<OpenPullRequest>,
     /// The coordinated PRs, with what each changed and where it branched, as the overlap
     /// engine takes them.
     pub prs: Vec<OpenPr>,
@@ -47,10 +51,80 @@ pub struct Snapshot {
     pub config_changes: Vec<ConfigChange>,
 }
 
+/// An open pull request as the rules read it, built from GitHub's answer here at the edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenPullRequest {
+    pub number: PrNumber,
+    pub title: String,
+    pub body: String,
+    pub draft: bool,
+    pub created_at: DateTime<Utc>,
+    pub head_branch: String,
+    pub head_sha: Sha,
+    /// Its page on GitHub.
+    pub url: String,
+    pub labels: Vec<String>,
+    /// The numbers its body says it depends on.
+    pub depends_on: Vec<PrNumber>,
+}
+
+impl From<&PullRequest> for OpenPullRequest {
+    fn from(pr: &PullRequest) -> Self {
+        let body = pr.body.clone().unwrap_or_default();
+        OpenPullRequest {
+            number: pr.number,
+            title: pr.title.clone(),
+            depends_on: dependencies(&body),
+            body,
+            draft: pr.draft,
+            created_at: pr.created_at,
+            head_branch: pr.head.name.clone(),
+            head_sha: pr.head.sha.clone(),
+            url: pr.html_url.clone(),
+            labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
+        }
+    }
+}
+
+/// The numbers a PR body says it depends on ("Depends on #12", "Blocked by #12", unticked
+/// task-list items); PRs and issues share the numbering.
+pub fn dependencies(body: &str) -> Vec<PrNumber> {
+    assign::dependencies(body)
+        .into_iter()
+        .map(|issue| PrNumber(issue.0))
+        .collect()
+}
+
 impl Snapshot {
     pub fn merged_or_closed(&self, number: PrNumber) -> bool {
         self.closed.contains(&number)
     }
+
+    /// The open PRs Switchyard coordinates.
+    pub fn coordinated(&self) -> Vec<&OpenPullRequest> {
+        self.open_prs
+            .iter()
+            .filter(|pr| is_coordinated(&self.config, pr))
+            .collect()
+    }
+}
+
+/// Whether Switchyard coordinates this pull request.
+fn is_coordinated(config: &Config, pr: &OpenPullRequest) -> bool {
+    match config.coordinate {
+        Coordinate::All => true,
+        Coordinate::LaneBranches => config.lane_for_branch(&pr.head_branch).is_some(),
+    }
+}
+
+/// Config globs were validated when the file was parsed, so they compile here.
+pub fn ignored(config: &Config) -> PathFilter {
+    PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
+}
+
+/// The tracks bound to lanes, with their globs (validated when the file was parsed).
+pub fn ownership(config: &Config) -> Ownership {
+    Ownership::from_tracks(&config.tracks).unwrap_or_default()
 }
 
 /// What a reconcile starts from.
@@ -82,7 +156,11 @@ pub async fn take_snapshot(
     })
     .await?;
     let config = load_config(client, store, &meta.default_branch).await?;
-    let open_prs = open_pull_requests(client, store, &claim.triggers).await?;
+    let open_prs: Vec<OpenPullRequest> = open_pull_requests(client, store, &claim.triggers)
+        .await?
+        .iter()
+        .map(OpenPullRequest::from)
+        .collect();
     let rerequested = claim
         .triggers
         .iter()
@@ -98,7 +176,7 @@ pub async fn take_snapshot(
         Ok(config) => config,
         Err(errors) => {
             let config_changes =
-                read_config_changes(client, store, &open_prs, &[], &claim.triggers).await?;
+                read_config_changes(client, store, &heads(&open_prs), &[], &claim.triggers).await?;
             return Ok(Taken::BrokenConfig {
                 errors,
                 config_changes,
@@ -129,12 +207,19 @@ pub async fn take_snapshot(
     snapshot.config_changes = read_config_changes(
         client,
         store,
-        &snapshot.open_prs,
+        &heads(&snapshot.open_prs),
         &snapshot.prs,
         &claim.triggers,
     )
     .await?;
     Ok(Taken::Snapshot(Box::new(snapshot)))
+}
+
+/// Each open PR's number and head.
+fn heads(prs: &[OpenPullRequest]) -> Vec<(PrNumber, Sha)> {
+    prs.iter()
+        .map(|pr| (pr.number, pr.head_sha.clone()))
+        .collect()
 }
 
 /// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.
@@ -143,11 +228,12 @@ async fn read_changes(
     store: &SharedStore,
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
-    let heads: Vec<(PrNumber, Sha, Option<String>)> = coordinated(snapshot)
+    let heads: Vec<(PrNumber, Sha, Option<String>)> = snapshot
+        .coordinated()
         .iter()
         .map(|pr| {
-            let lane = snapshot.config.lane_for_branch(&pr.head.name);
-            (pr.number, pr.head.sha.clone(), lane.map(|a| a.name.clone()))
+            let lane = snapshot.config.lane_for_branch(&pr.head_branch);
+            (pr.number, pr.head_sha.clone(), lane.map(|a| a.name.clone()))
         })
         .collect();
     for (number, head_sha, lane) in heads {
@@ -199,7 +285,7 @@ async fn read_reviews(
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let full = triggers.contains(&Trigger::Full);
-    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     for number in numbers {
         let key = format!("{repo}:{}", number.0);
         let fresh = full || triggers.contains(&Trigger::PullRequest(number));
@@ -247,15 +333,16 @@ async fn read_dependencies(
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
-    let wanted: BTreeSet<PrNumber> = coordinated(snapshot)
+    let wanted: BTreeSet<PrNumber> = snapshot
+        .coordinated()
         .iter()
-        .flat_map(|pr| super::plan::dependencies(pr.body.as_deref().unwrap_or_default()))
+        .flat_map(|pr| pr.depends_on.iter().copied())
         .filter(|n| !open.contains(n))
         .collect();
-    let (full, named) = (triggers.contains(&Trigger::Full), tasks::named(triggers));
+    let (full, named) = (triggers.contains(&Trigger::Full), named(triggers));
     for number in wanted {
         let refresh = full || named.contains(&number.0);
-        let issue = tasks::read_issue(client, store, number.0, refresh).await?;
+        let issue = read_issue(client, store, number.0, refresh).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -270,11 +357,11 @@ async fn read_commented(
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
-            if s.published(&repo, &super::apply::overlap_comment_key(number.0))?
+            if s.published(&repo, &overlap_comment_key(number.0))?
                 .is_some()
             {
                 commented.insert(number);
@@ -287,9 +374,6 @@ async fn read_commented(
     snapshot.board_url = board.map(|b| format!("{}/issues/{}", snapshot.repo_url, b.github_id));
     Ok(())
 }
-
-/// The store's record of the status board issue: its number as the id.
-pub const BOARD_KEY: &str = "board";
 
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
 /// otherwise the cached list with only the pull requests the events named re-read.
@@ -317,4 +401,18 @@ async fn open_pull_requests(
     prs.sort_by_key(|p| (p.created_at, p.number));
     store_cache(store, "open_prs", repo.to_string(), &prs).await?;
     Ok(prs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_are_read_from_lines_outside_code_and_quotes() {
+        let body = "Adds the parser.\n\nDepends on #12, #15\n- blocked by #3.\n\
+                    > Depends on #99\n```\nDepends on #98\n```\nmentions #7 in passing";
+        let mut found = dependencies(body);
+        found.sort();
+        assert_eq!(found, vec![PrNumber(3), PrNumber(12), PrNumber(15)]);
+    }
 }

@@ -1,11 +1,9 @@
 //! The "Switchyard config" run on a PR that changes the configuration file: the PR's own
 //! version of the file, checked exactly as `switchyard check-config` checks it.
 
-use super::Annotation;
 use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
-use crate::github::checks::{AnnotationLevel, Conclusion};
-use crate::reconcile::apply::CheckRunSpec;
 use crate::reconcile::config_files::{ConfigChange, ConfigVersion};
+use crate::reconcile::desired::{Annotation, AnnotationLevel, CheckRunSpec, Conclusion};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {

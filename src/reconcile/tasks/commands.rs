@@ -1,15 +1,15 @@
 //! The command comments the events name and nobody has answered yet, read with what the
 //! rules need to know of their authors.
 
-use super::Context;
+use super::context::Context;
 use super::held::{HANDLED, PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, store_cache};
+use crate::reconcile::error::ReconcileError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

@@ -14,8 +14,6 @@ use std::collections::BTreeMap;
 
 /// The repository's open issues (pull requests left out), by number.
 pub const OPEN_ISSUES: &str = "task_open_issues";
-/// One issue or pull request read by number, with its ETag.
-pub const ISSUE: &str = "task_issue";
 /// Names of the repository's labels.
 pub const LABELS: &str = "task_labels";
 /// Lane branches known to exist.
@@ -35,11 +33,6 @@ pub const BOARD_BODY: &str = "task_board_body";
 const ACTIVE: &str = "tasks_active";
 
 pub type OpenIssues = BTreeMap<u64, GhIssue>;
-
-/// The published record of the App's assignment comment on an issue.
-pub fn comment_key(issue: IssueNumber) -> String {
-    format!("assign_comment:{}", issue.0)
-}
 
 pub fn repo_key(repo: &RepoName, id: impl std::fmt::Display) -> String {
     format!("{repo}:{id}")

@@ -2,16 +2,15 @@
 //! re-read one by one as events name them; any other issue is read by number, through its
 //! ETag, when the rules need it.
 
-use super::Context;
-use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
+use super::context::Context;
+use super::held::{self, OPEN_ISSUES, OpenIssues};
 use crate::assign;
-use crate::github::RepoClient;
 use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
-use crate::reconcile::cache::{cached, last_read, read_through};
-use crate::store::SharedStore;
+use crate::reconcile::cache::cached;
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::issue_by_number::{changed, named, read_issue};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub struct Issues {
@@ -82,8 +81,8 @@ impl Issues {
             return Ok(Some(assign::Issue {
                 number: IssueNumber(number),
                 title: pr.title.clone(),
-                body: pr.body.clone().unwrap_or_default(),
-                labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
+                body: pr.body.clone(),
+                labels: pr.labels.clone(),
                 assignees: Vec::new(),
                 created_at: pr.created_at,
                 open: true,
@@ -130,40 +129,4 @@ async fn list_open(ctx: &Context<'_>) -> Result<OpenIssues, ReconcileError> {
         .filter(|issue| !issue.is_pull_request())
         .map(|issue| (issue.number, issue))
         .collect())
-}
-
-/// The issues whose own events arrived: re-read before anything else.
-fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
-    Trigger::issues(triggers)
-        .into_iter()
-        .map(|issue| issue.0)
-        .collect()
-}
-
-/// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
-/// taken as it is: events name the issues that change, and the periodic sweep reads all.
-pub(in crate::reconcile) async fn read_issue(
-    client: &RepoClient,
-    store: &SharedStore,
-    number: u64,
-    refresh: bool,
-) -> Result<Option<GhIssue>, ReconcileError> {
-    let key = repo_key(client.repo(), number);
-    if !refresh {
-        let held = last_read(store, ISSUE, key.clone()).await?;
-        if held.is_some() {
-            return Ok(held);
-        }
-    }
-    read_through(store, ISSUE, key, |etag| async move {
-        client.issue(number, etag.as_deref()).await
-    })
-    .await
-}
-
-/// Every number an event named, pull requests included.
-pub(in crate::reconcile) fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
-    let mut named = changed(triggers);
-    named.extend(Trigger::pull_requests(triggers).into_iter().map(|pr| pr.0));
-    named
 }

@@ -3,14 +3,13 @@
 //! request is looked at when its own event comes, and a recorded issue that closed is
 //! matched with the open pull requests that said they would close it.
 
-use super::Context;
+use super::context::Context;
 use super::held::Records;
 use crate::assign::{MergedPr, closing_issues};
-use crate::github::models::PullRequest;
 use crate::ids::{IssueNumber, PrNumber};
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
 use crate::reconcile::changes::pr_files;
+use crate::reconcile::error::ReconcileError;
 use std::collections::BTreeSet;
 
 /// Adds to `records` the merged pull requests that close recorded issues. `is_open` tells
@@ -44,7 +43,7 @@ pub async fn track(
             ctx.main
                 .open_prs
                 .iter()
-                .filter(|pr| closes(pr).contains(&record.issue))
+                .filter(|pr| closing_issues(&pr.body).contains(&record.issue))
                 .map(|pr| pr.number),
         );
     }
@@ -57,10 +56,6 @@ pub async fn track(
         }
     }
     Ok(())
-}
-
-fn closes(pr: &PullRequest) -> Vec<IssueNumber> {
-    closing_issues(pr.body.as_deref().unwrap_or_default())
 }
 
 /// The pull request, if it merged and closes an issue with an assignment record.
@@ -77,7 +72,7 @@ async fn merged_pr(
     let Some(merged_at) = pr.merged_at else {
         return Ok(None);
     };
-    let closed: Vec<IssueNumber> = closes(&pr)
+    let closed: Vec<IssueNumber> = closing_issues(pr.body.as_deref().unwrap_or_default())
         .into_iter()
         .filter(|issue| records.is_recorded(*issue))
         .collect();

@@ -6,6 +6,7 @@
 //! about issues and comments, on a full reconcile, or once the store says tasks are in play.
 
 mod commands;
+mod context;
 mod github;
 mod held;
 mod issues;
@@ -13,31 +14,11 @@ mod merged;
 mod read;
 mod write;
 
-pub(super) use issues::{named, read_issue};
+pub use context::Context;
 
-use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
-use crate::github::RepoClient;
-use crate::ids::RepoName;
 use crate::jobs::Trigger;
-use crate::store::SharedStore;
-
-/// What the task part works with: the reconcile's client and store, and what the rest of the
-/// reconcile already read and planned (pull requests, the merge order).
-pub struct Context<'a> {
-    pub client: &'a RepoClient,
-    pub store: &'a SharedStore,
-    pub app_id: u64,
-    pub triggers: &'a [Trigger],
-    pub main: &'a Snapshot,
-    pub order: &'a Plan,
-}
-
-impl Context<'_> {
-    fn repo(&self) -> &RepoName {
-        &self.main.repo
-    }
-}
+use crate::reconcile::error::ReconcileError;
 
 /// Reconciles the repository's tasks. Returns whether tasks are in play, so that the periodic
 /// sweep keeps visiting the repository.

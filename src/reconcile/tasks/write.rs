@@ -2,11 +2,10 @@
 //! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
 //! assignees, the records, the answers to commands, the board.
 
-use super::Context;
 use super::commands::mark_handled;
+use super::context::Context;
 use super::held::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, comment_key,
-    repo_key,
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
 };
 use super::read::Read;
 use crate::assign::{
@@ -15,12 +14,11 @@ use crate::assign::{
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
 use crate::ids::{CommentId, IssueNumber};
-use crate::reconcile::apply;
 use crate::reconcile::cache::store_cache;
-use crate::reconcile::{BOARD_KEY, ReconcileError};
-use crate::store::{self, Published};
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::publish::{self, BOARD_KEY, Comment, assignment_comment_key};
+use crate::store;
 use crate::text::assign::is_assign_comment;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 pub async fn apply(ctx: &Context<'_>, read: &mut Read, plan: &Plan) -> Result<(), ReconcileError> {
@@ -159,41 +157,25 @@ fn follow(issue: &mut GhIssue, task: &TaskPlan) {
     }
 }
 
-/// Writes the App's one comment on an issue and records its id and text.
+/// Writes the App's one comment on an issue, through the one publisher, and keeps its text.
 async fn write_comment(
     ctx: &Context<'_>,
     issue: IssueNumber,
     change: &CommentChange,
 ) -> Result<(), ReconcileError> {
-    let (id, body) = match change {
-        CommentChange::Update { id, body } => match edit_comment(ctx, id.0, body).await {
-            Ok(()) => (id.0, body),
-            // Deleted by someone: the issue gets a new one.
-            Err(e) if e.is_not_found() => (post_comment(ctx, issue, body).await?, body),
-            Err(e) => return Err(e.into()),
-        },
-        CommentChange::Create { body } => (post_comment(ctx, issue, body).await?, body),
+    let (known, body) = match change {
+        CommentChange::Update { id, body } => (Some(id.0), body),
+        CommentChange::Create { body } => (None, body),
     };
-    let published = Published {
-        github_id: id,
-        digest: hex::encode(Sha256::digest(body.as_bytes())),
+    let comment = Comment {
+        key: assignment_comment_key(issue),
+        issue: issue.0,
+        body,
+        is_ours: is_assign_comment,
     };
-    let (repo, key) = (ctx.repo().clone(), comment_key(issue));
-    store::blocking(ctx.store, move |s| s.set_published(&repo, &key, &published)).await?;
+    let id = publish::comment(ctx.client, ctx.store, ctx.app_id, &comment, known).await?;
     store_cache(ctx.store, COMMENT_BODY, repo_key(ctx.repo(), id), body).await?;
     Ok(())
-}
-
-async fn edit_comment(ctx: &Context<'_>, id: u64, body: &str) -> Result<(), GitHubError> {
-    ctx.client.edit_comment(id, body).await
-}
-
-async fn post_comment(
-    ctx: &Context<'_>,
-    issue: IssueNumber,
-    body: &str,
-) -> Result<u64, ReconcileError> {
-    Ok(apply::post_once(ctx.client, issue.0, ctx.app_id, is_assign_comment, body).await?)
 }
 
 /// Reacts to each command comment and replies where there is something to say; then the
@@ -230,24 +212,17 @@ async fn write_board(
     let (written, body) = match change {
         BoardChange::Create { title, body } => {
             let created = ctx.client.create_issue(title, body).await?;
-            let published = Published {
-                github_id: created.number,
-                digest: hex::encode(Sha256::digest(body.as_bytes())),
-            };
-            let repo = ctx.repo().clone();
-            store::blocking(ctx.store, move |s| {
-                s.set_published(&repo, BOARD_KEY, &published)
-            })
-            .await?;
+            let digest = publish::digest(body);
+            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number, digest).await?;
             (created, body)
         }
         BoardChange::Update { issue, body } => {
             match ctx.client.edit_issue_body(issue.0, body).await {
                 Ok(edited) => (edited, body),
                 Err(e) if matches!(e.status(), Some(404 | 410)) => {
+                    publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
                     let repo = ctx.repo().clone();
                     store::blocking(ctx.store, move |s| {
-                        s.forget_published(&repo, BOARD_KEY)?;
                         s.cache_delete(BOARD_BODY, repo.as_str())
                     })
                     .await?;
