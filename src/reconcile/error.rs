@@ -9,4 +9,8 @@ pub enum ReconcileError {
     GitHub(#[from] GitHubError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The plan stopped before it gave an answer (a bug: the plan reads no input it cannot
+    /// take).
+    #[error("the plan did not finish: {0}")]
+    Plan(String),
 }

@@ -58,6 +58,7 @@ impl From<ReconcileError> for JobError {
         match e {
             ReconcileError::GitHub(e) => e.into(),
             ReconcileError::Store(e) => e.into(),
+            ReconcileError::Plan(reason) => JobError::Transient(reason),
         }
     }
 }
@@ -101,7 +102,14 @@ impl Reconciler {
                 return Ok(());
             }
         };
-        let plan = plan(&snapshot);
+        // The overlap threads and the merge order's search are CPU work of up to seconds:
+        // they run on the blocking pool, so the async workers keep serving other repositories.
+        let (snapshot, plan) = tokio::task::spawn_blocking(move || {
+            let plan = plan(&snapshot);
+            (snapshot, plan)
+        })
+        .await
+        .map_err(|e| ReconcileError::Plan(e.to_string()))?;
         apply_check_runs(
             &client,
             &self.store,
