@@ -20,7 +20,6 @@ use super::state::{
 };
 use crate::config::{Config, Track, closest};
 use crate::ids::{CommentId, IssueNumber};
-use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What should be true of the repository, and what to write to make it so.
@@ -362,7 +361,7 @@ impl<'s> Planner<'s> {
     fn was_blocked_by(&self, open: &OpenIssue<'_>) -> Vec<IssueNumber> {
         let told = self
             .existing_comment(open.issue.number)
-            .map(|comment| text::was_blocked_by(&comment.body))
+            .map(|comment| comment.was_blocked_by.clone())
             .unwrap_or_default();
         if !told.is_empty() {
             return told;

@@ -19,7 +19,7 @@ use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
 use crate::store;
-use crate::text::assign::is_status_board;
+use crate::text::assign::{is_status_board, was_blocked_by};
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
 pub struct Read {
@@ -151,6 +151,7 @@ async fn own_comments(
         comments.push(ExistingComment {
             issue,
             id: CommentId(id),
+            was_blocked_by: was_blocked_by(&body),
             body,
         });
     }
