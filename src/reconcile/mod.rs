@@ -7,6 +7,7 @@ mod config_files;
 mod desired;
 mod error;
 mod issue_by_number;
+mod open_work;
 mod plan;
 mod publish;
 mod snapshot;
@@ -23,6 +24,7 @@ use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::Claim;
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
+use open_work::OpenWork;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -127,10 +129,11 @@ impl Reconciler {
             main: &snapshot,
             order: &plan,
         };
-        let tasks_in_play = tasks::reconcile_tasks(&tasks).await?;
-        let repo = claim.repo.clone();
-        let open = !plan.check_runs.is_empty() || tasks_in_play;
-        store::blocking(&self.store, move |s| s.set_open_work(&repo, open)).await?;
+        let open = OpenWork {
+            pull_requests: !plan.check_runs.is_empty(),
+            tasks: tasks::reconcile_tasks(&tasks).await?,
+        };
+        open_work::save(&self.store, &claim.repo, open).await?;
         Ok(())
     }
 }

@@ -29,8 +29,6 @@ pub const PERMISSION: &str = "task_permission";
 pub const COMMENT_BODY: &str = "task_comment_body";
 /// The status board's body as last written.
 pub const BOARD_BODY: &str = "task_board_body";
-/// Whether the repository has tasks in play, so that other events reconcile them too.
-const ACTIVE: &str = "tasks_active";
 
 pub type OpenIssues = BTreeMap<u64, GhIssue>;
 
@@ -55,18 +53,6 @@ pub async fn save<T: Serialize>(
     value: &T,
 ) -> Result<(), StoreError> {
     store_cache(store, kind, repo.to_string(), value).await
-}
-
-pub async fn is_active(store: &SharedStore, repo: &RepoName) -> Result<bool, StoreError> {
-    load(store, ACTIVE, repo).await
-}
-
-pub async fn set_active(
-    store: &SharedStore,
-    repo: &RepoName,
-    active: bool,
-) -> Result<(), StoreError> {
-    save(store, ACTIVE, repo, &active).await
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

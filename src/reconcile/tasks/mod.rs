@@ -19,16 +19,16 @@ pub use context::Context;
 use crate::assign::{self, BoardChange};
 use crate::jobs::Trigger;
 use crate::reconcile::error::ReconcileError;
+use crate::reconcile::open_work;
 
-/// Reconciles the repository's tasks. Returns whether tasks are in play, so that the periodic
-/// sweep keeps visiting the repository.
+/// Reconciles the repository's tasks when they are in play or an event may start them.
+/// Returns whether tasks are in play now.
 pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> {
-    let active = held::is_active(ctx.store, ctx.repo()).await?;
+    let active = open_work::tasks_in_play(ctx.store, ctx.repo()).await?;
     if !active && !concerns_tasks(ctx.triggers) {
         return Ok(false);
     }
     let Some(mut read) = read::read(ctx).await? else {
-        held::set_active(ctx.store, ctx.repo(), false).await?;
         return Ok(false);
     };
     let plan = assign::plan(&read.snapshot);
@@ -41,7 +41,6 @@ pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> 
             .open
             .values()
             .any(|issue| read::in_play(config, &issue.label_names()));
-    held::set_active(ctx.store, ctx.repo(), active).await?;
     Ok(active)
 }
 
