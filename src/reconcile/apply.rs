@@ -3,7 +3,7 @@
 
 use super::desired::{Annotation, CheckRunSpec, CommentSpec};
 use super::error::ReconcileError;
-use super::publish::{self, Comment, overlap_comment_key};
+use super::publish::{self, Comment, check_run_key, overlap_comment_key};
 use crate::github::checks::{
     ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunWrite, OutputWrite,
 };
@@ -19,10 +19,6 @@ use std::collections::BTreeSet;
 const ANNOTATED: &str = "+annotated";
 
 impl CheckRunSpec {
-    fn key(&self) -> String {
-        format!("check:{}:{}", self.name, self.head_sha)
-    }
-
     fn digest(&self) -> String {
         let mark = if self.annotations.is_empty() {
             ""
@@ -77,7 +73,7 @@ pub async fn apply_check_runs(
     rerequested: &BTreeSet<(Sha, String)>,
 ) -> Result<(), ReconcileError> {
     for spec in specs {
-        let (key, digest) = (spec.key(), spec.digest());
+        let (key, digest) = (check_run_key(&spec.name, &spec.head_sha), spec.digest());
         let held = publish::held(store, client, &key).await?;
         let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
         let update = match held {

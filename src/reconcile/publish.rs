@@ -4,13 +4,18 @@
 
 use super::error::ReconcileError;
 use crate::github::{GitHubError, RepoClient};
-use crate::ids::IssueNumber;
+use crate::ids::{IssueNumber, Sha};
 use crate::store::{self, Published, SharedStore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 /// The status board issue: its number as the id.
 pub const BOARD_KEY: &str = "board";
+
+/// A check run of one name on one head.
+pub fn check_run_key(name: &str, head_sha: &Sha) -> String {
+    format!("check:{name}:{head_sha}")
+}
 
 /// The overlap comment on a PR.
 pub fn overlap_comment_key(issue: u64) -> String {
@@ -116,4 +121,22 @@ async fn post_once(
         return Ok(ours.id);
     }
     client.post_comment(comment.issue, comment.body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_digests_stay_what_the_store_already_holds() {
+        let head = Sha("abc".into());
+        assert_eq!(check_run_key("Merge order", &head), "check:Merge order:abc");
+        assert_eq!(overlap_comment_key(7), "comment:7");
+        assert_eq!(assignment_comment_key(IssueNumber(3)), "assign_comment:3");
+        // The digest of a text is that of its JSON string, as the records already written.
+        assert_eq!(
+            digest("x"),
+            "ba2df4903a2c14e86dc3bcca58911b44ac1d2514b7227bf6eb08cfb978f55a1b"
+        );
+    }
 }
