@@ -1,11 +1,15 @@
 //! GitHub: App authentication, a client per installation with retries, pagination and
-//! conditional reads, and the response types we read.
+//! conditional reads, a client scoped to one repository with typed methods, and the
+//! response types we read.
 
 mod app;
+pub mod checks;
 mod client;
 mod endpoint;
 pub mod models;
+mod repo;
 
 pub use app::{AppCredentials, GitHubApp, http_client};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings};
 pub use endpoint::endpoint_template;
+pub use repo::{NewLabel, RepoClient};

@@ -218,3 +218,31 @@ pub struct Permission {
     #[serde(default)]
     pub role_name: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GitRef {
+    pub object: GitObject,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GitObject {
+    pub sha: Sha,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub user: Option<User>,
+    pub state: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Comparison {
+    pub merge_base_commit: CommitRef,
+    #[serde(default)]
+    pub files: Vec<crate::overlap::ChangedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CommitRef {
+    pub sha: Sha,
+}

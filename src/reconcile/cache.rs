@@ -1,7 +1,7 @@
 //! Reads and writes of the store's caches as JSON, and GETs made conditional on them.
 
-use super::ReconcileError;
-use crate::github::{Conditional, GitHubError, InstallationClient, endpoint_template};
+use super::error::ReconcileError;
+use crate::github::{Conditional, GitHubError};
 use crate::store::{self, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
@@ -42,54 +42,76 @@ pub async fn last_read<T: DeserializeOwned + Send + 'static>(
         .map(|tagged| tagged.value))
 }
 
-/// A GET made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
-pub async fn read_through<T>(
-    client: &InstallationClient,
+/// A read made conditional on what we cached under `kind`/`key`: `fetch` is given the ETag
+/// held. A 404 forgets what was cached and is handed back; `None` is a 304 with nothing
+/// cached.
+async fn read_tagged<T, F, Fut>(
     store: &SharedStore,
     kind: &'static str,
     key: String,
-    path: &str,
-) -> Result<Option<T>, ReconcileError>
+    fetch: F,
+) -> Result<Result<Option<T>, GitHubError>, StoreError>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
 {
     let held: Option<Tagged<T>> = cached(store, kind, key.clone()).await?;
     let etag = held.as_ref().and_then(|h| h.etag.clone());
-    match client.get_conditional::<T>(path, etag.as_deref()).await {
-        Ok(Conditional::NotModified) => Ok(held.map(|h| h.value)),
+    match fetch(etag).await {
+        Ok(Conditional::NotModified) => Ok(Ok(held.map(|h| h.value))),
         Ok(Conditional::Fresh { value, etag }) => {
             let tagged = Tagged { etag, value };
             store_cache(store, kind, key, &tagged).await?;
-            Ok(Some(tagged.value))
+            Ok(Ok(Some(tagged.value)))
         }
-        Err(e) if e.is_not_found() => {
-            store::blocking(store, move |s| s.cache_delete(kind, &key)).await?;
-            Ok(None)
+        Err(e) => {
+            if e.is_not_found() {
+                store::blocking(store, move |s| s.cache_delete(kind, &key)).await?;
+            }
+            Ok(Err(e))
         }
+    }
+}
+
+/// A read made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
+pub async fn read_through<T, F, Fut>(
+    store: &SharedStore,
+    kind: &'static str,
+    key: String,
+    fetch: F,
+) -> Result<Option<T>, ReconcileError>
+where
+    T: Serialize + DeserializeOwned + Send + 'static,
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
+{
+    match read_tagged(store, kind, key, fetch).await? {
+        Ok(value) => Ok(value),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
 
 /// Like [`read_through`] for a resource that must exist: a 404 is an error.
-pub async fn read_required<T>(
-    client: &InstallationClient,
+pub async fn read_required<T, F, Fut>(
     store: &SharedStore,
     kind: &'static str,
     key: String,
-    path: &str,
+    fetch: F,
 ) -> Result<T, ReconcileError>
 where
     T: Serialize + DeserializeOwned + Send + 'static,
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
 {
-    read_through(client, store, kind, key, path)
-        .await?
-        .ok_or_else(|| {
-            GitHubError::Status {
-                method: "GET".into(),
-                endpoint: endpoint_template(path),
-                status: 404,
-                message: "Not Found".into(),
-            }
-            .into()
-        })
+    read_tagged(store, kind, key, fetch).await??.ok_or_else(|| {
+        GitHubError::Status {
+            method: "GET".into(),
+            endpoint: kind.into(),
+            status: 404,
+            message: "Not Found".into(),
+        }
+        .into()
+    })
 }

@@ -2,14 +2,12 @@
 //! cached for good by the SHAs that name them: commits never change, so an unchanged PR is
 //! never read again.
 
-use super::ReconcileError;
 use super::cache::{cached, store_cache};
-use crate::github::InstallationClient;
-use crate::github::models::Content;
-use crate::ids::{RepoName, Sha};
+use super::error::ReconcileError;
+use crate::github::RepoClient;
+use crate::ids::Sha;
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};
 use crate::store::SharedStore;
-use crate::url::encode_path;
 use serde::{Deserialize, Serialize};
 
 /// GitHub lists at most this many files of a pull request.
@@ -24,33 +22,18 @@ pub struct PrFiles {
     pub complete: bool,
 }
 
-#[derive(Deserialize)]
-struct Comparison {
-    merge_base_commit: CommitRef,
-    #[serde(default)]
-    files: Vec<ChangedFile>,
-}
-
-#[derive(Deserialize)]
-struct CommitRef {
-    sha: Sha,
-}
-
 /// Every changed file of a PR head, paginated up to GitHub's cap.
 pub async fn pr_files(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     number: u64,
     head: &Sha,
 ) -> Result<PrFiles, ReconcileError> {
-    let key = format!("{repo}:{head}");
+    let key = format!("{}:{head}", client.repo());
     if let Some(files) = cached::<PrFiles>(store, "pr_files", key.clone()).await? {
         return Ok(files);
     }
-    let files: Vec<ChangedFile> = client
-        .get_all(&format!("/repos/{repo}/pulls/{number}/files?per_page=100"))
-        .await?;
+    let files = client.pull_request_files(number).await?;
     let files = PrFiles {
         complete: files.len() < PR_FILE_CAP,
         files,
@@ -62,31 +45,24 @@ pub async fn pr_files(
 /// The merge base of a PR head with the default branch. It stays the same while the default
 /// branch only moves forward, so it is kept by head.
 pub async fn merge_base(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     default_head: &Sha,
     head: &Sha,
 ) -> Result<Sha, ReconcileError> {
-    let key = format!("{repo}:{head}");
+    let key = format!("{}:{head}", client.repo());
     if let Some(sha) = cached::<Sha>(store, "merge_base", key.clone()).await? {
         return Ok(sha);
     }
-    let comparison: Comparison = client
-        .get(&format!(
-            "/repos/{repo}/compare/{default_head}...{head}?per_page=1"
-        ))
-        .await?;
-    let sha = comparison.merge_base_commit.sha;
+    let sha = client.merge_base(default_head, head).await?;
     store_cache(store, "merge_base", key, &sha).await?;
     Ok(sha)
 }
 
 /// How the default branch changed since `merge_base`: one compare per distinct merge base.
 pub async fn base_diff(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     merge_base: &Sha,
     default_head: &Sha,
 ) -> Result<BaseDiff, ReconcileError> {
@@ -96,15 +72,11 @@ pub async fn base_diff(
             complete: true,
         });
     }
-    let key = format!("{repo}:{merge_base}...{default_head}");
+    let key = format!("{}:{merge_base}...{default_head}", client.repo());
     if let Some(files) = cached::<Vec<ChangedFile>>(store, "base_diff", key.clone()).await? {
         return Ok(diff_of(files));
     }
-    let comparison: Comparison = client
-        .get(&format!(
-            "/repos/{repo}/compare/{merge_base}...{default_head}"
-        ))
-        .await?;
+    let comparison = client.compare(merge_base, default_head).await?;
     store_cache(store, "base_diff", key, &comparison.files).await?;
     Ok(diff_of(comparison.files))
 }
@@ -120,21 +92,22 @@ fn diff_of(files: Vec<ChangedFile>) -> BaseDiff {
 /// `None` when either version cannot be had as text (too large, binary): the engine then
 /// treats the file as unknown rather than unchanged.
 pub async fn fetched_base_file(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     request: &FetchRequest,
     default_head: &Sha,
 ) -> Result<Option<ChangedFile>, ReconcileError> {
     let key = format!(
-        "{repo}:{}...{default_head}:{}",
-        request.merge_base, request.path
+        "{}:{}...{default_head}:{}",
+        client.repo(),
+        request.merge_base,
+        request.path
     );
     if let Some(file) = cached::<Option<ChangedFile>>(store, "fetched_file", key.clone()).await? {
         return Ok(file);
     }
-    let old = file_text(client, repo, &request.path, &request.merge_base).await?;
-    let new = file_text(client, repo, &request.path, default_head).await?;
+    let old = file_text(client, &request.path, &request.merge_base).await?;
+    let new = file_text(client, &request.path, default_head).await?;
     let file = match (old, new) {
         (FileText::Unreadable, _) | (_, FileText::Unreadable) => None,
         (old, new) => Some(fetched_file(&request.path, old.text(), new.text())),
@@ -161,13 +134,11 @@ impl FileText {
 }
 
 pub(super) async fn file_text(
-    client: &InstallationClient,
-    repo: &RepoName,
+    client: &RepoClient,
     path: &str,
     at: &Sha,
 ) -> Result<FileText, ReconcileError> {
-    let path = format!("/repos/{repo}/contents/{}?ref={at}", encode_path(path));
-    match client.get::<Content>(&path).await {
+    match client.file(path, at).await {
         Ok(content) => Ok(content.text().map_or(FileText::Unreadable, FileText::Text)),
         Err(e) if e.is_not_found() => Ok(FileText::Missing),
         Err(e) => Err(e.into()),

@@ -1,17 +1,16 @@
 //! The configuration file as Switchyard reads it: from the default branch for the rules, and
 //! from the head of each PR that changes it, for the "Switchyard config" check.
 
-use super::ReconcileError;
 use super::cache::{cached, read_through, store_cache};
 use super::changes::{self, FileText};
+use super::error::ReconcileError;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
-use crate::github::InstallationClient;
-use crate::github::models::{Content, PullRequest};
-use crate::ids::{PrNumber, RepoName, Sha};
+use crate::github::RepoClient;
+use crate::github::models::Content;
+use crate::ids::{PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::overlap::{ChangedFile, OpenPr};
 use crate::store::SharedStore;
-use crate::url::{encode_component, encode_path};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
@@ -42,10 +41,9 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
 /// The PRs that change the configuration file, with their version of it: among the open
 /// PRs, those whose files were read anyway (`known`) and those an event named.
 pub(super) async fn read_config_changes(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
-    open_prs: &[PullRequest],
+    open_prs: &[(PrNumber, Sha)],
     known: &[OpenPr],
     triggers: &[Trigger],
 ) -> Result<Vec<ConfigChange>, ReconcileError> {
@@ -56,15 +54,14 @@ pub(super) async fn read_config_changes(
     let named = Trigger::pull_requests(triggers);
     let candidates = open_prs
         .iter()
-        .filter(|pr| known.contains_key(&pr.number) || named.contains(&pr.number));
+        .filter(|(number, _)| known.contains_key(number) || named.contains(number));
     let mut found = Vec::new();
-    for pr in candidates {
-        let head = &pr.head.sha;
+    for (number, head) in candidates {
         let read;
-        let files = match known.get(&pr.number) {
+        let files = match known.get(number) {
             Some(files) => *files,
             None => {
-                read = changes::pr_files(client, store, repo, pr.number.0, head).await?;
+                read = changes::pr_files(client, store, number.0, head).await?;
                 read.files.as_slice()
             }
         };
@@ -74,7 +71,7 @@ pub(super) async fn read_config_changes(
         let version = if file.status == crate::overlap::FileStatus::Removed {
             ConfigVersion::Removed
         } else {
-            config_at(client, store, repo, head).await?
+            config_at(client, store, head).await?
         };
         found.push(ConfigChange {
             head_sha: head.clone(),
@@ -86,16 +83,15 @@ pub(super) async fn read_config_changes(
 
 /// The configuration file as a commit has it, parsed; kept by commit, which never changes.
 async fn config_at(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     head: &Sha,
 ) -> Result<ConfigVersion, ReconcileError> {
-    let key = format!("{repo}:{head}");
+    let key = format!("{}:{head}", client.repo());
     let file = match cached::<FileText>(store, "config_at", key.clone()).await? {
         Some(file) => file,
         None => {
-            let file = changes::file_text(client, repo, CONFIG_PATH, head).await?;
+            let file = changes::file_text(client, CONFIG_PATH, head).await?;
             store_cache(store, "config_at", key, &file).await?;
             file
         }
@@ -114,18 +110,21 @@ async fn config_at(
 /// The configuration as the default branch has it, so a PR cannot change the rules that
 /// judge it, or its errors. No file means the defaults.
 pub(super) async fn load_config(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     default_branch: &str,
 ) -> Result<Result<Config, ConfigErrors>, ReconcileError> {
-    let path = format!(
-        "/repos/{repo}/contents/{}?ref={}",
-        encode_path(CONFIG_PATH),
-        encode_component(default_branch)
-    );
-    let content: Option<Content> =
-        read_through(client, store, "config", repo.to_string(), &path).await?;
+    let content: Option<Content> = read_through(
+        store,
+        "config",
+        client.repo().to_string(),
+        |etag| async move {
+            client
+                .file_on_branch(CONFIG_PATH, default_branch, etag.as_deref())
+                .await
+        },
+    )
+    .await?;
     let Some(content) = content else {
         return Ok(Ok(Config::default()));
     };

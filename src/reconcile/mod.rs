@@ -4,18 +4,27 @@ mod apply;
 mod cache;
 mod changes;
 mod config_files;
+mod desired;
+mod error;
+mod issue_by_number;
+mod open_work;
 mod plan;
+mod publish;
 mod snapshot;
 mod tasks;
 
-pub use apply::{CheckRunSpec, CommentSpec, apply_check_runs, apply_comments};
-pub use plan::{Annotation, Plan, config_check, plan};
-pub use snapshot::{BOARD_KEY, Snapshot, Taken, take_snapshot};
+pub use apply::{apply_check_runs, apply_comments};
+pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclusion};
+pub use error::ReconcileError;
+pub use plan::{Plan, config_check, plan};
+pub use publish::BOARD_KEY;
+pub use snapshot::{OpenPullRequest, Snapshot, Taken, take_snapshot};
 
-use crate::github::{GitHubApp, GitHubError};
+use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::Claim;
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
+use open_work::OpenWork;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -46,20 +55,12 @@ impl From<StoreError> for JobError {
     }
 }
 
-/// What stops one reconcile; the queue decides from it whether to try again.
-#[derive(Debug, thiserror::Error)]
-pub enum ReconcileError {
-    #[error(transparent)]
-    GitHub(#[from] GitHubError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 impl From<ReconcileError> for JobError {
     fn from(e: ReconcileError) -> Self {
         match e {
             ReconcileError::GitHub(e) => e.into(),
             ReconcileError::Store(e) => e.into(),
+            ReconcileError::Plan(reason) => JobError::Transient(reason),
         }
     }
 }
@@ -83,7 +84,10 @@ impl Reconciler {
             tracing::info!(repo = %claim.repo, "not installed any more; nothing to do");
             return Ok(());
         }
-        let client = self.app.installation(claim.installation).await?;
+        let client = RepoClient::new(
+            self.app.installation(claim.installation).await?,
+            claim.repo.clone(),
+        );
         let snapshot = match take_snapshot(&client, &self.store, claim).await? {
             Taken::Snapshot(snapshot) => snapshot,
             Taken::BrokenConfig {
@@ -96,36 +100,27 @@ impl Reconciler {
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
                 let app_id = self.app.app_id();
-                apply_check_runs(
-                    &client,
-                    &self.store,
-                    &claim.repo,
-                    app_id,
-                    &checks,
-                    &rerequested,
-                )
-                .await?;
+                apply_check_runs(&client, &self.store, app_id, &checks, &rerequested).await?;
                 return Ok(());
             }
         };
-        let plan = plan(&snapshot);
+        // The overlap threads and the merge order's search are CPU work of up to seconds:
+        // they run on the blocking pool, so the async workers keep serving other repositories.
+        let (snapshot, plan) = tokio::task::spawn_blocking(move || {
+            let plan = plan(&snapshot);
+            (snapshot, plan)
+        })
+        .await
+        .map_err(|e| ReconcileError::Plan(e.to_string()))?;
         apply_check_runs(
             &client,
             &self.store,
-            &claim.repo,
             self.app.app_id(),
             &plan.check_runs,
             &snapshot.rerequested,
         )
         .await?;
-        apply_comments(
-            &client,
-            &self.store,
-            &claim.repo,
-            self.app.app_id(),
-            &plan.comments,
-        )
-        .await?;
+        apply_comments(&client, &self.store, self.app.app_id(), &plan.comments).await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,
@@ -134,10 +129,11 @@ impl Reconciler {
             main: &snapshot,
             order: &plan,
         };
-        let tasks_in_play = tasks::reconcile_tasks(&tasks).await?;
-        let repo = claim.repo.clone();
-        let open = !plan.check_runs.is_empty() || tasks_in_play;
-        store::blocking(&self.store, move |s| s.set_open_work(&repo, open)).await?;
+        let open = OpenWork {
+            pull_requests: !plan.check_runs.is_empty(),
+            tasks: tasks::reconcile_tasks(&tasks).await?,
+        };
+        open_work::save(&self.store, &claim.repo, open).await?;
         Ok(())
     }
 }

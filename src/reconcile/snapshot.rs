@@ -1,22 +1,25 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::ReconcileError;
 use super::cache::{cached, read_required, store_cache};
 use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
-use super::plan::{coordinated, ignored, ownership};
-use super::tasks;
-use crate::config::{Config, ConfigErrors};
-use crate::github::InstallationClient;
-use crate::github::models::{PullRequest, Repository};
+use super::error::ReconcileError;
+use super::issue_by_number::{named, read_issue};
+use super::publish::{BOARD_KEY, overlap_comment_key};
+use crate::assign;
+use crate::config::{Config, ConfigErrors, Coordinate};
+use crate::github::RepoClient;
+use crate::github::models::{GitRef, PullRequest, Repository, Review};
+use crate::globs::PathFilter;
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
+use crate::overlap::Ownership;
 use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
+use chrono::{DateTime, Utc};
+
 use crate::store::{self, SharedStore};
-use crate::url::encode_component;
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone)]
@@ -29,7 +32,7 @@ pub struct Snapshot {
     pub default_head: Sha,
     pub config: Config,
     /// Every open pull request, oldest first.
-    pub open_prs: Vec<PullRequest>,
+    pub open_prs: Vec<OpenPullRequest>,
     /// The coordinated PRs, with what each changed and where it branched, as the overlap
     /// engine takes them.
     pub prs: Vec<OpenPr>,
@@ -49,26 +52,80 @@ pub struct Snapshot {
     pub config_changes: Vec<ConfigChange>,
 }
 
+/// An open pull request as the rules read it, built from GitHub's answer here at the edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenPullRequest {
+    pub number: PrNumber,
+    pub title: String,
+    pub body: String,
+    pub draft: bool,
+    pub created_at: DateTime<Utc>,
+    pub head_branch: String,
+    pub head_sha: Sha,
+    /// Its page on GitHub.
+    pub url: String,
+    pub labels: Vec<String>,
+    /// The numbers its body says it depends on.
+    pub depends_on: Vec<PrNumber>,
+}
+
+impl From<&PullRequest> for OpenPullRequest {
+    fn from(pr: &PullRequest) -> Self {
+        let body = pr.body.clone().unwrap_or_default();
+        OpenPullRequest {
+            number: pr.number,
+            title: pr.title.clone(),
+            depends_on: dependencies(&body),
+            body,
+            draft: pr.draft,
+            created_at: pr.created_at,
+            head_branch: pr.head.name.clone(),
+            head_sha: pr.head.sha.clone(),
+            url: pr.html_url.clone(),
+            labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
+        }
+    }
+}
+
+/// The numbers a PR body says it depends on ("Depends on #12", "Blocked by #12", unticked
+/// task-list items); PRs and issues share the numbering.
+pub fn dependencies(body: &str) -> Vec<PrNumber> {
+    assign::dependencies(body)
+        .into_iter()
+        .map(|issue| PrNumber(issue.0))
+        .collect()
+}
+
 impl Snapshot {
     pub fn merged_or_closed(&self, number: PrNumber) -> bool {
         self.closed.contains(&number)
     }
+
+    /// The open PRs Switchyard coordinates.
+    pub fn coordinated(&self) -> Vec<&OpenPullRequest> {
+        self.open_prs
+            .iter()
+            .filter(|pr| is_coordinated(&self.config, pr))
+            .collect()
+    }
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct GitRef {
-    object: GitObject,
+/// Whether Switchyard coordinates this pull request.
+fn is_coordinated(config: &Config, pr: &OpenPullRequest) -> bool {
+    match config.coordinate {
+        Coordinate::All => true,
+        Coordinate::LaneBranches => config.lane_for_branch(&pr.head_branch).is_some(),
+    }
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct GitObject {
-    sha: Sha,
+/// Config globs were validated when the file was parsed, so they compile here.
+pub fn ignored(config: &Config) -> PathFilter {
+    PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct Review {
-    user: Option<crate::github::models::User>,
-    state: String,
+/// The tracks bound to lanes, with their globs (validated when the file was parsed).
+pub fn ownership(config: &Config) -> Ownership {
+    Ownership::from_tracks(&config.tracks).unwrap_or_default()
 }
 
 /// What a reconcile starts from.
@@ -85,30 +142,26 @@ pub enum Taken {
 }
 
 pub async fn take_snapshot(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     claim: &Claim,
 ) -> Result<Taken, ReconcileError> {
     let repo = &claim.repo;
-    let meta: Repository = read_required(
-        client,
-        store,
-        "repo",
-        repo.to_string(),
-        &format!("/repos/{repo}"),
-    )
+    let meta: Repository = read_required(store, "repo", repo.to_string(), |etag| async move {
+        client.repository(etag.as_deref()).await
+    })
     .await?;
-    let branch = encode_component(&meta.default_branch);
-    let head: GitRef = read_required(
-        client,
-        store,
-        "default_head",
-        repo.to_string(),
-        &format!("/repos/{repo}/git/ref/heads/{branch}"),
-    )
+    let branch = &meta.default_branch;
+    let head: GitRef = read_required(store, "default_head", repo.to_string(), |etag| async move {
+        client.branch(branch, etag.as_deref()).await
+    })
     .await?;
-    let config = load_config(client, store, repo, &meta.default_branch).await?;
-    let open_prs = open_pull_requests(client, store, repo, &claim.triggers).await?;
+    let config = load_config(client, store, &meta.default_branch).await?;
+    let open_prs: Vec<OpenPullRequest> = open_pull_requests(client, store, &claim.triggers)
+        .await?
+        .iter()
+        .map(OpenPullRequest::from)
+        .collect();
     let rerequested = claim
         .triggers
         .iter()
@@ -124,7 +177,7 @@ pub async fn take_snapshot(
         Ok(config) => config,
         Err(errors) => {
             let config_changes =
-                read_config_changes(client, store, repo, &open_prs, &[], &claim.triggers).await?;
+                read_config_changes(client, store, &heads(&open_prs), &[], &claim.triggers).await?;
             return Ok(Taken::BrokenConfig {
                 errors,
                 config_changes,
@@ -155,8 +208,7 @@ pub async fn take_snapshot(
     snapshot.config_changes = read_config_changes(
         client,
         store,
-        repo,
-        &snapshot.open_prs,
+        &heads(&snapshot.open_prs),
         &snapshot.prs,
         &claim.triggers,
     )
@@ -164,24 +216,31 @@ pub async fn take_snapshot(
     Ok(Taken::Snapshot(Box::new(snapshot)))
 }
 
+/// Each open PR's number and head.
+fn heads(prs: &[OpenPullRequest]) -> Vec<(PrNumber, Sha)> {
+    prs.iter()
+        .map(|pr| (pr.number, pr.head_sha.clone()))
+        .collect()
+}
+
 /// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.
 async fn read_changes(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
-    let repo = snapshot.repo.clone();
-    let heads: Vec<(PrNumber, Sha, Option<String>)> = coordinated(snapshot)
+    let heads: Vec<(PrNumber, Sha, Option<String>)> = snapshot
+        .coordinated()
         .iter()
         .map(|pr| {
-            let lane = snapshot.config.lane_for_branch(&pr.head.name);
-            (pr.number, pr.head.sha.clone(), lane.map(|a| a.name.clone()))
+            let lane = snapshot.config.lane_for_branch(&pr.head_branch);
+            (pr.number, pr.head_sha.clone(), lane.map(|a| a.name.clone()))
         })
         .collect();
     for (number, head_sha, lane) in heads {
-        let files = changes::pr_files(client, store, &repo, number.0, &head_sha).await?;
+        let files = changes::pr_files(client, store, number.0, &head_sha).await?;
         let merge_base =
-            changes::merge_base(client, store, &repo, &snapshot.default_head, &head_sha).await?;
+            changes::merge_base(client, store, &snapshot.default_head, &head_sha).await?;
         snapshot.prs.push(OpenPr {
             number,
             head_sha,
@@ -197,7 +256,7 @@ async fn read_changes(
         .map(|pr| pr.merge_base.clone())
         .collect();
     for base in bases {
-        let diff = changes::base_diff(client, store, &repo, &base, &snapshot.default_head).await?;
+        let diff = changes::base_diff(client, store, &base, &snapshot.default_head).await?;
         snapshot.base_diffs.insert(base, diff);
     }
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
@@ -210,8 +269,7 @@ async fn read_changes(
     });
     for request in requests {
         let file =
-            changes::fetched_base_file(client, store, &repo, &request, &snapshot.default_head)
-                .await?;
+            changes::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
         if let (Some(file), Some(diff)) = (file, snapshot.base_diffs.get_mut(&request.merge_base)) {
             diff.files.push(file);
         }
@@ -221,14 +279,14 @@ async fn read_changes(
 
 /// Approvals, re-read only for the PRs an event named (reviews arrive as events).
 async fn read_reviews(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let full = triggers.contains(&Trigger::Full);
-    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     for number in numbers {
         let key = format!("{repo}:{}", number.0);
         let fresh = full || triggers.contains(&Trigger::PullRequest(number));
@@ -240,12 +298,7 @@ async fn read_reviews(
         let approved = match held {
             Some(approved) => approved,
             None => {
-                let reviews: Vec<Review> = client
-                    .get_all(&format!(
-                        "/repos/{repo}/pulls/{}/reviews?per_page=100",
-                        number.0
-                    ))
-                    .await?;
+                let reviews = client.reviews(number.0).await?;
                 let approved = is_approved(&reviews);
                 store_cache(store, "approved", key, &approved).await?;
                 approved
@@ -275,21 +328,22 @@ fn is_approved(reviews: &[Review]) -> bool {
 
 /// Which numbers the coordinated PRs depend on are closed (an issue or PR, read with ETags).
 async fn read_dependencies(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
-    let wanted: BTreeSet<PrNumber> = coordinated(snapshot)
+    let wanted: BTreeSet<PrNumber> = snapshot
+        .coordinated()
         .iter()
-        .flat_map(|pr| super::plan::dependencies(pr.body.as_deref().unwrap_or_default()))
+        .flat_map(|pr| pr.depends_on.iter().copied())
         .filter(|n| !open.contains(n))
         .collect();
-    let (full, named) = (triggers.contains(&Trigger::Full), tasks::named(triggers));
+    let (full, named) = (triggers.contains(&Trigger::Full), named(triggers));
     for number in wanted {
         let refresh = full || named.contains(&number.0);
-        let issue = tasks::read_issue(client, store, &snapshot.repo, number.0, refresh).await?;
+        let issue = read_issue(client, store, number.0, refresh).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -304,11 +358,11 @@ async fn read_commented(
     snapshot: &mut Snapshot,
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let numbers: Vec<PrNumber> = coordinated(snapshot).iter().map(|p| p.number).collect();
+    let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
-            if s.published(&repo, &super::apply::overlap_comment_key(number.0))?
+            if s.published(&repo, &overlap_comment_key(number.0))?
                 .is_some()
             {
                 commented.insert(number);
@@ -322,25 +376,20 @@ async fn read_commented(
     Ok(())
 }
 
-/// The store's record of the status board issue: its number as the id.
-pub const BOARD_KEY: &str = "board";
-
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
 /// otherwise the cached list with only the pull requests the events named re-read.
 async fn open_pull_requests(
-    client: &InstallationClient,
+    client: &RepoClient,
     store: &SharedStore,
-    repo: &RepoName,
     triggers: &[Trigger],
 ) -> Result<Vec<PullRequest>, ReconcileError> {
+    let repo = client.repo();
     let held: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
     let mut prs = match held {
         Some(prs) if !triggers.contains(&Trigger::Full) => {
             let mut prs = prs;
             for number in Trigger::pull_requests(triggers) {
-                let fresh: PullRequest = client
-                    .get(&format!("/repos/{repo}/pulls/{}", number.0))
-                    .await?;
+                let fresh = client.pull_request(number.0).await?;
                 prs.retain(|p| p.number != number);
                 if fresh.is_open() {
                     prs.push(fresh);
@@ -348,13 +397,23 @@ async fn open_pull_requests(
             }
             prs
         }
-        _ => {
-            client
-                .get_all(&format!("/repos/{repo}/pulls?state=open&per_page=100"))
-                .await?
-        }
+        _ => client.open_pull_requests().await?,
     };
     prs.sort_by_key(|p| (p.created_at, p.number));
     store_cache(store, "open_prs", repo.to_string(), &prs).await?;
     Ok(prs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_are_read_from_lines_outside_code_and_quotes() {
+        let body = "Adds the parser.\n\nDepends on #12, #15\n- blocked by #3.\n\
+                    > Depends on #99\n```\nDepends on #98\n```\nmentions #7 in passing";
+        let mut found = dependencies(body);
+        found.sort();
+        assert_eq!(found, vec![PrNumber(3), PrNumber(12), PrNumber(15)]);
+    }
 }

@@ -22,7 +22,6 @@ use super::state::{
 use crate::config::{Config, Track};
 use crate::ids::IssueNumber;
 use crate::suggest::closest;
-use crate::text::assign as text;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the labels and records ask for an open issue.
@@ -307,7 +306,7 @@ impl<'s> Planner<'s> {
     fn was_blocked_by(&self, open: &OpenIssue<'_>) -> Vec<IssueNumber> {
         let told = self
             .existing_comment(open.issue.number)
-            .map(|comment| text::was_blocked_by(&comment.body))
+            .map(|comment| comment.was_blocked_by.clone())
             .unwrap_or_default();
         if !told.is_empty() {
             return told;

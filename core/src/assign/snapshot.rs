@@ -64,7 +64,11 @@ pub struct Issue {
 pub struct ExistingComment {
     pub issue: IssueNumber,
     pub id: CommentId,
+    /// Its text, to tell whether it needs rewriting.
     pub body: String,
+    /// What it last said the issue had been blocked by, read from its hidden marker where
+    /// the snapshot is built, so the rules never parse their own words.
+    pub was_blocked_by: Vec<IssueNumber>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -227,11 +227,13 @@ impl World {
                         issue: task.issue,
                         id: CommentId(self.next_comment),
                         body: body.clone(),
+                        was_blocked_by: crate::text::assign::was_blocked_by(body),
                     });
                 }
                 Some(CommentChange::Update { id, body }) => {
                     let comment = s.comments.iter_mut().find(|c| c.id == *id).unwrap();
                     comment.body = body.clone();
+                    comment.was_blocked_by = crate::text::assign::was_blocked_by(body);
                 }
                 None => {}
             }

@@ -6,17 +6,12 @@ mod overlaps;
 mod queue;
 
 pub use config_check::check_run as config_check;
-pub use overlaps::Annotation;
-pub use queue::dependencies;
 
-use super::apply::{CheckRunSpec, CommentSpec};
-use super::snapshot::Snapshot;
-use crate::config::{Config, Coordinate};
-use crate::github::models::PullRequest;
-use crate::globs::PathFilter;
+use super::desired::{CheckRunSpec, CommentSpec};
+use super::snapshot::{Snapshot, ignored, ownership};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Inputs, Ownership, analyze};
+use crate::overlap::{Inputs, analyze};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,34 +27,8 @@ pub struct Plan {
     pub overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>>,
 }
 
-/// Whether Switchyard coordinates this pull request.
-pub fn is_coordinated(config: &Config, pr: &PullRequest) -> bool {
-    match config.coordinate {
-        Coordinate::All => true,
-        Coordinate::LaneBranches => config.lane_for_branch(&pr.head.name).is_some(),
-    }
-}
-
-pub fn coordinated(snapshot: &Snapshot) -> Vec<&PullRequest> {
-    snapshot
-        .open_prs
-        .iter()
-        .filter(|pr| is_coordinated(&snapshot.config, pr))
-        .collect()
-}
-
-/// Config globs were validated when the file was parsed, so they compile here.
-pub fn ignored(config: &Config) -> PathFilter {
-    PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
-}
-
-/// The tracks bound to lanes, with their globs (validated when the file was parsed).
-pub fn ownership(config: &Config) -> Ownership {
-    Ownership::from_tracks(&config.tracks).unwrap_or_default()
-}
-
 pub fn plan(snapshot: &Snapshot) -> Plan {
-    let prs = coordinated(snapshot);
+    let prs = snapshot.coordinated();
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
     let analysis = analyze(&Inputs {
         default_head: &snapshot.default_head,
@@ -94,7 +63,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
             let body = if overlaps::has_findings(view) {
                 text::overlap_comment(view)
             } else if snapshot.commented.contains(&pr.number) {
-                text::overlap_gone_comment(&pr.head.sha)
+                text::overlap_gone_comment(&pr.head_sha)
             } else {
                 return None;
             };

@@ -1,26 +1,14 @@
 //! From the overlap engine's findings to what each PR's comment says and where its warnings go.
 
-use super::Snapshot;
-use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
+use crate::reconcile::desired::{Annotation, AnnotationLevel};
+use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{
     Caveat, ConflictPaths, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
 };
 use std::collections::BTreeMap;
-
-/// A warning on lines of a PR's head, shown in "Files changed".
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Annotation {
-    /// `warning` or `failure`, GitHub's annotation levels.
-    pub level: &'static str,
-    pub path: String,
-    pub start_line: u32,
-    pub end_line: u32,
-    pub title: String,
-    pub message: String,
-}
 
 /// The pairs whose merge may force a rebase, with the paths that make it so: the merge
 /// order's conflict graph.
@@ -119,11 +107,12 @@ pub struct Findings {
 
 pub fn findings(
     snapshot: &Snapshot,
-    prs: &[&PullRequest],
+    prs: &[&OpenPullRequest],
     analysis: &Analysis,
     order: &MergeOrder<ConflictPaths>,
 ) -> Findings {
-    let by_number: BTreeMap<PrNumber, &PullRequest> = prs.iter().map(|p| (p.number, *p)).collect();
+    let by_number: BTreeMap<PrNumber, &OpenPullRequest> =
+        prs.iter().map(|p| (p.number, *p)).collect();
     let mut sides = sides_of(analysis);
     for list in sides.values_mut() {
         list.sort_by_key(|side| side.other);
@@ -152,7 +141,7 @@ pub fn findings(
                 for (here, _) in &file.same_lines {
                     let (start_line, end_line) = here.annotation_lines();
                     warnings.push(Annotation {
-                        level: "warning",
+                        level: AnnotationLevel::Warning,
                         path: file.path_here.clone(),
                         start_line,
                         end_line,
@@ -167,11 +156,11 @@ pub fn findings(
             others.push(OtherPr {
                 number: other.number,
                 title: other.title.clone(),
-                url: other.html_url.clone(),
-                head_sha: other.head.sha.clone(),
+                url: other.url.clone(),
+                head_sha: other.head_sha.clone(),
                 lane: snapshot
                     .config
-                    .lane_for_branch(&other.head.name)
+                    .lane_for_branch(&other.head_branch)
                     .map(|a| a.name.clone()),
                 draft: other.draft,
                 tier,
@@ -202,7 +191,7 @@ pub fn findings(
             pr.number,
             OverlapView {
                 repo_url: snapshot.repo_url.clone(),
-                head_sha: pr.head.sha.clone(),
+                head_sha: pr.head_sha.clone(),
                 default_branch: snapshot.default_branch.clone(),
                 others,
                 ownership,

@@ -1,27 +1,15 @@
 //! The merge queue: the order engine's input from the snapshot, and each PR's check run.
 
-use super::Snapshot;
-use super::overlaps::Annotation;
-use crate::assign;
-use crate::github::models::PullRequest;
 use crate::ids::PrNumber;
 use crate::order::{Candidate, Conflict, MergeOrder, OrderInput, recommend};
-use crate::reconcile::apply::CheckRunSpec;
+use crate::reconcile::desired::{Annotation, CheckRunSpec, Conclusion};
+use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{self, ConflictPaths};
 use std::time::Duration;
 
-/// The numbers a PR body says it depends on ("Depends on #12", "Blocked by #12", unticked
-/// task-list items); PRs and issues share the numbering.
-pub fn dependencies(body: &str) -> Vec<PrNumber> {
-    assign::dependencies(body)
-        .into_iter()
-        .map(|issue| PrNumber(issue.0))
-        .collect()
-}
-
 pub fn order(
     snapshot: &Snapshot,
-    prs: &[&PullRequest],
+    prs: &[&OpenPullRequest],
     conflicts: Vec<Conflict<ConflictPaths>>,
 ) -> MergeOrder<ConflictPaths> {
     let candidates: Vec<Candidate> = prs
@@ -31,8 +19,10 @@ pub fn order(
             pr: pr.number,
             ready: snapshot.approved.contains(&pr.number),
             arrival: pr.created_at.timestamp(),
-            depends_on: dependencies(pr.body.as_deref().unwrap_or_default())
-                .into_iter()
+            depends_on: pr
+                .depends_on
+                .iter()
+                .copied()
                 .filter(|n| *n != pr.number && !snapshot.merged_or_closed(*n))
                 .collect(),
         })
@@ -50,20 +40,20 @@ pub fn order(
 
 pub fn check_run(
     snapshot: &Snapshot,
-    pr: &PullRequest,
+    pr: &OpenPullRequest,
     order: &MergeOrder<ConflictPaths>,
     annotations: Vec<Annotation>,
 ) -> CheckRunSpec {
     let settings = &snapshot.config.merge_order;
     let (words, conclusion) = match order.verdicts.get(&pr.number) {
-        None => (text::merge_order_draft(), "neutral"),
+        None => (text::merge_order_draft(), Conclusion::Neutral),
         Some(verdict) => {
             let conclusion = if verdict.merge_now() {
-                "success"
+                Conclusion::Success
             } else if settings.enforce {
-                "action_required"
+                Conclusion::ActionRequired
             } else {
-                "neutral"
+                Conclusion::Neutral
             };
             (
                 text::merge_order_check(verdict, snapshot.board_url.as_deref()),
@@ -73,25 +63,11 @@ pub fn check_run(
     };
     CheckRunSpec {
         name: settings.check_name.clone(),
-        head_sha: pr.head.sha.clone(),
-        conclusion: conclusion.into(),
+        head_sha: pr.head_sha.clone(),
+        conclusion,
         title: words.title,
         summary: words.summary,
         annotations,
         recompute: true,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dependencies_are_read_from_lines_outside_code_and_quotes() {
-        let body = "Adds the parser.\n\nDepends on #12, #15\n- blocked by #3.\n\
-                    > Depends on #99\n```\nDepends on #98\n```\nmentions #7 in passing";
-        let mut found = dependencies(body);
-        found.sort();
-        assert_eq!(found, vec![PrNumber(3), PrNumber(12), PrNumber(15)]);
     }
 }

@@ -1,16 +1,15 @@
 //! The command comments the events name and nobody has answered yet, read with what the
 //! rules need to know of their authors.
 
-use super::Context;
+use super::context::Context;
 use super::held::{HANDLED, PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
 use crate::reconcile::cache::{cached, store_cache};
-use crate::url::encode_component;
+use crate::reconcile::error::ReconcileError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -47,8 +46,7 @@ pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
         if !seen.insert(*comment) || is_handled(ctx, *comment).await? {
             continue;
         }
-        let path = format!("/repos/{}/issues/comments/{}", ctx.repo(), comment.0);
-        match ctx.client.get::<GhComment>(&path).await {
+        match ctx.client.comment(comment.0).await {
             Ok(read) => pending.comments.push((*issue, read)),
             Err(e) if e.is_not_found() => pending.deleted.push(*comment),
             Err(e) => return Err(e.into()),
@@ -128,12 +126,7 @@ async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError
     if let Some(held) = held.filter(|h| (0..ACCESS_TTL_SECS).contains(&(now - h.asked_at))) {
         return Ok(held.permission.access());
     }
-    let path = format!(
-        "/repos/{}/collaborators/{}/permission",
-        ctx.repo(),
-        encode_component(login)
-    );
-    let permission = match ctx.client.get::<Permission>(&path).await {
+    let permission = match ctx.client.permission(login).await {
         Ok(permission) => permission,
         Err(e) if e.is_not_found() => Permission {
             permission: "none".into(),

@@ -14,8 +14,6 @@ use std::collections::BTreeMap;
 
 /// The repository's open issues (pull requests left out), by number.
 pub const OPEN_ISSUES: &str = "task_open_issues";
-/// One issue or pull request read by number, with its ETag.
-pub const ISSUE: &str = "task_issue";
 /// Names of the repository's labels.
 pub const LABELS: &str = "task_labels";
 /// Lane branches known to exist.
@@ -31,15 +29,8 @@ pub const PERMISSION: &str = "task_permission";
 pub const COMMENT_BODY: &str = "task_comment_body";
 /// The status board's body as last written.
 pub const BOARD_BODY: &str = "task_board_body";
-/// Whether the repository has tasks in play, so that other events reconcile them too.
-const ACTIVE: &str = "tasks_active";
 
 pub type OpenIssues = BTreeMap<u64, GhIssue>;
-
-/// The published record of the App's assignment comment on an issue.
-pub fn comment_key(issue: IssueNumber) -> String {
-    format!("assign_comment:{}", issue.0)
-}
 
 pub fn repo_key(repo: &RepoName, id: impl std::fmt::Display) -> String {
     format!("{repo}:{id}")
@@ -62,18 +53,6 @@ pub async fn save<T: Serialize>(
     value: &T,
 ) -> Result<(), StoreError> {
     store_cache(store, kind, repo.to_string(), value).await
-}
-
-pub async fn is_active(store: &SharedStore, repo: &RepoName) -> Result<bool, StoreError> {
-    load(store, ACTIVE, repo).await
-}
-
-pub async fn set_active(
-    store: &SharedStore,
-    repo: &RepoName,
-    active: bool,
-) -> Result<(), StoreError> {
-    save(store, ACTIVE, repo, &active).await
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

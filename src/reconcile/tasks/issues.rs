@@ -2,16 +2,15 @@
 //! re-read one by one as events name them; any other issue is read by number, through its
 //! ETag, when the rules need it.
 
-use super::Context;
-use super::held::{self, ISSUE, OPEN_ISSUES, OpenIssues, repo_key};
+use super::context::Context;
+use super::held::{self, OPEN_ISSUES, OpenIssues};
 use crate::assign;
-use crate::github::InstallationClient;
 use crate::github::models::GhIssue;
-use crate::ids::{IssueNumber, RepoName};
+use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
-use crate::reconcile::cache::{cached, last_read, read_through};
-use crate::store::SharedStore;
+use crate::reconcile::cache::cached;
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::issue_by_number::{changed, named, read_issue};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub struct Issues {
@@ -63,7 +62,7 @@ impl Issues {
             return Ok(read.clone());
         }
         let refresh = self.full || self.named.contains(&number);
-        let read = read_issue(ctx.client, ctx.store, ctx.repo(), number, refresh).await?;
+        let read = read_issue(ctx.client, ctx.store, number, refresh).await?;
         self.fresh.insert(number, read.clone());
         Ok(read)
     }
@@ -82,8 +81,8 @@ impl Issues {
             return Ok(Some(assign::Issue {
                 number: IssueNumber(number),
                 title: pr.title.clone(),
-                body: pr.body.clone().unwrap_or_default(),
-                labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
+                body: pr.body.clone(),
+                labels: pr.labels.clone(),
                 assignees: Vec::new(),
                 created_at: pr.created_at,
                 open: true,
@@ -124,51 +123,10 @@ impl Issues {
 }
 
 async fn list_open(ctx: &Context<'_>) -> Result<OpenIssues, ReconcileError> {
-    let listed: Vec<GhIssue> = ctx
-        .client
-        .get_all(&format!(
-            "/repos/{}/issues?state=open&per_page=100",
-            ctx.repo()
-        ))
-        .await?;
+    let listed = ctx.client.open_issues().await?;
     Ok(listed
         .into_iter()
         .filter(|issue| !issue.is_pull_request())
         .map(|issue| (issue.number, issue))
         .collect())
-}
-
-/// The issues whose own events arrived: re-read before anything else.
-fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
-    Trigger::issues(triggers)
-        .into_iter()
-        .map(|issue| issue.0)
-        .collect()
-}
-
-/// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
-/// taken as it is: events name the issues that change, and the periodic sweep reads all.
-pub(in crate::reconcile) async fn read_issue(
-    client: &InstallationClient,
-    store: &SharedStore,
-    repo: &RepoName,
-    number: u64,
-    refresh: bool,
-) -> Result<Option<GhIssue>, ReconcileError> {
-    let key = repo_key(repo, number);
-    if !refresh {
-        let held = last_read(store, ISSUE, key.clone()).await?;
-        if held.is_some() {
-            return Ok(held);
-        }
-    }
-    let path = format!("/repos/{repo}/issues/{number}");
-    read_through(client, store, ISSUE, key, &path).await
-}
-
-/// Every number an event named, pull requests included.
-pub(in crate::reconcile) fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
-    let mut named = changed(triggers);
-    named.extend(Trigger::pull_requests(triggers).into_iter().map(|pr| pr.0));
-    named
 }

@@ -3,14 +3,13 @@
 //! request is looked at when its own event comes, and a recorded issue that closed is
 //! matched with the open pull requests that said they would close it.
 
-use super::Context;
+use super::context::Context;
 use super::held::Records;
 use crate::assign::{MergedPr, closing_issues};
-use crate::github::models::PullRequest;
 use crate::ids::{IssueNumber, PrNumber};
 use crate::jobs::Trigger;
-use crate::reconcile::ReconcileError;
 use crate::reconcile::changes::pr_files;
+use crate::reconcile::error::ReconcileError;
 use std::collections::BTreeSet;
 
 /// Adds to `records` the merged pull requests that close recorded issues. `is_open` tells
@@ -44,7 +43,7 @@ pub async fn track(
             ctx.main
                 .open_prs
                 .iter()
-                .filter(|pr| closes(pr).contains(&record.issue))
+                .filter(|pr| closing_issues(&pr.body).contains(&record.issue))
                 .map(|pr| pr.number),
         );
     }
@@ -59,18 +58,13 @@ pub async fn track(
     Ok(())
 }
 
-fn closes(pr: &PullRequest) -> Vec<IssueNumber> {
-    closing_issues(pr.body.as_deref().unwrap_or_default())
-}
-
 /// The pull request, if it merged and closes an issue with an assignment record.
 async fn merged_pr(
     ctx: &Context<'_>,
     records: &Records,
     number: PrNumber,
 ) -> Result<Option<MergedPr>, ReconcileError> {
-    let path = format!("/repos/{}/pulls/{}", ctx.repo(), number.0);
-    let pr: PullRequest = match ctx.client.get(&path).await {
+    let pr = match ctx.client.pull_request(number.0).await {
         Ok(pr) => pr,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -78,14 +72,14 @@ async fn merged_pr(
     let Some(merged_at) = pr.merged_at else {
         return Ok(None);
     };
-    let closed: Vec<IssueNumber> = closes(&pr)
+    let closed: Vec<IssueNumber> = closing_issues(pr.body.as_deref().unwrap_or_default())
         .into_iter()
         .filter(|issue| records.is_recorded(*issue))
         .collect();
     if closed.is_empty() {
         return Ok(None);
     }
-    let files = pr_files(ctx.client, ctx.store, ctx.repo(), number.0, &pr.head.sha).await?;
+    let files = pr_files(ctx.client, ctx.store, number.0, &pr.head.sha).await?;
     Ok(Some(MergedPr {
         number,
         merged_at,

@@ -6,6 +6,7 @@
 //! about issues and comments, on a full reconcile, or once the store says tasks are in play.
 
 mod commands;
+mod context;
 mod github;
 mod held;
 mod issues;
@@ -13,41 +14,21 @@ mod merged;
 mod read;
 mod write;
 
-pub(super) use issues::{named, read_issue};
+pub use context::Context;
 
-use super::{Plan, ReconcileError, Snapshot};
 use crate::assign::{self, BoardChange};
-use crate::github::InstallationClient;
-use crate::ids::RepoName;
 use crate::jobs::Trigger;
-use crate::store::SharedStore;
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::open_work;
 
-/// What the task part works with: the reconcile's client and store, and what the rest of the
-/// reconcile already read and planned (pull requests, the merge order).
-pub struct Context<'a> {
-    pub client: &'a InstallationClient,
-    pub store: &'a SharedStore,
-    pub app_id: u64,
-    pub triggers: &'a [Trigger],
-    pub main: &'a Snapshot,
-    pub order: &'a Plan,
-}
-
-impl Context<'_> {
-    fn repo(&self) -> &RepoName {
-        &self.main.repo
-    }
-}
-
-/// Reconciles the repository's tasks. Returns whether tasks are in play, so that the periodic
-/// sweep keeps visiting the repository.
+/// Reconciles the repository's tasks when they are in play or an event may start them.
+/// Returns whether tasks are in play now.
 pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> {
-    let active = held::is_active(ctx.store, ctx.repo()).await?;
+    let active = open_work::tasks_in_play(ctx.store, ctx.repo()).await?;
     if !active && !concerns_tasks(ctx.triggers) {
         return Ok(false);
     }
     let Some(mut read) = read::read(ctx).await? else {
-        held::set_active(ctx.store, ctx.repo(), false).await?;
         return Ok(false);
     };
     let plan = assign::plan(&read.snapshot);
@@ -60,7 +41,6 @@ pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> 
             .open
             .values()
             .any(|issue| read::in_play(config, &issue.label_names()));
-    held::set_active(ctx.store, ctx.repo(), active).await?;
     Ok(active)
 }
 

@@ -1,10 +1,10 @@
 //! The task rules' snapshot, read from GitHub and the store. Whatever the events did not
 //! touch comes from the store, so a reconcile with nothing new costs next to no calls.
 
-use super::Context;
 use super::commands;
+use super::context::Context;
 use super::held::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, comment_key, repo_key,
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
 };
 use super::issues::Issues;
 use super::merged;
@@ -13,13 +13,13 @@ use crate::assign::{
     closing_issues, same_label,
 };
 use crate::config::Config;
-use crate::github::models::{GhComment, Label};
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
-use crate::reconcile::{BOARD_KEY, ReconcileError};
-use crate::store::{self, Published};
-use crate::text::assign::is_status_board;
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
+use crate::store;
+use crate::text::assign::{is_status_board, was_blocked_by};
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
 pub struct Read {
@@ -100,8 +100,8 @@ fn open_prs(ctx: &Context<'_>) -> Vec<assign::OpenPr> {
         .iter()
         .map(|pr| assign::OpenPr {
             number: pr.number,
-            head_branch: pr.head.name.clone(),
-            closes: closing_issues(pr.body.as_deref().unwrap_or_default()),
+            head_branch: pr.head_branch.clone(),
+            closes: closing_issues(&pr.body),
             overlaps_with: ctx
                 .order
                 .overlaps_with
@@ -128,7 +128,7 @@ async fn own_comments(
     let held = store::blocking(ctx.store, move |s| {
         let mut held = Vec::new();
         for number in numbers {
-            let Some(record) = s.published(&repo, &comment_key(number))? else {
+            let Some(record) = s.published(&repo, &assignment_comment_key(number))? else {
                 continue;
             };
             let body = s
@@ -151,6 +151,7 @@ async fn own_comments(
         comments.push(ExistingComment {
             issue,
             id: CommentId(id),
+            was_blocked_by: was_blocked_by(&body),
             body,
         });
     }
@@ -164,16 +165,14 @@ async fn read_comment_body(
     issue: IssueNumber,
     id: u64,
 ) -> Result<Option<String>, ReconcileError> {
-    let path = format!("/repos/{}/issues/comments/{id}", ctx.repo());
-    match ctx.client.get::<GhComment>(&path).await {
+    match ctx.client.comment(id).await {
         Ok(comment) => {
             let key = repo_key(ctx.repo(), id);
             store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
             Ok(Some(comment.body().to_owned()))
         }
         Err(e) if e.is_not_found() => {
-            let (repo, key) = (ctx.repo().clone(), comment_key(issue));
-            store::blocking(ctx.store, move |s| s.forget_published(&repo, &key)).await?;
+            publish::forget(ctx.store, ctx.client, &assignment_comment_key(issue)).await?;
             Ok(None)
         }
         Err(e) => Err(e.into()),
@@ -187,10 +186,7 @@ async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
     if let Some(labels) = held.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
         return Ok(labels);
     }
-    let listed: Vec<Label> = ctx
-        .client
-        .get_all(&format!("/repos/{}/labels?per_page=100", ctx.repo()))
-        .await?;
+    let listed = ctx.client.labels().await?;
     let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
     held::save(ctx.store, LABELS, ctx.repo(), &names).await?;
     Ok(names)
@@ -202,8 +198,7 @@ async fn status_issue(
     ctx: &Context<'_>,
     issues: &mut Issues,
 ) -> Result<Option<StatusIssue>, ReconcileError> {
-    let repo = ctx.repo().clone();
-    let record = store::blocking(ctx.store, move |s| s.published(&repo, BOARD_KEY)).await?;
+    let record = publish::held(ctx.store, ctx.client, BOARD_KEY).await?;
     let number = match record {
         Some(record) => record.github_id,
         None => {
@@ -218,14 +213,14 @@ async fn status_issue(
                 number: IssueNumber(found.number),
                 body: found.body().to_owned(),
             };
-            let repo = ctx.repo().clone();
-            let published = Published {
-                github_id: found.number,
-                digest: String::new(),
-            };
-            store::blocking(ctx.store, move |s| {
-                s.set_published(&repo, BOARD_KEY, &published)
-            })
+            // What it says is read from the issue itself, so no digest of a write is known.
+            publish::record(
+                ctx.store,
+                ctx.client,
+                BOARD_KEY,
+                found.number,
+                String::new(),
+            )
             .await?;
             return Ok(Some(board));
         }
@@ -236,8 +231,7 @@ async fn status_issue(
         None => match issues.get(ctx, number).await? {
             Some(issue) => issue.body().to_owned(),
             None => {
-                let repo = ctx.repo().clone();
-                store::blocking(ctx.store, move |s| s.forget_published(&repo, BOARD_KEY)).await?;
+                publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
                 return Ok(None);
             }
         },

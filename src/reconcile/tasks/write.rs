@@ -2,27 +2,23 @@
 //! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
 //! assignees, the records, the answers to commands, the board.
 
-use super::Context;
 use super::commands::mark_handled;
+use super::context::Context;
 use super::held::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, comment_key,
-    repo_key,
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
 };
 use super::read::Read;
 use crate::assign::{
     BoardChange, CommandOutcome, CommentChange, LabelSpec, Plan, TaskPlan, TaskState, same_label,
 };
-use crate::github::GitHubError;
 use crate::github::models::{GhIssue, Label, Login};
+use crate::github::{GitHubError, NewLabel};
 use crate::ids::{CommentId, IssueNumber};
-use crate::reconcile::apply;
 use crate::reconcile::cache::store_cache;
-use crate::reconcile::{BOARD_KEY, ReconcileError};
-use crate::store::{self, Published};
+use crate::reconcile::error::ReconcileError;
+use crate::reconcile::publish::{self, BOARD_KEY, Comment, assignment_comment_key};
+use crate::store;
 use crate::text::assign::is_assign_comment;
-use crate::url::{encode_component, encode_path};
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 pub async fn apply(ctx: &Context<'_>, read: &mut Read, plan: &Plan) -> Result<(), ReconcileError> {
@@ -50,14 +46,13 @@ async fn create_labels(
 ) -> Result<(), ReconcileError> {
     let mut known = known.to_vec();
     for spec in specs {
-        let body = json!({
-            "name": spec.name,
-            "color": spec.color,
-            "description": spec.description,
-        });
-        let path = format!("/repos/{}/labels", ctx.repo());
+        let label = NewLabel {
+            name: &spec.name,
+            color: &spec.color,
+            description: &spec.description,
+        };
         // GitHub's 422 here says the label exists already: made by someone meanwhile.
-        ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 422)?;
+        ignore_status(ctx.client.create_label(&label).await, 422)?;
         known.push(spec.name.clone());
         held::save(ctx.store, LABELS, ctx.repo(), &known).await?;
     }
@@ -79,7 +74,7 @@ async fn create_branches(
             continue;
         };
         let branch = &assignment.branch;
-        if !wanted.contains(&branch) && !branch_exists(ctx, branch).await? {
+        if !wanted.contains(&branch) && !ctx.client.has_branch(branch).await? {
             wanted.push(branch);
         }
     }
@@ -88,13 +83,12 @@ async fn create_branches(
     }
     let mut known = known.to_vec();
     for branch in wanted {
-        let body = json!({
-            "ref": format!("refs/heads/{branch}"),
-            "sha": ctx.main.default_head,
-        });
-        let path = format!("/repos/{}/git/refs", ctx.repo());
+        let created = ctx
+            .client
+            .create_branch(branch, &ctx.main.default_head)
+            .await;
         // GitHub's 422 here says the branch exists already.
-        ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 422)?;
+        ignore_status(created, 422)?;
         if !known.contains(branch) {
             known.push(branch.clone());
         }
@@ -103,50 +97,29 @@ async fn create_branches(
     Ok(())
 }
 
-async fn branch_exists(ctx: &Context<'_>, branch: &str) -> Result<bool, ReconcileError> {
-    let path = format!(
-        "/repos/{}/git/ref/heads/{}",
-        ctx.repo(),
-        encode_path(branch)
-    );
-    match ctx.client.get::<Value>(&path).await {
-        Ok(_) => Ok(true),
-        Err(e) if e.is_not_found() => Ok(false),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// One task's comment, labels and assignees; the held copy of the issue follows.
 async fn write_task(
     ctx: &Context<'_>,
     task: &TaskPlan,
     open: &mut OpenIssues,
 ) -> Result<(), ReconcileError> {
-    let issue = format!("/repos/{}/issues/{}", ctx.repo(), task.issue.0);
+    let (client, issue) = (ctx.client, task.issue.0);
     if let Some(change) = &task.comment {
         write_comment(ctx, task.issue, change).await?;
     }
     if !task.add_labels.is_empty() {
-        let body = json!({ "labels": task.add_labels });
-        ctx.client
-            .post::<_, Value>(&format!("{issue}/labels"), &body)
-            .await?;
+        client.add_labels(issue, &task.add_labels).await?;
     }
     for label in &task.remove_labels {
-        let path = format!("{issue}/labels/{}", encode_component(label));
         // Gone already: someone removed it meanwhile.
-        ignore_status(ctx.client.delete(&path).await, 404)?;
+        ignore_status(client.remove_label(issue, label).await, 404)?;
     }
     if !task.add_assignees.is_empty() {
-        let body = json!({ "assignees": task.add_assignees });
-        ctx.client
-            .post::<_, Value>(&format!("{issue}/assignees"), &body)
-            .await?;
+        client.add_assignees(issue, &task.add_assignees).await?;
     }
     if !task.remove_assignees.is_empty() {
-        let body = json!({ "assignees": task.remove_assignees });
-        ctx.client
-            .delete_with(&format!("{issue}/assignees"), &body)
+        client
+            .remove_assignees(issue, &task.remove_assignees)
             .await?;
     }
     if let Some(held) = open.get_mut(&task.issue.0) {
@@ -184,42 +157,25 @@ fn follow(issue: &mut GhIssue, task: &TaskPlan) {
     }
 }
 
-/// Writes the App's one comment on an issue and records its id and text.
+/// Writes the App's one comment on an issue, through the one publisher, and keeps its text.
 async fn write_comment(
     ctx: &Context<'_>,
     issue: IssueNumber,
     change: &CommentChange,
 ) -> Result<(), ReconcileError> {
-    let (id, body) = match change {
-        CommentChange::Update { id, body } => match edit_comment(ctx, id.0, body).await {
-            Ok(()) => (id.0, body),
-            // Deleted by someone: the issue gets a new one.
-            Err(e) if e.is_not_found() => (post_comment(ctx, issue, body).await?, body),
-            Err(e) => return Err(e.into()),
-        },
-        CommentChange::Create { body } => (post_comment(ctx, issue, body).await?, body),
+    let (known, body) = match change {
+        CommentChange::Update { id, body } => (Some(id.0), body),
+        CommentChange::Create { body } => (None, body),
     };
-    let published = Published {
-        github_id: id,
-        digest: hex::encode(Sha256::digest(body.as_bytes())),
+    let comment = Comment {
+        key: assignment_comment_key(issue),
+        issue: issue.0,
+        body,
+        is_ours: is_assign_comment,
     };
-    let (repo, key) = (ctx.repo().clone(), comment_key(issue));
-    store::blocking(ctx.store, move |s| s.set_published(&repo, &key, &published)).await?;
+    let id = publish::comment(ctx.client, ctx.store, ctx.app_id, &comment, known).await?;
     store_cache(ctx.store, COMMENT_BODY, repo_key(ctx.repo(), id), body).await?;
     Ok(())
-}
-
-async fn edit_comment(ctx: &Context<'_>, id: u64, body: &str) -> Result<(), GitHubError> {
-    apply::edit_comment(ctx.client, ctx.repo(), id, body).await
-}
-
-async fn post_comment(
-    ctx: &Context<'_>,
-    issue: IssueNumber,
-    body: &str,
-) -> Result<u64, ReconcileError> {
-    let (client, repo) = (ctx.client, ctx.repo());
-    Ok(apply::post_once(client, repo, issue.0, ctx.app_id, is_assign_comment, body).await?)
 }
 
 /// Reacts to each command comment and replies where there is something to say; then the
@@ -231,20 +187,12 @@ async fn answer_commands(
 ) -> Result<(), ReconcileError> {
     for outcome in outcomes {
         if let Some(reaction) = outcome.reaction {
-            let path = format!(
-                "/repos/{}/issues/comments/{}/reactions",
-                ctx.repo(),
-                outcome.comment.0
-            );
-            let body = json!({ "content": reaction.content() });
+            let reacted = ctx.client.react(outcome.comment.0, reaction).await;
             // Deleted meanwhile: there is nothing left to react to.
-            ignore_status(ctx.client.post::<_, Value>(&path, &body).await, 404)?;
+            ignore_status(reacted, 404)?;
         }
         if let Some(reply) = &outcome.reply {
-            let path = format!("/repos/{}/issues/{}/comments", ctx.repo(), outcome.issue.0);
-            ctx.client
-                .post::<_, Value>(&path, &json!({ "body": reply }))
-                .await?;
+            ctx.client.post_comment(outcome.issue.0, reply).await?;
         }
         mark_handled(ctx, outcome.comment).await?;
     }
@@ -263,30 +211,18 @@ async fn write_board(
 ) -> Result<(), ReconcileError> {
     let (written, body) = match change {
         BoardChange::Create { title, body } => {
-            let path = format!("/repos/{}/issues", ctx.repo());
-            let created: GhIssue = ctx
-                .client
-                .post(&path, &json!({ "title": title, "body": body }))
-                .await?;
-            let published = Published {
-                github_id: created.number,
-                digest: hex::encode(Sha256::digest(body.as_bytes())),
-            };
-            let repo = ctx.repo().clone();
-            store::blocking(ctx.store, move |s| {
-                s.set_published(&repo, BOARD_KEY, &published)
-            })
-            .await?;
+            let created = ctx.client.create_issue(title, body).await?;
+            let digest = publish::digest(body);
+            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number, digest).await?;
             (created, body)
         }
         BoardChange::Update { issue, body } => {
-            let path = format!("/repos/{}/issues/{}", ctx.repo(), issue.0);
-            match ctx.client.patch(&path, &json!({ "body": body })).await {
+            match ctx.client.edit_issue_body(issue.0, body).await {
                 Ok(edited) => (edited, body),
                 Err(e) if matches!(e.status(), Some(404 | 410)) => {
+                    publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
                     let repo = ctx.repo().clone();
                     store::blocking(ctx.store, move |s| {
-                        s.forget_published(&repo, BOARD_KEY)?;
                         s.cache_delete(BOARD_BODY, repo.as_str())
                     })
                     .await?;

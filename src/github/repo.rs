@@ -1,0 +1,355 @@
+//! One repository as the App reads and writes it: typed methods over the installation's
+//! client. The URLs, query strings, request bodies and pagination live here, so callers
+//! never build a path or a JSON body.
+
+use super::checks::CheckRunWrite;
+use super::client::{Conditional, GitHubError, InstallationClient};
+use super::models::{
+    CheckRun, CheckRunList, Comparison, Content, Created, GhComment, GhIssue, GitRef, Label,
+    Permission, PullRequest, Repository, Review,
+};
+use crate::assign::Reaction;
+use crate::ids::{RepoName, Sha};
+use crate::overlap::ChangedFile;
+use crate::url::{encode_component, encode_path};
+use serde::Serialize;
+
+/// A client acting as one installation on one of its repositories.
+#[derive(Clone)]
+pub struct RepoClient {
+    client: InstallationClient,
+    repo: RepoName,
+}
+
+/// A label to create, with how GitHub shows it.
+#[derive(Debug, Serialize)]
+pub struct NewLabel<'a> {
+    pub name: &'a str,
+    pub color: &'a str,
+    pub description: &'a str,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    body: &'a str,
+}
+
+#[derive(Serialize)]
+struct Labels<'a> {
+    labels: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Assignees<'a> {
+    assignees: &'a [String],
+}
+
+impl RepoClient {
+    pub fn new(client: InstallationClient, repo: RepoName) -> Self {
+        Self { client, repo }
+    }
+
+    pub fn repo(&self) -> &RepoName {
+        &self.repo
+    }
+
+    fn path(&self, rest: &str) -> String {
+        format!("/repos/{}{rest}", self.repo)
+    }
+
+    // Repository, branches, contents.
+
+    pub async fn repository(
+        &self,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Repository>, GitHubError> {
+        self.client.get_conditional(&self.path(""), etag).await
+    }
+
+    pub async fn branch(
+        &self,
+        branch: &str,
+        etag: Option<&str>,
+    ) -> Result<Conditional<GitRef>, GitHubError> {
+        let path = self.path(&format!("/git/ref/heads/{}", encode_path(branch)));
+        self.client.get_conditional(&path, etag).await
+    }
+
+    /// Whether the branch exists.
+    pub async fn has_branch(&self, branch: &str) -> Result<bool, GitHubError> {
+        match self.branch(branch, None).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates `refs/heads/{branch}` at `sha`.
+    pub async fn create_branch(&self, branch: &str, sha: &Sha) -> Result<(), GitHubError> {
+        #[derive(Serialize)]
+        struct NewRef<'a> {
+            #[serde(rename = "ref")]
+            name: String,
+            sha: &'a Sha,
+        }
+        let body = NewRef {
+            name: format!("refs/heads/{branch}"),
+            sha,
+        };
+        self.client
+            .post::<_, serde_json::Value>(&self.path("/git/refs"), &body)
+            .await
+            .map(drop)
+    }
+
+    fn contents_path(&self, path: &str, at: &str) -> String {
+        self.path(&format!(
+            "/contents/{}?ref={}",
+            encode_path(path),
+            encode_component(at)
+        ))
+    }
+
+    /// A file at a commit.
+    pub async fn file(&self, path: &str, at: &Sha) -> Result<Content, GitHubError> {
+        self.client
+            .get(&self.contents_path(path, at.as_str()))
+            .await
+    }
+
+    /// A file on a branch, which may move: read through the ETag of what is held.
+    pub async fn file_on_branch(
+        &self,
+        path: &str,
+        branch: &str,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Content>, GitHubError> {
+        self.client
+            .get_conditional(&self.contents_path(path, branch), etag)
+            .await
+    }
+
+    /// How `head` differs from `base`, with up to GitHub's cap of changed files.
+    pub async fn compare(&self, base: &Sha, head: &Sha) -> Result<Comparison, GitHubError> {
+        self.client
+            .get(&self.path(&format!("/compare/{base}...{head}")))
+            .await
+    }
+
+    /// Where `head` branched from `base`, asking for as little of the diff as GitHub allows.
+    pub async fn merge_base(&self, base: &Sha, head: &Sha) -> Result<Sha, GitHubError> {
+        let comparison: Comparison = self
+            .client
+            .get(&self.path(&format!("/compare/{base}...{head}?per_page=1")))
+            .await?;
+        Ok(comparison.merge_base_commit.sha)
+    }
+
+    // Pull requests.
+
+    pub async fn open_pull_requests(&self) -> Result<Vec<PullRequest>, GitHubError> {
+        self.client
+            .get_all(&self.path("/pulls?state=open&per_page=100"))
+            .await
+    }
+
+    pub async fn pull_request(&self, number: u64) -> Result<PullRequest, GitHubError> {
+        self.client
+            .get(&self.path(&format!("/pulls/{number}")))
+            .await
+    }
+
+    pub async fn pull_request_files(&self, number: u64) -> Result<Vec<ChangedFile>, GitHubError> {
+        self.client
+            .get_all(&self.path(&format!("/pulls/{number}/files?per_page=100")))
+            .await
+    }
+
+    pub async fn reviews(&self, number: u64) -> Result<Vec<Review>, GitHubError> {
+        self.client
+            .get_all(&self.path(&format!("/pulls/{number}/reviews?per_page=100")))
+            .await
+    }
+
+    // Check runs.
+
+    /// The App's runs of one name on a commit.
+    pub async fn check_runs(
+        &self,
+        sha: &Sha,
+        name: &str,
+        app_id: u64,
+    ) -> Result<Vec<CheckRun>, GitHubError> {
+        let path = self.path(&format!(
+            "/commits/{sha}/check-runs?check_name={}&app_id={app_id}",
+            encode_component(name)
+        ));
+        let list: CheckRunList = self.client.get(&path).await?;
+        Ok(list.check_runs)
+    }
+
+    /// Creates a run; returns its id.
+    pub async fn create_check_run(&self, run: &CheckRunWrite<'_>) -> Result<u64, GitHubError> {
+        let created: Created = self.client.post(&self.path("/check-runs"), run).await?;
+        Ok(created.id)
+    }
+
+    pub async fn update_check_run(
+        &self,
+        id: u64,
+        run: &CheckRunWrite<'_>,
+    ) -> Result<(), GitHubError> {
+        self.client
+            .patch::<_, Created>(&self.path(&format!("/check-runs/{id}")), run)
+            .await
+            .map(drop)
+    }
+
+    // Issues, labels, assignees.
+
+    pub async fn open_issues(&self) -> Result<Vec<GhIssue>, GitHubError> {
+        self.client
+            .get_all(&self.path("/issues?state=open&per_page=100"))
+            .await
+    }
+
+    /// An issue or pull request by number.
+    pub async fn issue(
+        &self,
+        number: u64,
+        etag: Option<&str>,
+    ) -> Result<Conditional<GhIssue>, GitHubError> {
+        self.client
+            .get_conditional(&self.path(&format!("/issues/{number}")), etag)
+            .await
+    }
+
+    pub async fn create_issue(&self, title: &str, body: &str) -> Result<GhIssue, GitHubError> {
+        #[derive(Serialize)]
+        struct NewIssue<'a> {
+            title: &'a str,
+            body: &'a str,
+        }
+        self.client
+            .post(&self.path("/issues"), &NewIssue { title, body })
+            .await
+    }
+
+    pub async fn edit_issue_body(&self, number: u64, body: &str) -> Result<GhIssue, GitHubError> {
+        self.client
+            .patch(&self.path(&format!("/issues/{number}")), &Body { body })
+            .await
+    }
+
+    pub async fn labels(&self) -> Result<Vec<Label>, GitHubError> {
+        self.client
+            .get_all(&self.path("/labels?per_page=100"))
+            .await
+    }
+
+    pub async fn create_label(&self, label: &NewLabel<'_>) -> Result<(), GitHubError> {
+        self.client
+            .post::<_, serde_json::Value>(&self.path("/labels"), label)
+            .await
+            .map(drop)
+    }
+
+    pub async fn add_labels(&self, issue: u64, labels: &[String]) -> Result<(), GitHubError> {
+        self.client
+            .post::<_, serde_json::Value>(
+                &self.path(&format!("/issues/{issue}/labels")),
+                &Labels { labels },
+            )
+            .await
+            .map(drop)
+    }
+
+    pub async fn remove_label(&self, issue: u64, label: &str) -> Result<(), GitHubError> {
+        let path = self.path(&format!(
+            "/issues/{issue}/labels/{}",
+            encode_component(label)
+        ));
+        self.client.delete(&path).await
+    }
+
+    pub async fn add_assignees(&self, issue: u64, logins: &[String]) -> Result<(), GitHubError> {
+        self.client
+            .post::<_, serde_json::Value>(
+                &self.path(&format!("/issues/{issue}/assignees")),
+                &Assignees { assignees: logins },
+            )
+            .await
+            .map(drop)
+    }
+
+    pub async fn remove_assignees(&self, issue: u64, logins: &[String]) -> Result<(), GitHubError> {
+        self.client
+            .delete_with(
+                &self.path(&format!("/issues/{issue}/assignees")),
+                &Assignees { assignees: logins },
+            )
+            .await
+    }
+
+    /// A person's access to the repository.
+    pub async fn permission(&self, login: &str) -> Result<Permission, GitHubError> {
+        let path = self.path(&format!(
+            "/collaborators/{}/permission",
+            encode_component(login)
+        ));
+        self.client.get(&path).await
+    }
+
+    // Comments.
+
+    pub async fn comments(&self, issue: u64) -> Result<Vec<GhComment>, GitHubError> {
+        self.client
+            .get_all(&self.path(&format!("/issues/{issue}/comments?per_page=100")))
+            .await
+    }
+
+    pub async fn comment(&self, id: u64) -> Result<GhComment, GitHubError> {
+        self.client
+            .get(&self.path(&format!("/issues/comments/{id}")))
+            .await
+    }
+
+    /// Posts a comment; returns its id.
+    pub async fn post_comment(&self, issue: u64, body: &str) -> Result<u64, GitHubError> {
+        let created: Created = self
+            .client
+            .post(
+                &self.path(&format!("/issues/{issue}/comments")),
+                &Body { body },
+            )
+            .await?;
+        Ok(created.id)
+    }
+
+    pub async fn edit_comment(&self, id: u64, body: &str) -> Result<(), GitHubError> {
+        self.client
+            .patch::<_, Created>(
+                &self.path(&format!("/issues/comments/{id}")),
+                &Body { body },
+            )
+            .await
+            .map(drop)
+    }
+
+    pub async fn react(&self, comment: u64, reaction: Reaction) -> Result<(), GitHubError> {
+        #[derive(Serialize)]
+        struct NewReaction {
+            content: &'static str,
+        }
+        let body = NewReaction {
+            content: reaction.content(),
+        };
+        self.client
+            .post::<_, serde_json::Value>(
+                &self.path(&format!("/issues/comments/{comment}/reactions")),
+                &body,
+            )
+            .await
+            .map(drop)
+    }
+}

@@ -1,0 +1,37 @@
+//! The desired state of a pull request's published results, as the plan writes it and apply
+//! reads it: the check runs on its head and the overlap comment.
+
+pub use crate::github::checks::{AnnotationLevel, Conclusion};
+use crate::ids::Sha;
+use serde::Serialize;
+
+/// A warning on lines of a PR's head, shown in "Files changed".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Annotation {
+    pub level: AnnotationLevel,
+    pub path: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    pub title: String,
+    pub message: String,
+}
+
+/// A check run as we want it to be on one head.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckRunSpec {
+    pub name: String,
+    pub head_sha: Sha,
+    pub conclusion: Conclusion,
+    pub title: String,
+    pub summary: String,
+    pub annotations: Vec<Annotation>,
+    /// Offers the "Recompute" button.
+    pub recompute: bool,
+}
+
+/// The overlap comment as we want it on one PR.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentSpec {
+    pub issue: u64,
+    pub body: String,
+}
