@@ -14,7 +14,9 @@ pub mod setup;
 pub mod store;
 pub mod webhook;
 
-pub use switchyard_core::{assign, config, globs, ids, order, overlap, text, url};
+pub use switchyard_core::{
+    assign, config, globs, graph, ids, order, overlap, suggest, tasks, text, url,
+};
 
 use std::path::Path;
 use std::process::ExitCode;

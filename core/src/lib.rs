@@ -10,6 +10,7 @@ pub mod ids;
 pub mod order;
 pub mod overlap;
 pub mod suggest;
+pub mod tasks;
 pub mod text;
 pub mod url;
 

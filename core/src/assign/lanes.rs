@@ -139,7 +139,7 @@ impl<'c> Lanes<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assign::tests::track;
+    use crate::tasks::tests::track;
 
     fn slot(hours: f64, tracks: Vec<&Track>) -> Slot<'_> {
         Slot { hours, tracks }

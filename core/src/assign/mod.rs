@@ -10,10 +10,8 @@
 //! finished tasks.
 
 mod board;
-mod changes;
 mod commands;
 mod deps;
-mod desired;
 mod labels;
 mod lanes;
 mod markdown;
@@ -23,20 +21,20 @@ mod plan;
 mod schedule;
 mod snapshot;
 mod state;
-#[cfg(test)]
-mod tests;
 
 pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
+pub(crate) use commands::Decision;
 pub use commands::{
     COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction, ReplyPart,
     parse as parse_commands,
 };
 pub use deps::{closing_issues, dependencies};
-pub use desired::{BoardChange, CommentChange, Plan, RecordChanges, TaskPlan};
+pub(crate) use labels::spec as label_spec;
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
 pub use labels::{agent_label_name, same_label};
 pub use lanes::UNESTIMATED_HOURS;
-pub use plan::plan;
+pub use plan::RecordChanges;
+pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
     Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,

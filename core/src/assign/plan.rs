@@ -1,15 +1,11 @@
-//! The desired state of assignment for a whole repository, from a snapshot alone.
+//! The state of every task of a repository, from a snapshot alone.
 //!
 //! Issues are taken all at once, oldest first, so two issues labelled at the same moment
 //! see each other: the second sees the lane the first took, and no lane goes over capacity
 //! by the App's choice. A person's `agent:` label is obeyed even on a full lane.
 
 use super::board::{Board, BoardInput, BoardTask, board};
-use super::changes::{
-    board_change, branches_to_create, command_outcomes, labels_to_create, task_plans,
-};
 use super::commands::{Command, Decision, decide, relabel};
-use super::desired::{Plan, RecordChanges};
 use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
@@ -47,7 +43,33 @@ struct Planner<'s> {
     records_out: RecordChanges,
 }
 
-pub fn plan(snapshot: &Snapshot) -> Plan {
+/// What the rules make of a snapshot: each issue's state, the labels after the snapshot's
+/// commands, the records to keep, and the board. [`crate::tasks::plan`] turns it into writes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Settled<'s> {
+    /// Each issue's labels once the snapshot's commands are obeyed.
+    pub labels: BTreeMap<IssueNumber, Vec<String>>,
+    /// One per command comment in the snapshot, in the same order.
+    pub decisions: Vec<Decision>,
+    pub states: BTreeMap<IssueNumber, TaskState>,
+    /// The assignment records the snapshot holds, by issue.
+    pub records: BTreeMap<IssueNumber, &'s AssignmentRecord>,
+    pub records_out: RecordChanges,
+    pub board: Board,
+}
+
+/// What the store should remember after this plan. Both kinds of record are keyed by issue:
+/// a new one replaces any earlier one of the same issue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordChanges {
+    /// New or moved assignments.
+    pub assigned: Vec<AssignmentRecord>,
+    /// Assignment records to drop: the issue was released or is done.
+    pub forgotten: Vec<IssueNumber>,
+    pub completed: Vec<Completion>,
+}
+
+pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
     let config = &snapshot.config;
     let decisions: Vec<Decision> = snapshot
         .commands
@@ -96,14 +118,12 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
         records,
         ..
     } = planner;
-    let tasks = task_plans(snapshot, &labels, &states, &records);
-    Plan {
-        labels_to_create: labels_to_create(snapshot, &tasks),
-        branches_to_create: branches_to_create(snapshot, &states),
-        commands: command_outcomes(snapshot, &decisions, &board),
-        board_change: board_change(snapshot, &board, &states),
-        tasks,
-        records: records_out,
+    Settled {
+        labels,
+        decisions,
+        states,
+        records,
+        records_out,
         board,
     }
 }

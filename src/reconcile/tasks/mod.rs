@@ -16,10 +16,10 @@ mod write;
 
 pub use context::Context;
 
-use crate::assign::{self, BoardChange};
 use crate::jobs::Trigger;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::open_work;
+use crate::tasks::{self, BoardChange};
 
 /// Reconciles the repository's tasks when they are in play or an event may start them.
 /// Returns whether tasks are in play now.
@@ -31,7 +31,7 @@ pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> 
     let Some(mut read) = read::read(ctx).await? else {
         return Ok(false);
     };
-    let plan = assign::plan(&read.snapshot);
+    let plan = tasks::plan(&read.snapshot);
     write::apply(ctx, &mut read, &plan).await?;
     let config = &ctx.main.config;
     let active = !read.records.assignments.is_empty()

@@ -8,9 +8,7 @@ use super::held::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
 };
 use super::read::Read;
-use crate::assign::{
-    BoardChange, CommandOutcome, CommentChange, LabelSpec, Plan, TaskPlan, TaskState, same_label,
-};
+use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
 use crate::ids::{CommentId, IssueNumber};
@@ -18,6 +16,7 @@ use crate::reconcile::cache::store_cache;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, Comment, assignment_comment_key};
 use crate::store;
+use crate::tasks::{BoardChange, CommentChange, Plan, TaskPlan};
 use crate::text::assign::is_assign_comment;
 use std::collections::BTreeSet;
 

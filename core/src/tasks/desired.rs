@@ -1,11 +1,7 @@
 //! The desired state a plan emits: what should be true of the repository, and the writes
 //! that make it so.
 
-use super::board::Board;
-use super::commands::CommandOutcome;
-use super::labels::LabelSpec;
-use super::snapshot::{AssignmentRecord, Completion};
-use super::state::TaskState;
+use crate::assign::{Board, CommandOutcome, LabelSpec, RecordChanges, TaskState};
 use crate::ids::{CommentId, IssueNumber};
 
 /// What should be true of the repository, and what to write to make it so.
@@ -52,15 +48,4 @@ pub enum CommentChange {
 pub enum BoardChange {
     Create { title: String, body: String },
     Update { issue: IssueNumber, body: String },
-}
-
-/// What the store should remember after this plan. Both kinds of record are keyed by issue:
-/// a new one replaces any earlier one of the same issue.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecordChanges {
-    /// New or moved assignments.
-    pub assigned: Vec<AssignmentRecord>,
-    /// Assignment records to drop: the issue was released or is done.
-    pub forgotten: Vec<IssueNumber>,
-    pub completed: Vec<Completion>,
 }

@@ -3,6 +3,7 @@
 //! checks that a second plan has nothing left to write.
 
 use super::*;
+use crate::assign::*;
 use crate::config::{Agent, Config, Track};
 use crate::ids::{CommentId, IssueNumber, PrNumber};
 use crate::order::{self, Candidate, Conflict, OrderInput};
@@ -53,7 +54,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap() + Duration::minutes(minutes)
 }
 
-pub(super) fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
+pub(crate) fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
     Track {
         name: name.into(),
         paths: paths.iter().map(|p| (*p).to_owned()).collect(),

@@ -1,14 +1,12 @@
 //! From the states the rules reached to the writes that make GitHub show them: only what
 //! differs from the snapshot, so that a plan made twice writes nothing the second time.
 
-use super::board::Board;
-use super::commands::{CommandOutcome, Decision};
 use super::desired::{BoardChange, CommentChange, TaskPlan};
-use super::labels::{
-    BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label, agent_label_name, same_label, spec,
+use crate::assign::{
+    AssignmentRecord, BLOCKED_LABEL, Board, CommandOutcome, Decision, Issue, LabelSpec,
+    QUEUED_LABEL, ReleaseReason, Snapshot, TaskState, agent_label, agent_label_name, label_spec,
+    same_label,
 };
-use super::snapshot::{AssignmentRecord, Issue, Snapshot};
-use super::state::{ReleaseReason, TaskState};
 use crate::config::Config;
 use crate::ids::IssueNumber;
 use crate::text::assign as text;
@@ -185,7 +183,7 @@ pub(super) fn labels_to_create(snapshot: &Snapshot, tasks: &[TaskPlan]) -> Vec<L
     }
     needed
         .into_iter()
-        .map(|label| spec(&snapshot.config, label))
+        .map(|label| label_spec(&snapshot.config, label))
         .collect()
 }
 
