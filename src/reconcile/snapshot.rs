@@ -5,7 +5,7 @@ use super::ReconcileError;
 use super::cache::{cached, read_required, store_cache};
 use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
-use super::plan::{coordinated, ignored, ownership};
+use super::plan::{coordinated, ignored, ownership, regenerated};
 use super::tasks;
 use crate::config::{Config, ConfigErrors};
 use crate::github::InstallationClient;
@@ -201,11 +201,13 @@ async fn read_changes(
         snapshot.base_diffs.insert(base, diff);
     }
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
+    let regenerated = regenerated(&snapshot.config);
     let requests = files_to_fetch(&Inputs {
         default_head: &snapshot.default_head,
         prs: &snapshot.prs,
         base_diffs: &snapshot.base_diffs,
         ignore: &ignore,
+        regenerated: &regenerated,
         ownership: &ownership,
     });
     for request in requests {

@@ -1,15 +1,8 @@
 //! Path globs: paths whose overlaps never matter, and paths owned by tracks bound to lanes.
 
+pub(crate) use crate::config::MATCH_OPTIONS;
 use crate::config::Track;
-use glob::{MatchOptions, Pattern, PatternError};
-
-/// `*` stays within one directory and `**` crosses directories, as in `.gitignore` and
-/// GitHub's CODEOWNERS; a leading dot needs no special pattern.
-pub(crate) const MATCH_OPTIONS: MatchOptions = MatchOptions {
-    case_sensitive: true,
-    require_literal_separator: true,
-    require_literal_leading_dot: false,
-};
+use glob::{Pattern, PatternError};
 
 /// A set of path globs.
 #[derive(Debug, Clone, Default)]
@@ -146,8 +139,10 @@ mod tests {
     }
 
     #[test]
-    fn default_config_ignores_lock_files_anywhere() {
-        let ignored = PathFilter::new(&crate::config::Config::default().ignore_paths).unwrap();
+    fn default_config_regenerates_lock_files_anywhere() {
+        let config = crate::config::Config::default();
+        assert!(config.ignore_paths.is_empty());
+        let ignored = PathFilter::new(&config.regenerated_paths).unwrap();
         assert!(ignored.matches("Cargo.lock"));
         assert!(ignored.matches("web/package-lock.json"));
         assert!(ignored.matches("go.sum"));

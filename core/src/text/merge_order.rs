@@ -4,8 +4,64 @@ use super::{CheckText, code_list, pr_list};
 use crate::ids::PrNumber;
 use crate::order::{Verdict, WaitReason};
 
-/// Why two PRs conflict: the paths where both change the same lines.
-pub type ConflictPaths = Vec<String>;
+/// Why two PRs conflict, by the files that make it so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConflictPaths {
+    /// Both change the same lines (or their paths clash).
+    pub same_lines: Vec<String>,
+    /// Both change these files, which are regenerated rather than merged (lock files).
+    pub regenerated: Vec<String>,
+    /// A conflict cannot be ruled out: a side has no line detail, or its lines could not be
+    /// placed on the default branch.
+    pub unsure: Vec<String>,
+}
+
+impl ConflictPaths {
+    /// "both change the same lines of `a`; both change `yarn.lock` (regenerate it after
+    /// rebasing)".
+    fn long(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.same_lines.is_empty() {
+            parts.push(format!(
+                "both change the same lines of {}",
+                code_list(&self.same_lines)
+            ));
+        }
+        if !self.regenerated.is_empty() {
+            let it = if self.regenerated.len() == 1 {
+                "it"
+            } else {
+                "them"
+            };
+            parts.push(format!(
+                "both change {} (regenerate {it} after rebasing)",
+                code_list(&self.regenerated)
+            ));
+        }
+        if !self.unsure.is_empty() {
+            parts.push(format!(
+                "both change {}, which may conflict (no line detail)",
+                code_list(&self.unsure)
+            ));
+        }
+        parts.join("; ")
+    }
+
+    /// "same lines of `a`; regenerated `yarn.lock`".
+    fn short(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.same_lines.is_empty() {
+            parts.push(format!("same lines of {}", code_list(&self.same_lines)));
+        }
+        if !self.regenerated.is_empty() {
+            parts.push(format!("regenerated {}", code_list(&self.regenerated)));
+        }
+        if !self.unsure.is_empty() {
+            parts.push(format!("may conflict in {}", code_list(&self.unsure)));
+        }
+        parts.join("; ")
+    }
+}
 
 fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
     match reason {
@@ -15,13 +71,10 @@ fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
              an issue without a pull request, or a pull request Switchyard does not coordinate)"
                 .into()
         }
-        WaitReason::Conflicts(paths) => {
-            format!("both change the same lines of {}", code_list(paths))
+        WaitReason::Conflicts(paths) => paths.long(),
+        WaitReason::DependsOnAndConflicts(paths) => {
+            format!("this pull request depends on it, and {}", paths.long())
         }
-        WaitReason::DependsOnAndConflicts(paths) => format!(
-            "this pull request depends on it, and both change the same lines of {}",
-            code_list(paths)
-        ),
     }
 }
 
@@ -56,11 +109,7 @@ pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&st
     if !verdict.will_force_rebase_on.is_empty() {
         summary.push_str("\n**Once this lands, these will need a rebase:**\n");
         for other in &verdict.will_force_rebase_on {
-            summary.push_str(&format!(
-                "- {} (same lines of {})\n",
-                other.pr,
-                code_list(&other.reason)
-            ));
+            summary.push_str(&format!("- {} ({})\n", other.pr, other.reason.short()));
         }
     }
     if let Some(url) = board_url {
@@ -86,6 +135,13 @@ mod tests {
     use super::*;
     use crate::order::{ConflictWith, Wait};
 
+    fn same_lines(paths: &[&str]) -> ConflictPaths {
+        ConflictPaths {
+            same_lines: paths.iter().map(|p| (*p).to_owned()).collect(),
+            ..ConflictPaths::default()
+        }
+    }
+
     fn verdict(
         waits: Vec<Wait<ConflictPaths>>,
         rebases: Vec<ConflictWith<ConflictPaths>>,
@@ -104,7 +160,7 @@ mod tests {
             vec![],
             vec![ConflictWith {
                 pr: PrNumber(15),
-                reason: vec!["src/app.rs".into()],
+                reason: same_lines(&["src/app.rs"]),
             }],
             None,
         );
@@ -126,7 +182,7 @@ mod tests {
             vec![
                 Wait {
                     pr: PrNumber(12),
-                    reason: WaitReason::Conflicts(vec!["src/app.rs".into(), "README.md".into()]),
+                    reason: WaitReason::Conflicts(same_lines(&["src/app.rs", "README.md"])),
                 },
                 Wait {
                     pr: PrNumber(9),
@@ -158,7 +214,7 @@ mod tests {
         let v = verdict(
             vec![Wait {
                 pr: PrNumber(5),
-                reason: WaitReason::DependsOnAndConflicts(vec!["a.rs".into()]),
+                reason: WaitReason::DependsOnAndConflicts(same_lines(&["a.rs"])),
             }],
             vec![],
             Some(vec![PrNumber(3), PrNumber(5)]),
@@ -171,6 +227,46 @@ mod tests {
              one \"Depends on\" line to break it.\n\n\
              **Waits for:**\n\
              - #5: this pull request depends on it, and both change the same lines of `a.rs`\n"
+        );
+    }
+
+    #[test]
+    fn regenerated_and_unsure_files_are_told_apart_from_same_lines() {
+        let paths = ConflictPaths {
+            same_lines: vec!["src/app.rs".into()],
+            regenerated: vec!["yarn.lock".into()],
+            unsure: vec!["assets/big.json".into()],
+        };
+        let v = verdict(
+            vec![Wait {
+                pr: PrNumber(12),
+                reason: WaitReason::Conflicts(ConflictPaths {
+                    regenerated: vec!["Cargo.lock".into(), "yarn.lock".into()],
+                    ..ConflictPaths::default()
+                }),
+            }],
+            vec![ConflictWith {
+                pr: PrNumber(15),
+                reason: paths,
+            }],
+            None,
+        );
+        assert_eq!(
+            merge_order_check(&v, None).summary,
+            "**Waits for:**\n\
+             - #12: both change `Cargo.lock` and `yarn.lock` (regenerate them after rebasing)\n\
+             \n**Once this lands, these will need a rebase:**\n\
+             - #15 (same lines of `src/app.rs`; regenerated `yarn.lock`; may conflict in \
+             `assets/big.json`)\n"
+        );
+        let unsure = ConflictPaths {
+            unsure: vec!["logo.png".into()],
+            ..ConflictPaths::default()
+        };
+        assert_eq!(
+            reason_text(&WaitReason::DependsOnAndConflicts(unsure)),
+            "this pull request depends on it, and both change `logo.png`, which may conflict \
+             (no line detail)"
         );
     }
 
