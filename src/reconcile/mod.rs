@@ -4,6 +4,7 @@ mod apply;
 mod cache;
 mod changes;
 mod config_files;
+mod merge_group;
 mod plan;
 mod snapshot;
 mod tasks;
@@ -84,6 +85,11 @@ impl Reconciler {
             return Ok(());
         }
         let client = self.app.installation(claim.installation).await?;
+        let app_id = self.app.app_id();
+        merge_group::publish(&client, &self.store, &claim.repo, app_id, &claim.triggers).await?;
+        if merge_group::only_merge_groups(&claim.triggers) {
+            return Ok(());
+        }
         let snapshot = match take_snapshot(&client, &self.store, claim).await? {
             Taken::Snapshot(snapshot) => snapshot,
             Taken::BrokenConfig {

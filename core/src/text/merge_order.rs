@@ -120,6 +120,25 @@ pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&st
     CheckText { title, summary }
 }
 
+/// The run on a temporary commit of GitHub's merge queue: `prs` is what the group merges
+/// (empty when its branch name does not say), onto `base_branch`.
+pub fn merge_group_check(prs: &[PrNumber], base_branch: &str) -> CheckText {
+    let subject = match prs {
+        [] => "This merge group is".to_owned(),
+        [one] => format!("{one} is"),
+        many => format!("{} are", pr_list(many)),
+    };
+    CheckText {
+        title: "In GitHub's merge queue".into(),
+        summary: format!(
+            "**{subject} in GitHub's merge queue.** The merge order was judged when the queue \
+             took {it} in; the queue now merges its pull requests onto `{base_branch}` one after \
+             another, so nothing is left to wait for here.\n",
+            it = if prs.len() > 1 { "them" } else { "it" },
+        ),
+    }
+}
+
 /// The run for a draft: it stays out of the queue until it is ready for review.
 pub fn merge_order_draft() -> CheckText {
     CheckText {
@@ -267,6 +286,32 @@ mod tests {
             reason_text(&WaitReason::DependsOnAndConflicts(unsure)),
             "this pull request depends on it, and both change `logo.png`, which may conflict \
              (no line detail)"
+        );
+    }
+
+    #[test]
+    fn a_merge_group_run_names_its_pull_requests() {
+        let text = merge_group_check(&[PrNumber(104)], "main");
+        assert_eq!(text.title, "In GitHub's merge queue");
+        assert_eq!(
+            text.summary,
+            "**#104 is in GitHub's merge queue.** The merge order was judged when the queue \
+             took it in; the queue now merges its pull requests onto `main` one after another, \
+             so nothing is left to wait for here.\n"
+        );
+        assert!(
+            merge_group_check(&[PrNumber(3), PrNumber(5)], "release/1.x")
+                .summary
+                .starts_with(
+                    "**#3 and #5 are in GitHub's merge queue.** The merge order was judged when \
+                     the queue took them in; the queue now merges its pull requests onto \
+                     `release/1.x`"
+                )
+        );
+        assert!(
+            merge_group_check(&[], "main")
+                .summary
+                .starts_with("**This merge group is in GitHub's merge queue.**")
         );
     }
 
