@@ -6,7 +6,7 @@ use serde::Serialize;
 
 /// How close two PRs' changes to one file (or to all their shared files) come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Same file, separate regions.
     File,
