@@ -356,6 +356,7 @@ fn raw_old_ranges(file: &ChangedFile) -> Option<Vec<(u32, u32)>> {
 fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
     let mut tallies: [Tally; 4] = Default::default();
     let mut locks = Tally::default();
+    let mut locks_conflicting_anywhere = 0;
     let mut conflicts = 0;
     let (mut lock_conflicts, mut changelog_conflicts) = (0, 0);
     let (mut fetches, mut missing_pairs, mut extra_pairs) = (0, 0, 0);
@@ -382,6 +383,7 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
             p.files().any(|f| f.tier() == Tier::Regenerated)
         }));
         locks.add(&regenerated, &truth.lock_conflicts);
+        locks_conflicting_anywhere += regenerated.intersection(&truth.conflicts).count();
         for (tally, predicted) in tallies
             .iter_mut()
             .zip([&file_level, &naive, &lines, &certain])
@@ -442,7 +444,8 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         locks.row("lock files (tier Regenerated)", lock_conflicts)
     );
     println!(
-        "  true conflicts on a changelog file: {changelog_conflicts} pairs; on a lock file: {lock_conflicts} pairs (the lock-file row's conflicts)"
+        "  true conflicts on a changelog file: {changelog_conflicts} pairs; on a lock file: {lock_conflicts} pairs (the lock-file row's conflicts); lock-file pairs that conflict on any path: {locks_conflicting_anywhere} of {}",
+        locks.flagged
     );
     println!(
         "  labelled same-file pairs the engine did not pair: {missing_pairs}; engine pairs not labelled: {extra_pairs}"
