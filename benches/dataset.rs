@@ -46,6 +46,7 @@ pub fn base_diffs(
         prs,
         base_diffs: &diffs,
         ignore: &NO_PATHS,
+        regenerated: &NO_PATHS,
         ownership: &NO_OWNERS,
     });
     for request in &requests {

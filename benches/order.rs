@@ -126,6 +126,7 @@ fn predicted_conflicts(slice: &Slice) -> Edges {
         prs: &prs,
         base_diffs: &base_diffs,
         ignore: &dataset::NO_PATHS,
+        regenerated: &dataset::NO_PATHS,
         ownership: &dataset::NO_OWNERS,
     });
     analysis

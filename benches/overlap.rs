@@ -10,11 +10,14 @@ use std::error::Error;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
+use switchyard::config::Config;
+use switchyard::globs::PathFilter;
 use switchyard::ids::{PrNumber, Sha};
 use switchyard::overlap::{
-    Analysis, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, PairOverlap, Tier, analyze,
-    files_to_fetch, parse_patch,
+    Analysis, BaseDiff, ChangedFile, FileOverlap, FileStatus, Inputs, OpenPr, PairOverlap, Tier,
+    analyze, files_to_fetch, parse_patch,
 };
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets");
@@ -26,6 +29,19 @@ const DATASET_FILES: [(&str, &str); 2] = [
 mod dataset;
 
 use dataset::{Compare, NO_OWNERS, NO_PATHS};
+
+/// The App's default `regenerated_paths`: lock files.
+static LOCK_FILES: LazyLock<PathFilter> = LazyLock::new(|| {
+    PathFilter::new(&Config::default().regenerated_paths).expect("the default globs compile")
+});
+
+/// The README's changelog-like files, counted apart among the true conflicts.
+fn is_changelog(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_uppercase();
+    ["CHANGELOG", "CHANGES", "NEWS", "HISTORY"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
 
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = Path::new(DATASETS);
@@ -108,6 +124,8 @@ struct LabelledPair {
     a: u64,
     b: u64,
     conflict: bool,
+    #[serde(default)]
+    conflict_paths: Vec<String>,
 }
 
 fn read_slices(path: &Path) -> Result<Vec<Slice>, Box<dyn Error>> {
@@ -154,6 +172,7 @@ impl Prepared {
             prs: &self.prs,
             base_diffs: &self.base_diffs,
             ignore: &NO_PATHS,
+            regenerated: &LOCK_FILES,
             ownership: &NO_OWNERS,
         })
     }
@@ -215,6 +234,9 @@ impl Tally {
 struct Truth {
     clean: BTreeSet<u64>,
     conflicts: BTreeSet<Pair>,
+    /// The conflicting pairs git stopped on in a lock file, and in a changelog-like file.
+    lock_conflicts: BTreeSet<Pair>,
+    changelog_conflicts: BTreeSet<Pair>,
     labelled: BTreeSet<Pair>,
 }
 
@@ -233,6 +255,8 @@ impl Truth {
                 .filter(|p| p.conflict)
                 .map(|p| pair(p.a, p.b))
                 .collect(),
+            lock_conflicts: conflicts_in(slice, |path| LOCK_FILES.matches(path)),
+            changelog_conflicts: conflicts_in(slice, is_changelog),
             labelled: slice.pairs.iter().map(|p| pair(p.a, p.b)).collect(),
         }
     }
@@ -242,6 +266,25 @@ impl Truth {
             .filter(|(a, b)| self.clean.contains(a) && self.clean.contains(b))
             .collect()
     }
+}
+
+/// The conflicting pairs with a conflicting path that `keep` accepts.
+fn conflicts_in(slice: &Slice, keep: impl Fn(&str) -> bool) -> BTreeSet<Pair> {
+    slice
+        .pairs
+        .iter()
+        .filter(|p| p.conflict && p.conflict_paths.iter().any(|path| keep(path)))
+        .map(|p| pair(p.a, p.b))
+        .collect()
+}
+
+/// A file that may stop a merge on its lines: the lines tier leaves lock files to their own.
+fn lines_may_conflict(file: &FileOverlap) -> bool {
+    file.may_conflict() && file.tier() != Tier::Regenerated
+}
+
+fn lines_tier(pair: &PairOverlap) -> bool {
+    pair.files().any(|f| lines_may_conflict(&f))
 }
 
 fn engine_pairs<'a, 'p>(
@@ -313,7 +356,10 @@ fn raw_old_ranges(file: &ChangedFile) -> Option<Vec<(u32, u32)>> {
 
 fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
     let mut tallies: [Tally; 4] = Default::default();
+    let mut locks = Tally::default();
+    let mut locks_conflicting_anywhere = 0;
     let mut conflicts = 0;
+    let (mut lock_conflicts, mut changelog_conflicts) = (0, 0);
     let (mut fetches, mut missing_pairs, mut extra_pairs) = (0, 0, 0);
     let (mut base_found, mut base_missed, mut base_false, mut base_unsure) = (0, 0, 0, 0);
     let mut false_alarms = Vec::new();
@@ -323,20 +369,29 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         let truth = Truth::new(slice);
         let analysis = run.analyze();
         conflicts += truth.conflicts.len();
+        lock_conflicts += truth.lock_conflicts.len();
+        changelog_conflicts += truth.changelog_conflicts.len();
         fetches += run.fetches;
         let file_level = truth.labelled_only(engine_pairs(&analysis, |_| true));
         missing_pairs += truth.labelled.difference(&file_level).count();
         extra_pairs += file_level.difference(&truth.labelled).count();
         let naive = truth.labelled_only(naive_pairs(slice).into_iter());
-        let lines = truth.labelled_only(engine_pairs(&analysis, |p| p.may_conflict()));
-        let certain = truth.labelled_only(engine_pairs(&analysis, |p| p.tier() == Tier::Lines));
+        let lines = truth.labelled_only(engine_pairs(&analysis, lines_tier));
+        let certain = truth.labelled_only(engine_pairs(&analysis, |p| {
+            p.files().any(|f| f.tier() == Tier::Lines)
+        }));
+        let regenerated = truth.labelled_only(engine_pairs(&analysis, |p| {
+            p.files().any(|f| f.tier() == Tier::Regenerated)
+        }));
+        locks.add(&regenerated, &truth.lock_conflicts);
+        locks_conflicting_anywhere += regenerated.intersection(&truth.conflicts).count();
         for (tally, predicted) in tallies
             .iter_mut()
             .zip([&file_level, &naive, &lines, &certain])
         {
             tally.add(predicted, &truth.conflicts);
         }
-        for p in analysis.pairs().filter(|p| p.may_conflict()) {
+        for p in analysis.pairs().filter(lines_tier) {
             let key = pair(p.a.0, p.b.0);
             if lines.contains(&key) && !truth.conflicts.contains(&key) {
                 false_alarms.push(describe(&slice.slice_time, &p));
@@ -347,7 +402,7 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         }
         for p in analysis
             .pairs()
-            .filter(|p| p.may_conflict() && p.tier() == Tier::File)
+            .filter(|p| lines_tier(p) && p.files().all(|f| f.tier() != Tier::Lines))
         {
             if truth.conflicts.contains(&pair(p.a.0, p.b.0)) {
                 caught_uncertain.push(describe(&slice.slice_time, &p));
@@ -386,6 +441,14 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         println!("{}", tally.row(name, conflicts));
     }
     println!(
+        "{}",
+        locks.row("lock files (tier Regenerated)", lock_conflicts)
+    );
+    println!(
+        "  true conflicts on a changelog file: {changelog_conflicts} pairs; on a lock file: {lock_conflicts} pairs (the lock-file row's conflicts); lock-file pairs that conflict on any path: {locks_conflicting_anywhere} of {}",
+        locks.flagged
+    );
+    println!(
         "  labelled same-file pairs the engine did not pair: {missing_pairs}; engine pairs not labelled: {extra_pairs}"
     );
     println!("  files past the 300-file compare cap fetched and diffed by the fallback: {fetches}");
@@ -420,7 +483,7 @@ fn sorted_prs(slice: &Slice) -> Vec<&DatasetPr> {
 
 fn describe(time: &str, p: &PairOverlap) -> String {
     let mut text = format!("    {time} {} {}", p.a, p.b);
-    for f in p.files().filter(|f| f.may_conflict()) {
+    for f in p.files().filter(lines_may_conflict) {
         text.push_str(&format!(
             "\n      {} {:?} {:?} {:?}",
             f.path, f.kind, f.certainty, f.regions
@@ -456,6 +519,7 @@ fn time_engine(
         prs,
         base_diffs,
         ignore: &NO_PATHS,
+        regenerated: &LOCK_FILES,
         ownership: &NO_OWNERS,
     };
     let mut times = Vec::with_capacity(runs);

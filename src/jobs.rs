@@ -30,6 +30,13 @@ pub enum Trigger {
     BaseMoved,
     /// Someone asked for a check run to be run again.
     Rerequested { head_sha: Sha, check_name: String },
+    /// GitHub's merge queue waits for the required checks on this temporary commit: the
+    /// "Merge order" run goes there at once, with no snapshot of the open PRs.
+    MergeGroup {
+        head_sha: Sha,
+        head_ref: String,
+        base_ref: String,
+    },
     /// A comment on this issue or pull request may hold `/switchyard` commands.
     Command {
         issue: IssueNumber,

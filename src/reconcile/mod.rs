@@ -7,6 +7,7 @@ mod config_files;
 mod desired;
 mod error;
 mod issue_by_number;
+mod merge_group;
 mod open_work;
 mod plan;
 mod publish;
@@ -88,6 +89,11 @@ impl Reconciler {
             self.app.installation(claim.installation).await?,
             claim.repo.clone(),
         );
+        let app_id = self.app.app_id();
+        merge_group::publish(&client, &self.store, app_id, &claim.triggers).await?;
+        if merge_group::only_merge_groups(&claim.triggers) {
+            return Ok(());
+        }
         let snapshot = match take_snapshot(&client, &self.store, claim).await? {
             Taken::Snapshot(snapshot) => snapshot,
             Taken::BrokenConfig {
@@ -99,7 +105,6 @@ impl Reconciler {
                 // was published under the last good rules stays.
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
-                let app_id = self.app.app_id();
                 apply_check_runs(&client, &self.store, app_id, &checks, &rerequested).await?;
                 return Ok(());
             }
@@ -115,12 +120,12 @@ impl Reconciler {
         apply_check_runs(
             &client,
             &self.store,
-            self.app.app_id(),
+            app_id,
             &plan.check_runs,
             &snapshot.rerequested,
         )
         .await?;
-        apply_comments(&client, &self.store, self.app.app_id(), &plan.comments).await?;
+        apply_comments(&client, &self.store, app_id, &plan.comments).await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,

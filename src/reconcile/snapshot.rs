@@ -123,6 +123,11 @@ pub fn ignored(config: &Config) -> PathFilter {
     PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
 }
 
+/// The files regenerated rather than merged (validated when the file was parsed).
+pub fn regenerated(config: &Config) -> PathFilter {
+    PathFilter::new(&config.regenerated_paths).unwrap_or_else(|_| PathFilter::empty())
+}
+
 /// The tracks bound to lanes, with their globs (validated when the file was parsed).
 pub fn ownership(config: &Config) -> Ownership {
     Ownership::from_tracks(&config.tracks).unwrap_or_default()
@@ -260,11 +265,13 @@ async fn read_changes(
         snapshot.base_diffs.insert(base, diff);
     }
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
+    let regenerated = regenerated(&snapshot.config);
     let requests = files_to_fetch(&Inputs {
         default_head: &snapshot.default_head,
         prs: &snapshot.prs,
         base_diffs: &snapshot.base_diffs,
         ignore: &ignore,
+        regenerated: &regenerated,
         ownership: &ownership,
     });
     for request in requests {

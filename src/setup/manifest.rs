@@ -72,7 +72,8 @@ mod tests {
                 "check_run",
                 "check_suite",
                 "issues",
-                "issue_comment"
+                "issue_comment",
+                "merge_group"
             ]
         );
         assert_eq!(
@@ -83,6 +84,7 @@ mod tests {
                 "contents": "write",
                 "pull_requests": "read",
                 "issues": "write",
+                "merge_queues": "read",
             })
         );
     }

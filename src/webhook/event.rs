@@ -42,6 +42,17 @@ pub enum Event {
         installation: Option<InstallationId>,
         head_sha: Sha,
     },
+    /// GitHub's merge queue built a temporary commit and waits for the required checks on it.
+    MergeGroup {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        head_sha: Sha,
+        /// `refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>`.
+        head_ref: String,
+        /// `refs/heads/<base>`.
+        base_ref: String,
+    },
     Issues {
         action: String,
         repo: RepoRef,
@@ -96,6 +107,7 @@ impl Event {
             Event::Push { .. } => "push",
             Event::CheckRun { .. } => "check_run",
             Event::CheckSuite { .. } => "check_suite",
+            Event::MergeGroup { .. } => "merge_group",
             Event::Issues { .. } => "issues",
             Event::IssueComment { .. } => "issue_comment",
             Event::Installation { .. } => "installation",
@@ -110,6 +122,7 @@ impl Event {
             | Event::PullRequestReview { action, .. }
             | Event::CheckRun { action, .. }
             | Event::CheckSuite { action, .. }
+            | Event::MergeGroup { action, .. }
             | Event::Issues { action, .. }
             | Event::IssueComment { action, .. }
             | Event::Installation { action, .. }
@@ -125,6 +138,7 @@ impl Event {
             | Event::Push { repo, .. }
             | Event::CheckRun { repo, .. }
             | Event::CheckSuite { repo, .. }
+            | Event::MergeGroup { repo, .. }
             | Event::Issues { repo, .. }
             | Event::IssueComment { repo, .. } => Some(&repo.name),
             _ => None,
@@ -189,6 +203,20 @@ struct PushPayload {
     after: Sha,
     repository: Repository,
     installation: Option<Id>,
+}
+
+#[derive(Deserialize)]
+struct MergeGroupPayload {
+    #[serde(flatten)]
+    common: Common,
+    merge_group: MergeGroupBody,
+}
+
+#[derive(Deserialize)]
+struct MergeGroupBody {
+    head_sha: Sha,
+    head_ref: String,
+    base_ref: String,
 }
 
 #[derive(Deserialize)]
@@ -333,6 +361,17 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
                 repo: p.common.repository.into(),
                 installation: installation(p.common.installation),
                 head_sha: p.check_suite.head_sha,
+            }
+        }
+        "merge_group" => {
+            let p: MergeGroupPayload = de(event, body)?;
+            Event::MergeGroup {
+                action: p.common.action,
+                repo: p.common.repository.into(),
+                installation: installation(p.common.installation),
+                head_sha: p.merge_group.head_sha,
+                head_ref: p.merge_group.head_ref,
+                base_ref: p.merge_group.base_ref,
             }
         }
         "issues" => {

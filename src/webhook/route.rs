@@ -25,6 +25,9 @@ const PULL_REQUEST_ACTIONS: &[&str] = &[
     "closed",
     "ready_for_review",
     "converted_to_draft",
+    // GitHub's merge queue took the PR in or let it go: the order is computed again.
+    "enqueued",
+    "dequeued",
 ];
 const REVIEW_ACTIONS: &[&str] = &["submitted", "dismissed"];
 const CHECK_RUN_ACTIONS: &[&str] = &["rerequested", "requested_action"];
@@ -114,6 +117,25 @@ pub fn route(event: &Event) -> Intake {
         } if CHECK_SUITE_ACTIONS.contains(&action.as_str()) => {
             one(&repo.name, installation, Trigger::Refresh)
         }
+        Event::MergeGroup {
+            action,
+            repo,
+            installation,
+            head_sha,
+            head_ref,
+            base_ref,
+        } => match action.as_str() {
+            "checks_requested" => one(
+                &repo.name,
+                installation,
+                Trigger::MergeGroup {
+                    head_sha: head_sha.clone(),
+                    head_ref: head_ref.clone(),
+                    base_ref: base_ref.clone(),
+                },
+            ),
+            _ => Intake::Ignore("a merge group GitHub is done with needs nothing"),
+        },
         Event::Issues {
             action,
             repo,

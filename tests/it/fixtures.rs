@@ -86,3 +86,61 @@ fn real_payloads_give_the_fields_we_read() {
     assert!(!author.is_bot());
     assert_eq!(comment.0, 492700400);
 }
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[test]
+fn a_real_merge_group_asks_for_the_run_on_its_head() {
+    let event = parsed("merge_group", "checks_requested.payload.json");
+    let Event::MergeGroup {
+        action,
+        head_sha,
+        head_ref,
+        base_ref,
+        installation,
+        repo,
+    } = &event
+    else {
+        panic!("merge_group: {event:?}");
+    };
+    assert_eq!(action, "checks_requested");
+    assert_eq!(head_sha.0, "2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d");
+    assert_eq!(
+        head_ref,
+        "refs/heads/gh-readonly-queue/main/pr-104-929f8209d40f77f4abc622a499c93a83babdbe64"
+    );
+    assert_eq!(base_ref, "refs/heads/main");
+    assert_eq!(installation.map(|i| i.0), Some(1));
+    assert_eq!(repo.name.to_string(), "octo-org/octo-repo");
+    let Intake::Work { jobs, .. } = route(&event) else {
+        panic!("queued");
+    };
+    assert_eq!(
+        jobs[0].trigger,
+        switchyard::jobs::Trigger::MergeGroup {
+            head_sha: head_sha.clone(),
+            head_ref: head_ref.clone(),
+            base_ref: base_ref.clone(),
+        }
+    );
+}
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[test]
+fn entering_and_leaving_the_queue_are_pull_request_jobs() {
+    // The shared fixtures hold no `enqueued` or `dequeued` example: a real `synchronize`
+    // payload with its action changed stands for them.
+    let body = real_payload("pull_request/synchronize.payload.json");
+    let mut payload: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    payload["installation"] = serde_json::json!({ "id": 7 });
+    for action in ["enqueued", "dequeued"] {
+        payload["action"] = serde_json::json!(action);
+        let event = parse_event("pull_request", &serde_json::to_vec(&payload).unwrap()).unwrap();
+        let Intake::Work { jobs, .. } = route(&event) else {
+            panic!("{action} is queued");
+        };
+        assert!(
+            matches!(jobs[0].trigger, switchyard::jobs::Trigger::PullRequest(_)),
+            "{action}"
+        );
+    }
+}

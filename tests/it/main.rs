@@ -7,6 +7,7 @@ mod binary;
 mod config_check;
 mod fixtures;
 mod merge_order;
+mod merge_queue;
 mod overlaps;
 mod receive;
 mod reconcile;

@@ -119,6 +119,10 @@ async fn a_binary_file_is_judged_at_file_level_and_says_so() {
     h.settle().await;
     let comment = only(h.app_comments(a));
     assert!(comment.contains("judged at file level"), "{comment}");
+    assert!(
+        comment.contains("may conflict, no line detail"),
+        "{comment}"
+    );
 }
 
 #[tokio::test]
@@ -139,18 +143,6 @@ async fn a_pr_past_githubs_file_cap_is_reported_as_such() {
         30,
         "30 pages of 100"
     );
-}
-
-#[tokio::test]
-async fn an_ignored_lock_file_never_overlaps() {
-    let h = Harness::start().await;
-    let a = h
-        .open_pr_with("agent-1", "", vec![changed("Cargo.lock", 3, 2, "a")])
-        .await;
-    h.open_pr_with("agent-2", "", vec![changed("Cargo.lock", 3, 2, "b")])
-        .await;
-    h.settle().await;
-    assert!(h.app_comments(a).is_empty());
 }
 
 #[tokio::test]
@@ -323,4 +315,149 @@ async fn more_than_fifty_annotations_go_in_batches_and_a_failed_batch_is_sent_ag
         assert_eq!(lines.len(), 60);
     }
     assert_eq!(h.app().store.job_counts().unwrap().failed, 0);
+}
+
+#[tokio::test]
+async fn two_prs_bumping_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
+    let h = Harness::start().await;
+    let a = h
+        .open_pr_with(
+            "agent-1",
+            "",
+            vec![
+                changed("Cargo.lock", 10, 2, "a"),
+                changed("src/a.rs", 1, 1, "a"),
+            ],
+        )
+        .await;
+    // Far from #a's lines: git would merge them, but a lock file is regenerated, not merged.
+    let b = h
+        .open_pr_with(
+            "agent-2",
+            "",
+            vec![
+                changed("Cargo.lock", 400, 2, "b"),
+                changed("src/b.rs", 1, 1, "b"),
+            ],
+        )
+        .await;
+    h.settle().await;
+    let comment = only(h.app_comments(b));
+    assert!(
+        comment.starts_with(
+            "<!-- switchyard:overlaps -->\n**Changes the same regenerated files as 1 open pull \
+             request.**\n"
+        ),
+        "{comment}"
+    );
+    assert!(
+        comment.contains(
+            "(lane `agent-1`, regenerated files)\n  - both change `Cargo.lock`: regenerate it \
+             after rebasing, don't merge it by hand\n"
+        ),
+        "{comment}"
+    );
+    assert!(
+        comment.contains(&format!(
+            "**What to do:** The merge order puts #{a} first: let it land, then rebase this \
+             branch on `main` and regenerate the files you both change."
+        )),
+        "{comment}"
+    );
+    let run = h.merge_order_run(b);
+    assert_eq!(
+        run.title.as_deref(),
+        Some(format!("Merge after #{a}").as_str())
+    );
+    let summary = run.summary.unwrap_or_default();
+    assert!(
+        summary.contains(&format!(
+            "- #{a}: both change `Cargo.lock` (regenerate it after rebasing)"
+        )),
+        "{summary}"
+    );
+    assert!(run.annotations.is_empty(), "{:?}", run.annotations);
+    assert!(h.merge_order_run(a).annotations.is_empty());
+}
+
+#[tokio::test]
+async fn lock_files_under_ignore_paths_stay_unmentioned_and_unordered() {
+    let h = Harness::start().await;
+    h.gh.repo(REPO).file(
+        "main",
+        ".github/switchyard.yml",
+        "ignore_paths: [\"**/Cargo.lock\"]\n",
+    );
+    let a = h
+        .open_pr_with("agent-1", "", vec![changed("Cargo.lock", 10, 2, "a")])
+        .await;
+    let b = h
+        .open_pr_with("agent-2", "", vec![changed("Cargo.lock", 10, 2, "b")])
+        .await;
+    h.settle().await;
+    for pr in [a, b] {
+        assert!(h.app_comments(pr).is_empty());
+        assert_eq!(h.merge_order_run(pr).title.as_deref(), Some("Merge now"));
+    }
+}
+
+#[tokio::test]
+async fn a_file_without_patch_on_another_merge_base_may_conflict_never_separate_regions() {
+    let h = Harness::start().await;
+    // Lock files compared like any file, as a repository with `regenerated_paths: []` has it.
+    h.gh.repo(REPO)
+        .file("main", ".github/switchyard.yml", "regenerated_paths: []\n");
+    let old_base = h.gh.refs(REPO)["refs/heads/main"].clone();
+    let a = h
+        .open_pr_with(
+            "agent-1",
+            "",
+            vec![FileChange::modified("yarn.lock").without_patch()],
+        )
+        .await;
+    h.gh.repo(REPO).file("main", "yarn.lock", "moved on\n");
+    let new_head = h.gh.refs(REPO)["refs/heads/main"].clone();
+    h.gh.set_compare(
+        REPO,
+        &old_base,
+        &new_head,
+        vec![changed("yarn.lock", 900, 1, "main")],
+    );
+    h.push_default_branch(&new_head).await;
+    let b = h
+        .open_pr_with(
+            "agent-2",
+            "",
+            vec![
+                changed("yarn.lock", 10, 2, "b"),
+                changed("src/b.rs", 1, 1, "b"),
+            ],
+        )
+        .await;
+    h.settle().await;
+    let comment = only(h.app_comments(a));
+    assert!(
+        comment.starts_with(
+            "<!-- switchyard:overlaps -->\n**May conflict with 1 open pull request: no line \
+             detail.**\n"
+        ),
+        "{comment}"
+    );
+    assert!(
+        comment.contains(
+            "(lane `agent-2`, may conflict, no line detail)\n  - `yarn.lock` (judged at file \
+             level: GitHub gives no line diff for it"
+        ),
+        "{comment}"
+    );
+    assert!(!comment.contains("separate regions"), "{comment}");
+    let waiting = [a, b]
+        .into_iter()
+        .find(|pr| h.merge_order_run(*pr).title.as_deref() != Some("Merge now"))
+        .expect("one of them waits for the other");
+    let summary = h.merge_order_run(waiting).summary.unwrap_or_default();
+    assert!(
+        summary.contains("both change `yarn.lock`, which may conflict (no line detail)"),
+        "{summary}"
+    );
 }

@@ -12,6 +12,7 @@
 mod branch;
 mod errors;
 mod estimate;
+mod lock_files;
 mod schema;
 mod summary;
 #[cfg(test)]
@@ -43,8 +44,11 @@ pub struct Config {
     pub trigger_label: String,
     /// Tracks by name, in configured order.
     pub tracks: Vec<Track>,
-    /// Globs of paths whose overlaps never matter (lock files, generated files).
+    /// Globs of paths whose overlaps never matter: never mentioned, never ordered.
     pub ignore_paths: Vec<String>,
+    /// Globs of files regenerated rather than merged by hand (lock files): two PRs changing
+    /// one get their own short finding and count as a conflict in the merge order.
+    pub regenerated_paths: Vec<String>,
     /// Which open PRs are coordinated.
     pub coordinate: Coordinate,
     pub merge_order: MergeOrderConfig,
@@ -92,8 +96,9 @@ pub struct MergeOrderConfig {
 /// Number of lanes when the file does not say.
 const DEFAULT_AGENT_COUNT: usize = 3;
 
-/// Lock files change together with manifests on every branch, so their overlaps say nothing.
-const DEFAULT_IGNORE_PATHS: &[&str] = &[
+/// Lock files: two branches that both change one collide on it (GitHub refuses the second
+/// merge until it is rebased), and the fix is to regenerate it, not to merge it by hand.
+pub const DEFAULT_REGENERATED_PATHS: &[&str] = &[
     "**/Cargo.lock",
     "**/package-lock.json",
     "**/npm-shrinkwrap.json",
@@ -119,7 +124,8 @@ impl Default for Config {
             capacity: 1,
             trigger_label: "parallel".to_owned(),
             tracks: Vec::new(),
-            ignore_paths: DEFAULT_IGNORE_PATHS
+            ignore_paths: Vec::new(),
+            regenerated_paths: DEFAULT_REGENERATED_PATHS
                 .iter()
                 .map(|p| (*p).to_owned())
                 .collect(),

@@ -19,6 +19,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "trigger_label",
     "tracks",
     "ignore_paths",
+    "regenerated_paths",
     "coordinate",
     "merge_order",
     "size_labels",
@@ -186,6 +187,11 @@ impl Checker {
                 "ignore_paths" => {
                     if let Some(globs) = self.globs(value, "`ignore_paths`") {
                         config.ignore_paths = globs;
+                    }
+                }
+                "regenerated_paths" => {
+                    if let Some(globs) = self.globs(value, "`regenerated_paths`") {
+                        config.regenerated_paths = globs;
                     }
                 }
                 "coordinate" => {

@@ -3,18 +3,20 @@
 //! paragraphs, `-` lists and code spans, no tables or emphasis.
 
 use super::branch::Template;
+use super::lock_files::matches_a_lock_file;
 use super::{Agent, Config, Coordinate, Track};
 use crate::text::plural;
 
 impl Config {
     /// What the config sets up: lanes and their branches, capacity, trigger label, tracks,
-    /// ignored paths, which pull requests are coordinated, the merge-order check and
-    /// estimates.
+    /// ignored and regenerated paths, which pull requests are coordinated, the merge-order
+    /// check and estimates.
     pub fn summary(&self) -> String {
         [
             self.lanes_summary(),
             self.tracks_summary(),
             self.ignored_summary(),
+            self.regenerated_summary(),
             self.coordinated_summary(),
             self.merge_order_summary(),
             self.estimates_summary(),
@@ -69,12 +71,40 @@ impl Config {
 
     fn ignored_summary(&self) -> String {
         if self.ignore_paths.is_empty() {
-            "Ignored paths: none; every changed file counts when pull requests are compared."
+            return "Ignored paths: none; every changed file counts when pull requests are \
+                    compared."
+                .to_owned();
+        }
+        let mut text = format!(
+            "Ignored when pull requests are compared: {}.",
+            code_list(&self.ignore_paths)
+        );
+        let lock_files: Vec<String> = self
+            .ignore_paths
+            .iter()
+            .filter(|glob| matches_a_lock_file(glob))
+            .cloned()
+            .collect();
+        if !lock_files.is_empty() {
+            text.push_str(&format!(
+                " Lock files among them ({}) are never mentioned and never ordered, although \
+                 GitHub makes the second of two pull requests that change one rebase; list \
+                 them under `regenerated_paths` instead to be told to regenerate them.",
+                code_list(&lock_files)
+            ));
+        }
+        text
+    }
+
+    fn regenerated_summary(&self) -> String {
+        if self.regenerated_paths.is_empty() {
+            "Regenerated paths: none; lock files are compared line by line like any other file."
                 .to_owned()
         } else {
             format!(
-                "Ignored when pull requests are compared: {}.",
-                code_list(&self.ignore_paths)
+                "Regenerated, not merged by hand (two pull requests that change one are told to \
+                 regenerate it after rebasing, and the merge order puts one after the other): {}.",
+                code_list(&self.regenerated_paths)
             )
         }
     }

@@ -66,7 +66,12 @@ fn defaults() {
     assert_eq!(config.capacity, 1);
     assert_eq!(config.trigger_label, "parallel");
     assert!(config.tracks.is_empty());
-    assert!(config.ignore_paths.contains(&"**/Cargo.lock".to_owned()));
+    assert!(config.ignore_paths.is_empty());
+    assert!(
+        config
+            .regenerated_paths
+            .contains(&"**/Cargo.lock".to_owned())
+    );
     assert_eq!(config.coordinate, Coordinate::LaneBranches);
     assert_eq!(
         config.merge_order,
@@ -77,7 +82,7 @@ fn defaults() {
         }
     );
     assert_eq!(config.size_labels.get("size: M"), Some(&4.0));
-    for pattern in &config.ignore_paths {
+    for pattern in &config.regenerated_paths {
         assert_eq!(crate::globs::problem(pattern), None, "{pattern}");
     }
     assert!(branch::Template::parse(&config.branch_template).is_ok());
@@ -235,7 +240,7 @@ fn unknown_keys_suggest_the_closest() {
         one_error("colour: red\n"),
         "switchyard.yml:1:1: unknown key `colour`; the keys here are `agents`, \
          `branch_template`, `capacity`, `trigger_label`, `tracks`, `ignore_paths`, \
-         `coordinate`, `merge_order` and `size_labels`"
+         `regenerated_paths`, `coordinate`, `merge_order` and `size_labels`"
     );
 }
 
@@ -298,14 +303,14 @@ fn wrong_types_name_what_was_found() {
     assert_eq!(
         one_error("- agents\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `coordinate`, `merge_order` and \
-         `size_labels`, found a list"
+         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
+         `merge_order` and `size_labels`, found a list"
     );
     assert_eq!(
         one_error("just text\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `coordinate`, `merge_order` and \
-         `size_labels`, found text `just text`"
+         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
+         `merge_order` and `size_labels`, found text `just text`"
     );
     assert_eq!(
         one_error("? [a, b]\n: 1\n"),
@@ -610,10 +615,13 @@ fn summary_of_the_defaults() {
 
 Tracks: none.
 
-Ignored when pull requests are compared: `**/Cargo.lock`, `**/package-lock.json`, \
-`**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, `**/bun.lockb`, `**/poetry.lock`, \
-`**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, `**/composer.lock`, `**/go.sum`, \
-`**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
+Ignored paths: none; every changed file counts when pull requests are compared.
+
+Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
+after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
+`**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
+`**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
+`**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
 
 Coordinated pull requests: those from lane branches.
 
@@ -640,7 +648,16 @@ Tracks (an issue joins one with a `track:<name>` label):
 - `api`: owns `src/api/**`, `src/http/*.rs`; after `core`; bound to lane `alpha`
 - `docs`: owns `docs/**`; after `core`, `api`
 
-Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`.
+Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`. Lock files among \
+them (`Cargo.lock`) are never mentioned and never ordered, although GitHub makes the second of \
+two pull requests that change one rebase; list them under `regenerated_paths` instead to be told \
+to regenerate them.
+
+Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
+after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
+`**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
+`**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
+`**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
 
 Coordinated pull requests: every open pull request.
 
@@ -810,4 +827,34 @@ fn helpers_never_panic_on_odd_input() {
         config.lane_branch("alpha/1-日本").map(|lane| lane.issue),
         Some(Some(crate::ids::IssueNumber(1)))
     );
+}
+
+#[test]
+fn regenerated_paths_replace_the_lock_file_list() {
+    let config = parse("regenerated_paths: [\"**/CHANGELOG.md\", \"db/schema.rb\"]\n").unwrap();
+    assert_eq!(
+        config.regenerated_paths,
+        ["**/CHANGELOG.md", "db/schema.rb"]
+    );
+    assert!(config.ignore_paths.is_empty());
+    let none = parse("regenerated_paths: []\n").unwrap();
+    assert!(none.regenerated_paths.is_empty());
+    assert!(none.summary().contains(
+        "Regenerated paths: none; lock files are compared line by line like any other file."
+    ));
+    assert_eq!(
+        one_error("regenerated_paths: [\"/yarn.lock\"]\n"),
+        "switchyard.yml:1:21: path `/yarn.lock` must be relative to the repository root: \
+         write `yarn.lock`"
+    );
+}
+
+#[test]
+fn lock_files_under_ignore_paths_stay_ignored_and_the_summary_says_so() {
+    let config = parse("ignore_paths: [\"**/yarn.lock\", \"docs/**\"]\n").unwrap();
+    assert_eq!(config.ignore_paths, ["**/yarn.lock", "docs/**"]);
+    assert!(config.summary().contains(
+        "Ignored when pull requests are compared: `**/yarn.lock`, `docs/**`. Lock files among \
+         them (`**/yarn.lock`) are never mentioned and never ordered"
+    ));
 }

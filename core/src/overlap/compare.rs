@@ -44,6 +44,11 @@ pub(crate) struct Verdict {
 }
 
 impl Verdict {
+    /// Both change a file that is regenerated rather than merged: its lines do not matter.
+    pub(crate) fn regenerated() -> Self {
+        Self::exact(FileOverlapKind::Regenerated)
+    }
+
     fn exact(kind: FileOverlapKind) -> Self {
         Self {
             kind,

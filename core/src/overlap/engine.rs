@@ -40,6 +40,9 @@ pub struct Inputs<'a> {
     /// compare failed) leaves its PRs' line numbers unmapped, and says so.
     pub base_diffs: &'a HashMap<Sha, BaseDiff>,
     pub ignore: &'a PathFilter,
+    /// Files regenerated rather than merged (lock files): two PRs changing one are a
+    /// [`super::FileOverlapKind::Regenerated`] finding, whatever their lines.
+    pub regenerated: &'a PathFilter,
     pub ownership: &'a Ownership,
 }
 
@@ -69,14 +72,17 @@ pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split) -> Analysis<'
 
 /// The files the compares did not list (GitHub's 300-file cap) whose lines are needed to
 /// compare PRs on different merge bases. PRs on the same merge base compare in its own
-/// numbering and need nothing. Sorted, without duplicates.
+/// numbering and need nothing, and regenerated files are not compared by line. Sorted,
+/// without duplicates.
 pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
     let pr_files = PrFiles::new(*inputs);
     let mut requests = BTreeSet::new();
-    for ids in &pr_files.by_path {
+    for (ids, name) in pr_files.by_path.iter().zip(&pr_files.path_names) {
         let entries = || ids.iter().map(|&id| &pr_files.entries[id as usize]);
         let first_base = entries().next().map(|entry| entry.side.merge_base_id);
-        if entries().all(|entry| Some(entry.side.merge_base_id) == first_base) {
+        if entries().all(|entry| Some(entry.side.merge_base_id) == first_base)
+            || inputs.regenerated.matches(name)
+        {
             continue;
         }
         for entry in entries().filter(|entry| matches!(entry.base, BaseFile::PastCap)) {
@@ -121,11 +127,21 @@ fn file_overlaps<'a>(
         let mut found = Found::new(pr_files, &order, prs.start, &pairs_by_pr[prs.clone()]);
         let pr = |id: u32| pr_files.entries[id as usize].pr;
         for (path, ids) in (0u32..).zip(&pr_files.by_path) {
+            // Matched once a pair shares the path: most paths are changed by one PR only.
+            let mut regenerated = None;
             for &a in ids.iter().filter(|&&a| prs.contains(&(pr(a) as usize))) {
                 let (pr_a, side_a) = (pr(a), pr_files.side(a, prepared));
                 for &b in ids.iter().filter(|&&b| pr(b) > pr_a) {
                     if first_shared_path(pr_files, a, b) == Some(path) {
-                        let verdict = compare_files(side_a, pr_files.side(b, prepared));
+                        let regenerated = *regenerated.get_or_insert_with(|| {
+                            let name = pr_files.path_names[path as usize];
+                            pr_files.inputs.regenerated.matches(name)
+                        });
+                        let verdict = if regenerated {
+                            Verdict::regenerated()
+                        } else {
+                            compare_files(side_a, pr_files.side(b, prepared))
+                        };
                         found.add(path, a, b, verdict);
                     }
                 }

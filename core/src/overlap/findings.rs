@@ -6,10 +6,16 @@ use serde::Serialize;
 
 /// How close two PRs' changes to one file (or to all their shared files) come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Tier {
-    /// Same file, separate regions (or no line-level evidence either way).
+    /// Same file, separate regions.
     File,
+    /// Same file, and at least one side has no line detail: a conflict cannot be ruled out,
+    /// whatever the other side's lines and whatever the merge bases.
+    NoLineDetail,
+    /// Both change a file that is regenerated rather than merged (a lock file): GitHub
+    /// refuses the second merge until it is rebased and the file regenerated.
+    Regenerated,
     /// Changed regions overlap or touch, or the file's paths clash: git would stop there.
     Lines,
 }
@@ -26,6 +32,9 @@ pub enum FileOverlapKind {
     SeparateRegions,
     /// At least one side has no line detail (no patch, or an unreadable one).
     NoLineDetail,
+    /// A file that is regenerated rather than merged by hand (`regenerated_paths`): its
+    /// lines are not compared.
+    Regenerated,
 }
 
 /// How much the finding for one file can be trusted.
@@ -98,14 +107,16 @@ impl FileOverlap<'_> {
     pub fn tier(&self) -> Tier {
         match self.kind {
             FileOverlapKind::SameLines | FileOverlapKind::PathClash => Tier::Lines,
-            FileOverlapKind::SeparateRegions | FileOverlapKind::NoLineDetail => Tier::File,
+            FileOverlapKind::Regenerated => Tier::Regenerated,
+            FileOverlapKind::NoLineDetail => Tier::NoLineDetail,
+            FileOverlapKind::SeparateRegions => Tier::File,
         }
     }
 
-    /// Whether a merge might stop on this file: a line-level overlap, or not enough evidence
-    /// to rule one out.
+    /// Whether a merge might stop on this file: a line-level overlap, a regenerated file, or
+    /// not enough evidence to rule one out.
     pub fn may_conflict(&self) -> bool {
-        self.tier() == Tier::Lines || self.certainty != Certainty::Exact
+        self.tier() != Tier::File || self.certainty != Certainty::Exact
     }
 }
 

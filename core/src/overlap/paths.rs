@@ -58,8 +58,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_config_ignores_lock_files_anywhere() {
-        let ignored = PathFilter::new(&crate::config::Config::default().ignore_paths).unwrap();
+    fn default_config_regenerates_lock_files_anywhere() {
+        let config = crate::config::Config::default();
+        assert!(config.ignore_paths.is_empty());
+        let ignored = PathFilter::new(&config.regenerated_paths).unwrap();
         assert!(ignored.matches("Cargo.lock"));
         assert!(ignored.matches("web/package-lock.json"));
         assert!(ignored.matches("go.sum"));

@@ -51,6 +51,7 @@ struct Repo {
     prs: Vec<OpenPr>,
     base_diffs: HashMap<Sha, BaseDiff>,
     ignore: PathFilter,
+    regenerated: PathFilter,
     ownership: Ownership,
 }
 
@@ -61,6 +62,7 @@ impl Repo {
             prs,
             base_diffs: HashMap::new(),
             ignore: PathFilter::default(),
+            regenerated: PathFilter::default(),
             ownership: Ownership::default(),
         }
     }
@@ -77,6 +79,7 @@ impl Repo {
             prs: &self.prs,
             base_diffs: &self.base_diffs,
             ignore: &self.ignore,
+            regenerated: &self.regenerated,
             ownership: &self.ownership,
         }
     }
@@ -262,8 +265,148 @@ fn a_binary_file_is_judged_at_file_level() {
             without_patch: Sides::Both
         }
     );
-    assert_eq!(overlap.tier(), Tier::File);
+    assert_eq!(overlap.tier(), Tier::NoLineDetail);
     assert!(overlap.may_conflict());
+}
+
+/// A large diff GitHub sends without its patch, though it counts its lines.
+fn too_large(filename: &str) -> ChangedFile {
+    ChangedFile {
+        additions: 4_200,
+        deletions: 3_900,
+        changes: 8_100,
+        ..file(FileStatus::Modified, filename, None)
+    }
+}
+
+#[test]
+fn a_side_without_patch_is_never_separate_regions_whatever_the_merge_bases() {
+    // The other side has hunks, the two PRs branched from different commits, and the default
+    // branch changed the file since the older one: still no line detail, so may conflict.
+    let repo = Repo::new(vec![
+        pr(
+            1,
+            "old",
+            vec![
+                too_large("yarn.lock"),
+                modified("src/a.rs", &change_line(5, "x")),
+            ],
+        ),
+        pr(
+            2,
+            HEAD,
+            vec![
+                modified("yarn.lock", &change_line(40, "y")),
+                modified("src/a.rs", &change_line(30, "y")),
+            ],
+        ),
+        pr(
+            3,
+            "older",
+            vec![modified("yarn.lock", &change_line(8, "z"))],
+        ),
+    ])
+    .with_base_diff(
+        "old",
+        vec![modified("yarn.lock", &change_line(20, "main"))],
+        true,
+    )
+    .with_base_diff("older", Vec::new(), false);
+    let analysis = repo.analyze();
+    let pair = |a: u64, b: u64| {
+        analysis
+            .pairs()
+            .find(|p| (p.a.0, p.b.0) == (a, b))
+            .expect("the pair shares yarn.lock")
+    };
+    for (a, b, without_patch) in [(1, 2, Sides::A), (1, 3, Sides::A)] {
+        let pair = pair(a, b);
+        let lock = pair.files().find(|f| f.path == "yarn.lock").unwrap();
+        assert_eq!(lock.kind, FileOverlapKind::NoLineDetail, "#{a} #{b}");
+        assert_eq!(lock.certainty, Certainty::FileLevel { without_patch });
+        assert_eq!(lock.tier(), Tier::NoLineDetail);
+        assert_eq!(
+            pair.tier(),
+            Tier::NoLineDetail,
+            "separate regions elsewhere do not hide it"
+        );
+        assert!(pair.may_conflict());
+    }
+    let both_with_hunks = pair(2, 3);
+    assert_ne!(both_with_hunks.tier(), Tier::NoLineDetail);
+}
+
+#[test]
+fn regenerated_files_are_their_own_finding_whatever_their_lines() {
+    let mut repo = Repo::new(vec![
+        pr(
+            1,
+            HEAD,
+            vec![modified("web/yarn.lock", &change_line(5, "x"))],
+        ),
+        pr(
+            2,
+            "old",
+            vec![
+                modified("web/yarn.lock", &change_line(90, "y")),
+                modified("src/a.rs", &change_line(5, "y")),
+            ],
+        ),
+        pr(
+            3,
+            HEAD,
+            vec![
+                too_large("web/yarn.lock"),
+                modified("src/a.rs", &change_line(5, "z")),
+            ],
+        ),
+    ])
+    .with_base_diff("old", Vec::new(), false);
+    repo.regenerated = PathFilter::new(&["**/yarn.lock"]).unwrap();
+    let fetched: Vec<String> = files_to_fetch(&repo.inputs())
+        .into_iter()
+        .map(|request| request.path)
+        .collect();
+    assert_eq!(
+        fetched,
+        ["src/a.rs"],
+        "a regenerated file's lines are never needed"
+    );
+    let analysis = repo.analyze();
+    let found: Vec<_> = analysis
+        .overlaps()
+        .map(|o| (o.a.0, o.b.0, o.path, o.kind, o.tier(), o.regions.len()))
+        .collect();
+    let lock = |a, b| {
+        (
+            a,
+            b,
+            "web/yarn.lock",
+            FileOverlapKind::Regenerated,
+            Tier::Regenerated,
+            0,
+        )
+    };
+    assert_eq!(found[0], lock(1, 2));
+    assert_eq!(found[1], lock(1, 3));
+    assert_eq!(found[3], lock(2, 3));
+    assert_eq!(
+        found[2].3,
+        FileOverlapKind::SameLines,
+        "src/a.rs of #2 and #3"
+    );
+    let pairs: Vec<_> = analysis
+        .pairs()
+        .map(|p| (p.a.0, p.b.0, p.tier(), p.may_conflict()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (1, 2, Tier::Regenerated, true),
+            (1, 3, Tier::Regenerated, true),
+            (2, 3, Tier::Lines, true),
+        ]
+    );
 }
 
 #[test]

@@ -4,8 +4,64 @@ use super::{CheckText, code_list, pr_list};
 use crate::ids::PrNumber;
 use crate::order::{Verdict, WaitReason};
 
-/// Why two PRs conflict: the paths where both change the same lines.
-pub type ConflictPaths = Vec<String>;
+/// Why two PRs conflict, by the files that make it so.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConflictPaths {
+    /// Both change the same lines (or their paths clash).
+    pub same_lines: Vec<String>,
+    /// Both change these files, which are regenerated rather than merged (lock files).
+    pub regenerated: Vec<String>,
+    /// A conflict cannot be ruled out: a side has no line detail, or its lines could not be
+    /// placed on the default branch.
+    pub unsure: Vec<String>,
+}
+
+impl ConflictPaths {
+    /// "both change the same lines of `a`; both change `yarn.lock` (regenerate it after
+    /// rebasing)".
+    fn long(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.same_lines.is_empty() {
+            parts.push(format!(
+                "both change the same lines of {}",
+                code_list(&self.same_lines)
+            ));
+        }
+        if !self.regenerated.is_empty() {
+            let it = if self.regenerated.len() == 1 {
+                "it"
+            } else {
+                "them"
+            };
+            parts.push(format!(
+                "both change {} (regenerate {it} after rebasing)",
+                code_list(&self.regenerated)
+            ));
+        }
+        if !self.unsure.is_empty() {
+            parts.push(format!(
+                "both change {}, which may conflict (no line detail)",
+                code_list(&self.unsure)
+            ));
+        }
+        parts.join("; ")
+    }
+
+    /// "same lines of `a`; regenerated `yarn.lock`".
+    fn short(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.same_lines.is_empty() {
+            parts.push(format!("same lines of {}", code_list(&self.same_lines)));
+        }
+        if !self.regenerated.is_empty() {
+            parts.push(format!("regenerated {}", code_list(&self.regenerated)));
+        }
+        if !self.unsure.is_empty() {
+            parts.push(format!("may conflict in {}", code_list(&self.unsure)));
+        }
+        parts.join("; ")
+    }
+}
 
 fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
     match reason {
@@ -15,13 +71,10 @@ fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
              an issue without a pull request, or a pull request Switchyard does not coordinate)"
                 .into()
         }
-        WaitReason::Conflicts(paths) => {
-            format!("both change the same lines of {}", code_list(paths))
+        WaitReason::Conflicts(paths) => paths.long(),
+        WaitReason::DependsOnAndConflicts(paths) => {
+            format!("this pull request depends on it, and {}", paths.long())
         }
-        WaitReason::DependsOnAndConflicts(paths) => format!(
-            "this pull request depends on it, and both change the same lines of {}",
-            code_list(paths)
-        ),
     }
 }
 
@@ -56,11 +109,7 @@ pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&st
     if !verdict.will_force_rebase_on.is_empty() {
         summary.push_str("\n**Once this lands, these will need a rebase:**\n");
         for other in &verdict.will_force_rebase_on {
-            summary.push_str(&format!(
-                "- {} (same lines of {})\n",
-                other.pr,
-                code_list(&other.reason)
-            ));
+            summary.push_str(&format!("- {} ({})\n", other.pr, other.reason.short()));
         }
     }
     if let Some(url) = board_url {
@@ -69,6 +118,25 @@ pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&st
         ));
     }
     CheckText { title, summary }
+}
+
+/// The run on a temporary commit of GitHub's merge queue: `prs` is what the group merges
+/// (empty when its branch name does not say), onto `base_branch`.
+pub fn merge_group_check(prs: &[PrNumber], base_branch: &str) -> CheckText {
+    let subject = match prs {
+        [] => "This merge group is".to_owned(),
+        [one] => format!("{one} is"),
+        many => format!("{} are", pr_list(many)),
+    };
+    CheckText {
+        title: "In GitHub's merge queue".into(),
+        summary: format!(
+            "**{subject} in GitHub's merge queue.** The merge order was judged when the queue \
+             took {it} in; the queue now merges its pull requests onto `{base_branch}` one after \
+             another, so nothing is left to wait for here.\n",
+            it = if prs.len() > 1 { "them" } else { "it" },
+        ),
+    }
 }
 
 /// The run for a draft: it stays out of the queue until it is ready for review.
@@ -85,6 +153,13 @@ pub fn merge_order_draft() -> CheckText {
 mod tests {
     use super::*;
     use crate::order::{ConflictWith, Wait};
+
+    fn same_lines(paths: &[&str]) -> ConflictPaths {
+        ConflictPaths {
+            same_lines: paths.iter().map(|p| (*p).to_owned()).collect(),
+            ..ConflictPaths::default()
+        }
+    }
 
     fn verdict(
         waits: Vec<Wait<ConflictPaths>>,
@@ -104,7 +179,7 @@ mod tests {
             vec![],
             vec![ConflictWith {
                 pr: PrNumber(15),
-                reason: vec!["src/app.rs".into()],
+                reason: same_lines(&["src/app.rs"]),
             }],
             None,
         );
@@ -126,7 +201,7 @@ mod tests {
             vec![
                 Wait {
                     pr: PrNumber(12),
-                    reason: WaitReason::Conflicts(vec!["src/app.rs".into(), "README.md".into()]),
+                    reason: WaitReason::Conflicts(same_lines(&["src/app.rs", "README.md"])),
                 },
                 Wait {
                     pr: PrNumber(9),
@@ -158,7 +233,7 @@ mod tests {
         let v = verdict(
             vec![Wait {
                 pr: PrNumber(5),
-                reason: WaitReason::DependsOnAndConflicts(vec!["a.rs".into()]),
+                reason: WaitReason::DependsOnAndConflicts(same_lines(&["a.rs"])),
             }],
             vec![],
             Some(vec![PrNumber(3), PrNumber(5)]),
@@ -171,6 +246,72 @@ mod tests {
              one \"Depends on\" line to break it.\n\n\
              **Waits for:**\n\
              - #5: this pull request depends on it, and both change the same lines of `a.rs`\n"
+        );
+    }
+
+    #[test]
+    fn regenerated_and_unsure_files_are_told_apart_from_same_lines() {
+        let paths = ConflictPaths {
+            same_lines: vec!["src/app.rs".into()],
+            regenerated: vec!["yarn.lock".into()],
+            unsure: vec!["assets/big.json".into()],
+        };
+        let v = verdict(
+            vec![Wait {
+                pr: PrNumber(12),
+                reason: WaitReason::Conflicts(ConflictPaths {
+                    regenerated: vec!["Cargo.lock".into(), "yarn.lock".into()],
+                    ..ConflictPaths::default()
+                }),
+            }],
+            vec![ConflictWith {
+                pr: PrNumber(15),
+                reason: paths,
+            }],
+            None,
+        );
+        assert_eq!(
+            merge_order_check(&v, None).summary,
+            "**Waits for:**\n\
+             - #12: both change `Cargo.lock` and `yarn.lock` (regenerate them after rebasing)\n\
+             \n**Once this lands, these will need a rebase:**\n\
+             - #15 (same lines of `src/app.rs`; regenerated `yarn.lock`; may conflict in \
+             `assets/big.json`)\n"
+        );
+        let unsure = ConflictPaths {
+            unsure: vec!["logo.png".into()],
+            ..ConflictPaths::default()
+        };
+        assert_eq!(
+            reason_text(&WaitReason::DependsOnAndConflicts(unsure)),
+            "this pull request depends on it, and both change `logo.png`, which may conflict \
+             (no line detail)"
+        );
+    }
+
+    #[test]
+    fn a_merge_group_run_names_its_pull_requests() {
+        let text = merge_group_check(&[PrNumber(104)], "main");
+        assert_eq!(text.title, "In GitHub's merge queue");
+        assert_eq!(
+            text.summary,
+            "**#104 is in GitHub's merge queue.** The merge order was judged when the queue \
+             took it in; the queue now merges its pull requests onto `main` one after another, \
+             so nothing is left to wait for here.\n"
+        );
+        assert!(
+            merge_group_check(&[PrNumber(3), PrNumber(5)], "release/1.x")
+                .summary
+                .starts_with(
+                    "**#3 and #5 are in GitHub's merge queue.** The merge order was judged when \
+                     the queue took them in; the queue now merges its pull requests onto \
+                     `release/1.x`"
+                )
+        );
+        assert!(
+            merge_group_check(&[], "main")
+                .summary
+                .starts_with("**This merge group is in GitHub's merge queue.**")
         );
     }
 

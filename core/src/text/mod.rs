@@ -7,7 +7,7 @@ mod merge_order;
 mod overlap;
 
 pub use config_check::{config_invalid, config_removed, config_valid};
-pub use merge_order::{ConflictPaths, merge_order_check, merge_order_draft};
+pub use merge_order::{ConflictPaths, merge_group_check, merge_order_check, merge_order_draft};
 pub use overlap::{
     Caveat, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
     overlap_comment, overlap_gone_comment,

@@ -44,6 +44,8 @@ pub struct SharedFile {
     pub same_lines: Vec<(LineRange, LineRange)>,
     /// Why the finding is less than exact, if it is.
     pub caveat: Option<Caveat>,
+    /// A file regenerated rather than merged (a lock file): said in its own short line.
+    pub regenerated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,36 +98,60 @@ fn lines_link(repo_url: &str, sha: &Sha, path: &str, range: LineRange) -> String
 }
 
 fn headline(view: &OverlapView) -> String {
-    let same_lines = view.others.iter().filter(|o| o.tier == Tier::Lines).count();
-    let same_files = view.others.len() - same_lines;
+    let count = |tier: Tier| view.others.iter().filter(|o| o.tier == tier).count();
     let mut parts = Vec::new();
-    if same_lines > 0 {
-        parts.push(format!(
-            "Changes the same lines as {}",
-            plural(same_lines, "open pull request", "open pull requests")
-        ));
-    }
-    if same_files > 0 {
-        let more = if same_lines > 0 { " more" } else { "" };
-        parts.push(format!(
-            "{} the same files as {}{more}, in separate regions",
-            if same_lines > 0 { "touches" } else { "Touches" },
-            plural(same_files, "open pull request", "open pull requests")
-        ));
+    let mut counted = 0;
+    let mut prs = |count: usize| {
+        let more = if counted > 0 { " more" } else { "" };
+        counted += count;
+        format!(
+            "{}{more}",
+            plural(count, "open pull request", "open pull requests")
+        )
+    };
+    for (tier, say) in [
+        (Tier::Lines, "changes the same lines as {prs}"),
+        (
+            Tier::Regenerated,
+            "changes the same regenerated files as {prs}",
+        ),
+        (
+            Tier::NoLineDetail,
+            "may conflict with {prs}: no line detail",
+        ),
+        (
+            Tier::File,
+            "touches the same files as {prs}, in separate regions",
+        ),
+    ] {
+        let count = count(tier);
+        if count > 0 {
+            parts.push(say.replace("{prs}", &prs(count)));
+        }
     }
     if !view.ownership.is_empty() {
-        let word = if parts.is_empty() {
-            "Changes"
-        } else {
-            "changes"
-        };
-        parts.push(format!("{word} paths another lane owns"));
+        parts.push("changes paths another lane owns".to_owned());
     }
     if !view.base_conflicts.is_empty() {
-        let word = if parts.is_empty() { "Needs" } else { "needs" };
-        parts.push(format!("{word} a rebase on `{}`", view.default_branch));
+        parts.push(format!("needs a rebase on `{}`", view.default_branch));
     }
-    format!("**{}.**", parts.join("; "))
+    format!("**{}.**", capitalized(&parts.join("; ")))
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// The one line for the regenerated files two PRs both change.
+fn regenerated_line(paths: &[&str]) -> String {
+    let it = if paths.len() == 1 { "it" } else { "them" };
+    format!(
+        "  - both change {}: regenerate {it} after rebasing, don't merge {it} by hand\n",
+        code_list(paths)
+    )
 }
 
 fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
@@ -136,10 +162,15 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
     if other.draft {
         about.push("draft".into());
     }
-    about.push(match other.tier {
-        Tier::Lines => "same lines".into(),
-        Tier::File => "same files, separate regions".into(),
-    });
+    about.push(
+        match other.tier {
+            Tier::Lines => "same lines",
+            Tier::Regenerated => "regenerated files",
+            Tier::NoLineDetail => "may conflict, no line detail",
+            Tier::File => "same files, separate regions",
+        }
+        .to_owned(),
+    );
     let mut out = format!(
         "- [#{} {}]({}) ({})\n",
         other.number.0,
@@ -147,7 +178,7 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
         other.url,
         about.join(", ")
     );
-    for file in &other.files {
+    for file in other.files.iter().filter(|file| !file.regenerated) {
         let path = if file.path_here == file.path_there {
             format!("`{}`", file.path_here)
         } else {
@@ -185,6 +216,15 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
         }
         out.push_str(&line);
         out.push('\n');
+    }
+    let regenerated: Vec<&str> = other
+        .files
+        .iter()
+        .filter(|file| file.regenerated)
+        .map(|file| file.path_here.as_str())
+        .collect();
+    if !regenerated.is_empty() {
+        out.push_str(&regenerated_line(&regenerated));
     }
     out
 }
@@ -231,7 +271,28 @@ fn advice(view: &OverlapView) -> Vec<String> {
             and_list(&unordered)
         ));
     }
-    if lines.is_empty() && !view.others.is_empty() {
+    let regenerated_first: Vec<String> = view
+        .others
+        .iter()
+        .filter(|o| o.tier == Tier::Regenerated && o.order == OrderHint::OtherFirst)
+        .map(|o| o.number.to_string())
+        .collect();
+    if !regenerated_first.is_empty() {
+        out.push(format!(
+            "The merge order puts {} first: let it land, then rebase this branch on `{}` and \
+             regenerate the files you both change.",
+            and_list(&regenerated_first),
+            view.default_branch
+        ));
+    }
+    if view.others.iter().any(|o| o.tier == Tier::NoLineDetail) {
+        out.push(
+            "Where GitHub gives no line diff, a conflict cannot be ruled out: compare those \
+             files by hand before merging."
+                .into(),
+        );
+    }
+    if !view.others.is_empty() && view.others.iter().all(|o| o.tier == Tier::File) {
         out.push(
             "Git merges separate regions on its own; review the changes together if they \
              interact."
@@ -354,6 +415,7 @@ mod tests {
             path_there: path.into(),
             same_lines,
             caveat: None,
+            regenerated: false,
         }
     }
 
@@ -399,13 +461,14 @@ mod tests {
     fn caveats_ownership_base_conflicts_and_the_file_cap_are_said() {
         let mut v = view(vec![other(
             3,
-            Tier::File,
+            Tier::NoLineDetail,
             OrderHint::Unordered,
             vec![SharedFile {
                 path_here: "logo.png".into(),
                 path_there: "img/logo.png".into(),
                 same_lines: vec![],
                 caveat: Some(Caveat::NoPatch),
+                regenerated: false,
             }],
         )]);
         v.others[0].draft = true;
@@ -423,10 +486,10 @@ mod tests {
         assert_eq!(
             overlap_comment(&v),
             "<!-- switchyard:overlaps -->\n\
-             **Touches the same files as 1 open pull request, in separate regions; changes paths \
-             another lane owns; needs a rebase on `main`.**\n\
+             **May conflict with 1 open pull request: no line detail; changes paths another lane \
+             owns; needs a rebase on `main`.**\n\
              \n\
-             - [#3 Work 3](https://github.com/octo/repo/pull/3) (draft, same files, separate regions)\n\
+             - [#3 Work 3](https://github.com/octo/repo/pull/3) (draft, may conflict, no line detail)\n\
              \x20 - `logo.png` (`img/logo.png` there) (judged at file level: GitHub gives no line \
              diff for it, e.g. a binary file, a very large diff or a pure rename)\n\
              \n\
@@ -439,9 +502,10 @@ mod tests {
              GitHub lists only the first 3,000 files of this pull request: overlaps in the files \
              past that are not seen.\n\
              \n\
-             **What to do:** Git merges separate regions on its own; review the changes together \
-             if they interact. Move the changes to owned paths into the owning lane, or agree on \
-             them with it. Rebase on `main` now: it already conflicts there.\n\
+             **What to do:** Where GitHub gives no line diff, a conflict cannot be ruled out: \
+             compare those files by hand before merging. Move the changes to owned paths into the \
+             owning lane, or agree on them with it. Rebase on `main` now: it already conflicts \
+             there.\n\
              \n\
              <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
         );
@@ -469,6 +533,64 @@ mod tests {
             "**What to do:** The merge order puts this pull request before #7, which will \
              rebase after it. Coordinate with the authors of #8 on who changes the shared lines."
         ));
+    }
+
+    #[test]
+    fn regenerated_files_get_their_own_line_and_no_line_links() {
+        let lock = |path: &str| SharedFile {
+            regenerated: true,
+            ..file(path, vec![])
+        };
+        let v = view(vec![
+            other(
+                4,
+                Tier::Regenerated,
+                OrderHint::OtherFirst,
+                vec![lock("yarn.lock")],
+            ),
+            other(
+                9,
+                Tier::Lines,
+                OrderHint::ThisFirst,
+                vec![
+                    file(
+                        "src/a.rs",
+                        vec![(LineRange::new(2, 3), LineRange::new(2, 3))],
+                    ),
+                    lock("Cargo.lock"),
+                    lock("web/package-lock.json"),
+                ],
+            ),
+            other(
+                11,
+                Tier::File,
+                OrderHint::Unordered,
+                vec![file("src/b.rs", vec![])],
+            ),
+        ]);
+        assert_eq!(
+            overlap_comment(&v),
+            "<!-- switchyard:overlaps -->\n\
+             **Changes the same lines as 1 open pull request; changes the same regenerated files \
+             as 1 open pull request more; touches the same files as 1 open pull request more, in \
+             separate regions.**\n\
+             \n\
+             - [#4 Work 4](https://github.com/octo/repo/pull/4) (lane `agent-2`, regenerated files)\n\
+             \x20 - both change `yarn.lock`: regenerate it after rebasing, don't merge it by hand\n\
+             - [#9 Work 9](https://github.com/octo/repo/pull/9) (lane `agent-2`, same lines)\n\
+             \x20 - `src/a.rs`: [line 2](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/a.rs#L2) here, \
+             [line 2](https://github.com/octo/repo/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/src/a.rs#L2) there\n\
+             \x20 - both change `Cargo.lock` and `web/package-lock.json`: regenerate them after \
+             rebasing, don't merge them by hand\n\
+             - [#11 Work 11](https://github.com/octo/repo/pull/11) (lane `agent-2`, same files, separate regions)\n\
+             \x20 - `src/b.rs`\n\
+             \n\
+             **What to do:** The merge order puts this pull request before #9, which will rebase \
+             after it. The merge order puts #4 first: let it land, then rebase this branch on \
+             `main` and regenerate the files you both change.\n\
+             \n\
+             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod queue;
 pub use config_check::check_run as config_check;
 
 use super::desired::{CheckRunSpec, CommentSpec};
-use super::snapshot::{Snapshot, ignored, ownership};
+use super::snapshot::{Snapshot, ignored, ownership, regenerated};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Inputs, analyze};
@@ -30,11 +30,13 @@ pub struct Plan {
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let prs = snapshot.coordinated();
     let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
+    let regenerated = regenerated(&snapshot.config);
     let analysis = analyze(&Inputs {
         default_head: &snapshot.default_head,
         prs: &snapshot.prs,
         base_diffs: &snapshot.base_diffs,
         ignore: &ignore,
+        regenerated: &regenerated,
         ownership: &ownership,
     });
     let order = queue::order(snapshot, &prs, overlaps::conflicts(&analysis));

@@ -16,14 +16,21 @@ pub fn conflicts(analysis: &Analysis) -> Vec<crate::order::Conflict<ConflictPath
     analysis
         .pairs()
         .filter(|pair| pair.may_conflict())
-        .map(|pair| crate::order::Conflict {
-            a: pair.a,
-            b: pair.b,
-            reason: pair
-                .files()
-                .filter(|f| f.may_conflict())
-                .map(|f| f.path.to_owned())
-                .collect(),
+        .map(|pair| {
+            let mut reason = ConflictPaths::default();
+            for file in pair.files().filter(|f| f.may_conflict()) {
+                let paths = match file.tier() {
+                    Tier::Lines => &mut reason.same_lines,
+                    Tier::Regenerated => &mut reason.regenerated,
+                    Tier::NoLineDetail | Tier::File => &mut reason.unsure,
+                };
+                paths.push(file.path.to_owned());
+            }
+            crate::order::Conflict {
+                a: pair.a,
+                b: pair.b,
+                reason,
+            }
         })
         .collect()
 }
@@ -83,6 +90,7 @@ fn shared_file(side: &Side) -> SharedFile {
             })
             .collect(),
         caveat: caveat(&side.file),
+        regenerated: side.file.tier() == Tier::Regenerated,
     }
 }
 
@@ -168,7 +176,7 @@ pub fn findings(
                 order: order_hint(order, pr.number, other.number),
             });
         }
-        others.sort_by_key(|o| (o.tier != Tier::Lines, o.number));
+        others.sort_by_key(|o| (std::cmp::Reverse(o.tier), o.number));
         let ownership = analysis
             .ownership
             .iter()
