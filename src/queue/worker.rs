@@ -139,16 +139,15 @@ impl Queue {
     async fn fill(&self, running: &mut JoinSet<()>, reconciler: &Arc<dyn Reconcile>) {
         while running.len() < self.settings.max_parallel {
             let lease_until = self.lease_until();
-            let claim = match store::blocking(&self.store, move |s| s.claim(now(), lease_until))
-                .await
-            {
-                Ok(Some(claim)) => claim,
-                Ok(None) => return,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not claim jobs");
-                    return;
-                }
-            };
+            let claim =
+                match store::blocking(&self.store, move |s| s.claim(now(), lease_until)).await {
+                    Ok(Some(claim)) => claim,
+                    Ok(None) => return,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not claim jobs");
+                        return;
+                    }
+                };
             if claim.taken_over {
                 self.metrics.lease_taken_over();
                 tracing::warn!(repo = %claim.repo, "took over a repository whose lease ran out");

@@ -253,7 +253,10 @@ fn holder_name() -> String {
     let mut bytes = [0u8; 8];
     let random = match getrandom::fill(&mut bytes) {
         Ok(()) => hex::encode(bytes),
-        Err(_) => format!("{:x}", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)),
+        Err(_) => format!(
+            "{:x}",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        ),
     };
     format!("{}-{random}", std::process::id())
 }
@@ -493,7 +496,8 @@ impl Store for PostgresStore {
                 .map(|row| row.get(0))
                 .collect();
             for repo in candidates {
-                if let Some(claim) = claim_repo(&mut client, &repo, &holder, now, lease_until).await?
+                if let Some(claim) =
+                    claim_repo(&mut client, &repo, &holder, now, lease_until).await?
                 {
                     return Ok(Some(claim));
                 }
@@ -519,7 +523,8 @@ impl Store for PostgresStore {
     fn finish(&self, job_ids: &[i64]) -> Result<()> {
         let (ids, holder) = (job_ids.to_vec(), self.holder.clone());
         self.with_client(move |client| async move {
-            let sql = end_jobs("DELETE FROM jobs WHERE id = ANY($2) AND holder = $1 RETURNING repo");
+            let sql =
+                end_jobs("DELETE FROM jobs WHERE id = ANY($2) AND holder = $1 RETURNING repo");
             client
                 .execute(&sql, &[&holder, &ids])
                 .await
@@ -837,7 +842,12 @@ impl Store for PostgresStore {
                     "INSERT INTO published (repo, key, github_id, digest) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (repo, key) DO UPDATE SET github_id = excluded.github_id,
                      digest = excluded.digest",
-                    &[&repo, &key, &(published.github_id as i64), &published.digest],
+                    &[
+                        &repo,
+                        &key,
+                        &(published.github_id as i64),
+                        &published.digest,
+                    ],
                 )
                 .await
                 .map(drop)

@@ -299,7 +299,11 @@ fn read_task_records(conn: &Connection, repo: &str) -> Result<TaskRecords> {
         .map_err(db)?;
     let rows = stmt
         .query_map([repo], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .map_err(db)?;
     for row in rows {

@@ -51,7 +51,12 @@ fn github_with_repositories(gh: &FakeGitHub) -> BTreeMap<String, Vec<(u64, Strin
     prs
 }
 
-fn start_instance(dir: &std::path::Path, gh: &FakeGitHub, database_url: &str, lease: &str) -> Binary {
+fn start_instance(
+    dir: &std::path::Path,
+    gh: &FakeGitHub,
+    database_url: &str,
+    lease: &str,
+) -> Binary {
     Binary::spawn(
         dir,
         &[
@@ -89,9 +94,7 @@ async fn send_burst(
         senders.spawn(async move {
             let http = Http::new();
             for (base, payload) in deliveries {
-                let (status, body) = http
-                    .deliver(&base, SECRET, "pull_request", &payload)
-                    .await;
+                let (status, body) = http.deliver(&base, SECRET, "pull_request", &payload).await;
                 assert_eq!(status, 202, "{body}");
             }
         });
@@ -111,7 +114,10 @@ async fn settle(database_url: &str, limit: Duration) {
             assert_eq!(counts.failed, 0);
             return;
         }
-        assert!(Instant::now() < deadline, "the jobs did not finish: {counts:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the jobs did not finish: {counts:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -255,7 +261,11 @@ fn assert_effects_once(gh: &FakeGitHub, prs: &BTreeMap<String, Vec<(u64, String)
                 .into_iter()
                 .filter(|comment| comment.author == app)
                 .count();
-            assert_eq!(comments, usize::from(index < 2), "{repo}#{number}: comments");
+            assert_eq!(
+                comments,
+                usize::from(index < 2),
+                "{repo}#{number}: comments"
+            );
         }
     }
 }
@@ -312,8 +322,14 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
     .await;
     // Wait until the doomed instance is in the middle of a reconcile, then kill it.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while runs(0, &doomed.log()).iter().all(|run| run.finished.is_some()) {
-        assert!(Instant::now() < deadline, "the instance never started a reconcile");
+    while runs(0, &doomed.log())
+        .iter()
+        .all(|run| run.finished.is_some())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the instance never started a reconcile"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     doomed.kill();
@@ -329,7 +345,10 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
         .iter()
         .filter(|run| run.instance == 0 && run.finished.is_none())
         .collect();
-    assert!(!unfinished.is_empty(), "it died in the middle of a reconcile");
+    assert!(
+        !unfinished.is_empty(),
+        "it died in the middle of a reconcile"
+    );
     let survivor_log = survivor.log();
     let takeovers: Vec<SystemTime> = survivor_log
         .iter()

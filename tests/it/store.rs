@@ -260,7 +260,11 @@ fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
     };
     store.set_task_records(&a, &records).unwrap();
     store.set_task_records(&b, &TaskRecords::default()).unwrap();
-    assert_eq!(store.task_records(&a).unwrap(), records, "in order, to the nanosecond");
+    assert_eq!(
+        store.task_records(&a).unwrap(),
+        records,
+        "in order, to the nanosecond"
+    );
     let fewer = TaskRecords {
         assignments: records.assignments[1..].to_vec(),
         ..TaskRecords::default()
@@ -358,7 +362,11 @@ fn a_restarting_instance_leaves_the_jobs_live_leases_cover() {
     let restarted = schema.open();
     assert_eq!(restarted.recover_running(10).unwrap(), 0);
     assert_eq!(restarted.job_counts().unwrap().running, 1);
-    assert_eq!(restarted.recover_running(30).unwrap(), 1, "the lease ran out");
+    assert_eq!(
+        restarted.recover_running(30).unwrap(),
+        1,
+        "the lease ran out"
+    );
 }
 
 #[test]
