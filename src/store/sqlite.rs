@@ -822,3 +822,82 @@ impl Store for SqliteStore {
         self.run(|conn| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(db))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database as the first schema left it, with task records in the cache the way the
+    /// App wrote them there, opened by this version.
+    #[test]
+    fn task_records_the_cache_held_move_into_their_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let assigned: chrono::DateTime<chrono::Utc> = "2026-03-01T10:00:00.5Z".parse().unwrap();
+        let merged: chrono::DateTime<chrono::Utc> = "2026-03-02T10:00:00Z".parse().unwrap();
+        let records = TaskRecords {
+            assignments: vec![AssignmentRecord {
+                issue: IssueNumber(4),
+                lane: "agent-2".into(),
+                assigned_at: assigned,
+            }],
+            completions: vec![Completion {
+                issue: IssueNumber(1),
+                lane: "agent-1".into(),
+                pr: PrNumber(9),
+                files_changed: vec!["src/a.rs".into()],
+                assigned_at: assigned,
+                merged_at: merged,
+            }],
+            merged: vec![MergedPr {
+                number: PrNumber(11),
+                merged_at: merged,
+                files: vec!["Cargo.lock".into()],
+                closes: vec![IssueNumber(4)],
+            }],
+        };
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);
+                 INSERT INTO schema_migrations (version) VALUES (1);",
+            )
+            .unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            let put = |kind: &str, key: &str, value: Vec<u8>| {
+                conn.execute(
+                    "INSERT INTO cache (kind, key, value) VALUES (?1, ?2, ?3)",
+                    params![kind, key, value],
+                )
+                .unwrap();
+            };
+            put(
+                "task_assignments",
+                "o/a",
+                serde_json::to_vec(&records.assignments).unwrap(),
+            );
+            put(
+                "task_completions",
+                "o/a",
+                serde_json::to_vec(&records.completions).unwrap(),
+            );
+            put(
+                "task_merged_prs",
+                "o/a",
+                serde_json::to_vec(&records.merged).unwrap(),
+            );
+            put("task_command_handled", "o/a:77", b"true".to_vec());
+            put("task_labels", "o/a", b"[]".to_vec());
+        }
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let repo: RepoName = "o/a".parse().unwrap();
+        assert_eq!(store.task_records(&repo).unwrap(), records);
+        assert!(store.command_handled(&repo, CommentId(77)).unwrap());
+        assert_eq!(store.cache_get("task_assignments", "o/a").unwrap(), None);
+        assert_eq!(
+            store.cache_get("task_labels", "o/a").unwrap(),
+            Some(b"[]".to_vec()),
+            "the rest of the cache stays"
+        );
+    }
+}
