@@ -380,4 +380,66 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
     assert_one_instance_at_a_time(&all, Some(killed_at));
     assert_every_job_ran_once(&all);
     assert_effects_once(&gh, &prs);
+    let (status, metrics) = Http::new().get(&survivor.url("/metrics")).await;
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains(&format!(
+            "switchyard_lease_takeovers_total {}",
+            takeovers.len()
+        )),
+        "{metrics}"
+    );
+    assert!(metrics.contains("switchyard_leases_held 0"), "{metrics}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_started_together_on_an_empty_database_both_come_up() {
+    let Some(schema) = Schema::create() else {
+        return;
+    };
+    let gh = FakeGitHub::start().await;
+    let prs = github_with_repositories(&gh);
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let starting: Vec<_> = (0..2)
+        .map(|_| {
+            let (dir, api, url, start) = (
+                dir.path().to_owned(),
+                gh.url().to_owned(),
+                schema.url.clone(),
+                start.clone(),
+            );
+            std::thread::spawn(move || {
+                start.wait();
+                Binary::spawn(
+                    &dir,
+                    &[
+                        ("GITHUB_APP_ID", &APP_ID.to_string()),
+                        ("GITHUB_PRIVATE_KEY", TEST_PRIVATE_KEY_PEM),
+                        ("GITHUB_WEBHOOK_SECRET", SECRET),
+                        ("GITHUB_API_URL", &api),
+                        ("DATABASE_URL", &url),
+                    ],
+                )
+            })
+        })
+        .collect();
+    let instances: Vec<Binary> = starting
+        .into_iter()
+        .map(|started| started.join().expect("the instance comes up"))
+        .collect();
+    let http = Http::new();
+    for (n, instance) in instances.iter().enumerate() {
+        assert_eq!(http.get(&instance.url("/readyz")).await.0, 200);
+        let (status, body) = http
+            .deliver(
+                &instance.url(""),
+                SECRET,
+                "pull_request",
+                &burst_payload(n, &prs),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+    }
+    settle(&schema.url, Duration::from_secs(60)).await;
 }
