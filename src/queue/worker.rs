@@ -117,7 +117,6 @@ impl Queue {
         let mut running = JoinSet::new();
         while !*shutdown.borrow() {
             self.fill(&mut running, &reconciler).await;
-            self.refresh_gauges().await;
             let idle = self.until_next_due().await;
             tokio::select! {
                 _ = self.wake.notified() => {}
@@ -244,12 +243,6 @@ impl Queue {
             Ok(Some(at)) => Duration::from_secs((at - now()).max(0) as u64)
                 .clamp(Duration::from_millis(50), longest),
             _ => longest,
-        }
-    }
-
-    async fn refresh_gauges(&self) {
-        if let Ok(counts) = store::blocking(&self.store, |s| s.job_counts()).await {
-            self.metrics.set_job_counts(counts);
         }
     }
 

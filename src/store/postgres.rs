@@ -42,6 +42,7 @@ const MIGRATIONS: &[(i64, &str)] = &[(
     );
     CREATE INDEX jobs_state_repo ON jobs (state, repo, id);
     CREATE INDEX jobs_repo ON jobs (repo, id);
+    CREATE INDEX jobs_due ON jobs (state, run_at);
     CREATE TABLE leases (
         repo TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
@@ -106,7 +107,7 @@ const MIGRATIONS: &[(i64, &str)] = &[(
 )];
 
 /// Connections one instance keeps open.
-const POOL_SIZE: usize = 16;
+const POOL_SIZE: usize = 32;
 /// Repositories one claim looks at before it gives up for now: others may be taking them.
 const CLAIM_CANDIDATES: i64 = 8;
 
@@ -146,8 +147,123 @@ const TAKE_LEASE: &str = "INSERT INTO leases (repo, holder, expires_at) VALUES (
     WHERE leases.expires_at <= $4
     RETURNING 1";
 
+/// A delivery and its jobs as [`RECORD_DELIVERY`] takes them.
+struct DeliveryRow {
+    delivery: Delivery,
+    repo: Option<String>,
+    repos: Vec<String>,
+    installations: Vec<i64>,
+    triggers: Vec<String>,
+}
+
+impl DeliveryRow {
+    fn new(delivery: &Delivery, jobs: &[JobRequest]) -> Result<Self> {
+        let (repos, installations, triggers) = job_columns(jobs)?;
+        Ok(Self {
+            delivery: delivery.clone(),
+            repo: delivery.repo.as_ref().map(RepoName::to_string),
+            repos,
+            installations,
+            triggers,
+        })
+    }
+
+    async fn record(
+        &self,
+        client: &impl GenericClient,
+        statement: &tokio_postgres::Statement,
+    ) -> Result<Recorded> {
+        let row = client
+            .query_one(
+                statement,
+                &[
+                    &self.delivery.id,
+                    &self.delivery.event,
+                    &self.delivery.action,
+                    &self.repo,
+                    &self.delivery.received_at,
+                    &self.repos,
+                    &self.installations,
+                    &self.triggers,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(if row.get::<_, i64>(0) > 0 {
+            Recorded::New
+        } else {
+            Recorded::Duplicate
+        })
+    }
+}
+
+/// A delivery waiting for the next group commit, and where its answer goes.
+struct PendingDelivery {
+    row: DeliveryRow,
+    reply: std::sync::mpsc::SyncSender<Result<Recorded>>,
+}
+
+/// Most deliveries one transaction records.
+const GROUP_COMMIT_LIMIT: usize = 256;
+
+/// Records the deliveries waiting at a time in one transaction, so that many concurrent
+/// deliveries share one commit (and one flush of the log to disk) while each is still on
+/// disk before it is answered. Rows go in by delivery id, so that two instances' batches
+/// take their locks in one order and never wait for each other in a circle. Should a
+/// batch fail, each delivery in it is tried alone, so that one bad row fails only itself.
+async fn record_in_groups(
+    pool: Pool,
+    mut pending: tokio::sync::mpsc::UnboundedReceiver<PendingDelivery>,
+) {
+    while let Some(first) = pending.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_COMMIT_LIMIT {
+            match pending.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        batch.sort_by(|a, b| a.row.delivery.id.cmp(&b.row.delivery.id));
+        match record_group(&pool, &batch).await {
+            Ok(recorded) => {
+                for (waiting, recorded) in batch.into_iter().zip(recorded) {
+                    let _ = waiting.reply.send(Ok(recorded));
+                }
+            }
+            Err(e) if batch.len() == 1 => {
+                let _ = batch[0].reply.send(Err(e));
+            }
+            Err(_) => {
+                for waiting in batch {
+                    let alone = record_group(&pool, std::slice::from_ref(&waiting))
+                        .await
+                        .map(|recorded| recorded[0]);
+                    let _ = waiting.reply.send(alone);
+                }
+            }
+        }
+    }
+}
+
+async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Recorded>> {
+    let mut client = pool.get().await.map_err(pool_error)?;
+    let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
+    if let [only] = batch {
+        return Ok(vec![only.row.record(&client, &statement).await?]);
+    }
+    let tx = client.transaction().await.map_err(pg)?;
+    let mut recorded = Vec::with_capacity(batch.len());
+    for waiting in batch {
+        recorded.push(waiting.row.record(&tx, &statement).await?);
+    }
+    tx.commit().await.map_err(pg)?;
+    Ok(recorded)
+}
+
 pub struct PostgresStore {
     pool: Pool,
+    /// Deliveries on their way to the next group commit.
+    deliveries: tokio::sync::mpsc::UnboundedSender<PendingDelivery>,
     /// Where the pool's connections run; `None` only while dropping.
     runtime: Option<tokio::runtime::Runtime>,
     /// This instance's name in `leases` and in the jobs it runs.
@@ -199,8 +315,11 @@ impl PostgresStore {
             .create_timeout(Some(Duration::from_secs(5)))
             .build()
             .map_err(|e| StoreError::Database(format!("PostgreSQL connection pool: {e}")))?;
+        let (deliveries, pending) = tokio::sync::mpsc::unbounded_channel();
+        runtime.spawn(record_in_groups(pool.clone(), pending));
         let store = Self {
             pool,
+            deliveries,
             runtime: Some(runtime),
             holder: holder_name(),
         };
@@ -424,46 +543,26 @@ impl Store for PostgresStore {
         changes: &[RepoChange],
         jobs: &[JobRequest],
     ) -> Result<Recorded> {
-        let delivery = delivery.clone();
+        let row = DeliveryRow::new(delivery, jobs)?;
+        if changes.is_empty() {
+            let (reply, answer) = std::sync::mpsc::sync_channel(1);
+            self.deliveries
+                .send(PendingDelivery { row, reply })
+                .map_err(|_| StoreError::Closed)?;
+            return answer.recv().map_err(|_| StoreError::Closed)?;
+        }
         let changes = changes.to_vec();
-        let (repos, installations, triggers) = job_columns(jobs)?;
         self.with_client(move |mut client| async move {
-            let repo = delivery.repo.as_ref().map(RepoName::to_string);
-            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
-                &delivery.id,
-                &delivery.event,
-                &delivery.action,
-                &repo,
-                &delivery.received_at,
-                &repos,
-                &installations,
-                &triggers,
-            ];
             let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
-            let new = if changes.is_empty() {
-                let row = client.query_one(&statement, &params).await.map_err(pg)?;
-                row.get::<_, i64>(0) > 0
-            } else {
-                let tx = client.transaction().await.map_err(pg)?;
-                let new = tx
-                    .query_one(&statement, &params)
-                    .await
-                    .map_err(pg)?
-                    .get::<_, i64>(0)
-                    > 0;
-                if new {
-                    for change in &changes {
-                        apply_change(&tx, change).await?;
-                    }
+            let tx = client.transaction().await.map_err(pg)?;
+            let recorded = row.record(&tx, &statement).await?;
+            if recorded == Recorded::New {
+                for change in &changes {
+                    apply_change(&tx, change).await?;
                 }
-                tx.commit().await.map_err(pg)?;
-                new
-            };
-            Ok(if new {
-                Recorded::New
-            } else {
-                Recorded::Duplicate
-            })
+            }
+            tx.commit().await.map_err(pg)?;
+            Ok(recorded)
         })
     }
 
@@ -634,19 +733,26 @@ impl Store for PostgresStore {
 
     // Another instance's lease holds a repository's queued jobs back until it releases the
     // lease, which this instance hears of only by looking again: once a second. A lease
-    // that runs out with jobs running is due for takeover when it ends.
+    // is due for takeover when it ends; running jobs no live lease covers, at once.
     fn next_due(&self, now: i64) -> Result<Option<i64>> {
         self.with_client(move |client| async move {
             client
                 .query_one(
-                    "SELECT MIN(CASE
-                         WHEN l.expires_at > $1 AND j.state = 'queued'
-                             THEN LEAST(l.expires_at, $1 + 1)
-                         WHEN l.expires_at > $1 THEN l.expires_at
-                         WHEN j.state = 'running' THEN $1
-                         ELSE j.run_at END)
-                     FROM jobs j LEFT JOIN leases l ON l.repo = j.repo
-                     WHERE j.state IN ('queued', 'running')",
+                    "SELECT LEAST(
+                         (SELECT j.run_at FROM jobs j
+                          WHERE j.state = 'queued'
+                            AND NOT EXISTS (SELECT 1 FROM leases l
+                                            WHERE l.repo = j.repo AND l.expires_at > $1)
+                          ORDER BY j.run_at LIMIT 1),
+                         (SELECT $1 + 1 WHERE EXISTS (
+                              SELECT 1 FROM leases l JOIN jobs j ON j.repo = l.repo
+                              WHERE l.expires_at > $1 AND j.state = 'queued')),
+                         (SELECT MIN(expires_at) FROM leases),
+                         (SELECT $1 WHERE EXISTS (
+                              SELECT 1 FROM jobs j
+                              WHERE j.state = 'running'
+                                AND NOT EXISTS (SELECT 1 FROM leases l
+                                                WHERE l.repo = j.repo AND l.expires_at > $1))))",
                     &[&now],
                 )
                 .await
