@@ -150,6 +150,7 @@ const TAKE_LEASE: &str = "INSERT INTO leases (repo, holder, expires_at) VALUES (
 /// A delivery and its jobs as [`RECORD_DELIVERY`] takes them.
 struct DeliveryRow {
     delivery: Delivery,
+    changes: Vec<RepoChange>,
     repo: Option<String>,
     repos: Vec<String>,
     installations: Vec<i64>,
@@ -157,10 +158,11 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
-    fn new(delivery: &Delivery, jobs: &[JobRequest]) -> Result<Self> {
+    fn new(delivery: &Delivery, changes: &[RepoChange], jobs: &[JobRequest]) -> Result<Self> {
         let (repos, installations, triggers) = job_columns(jobs)?;
         Ok(Self {
             delivery: delivery.clone(),
+            changes: changes.to_vec(),
             repo: delivery.repo.as_ref().map(RepoName::to_string),
             repos,
             installations,
@@ -189,11 +191,13 @@ impl DeliveryRow {
             )
             .await
             .map_err(pg)?;
-        Ok(if row.get::<_, i64>(0) > 0 {
-            Recorded::New
-        } else {
-            Recorded::Duplicate
-        })
+        if row.get::<_, i64>(0) == 0 {
+            return Ok(Recorded::Duplicate);
+        }
+        for change in &self.changes {
+            apply_change(client, change).await?;
+        }
+        Ok(Recorded::New)
     }
 }
 
@@ -248,9 +252,6 @@ async fn record_in_groups(
 async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Recorded>> {
     let mut client = pool.get().await.map_err(pool_error)?;
     let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
-    if let [only] = batch {
-        return Ok(vec![only.row.record(&client, &statement).await?]);
-    }
     let tx = client.transaction().await.map_err(pg)?;
     let mut recorded = Vec::with_capacity(batch.len());
     for waiting in batch {
@@ -432,10 +433,16 @@ fn job_columns(jobs: &[JobRequest]) -> Result<(Vec<String>, Vec<i64>, Vec<String
 
 async fn apply_change(client: &impl GenericClient, change: &RepoChange) -> Result<()> {
     match change {
+        // Nearly every delivery says its repository is installed, which it already is: that
+        // case reads the row and locks nothing, so deliveries for one repository recorded
+        // by different instances do not wait for each other.
         RepoChange::Add(repo, installation) => {
             client
                 .execute(
-                    "INSERT INTO repos (repo, installation, active) VALUES ($1, $2, TRUE)
+                    "INSERT INTO repos (repo, installation, active)
+                     SELECT $1, $2, TRUE
+                     WHERE NOT EXISTS (SELECT 1 FROM repos
+                                       WHERE repo = $1 AND installation = $2 AND active)
                      ON CONFLICT (repo) DO UPDATE
                      SET installation = excluded.installation, active = TRUE",
                     &[&repo.as_str(), &(installation.0 as i64)],
@@ -543,27 +550,12 @@ impl Store for PostgresStore {
         changes: &[RepoChange],
         jobs: &[JobRequest],
     ) -> Result<Recorded> {
-        let row = DeliveryRow::new(delivery, jobs)?;
-        if changes.is_empty() {
-            let (reply, answer) = std::sync::mpsc::sync_channel(1);
-            self.deliveries
-                .send(PendingDelivery { row, reply })
-                .map_err(|_| StoreError::Closed)?;
-            return answer.recv().map_err(|_| StoreError::Closed)?;
-        }
-        let changes = changes.to_vec();
-        self.with_client(move |mut client| async move {
-            let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
-            let tx = client.transaction().await.map_err(pg)?;
-            let recorded = row.record(&tx, &statement).await?;
-            if recorded == Recorded::New {
-                for change in &changes {
-                    apply_change(&tx, change).await?;
-                }
-            }
-            tx.commit().await.map_err(pg)?;
-            Ok(recorded)
-        })
+        let row = DeliveryRow::new(delivery, changes, jobs)?;
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.deliveries
+            .send(PendingDelivery { row, reply })
+            .map_err(|_| StoreError::Closed)?;
+        answer.recv().map_err(|_| StoreError::Closed)?
     }
 
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {
