@@ -14,7 +14,10 @@ use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::NoTls;
 
 /// Embedded migrations, applied in order at start-up by whichever instance gets the
@@ -209,24 +212,32 @@ struct PendingDelivery {
 
 /// Most deliveries one transaction records.
 const GROUP_COMMIT_LIMIT: usize = 256;
+/// Group commits under way at once: each statement of a group is a round trip, so one
+/// group at a time would bound the deliveries per second by the round trip's time.
+const GROUP_COMMITTERS: usize = 8;
 
 /// Records the deliveries waiting at a time in one transaction, so that many concurrent
 /// deliveries share one commit (and one flush of the log to disk) while each is still on
-/// disk before it is answered. Rows go in by delivery id, so that two instances' batches
-/// take their locks in one order and never wait for each other in a circle. Should a
-/// batch fail, each delivery in it is tried alone, so that one bad row fails only itself.
-async fn record_in_groups(
-    pool: Pool,
-    mut pending: tokio::sync::mpsc::UnboundedReceiver<PendingDelivery>,
-) {
-    while let Some(first) = pending.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < GROUP_COMMIT_LIMIT {
-            match pending.try_recv() {
-                Ok(next) => batch.push(next),
-                Err(_) => break,
+/// disk before it is answered. Rows go in by delivery id, so that concurrent batches, of
+/// this instance or another, take their locks in one order and never wait for each other in
+/// a circle. Should a batch fail, each delivery in it is tried alone, so that one bad row
+/// fails only itself.
+async fn record_in_groups(pool: Pool, pending: Arc<Mutex<UnboundedReceiver<PendingDelivery>>>) {
+    loop {
+        let mut batch = {
+            let mut pending = pending.lock().await;
+            let Some(first) = pending.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            while batch.len() < GROUP_COMMIT_LIMIT {
+                match pending.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
             }
-        }
+            batch
+        };
         batch.sort_by(|a, b| a.row.delivery.id.cmp(&b.row.delivery.id));
         match record_group(&pool, &batch).await {
             Ok(recorded) => {
@@ -317,7 +328,10 @@ impl PostgresStore {
             .build()
             .map_err(|e| StoreError::Database(format!("PostgreSQL connection pool: {e}")))?;
         let (deliveries, pending) = tokio::sync::mpsc::unbounded_channel();
-        runtime.spawn(record_in_groups(pool.clone(), pending));
+        let pending = Arc::new(Mutex::new(pending));
+        for _ in 0..GROUP_COMMITTERS {
+            runtime.spawn(record_in_groups(pool.clone(), pending.clone()));
+        }
         let store = Self {
             pool,
             deliveries,
