@@ -1,6 +1,10 @@
-//! Signed deliveries over loopback to a running server at concurrency 64, with durable
-//! persistence on (a SQLite file, synchronous=FULL): accepted deliveries per second and the
-//! time to answer. Workers are idle so the numbers are the receiver's alone.
+//! Signed deliveries over loopback to running servers at concurrency 64, with durable
+//! persistence on: a SQLite file (synchronous=FULL), then PostgreSQL with one instance and
+//! with two instances sharing the database (deliveries sent to them in turn). Accepted
+//! deliveries per second and the time to answer. Workers are idle so the numbers are the
+//! receivers' alone. The PostgreSQL runs use `SWITCHYARD_TEST_DATABASE_URL` (by default
+//! `postgres://root@127.0.0.1/test`), each in a schema of its own, and are skipped with a
+//! note when the server does not answer.
 //!
 //! cargo bench --bench receive
 
@@ -42,23 +46,75 @@ fn main() {
 
 async fn run() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let settings = ServerSettings {
-        listen: "127.0.0.1:0".parse().expect("an address"),
-        credentials: AppCredentials {
-            app_id: 1,
-            private_key_pem: fake_github::TEST_PRIVATE_KEY_PEM.to_owned(),
-        },
-        secrets: WebhookSecrets::parse(SECRET).expect("a secret"),
-        api_url: "http://127.0.0.1:9".into(),
-        database_url: format!("sqlite://{}", dir.path().join("bench.db").display()),
-        queue: QueueSettings {
-            max_parallel: 0,
-            ..QueueSettings::default()
-        },
-        retry: RetrySettings::default(),
-    };
-    let running = server::start(settings).await.expect("the App starts");
-    let url = format!("http://{}/webhook", running.addr);
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    measure("SQLite file with synchronous=FULL, one instance", &[sqlite]).await;
+
+    let base = std::env::var("SWITCHYARD_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://root@127.0.0.1/test".to_owned());
+    for instances in [1, 2] {
+        let schema = format!("bench_receive_{}_{instances}", std::process::id());
+        if let Err(e) = execute(&base, &format!("CREATE SCHEMA {schema}")).await {
+            println!("receive: PostgreSQL skipped: needs PostgreSQL at {base} ({e})");
+            return;
+        }
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+        let urls = vec![url; instances];
+        let label = match instances {
+            1 => "PostgreSQL, one instance".to_owned(),
+            n => format!("PostgreSQL, {n} instances on one database"),
+        };
+        measure(&label, &urls).await;
+        if let Err(e) = execute(&base, &format!("DROP SCHEMA {schema} CASCADE")).await {
+            println!("  (could not drop schema {schema}: {e})");
+        }
+    }
+}
+
+/// One batch of SQL on a connection of its own.
+async fn execute(url: &str, sql: &str) -> Result<(), String> {
+    let connect = tokio_postgres::connect(url, tokio_postgres::NoTls);
+    let (client, connection) = tokio::time::timeout(Duration::from_secs(5), connect)
+        .await
+        .map_err(|_| "no answer within 5 s".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let connection = tokio::spawn(connection);
+    let done = client.batch_execute(sql).await.map_err(|e| {
+        e.as_db_error()
+            .map_or_else(|| e.to_string(), |db| db.to_string())
+    });
+    drop(client);
+    let _ = connection.await;
+    done
+}
+
+/// Starts one server per database URL and sends them the deliveries in turn.
+async fn measure(label: &str, database_urls: &[String]) {
+    let mut servers = Vec::new();
+    for database_url in database_urls {
+        let settings = ServerSettings {
+            listen: "127.0.0.1:0".parse().expect("an address"),
+            credentials: AppCredentials {
+                app_id: 1,
+                private_key_pem: fake_github::TEST_PRIVATE_KEY_PEM.to_owned(),
+            },
+            secrets: WebhookSecrets::parse(SECRET).expect("a secret"),
+            api_url: "http://127.0.0.1:9".into(),
+            database_url: database_url.clone(),
+            queue: QueueSettings {
+                max_parallel: 0,
+                ..QueueSettings::default()
+            },
+            retry: RetrySettings::default(),
+        };
+        servers.push(server::start(settings).await.expect("the App starts"));
+    }
+    let urls: Arc<Vec<String>> = Arc::new(
+        servers
+            .iter()
+            .map(|running| format!("http://{}/webhook", running.addr))
+            .collect(),
+    );
     let secrets = WebhookSecrets::parse(SECRET).expect("a secret");
     let bodies: Arc<Vec<(Bytes, String)>> = Arc::new(
         (0..DELIVERIES)
@@ -77,9 +133,9 @@ async fn run() {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..CONCURRENCY {
-        let (client, url, bodies, next, accepted) = (
+        let (client, urls, bodies, next, accepted) = (
             client.clone(),
-            url.clone(),
+            urls.clone(),
             bodies.clone(),
             next.clone(),
             accepted.clone(),
@@ -92,7 +148,7 @@ async fn run() {
                     return latencies;
                 }
                 let (body, signature) = &bodies[n as usize];
-                let request = http::Request::post(&url)
+                let request = http::Request::post(&urls[n as usize % urls.len()])
                     .header("x-github-event", "pull_request")
                     .header("x-github-delivery", format!("bench-{n}"))
                     .header("x-hub-signature-256", signature)
@@ -115,10 +171,13 @@ async fn run() {
     let elapsed = started.elapsed();
     latencies.sort();
     let pick = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
-    let queued = running.store.job_counts().expect("counts").queued;
-    println!(
-        "receive: {DELIVERIES} signed deliveries, concurrency {CONCURRENCY}, SQLite file with synchronous=FULL"
-    );
+    let store = servers[0].store.clone();
+    let queued = tokio::task::spawn_blocking(move || store.job_counts())
+        .await
+        .expect("a count")
+        .expect("counts")
+        .queued;
+    println!("receive: {DELIVERIES} signed deliveries, concurrency {CONCURRENCY}, {label}");
     println!(
         "  accepted {} ({} jobs on disk) in {:.2} s: {:.0} deliveries/s",
         accepted.load(Ordering::Relaxed),
@@ -132,5 +191,7 @@ async fn run() {
         pick(0.99).as_secs_f64() * 1e3,
         latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3
     );
-    running.kill();
+    for running in servers {
+        running.kill();
+    }
 }

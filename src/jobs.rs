@@ -86,6 +86,9 @@ pub struct Claim {
     pub triggers: Vec<Trigger>,
     /// The most attempts any of the claimed jobs has had, this one included.
     pub attempts: u32,
+    /// The repository's lease had run out with these jobs running: the instance that held
+    /// it stopped, and this claim takes its work over.
+    pub taken_over: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Prometheus metrics: deliveries, jobs, reconcile time, GitHub API calls and rate limit.
+//! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls and rate
+//! limit.
 
 use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -31,6 +32,8 @@ pub struct Metrics {
     deliveries: Family<DeliveryLabels, Counter>,
     jobs: Family<StateLabels, Gauge>,
     jobs_failed: Counter,
+    leases_held: Gauge,
+    lease_takeovers: Counter,
     reconcile_seconds: Histogram,
     api_calls: Family<ApiLabels, Counter>,
     rate_limit_remaining: Gauge,
@@ -59,6 +62,18 @@ impl Metrics {
             "Jobs kept as failed after their last try",
             jobs_failed.clone(),
         );
+        let leases_held = Gauge::default();
+        registry.register(
+            "leases_held",
+            "Repositories this instance holds the lease of, working on their jobs",
+            leases_held.clone(),
+        );
+        let lease_takeovers = Counter::default();
+        registry.register(
+            "lease_takeovers",
+            "Repositories taken over after the lease of the instance working on them ran out",
+            lease_takeovers.clone(),
+        );
         let reconcile_seconds = Histogram::new(exponential_buckets(0.005, 2.0, 14));
         registry.register(
             "reconcile_duration_seconds",
@@ -82,6 +97,8 @@ impl Metrics {
             deliveries,
             jobs,
             jobs_failed,
+            leases_held,
+            lease_takeovers,
             reconcile_seconds,
             api_calls,
             rate_limit_remaining,
@@ -113,6 +130,19 @@ impl Metrics {
 
     pub fn job_failed(&self) {
         self.jobs_failed.inc();
+    }
+
+    /// A lease taken (`true`) or given up (`false`).
+    pub fn lease_held(&self, held: bool) {
+        if held {
+            self.leases_held.inc();
+        } else {
+            self.leases_held.dec();
+        }
+    }
+
+    pub fn lease_taken_over(&self) {
+        self.lease_takeovers.inc();
     }
 
     pub fn observe_reconcile(&self, took: Duration) {

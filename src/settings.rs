@@ -2,13 +2,17 @@
 //! deployments and outside tools rely on.
 
 use crate::github::{AppCredentials, RetrySettings};
-use crate::queue::QueueSettings;
+use crate::queue::{DEFAULT_LEASE_SECS, QueueSettings};
 use crate::server::{Mode, ServerSettings};
 use crate::setup::{self, SetupSettings, StoredCredentials};
 use crate::webhook::WebhookSecrets;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// A lease shorter than this would be renewed more often than once a second.
+const MIN_LEASE_SECS: u64 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,9 +63,14 @@ pub struct ServeArgs {
     /// GitHub's API: api.github.com, or a GitHub Enterprise Server's `/api/v3`.
     #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com")]
     pub api_url: String,
-    /// Where state lives: a SQLite file (`sqlite://PATH` or a path).
+    /// Where state lives: a SQLite file (`sqlite://PATH` or a path) for one instance, or a
+    /// PostgreSQL database (`postgres://USER:PASSWORD@HOST/DB`) shared by several.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://switchyard.db")]
     pub database_url: String,
+    /// Seconds a repository's lease lasts without renewal. An instance that dies has its
+    /// work taken over by another within this and a quarter more.
+    #[arg(long, env = "SWITCHYARD_LEASE_SECS", default_value_t = DEFAULT_LEASE_SECS)]
+    pub lease_secs: u64,
     /// This server's URL as GitHub reaches it; the setup page fills it into the App's manifest.
     #[arg(long, env = "SWITCHYARD_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -131,6 +140,16 @@ impl ServeArgs {
         if self.database_url.trim().is_empty() {
             return Err(bad("DATABASE_URL", "is empty"));
         }
+        if self.lease_secs < MIN_LEASE_SECS {
+            return Err(bad(
+                "SWITCHYARD_LEASE_SECS",
+                format!("must be at least {MIN_LEASE_SECS} seconds"),
+            ));
+        }
+        let queue = QueueSettings {
+            lease: Duration::from_secs(self.lease_secs),
+            ..QueueSettings::default()
+        };
         let key_given = self.private_key.is_some() || self.private_key_path.is_some();
         let given = [
             self.app_id.is_some(),
@@ -151,7 +170,7 @@ impl ServeArgs {
                 web_url,
                 credentials_path: self.credentials_path,
                 database_url: self.database_url,
-                queue: QueueSettings::default(),
+                queue,
                 retry: RetrySettings::default(),
             }));
         }
@@ -209,7 +228,7 @@ impl ServeArgs {
             secrets,
             api_url,
             database_url: self.database_url,
-            queue: QueueSettings::default(),
+            queue,
             retry: RetrySettings::default(),
         }))
     }
@@ -263,6 +282,7 @@ mod tests {
                 "SWITCHYARD_PUBLIC_URL",
             ),
             ("--web-url", "github", "GITHUB_WEB_URL"),
+            ("--lease-secs", "1", "SWITCHYARD_LEASE_SECS"),
         ] {
             assert_eq!(
                 args(&with(flag, value)).into_settings().unwrap_err().name,

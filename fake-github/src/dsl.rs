@@ -506,6 +506,11 @@ impl FakeGitHub {
             .sum()
     }
 
+    /// Makes every request from now on take `latency` before it is answered.
+    pub fn set_latency(&self, latency: Duration) {
+        self.world().latency = latency;
+    }
+
     /// Moves the story clock, which stamps everything the story and the app create.
     pub fn advance_clock(&self, by: Duration) {
         self.world().seq.advance(by);

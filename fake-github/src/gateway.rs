@@ -43,12 +43,15 @@ pub(crate) async fn gateway(
     let if_none_match = header(&request, IF_NONE_MATCH);
     let authorization = header(&request, AUTHORIZATION);
 
-    let (caller, refusal) = {
+    let (caller, refusal, latency) = {
         let mut world = shared.lock();
         let caller = auth::identify(&world, authorization.as_deref(), now);
         let refusal = refusal(&mut world, &caller, method.as_str(), &path, now_secs);
-        (caller, refusal)
+        (caller, refusal, world.latency)
     };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
 
     let primary_reset = match &refusal {
         Some(Refusal::Scripted(Failure::PrimaryRateLimit { reset_in_secs })) => {

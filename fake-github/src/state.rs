@@ -29,6 +29,8 @@ pub(crate) struct World {
     pub failures: Vec<ScriptedFailure>,
     pub log: Vec<RequestRecord>,
     pub seq: Sequence,
+    /// How long every request takes before it is answered, as a distant GitHub's would.
+    pub latency: Duration,
 }
 
 pub(crate) struct AppIdentity {
@@ -108,6 +110,7 @@ impl World {
             failures: Vec::new(),
             log: Vec::new(),
             seq: Sequence::new(),
+            latency: Duration::ZERO,
         }
     }
 

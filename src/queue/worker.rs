@@ -45,6 +45,10 @@ pub struct QueueSettings {
     pub sweep_interval: Duration,
     /// How long running jobs may take to finish at shutdown.
     pub shutdown_grace: Duration,
+    /// How long a repository's lease lasts without renewal. Work renews it four times in
+    /// that span; an instance that dies holds its repositories until it runs out, and
+    /// another instance takes them over within `lease` and a quarter (see [`Queue::run`]).
+    pub lease: Duration,
 }
 
 impl Default for QueueSettings {
@@ -55,13 +59,23 @@ impl Default for QueueSettings {
             backoff: Duration::from_secs(10),
             sweep_interval: Duration::from_secs(15 * 60),
             shutdown_grace: Duration::from_secs(20),
+            lease: Duration::from_secs(DEFAULT_LEASE_SECS),
         }
     }
 }
 
+/// A repository's lease by default: a dead instance's work is taken over within 25 s.
+pub const DEFAULT_LEASE_SECS: u64 = 20;
+
+/// The periodic sweep's name among the tasks instances take turns at.
+const SWEEP: &str = "sweep";
+
 /// How long deliveries are remembered for deduplication (GitHub lets a delivery be
 /// redelivered by hand for a few days).
 const DELIVERY_MEMORY_SECS: i64 = 7 * 24 * 3600;
+
+/// The longest the dispatcher waits before it looks for work again.
+const MAX_IDLE: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct Queue {
@@ -91,8 +105,10 @@ impl Queue {
     }
 
     /// Runs until `shutdown` turns true, then lets running jobs finish within the grace period.
+    /// Between looks for work it waits at most a quarter of the lease, so that the work of
+    /// an instance that died is taken over within `lease` and a quarter of it.
     pub async fn run(self, reconciler: Arc<dyn Reconcile>, mut shutdown: watch::Receiver<bool>) {
-        match store::blocking(&self.store, |s| s.recover_running()).await {
+        match store::blocking(&self.store, |s| s.recover_running(now())).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(jobs = n, "picked up jobs left running by the last process"),
             Err(e) => tracing::error!(error = %e, "could not recover running jobs"),
@@ -101,7 +117,6 @@ impl Queue {
         let mut running = JoinSet::new();
         while !*shutdown.borrow() {
             self.fill(&mut running, &reconciler).await;
-            self.refresh_gauges().await;
             let idle = self.until_next_due().await;
             tokio::select! {
                 _ = self.wake.notified() => {}
@@ -122,23 +137,45 @@ impl Queue {
 
     async fn fill(&self, running: &mut JoinSet<()>, reconciler: &Arc<dyn Reconcile>) {
         while running.len() < self.settings.max_parallel {
-            let claim = match store::blocking(&self.store, |s| s.claim(now())).await {
-                Ok(Some(claim)) => claim,
-                Ok(None) => return,
-                Err(e) => {
-                    tracing::error!(error = %e, "could not claim jobs");
-                    return;
-                }
-            };
+            let lease_until = self.lease_until();
+            let claim =
+                match store::blocking(&self.store, move |s| s.claim(now(), lease_until)).await {
+                    Ok(Some(claim)) => claim,
+                    Ok(None) => return,
+                    Err(e) => {
+                        tracing::error!(error = %e, "could not claim jobs");
+                        return;
+                    }
+                };
+            if claim.taken_over {
+                self.metrics.lease_taken_over();
+                tracing::warn!(repo = %claim.repo, "took over a repository whose lease ran out");
+            }
             let queue = self.clone();
             let reconciler = reconciler.clone();
-            running.spawn(async move { queue.work(claim, reconciler.as_ref()).await });
+            self.metrics.lease_held(true);
+            running.spawn(async move {
+                queue.work(claim, reconciler.as_ref()).await;
+                queue.metrics.lease_held(false);
+            });
         }
+    }
+
+    fn lease_until(&self) -> i64 {
+        now() + self.settings.lease.as_secs().max(1) as i64
     }
 
     async fn work(&self, claim: Claim, reconciler: &dyn Reconcile) {
         let started = std::time::Instant::now();
-        let result = reconciler.reconcile(&claim).await;
+        tracing::info!(repo = %claim.repo, jobs = ?claim.job_ids, "reconciling");
+        let result = tokio::select! {
+            result = reconciler.reconcile(&claim) => result,
+            () = self.keep_lease(&claim) => {
+                // Another instance has the repository now and runs these jobs itself.
+                tracing::warn!(repo = %claim.repo, "lost the repository's lease; left its jobs to the instance that took it");
+                return;
+            }
+        };
         self.metrics.observe_reconcile(started.elapsed());
         let ids = claim.job_ids.clone();
         let outcome = match &result {
@@ -163,7 +200,7 @@ impl Queue {
             }
         };
         match &result {
-            Ok(()) => tracing::info!(repo = %claim.repo, jobs = claim.job_ids.len(), "reconciled"),
+            Ok(()) => tracing::info!(repo = %claim.repo, jobs = ?claim.job_ids, "reconciled"),
             Err(e) => {
                 tracing::warn!(repo = %claim.repo, attempt = claim.attempts, error = %e, "reconcile failed")
             }
@@ -174,33 +211,60 @@ impl Queue {
         self.wake();
     }
 
+    /// Renews the claim's lease four times per lease; resolves only once the lease is lost:
+    /// another instance took it, or no renewal got through before it ran out.
+    async fn keep_lease(&self, claim: &Claim) {
+        let period = self.settings.lease / 4;
+        let mut held_until = now() + self.settings.lease.as_secs() as i64;
+        loop {
+            tokio::time::sleep(period).await;
+            let (repo, lease_until) = (claim.repo.clone(), self.lease_until());
+            match store::blocking(&self.store, move |s| s.renew(&repo, lease_until)).await {
+                Ok(true) => held_until = lease_until,
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(repo = %claim.repo, error = %e, "could not renew a lease");
+                    if now() >= held_until {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     fn backoff(&self, attempts: u32) -> Duration {
         self.settings.backoff * 2u32.saturating_pow(attempts.saturating_sub(1).min(16))
     }
 
     async fn until_next_due(&self) -> Duration {
-        let next = store::blocking(&self.store, |s| s.next_due()).await;
+        let next = store::blocking(&self.store, |s| s.next_due(now())).await;
+        let longest = (self.settings.lease / 4).clamp(Duration::from_millis(50), MAX_IDLE);
         match next {
-            Ok(Some(at)) => {
-                Duration::from_secs((at - now()).clamp(0, 60) as u64).max(Duration::from_millis(50))
-            }
-            _ => Duration::from_secs(60),
-        }
-    }
-
-    async fn refresh_gauges(&self) {
-        if let Ok(counts) = store::blocking(&self.store, |s| s.job_counts()).await {
-            self.metrics.set_job_counts(counts);
+            Ok(Some(at)) => Duration::from_secs((at - now()).max(0) as u64)
+                .clamp(Duration::from_millis(50), longest),
+            _ => longest,
         }
     }
 
     /// Queues a full reconcile of every repository with open coordinated work, now and then,
-    /// to heal what a missed delivery left behind.
+    /// to heal what a missed delivery left behind. Instances take turns: each interval's
+    /// sweep runs on whichever asks first.
     async fn sweep_forever(self) {
-        let mut timer = tokio::time::interval(self.settings.sweep_interval);
+        let interval = self.settings.sweep_interval;
+        let mut timer = tokio::time::interval(interval);
         timer.tick().await;
         loop {
             timer.tick().await;
+            // A second's slack, so that this instance's own timer never misses its turn.
+            let (at, next_at) = (now(), now() + interval.as_secs() as i64 - 1);
+            match store::blocking(&self.store, move |s| s.take_turn(SWEEP, at, next_at)).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not take the sweep's turn");
+                    continue;
+                }
+            }
             if let Err(e) = self.sweep().await {
                 tracing::error!(error = %e, "periodic sweep failed");
             }

@@ -1,12 +1,17 @@
-//! Storage: what is in flight (deliveries, jobs) and what can be rebuilt (caches keyed by
-//! SHA, ids and digests of what we published). One small interface; every SQL dialect detail
-//! stays inside its implementation.
+//! Storage: what is in flight (deliveries, jobs, leases), the task records labels cannot
+//! hold, and what can be rebuilt (caches keyed by SHA, ids and digests of what we published).
+//! One small interface, two implementations: SQLite for one process, PostgreSQL for several
+//! instances sharing one database. Every SQL dialect detail stays inside its implementation.
 
+mod postgres;
+mod records;
 mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
-use crate::ids::{InstallationId, RepoName};
+use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::ids::{CommentId, InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
 use std::sync::Arc;
 
@@ -39,6 +44,16 @@ pub enum Recorded {
     Duplicate,
 }
 
+/// What the task rules remember of a repository that labels cannot hold: when each
+/// assignment was made, the finished tasks, and the merged pull requests that will finish
+/// them. Durable: losing them would forget a lane's task.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TaskRecords {
+    pub assignments: Vec<AssignmentRecord>,
+    pub completions: Vec<Completion>,
+    pub merged: Vec<MergedPr>,
+}
+
 /// Something we wrote to GitHub: its id there, and a digest of what we last wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
@@ -57,18 +72,32 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Recorded>;
     /// Queues jobs that no delivery asked for (the periodic sweep).
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()>;
-    /// Claims every queued job of the first repository that has nothing running and whose
-    /// oldest queued job is due, so one repository's jobs never run concurrently.
-    fn claim(&self, now: i64) -> Result<Option<Claim>>;
+    /// Claims every queued job of the first repository that nobody is working on and whose
+    /// oldest queued job is due, with a lease on the repository until `lease_until`, so one
+    /// repository's jobs never run concurrently, on this instance or any other. A repository
+    /// whose lease ran out while its jobs were running (the instance holding it died) is
+    /// taken over: those jobs run again here.
+    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<Claim>>;
+    /// Extends this instance's lease on a repository it claimed; `false` when the lease is
+    /// no longer its own (it ran out and another instance took the repository over).
+    fn renew(&self, repo: &RepoName, lease_until: i64) -> Result<bool>;
+    /// Done: the jobs are removed and the repository's lease released. Jobs another
+    /// instance has taken over meanwhile are left to it.
     fn finish(&self, job_ids: &[i64]) -> Result<()>;
     fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()>;
     /// Keeps the jobs as failed, for inspection; they no longer run.
     fn fail(&self, job_ids: &[i64], error: &str) -> Result<()>;
-    /// Puts jobs that were running when the process stopped back in the queue.
-    fn recover_running(&self) -> Result<u64>;
+    /// At start-up: puts jobs that were running when this process last stopped back in the
+    /// queue, and says how many. With several instances, only jobs no live lease covers
+    /// come back; the others belong to the instances working on them.
+    fn recover_running(&self, now: i64) -> Result<u64>;
     fn job_counts(&self) -> Result<JobCounts>;
-    /// When the next queued job is due, if any.
-    fn next_due(&self) -> Result<Option<i64>>;
+    /// When the dispatcher should next look for work, if anything is queued.
+    fn next_due(&self, now: i64) -> Result<Option<i64>>;
+    /// Takes the turn at a periodic task named `task` when it is due (`now` has reached the
+    /// time the last turn set), setting the next turn to `next_at`. One instance gets each
+    /// turn, however many ask at once.
+    fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool>;
 
     fn repos_with_open_work(&self) -> Result<Vec<(RepoName, InstallationId)>>;
     fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()>;
@@ -77,6 +106,12 @@ pub trait Store: Send + Sync + 'static {
     fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>>;
     fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()>;
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()>;
+
+    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords>;
+    /// Replaces the repository's task records, all of them in one transaction.
+    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()>;
+    fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool>;
+    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()>;
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>>;
     fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()>;
@@ -101,12 +136,11 @@ where
         .map_err(|_| StoreError::Closed)?
 }
 
-/// Opens the store a `DATABASE_URL` names: `sqlite://PATH`, `sqlite::memory:` or a plain path.
+/// Opens the store a `DATABASE_URL` names: `postgres://…` (or `postgresql://…`),
+/// `sqlite://PATH`, `sqlite::memory:` or a plain path, and brings its schema up to date.
 pub fn open(database_url: &str) -> Result<SharedStore> {
     if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        return Err(StoreError::Database(
-            "PostgreSQL is not supported yet; use a SQLite file".into(),
-        ));
+        return Ok(Arc::new(PostgresStore::open(database_url)?));
     }
     let path = database_url
         .strip_prefix("sqlite://")

@@ -3,16 +3,20 @@
 //! concurrent deliveries cost one fsync between them while each is still on disk before it
 //! is answered.
 
-use super::{Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError};
-use crate::ids::{InstallationId, RepoName};
+use super::records::{list_text, parse_list, parse_time, time_text};
+use super::{
+    Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError, TaskRecords,
+};
+use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
 use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
 /// Embedded migrations, applied in order at start-up.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1,
     "CREATE TABLE deliveries (
         id TEXT PRIMARY KEY,
         event TEXT NOT NULL,
@@ -51,7 +55,74 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         digest TEXT NOT NULL,
         PRIMARY KEY (repo, key)
     );",
-)];
+    ),
+    // The task records move out of the cache into their own tables, with what the cache
+    // held of them; and the periodic tasks get their turns.
+    (
+        2,
+        "CREATE TABLE task_assignments (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue INTEGER NOT NULL,
+        lane TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE task_completions (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue INTEGER NOT NULL,
+        lane TEXT NOT NULL,
+        pr INTEGER NOT NULL,
+        files_changed TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        merged_at TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE task_merged_prs (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        number INTEGER NOT NULL,
+        merged_at TEXT NOT NULL,
+        files TEXT NOT NULL,
+        closes TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE handled_commands (
+        repo TEXT NOT NULL,
+        comment INTEGER NOT NULL,
+        PRIMARY KEY (repo, comment)
+    );
+    CREATE TABLE turns (
+        task TEXT PRIMARY KEY,
+        next_at INTEGER NOT NULL
+    );
+    INSERT INTO task_assignments (repo, position, issue, lane, assigned_at)
+        SELECT c.key, e.key, json_extract(e.value, '$.issue'), json_extract(e.value, '$.lane'),
+               json_extract(e.value, '$.assigned_at')
+        FROM cache c, json_each(CAST(c.value AS TEXT)) e
+        WHERE c.kind = 'task_assignments' AND json_valid(CAST(c.value AS TEXT));
+    INSERT INTO task_completions
+        (repo, position, issue, lane, pr, files_changed, assigned_at, merged_at)
+        SELECT c.key, e.key, json_extract(e.value, '$.issue'), json_extract(e.value, '$.lane'),
+               json_extract(e.value, '$.pr'), json_extract(e.value, '$.files_changed'),
+               json_extract(e.value, '$.assigned_at'), json_extract(e.value, '$.merged_at')
+        FROM cache c, json_each(CAST(c.value AS TEXT)) e
+        WHERE c.kind = 'task_completions' AND json_valid(CAST(c.value AS TEXT));
+    INSERT INTO task_merged_prs (repo, position, number, merged_at, files, closes)
+        SELECT c.key, e.key, json_extract(e.value, '$.number'),
+               json_extract(e.value, '$.merged_at'), json_extract(e.value, '$.files'),
+               json_extract(e.value, '$.closes')
+        FROM cache c, json_each(CAST(c.value AS TEXT)) e
+        WHERE c.kind = 'task_merged_prs' AND json_valid(CAST(c.value AS TEXT));
+    INSERT INTO handled_commands (repo, comment)
+        SELECT substr(key, 1, instr(key, ':') - 1), CAST(substr(key, instr(key, ':') + 1) AS INTEGER)
+        FROM cache WHERE kind = 'task_command_handled' AND instr(key, ':') > 0;
+    DELETE FROM cache
+        WHERE kind IN ('task_assignments', 'task_completions', 'task_merged_prs',
+                       'task_command_handled');",
+    ),
+];
 
 /// Most operations one transaction takes before it commits.
 const GROUP_COMMIT_LIMIT: usize = 512;
@@ -218,6 +289,150 @@ fn apply_change(conn: &Connection, change: &RepoChange) -> Result<()> {
     .map_err(db)
 }
 
+fn read_task_records(conn: &Connection, repo: &str) -> Result<TaskRecords> {
+    let mut records = TaskRecords::default();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT issue, lane, assigned_at FROM task_assignments WHERE repo = ?1
+             ORDER BY position",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([repo], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(db)?;
+    for row in rows {
+        let (issue, lane, assigned_at) = row.map_err(db)?;
+        records.assignments.push(AssignmentRecord {
+            issue: IssueNumber(issue as u64),
+            lane,
+            assigned_at: parse_time(&assigned_at)?,
+        });
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT issue, lane, pr, files_changed, assigned_at, merged_at FROM task_completions
+             WHERE repo = ?1 ORDER BY position",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([repo], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .map_err(db)?;
+    for row in rows {
+        let (issue, lane, pr, files_changed, assigned_at, merged_at) = row.map_err(db)?;
+        records.completions.push(Completion {
+            issue: IssueNumber(issue as u64),
+            lane,
+            pr: PrNumber(pr as u64),
+            files_changed: parse_list(&files_changed)?,
+            assigned_at: parse_time(&assigned_at)?,
+            merged_at: parse_time(&merged_at)?,
+        });
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT number, merged_at, files, closes FROM task_merged_prs WHERE repo = ?1
+             ORDER BY position",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([repo], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .map_err(db)?;
+    for row in rows {
+        let (number, merged_at, files, closes) = row.map_err(db)?;
+        records.merged.push(MergedPr {
+            number: PrNumber(number as u64),
+            merged_at: parse_time(&merged_at)?,
+            files: parse_list(&files)?,
+            closes: parse_list(&closes)?,
+        });
+    }
+    Ok(records)
+}
+
+/// Runs inside the operation's savepoint, so the three tables change together or not at all.
+fn write_task_records(conn: &Connection, repo: &str, records: &TaskRecords) -> Result<()> {
+    for table in ["task_assignments", "task_completions", "task_merged_prs"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE repo = ?1"), [repo])
+            .map_err(db)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO task_assignments (repo, position, issue, lane, assigned_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(db)?;
+    for (position, record) in records.assignments.iter().enumerate() {
+        stmt.execute(params![
+            repo,
+            position as i64,
+            record.issue.0 as i64,
+            record.lane,
+            time_text(&record.assigned_at)
+        ])
+        .map_err(db)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO task_completions
+             (repo, position, issue, lane, pr, files_changed, assigned_at, merged_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .map_err(db)?;
+    for (position, done) in records.completions.iter().enumerate() {
+        stmt.execute(params![
+            repo,
+            position as i64,
+            done.issue.0 as i64,
+            done.lane,
+            done.pr.0 as i64,
+            list_text(&done.files_changed)?,
+            time_text(&done.assigned_at),
+            time_text(&done.merged_at)
+        ])
+        .map_err(db)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO task_merged_prs (repo, position, number, merged_at, files, closes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(db)?;
+    for (position, pr) in records.merged.iter().enumerate() {
+        stmt.execute(params![
+            repo,
+            position as i64,
+            pr.number.0 as i64,
+            time_text(&pr.merged_at),
+            list_text(&pr.files)?,
+            list_text(&pr.closes)?
+        ])
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
 fn ids_json(ids: &[i64]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".into())
 }
@@ -264,7 +479,9 @@ impl Store for SqliteStore {
         self.run(move |conn| insert_jobs(conn, &jobs, now))
     }
 
-    fn claim(&self, now: i64) -> Result<Option<Claim>> {
+    // One process owns the file, so a running job is its own lease and `lease_until` has
+    // nothing to add.
+    fn claim(&self, now: i64, _lease_until: i64) -> Result<Option<Claim>> {
         self.run(move |conn| {
             let repo: Option<String> = conn
                 .query_row(
@@ -315,8 +532,13 @@ impl Store for SqliteStore {
                 job_ids: rows.iter().map(|r| r.0).collect(),
                 triggers,
                 attempts: rows.iter().map(|r| r.3 as u32).max().unwrap_or(1),
+                taken_over: false,
             }))
         })
+    }
+
+    fn renew(&self, _repo: &RepoName, _lease_until: i64) -> Result<bool> {
+        Ok(true)
     }
 
     fn finish(&self, job_ids: &[i64]) -> Result<()> {
@@ -357,7 +579,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn recover_running(&self) -> Result<u64> {
+    fn recover_running(&self, _now: i64) -> Result<u64> {
         self.run(|conn| {
             conn.execute(
                 "UPDATE jobs SET state = 'queued' WHERE state = 'running'",
@@ -390,13 +612,30 @@ impl Store for SqliteStore {
         })
     }
 
-    fn next_due(&self) -> Result<Option<i64>> {
+    fn next_due(&self, _now: i64) -> Result<Option<i64>> {
         self.run(|conn| {
             conn.query_row(
                 "SELECT MIN(run_at) FROM jobs WHERE state = 'queued'",
                 [],
                 |r| r.get(0),
             )
+            .map_err(db)
+        })
+    }
+
+    fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
+        let task = task.to_owned();
+        self.run(move |conn| {
+            conn.query_row(
+                "INSERT INTO turns (task, next_at) VALUES (?1, ?3)
+                 ON CONFLICT (task) DO UPDATE SET next_at = excluded.next_at
+                 WHERE turns.next_at <= ?2
+                 RETURNING 1",
+                params![task, now, next_at],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|taken| taken.is_some())
             .map_err(db)
         })
     }
@@ -482,6 +721,40 @@ impl Store for SqliteStore {
         })
     }
 
+    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords> {
+        let repo = repo.clone();
+        self.run(move |conn| read_task_records(conn, repo.as_str()))
+    }
+
+    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()> {
+        let (repo, records) = (repo.clone(), records.clone());
+        self.run(move |conn| write_task_records(conn, repo.as_str(), &records))
+    }
+
+    fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool> {
+        let repo = repo.clone();
+        self.run(move |conn| {
+            conn.prepare_cached(
+                "SELECT EXISTS(SELECT 1 FROM handled_commands WHERE repo = ?1 AND comment = ?2)",
+            )
+            .and_then(|mut s| s.query_row(params![repo.as_str(), comment.0 as i64], |r| r.get(0)))
+            .map_err(db)
+        })
+    }
+
+    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()> {
+        let repo = repo.clone();
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO handled_commands (repo, comment) VALUES (?1, ?2)
+                 ON CONFLICT DO NOTHING",
+                params![repo.as_str(), comment.0 as i64],
+            )
+            .map(drop)
+            .map_err(db)
+        })
+    }
+
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
         let (repo, key) = (repo.clone(), key.to_owned());
         self.run(move |conn| {
@@ -553,141 +826,78 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::PrNumber;
-    use crate::jobs::Trigger;
 
-    fn repo(s: &str) -> RepoName {
-        s.parse().unwrap()
-    }
-
-    fn job(r: &str, trigger: Trigger) -> JobRequest {
-        JobRequest {
-            repo: repo(r),
-            installation: InstallationId(7),
-            trigger,
-        }
-    }
-
-    fn delivery(id: &str) -> Delivery {
-        Delivery {
-            id: id.into(),
-            event: "pull_request".into(),
-            action: Some("opened".into()),
-            repo: Some(repo("o/a")),
-            received_at: 100,
-        }
-    }
-
+    /// A database as the first schema left it, with task records in the cache the way the
+    /// App wrote them there, opened by this version.
     #[test]
-    fn a_redelivery_records_nothing() {
-        let store = SqliteStore::open(":memory:").unwrap();
-        let jobs = [job("o/a", Trigger::PullRequest(PrNumber(1)))];
-        assert_eq!(
-            store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
-            Recorded::New
-        );
-        assert_eq!(
-            store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
-            Recorded::Duplicate
-        );
-        assert_eq!(store.job_counts().unwrap().queued, 1);
-    }
-
-    #[test]
-    fn one_repository_runs_one_claim_at_a_time_and_coalesces() {
-        let store = SqliteStore::open(":memory:").unwrap();
-        store
-            .enqueue(
-                &[
-                    job("o/a", Trigger::PullRequest(PrNumber(1))),
-                    job("o/b", Trigger::Full),
-                    job("o/a", Trigger::PullRequest(PrNumber(2))),
-                ],
-                10,
+    fn task_records_the_cache_held_move_into_their_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let assigned: chrono::DateTime<chrono::Utc> = "2026-03-01T10:00:00.5Z".parse().unwrap();
+        let merged: chrono::DateTime<chrono::Utc> = "2026-03-02T10:00:00Z".parse().unwrap();
+        let records = TaskRecords {
+            assignments: vec![AssignmentRecord {
+                issue: IssueNumber(4),
+                lane: "agent-2".into(),
+                assigned_at: assigned,
+            }],
+            completions: vec![Completion {
+                issue: IssueNumber(1),
+                lane: "agent-1".into(),
+                pr: PrNumber(9),
+                files_changed: vec!["src/a.rs".into()],
+                assigned_at: assigned,
+                merged_at: merged,
+            }],
+            merged: vec![MergedPr {
+                number: PrNumber(11),
+                merged_at: merged,
+                files: vec!["Cargo.lock".into()],
+                closes: vec![IssueNumber(4)],
+            }],
+        };
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);
+                 INSERT INTO schema_migrations (version) VALUES (1);",
             )
             .unwrap();
-        let first = store.claim(10).unwrap().unwrap();
-        assert_eq!(first.repo, repo("o/a"));
-        assert_eq!(first.triggers.len(), 2, "a burst coalesces");
-        store.enqueue(&[job("o/a", Trigger::Refresh)], 11).unwrap();
-        let second = store.claim(11).unwrap().unwrap();
-        assert_eq!(second.repo, repo("o/b"), "o/a is busy");
-        assert_eq!(store.claim(11).unwrap(), None);
-        store.finish(&first.job_ids).unwrap();
-        let third = store.claim(11).unwrap().unwrap();
-        assert_eq!(third.repo, repo("o/a"));
-        assert_eq!(third.triggers, vec![Trigger::Refresh]);
-    }
-
-    #[test]
-    fn retries_wait_and_failures_are_kept() {
-        let store = SqliteStore::open(":memory:").unwrap();
-        store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
-        let claim = store.claim(0).unwrap().unwrap();
-        store.retry_at(&claim.job_ids, 50, "boom").unwrap();
-        assert_eq!(store.claim(49).unwrap(), None);
-        let again = store.claim(50).unwrap().unwrap();
-        assert_eq!(again.attempts, 2);
-        store.fail(&again.job_ids, "gave up").unwrap();
-        assert_eq!(
-            store.job_counts().unwrap(),
-            JobCounts {
-                queued: 0,
-                running: 0,
-                failed: 1
-            }
-        );
-    }
-
-    #[test]
-    fn running_jobs_are_recovered_after_a_restart() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        let path = path.to_str().unwrap();
-        {
-            let store = SqliteStore::open(path).unwrap();
-            store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
-            store.claim(0).unwrap().unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            let put = |kind: &str, key: &str, value: Vec<u8>| {
+                conn.execute(
+                    "INSERT INTO cache (kind, key, value) VALUES (?1, ?2, ?3)",
+                    params![kind, key, value],
+                )
+                .unwrap();
+            };
+            put(
+                "task_assignments",
+                "o/a",
+                serde_json::to_vec(&records.assignments).unwrap(),
+            );
+            put(
+                "task_completions",
+                "o/a",
+                serde_json::to_vec(&records.completions).unwrap(),
+            );
+            put(
+                "task_merged_prs",
+                "o/a",
+                serde_json::to_vec(&records.merged).unwrap(),
+            );
+            put("task_command_handled", "o/a:77", b"true".to_vec());
+            put("task_labels", "o/a", b"[]".to_vec());
         }
-        let store = SqliteStore::open(path).unwrap();
-        assert_eq!(store.recover_running().unwrap(), 1);
-        assert!(store.claim(0).unwrap().is_some());
-    }
-
-    #[test]
-    fn caches_and_published_records_round_trip() {
-        let store = SqliteStore::open(":memory:").unwrap();
-        store.cache_put("files", "abc", b"[1]").unwrap();
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let repo: RepoName = "o/a".parse().unwrap();
+        assert_eq!(store.task_records(&repo).unwrap(), records);
+        assert!(store.command_handled(&repo, CommentId(77)).unwrap());
+        assert_eq!(store.cache_get("task_assignments", "o/a").unwrap(), None);
         assert_eq!(
-            store.cache_get("files", "abc").unwrap(),
-            Some(b"[1]".to_vec())
+            store.cache_get("task_labels", "o/a").unwrap(),
+            Some(b"[]".to_vec()),
+            "the rest of the cache stays"
         );
-        let r = repo("o/a");
-        let p = Published {
-            github_id: 9,
-            digest: "d".into(),
-        };
-        store.set_published(&r, "check:abc", &p).unwrap();
-        assert_eq!(store.published(&r, "check:abc").unwrap(), Some(p));
-        store.forget_published(&r, "check:abc").unwrap();
-        assert_eq!(store.published(&r, "check:abc").unwrap(), None);
-    }
-
-    #[test]
-    fn installation_changes_track_active_repositories() {
-        let store = SqliteStore::open(":memory:").unwrap();
-        let changes = [RepoChange::Add(repo("o/a"), InstallationId(1))];
-        store
-            .record_delivery(&delivery("d"), &changes, &[])
-            .unwrap();
-        assert!(store.is_active(&repo("o/a")).unwrap());
-        store.set_open_work(&repo("o/a"), true).unwrap();
-        assert_eq!(store.repos_with_open_work().unwrap().len(), 1);
-        let changes = [RepoChange::RemoveInstallation(InstallationId(1))];
-        store
-            .record_delivery(&delivery("e"), &changes, &[])
-            .unwrap();
-        assert!(!store.is_active(&repo("o/a")).unwrap());
-        assert!(store.repos_with_open_work().unwrap().is_empty());
     }
 }

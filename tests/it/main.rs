@@ -1,11 +1,13 @@
 //! Scenario tests: the real server, queue and store against a fake GitHub with state.
 
+mod database;
 mod support;
 
 mod assign;
 mod binary;
 mod config_check;
 mod fixtures;
+mod instances;
 mod merge_order;
 mod merge_queue;
 mod overlaps;
@@ -13,3 +15,4 @@ mod receive;
 mod reconcile;
 mod resilience;
 mod setup;
+mod store;

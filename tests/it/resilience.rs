@@ -180,6 +180,6 @@ async fn the_periodic_sweep_queues_every_repository_with_open_work() {
         std::sync::Arc::new(Metrics::new()),
     );
     assert_eq!(queue.sweep().await.unwrap(), 1);
-    let claim = store.claim(i64::MAX).unwrap().unwrap();
+    let claim = store.claim(i64::MAX - 1, i64::MAX).unwrap().unwrap();
     assert_eq!(claim.repo, busy);
 }

@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
@@ -35,6 +36,7 @@ pub fn switchyard() -> Command {
 pub struct Binary {
     child: Child,
     addr: SocketAddr,
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Binary {
@@ -52,13 +54,35 @@ impl Binary {
             .expect("the binary starts");
         let stdout = child.stdout.take().expect("its output");
         let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
-        let addr = lines
-            .by_ref()
-            .find_map(|line| listening_addr(&line))
-            .expect("the server says where it listens");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut addr = None;
+        for line in lines.by_ref() {
+            addr = listening_addr(&line);
+            log.lock().expect("the log").push(line);
+            if addr.is_some() {
+                break;
+            }
+        }
+        let addr = addr.expect("the server says where it listens");
         // Keeps reading, so that a full pipe never blocks the server's logging.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self { child, addr }
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines {
+                kept.lock().expect("the log").push(line);
+            }
+        });
+        Self { child, addr, log }
+    }
+
+    /// What the server has logged so far, one line each.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("the log").clone()
+    }
+
+    /// SIGKILL: the process ends at once, with no chance to finish anything.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("the process is killed");
+        self.child.wait().expect("the killed process is reaped");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -248,6 +272,7 @@ pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
             backoff: Duration::from_millis(200),
             sweep_interval: Duration::from_secs(3600),
             shutdown_grace: Duration::from_secs(5),
+            lease: Duration::from_secs(20),
         },
         retry: RetrySettings {
             max_tries: 4,

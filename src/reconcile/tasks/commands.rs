@@ -2,7 +2,7 @@
 //! rules need to know of their authors.
 
 use super::context::Context;
-use super::held::{HANDLED, PERMISSION, repo_key};
+use super::held::{PERMISSION, repo_key};
 use super::issues::Issues;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
@@ -10,6 +10,7 @@ use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
+use crate::store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -59,15 +60,13 @@ pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
 }
 
 async fn is_handled(ctx: &Context<'_>, comment: CommentId) -> Result<bool, ReconcileError> {
-    let key = repo_key(ctx.repo(), comment.0);
-    Ok(cached::<bool>(ctx.store, HANDLED, key)
-        .await?
-        .unwrap_or(false))
+    let repo = ctx.repo().clone();
+    Ok(store::blocking(ctx.store, move |s| s.command_handled(&repo, comment)).await?)
 }
 
 pub async fn mark_handled(ctx: &Context<'_>, comment: CommentId) -> Result<(), ReconcileError> {
-    let key = repo_key(ctx.repo(), comment.0);
-    store_cache(ctx.store, HANDLED, key, &true).await?;
+    let repo = ctx.repo().clone();
+    store::blocking(ctx.store, move |s| s.mark_command_handled(&repo, comment)).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
 use crate::github::models::GhIssue;
 use crate::ids::{IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
-use crate::store::{SharedStore, StoreError};
+use crate::store::{self, SharedStore, StoreError, TaskRecords};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -18,11 +18,6 @@ pub const OPEN_ISSUES: &str = "task_open_issues";
 pub const LABELS: &str = "task_labels";
 /// Lane branches known to exist.
 pub const BRANCHES: &str = "task_branches";
-const ASSIGNMENTS: &str = "task_assignments";
-const COMPLETIONS: &str = "task_completions";
-const MERGED: &str = "task_merged_prs";
-/// A command comment handled, by comment id.
-pub const HANDLED: &str = "task_command_handled";
 /// A commenter's access, with when it was asked.
 pub const PERMISSION: &str = "task_permission";
 /// The body of the App's assignment comment, by comment id.
@@ -66,17 +61,25 @@ pub struct Records {
 
 impl Records {
     pub async fn load(store: &SharedStore, repo: &RepoName) -> Result<Self, StoreError> {
+        let repo = repo.clone();
+        let held = store::blocking(store, move |s| s.task_records(&repo)).await?;
         Ok(Records {
-            assignments: load(store, ASSIGNMENTS, repo).await?,
-            completions: load(store, COMPLETIONS, repo).await?,
-            merged: load(store, MERGED, repo).await?,
+            assignments: held.assignments,
+            completions: held.completions,
+            merged: held.merged,
         })
     }
 
     pub async fn save(&self, store: &SharedStore, repo: &RepoName) -> Result<(), StoreError> {
-        save(store, ASSIGNMENTS, repo, &self.assignments).await?;
-        save(store, COMPLETIONS, repo, &self.completions).await?;
-        save(store, MERGED, repo, &self.merged).await
+        let (repo, held) = (
+            repo.clone(),
+            TaskRecords {
+                assignments: self.assignments.clone(),
+                completions: self.completions.clone(),
+                merged: self.merged.clone(),
+            },
+        );
+        store::blocking(store, move |s| s.set_task_records(&repo, &held)).await
     }
 
     pub fn is_recorded(&self, issue: IssueNumber) -> bool {

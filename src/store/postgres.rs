@@ -1,0 +1,1122 @@
+//! The PostgreSQL store, for several instances sharing one database. A pool of connections
+//! lives on a small runtime of its own, so the store's calls work from any thread the way
+//! the SQLite store's do. A repository being worked on has a row in `leases`: taken with a
+//! conditional upsert (the row lock makes two instances' claims of one repository wait for
+//! each other), renewed while the work runs, deleted when it ends, and taken over by anyone
+//! once it has run out.
+
+use super::records::{list_text, parse_list, parse_time, time_text};
+use super::{
+    Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError, TaskRecords,
+};
+use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
+use crate::jobs::{JobRequest, RepoChange, Trigger};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_postgres::NoTls;
+
+/// Embedded migrations, applied in order at start-up by whichever instance gets the
+/// migration lock first.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    "CREATE TABLE deliveries (
+        id TEXT PRIMARY KEY,
+        event TEXT NOT NULL,
+        action TEXT,
+        repo TEXT,
+        received_at BIGINT NOT NULL
+    );
+    CREATE INDEX deliveries_received ON deliveries (received_at);
+    CREATE TABLE jobs (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        repo TEXT NOT NULL,
+        installation BIGINT NOT NULL,
+        trigger TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        run_at BIGINT NOT NULL,
+        last_error TEXT,
+        holder TEXT
+    );
+    CREATE INDEX jobs_state_repo ON jobs (state, repo, id);
+    CREATE INDEX jobs_repo ON jobs (repo, id);
+    CREATE INDEX jobs_due ON jobs (state, run_at);
+    CREATE TABLE leases (
+        repo TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE TABLE turns (
+        task TEXT PRIMARY KEY,
+        next_at BIGINT NOT NULL
+    );
+    CREATE TABLE repos (
+        repo TEXT PRIMARY KEY,
+        installation BIGINT NOT NULL,
+        active BOOLEAN NOT NULL,
+        open_work BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE TABLE cache (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value BYTEA NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE TABLE published (
+        repo TEXT NOT NULL,
+        key TEXT NOT NULL,
+        github_id BIGINT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (repo, key)
+    );
+    CREATE TABLE task_assignments (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue BIGINT NOT NULL,
+        lane TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE task_completions (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue BIGINT NOT NULL,
+        lane TEXT NOT NULL,
+        pr BIGINT NOT NULL,
+        files_changed TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        merged_at TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE task_merged_prs (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        number BIGINT NOT NULL,
+        merged_at TEXT NOT NULL,
+        files TEXT NOT NULL,
+        closes TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );
+    CREATE TABLE handled_commands (
+        repo TEXT NOT NULL,
+        comment BIGINT NOT NULL,
+        PRIMARY KEY (repo, comment)
+    );",
+)];
+
+/// Connections one instance keeps open.
+const POOL_SIZE: usize = 32;
+/// Repositories one claim looks at before it gives up for now: others may be taking them.
+const CLAIM_CANDIDATES: i64 = 8;
+
+/// A delivery, its jobs, and whether it was new, in one statement: the unique key on the
+/// delivery id decides between instances receiving it at once, and a redelivery inserts no
+/// job because the jobs are inserted only for the delivery row that was.
+const RECORD_DELIVERY: &str = "WITH delivery AS (
+        INSERT INTO deliveries (id, event, action, repo, received_at)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING received_at
+    ), queued AS (
+        INSERT INTO jobs (repo, installation, trigger, run_at)
+        SELECT job.repo, job.installation, job.trigger, delivery.received_at
+        FROM delivery,
+             unnest($6::text[], $7::bigint[], $8::text[]) WITH ORDINALITY
+                 AS job(repo, installation, trigger, n)
+        ORDER BY job.n
+        RETURNING 1
+    )
+    SELECT count(*) FROM delivery";
+
+/// Repositories with work for this instance: the oldest unfinished job is due, or is
+/// running under a lease that ran out, and no live lease covers the repository.
+const CANDIDATES: &str = "SELECT j.repo FROM jobs j
+    WHERE j.state IN ('queued', 'running')
+      AND j.id = (SELECT MIN(k.id) FROM jobs k
+                  WHERE k.repo = j.repo AND k.state IN ('queued', 'running'))
+      AND (j.state = 'running' OR j.run_at <= $1)
+      AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.repo = j.repo AND l.expires_at > $1)
+    ORDER BY j.id
+    LIMIT $2";
+
+/// Takes the lease if nobody holds it or it ran out; no row when another instance holds it.
+const TAKE_LEASE: &str = "INSERT INTO leases (repo, holder, expires_at) VALUES ($1, $2, $3)
+    ON CONFLICT (repo) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+    WHERE leases.expires_at <= $4
+    RETURNING 1";
+
+/// A delivery and its jobs as [`RECORD_DELIVERY`] takes them.
+struct DeliveryRow {
+    delivery: Delivery,
+    changes: Vec<RepoChange>,
+    repo: Option<String>,
+    repos: Vec<String>,
+    installations: Vec<i64>,
+    triggers: Vec<String>,
+}
+
+impl DeliveryRow {
+    fn new(delivery: &Delivery, changes: &[RepoChange], jobs: &[JobRequest]) -> Result<Self> {
+        let (repos, installations, triggers) = job_columns(jobs)?;
+        Ok(Self {
+            delivery: delivery.clone(),
+            changes: changes.to_vec(),
+            repo: delivery.repo.as_ref().map(RepoName::to_string),
+            repos,
+            installations,
+            triggers,
+        })
+    }
+
+    async fn record(
+        &self,
+        client: &impl GenericClient,
+        statement: &tokio_postgres::Statement,
+    ) -> Result<Recorded> {
+        let row = client
+            .query_one(
+                statement,
+                &[
+                    &self.delivery.id,
+                    &self.delivery.event,
+                    &self.delivery.action,
+                    &self.repo,
+                    &self.delivery.received_at,
+                    &self.repos,
+                    &self.installations,
+                    &self.triggers,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        if row.get::<_, i64>(0) == 0 {
+            return Ok(Recorded::Duplicate);
+        }
+        for change in &self.changes {
+            apply_change(client, change).await?;
+        }
+        Ok(Recorded::New)
+    }
+}
+
+/// A delivery waiting for the next group commit, and where its answer goes.
+struct PendingDelivery {
+    row: DeliveryRow,
+    reply: std::sync::mpsc::SyncSender<Result<Recorded>>,
+}
+
+/// Most deliveries one transaction records.
+const GROUP_COMMIT_LIMIT: usize = 256;
+/// Group commits under way at once: each statement of a group is a round trip, so one
+/// group at a time would bound the deliveries per second by the round trip's time.
+const GROUP_COMMITTERS: usize = 8;
+
+/// Records the deliveries waiting at a time in one transaction, so that many concurrent
+/// deliveries share one commit (and one flush of the log to disk) while each is still on
+/// disk before it is answered. Rows go in by delivery id, so that concurrent batches, of
+/// this instance or another, take their locks in one order and never wait for each other in
+/// a circle. Should a batch fail, each delivery in it is tried alone, so that one bad row
+/// fails only itself.
+async fn record_in_groups(pool: Pool, pending: Arc<Mutex<UnboundedReceiver<PendingDelivery>>>) {
+    loop {
+        let mut batch = {
+            let mut pending = pending.lock().await;
+            let Some(first) = pending.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            while batch.len() < GROUP_COMMIT_LIMIT {
+                match pending.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        batch.sort_by(|a, b| a.row.delivery.id.cmp(&b.row.delivery.id));
+        match record_group(&pool, &batch).await {
+            Ok(recorded) => {
+                for (waiting, recorded) in batch.into_iter().zip(recorded) {
+                    let _ = waiting.reply.send(Ok(recorded));
+                }
+            }
+            Err(e) if batch.len() == 1 => {
+                let _ = batch[0].reply.send(Err(e));
+            }
+            Err(_) => {
+                for waiting in batch {
+                    let alone = record_group(&pool, std::slice::from_ref(&waiting))
+                        .await
+                        .map(|recorded| recorded[0]);
+                    let _ = waiting.reply.send(alone);
+                }
+            }
+        }
+    }
+}
+
+async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Recorded>> {
+    let mut client = pool.get().await.map_err(pool_error)?;
+    let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
+    let tx = client.transaction().await.map_err(pg)?;
+    let mut recorded = Vec::with_capacity(batch.len());
+    for waiting in batch {
+        recorded.push(waiting.row.record(&tx, &statement).await?);
+    }
+    tx.commit().await.map_err(pg)?;
+    Ok(recorded)
+}
+
+pub struct PostgresStore {
+    pool: Pool,
+    /// Deliveries on their way to the next group commit.
+    deliveries: tokio::sync::mpsc::UnboundedSender<PendingDelivery>,
+    /// Where the pool's connections run; `None` only while dropping.
+    runtime: Option<tokio::runtime::Runtime>,
+    /// This instance's name in `leases` and in the jobs it runs.
+    holder: String,
+}
+
+fn pg(e: tokio_postgres::Error) -> StoreError {
+    match e.as_db_error() {
+        Some(db) => StoreError::Database(db.to_string()),
+        None => StoreError::Database(e.to_string()),
+    }
+}
+
+fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => pg(e),
+        e => StoreError::Database(format!("PostgreSQL connection pool: {e}")),
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+impl PostgresStore {
+    /// Connects to the database `url` names (`options=-c search_path=…` picks a schema) and
+    /// runs the migrations the database lacks.
+    pub fn open(url: &str) -> Result<Self> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Database(format!("not a PostgreSQL URL: {e}")))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("switchyard-postgres")
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Database(format!("cannot start the database runtime: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| StoreError::Database(format!("PostgreSQL connection pool: {e}")))?;
+        let (deliveries, pending) = tokio::sync::mpsc::unbounded_channel();
+        let pending = Arc::new(Mutex::new(pending));
+        for _ in 0..GROUP_COMMITTERS {
+            runtime.spawn(record_in_groups(pool.clone(), pending.clone()));
+        }
+        let store = Self {
+            pool,
+            deliveries,
+            runtime: Some(runtime),
+            holder: holder_name(),
+        };
+        store.run(|pool| async move { migrate(&pool).await })?;
+        Ok(store)
+    }
+
+    /// Runs `work` on the store's runtime and waits for its answer.
+    fn run<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Pool) -> Fut,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        let runtime = self.runtime.as_ref().ok_or(StoreError::Closed)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let work = work(self.pool.clone());
+        runtime.spawn(async move {
+            let _ = tx.send(work.await);
+        });
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// `run` with a connection from the pool.
+    fn with_client<T, F, Fut>(&self, work: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(deadpool_postgres::Object) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T>> + Send + 'static,
+    {
+        self.run(|pool| async move {
+            let client = pool.get().await.map_err(pool_error)?;
+            work(client).await
+        })
+    }
+}
+
+impl Drop for PostgresStore {
+    fn drop(&mut self) {
+        // The store may be dropped on an async thread, where waiting for the runtime to stop
+        // is not allowed; its connections close as their tasks end.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// A name no other instance has: the process id and random bytes.
+fn holder_name() -> String {
+    let mut bytes = [0u8; 8];
+    let random = match getrandom::fill(&mut bytes) {
+        Ok(()) => hex::encode(bytes),
+        Err(_) => format!(
+            "{:x}",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        ),
+    };
+    format!("{}-{random}", std::process::id())
+}
+
+async fn migrate(pool: &Pool) -> Result<()> {
+    let mut client = pool.get().await.map_err(pool_error)?;
+    let tx = client.transaction().await.map_err(pg)?;
+    // Instances starting together wait here for the first one's migrations, per schema.
+    tx.batch_execute(
+        "SELECT pg_advisory_xact_lock(hashtext('switchyard migrations '
+                                               || coalesce(current_schema(), '')));
+         CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY);",
+    )
+    .await
+    .map_err(pg)?;
+    let applied: Vec<i64> = tx
+        .query("SELECT version FROM schema_migrations", &[])
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    for (version, sql) in MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        tx.batch_execute(sql).await.map_err(pg)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[version],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    tx.commit().await.map_err(pg)
+}
+
+/// The columns of the jobs a delivery or the sweep queues, as arrays for `unnest`.
+fn job_columns(jobs: &[JobRequest]) -> Result<(Vec<String>, Vec<i64>, Vec<String>)> {
+    let mut columns = (
+        Vec::with_capacity(jobs.len()),
+        Vec::with_capacity(jobs.len()),
+        Vec::with_capacity(jobs.len()),
+    );
+    for job in jobs {
+        columns.0.push(job.repo.to_string());
+        columns.1.push(job.installation.0 as i64);
+        columns
+            .2
+            .push(serde_json::to_string(&job.trigger).map_err(corrupt)?);
+    }
+    Ok(columns)
+}
+
+async fn apply_change(client: &impl GenericClient, change: &RepoChange) -> Result<()> {
+    match change {
+        // Nearly every delivery says its repository is installed, which it already is: that
+        // case reads the row and locks nothing, so deliveries for one repository recorded
+        // by different instances do not wait for each other.
+        RepoChange::Add(repo, installation) => {
+            client
+                .execute(
+                    "INSERT INTO repos (repo, installation, active)
+                     SELECT $1, $2, TRUE
+                     WHERE NOT EXISTS (SELECT 1 FROM repos
+                                       WHERE repo = $1 AND installation = $2 AND active)
+                     ON CONFLICT (repo) DO UPDATE
+                     SET installation = excluded.installation, active = TRUE",
+                    &[&repo.as_str(), &(installation.0 as i64)],
+                )
+                .await
+        }
+        RepoChange::Remove(repo) => {
+            client
+                .execute(
+                    "UPDATE repos SET active = FALSE, open_work = FALSE WHERE repo = $1",
+                    &[&repo.as_str()],
+                )
+                .await
+        }
+        RepoChange::RemoveInstallation(installation) => {
+            client
+                .execute(
+                    "UPDATE repos SET active = FALSE, open_work = FALSE WHERE installation = $1",
+                    &[&(installation.0 as i64)],
+                )
+                .await
+        }
+    }
+    .map(drop)
+    .map_err(pg)
+}
+
+/// Takes the lease on `repo` and the repository's jobs with it, in one transaction; `None`
+/// when another instance holds the lease or there is nothing left to run.
+async fn claim_repo(
+    client: &mut deadpool_postgres::Object,
+    repo: &str,
+    holder: &str,
+    now: i64,
+    lease_until: i64,
+) -> Result<Option<Claim>> {
+    let tx = client.transaction().await.map_err(pg)?;
+    let taken = tx
+        .query_opt(TAKE_LEASE, &[&repo, &holder, &lease_until, &now])
+        .await
+        .map_err(pg)?;
+    if taken.is_none() {
+        return Ok(None);
+    }
+    let requeued = tx
+        .execute(
+            "UPDATE jobs SET state = 'queued', holder = NULL
+             WHERE repo = $1 AND state = 'running'",
+            &[&repo],
+        )
+        .await
+        .map_err(pg)?;
+    let rows = tx
+        .query(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, holder = $2
+             WHERE repo = $1 AND state = 'queued'
+             RETURNING id, installation, trigger, attempts",
+            &[&repo, &holder],
+        )
+        .await
+        .map_err(pg)?;
+    if rows.is_empty() {
+        tx.execute(
+            "DELETE FROM leases WHERE repo = $1 AND holder = $2",
+            &[&repo, &holder],
+        )
+        .await
+        .map_err(pg)?;
+        tx.commit().await.map_err(pg)?;
+        return Ok(None);
+    }
+    tx.commit().await.map_err(pg)?;
+    let mut jobs: Vec<(i64, i64, String, i32)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    jobs.sort_by_key(|job| job.0);
+    let triggers = jobs
+        .iter()
+        .map(|job| serde_json::from_str::<Trigger>(&job.2).map_err(corrupt))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(Claim {
+        repo: repo.parse().map_err(StoreError::Corrupt)?,
+        installation: InstallationId(jobs.last().map(|job| job.1).unwrap_or_default() as u64),
+        job_ids: jobs.iter().map(|job| job.0).collect(),
+        triggers,
+        attempts: jobs.iter().map(|job| job.3 as u32).max().unwrap_or(1),
+        taken_over: requeued > 0,
+    }))
+}
+
+/// Ends this instance's work on `job_ids` with `update` (which sets their new state and
+/// returns their repository), and releases the leases it held for them, atomically.
+fn end_jobs(update: &str) -> String {
+    format!(
+        "WITH ended AS ({update})
+         DELETE FROM leases WHERE holder = $1 AND repo IN (SELECT repo FROM ended)"
+    )
+}
+
+impl Store for PostgresStore {
+    fn record_delivery(
+        &self,
+        delivery: &Delivery,
+        changes: &[RepoChange],
+        jobs: &[JobRequest],
+    ) -> Result<Recorded> {
+        let row = DeliveryRow::new(delivery, changes, jobs)?;
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        self.deliveries
+            .send(PendingDelivery { row, reply })
+            .map_err(|_| StoreError::Closed)?;
+        answer.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {
+        let (repos, installations, triggers) = job_columns(jobs)?;
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "INSERT INTO jobs (repo, installation, trigger, run_at)
+                     SELECT job.repo, job.installation, job.trigger, $4
+                     FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY
+                         AS job(repo, installation, trigger, n)
+                     ORDER BY job.n",
+                    &[&repos, &installations, &triggers, &now],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<Claim>> {
+        let holder = self.holder.clone();
+        self.with_client(move |mut client| async move {
+            let candidates: Vec<String> = client
+                .query(CANDIDATES, &[&now, &CLAIM_CANDIDATES])
+                .await
+                .map_err(pg)?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            for repo in candidates {
+                if let Some(claim) =
+                    claim_repo(&mut client, &repo, &holder, now, lease_until).await?
+                {
+                    return Ok(Some(claim));
+                }
+            }
+            Ok(None)
+        })
+    }
+
+    fn renew(&self, repo: &RepoName, lease_until: i64) -> Result<bool> {
+        let (repo, holder) = (repo.to_string(), self.holder.clone());
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "UPDATE leases SET expires_at = $3 WHERE repo = $1 AND holder = $2",
+                    &[&repo, &holder, &lease_until],
+                )
+                .await
+                .map(|n| n == 1)
+                .map_err(pg)
+        })
+    }
+
+    fn finish(&self, job_ids: &[i64]) -> Result<()> {
+        let (ids, holder) = (job_ids.to_vec(), self.holder.clone());
+        self.with_client(move |client| async move {
+            let sql =
+                end_jobs("DELETE FROM jobs WHERE id = ANY($2) AND holder = $1 RETURNING repo");
+            client
+                .execute(&sql, &[&holder, &ids])
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()> {
+        let (ids, holder, error) = (job_ids.to_vec(), self.holder.clone(), error.to_owned());
+        self.with_client(move |client| async move {
+            let sql = end_jobs(
+                "UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4, holder = NULL
+                 WHERE id = ANY($2) AND holder = $1 RETURNING repo",
+            );
+            client
+                .execute(&sql, &[&holder, &ids, &run_at, &error])
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn fail(&self, job_ids: &[i64], error: &str) -> Result<()> {
+        let (ids, holder, error) = (job_ids.to_vec(), self.holder.clone(), error.to_owned());
+        self.with_client(move |client| async move {
+            let sql = end_jobs(
+                "UPDATE jobs SET state = 'failed', last_error = $3, holder = NULL
+                 WHERE id = ANY($2) AND holder = $1 RETURNING repo",
+            );
+            client
+                .execute(&sql, &[&holder, &ids, &error])
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn recover_running(&self, now: i64) -> Result<u64> {
+        let holder = self.holder.clone();
+        self.with_client(move |mut client| async move {
+            let repos: Vec<String> = client
+                .query(
+                    "SELECT DISTINCT j.repo FROM jobs j
+                     WHERE j.state = 'running'
+                       AND NOT EXISTS (SELECT 1 FROM leases l
+                                       WHERE l.repo = j.repo AND l.expires_at > $1)",
+                    &[&now],
+                )
+                .await
+                .map_err(pg)?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            let mut recovered = 0;
+            // Through the lease, so that an instance claiming the repository meanwhile and
+            // this one never both move its jobs.
+            for repo in repos {
+                let tx = client.transaction().await.map_err(pg)?;
+                if tx
+                    .query_opt(TAKE_LEASE, &[&repo, &holder, &now, &now])
+                    .await
+                    .map_err(pg)?
+                    .is_none()
+                {
+                    continue;
+                }
+                recovered += tx
+                    .execute(
+                        "UPDATE jobs SET state = 'queued', holder = NULL
+                         WHERE repo = $1 AND state = 'running'",
+                        &[&repo],
+                    )
+                    .await
+                    .map_err(pg)?;
+                tx.execute(
+                    "DELETE FROM leases WHERE repo = $1 AND holder = $2",
+                    &[&repo, &holder],
+                )
+                .await
+                .map_err(pg)?;
+                tx.commit().await.map_err(pg)?;
+            }
+            Ok(recovered)
+        })
+    }
+
+    fn job_counts(&self) -> Result<JobCounts> {
+        self.with_client(|client| async move {
+            let mut counts = JobCounts::default();
+            for row in client
+                .query("SELECT state, COUNT(*) FROM jobs GROUP BY state", &[])
+                .await
+                .map_err(pg)?
+            {
+                let n = row.get::<_, i64>(1) as u64;
+                match row.get::<_, &str>(0) {
+                    "queued" => counts.queued = n,
+                    "running" => counts.running = n,
+                    "failed" => counts.failed = n,
+                    _ => {}
+                }
+            }
+            Ok(counts)
+        })
+    }
+
+    // Another instance's lease holds a repository's queued jobs back until it releases the
+    // lease, which this instance hears of only by looking again: once a second. A lease
+    // is due for takeover when it ends; running jobs no live lease covers, at once.
+    fn next_due(&self, now: i64) -> Result<Option<i64>> {
+        self.with_client(move |client| async move {
+            client
+                .query_one(
+                    "SELECT LEAST(
+                         (SELECT j.run_at FROM jobs j
+                          WHERE j.state = 'queued'
+                            AND NOT EXISTS (SELECT 1 FROM leases l
+                                            WHERE l.repo = j.repo AND l.expires_at > $1)
+                          ORDER BY j.run_at LIMIT 1),
+                         (SELECT $1 + 1 WHERE EXISTS (
+                              SELECT 1 FROM leases l JOIN jobs j ON j.repo = l.repo
+                              WHERE l.expires_at > $1 AND j.state = 'queued')),
+                         (SELECT MIN(expires_at) FROM leases),
+                         (SELECT $1 WHERE EXISTS (
+                              SELECT 1 FROM jobs j
+                              WHERE j.state = 'running'
+                                AND NOT EXISTS (SELECT 1 FROM leases l
+                                                WHERE l.repo = j.repo AND l.expires_at > $1))))",
+                    &[&now],
+                )
+                .await
+                .map(|row| row.get(0))
+                .map_err(pg)
+        })
+    }
+
+    fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
+        let task = task.to_owned();
+        self.with_client(move |client| async move {
+            client
+                .query_opt(
+                    "INSERT INTO turns (task, next_at) VALUES ($1, $3)
+                     ON CONFLICT (task) DO UPDATE SET next_at = excluded.next_at
+                     WHERE turns.next_at <= $2
+                     RETURNING 1",
+                    &[&task, &now, &next_at],
+                )
+                .await
+                .map(|taken| taken.is_some())
+                .map_err(pg)
+        })
+    }
+
+    fn repos_with_open_work(&self) -> Result<Vec<(RepoName, InstallationId)>> {
+        self.with_client(|client| async move {
+            client
+                .query(
+                    "SELECT repo, installation FROM repos WHERE active AND open_work
+                     ORDER BY repo",
+                    &[],
+                )
+                .await
+                .map_err(pg)?
+                .iter()
+                .map(|row| {
+                    Ok((
+                        row.get::<_, &str>(0).parse().map_err(StoreError::Corrupt)?,
+                        InstallationId(row.get::<_, i64>(1) as u64),
+                    ))
+                })
+                .collect()
+        })
+    }
+
+    fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "UPDATE repos SET open_work = $2 WHERE repo = $1",
+                    &[&repo, &open],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn is_active(&self, repo: &RepoName) -> Result<bool> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move {
+            client
+                .query_one(
+                    "SELECT EXISTS(SELECT 1 FROM repos WHERE repo = $1 AND active)",
+                    &[&repo],
+                )
+                .await
+                .map(|row| row.get(0))
+                .map_err(pg)
+        })
+    }
+
+    fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        let (kind, key) = (kind.to_owned(), key.to_owned());
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached("SELECT value FROM cache WHERE kind = $1 AND key = $2")
+                .await
+                .map_err(pg)?;
+            client
+                .query_opt(&statement, &[&kind, &key])
+                .await
+                .map(|row| row.map(|row| row.get(0)))
+                .map_err(pg)
+        })
+    }
+
+    fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()> {
+        let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_vec());
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached(
+                    "INSERT INTO cache (kind, key, value) VALUES ($1, $2, $3)
+                     ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
+                )
+                .await
+                .map_err(pg)?;
+            client
+                .execute(&statement, &[&kind, &key, &value])
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
+        let (kind, key) = (kind.to_owned(), key.to_owned());
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "DELETE FROM cache WHERE kind = $1 AND key = $2",
+                    &[&kind, &key],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move { read_task_records(&client, &repo).await })
+    }
+
+    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()> {
+        let (repo, records) = (repo.to_string(), records.clone());
+        self.with_client(move |mut client| async move {
+            let tx = client.transaction().await.map_err(pg)?;
+            write_task_records(&tx, &repo, &records).await?;
+            tx.commit().await.map_err(pg)
+        })
+    }
+
+    fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move {
+            client
+                .query_one(
+                    "SELECT EXISTS(SELECT 1 FROM handled_commands
+                                   WHERE repo = $1 AND comment = $2)",
+                    &[&repo, &(comment.0 as i64)],
+                )
+                .await
+                .map(|row| row.get(0))
+                .map_err(pg)
+        })
+    }
+
+    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "INSERT INTO handled_commands (repo, comment) VALUES ($1, $2)
+                     ON CONFLICT DO NOTHING",
+                    &[&repo, &(comment.0 as i64)],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
+        let (repo, key) = (repo.to_string(), key.to_owned());
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached(
+                    "SELECT github_id, digest FROM published WHERE repo = $1 AND key = $2",
+                )
+                .await
+                .map_err(pg)?;
+            client
+                .query_opt(&statement, &[&repo, &key])
+                .await
+                .map(|row| {
+                    row.map(|row| Published {
+                        github_id: row.get::<_, i64>(0) as u64,
+                        digest: row.get(1),
+                    })
+                })
+                .map_err(pg)
+        })
+    }
+
+    fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()> {
+        let (repo, key, published) = (repo.to_string(), key.to_owned(), published.clone());
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "INSERT INTO published (repo, key, github_id, digest) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (repo, key) DO UPDATE SET github_id = excluded.github_id,
+                     digest = excluded.digest",
+                    &[
+                        &repo,
+                        &key,
+                        &(published.github_id as i64),
+                        &published.digest,
+                    ],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()> {
+        let (repo, key) = (repo.to_string(), key.to_owned());
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "DELETE FROM published WHERE repo = $1 AND key = $2",
+                    &[&repo, &key],
+                )
+                .await
+                .map(drop)
+                .map_err(pg)
+        })
+    }
+
+    fn prune_deliveries(&self, received_before: i64) -> Result<u64> {
+        self.with_client(move |client| async move {
+            client
+                .execute(
+                    "DELETE FROM deliveries WHERE received_at < $1",
+                    &[&received_before],
+                )
+                .await
+                .map_err(pg)
+        })
+    }
+
+    fn ping(&self) -> Result<()> {
+        self.with_client(|client| async move {
+            client.simple_query("SELECT 1").await.map(drop).map_err(pg)
+        })
+    }
+}
+
+async fn read_task_records(client: &impl GenericClient, repo: &str) -> Result<TaskRecords> {
+    let mut records = TaskRecords::default();
+    for row in client
+        .query(
+            "SELECT issue, lane, assigned_at FROM task_assignments WHERE repo = $1
+             ORDER BY position",
+            &[&repo],
+        )
+        .await
+        .map_err(pg)?
+    {
+        records.assignments.push(AssignmentRecord {
+            issue: IssueNumber(row.get::<_, i64>(0) as u64),
+            lane: row.get(1),
+            assigned_at: parse_time(row.get(2))?,
+        });
+    }
+    for row in client
+        .query(
+            "SELECT issue, lane, pr, files_changed, assigned_at, merged_at FROM task_completions
+             WHERE repo = $1 ORDER BY position",
+            &[&repo],
+        )
+        .await
+        .map_err(pg)?
+    {
+        records.completions.push(Completion {
+            issue: IssueNumber(row.get::<_, i64>(0) as u64),
+            lane: row.get(1),
+            pr: PrNumber(row.get::<_, i64>(2) as u64),
+            files_changed: parse_list(row.get(3))?,
+            assigned_at: parse_time(row.get(4))?,
+            merged_at: parse_time(row.get(5))?,
+        });
+    }
+    for row in client
+        .query(
+            "SELECT number, merged_at, files, closes FROM task_merged_prs WHERE repo = $1
+             ORDER BY position",
+            &[&repo],
+        )
+        .await
+        .map_err(pg)?
+    {
+        records.merged.push(MergedPr {
+            number: PrNumber(row.get::<_, i64>(0) as u64),
+            merged_at: parse_time(row.get(1))?,
+            files: parse_list(row.get(2))?,
+            closes: parse_list(row.get(3))?,
+        });
+    }
+    Ok(records)
+}
+
+async fn write_task_records(
+    client: &impl GenericClient,
+    repo: &str,
+    records: &TaskRecords,
+) -> Result<()> {
+    for table in ["task_assignments", "task_completions", "task_merged_prs"] {
+        client
+            .execute(&format!("DELETE FROM {table} WHERE repo = $1"), &[&repo])
+            .await
+            .map_err(pg)?;
+    }
+    for (position, record) in records.assignments.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO task_assignments (repo, position, issue, lane, assigned_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &repo,
+                    &(position as i32),
+                    &(record.issue.0 as i64),
+                    &record.lane,
+                    &time_text(&record.assigned_at),
+                ],
+            )
+            .await
+            .map_err(pg)?;
+    }
+    for (position, done) in records.completions.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO task_completions
+                 (repo, position, issue, lane, pr, files_changed, assigned_at, merged_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &repo,
+                    &(position as i32),
+                    &(done.issue.0 as i64),
+                    &done.lane,
+                    &(done.pr.0 as i64),
+                    &list_text(&done.files_changed)?,
+                    &time_text(&done.assigned_at),
+                    &time_text(&done.merged_at),
+                ],
+            )
+            .await
+            .map_err(pg)?;
+    }
+    for (position, pr) in records.merged.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO task_merged_prs (repo, position, number, merged_at, files, closes)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &repo,
+                    &(position as i32),
+                    &(pr.number.0 as i64),
+                    &time_text(&pr.merged_at),
+                    &list_text(&pr.files)?,
+                    &list_text(&pr.closes)?,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,418 @@
+//! The store's suite, one set of tests run on both backends: a SQLite file and a PostgreSQL
+//! schema. Then what only several instances on one PostgreSQL database can show: leases,
+//! takeovers, one delivery id received by two instances at once, migrations started together.
+
+use crate::database::Schema;
+use chrono::{DateTime, Utc};
+use std::sync::{Arc, Barrier};
+use switchyard::assign::{AssignmentRecord, Completion, MergedPr};
+use switchyard::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
+use switchyard::jobs::{JobCounts, JobRequest, RepoChange, Trigger};
+use switchyard::store::{
+    self, Delivery, PostgresStore, Published, Recorded, SharedStore, TaskRecords,
+};
+
+/// A database the suite opens stores on, as often as a test likes.
+trait Backend {
+    fn open(&self) -> SharedStore;
+}
+
+struct SqliteFile(tempfile::TempDir);
+
+impl Backend for SqliteFile {
+    fn open(&self) -> SharedStore {
+        let path = self.0.path().join("store.db");
+        store::open(&format!("sqlite://{}", path.display())).expect("the SQLite store opens")
+    }
+}
+
+impl Backend for Schema {
+    fn open(&self) -> SharedStore {
+        store::open(&self.url).expect("the PostgreSQL store opens")
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $test() {
+                    super::$test(&super::SqliteFile(tempfile::tempdir().unwrap()));
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $test() {
+                    if let Some(schema) = crate::database::Schema::create() {
+                        super::$test(&schema);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_both_backends!(
+    a_redelivery_records_nothing,
+    one_repository_runs_one_claim_at_a_time_and_coalesces,
+    retries_wait_and_failures_are_kept,
+    running_jobs_are_recovered_after_a_restart,
+    caches_and_published_records_round_trip,
+    installation_changes_track_active_repositories,
+    task_records_round_trip_and_are_replaced_whole,
+    a_handled_command_is_remembered,
+    each_turn_at_a_periodic_task_goes_to_one_asker,
+    old_deliveries_are_pruned_and_forgotten,
+);
+
+fn repo(s: &str) -> RepoName {
+    s.parse().unwrap()
+}
+
+fn job(r: &str, trigger: Trigger) -> JobRequest {
+    JobRequest {
+        repo: repo(r),
+        installation: InstallationId(7),
+        trigger,
+    }
+}
+
+fn delivery(id: &str) -> Delivery {
+    Delivery {
+        id: id.into(),
+        event: "pull_request".into(),
+        action: Some("opened".into()),
+        repo: Some(repo("o/a")),
+        received_at: 100,
+    }
+}
+
+/// A lease long enough that no test runs into its end unless it means to.
+const LEASE: i64 = 1_000;
+
+fn a_redelivery_records_nothing(db: &dyn Backend) {
+    let store = db.open();
+    let jobs = [job("o/a", Trigger::PullRequest(PrNumber(1)))];
+    assert_eq!(
+        store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
+        Recorded::New
+    );
+    assert_eq!(
+        store.record_delivery(&delivery("d1"), &[], &jobs).unwrap(),
+        Recorded::Duplicate
+    );
+    assert_eq!(store.job_counts().unwrap().queued, 1);
+}
+
+fn one_repository_runs_one_claim_at_a_time_and_coalesces(db: &dyn Backend) {
+    let store = db.open();
+    store
+        .enqueue(
+            &[
+                job("o/a", Trigger::PullRequest(PrNumber(1))),
+                job("o/b", Trigger::Full),
+                job("o/a", Trigger::PullRequest(PrNumber(2))),
+            ],
+            10,
+        )
+        .unwrap();
+    let first = store.claim(10, 10 + LEASE).unwrap().unwrap();
+    assert_eq!(first.repo, repo("o/a"));
+    assert_eq!(
+        first.triggers,
+        [
+            Trigger::PullRequest(PrNumber(1)),
+            Trigger::PullRequest(PrNumber(2))
+        ],
+        "a burst coalesces, in order"
+    );
+    assert!(!first.taken_over);
+    store.enqueue(&[job("o/a", Trigger::Refresh)], 11).unwrap();
+    let second = store.claim(11, 11 + LEASE).unwrap().unwrap();
+    assert_eq!(second.repo, repo("o/b"), "o/a is busy");
+    assert_eq!(store.claim(11, 11 + LEASE).unwrap(), None);
+    assert!(store.renew(&first.repo, 12 + LEASE).unwrap());
+    store.finish(&first.job_ids).unwrap();
+    let third = store.claim(12, 12 + LEASE).unwrap().unwrap();
+    assert_eq!(third.repo, repo("o/a"));
+    assert_eq!(third.triggers, vec![Trigger::Refresh]);
+}
+
+fn retries_wait_and_failures_are_kept(db: &dyn Backend) {
+    let store = db.open();
+    store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
+    let claim = store.claim(0, LEASE).unwrap().unwrap();
+    store.retry_at(&claim.job_ids, 50, "boom").unwrap();
+    assert_eq!(store.claim(49, 49 + LEASE).unwrap(), None);
+    assert_eq!(store.next_due(49).unwrap(), Some(50));
+    let again = store.claim(50, 50 + LEASE).unwrap().unwrap();
+    assert_eq!(again.attempts, 2);
+    store.fail(&again.job_ids, "gave up").unwrap();
+    assert_eq!(
+        store.job_counts().unwrap(),
+        JobCounts {
+            queued: 0,
+            running: 0,
+            failed: 1
+        }
+    );
+    assert_eq!(store.next_due(50).unwrap(), None);
+}
+
+fn running_jobs_are_recovered_after_a_restart(db: &dyn Backend) {
+    {
+        let store = db.open();
+        store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
+        store.claim(0, 10).unwrap().unwrap();
+    }
+    let store = db.open();
+    assert_eq!(store.recover_running(10).unwrap(), 1);
+    let claim = store.claim(10, 10 + LEASE).unwrap().unwrap();
+    assert_eq!(claim.attempts, 2);
+}
+
+fn caches_and_published_records_round_trip(db: &dyn Backend) {
+    let store = db.open();
+    store.cache_put("files", "abc", b"[1]").unwrap();
+    store.cache_put("files", "abc", b"[2]").unwrap();
+    assert_eq!(
+        store.cache_get("files", "abc").unwrap(),
+        Some(b"[2]".to_vec())
+    );
+    store.cache_delete("files", "abc").unwrap();
+    assert_eq!(store.cache_get("files", "abc").unwrap(), None);
+    let r = repo("o/a");
+    let p = Published {
+        github_id: 9,
+        digest: "d".into(),
+    };
+    store.set_published(&r, "check:abc", &p).unwrap();
+    assert_eq!(store.published(&r, "check:abc").unwrap(), Some(p));
+    store.forget_published(&r, "check:abc").unwrap();
+    assert_eq!(store.published(&r, "check:abc").unwrap(), None);
+}
+
+fn installation_changes_track_active_repositories(db: &dyn Backend) {
+    let store = db.open();
+    let changes = [RepoChange::Add(repo("o/a"), InstallationId(1))];
+    store
+        .record_delivery(&delivery("d"), &changes, &[])
+        .unwrap();
+    assert!(store.is_active(&repo("o/a")).unwrap());
+    store.set_open_work(&repo("o/a"), true).unwrap();
+    assert_eq!(
+        store.repos_with_open_work().unwrap(),
+        [(repo("o/a"), InstallationId(1))]
+    );
+    let changes = [RepoChange::RemoveInstallation(InstallationId(1))];
+    store
+        .record_delivery(&delivery("e"), &changes, &[])
+        .unwrap();
+    assert!(!store.is_active(&repo("o/a")).unwrap());
+    assert!(store.repos_with_open_work().unwrap().is_empty());
+    // A redelivered installation event changes nothing again.
+    store.set_open_work(&repo("o/a"), true).unwrap();
+    let changes = [RepoChange::Add(repo("o/a"), InstallationId(1))];
+    store
+        .record_delivery(&delivery("e"), &changes, &[])
+        .unwrap();
+    assert!(!store.is_active(&repo("o/a")).unwrap());
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
+    let store = db.open();
+    let (a, b) = (repo("o/a"), repo("o/b"));
+    assert_eq!(store.task_records(&a).unwrap(), TaskRecords::default());
+    let records = TaskRecords {
+        assignments: vec![
+            AssignmentRecord {
+                issue: IssueNumber(4),
+                lane: "agent-2".into(),
+                assigned_at: at("2026-03-01T10:00:00.123456789Z"),
+            },
+            AssignmentRecord {
+                issue: IssueNumber(2),
+                lane: "agent-1".into(),
+                assigned_at: at("2026-03-01T09:00:00Z"),
+            },
+        ],
+        completions: vec![Completion {
+            issue: IssueNumber(1),
+            lane: "agent-1".into(),
+            pr: PrNumber(9),
+            files_changed: vec!["src/a.rs".into(), "src/ü.rs".into()],
+            assigned_at: at("2026-02-28T08:00:00Z"),
+            merged_at: at("2026-03-01T08:30:00Z"),
+        }],
+        merged: vec![MergedPr {
+            number: PrNumber(11),
+            merged_at: at("2026-03-01T11:00:00Z"),
+            files: vec!["Cargo.lock".into()],
+            closes: vec![IssueNumber(4), IssueNumber(5)],
+        }],
+    };
+    store.set_task_records(&a, &records).unwrap();
+    store.set_task_records(&b, &TaskRecords::default()).unwrap();
+    assert_eq!(
+        store.task_records(&a).unwrap(),
+        records,
+        "in order, to the nanosecond"
+    );
+    let fewer = TaskRecords {
+        assignments: records.assignments[1..].to_vec(),
+        ..TaskRecords::default()
+    };
+    store.set_task_records(&a, &fewer).unwrap();
+    assert_eq!(store.task_records(&a).unwrap(), fewer);
+    assert_eq!(db.open().task_records(&a).unwrap(), fewer, "durable");
+}
+
+fn a_handled_command_is_remembered(db: &dyn Backend) {
+    let store = db.open();
+    let (a, b) = (repo("o/a"), repo("o/b"));
+    assert!(!store.command_handled(&a, CommentId(5)).unwrap());
+    store.mark_command_handled(&a, CommentId(5)).unwrap();
+    store.mark_command_handled(&a, CommentId(5)).unwrap();
+    assert!(store.command_handled(&a, CommentId(5)).unwrap());
+    assert!(!store.command_handled(&b, CommentId(5)).unwrap());
+}
+
+fn each_turn_at_a_periodic_task_goes_to_one_asker(db: &dyn Backend) {
+    let (one, other) = (db.open(), db.open());
+    assert!(one.take_turn("sweep", 100, 200).unwrap());
+    assert!(!other.take_turn("sweep", 150, 250).unwrap());
+    assert!(!one.take_turn("sweep", 199, 299).unwrap());
+    assert!(other.take_turn("sweep", 200, 300).unwrap());
+    assert!(one.take_turn("other", 200, 300).unwrap(), "tasks are apart");
+}
+
+fn old_deliveries_are_pruned_and_forgotten(db: &dyn Backend) {
+    let store = db.open();
+    store.record_delivery(&delivery("old"), &[], &[]).unwrap();
+    assert_eq!(store.prune_deliveries(101).unwrap(), 1);
+    assert_eq!(
+        store.record_delivery(&delivery("old"), &[], &[]).unwrap(),
+        Recorded::New
+    );
+    store.ping().unwrap();
+}
+
+/// Two instances' stores on one fresh schema.
+fn two_instances() -> Option<(Schema, SharedStore, SharedStore)> {
+    let schema = Schema::create()?;
+    let (one, other) = (schema.open(), schema.open());
+    Some((schema, one, other))
+}
+
+#[test]
+fn a_leased_repository_waits_for_its_holder_and_is_taken_over_when_the_lease_runs_out() {
+    let Some((_schema, one, other)) = two_instances() else {
+        return;
+    };
+    one.enqueue(&[job("o/a", Trigger::Full), job("o/b", Trigger::Full)], 0)
+        .unwrap();
+    let held = one.claim(0, 30).unwrap().unwrap();
+    assert_eq!(held.repo, repo("o/a"));
+    let elsewhere = other.claim(1, 100).unwrap().unwrap();
+    assert_eq!(elsewhere.repo, repo("o/b"), "o/a is leased");
+    other.enqueue(&[job("o/a", Trigger::Refresh)], 2).unwrap();
+    assert_eq!(other.claim(2, 32).unwrap(), None);
+    assert_eq!(
+        other.next_due(2).unwrap(),
+        Some(3),
+        "it looks again soon for the queued job"
+    );
+    assert!(!other.renew(&held.repo, 40).unwrap(), "not its lease");
+    assert!(one.renew(&held.repo, 40).unwrap());
+    assert_eq!(other.claim(39, 69).unwrap(), None, "renewed");
+
+    // The holder stops renewing: at the end of its lease the other takes the repository,
+    // with the jobs that were running and those queued behind them, in order.
+    let taken = other.claim(40, 70).unwrap().unwrap();
+    assert!(taken.taken_over);
+    assert_eq!(taken.repo, repo("o/a"));
+    assert_eq!(taken.triggers, [Trigger::Full, Trigger::Refresh]);
+    assert!(!one.renew(&held.repo, 80).unwrap(), "the lease is lost");
+    one.finish(&held.job_ids).unwrap();
+    assert_eq!(
+        one.job_counts().unwrap().running,
+        3,
+        "a late finish leaves the jobs to the instance that took them over"
+    );
+    other.finish(&taken.job_ids).unwrap();
+    other.finish(&elsewhere.job_ids).unwrap();
+    assert_eq!(other.job_counts().unwrap(), JobCounts::default());
+    assert_eq!(one.next_due(41).unwrap(), None);
+}
+
+#[test]
+fn a_restarting_instance_leaves_the_jobs_live_leases_cover() {
+    let Some((schema, one, _)) = two_instances() else {
+        return;
+    };
+    one.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
+    one.claim(0, 30).unwrap().unwrap();
+    let restarted = schema.open();
+    assert_eq!(restarted.recover_running(10).unwrap(), 0);
+    assert_eq!(restarted.job_counts().unwrap().running, 1);
+    assert_eq!(
+        restarted.recover_running(30).unwrap(),
+        1,
+        "the lease ran out"
+    );
+}
+
+#[test]
+fn one_delivery_id_sent_to_two_instances_at_once_is_recorded_once() {
+    let Some((_schema, one, other)) = two_instances() else {
+        return;
+    };
+    let ids: Vec<String> = (0..100).map(|n| format!("d-{n}")).collect();
+    let start = Arc::new(Barrier::new(2));
+    let receive = |store: SharedStore| {
+        let (ids, start) = (ids.clone(), start.clone());
+        std::thread::spawn(move || {
+            start.wait();
+            ids.iter()
+                .filter(|id| {
+                    let jobs = [job("o/a", Trigger::Refresh)];
+                    store.record_delivery(&delivery(id), &[], &jobs).unwrap() == Recorded::New
+                })
+                .count()
+        })
+    };
+    let (a, b) = (receive(one.clone()), receive(other));
+    let recorded = a.join().unwrap() + b.join().unwrap();
+    assert_eq!(recorded, 100);
+    assert_eq!(one.job_counts().unwrap().queued, 100);
+}
+
+#[test]
+fn instances_opening_an_empty_database_together_migrate_it_once() {
+    let Some(schema) = Schema::create() else {
+        return;
+    };
+    let start = Arc::new(Barrier::new(4));
+    let opening: Vec<_> = (0..4)
+        .map(|_| {
+            let (url, start) = (schema.url.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                PostgresStore::open(&url).map(drop)
+            })
+        })
+        .collect();
+    for open in opening {
+        open.join().unwrap().expect("every instance comes up");
+    }
+    let store = schema.open();
+    store.ping().unwrap();
+    assert_eq!(store.job_counts().unwrap(), JobCounts::default());
+}
