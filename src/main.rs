@@ -6,6 +6,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { path } => switchyard::check_config(&path),
+        Command::Local(args) => switchyard::local::run(args, std::path::Path::new(".")),
         Command::Serve(args) => {
             init_logging();
             let settings = match args.into_settings() {

@@ -32,6 +32,8 @@ pub enum Command {
         /// The file to check.
         path: PathBuf,
     },
+    /// Coordinate lanes in worktrees on this machine, inside a git repository.
+    Local(crate::local::cli::LocalArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -5,6 +5,7 @@
 mod sqlite;
 
 pub use sqlite::SqliteStore;
+pub use sqlite::TaskRecord;
 
 use crate::ids::{InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};

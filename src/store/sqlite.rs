@@ -10,10 +10,15 @@ use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
+mod local_tasks;
+
+pub use local_tasks::TaskRecord;
+
 /// Embedded migrations, applied in order at start-up.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE deliveries (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE deliveries (
         id TEXT PRIMARY KEY,
         event TEXT NOT NULL,
         action TEXT,
@@ -51,7 +56,16 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         digest TEXT NOT NULL,
         PRIMARY KEY (repo, key)
     );",
-)];
+    ),
+    (
+        2,
+        "CREATE TABLE local_tasks (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        record TEXT NOT NULL
+    );",
+    ),
+];
 
 /// Most operations one transaction takes before it commits.
 const GROUP_COMMIT_LIMIT: usize = 512;

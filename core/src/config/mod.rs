@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 pub use branch::LaneBranch;
 pub use errors::{ConfigError, ConfigErrors};
-pub(crate) use schema::closest;
+pub use schema::closest;
 
 /// Where the file lives in a repository.
 pub const CONFIG_PATH: &str = ".github/switchyard.yml";

@@ -49,10 +49,7 @@ pub(super) fn validate(root: Option<&Node>) -> Result<Config, ConfigErrors> {
 
 /// The candidate closest to `word`, if one is close enough to be a likely misspelling.
 /// Case and `-` versus `_` are not held against a candidate.
-pub(crate) fn closest<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let normalise = |text: &str| text.to_ascii_lowercase().replace('-', "_");
     let word = normalise(word);
     candidates
