@@ -5,7 +5,7 @@ use super::book::{Book, Standing};
 use super::conflicts::Report;
 use super::error::LocalError;
 use super::repo::Repo;
-use crate::ids::PrNumber;
+use crate::ids::{IssueNumber, PrNumber};
 use crate::order::{Candidate, Conflict, MergeOrder, OrderInput, WaitReason, recommend};
 use crate::text::ConflictPaths;
 use chrono::Utc;
@@ -44,7 +44,7 @@ pub struct LocalOrder {
 }
 
 /// The order over the branches of `report` that have something to merge. A branch depends on
-/// another when a task on its lane waits for a task on the other's lane.
+/// another when a task whose work is on it depends on a task whose work is on the other.
 pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, LocalError> {
     let queued: Vec<(PrNumber, &super::conflicts::Branch)> = (1..)
         .map(PrNumber)
@@ -57,13 +57,21 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
         .collect();
     let name_of: BTreeMap<PrNumber, &str> = by_name.iter().map(|(name, n)| (*n, *name)).collect();
     let plan = book.plan(Utc::now());
-    // The branch each open task is on, when that branch takes part.
+    // The branch each task's work is on, when that branch takes part: a done task's work
+    // stays on its branch until the branch is merged.
     let mut branch_of_task: BTreeMap<&str, PrNumber> = BTreeMap::new();
     for task in &book.tasks {
-        if let Standing::Assigned { branch, .. } = book.standing(&plan, task)
-            && let Some(&number) = by_name.get(branch.as_str())
-        {
-            branch_of_task.insert(task.id.as_str(), number);
+        let on_branch = matches!(
+            book.standing(&plan, task),
+            Standing::Assigned { .. } | Standing::Done
+        );
+        if let (true, Some(agent)) = (on_branch, repo.config.agent(&task.lane)) {
+            let branch = repo
+                .config
+                .branch_for(agent, IssueNumber(task.seq), &task.title);
+            if let Some(&number) = by_name.get(branch.as_str()) {
+                branch_of_task.insert(task.id.as_str(), number);
+            }
         }
     }
     let mut candidates = Vec::new();

@@ -6,6 +6,7 @@ mod assign;
 mod binary;
 mod config_check;
 mod fixtures;
+mod local;
 mod merge_order;
 mod overlaps;
 mod receive;
