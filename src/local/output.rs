@@ -414,3 +414,76 @@ pub fn merge_order(order: &LocalOrder, report: &Report, json: bool) -> String {
     }
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::conflicts::{BaseVerdict, Branch, PairVerdict, Verdict};
+
+    fn verdict(paths: &[&str]) -> Verdict {
+        Verdict {
+            conflict: !paths.is_empty(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    fn branch(name: &str) -> Branch {
+        Branch {
+            name: name.into(),
+            lane: None,
+            head: "b".repeat(40),
+            merge_base: "c".repeat(40),
+            ahead: true,
+        }
+    }
+
+    #[test]
+    fn the_tiers_disagreements_and_ignored_files_are_named() {
+        let report = Report {
+            default_branch: "main".into(),
+            default_head: "0123456789".repeat(4),
+            branches: vec![branch("a"), branch("b"), branch("c")],
+            pairs: vec![
+                PairVerdict {
+                    a: "a".into(),
+                    b: "b".into(),
+                    line: verdict(&["src/x.rs"]),
+                    exact: verdict(&[]),
+                    ignored: vec!["Cargo.lock".into()],
+                },
+                PairVerdict {
+                    a: "a".into(),
+                    b: "c".into(),
+                    line: verdict(&[]),
+                    exact: verdict(&["src/y.rs"]),
+                    ignored: vec![],
+                },
+                PairVerdict {
+                    a: "b".into(),
+                    b: "c".into(),
+                    line: verdict(&[]),
+                    exact: verdict(&[]),
+                    ignored: vec![],
+                },
+            ],
+            with_default: vec![BaseVerdict {
+                branch: "c".into(),
+                line: verdict(&["README"]),
+                exact: verdict(&["README"]),
+                ignored: vec![],
+            }],
+        };
+        assert_eq!(
+            conflicts(&report, false),
+            "Conflicts among 3 branches and main (0123456), by a trial merge (git merge-tree):\n  \
+             a × c: src/y.rs\n  \
+             c × main: README\n\
+             Also in files the config ignores (regenerate them after rebasing):\n  \
+             a × b: Cargo.lock\n\
+             Where the line engine and the trial merge disagree:\n  \
+             a × b: the line engine warns about src/x.rs; git merges them cleanly\n  \
+             a × c: git stops on src/y.rs; the line engine saw no overlap"
+        );
+        assert!(report.any_conflict());
+    }
+}
