@@ -5,6 +5,7 @@
 
 pub mod github;
 pub mod jobs;
+pub mod local;
 pub mod metrics;
 pub mod queue;
 pub mod reconcile;

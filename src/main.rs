@@ -6,6 +6,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckConfig { path } => switchyard::check_config(&path),
+        Command::Local(args) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
+            switchyard::local::run(args, &here)
+        }
         Command::Serve(args) => {
             init_logging();
             let settings = match args.into_settings() {

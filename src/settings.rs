@@ -36,6 +36,8 @@ pub enum Command {
         /// The file to check.
         path: PathBuf,
     },
+    /// Coordinate lanes in worktrees on this machine, inside a git repository.
+    Local(crate::local::cli::LocalArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -243,7 +245,7 @@ mod tests {
         argv.extend_from_slice(pairs);
         match Cli::try_parse_from(argv).unwrap().command {
             Command::Serve(a) => a,
-            Command::CheckConfig { .. } => unreachable!("serve was given"),
+            Command::CheckConfig { .. } | Command::Local(_) => unreachable!("serve was given"),
         }
     }
 

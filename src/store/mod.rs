@@ -9,6 +9,7 @@ mod sqlite;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use sqlite::TaskRecord;
 
 use crate::assign::{AssignmentRecord, Completion, MergedPr};
 use crate::ids::{CommentId, InstallationId, RepoName};

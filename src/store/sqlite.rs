@@ -14,6 +14,10 @@ use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
+mod local_tasks;
+
+pub use local_tasks::TaskRecord;
+
 /// Embedded migrations, applied in order at start-up.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1,
@@ -121,6 +125,15 @@ const MIGRATIONS: &[(i64, &str)] = &[
     DELETE FROM cache
         WHERE kind IN ('task_assignments', 'task_completions', 'task_merged_prs',
                        'task_command_handled');",
+    ),
+    // Local mode's task book (`switchyard local`), one JSON record per task.
+    (
+        3,
+        "CREATE TABLE local_tasks (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        record TEXT NOT NULL
+    );",
     ),
 ];
 

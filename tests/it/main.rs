@@ -8,6 +8,7 @@ mod binary;
 mod config_check;
 mod fixtures;
 mod instances;
+mod local;
 mod merge_order;
 mod merge_queue;
 mod overlaps;

@@ -145,7 +145,7 @@ fn cli(args: &[&str]) -> switchyard::settings::ServeArgs {
         .command
     {
         CliCommand::Serve(args) => args,
-        CliCommand::CheckConfig { .. } => unreachable!("serve was given"),
+        CliCommand::CheckConfig { .. } | CliCommand::Local(_) => unreachable!("serve was given"),
     }
 }
 

@@ -253,7 +253,7 @@ fn unknown_lane(unknown: &UnknownLane) -> String {
 }
 
 /// "2 h", "1.5 h", "40 min": to the tenth of an hour, minutes under an hour.
-pub(crate) fn duration(hours: f64) -> String {
+pub fn duration(hours: f64) -> String {
     if hours < 1.0 {
         let minutes = (hours * 60.0).round().max(0.0);
         return format!("{minutes:.0} min");

@@ -1,0 +1,490 @@
+//! What local commands print: a few plain lines for a terminal, or JSON for scripts. Tasks are
+//! named by the ids the team gave them, where the App's posts name issues.
+
+use super::book::{Book, Standing, describe};
+use super::conflicts::Report;
+use super::merge_order::LocalOrder;
+use crate::assign::UNESTIMATED_HOURS;
+use crate::store::TaskRecord;
+use crate::tasks::Plan;
+use crate::text::assign::duration;
+use serde::Serialize;
+
+fn short(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// One line on a task: what it is and where it stands.
+pub fn task_line(book: &Book, plan: &Plan, task: &TaskRecord, worktree: &str) -> String {
+    let standing = book.standing(plan, task);
+    let lane = &task.lane;
+    match &standing {
+        Standing::Assigned { branch, started } => format!(
+            "{} {} on {lane}: branch {branch}, worktree {worktree}",
+            task.id,
+            if *started { "started" } else { "assigned" },
+        ),
+        Standing::Queued => format!(
+            "{} queued for {lane}: the lane is full ({} at a time)",
+            task.id,
+            plural(book.config().capacity as usize, "task", "tasks")
+        ),
+        Standing::Blocked { waits_for } => {
+            format!(
+                "{} blocked for {lane}: waits for {}",
+                task.id,
+                waits_for.join(", ")
+            )
+        }
+        other => format!("{} is {} ({lane})", task.id, describe(other)),
+    }
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    lanes: Vec<LaneJson<'a>>,
+    queued: Vec<TaskJson<'a>>,
+    blocked: Vec<TaskJson<'a>>,
+    plan: PlanJson,
+}
+
+#[derive(Serialize)]
+struct LaneJson<'a> {
+    name: &'a str,
+    branch: Option<&'a str>,
+    worktree: String,
+    tasks: Vec<TaskJson<'a>>,
+    done: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    lane: &'a str,
+    estimate_hours: Option<f64>,
+    #[serde(flatten)]
+    standing: Standing,
+}
+
+#[derive(Serialize)]
+struct PlanJson {
+    work_hours: f64,
+    parallel_hours: f64,
+    lanes: usize,
+    longest_chain: Vec<String>,
+    longest_chain_hours: f64,
+    unestimated: Vec<String>,
+    left_out: Vec<String>,
+}
+
+/// The status board, as text or JSON. `worktree` gives each lane's worktree for display.
+pub fn status<'b>(
+    book: &'b Book,
+    plan: &'b Plan,
+    worktree: &dyn Fn(&str) -> String,
+    json: bool,
+) -> String {
+    let board = &plan.board;
+    let full = |task: &'b TaskRecord| -> TaskJson<'b> {
+        TaskJson {
+            id: &task.id,
+            title: &task.title,
+            lane: &task.lane,
+            estimate_hours: task.estimate.as_deref().and_then(|estimate| {
+                book.config()
+                    .estimate_hours_from_labels(&[format!("estimate: {estimate}")])
+            }),
+            standing: book.standing(plan, task),
+        }
+    };
+    let of_issue = |issue: crate::ids::IssueNumber| book.tasks.iter().find(|t| t.seq == issue.0);
+    let lanes: Vec<LaneJson> = board
+        .lanes
+        .iter()
+        .map(|lane| LaneJson {
+            name: &lane.name,
+            branch: lane.branch.as_deref(),
+            worktree: worktree(&lane.name),
+            tasks: lane
+                .tasks
+                .iter()
+                .filter_map(|t| of_issue(t.issue))
+                .map(full)
+                .collect(),
+            done: book
+                .tasks
+                .iter()
+                .filter(|t| t.done_at.is_some() && t.lane.eq_ignore_ascii_case(&lane.name))
+                .map(|t| t.id.as_str())
+                .collect(),
+        })
+        .collect();
+    let queued: Vec<TaskJson> = board
+        .queued
+        .iter()
+        .filter_map(|t| of_issue(t.issue))
+        .map(full)
+        .collect();
+    let blocked: Vec<TaskJson> = board
+        .blocked
+        .iter()
+        .filter_map(|t| of_issue(t.issue))
+        .map(full)
+        .collect();
+    let ids = |issues: &[crate::ids::IssueNumber]| -> Vec<String> {
+        issues.iter().map(|&i| book.id_of(i)).collect()
+    };
+    let time = &board.time;
+    let plan_json = PlanJson {
+        work_hours: time.work_hours,
+        parallel_hours: time.parallel_hours,
+        lanes: time.lanes,
+        longest_chain: ids(&time.longest_chain),
+        longest_chain_hours: time.longest_chain_hours,
+        unestimated: ids(&time.unestimated),
+        left_out: ids(&time.left_out),
+    };
+    if json {
+        let status = StatusJson {
+            lanes,
+            queued,
+            blocked,
+            plan: plan_json,
+        };
+        return serde_json::to_string_pretty(&status).unwrap_or_default();
+    }
+    let estimate = |hours: Option<f64>| hours.map(duration).unwrap_or_else(|| "no estimate".into());
+    let mut lines = vec!["Lanes:".to_owned()];
+    for lane in &lanes {
+        let branch = lane.branch.unwrap_or("a branch per task");
+        let tasks: Vec<String> = lane
+            .tasks
+            .iter()
+            .map(|t| {
+                let state = describe(&t.standing);
+                format!(
+                    "{} {} ({}, {state})",
+                    t.id,
+                    t.title,
+                    estimate(t.estimate_hours)
+                )
+            })
+            .collect();
+        let done = if lane.done.is_empty() {
+            "none done".to_owned()
+        } else {
+            format!("done: {}", lane.done.join(", "))
+        };
+        lines.push(format!(
+            "  {}  {branch}  {}  {done}",
+            lane.name,
+            if tasks.is_empty() {
+                "no task".to_owned()
+            } else {
+                tasks.join("; ")
+            }
+        ));
+    }
+    if !queued.is_empty() {
+        lines.push("Queued, assigned oldest first when their lane frees:".into());
+        for t in &queued {
+            lines.push(format!(
+                "  {} {} ({}) for {}",
+                t.id,
+                t.title,
+                estimate(t.estimate_hours),
+                t.lane
+            ));
+        }
+    }
+    if !blocked.is_empty() {
+        lines.push("Blocked:".into());
+        for t in &blocked {
+            lines.push(format!(
+                "  {} {} ({}): {}",
+                t.id,
+                t.title,
+                t.lane,
+                describe(&t.standing)
+            ));
+        }
+    }
+    lines.push(plan_lines(&plan_json));
+    lines.join("\n")
+}
+
+/// "Plan: 10.5 h of work, 7 h with 3 lanes." and what it leaves out.
+fn plan_lines(time: &PlanJson) -> String {
+    if time.longest_chain.is_empty() {
+        return "Plan: no open tasks to schedule.".into();
+    }
+    let mut lines = vec![format!(
+        "Plan: {} of work, {} with {}.",
+        duration(time.work_hours),
+        duration(time.parallel_hours),
+        plural(time.lanes, "lane", "lanes")
+    )];
+    if time.longest_chain.len() > 1 {
+        lines.push(format!(
+            "  Longest chain of dependencies: {}, {}.",
+            time.longest_chain.join(" → "),
+            duration(time.longest_chain_hours)
+        ));
+    }
+    if !time.unestimated.is_empty() {
+        lines.push(format!(
+            "  Without an estimate, counted as {} each: {}.",
+            duration(UNESTIMATED_HOURS),
+            time.unestimated.join(", ")
+        ));
+    }
+    if !time.left_out.is_empty() {
+        lines.push(format!(
+            "  Left out, on or behind a dependency cycle: {}.",
+            time.left_out.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+/// The conflicts, as text or JSON.
+pub fn conflicts(report: &Report, json: bool) -> String {
+    if json {
+        return serde_json::to_string_pretty(report).unwrap_or_default();
+    }
+    let base = format!(
+        "{} ({})",
+        report.default_branch,
+        short(&report.default_head)
+    );
+    let count = plural(report.branches.len(), "branch", "branches");
+    let mut lines = Vec::new();
+    let pairs: Vec<_> = report.pairs.iter().filter(|p| p.exact.conflict).collect();
+    let bases: Vec<_> = report
+        .with_default
+        .iter()
+        .filter(|b| b.exact.conflict)
+        .collect();
+    if pairs.is_empty() && bases.is_empty() {
+        lines.push(format!("No conflicts among {count} and {base}."));
+    } else {
+        lines.push(format!(
+            "Conflicts among {count} and {base}, by a trial merge (git merge-tree):"
+        ));
+        for pair in &pairs {
+            lines.push(format!(
+                "  {} × {}: {}",
+                pair.a,
+                pair.b,
+                pair.exact.paths.join(", ")
+            ));
+        }
+        for branch in &bases {
+            lines.push(format!(
+                "  {} × {}: {}",
+                branch.branch,
+                report.default_branch,
+                branch.exact.paths.join(", ")
+            ));
+        }
+    }
+    let ignored: Vec<String> = report
+        .pairs
+        .iter()
+        .filter(|p| !p.ignored.is_empty())
+        .map(|p| format!("{} × {}: {}", p.a, p.b, p.ignored.join(", ")))
+        .chain(
+            report
+                .with_default
+                .iter()
+                .filter(|b| !b.ignored.is_empty())
+                .map(|b| {
+                    format!(
+                        "{} × {}: {}",
+                        b.branch,
+                        report.default_branch,
+                        b.ignored.join(", ")
+                    )
+                }),
+        )
+        .collect();
+    if !ignored.is_empty() {
+        lines.push("Also in files the config ignores (regenerate them after rebasing):".into());
+        lines.extend(ignored.into_iter().map(|line| format!("  {line}")));
+    }
+    let (pair_disagreements, base_disagreements) = report.disagreements();
+    if pair_disagreements.is_empty() && base_disagreements.is_empty() {
+        lines.push("The line engine agrees on every pair.".into());
+    } else {
+        lines.push("Where the line engine and the trial merge disagree:".into());
+        let say =
+            |who: String, line: &super::conflicts::Verdict, exact: &super::conflicts::Verdict| {
+                if line.conflict {
+                    format!(
+                        "  {who}: the line engine warns about {}; git merges them cleanly",
+                        line.paths.join(", ")
+                    )
+                } else {
+                    format!(
+                        "  {who}: git stops on {}; the line engine saw no overlap",
+                        exact.paths.join(", ")
+                    )
+                }
+            };
+        for p in pair_disagreements {
+            lines.push(say(format!("{} × {}", p.a, p.b), &p.line, &p.exact));
+        }
+        for b in base_disagreements {
+            lines.push(say(
+                format!("{} × {}", b.branch, report.default_branch),
+                &b.line,
+                &b.exact,
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The merge order, as text or JSON.
+pub fn merge_order(order: &LocalOrder, report: &Report, json: bool) -> String {
+    if json {
+        return serde_json::to_string_pretty(order).unwrap_or_default();
+    }
+    let base = format!(
+        "{} at {}",
+        report.default_branch,
+        short(&report.default_head)
+    );
+    let mut lines = Vec::new();
+    if order.places.is_empty() {
+        lines.push(format!("Nothing to merge into {base}."));
+    } else {
+        lines.push(format!(
+            "Merge order of {} ({base}):",
+            plural(order.places.len(), "branch", "branches")
+        ));
+        for (at, place) in order.places.iter().enumerate() {
+            let when = if place.waits_for.is_empty() {
+                "merge now".to_owned()
+            } else {
+                let waits: Vec<String> = place
+                    .waits_for
+                    .iter()
+                    .map(|wait| {
+                        let why = match (wait.depends, wait.conflicts.is_empty()) {
+                            (true, true) => "a task here depends on it".to_owned(),
+                            (true, false) => format!(
+                                "a task here depends on it, and both change {}",
+                                wait.conflicts.join(", ")
+                            ),
+                            (false, _) => format!("both change {}", wait.conflicts.join(", ")),
+                        };
+                        format!("{} ({why})", wait.branch)
+                    })
+                    .collect();
+                format!("after {}", waits.join(", "))
+            };
+            let rebase = if place.forces_rebase_on.is_empty() {
+                String::new()
+            } else {
+                format!("; then rebase {}", place.forces_rebase_on.join(", "))
+            };
+            lines.push(format!("  {}. {}: {when}{rebase}", at + 1, place.branch));
+        }
+        let fewest = if order.fewest_proven {
+            format!("the fewest possible is {}", order.fewest_rebases)
+        } else {
+            format!("no order can cost fewer than {}", order.fewest_rebases)
+        };
+        lines.push(format!(
+            "This order costs {}; {fewest}; arrival order would cost {}.",
+            plural(order.rebases, "rebase", "rebases"),
+            order.arrival_rebases
+        ));
+    }
+    if !order.nothing_to_merge.is_empty() {
+        lines.push(format!(
+            "Nothing to merge yet: {}.",
+            order.nothing_to_merge.join(", ")
+        ));
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::conflicts::{BaseVerdict, Branch, PairVerdict, Verdict};
+
+    fn verdict(paths: &[&str]) -> Verdict {
+        Verdict {
+            conflict: !paths.is_empty(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    fn branch(name: &str) -> Branch {
+        Branch {
+            name: name.into(),
+            lane: None,
+            head: "b".repeat(40),
+            merge_base: "c".repeat(40),
+            ahead: true,
+        }
+    }
+
+    #[test]
+    fn the_tiers_disagreements_and_ignored_files_are_named() {
+        let report = Report {
+            default_branch: "main".into(),
+            default_head: "0123456789".repeat(4),
+            branches: vec![branch("a"), branch("b"), branch("c")],
+            pairs: vec![
+                PairVerdict {
+                    a: "a".into(),
+                    b: "b".into(),
+                    line: verdict(&["src/x.rs"]),
+                    exact: verdict(&[]),
+                    ignored: vec!["Cargo.lock".into()],
+                },
+                PairVerdict {
+                    a: "a".into(),
+                    b: "c".into(),
+                    line: verdict(&[]),
+                    exact: verdict(&["src/y.rs"]),
+                    ignored: vec![],
+                },
+                PairVerdict {
+                    a: "b".into(),
+                    b: "c".into(),
+                    line: verdict(&[]),
+                    exact: verdict(&[]),
+                    ignored: vec![],
+                },
+            ],
+            with_default: vec![BaseVerdict {
+                branch: "c".into(),
+                line: verdict(&["README"]),
+                exact: verdict(&["README"]),
+                ignored: vec![],
+            }],
+        };
+        assert_eq!(
+            conflicts(&report, false),
+            "Conflicts among 3 branches and main (0123456), by a trial merge (git merge-tree):\n  \
+             a × c: src/y.rs\n  \
+             c × main: README\n\
+             Also in files the config ignores (regenerate them after rebasing):\n  \
+             a × b: Cargo.lock\n\
+             Where the line engine and the trial merge disagree:\n  \
+             a × b: the line engine warns about src/x.rs; git merges them cleanly\n  \
+             a × c: git stops on src/y.rs; the line engine saw no overlap"
+        );
+        assert!(report.any_conflict());
+    }
+}

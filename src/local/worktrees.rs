@@ -1,0 +1,72 @@
+//! `init`: one worktree per lane beside the repository, `../<repo>-worktrees/<lane>/`.
+
+use super::error::LocalError;
+use super::repo::Repo;
+use crate::ids::IssueNumber;
+
+/// A lane's worktree as the user finds it from the main worktree.
+pub fn display(repo: &Repo, lane: &str) -> String {
+    let path = repo.worktree_for(lane);
+    match (path.parent(), repo.main_worktree.parent()) {
+        (Some(dir), Some(parent)) if dir.parent() == Some(parent) => {
+            let group = dir.file_name().unwrap_or_default().to_string_lossy();
+            format!("../{group}/{lane}")
+        }
+        _ => path.display().to_string(),
+    }
+}
+
+/// Makes the worktrees of the first `agents` lanes (all by default) that do not exist yet: on
+/// the lane's branch, created from the default branch if it is missing, or for a template with
+/// a branch per task, at the default branch's head until a task starts.
+pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
+    let config = &repo.config;
+    let lanes = match agents {
+        Some(0) => return Err(LocalError::Usage("--agents must be at least 1".into())),
+        Some(n) if n > config.agents.len() => {
+            return Err(LocalError::Usage(format!(
+                "--agents {n}: the config has {} lanes; set `agents: {n}` in .github/switchyard.yml",
+                config.agents.len()
+            )));
+        }
+        Some(n) => &config.agents[..n],
+        None => &config.agents[..],
+    };
+    let mut lines = Vec::new();
+    for agent in lanes {
+        let path = repo.worktree_for(&agent.name);
+        let shown = display(repo, &agent.name);
+        if path.exists() {
+            lines.push(format!("kept {shown}: it exists"));
+            continue;
+        }
+        let target = path.to_string_lossy().into_owned();
+        if config.branch_per_lane() {
+            let branch = config.branch_for(agent, IssueNumber(0), "");
+            let made_branch = if repo.branch_head(&branch)?.is_none() {
+                repo.git
+                    .run(&["branch", "--no-track", &branch, &repo.default_head])?;
+                format!(", a new branch from {}", repo.default_branch)
+            } else {
+                String::new()
+            };
+            repo.git
+                .run(&["worktree", "add", "--quiet", &target, &branch])?;
+            lines.push(format!("made {shown} on {branch}{made_branch}"));
+        } else {
+            repo.git.run(&[
+                "worktree",
+                "add",
+                "--quiet",
+                "--detach",
+                &target,
+                &repo.default_head,
+            ])?;
+            lines.push(format!(
+                "made {shown} at {} (each task gets its own branch when it starts)",
+                repo.default_branch
+            ));
+        }
+    }
+    Ok(lines.join("\n"))
+}
