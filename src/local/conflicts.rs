@@ -8,7 +8,6 @@ use super::diff::changed_files;
 use super::error::LocalError;
 use super::git::{Git, nul_fields};
 use super::repo::Repo;
-use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{self, BaseDiff, Inputs, OpenPr, Ownership};
 use serde::Serialize;
@@ -148,10 +147,8 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
             },
         );
     }
-    // Globs were checked when the config was parsed.
-    let ignore = PathFilter::new(&repo.config.ignore_paths).unwrap_or_else(|_| PathFilter::empty());
-    let regenerated =
-        PathFilter::new(&repo.config.regenerated_paths).unwrap_or_else(|_| PathFilter::empty());
+    let ignore = repo.config.ignored();
+    let regenerated = repo.config.regenerated();
     let ownership = Ownership::default();
     let analysis = overlap::analyze(&Inputs {
         default_head: &default_head,

@@ -11,7 +11,6 @@ use crate::assign;
 use crate::config::{Config, ConfigErrors, Coordinate};
 use crate::github::RepoClient;
 use crate::github::models::{GitRef, PullRequest, Repository, Review};
-use crate::globs::PathFilter;
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
@@ -116,16 +115,6 @@ fn is_coordinated(config: &Config, pr: &OpenPullRequest) -> bool {
         Coordinate::All => true,
         Coordinate::LaneBranches => config.lane_for_branch(&pr.head_branch).is_some(),
     }
-}
-
-/// Config globs were validated when the file was parsed, so they compile here.
-pub fn ignored(config: &Config) -> PathFilter {
-    PathFilter::new(&config.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
-}
-
-/// The files regenerated rather than merged (validated when the file was parsed).
-pub fn regenerated(config: &Config) -> PathFilter {
-    PathFilter::new(&config.regenerated_paths).unwrap_or_else(|_| PathFilter::empty())
 }
 
 /// The tracks bound to lanes, with their globs (validated when the file was parsed).
@@ -264,8 +253,8 @@ async fn read_changes(
         let diff = changes::base_diff(client, store, &base, &snapshot.default_head).await?;
         snapshot.base_diffs.insert(base, diff);
     }
-    let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
-    let regenerated = regenerated(&snapshot.config);
+    let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
+    let regenerated = snapshot.config.regenerated();
     let requests = files_to_fetch(&Inputs {
         default_head: &snapshot.default_head,
         prs: &snapshot.prs,

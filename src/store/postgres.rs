@@ -19,6 +19,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::NoTls;
+use tokio_postgres::types::ToSql;
 
 /// Embedded migrations, applied in order at start-up by whichever instance gets the
 /// migration lock first.
@@ -370,6 +371,18 @@ impl PostgresStore {
             work(client).await
         })
     }
+
+    /// Runs one statement on a pooled connection. The parameters are owned, so they can go
+    /// to the store's runtime with it; the answer is the number of rows it touched.
+    fn execute(&self, sql: &'static str, params: Vec<Box<dyn ToSql + Send + Sync>>) -> Result<u64> {
+        self.with_client(move |client| async move {
+            let params: Vec<&(dyn ToSql + Sync)> = params
+                .iter()
+                .map(|param| param.as_ref() as &(dyn ToSql + Sync))
+                .collect();
+            client.execute(sql, &params).await.map_err(pg)
+        })
+    }
 }
 
 impl Drop for PostgresStore {
@@ -574,20 +587,20 @@ impl Store for PostgresStore {
 
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {
         let (repos, installations, triggers) = job_columns(jobs)?;
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "INSERT INTO jobs (repo, installation, trigger, run_at)
+        self.execute(
+            "INSERT INTO jobs (repo, installation, trigger, run_at)
                      SELECT job.repo, job.installation, job.trigger, $4
                      FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY
                          AS job(repo, installation, trigger, n)
                      ORDER BY job.n",
-                    &[&repos, &installations, &triggers, &now],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+            vec![
+                Box::new(repos),
+                Box::new(installations),
+                Box::new(triggers),
+                Box::new(now),
+            ],
+        )
+        .map(drop)
     }
 
     fn claim(&self, now: i64, lease_until: i64) -> Result<Option<Claim>> {
@@ -807,16 +820,11 @@ impl Store for PostgresStore {
 
     fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()> {
         let repo = repo.to_string();
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "UPDATE repos SET open_work = $2 WHERE repo = $1",
-                    &[&repo, &open],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+        self.execute(
+            "UPDATE repos SET open_work = $2 WHERE repo = $1",
+            vec![Box::new(repo), Box::new(open)],
+        )
+        .map(drop)
     }
 
     fn is_active(&self, repo: &RepoName) -> Result<bool> {
@@ -868,16 +876,11 @@ impl Store for PostgresStore {
 
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
         let (kind, key) = (kind.to_owned(), key.to_owned());
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "DELETE FROM cache WHERE kind = $1 AND key = $2",
-                    &[&kind, &key],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+        self.execute(
+            "DELETE FROM cache WHERE kind = $1 AND key = $2",
+            vec![Box::new(kind), Box::new(key)],
+        )
+        .map(drop)
     }
 
     fn task_records(&self, repo: &RepoName) -> Result<TaskRecords> {
@@ -911,17 +914,12 @@ impl Store for PostgresStore {
 
     fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()> {
         let repo = repo.to_string();
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "INSERT INTO handled_commands (repo, comment) VALUES ($1, $2)
+        self.execute(
+            "INSERT INTO handled_commands (repo, comment) VALUES ($1, $2)
                      ON CONFLICT DO NOTHING",
-                    &[&repo, &(comment.0 as i64)],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+            vec![Box::new(repo), Box::new(comment.0 as i64)],
+        )
+        .map(drop)
     }
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
@@ -948,37 +946,27 @@ impl Store for PostgresStore {
 
     fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()> {
         let (repo, key, published) = (repo.to_string(), key.to_owned(), published.clone());
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "INSERT INTO published (repo, key, github_id, digest) VALUES ($1, $2, $3, $4)
+        self.execute(
+            "INSERT INTO published (repo, key, github_id, digest) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (repo, key) DO UPDATE SET github_id = excluded.github_id,
                      digest = excluded.digest",
-                    &[
-                        &repo,
-                        &key,
-                        &(published.github_id as i64),
-                        &published.digest,
-                    ],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+            vec![
+                Box::new(repo),
+                Box::new(key),
+                Box::new(published.github_id as i64),
+                Box::new(published.digest),
+            ],
+        )
+        .map(drop)
     }
 
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()> {
         let (repo, key) = (repo.to_string(), key.to_owned());
-        self.with_client(move |client| async move {
-            client
-                .execute(
-                    "DELETE FROM published WHERE repo = $1 AND key = $2",
-                    &[&repo, &key],
-                )
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+        self.execute(
+            "DELETE FROM published WHERE repo = $1 AND key = $2",
+            vec![Box::new(repo), Box::new(key)],
+        )
+        .map(drop)
     }
 
     fn prune_deliveries(&self, received_before: i64) -> Result<u64> {

@@ -19,6 +19,7 @@ mod summary;
 mod tests;
 mod yaml;
 
+use crate::globs::PathFilter;
 use std::collections::BTreeMap;
 
 pub use branch::LaneBranch;
@@ -169,6 +170,17 @@ pub fn parse(text: &str) -> Result<Config, ConfigErrors> {
 }
 
 impl Config {
+    /// The paths whose overlaps never matter. The globs were checked when the file was
+    /// parsed, so they compile here.
+    pub fn ignored(&self) -> PathFilter {
+        PathFilter::new(&self.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
+    }
+
+    /// The files regenerated rather than merged (checked when the file was parsed).
+    pub fn regenerated(&self) -> PathFilter {
+        PathFilter::new(&self.regenerated_paths).unwrap_or_else(|_| PathFilter::empty())
+    }
+
     /// The lane named `name`. Names compare without regard to ASCII case, as GitHub labels
     /// (`agent:<name>`) do.
     pub fn agent(&self, name: &str) -> Option<&Agent> {

@@ -8,7 +8,7 @@ mod queue;
 pub use config_check::check_run as config_check;
 
 use super::desired::{CheckRunSpec, CommentSpec};
-use super::snapshot::{Snapshot, ignored, ownership, regenerated};
+use super::snapshot::{Snapshot, ownership};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Inputs, analyze};
@@ -29,8 +29,8 @@ pub struct Plan {
 
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let prs = snapshot.coordinated();
-    let (ignore, ownership) = (ignored(&snapshot.config), ownership(&snapshot.config));
-    let regenerated = regenerated(&snapshot.config);
+    let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
+    let regenerated = snapshot.config.regenerated();
     let analysis = analyze(&Inputs {
         default_head: &snapshot.default_head,
         prs: &snapshot.prs,
