@@ -3,10 +3,12 @@
 //! GitHub ──webhook──▶ receive ──▶ queue (durable) ──▶ reconcile(repo) ──▶ GitHub.
 //! The binary is thin; everything here is a library that tests drive directly.
 
+pub mod app;
 pub mod github;
 pub mod jobs;
 pub mod local;
 pub mod metrics;
+pub mod pages;
 pub mod queue;
 pub mod reconcile;
 pub mod server;
@@ -33,7 +35,7 @@ pub fn check_config(path: &Path) -> ExitCode {
     };
     match config::parse(&text) {
         Ok(config) => {
-            println!("{}", config.summary());
+            println!("{}", text::config_summary(&config));
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -45,11 +47,11 @@ pub fn check_config(path: &Path) -> ExitCode {
 
 /// `switchyard serve`: runs until SIGTERM or SIGINT, then lets running jobs finish. Without
 /// the App's credentials it starts in setup mode.
-pub async fn serve(mode: server::Mode) -> ExitCode {
+pub async fn serve(mode: setup::Mode) -> ExitCode {
     // Listen for SIGTERM before anything else, so a signal sent the moment the server says
     // it is listening is never missed.
     let stop = stop_signal();
-    let running = match server::launch(mode).await {
+    let running = match setup::launch(mode).await {
         Ok(running) => running,
         Err(e) => {
             eprintln!("switchyard: {e}");

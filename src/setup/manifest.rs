@@ -1,13 +1,11 @@
 //! `app-manifest.yml`, embedded, with this server's URLs filled in.
 
-use crate::server::WEBHOOK_PATH;
+use crate::pages::CALLBACK_PATH;
+use crate::webhook::WEBHOOK_PATH;
 use serde_json::{Value, json};
 
 /// The manifest as checked in at the repository root.
 const MANIFEST_YAML: &str = include_str!("../../app-manifest.yml");
-
-/// The path GitHub returns to after creating the App.
-pub const CALLBACK_PATH: &str = "/setup/callback";
 
 /// The manifest as GitHub expects it: JSON, with the homepage, webhook URL and redirect URL
 /// pointing at `public_url` (no trailing slash).

@@ -12,18 +12,19 @@
 mod conversion;
 pub mod credentials;
 mod manifest;
-pub mod pages;
 
 pub use credentials::StoredCredentials;
-pub use manifest::CALLBACK_PATH;
 
+use crate::app::{self, Listener, Running, ServerSettings, Services, StartError};
 use crate::github::{AppCredentials, GitHubApp, RetrySettings};
+use crate::pages::{self, CALLBACK_PATH, html};
 use crate::queue::QueueSettings;
-use crate::server::{self, Bound, Core, Running, StartError, WEBHOOK_PATH};
+use crate::server;
+use crate::webhook::WEBHOOK_PATH;
 use crate::webhook::WebhookSecrets;
 use axum::Router;
 use axum::extract::{Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::net::SocketAddr;
@@ -31,6 +32,23 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{Mutex, watch};
 use tower::ServiceExt;
+
+/// What `switchyard serve` starts.
+#[derive(Debug)]
+pub enum Mode {
+    /// The App, with its credentials.
+    App(ServerSettings),
+    /// The setup pages that register the App first, then the App, without a restart.
+    Setup(SetupSettings),
+}
+
+/// Starts the App, or the setup pages when it has no credentials yet.
+pub async fn launch(mode: Mode) -> Result<Running, StartError> {
+    match mode {
+        Mode::App(settings) => app::start(settings).await,
+        Mode::Setup(settings) => start(settings).await,
+    }
+}
 
 /// What a server without credentials needs to register its App and then run as it.
 #[derive(Clone, Debug)]
@@ -65,32 +83,13 @@ pub fn web_url_for(api_url: &str) -> String {
     api.to_owned()
 }
 
-/// An HTML page with headers that keep it out of frames and caches, and keep the callback's
-/// code out of `Referer` headers.
-pub(crate) fn html(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-            ),
-            (header::REFERRER_POLICY, "no-referrer"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
 const NOT_REGISTERED: &str = "Switchyard is in setup mode: no GitHub App is registered yet. \
 Register one at /setup; GitHub can redeliver this delivery afterwards.\n";
 
 /// Serves the setup pages on `settings.listen`; once the App is registered, the same server
 /// runs as the App.
 pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
-    let core = Core::open(&settings.database_url, &settings.queue)?;
+    let services = Services::open(&settings.database_url, &settings.queue)?;
     let manifest_json = match &settings.public_url {
         Some(url) => Some(
             manifest::filled(url)
@@ -100,7 +99,7 @@ pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
         None => None,
     };
     let state = random_state()?;
-    let bound = Bound::bind(settings.listen).await?;
+    let listener = Listener::bind(settings.listen).await?;
     let (app_sender, app_receiver) = watch::channel(None);
     match &settings.public_url {
         Some(url) => tracing::info!(
@@ -108,7 +107,7 @@ pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
             "setup mode: no GitHub App credentials; open the page to register the App"
         ),
         None => tracing::warn!(
-            page = %format!("http://{}/setup", bound.addr),
+            page = %format!("http://{}/setup", listener.addr),
             "setup mode: no GitHub App credentials, and SWITCHYARD_PUBLIC_URL is not set; \
              the page says what to set"
         ),
@@ -120,22 +119,22 @@ pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
         manifest_json,
         state,
         progress: Mutex::new(Progress::Unregistered(Activation {
-            core: core.clone(),
+            services: services.clone(),
             api_url: settings.api_url,
             retry: settings.retry,
             registered: app_sender,
         })),
         app_router: OnceLock::new(),
     });
-    let workers_core = core.clone();
-    Ok(core.serve(bound, router(setup), move |stopped| {
-        tokio::spawn(workers_once_registered(workers_core, app_receiver, stopped))
+    let workers = services.clone();
+    Ok(services.serve(listener, router(setup), move |stopped| {
+        tokio::spawn(workers_once_registered(workers, app_receiver, stopped))
     }))
 }
 
 /// The workers start when the App is registered, or never if the server stops first.
 async fn workers_once_registered(
-    core: Core,
+    services: Services,
     mut registered: watch::Receiver<Option<Arc<GitHubApp>>>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -148,7 +147,11 @@ async fn workers_once_registered(
         _ = stopped.wait_for(|stop| *stop) => None,
     };
     if let Some(app) = app {
-        core.queue.clone().run(core.reconciler(app), stopped).await;
+        services
+            .queue
+            .clone()
+            .run(services.reconciler(app), stopped)
+            .await;
     }
 }
 
@@ -184,7 +187,7 @@ enum Progress {
 
 /// What turns this server into the App once its credentials exist.
 struct Activation {
-    core: Core,
+    services: Services,
     api_url: String,
     retry: RetrySettings,
     registered: watch::Sender<Option<Arc<GitHubApp>>>,
@@ -205,11 +208,11 @@ impl Activation {
                 private_key_pem: credentials.pem.clone(),
             },
             &self.api_url,
-            self.core.metrics.clone(),
+            self.services.metrics.clone(),
             self.retry.clone(),
         )
         .map_err(|e| e.to_string())?;
-        let _ = app_router.set(server::router(self.core.app_state(secrets)));
+        let _ = app_router.set(server::router(self.services.app_state(secrets)));
         self.registered.send_replace(Some(Arc::new(app)));
         Ok(())
     }

@@ -8,3 +8,6 @@ mod signature;
 pub use event::{Event, EventError, parse_event};
 pub use route::{Intake, route};
 pub use signature::{SignatureError, WebhookSecrets};
+
+/// The path GitHub delivers webhooks to.
+pub const WEBHOOK_PATH: &str = "/webhook";

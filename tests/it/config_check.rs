@@ -62,7 +62,9 @@ async fn a_valid_config_says_what_it_will_do() {
     assert_eq!(run.conclusion.as_deref(), Some("success"));
     let summary = run.summary.unwrap_or_default();
     assert!(
-        summary.contains(&switchyard::config::parse(text).unwrap().summary()),
+        summary.contains(&switchyard::text::config_summary(
+            &switchyard::config::parse(text).unwrap()
+        )),
         "{summary}"
     );
     assert!(run.actions.is_empty());

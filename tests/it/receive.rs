@@ -1,7 +1,7 @@
 //! Every receive outcome, with the payloads GitHub really sends.
 
 use crate::support::{Harness, REPO, SECRET, delivery_id, real_payload, retarget};
-use switchyard::server::WEBHOOK_PATH;
+use switchyard::webhook::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
 
 fn signed(body: &[u8]) -> String {

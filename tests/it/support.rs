@@ -15,10 +15,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use switchyard::app::{self, Running, ServerSettings};
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
-use switchyard::server::{self, Running, ServerSettings, WEBHOOK_PATH};
-use switchyard::webhook::WebhookSecrets;
+use switchyard::webhook::{WEBHOOK_PATH, WebhookSecrets};
 
 pub const APP_ID: u64 = 42;
 pub const INSTALLATION: u64 = 7;
@@ -317,7 +317,7 @@ impl Harness {
     }
 
     pub async fn start_with(&mut self, settings: ServerSettings) {
-        let running = server::start(settings).await.expect("the App starts");
+        let running = app::start(settings).await.expect("the App starts");
         self.app = Some(running);
     }
 

@@ -139,7 +139,7 @@ impl<'c> Lanes<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tasks::tests::track;
+    use crate::config::tests::track;
 
     fn slot(hours: f64, tracks: Vec<&Track>) -> Slot<'_> {
         Slot { hours, tracks }

@@ -322,6 +322,14 @@ impl Config {
         }
     }
 
+    /// The pattern of the branches `agent` works on (`alpha/{issue}-{slug}`), or `None` when
+    /// the template is invalid, which only a config built by hand can hold.
+    pub fn branch_pattern(&self, agent: &Agent) -> Option<String> {
+        Template::parse(&self.branch_template)
+            .ok()
+            .map(|template| template.pattern_for(&agent.name))
+    }
+
     /// Whether the template gives a lane one branch for all its tasks (`parallel-dev/{agent}`)
     /// rather than a branch per task (`{agent}/{issue}-{slug}`).
     pub fn branch_per_lane(&self) -> bool {

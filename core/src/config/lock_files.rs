@@ -1,11 +1,22 @@
 //! Which globs name lock files, so a config that ignores them can be told apart.
 
-use super::DEFAULT_REGENERATED_PATHS;
+use super::{Config, DEFAULT_REGENERATED_PATHS};
 use crate::globs::PathFilter;
+
+impl Config {
+    /// The globs of `ignore_paths` that name lock files, which are better regenerated.
+    pub fn ignored_lock_files(&self) -> Vec<String> {
+        self.ignore_paths
+            .iter()
+            .filter(|glob| matches_a_lock_file(glob))
+            .cloned()
+            .collect()
+    }
+}
 
 /// Whether a glob names lock files Switchyard knows: its last part matches a lock file's
 /// name, wherever the glob puts it, and is more than a wildcard (`docs/**` is about docs).
-pub(super) fn matches_a_lock_file(glob: &str) -> bool {
+fn matches_a_lock_file(glob: &str) -> bool {
     let name_glob = glob.rsplit('/').next().unwrap_or(glob);
     if name_glob.chars().all(|c| c == '*') {
         return false;

@@ -14,9 +14,8 @@ mod errors;
 mod estimate;
 mod lock_files;
 mod schema;
-mod summary;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod yaml;
 
 use crate::globs::PathFilter;

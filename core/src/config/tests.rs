@@ -1,4 +1,4 @@
-//! The file as a whole: defaults, a full example, each error with its position, the summary.
+//! The file as a whole: defaults, a full example, each error with its position.
 
 use super::*;
 
@@ -9,13 +9,23 @@ fn errors(text: &str) -> Vec<String> {
     }
 }
 
+/// A track with the given paths, optionally bound to a lane.
+pub(crate) fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
+    Track {
+        name: name.into(),
+        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
+        depends_on: vec![],
+        agent: agent.map(str::to_owned),
+    }
+}
+
 fn one_error(text: &str) -> String {
     let mut all = errors(text);
     assert_eq!(all.len(), 1, "{all:#?}");
     all.remove(0)
 }
 
-const FULL_EXAMPLE: &str = r#"# Switchyard for the example repository
+pub(crate) const FULL_EXAMPLE: &str = r#"# Switchyard for the example repository
 agents:
   - name: alpha
     login: octocat
@@ -603,102 +613,6 @@ fn errors_render_against_any_file_name() {
     assert_eq!((&errors).into_iter().count(), 2);
 }
 
-#[test]
-fn summary_of_the_defaults() {
-    assert_eq!(
-        Config::default().summary(),
-        "\
-3 lanes, each working on up to 1 task at a time. Issues labelled `parallel` are assigned to a lane.
-- `agent-1`: branch `parallel-dev/agent-1`
-- `agent-2`: branch `parallel-dev/agent-2`
-- `agent-3`: branch `parallel-dev/agent-3`
-
-Tracks: none.
-
-Ignored paths: none; every changed file counts when pull requests are compared.
-
-Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
-after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
-`**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
-`**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
-`**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
-
-Coordinated pull requests: those from lane branches.
-
-Merge order: check run `Merge order`, advisory: a pull request that must wait is marked neutral. \
-The order with the fewest rebases is searched for up to 50 ms before falling back to the greedy one.
-
-Estimates: labels such as `estimate: 2h`, `estimate: 30m` or `estimate: 1d` (8 h); otherwise \
-size labels `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 h."
-    );
-}
-
-#[test]
-fn summary_of_the_full_example() {
-    assert_eq!(
-        parse(FULL_EXAMPLE).unwrap().summary(),
-        "\
-3 lanes, each working on up to 2 tasks at a time. Issues labelled `parallel-work` are assigned to a lane.
-- `alpha` (assignee `octocat`): a branch per issue, `alpha/{issue}-{slug}`
-- `beta`: a branch per issue, `beta/{issue}-{slug}`
-- `gamma`: a branch per issue, `gamma/{issue}-{slug}`
-
-Tracks (an issue joins one with a `track:<name>` label):
-- `core`: owns `src/core/**`
-- `api`: owns `src/api/**`, `src/http/*.rs`; after `core`; bound to lane `alpha`
-- `docs`: owns `docs/**`; after `core`, `api`
-
-Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`. Lock files among \
-them (`Cargo.lock`) are never mentioned and never ordered, although GitHub makes the second of \
-two pull requests that change one rebase; list them under `regenerated_paths` instead to be told \
-to regenerate them.
-
-Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
-after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
-`**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
-`**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
-`**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
-
-Coordinated pull requests: every open pull request.
-
-Merge order: check run `Merge queue`, enforced: a pull request that must wait is marked action required. \
-The order with the fewest rebases is searched for up to 200 ms before falling back to the greedy one.
-
-Estimates: labels such as `estimate: 2h`, `estimate: 30m` or `estimate: 1d` (8 h); otherwise \
-size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 h."
-    );
-}
-
-#[test]
-fn summary_of_sparse_settings() {
-    let config = parse(
-        "agents: 1\ncapacity: 3\nignore_paths: []\nsize_labels: {}\ntracks:\n  misc:\n\
-         merge_order:\n  exact_budget_ms: 0\n",
-    )
-    .unwrap();
-    let summary = config.summary();
-    assert!(summary.starts_with("1 lane, each working on up to 3 tasks at a time."));
-    assert!(summary.contains("\n- `misc`: owns no paths\n"), "{summary}");
-    assert!(summary.contains(
-        "Ignored paths: none; every changed file counts when pull requests are compared."
-    ));
-    assert!(summary.contains("Only the greedy order is used."));
-    assert!(summary.ends_with("`estimate: 1d` (8 h)."), "{summary}");
-}
-
-#[test]
-fn summary_of_a_hand_made_invalid_template_still_reads() {
-    let config = Config {
-        branch_template: "lanes/{agent".into(),
-        ..Config::default()
-    };
-    assert!(
-        config
-            .summary()
-            .contains("- `agent-1`: branches from `lanes/{agent`")
-    );
-}
-
 /// A small deterministic generator, so the garbage below is the same on every run.
 struct Lcg(u64);
 
@@ -778,7 +692,7 @@ fn garbage_never_panics() {
             .map(|_| pieces[(random.next() % pieces.len() as u64) as usize])
             .collect();
         if let Ok(config) = parse(&text) {
-            let _ = config.summary();
+            let _ = crate::text::config_summary(&config);
         }
     }
     // Small edits to a valid file reach the validation behind the YAML parser.
@@ -796,7 +710,7 @@ fn garbage_never_panics() {
         let text: String = text.into_iter().collect();
         match parse(&text) {
             Ok(config) => {
-                let _ = config.summary();
+                let _ = crate::text::config_summary(&config);
             }
             Err(errors) => assert!(!errors.errors.is_empty()),
         }
@@ -839,22 +753,9 @@ fn regenerated_paths_replace_the_lock_file_list() {
     assert!(config.ignore_paths.is_empty());
     let none = parse("regenerated_paths: []\n").unwrap();
     assert!(none.regenerated_paths.is_empty());
-    assert!(none.summary().contains(
-        "Regenerated paths: none; lock files are compared line by line like any other file."
-    ));
     assert_eq!(
         one_error("regenerated_paths: [\"/yarn.lock\"]\n"),
         "switchyard.yml:1:21: path `/yarn.lock` must be relative to the repository root: \
          write `yarn.lock`"
     );
-}
-
-#[test]
-fn lock_files_under_ignore_paths_stay_ignored_and_the_summary_says_so() {
-    let config = parse("ignore_paths: [\"**/yarn.lock\", \"docs/**\"]\n").unwrap();
-    assert_eq!(config.ignore_paths, ["**/yarn.lock", "docs/**"]);
-    assert!(config.summary().contains(
-        "Ignored when pull requests are compared: `**/yarn.lock`, `docs/**`. Lock files among \
-         them (`**/yarn.lock`) are never mentioned and never ordered"
-    ));
 }

@@ -3,56 +3,15 @@
 //! PRs meet through an index from path to the PR files touching it, so the work grows with
 //! the pairs that really share a path, never with all pairs times all files.
 
-use super::BaseDiff;
 use super::analysis::{Analysis, Overlaps, Record};
 use super::compare::{Verdict, compare_files};
 use super::coords::{BaseFile, MappedFile, Mapping};
-use super::files::ChangedFile;
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
 use super::index::PrFiles;
+use super::inputs::{FetchRequest, Inputs, OpenPr};
 use super::parts::{Split, balanced_ranges, run_parts};
-use super::paths::Ownership;
-use crate::globs::PathFilter;
-use crate::ids::{PrNumber, Sha};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// One coordinated open PR, as GitHub describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenPr {
-    pub number: PrNumber,
-    pub head_sha: Sha,
-    /// The merge base of the PR's head with the default branch's head.
-    pub merge_base: Sha,
-    pub files: Vec<ChangedFile>,
-    /// False when GitHub's file list stopped at its 3,000-file cap.
-    pub files_complete: bool,
-    /// The lane the PR belongs to, if it comes from a lane branch.
-    pub lane: Option<String>,
-}
-
-/// Everything [`analyze`] needs.
-#[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
-    /// The head of the default branch: the coordinates all lines are compared in.
-    pub default_head: &'a Sha,
-    pub prs: &'a [OpenPr],
-    /// The compare from each merge base to `default_head`. A merge base without one (the
-    /// compare failed) leaves its PRs' line numbers unmapped, and says so.
-    pub base_diffs: &'a HashMap<Sha, BaseDiff>,
-    pub ignore: &'a PathFilter,
-    /// Files regenerated rather than merged (lock files): two PRs changing one are a
-    /// [`super::FileOverlapKind::Regenerated`] finding, whatever their lines.
-    pub regenerated: &'a PathFilter,
-    pub ownership: &'a Ownership,
-}
-
-/// A file to fetch at a merge base and at the default branch's head, then diff with
-/// [`super::fetched_file`], because the compare stopped listing before it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FetchRequest {
-    pub merge_base: Sha,
-    pub path: String,
-}
+use crate::ids::PrNumber;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Finds every overlap between the PRs (see the documentation of [`super`]).
 pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {

@@ -2,8 +2,8 @@
 
 use super::compare::{FileSide, Side};
 use super::coords::{BaseFile, BaseIndex, BaseView, MappedFile, is_pure_move, map_to_head};
-use super::engine::{Inputs, OpenPr};
 use super::files::{ChangedFile, FileStatus};
+use super::inputs::{Inputs, OpenPr};
 use super::patch::{Change, parse_changes};
 use crate::globs::PathFilter;
 use crate::ids::Sha;

@@ -28,6 +28,7 @@ mod engine;
 mod files;
 mod findings;
 mod index;
+mod inputs;
 mod merge_rule;
 mod parts;
 mod patch;
@@ -39,12 +40,13 @@ mod scenarios;
 
 pub use analysis::{Analysis, PairOverlap};
 pub use coords::BaseDiff;
-pub use engine::{FetchRequest, Inputs, OpenPr, analyze, files_to_fetch};
+pub use engine::{analyze, files_to_fetch};
 pub use files::{ChangedFile, FileStatus};
 pub use findings::{
     BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport, Region,
     Sides, Tier,
 };
+pub use inputs::{FetchRequest, Inputs, OpenPr};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use paths::{OwnedTrack, Ownership};
 pub use textdiff::{diff_texts, fetched_file};

@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::assign::*;
-use crate::config::{Agent, Config, Track};
+use crate::config::tests::track;
+use crate::config::{Agent, Config};
 use crate::ids::{CommentId, IssueNumber, PrNumber};
 use crate::order::{self, Candidate, Conflict, OrderInput};
 use chrono::{DateTime, Duration, Utc};
@@ -52,15 +53,6 @@ struct World {
 
 fn at(minutes: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000, 0).unwrap() + Duration::minutes(minutes)
-}
-
-pub(crate) fn track(name: &str, paths: &[&str], agent: Option<&str>) -> Track {
-    Track {
-        name: name.into(),
-        paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-        depends_on: vec![],
-        agent: agent.map(str::to_owned),
-    }
 }
 
 fn config(lanes: usize, capacity: u32) -> Config {

@@ -8,7 +8,7 @@ pub fn config_valid(config: &Config) -> CheckText {
         title: "The new configuration is valid".into(),
         summary: format!(
             "Once this pull request is merged, `{CONFIG_PATH}` configures:\n\n{}",
-            config.summary()
+            super::config_summary(config)
         ),
     }
 }
@@ -64,6 +64,9 @@ mod tests {
         assert!(text.summary.starts_with(
             "Once this pull request is merged, `.github/switchyard.yml` configures:\n\n"
         ));
-        assert!(text.summary.ends_with(&Config::default().summary()));
+        assert!(
+            text.summary
+                .ends_with(&crate::text::config_summary(&Config::default()))
+        );
     }
 }

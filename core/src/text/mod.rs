@@ -3,10 +3,12 @@
 
 pub mod assign;
 mod config_check;
+mod config_summary;
 mod merge_order;
 mod overlap;
 
 pub use config_check::{config_invalid, config_removed, config_valid};
+pub use config_summary::config_summary;
 pub use merge_order::{ConflictPaths, merge_group_check, merge_order_check, merge_order_draft};
 pub use overlap::{
     Caveat, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,

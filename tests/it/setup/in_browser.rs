@@ -8,8 +8,8 @@ use crate::support::{INSTALLATION, REPO, pull_request_payload};
 use fake_github::{FileChange, PrSpec};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use switchyard::server::WEBHOOK_PATH;
 use switchyard::setup;
+use switchyard::webhook::WEBHOOK_PATH;
 
 /// Drives the whole first run in a real headless Chromium: the page without a public URL, the
 /// registration page, an organization's form, a refused link, then the personal account's button through GitHub and

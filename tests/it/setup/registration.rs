@@ -6,7 +6,7 @@ use super::mode_of;
 use super::{CODE, FirstRun, cli, ping, state_in};
 use crate::support::sqlite_url;
 use serde_json::{Value, json};
-use switchyard::server::{self, Mode};
+use switchyard::setup::{self, Mode};
 
 #[tokio::test]
 async fn a_callback_without_the_pages_state_or_a_good_code_registers_nothing() {
@@ -173,7 +173,7 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
         panic!("the next start should run as the App: {mode:?}");
     };
     assert_eq!(settings.credentials.app_id, created.id);
-    let next = server::launch(mode).await.expect("the App starts");
+    let next = setup::launch(mode).await.expect("the App starts");
     let base = format!("http://{}", next.addr);
     let (status, _) = http
         .deliver(&base, &created.webhook_secret, "ping", &ping())

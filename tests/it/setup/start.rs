@@ -4,8 +4,7 @@
 use super::{cli, ping};
 use crate::support::{APP_ID, Binary, Http, sqlite_url};
 use fake_github::{FakeGitHub, TEST_PRIVATE_KEY_PEM};
-use switchyard::server::Mode;
-use switchyard::setup::{self, StoredCredentials};
+use switchyard::setup::{self, Mode, StoredCredentials};
 use switchyard::webhook::WebhookSecrets;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,8 +1,31 @@
-//! The setup pages: plain HTML forms that work without JavaScript. Every value from outside
+//! The pages the App serves: the setup pages and the running page, plain HTML forms that work without JavaScript. Every value from outside
 //! (settings, query strings, GitHub's answers) goes through [`escape`].
 
-use super::manifest::CALLBACK_PATH;
-use crate::server::WEBHOOK_PATH;
+use crate::webhook::WEBHOOK_PATH;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The path GitHub returns to after creating the App.
+pub const CALLBACK_PATH: &str = "/setup/callback";
+
+/// An HTML page with headers that keep it out of frames and caches, and keep the callback's
+/// code out of `Referer` headers.
+pub fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        body,
+    )
+        .into_response()
+}
 
 /// `text` made safe for HTML text and for attribute values in double or single quotes.
 pub fn escape(text: &str) -> String {

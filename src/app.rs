@@ -1,0 +1,184 @@
+//! Start-up of the whole App for the binary and for tests: the store, the queue and its
+//! workers, and the HTTP server; and the handles that stop it.
+
+use crate::github::{AppCredentials, GitHubApp, RetrySettings};
+use crate::metrics::Metrics;
+use crate::queue::{Queue, QueueSettings};
+use crate::reconcile::Reconciler;
+use crate::server::{AppState, router};
+use crate::store::{self, SharedStore};
+use crate::webhook::WebhookSecrets;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// What a running App is built from.
+#[derive(Clone, Debug)]
+pub struct ServerSettings {
+    pub listen: SocketAddr,
+    pub credentials: AppCredentials,
+    pub secrets: WebhookSecrets,
+    pub api_url: String,
+    pub database_url: String,
+    pub queue: QueueSettings,
+    pub retry: RetrySettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("DATABASE_URL: {0}")]
+    Store(#[from] store::StoreError),
+    #[error("GitHub App: {0}")]
+    GitHub(#[from] crate::github::GitHubError),
+    #[error("setup: {0}")]
+    Setup(String),
+    #[error("SWITCHYARD_LISTEN: cannot bind {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A started App: its address, and the handles to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: SharedStore,
+    pub metrics: Arc<Metrics>,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<()>,
+    workers: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops taking requests and work, lets running jobs finish within the grace period.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+        let _ = self.workers.await;
+    }
+
+    /// Ends everything at once, as a crash would: nothing is given time to finish.
+    pub fn kill(self) {
+        self.server.abort();
+        self.workers.abort();
+    }
+
+    /// Resolves once a shutdown was asked for and everything has stopped.
+    pub async fn wait(self) {
+        let _ = self.server.await;
+        let _ = self.workers.await;
+    }
+
+    pub fn shutdown_handle(&self) -> watch::Sender<bool> {
+        self.shutdown.clone()
+    }
+}
+
+/// Opens the store, starts the workers and the HTTP server.
+pub async fn start(settings: ServerSettings) -> Result<Running, StartError> {
+    let services = Services::open(&settings.database_url, &settings.queue)?;
+    let app = Arc::new(GitHubApp::new(
+        &settings.credentials,
+        &settings.api_url,
+        services.metrics.clone(),
+        settings.retry.clone(),
+    )?);
+    let listener = Listener::bind(settings.listen).await?;
+    let router = router(services.app_state(settings.secrets.clone()));
+    let reconciler = services.reconciler(app);
+    let queue = services.queue.clone();
+    Ok(services.serve(listener, router, |stopped| {
+        tokio::spawn(queue.run(reconciler, stopped))
+    }))
+}
+
+/// The parts of the App that exist before its credentials are known.
+#[derive(Clone)]
+pub(crate) struct Services {
+    pub store: SharedStore,
+    pub metrics: Arc<Metrics>,
+    pub queue: Queue,
+}
+
+impl Services {
+    pub fn open(database_url: &str, queue: &QueueSettings) -> Result<Self, StartError> {
+        let store = store::open(database_url)?;
+        let metrics = Arc::new(Metrics::new());
+        let queue = Queue::new(store.clone(), queue.clone(), metrics.clone());
+        Ok(Self {
+            store,
+            metrics,
+            queue,
+        })
+    }
+
+    pub fn app_state(&self, secrets: WebhookSecrets) -> AppState {
+        AppState {
+            store: self.store.clone(),
+            secrets,
+            metrics: self.metrics.clone(),
+            queue: self.queue.clone(),
+        }
+    }
+
+    pub fn reconciler(&self, app: Arc<GitHubApp>) -> Arc<Reconciler> {
+        Arc::new(Reconciler {
+            app,
+            store: self.store.clone(),
+        })
+    }
+
+    /// Serves `router` on `listener` until a shutdown is asked for; `workers` is started with
+    /// the signal that asks for it.
+    pub fn serve(
+        &self,
+        listener: Listener,
+        router: Router,
+        workers: impl FnOnce(watch::Receiver<bool>) -> JoinHandle<()>,
+    ) -> Running {
+        let (shutdown, stopped) = watch::channel(false);
+        let workers = workers(stopped.clone());
+        let mut stop_serving = stopped;
+        let server = tokio::spawn(async move {
+            let served = axum::serve(listener.socket, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stop_serving.wait_for(|stop| *stop).await;
+                })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "the HTTP server stopped");
+            }
+        });
+        tracing::info!(addr = %listener.addr, "listening");
+        Running {
+            addr: listener.addr,
+            store: self.store.clone(),
+            metrics: self.metrics.clone(),
+            shutdown,
+            server,
+            workers,
+        }
+    }
+}
+
+/// A listening socket and the address it got.
+pub(crate) struct Listener {
+    socket: tokio::net::TcpListener,
+    pub addr: SocketAddr,
+}
+
+impl Listener {
+    pub async fn bind(listen: SocketAddr) -> Result<Self, StartError> {
+        let bind_error = |source| StartError::Bind {
+            addr: listen,
+            source,
+        };
+        let socket = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(bind_error)?;
+        let addr = socket.local_addr().map_err(bind_error)?;
+        Ok(Self { socket, addr })
+    }
+}
