@@ -85,7 +85,7 @@ struct Agreement {
 }
 
 fn agreement(report: &Report) -> Agreement {
-    let verdicts = report
+    let findings = report
         .pairs
         .iter()
         .map(|p| (p.line.conflict, p.exact.conflict))
@@ -101,8 +101,8 @@ fn agreement(report: &Report) -> Agreement {
         exact_only: 0,
         neither: 0,
     };
-    for verdict in verdicts {
-        match verdict {
+    for finding in findings {
+        match finding {
             (true, true) => counts.both += 1,
             (true, false) => counts.line_only += 1,
             (false, true) => counts.exact_only += 1,

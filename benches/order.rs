@@ -24,7 +24,7 @@ use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 use switchyard::ids::{PrNumber, Sha};
 use switchyard::order::{
-    Candidate, Conflict, MergeOrder, OrderInput, Solved, changed_verdicts, rebases_forced,
+    Candidate, Conflict, MergeOrder, OrderInput, Solved, changed_placements, rebases_forced,
     recommend,
 };
 use switchyard::overlap::{ChangedFile, Inputs, OpenPr, analyze};
@@ -441,7 +441,7 @@ fn add_confusion(confusion: &mut Confusion, slice: &Slice, predicted: &Edges) {
 }
 
 /// The check-run writes merges cost in `slice`: merge the first PR of the recommended order,
-/// recompute, and count the PRs whose verdict changed (the merged PR's own run is not
+/// recompute, and count the PRs whose placement changed (the merged PR's own run is not
 /// written); then the same for every merge until the queue is empty.
 fn report_merges(slice: &Slice) {
     let mut input = queue(candidates(slice), predicted_conflicts(slice), APP_BUDGET);
@@ -451,24 +451,24 @@ fn report_merges(slice: &Slice) {
         input.candidates.retain(|c| c.pr != merged);
         input.conflicts.retain(|c| c.a != merged && c.b != merged);
         let next = recommend(&input);
-        let changes = changed_verdicts(&current.verdicts, &next.verdicts);
+        let changes = changed_placements(&current.placements, &next.placements);
         let waited_only_for_it: Vec<PrNumber> = current
-            .verdicts
+            .placements
             .iter()
             .filter(|(_, v)| v.waits_for.len() == 1 && v.waits_for[0].pr == merged)
             .map(|(&pr, _)| pr)
             .collect();
         let released = waited_only_for_it
             .iter()
-            .filter(|pr| next.verdicts.get(pr).is_some_and(|v| v.merge_now()))
+            .filter(|pr| next.placements.get(pr).is_some_and(|v| v.merge_now()))
             .count();
         let demoted = current
-            .verdicts
+            .placements
             .iter()
             .filter(|&(pr, v)| {
                 *pr != merged
                     && v.merge_now()
-                    && next.verdicts.get(pr).is_some_and(|n| !n.merge_now())
+                    && next.placements.get(pr).is_some_and(|n| !n.merge_now())
             })
             .count();
         merges.push(MergeEffect {

@@ -15,9 +15,9 @@ use hyper_util::rt::TokioExecutor;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use switchyard::app::{self, ServerSettings};
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
+use switchyard::service::{self, ServerSettings};
 use switchyard::webhook::WebhookSecrets;
 
 const CONCURRENCY: usize = 64;
@@ -107,7 +107,7 @@ async fn measure(label: &str, database_urls: &[String]) {
             },
             retry: RetrySettings::default(),
         };
-        servers.push(app::start(settings).await.expect("the App starts"));
+        servers.push(service::start(settings).await.expect("the App starts"));
     }
     let urls: Arc<Vec<String>> = Arc::new(
         servers

@@ -3,7 +3,6 @@
 //! GitHub ──webhook──▶ receive ──▶ queue (durable) ──▶ reconcile(repo) ──▶ GitHub.
 //! The binary is thin; everything here is a library that tests drive directly.
 
-pub mod app;
 pub mod github;
 pub mod jobs;
 pub mod local;
@@ -12,6 +11,7 @@ pub mod pages;
 pub mod queue;
 pub mod reconcile;
 pub mod server;
+pub mod service;
 pub mod settings;
 pub mod setup;
 pub mod store;

@@ -1,9 +1,9 @@
 //! Command line and environment. The environment variable names are a contract that docs,
 //! deployments and outside tools rely on.
 
-use crate::app::ServerSettings;
 use crate::github::{AppCredentials, RetrySettings};
 use crate::queue::{DEFAULT_LEASE_SECS, QueueSettings};
+use crate::service::ServerSettings;
 use crate::setup::{self, Mode, SetupSettings, StoredCredentials};
 use crate::webhook::WebhookSecrets;
 use clap::{Parser, Subcommand};

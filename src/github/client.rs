@@ -194,15 +194,15 @@ impl Transport {
                 self.metrics.rate_limit_remaining(remaining);
             }
             let wait = match classify(&response) {
-                Verdict::Done => return Ok(response),
-                Verdict::ServerError if repeatable => {
+                Answer::Done => return Ok(response),
+                Answer::ServerError if repeatable => {
                     retry_after(&response.headers).unwrap_or_else(|| self.backoff(tries))
                 }
-                Verdict::ServerError => return Ok(response),
-                Verdict::RateLimited(wait) => wait,
+                Answer::ServerError => return Ok(response),
+                Answer::RateLimited(wait) => wait,
             };
             if tries >= self.retry.max_tries || wait > self.retry.max_wait {
-                if classify(&response) == Verdict::ServerError {
+                if classify(&response) == Answer::ServerError {
                     return Ok(response);
                 }
                 return Err(GitHubError::RateLimited {
@@ -220,7 +220,7 @@ impl Transport {
 }
 
 #[derive(Debug, PartialEq)]
-enum Verdict {
+enum Answer {
     Done,
     ServerError,
     RateLimited(Duration),
@@ -237,27 +237,27 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// GitHub's rules: a 403 or 429 with `retry-after` is a secondary rate limit; with
 /// `x-ratelimit-remaining: 0` the primary one, until `x-ratelimit-reset`; a secondary limit
 /// without a header asks for at least a minute.
-fn classify(response: &Response) -> Verdict {
+fn classify(response: &Response) -> Answer {
     let status = response.status;
     if status.is_server_error() {
-        return Verdict::ServerError;
+        return Answer::ServerError;
     }
     if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
-        return Verdict::Done;
+        return Answer::Done;
     }
     if let Some(wait) = retry_after(&response.headers) {
-        return Verdict::RateLimited(wait);
+        return Answer::RateLimited(wait);
     }
     if header_i64(&response.headers, "x-ratelimit-remaining") == Some(0) {
         let reset = header_i64(&response.headers, "x-ratelimit-reset").unwrap_or(0);
         let now = chrono::Utc::now().timestamp();
-        return Verdict::RateLimited(Duration::from_secs((reset - now).max(1) as u64));
+        return Answer::RateLimited(Duration::from_secs((reset - now).max(1) as u64));
     }
     let body = String::from_utf8_lossy(&response.body).to_ascii_lowercase();
     if body.contains("secondary rate limit") || status == StatusCode::TOO_MANY_REQUESTS {
-        return Verdict::RateLimited(Duration::from_secs(60));
+        return Answer::RateLimited(Duration::from_secs(60));
     }
-    Verdict::Done
+    Answer::Done
 }
 
 fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
@@ -440,12 +440,12 @@ mod tests {
 
     #[test]
     fn rate_limits_are_told_apart() {
-        assert_eq!(classify(&response(200, &[], "")), Verdict::Done);
-        assert_eq!(classify(&response(404, &[], "")), Verdict::Done);
-        assert_eq!(classify(&response(502, &[], "")), Verdict::ServerError);
+        assert_eq!(classify(&response(200, &[], "")), Answer::Done);
+        assert_eq!(classify(&response(404, &[], "")), Answer::Done);
+        assert_eq!(classify(&response(502, &[], "")), Answer::ServerError);
         assert_eq!(
             classify(&response(403, &[("retry-after", "3")], "")),
-            Verdict::RateLimited(Duration::from_secs(3))
+            Answer::RateLimited(Duration::from_secs(3))
         );
         assert_eq!(
             classify(&response(
@@ -453,7 +453,7 @@ mod tests {
                 &[],
                 r#"{"message":"You have exceeded a secondary rate limit"}"#
             )),
-            Verdict::RateLimited(Duration::from_secs(60))
+            Answer::RateLimited(Duration::from_secs(60))
         );
         assert_eq!(
             classify(&response(
@@ -461,7 +461,7 @@ mod tests {
                 &[],
                 r#"{"message":"Resource not accessible by integration"}"#
             )),
-            Verdict::Done
+            Answer::Done
         );
         let reset = (chrono::Utc::now().timestamp() + 30).to_string();
         match classify(&response(
@@ -472,7 +472,7 @@ mod tests {
             ],
             "",
         )) {
-            Verdict::RateLimited(wait) => assert!(wait.as_secs() >= 29 && wait.as_secs() <= 30),
+            Answer::RateLimited(wait) => assert!(wait.as_secs() >= 29 && wait.as_secs() <= 30),
             other => panic!("{other:?}"),
         }
     }

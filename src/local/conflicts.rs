@@ -26,15 +26,15 @@ pub struct Branch {
 
 /// What one tier says of a pair (or of a branch and the default branch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verdict {
+pub struct Finding {
     pub conflict: bool,
     /// Where: the files the line engine warns about, or the paths git stops on.
     pub paths: Vec<String>,
 }
 
-impl Verdict {
+impl Finding {
     fn from_paths(paths: Vec<String>) -> Self {
-        Verdict {
+        Finding {
             conflict: !paths.is_empty(),
             paths,
         }
@@ -43,21 +43,21 @@ impl Verdict {
 
 /// Both tiers on one pair of branches.
 #[derive(Debug, Clone, Serialize)]
-pub struct PairVerdict {
+pub struct PairFinding {
     pub a: String,
     pub b: String,
-    pub line: Verdict,
-    pub exact: Verdict,
+    pub line: Finding,
+    pub exact: Finding,
     /// Paths git stops on that the config ignores (lock files: regenerate them).
     pub ignored: Vec<String>,
 }
 
 /// Both tiers on one branch against the default branch.
 #[derive(Debug, Clone, Serialize)]
-pub struct BaseVerdict {
+pub struct BaseFinding {
     pub branch: String,
-    pub line: Verdict,
-    pub exact: Verdict,
+    pub line: Finding,
+    pub exact: Finding,
     pub ignored: Vec<String>,
 }
 
@@ -68,8 +68,8 @@ pub struct Report {
     pub default_head: String,
     pub branches: Vec<Branch>,
     /// Every pair, in the order of `branches`.
-    pub pairs: Vec<PairVerdict>,
-    pub with_default: Vec<BaseVerdict>,
+    pub pairs: Vec<PairFinding>,
+    pub with_default: Vec<BaseFinding>,
 }
 
 impl Report {
@@ -80,7 +80,7 @@ impl Report {
     }
 
     /// The pairs and branches where the line engine and git disagree.
-    pub fn disagreements(&self) -> (Vec<&PairVerdict>, Vec<&BaseVerdict>) {
+    pub fn disagreements(&self) -> (Vec<&PairFinding>, Vec<&BaseFinding>) {
         (
             self.pairs
                 .iter()
@@ -183,19 +183,19 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
     }
     let mut exact = trial_merges(git, &merges)?.into_iter();
 
-    let split = |paths: Vec<String>| -> (Verdict, Vec<String>) {
+    let split = |paths: Vec<String>| -> (Finding, Vec<String>) {
         let (ignored, kept): (Vec<String>, Vec<String>) =
             paths.into_iter().partition(|path| ignore.matches(path));
-        (Verdict::from_paths(kept), ignored)
+        (Finding::from_paths(kept), ignored)
     };
     let mut pairs = Vec::new();
     for (i, a) in branches.iter().enumerate() {
         for (j, b) in branches.iter().enumerate().skip(i + 1) {
             let (exact, ignored) = split(exact.next().unwrap_or_default());
-            pairs.push(PairVerdict {
+            pairs.push(PairFinding {
                 a: a.name.clone(),
                 b: b.name.clone(),
-                line: Verdict::from_paths(line_pairs.remove(&(i, j)).unwrap_or_default()),
+                line: Finding::from_paths(line_pairs.remove(&(i, j)).unwrap_or_default()),
                 exact,
                 ignored,
             });
@@ -212,9 +212,9 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
                 .chain(report.unmapped_files.iter().map(|p| (*p).to_owned()))
                 .collect();
             let (exact, ignored) = split(exact.next().unwrap_or_default());
-            BaseVerdict {
+            BaseFinding {
                 branch: branch.name.clone(),
-                line: Verdict::from_paths(paths.into_iter().collect()),
+                line: Finding::from_paths(paths.into_iter().collect()),
                 exact,
                 ignored,
             }

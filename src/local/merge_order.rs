@@ -124,10 +124,10 @@ fn local_order(
         .order
         .iter()
         .map(|&pr| {
-            let verdict = order.verdicts.get(&pr);
+            let placement = order.placements.get(&pr);
             Place {
                 branch: name(pr),
-                waits_for: verdict
+                waits_for: placement
                     .map(|v| {
                         v.waits_for
                             .iter()
@@ -150,7 +150,7 @@ fn local_order(
                             .collect()
                     })
                     .unwrap_or_default(),
-                forces_rebase_on: verdict
+                forces_rebase_on: placement
                     .map(|v| v.will_force_rebase_on.iter().map(|w| name(w.pr)).collect())
                     .unwrap_or_default(),
             }

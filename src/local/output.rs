@@ -323,7 +323,7 @@ pub fn conflicts(report: &Report, json: bool) -> String {
     } else {
         lines.push("Where the line engine and the trial merge disagree:".into());
         let say =
-            |who: String, line: &super::conflicts::Verdict, exact: &super::conflicts::Verdict| {
+            |who: String, line: &super::conflicts::Finding, exact: &super::conflicts::Finding| {
                 if line.conflict {
                     format!(
                         "  {who}: the line engine warns about {}; git merges them cleanly",
@@ -419,10 +419,10 @@ pub fn merge_order(order: &LocalOrder, report: &Report, json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::conflicts::{BaseVerdict, Branch, PairVerdict, Verdict};
+    use crate::local::conflicts::{BaseFinding, Branch, Finding, PairFinding};
 
-    fn verdict(paths: &[&str]) -> Verdict {
-        Verdict {
+    fn finding(paths: &[&str]) -> Finding {
+        Finding {
             conflict: !paths.is_empty(),
             paths: paths.iter().map(|p| p.to_string()).collect(),
         }
@@ -445,32 +445,32 @@ mod tests {
             default_head: "0123456789".repeat(4),
             branches: vec![branch("a"), branch("b"), branch("c")],
             pairs: vec![
-                PairVerdict {
+                PairFinding {
                     a: "a".into(),
                     b: "b".into(),
-                    line: verdict(&["src/x.rs"]),
-                    exact: verdict(&[]),
+                    line: finding(&["src/x.rs"]),
+                    exact: finding(&[]),
                     ignored: vec!["Cargo.lock".into()],
                 },
-                PairVerdict {
+                PairFinding {
                     a: "a".into(),
                     b: "c".into(),
-                    line: verdict(&[]),
-                    exact: verdict(&["src/y.rs"]),
+                    line: finding(&[]),
+                    exact: finding(&["src/y.rs"]),
                     ignored: vec![],
                 },
-                PairVerdict {
+                PairFinding {
                     a: "b".into(),
                     b: "c".into(),
-                    line: verdict(&[]),
-                    exact: verdict(&[]),
+                    line: finding(&[]),
+                    exact: finding(&[]),
                     ignored: vec![],
                 },
             ],
-            with_default: vec![BaseVerdict {
+            with_default: vec![BaseFinding {
                 branch: "c".into(),
-                line: verdict(&["README"]),
-                exact: verdict(&["README"]),
+                line: finding(&["README"]),
+                exact: finding(&["README"]),
                 ignored: vec![],
             }],
         };

@@ -74,7 +74,7 @@ pub async fn apply_check_runs(
 ) -> Result<(), ReconcileError> {
     for spec in specs {
         let (key, digest) = (check_run_key(&spec.name, &spec.head_sha), spec.digest());
-        let held = publish::held(store, client, &key).await?;
+        let held = publish::last_published(store, client, &key).await?;
         let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
         let update = match held {
             _ if fresh_run => None,
@@ -132,7 +132,7 @@ pub async fn apply_comments(
 ) -> Result<(), ReconcileError> {
     for spec in specs {
         let key = overlap_comment_key(spec.issue);
-        let held = publish::held(store, client, &key).await?;
+        let held = publish::last_published(store, client, &key).await?;
         if held
             .as_ref()
             .is_some_and(|p| p.digest == publish::digest(&spec.body))

@@ -2,7 +2,7 @@
 //! from the head of each PR that changes it, for the "Switchyard config" check.
 
 use super::cache::{cached, read_through, store_cache};
-use super::changes::{self, FileText};
+use super::diffs::{self, FileText};
 use super::error::ReconcileError;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::RepoClient;
@@ -61,7 +61,7 @@ pub(super) async fn read_config_changes(
         let files = match known.get(number) {
             Some(files) => *files,
             None => {
-                read = changes::pr_files(client, store, number.0, head).await?;
+                read = diffs::pr_files(client, store, number.0, head).await?;
                 read.files.as_slice()
             }
         };
@@ -91,7 +91,7 @@ async fn config_at(
     let file = match cached::<FileText>(store, "config_at", key.clone()).await? {
         Some(file) => file,
         None => {
-            let file = changes::file_text(client, CONFIG_PATH, head).await?;
+            let file = diffs::file_text(client, CONFIG_PATH, head).await?;
             store_cache(store, "config_at", key, &file).await?;
             file
         }

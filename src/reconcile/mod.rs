@@ -2,9 +2,9 @@
 
 mod apply;
 mod cache;
-mod changes;
 mod config_files;
 mod desired;
+mod diffs;
 mod error;
 mod issue_by_number;
 mod merge_group;
@@ -19,7 +19,7 @@ pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclu
 pub use error::ReconcileError;
 pub use plan::{Plan, config_check, plan};
 pub use publish::BOARD_KEY;
-pub use snapshot::{OpenPullRequest, Snapshot, Taken, take_snapshot};
+pub use snapshot::{OpenPullRequest, Snapshot, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::Claim;
@@ -95,8 +95,8 @@ impl Reconciler {
             return Ok(());
         }
         let snapshot = match take_snapshot(&client, &self.store, claim).await? {
-            Taken::Snapshot(snapshot) => snapshot,
-            Taken::BrokenConfig {
+            StartingPoint::Snapshot(snapshot) => snapshot,
+            StartingPoint::BrokenConfig {
                 errors,
                 config_changes,
                 rerequested,

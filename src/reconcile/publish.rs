@@ -34,7 +34,8 @@ pub fn digest<T: Serialize + ?Sized>(value: &T) -> String {
     ))
 }
 
-pub async fn held(
+/// The record of what was last published under `key`, if anything was.
+pub async fn last_published(
     store: &SharedStore,
     client: &RepoClient,
     key: &str,

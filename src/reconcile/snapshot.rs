@@ -2,8 +2,8 @@
 //! caches so that one event costs a handful of calls however many PRs are open.
 
 use super::cache::{cached, read_required, store_cache};
-use super::changes;
 use super::config_files::{ConfigChange, load_config, read_config_changes};
+use super::diffs;
 use super::error::ReconcileError;
 use super::issue_by_number::{named, read_issue};
 use super::publish::{BOARD_KEY, overlap_comment_key};
@@ -123,7 +123,7 @@ pub fn ownership(config: &Config) -> Ownership {
 }
 
 /// What a reconcile starts from.
-pub enum Taken {
+pub enum StartingPoint {
     Snapshot(Box<Snapshot>),
     /// The configuration on the default branch is invalid: nothing is coordinated under
     /// broken rules, but the PRs an event named that change the file still get their
@@ -139,7 +139,7 @@ pub async fn take_snapshot(
     client: &RepoClient,
     store: &SharedStore,
     claim: &Claim,
-) -> Result<Taken, ReconcileError> {
+) -> Result<StartingPoint, ReconcileError> {
     let repo = &claim.repo;
     let meta: Repository = read_required(store, "repo", repo.to_string(), |etag| async move {
         client.repository(etag.as_deref()).await
@@ -172,7 +172,7 @@ pub async fn take_snapshot(
         Err(errors) => {
             let config_changes =
                 read_config_changes(client, store, &heads(&open_prs), &[], &claim.triggers).await?;
-            return Ok(Taken::BrokenConfig {
+            return Ok(StartingPoint::BrokenConfig {
                 errors,
                 config_changes,
                 rerequested,
@@ -207,7 +207,7 @@ pub async fn take_snapshot(
         &claim.triggers,
     )
     .await?;
-    Ok(Taken::Snapshot(Box::new(snapshot)))
+    Ok(StartingPoint::Snapshot(Box::new(snapshot)))
 }
 
 /// Each open PR's number and head.
@@ -232,9 +232,9 @@ async fn read_changes(
         })
         .collect();
     for (number, head_sha, lane) in heads {
-        let files = changes::pr_files(client, store, number.0, &head_sha).await?;
+        let files = diffs::pr_files(client, store, number.0, &head_sha).await?;
         let merge_base =
-            changes::merge_base(client, store, &snapshot.default_head, &head_sha).await?;
+            diffs::merge_base(client, store, &snapshot.default_head, &head_sha).await?;
         snapshot.prs.push(OpenPr {
             number,
             head_sha,
@@ -250,7 +250,7 @@ async fn read_changes(
         .map(|pr| pr.merge_base.clone())
         .collect();
     for base in bases {
-        let diff = changes::base_diff(client, store, &base, &snapshot.default_head).await?;
+        let diff = diffs::base_diff(client, store, &base, &snapshot.default_head).await?;
         snapshot.base_diffs.insert(base, diff);
     }
     let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
@@ -265,7 +265,7 @@ async fn read_changes(
     });
     for request in requests {
         let file =
-            changes::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
+            diffs::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
         if let (Some(file), Some(diff)) = (file, snapshot.base_diffs.get_mut(&request.merge_base)) {
             diff.files.push(file);
         }

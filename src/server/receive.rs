@@ -4,7 +4,7 @@
 use super::AppState;
 use crate::queue::now;
 use crate::store::{self, Delivery, Recorded};
-use crate::webhook::{Intake, parse_event, route};
+use crate::webhook::{Disposition, parse_event, route};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -115,9 +115,9 @@ async fn receive(
         )
     };
     let (changes, jobs) = match route(&event) {
-        Intake::Ignore("ping") => return with(StatusCode::OK, "ping", "pong"),
-        Intake::Ignore(reason) => return with(StatusCode::OK, "ignored", reason),
-        Intake::Work { changes, jobs } => (changes, jobs),
+        Disposition::Ignore("ping") => return with(StatusCode::OK, "ping", "pong"),
+        Disposition::Ignore(reason) => return with(StatusCode::OK, "ignored", reason),
+        Disposition::Work { changes, jobs } => (changes, jobs),
     };
     let delivery = Delivery {
         id: delivery_id.to_owned(),

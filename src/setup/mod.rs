@@ -15,11 +15,11 @@ mod manifest;
 
 pub use credentials::StoredCredentials;
 
-use crate::app::{self, Listener, Running, ServerSettings, Services, StartError};
 use crate::github::{AppCredentials, GitHubApp, RetrySettings};
 use crate::pages::{self, CALLBACK_PATH, html};
 use crate::queue::QueueSettings;
 use crate::server;
+use crate::service::{self, Listener, Running, ServerSettings, Services, StartError};
 use crate::webhook::WEBHOOK_PATH;
 use crate::webhook::WebhookSecrets;
 use axum::Router;
@@ -45,7 +45,7 @@ pub enum Mode {
 /// Starts the App, or the setup pages when it has no credentials yet.
 pub async fn launch(mode: Mode) -> Result<Running, StartError> {
     match mode {
-        Mode::App(settings) => app::start(settings).await,
+        Mode::App(settings) => service::start(settings).await,
         Mode::Setup(settings) => start(settings).await,
     }
 }

@@ -6,7 +6,7 @@ mod route;
 mod signature;
 
 pub use event::{Event, EventError, parse_event};
-pub use route::{Intake, route};
+pub use route::{Disposition, route};
 pub use signature::{SignatureError, WebhookSecrets};
 
 /// The path GitHub delivers webhooks to.

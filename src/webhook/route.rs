@@ -7,7 +7,7 @@ use crate::jobs::{JobRequest, RECOMPUTE_ACTION, RepoChange, Trigger};
 
 /// What a verified, parsed delivery asks of us.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Intake {
+pub enum Disposition {
     /// Answer 200 and queue nothing; the reason goes to the log.
     Ignore(&'static str),
     /// Record these repository changes and queue these jobs, then answer 202.
@@ -41,10 +41,10 @@ const ISSUE_ACTIONS: &[&str] = &[
     "unlabeled",
 ];
 
-pub fn route(event: &Event) -> Intake {
+pub fn route(event: &Event) -> Disposition {
     let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
         match installation {
-            Some(installation) => Intake::Work {
+            Some(installation) => Disposition::Work {
                 changes: vec![RepoChange::Add(repo.clone(), *installation)],
                 jobs: vec![JobRequest {
                     repo: repo.clone(),
@@ -52,11 +52,11 @@ pub fn route(event: &Event) -> Intake {
                     trigger,
                 }],
             },
-            None => Intake::Ignore("the payload has no installation"),
+            None => Disposition::Ignore("the payload has no installation"),
         }
     };
     match event {
-        Event::Ping => Intake::Ignore("ping"),
+        Event::Ping => Disposition::Ignore("ping"),
         Event::PullRequest {
             action,
             repo,
@@ -83,7 +83,7 @@ pub fn route(event: &Event) -> Intake {
             Some(branch) if git_ref.strip_prefix("refs/heads/") == Some(branch) => {
                 one(&repo.name, installation, Trigger::BaseMoved)
             }
-            _ => Intake::Ignore("a push to a branch other than the default branch"),
+            _ => Disposition::Ignore("a push to a branch other than the default branch"),
         },
         Event::CheckRun {
             action,
@@ -92,7 +92,7 @@ pub fn route(event: &Event) -> Intake {
         } if action == "requested_action"
             && requested_action.as_deref() != Some(RECOMPUTE_ACTION) =>
         {
-            Intake::Ignore("a requested action the App does not offer")
+            Disposition::Ignore("a requested action the App does not offer")
         }
         Event::CheckRun {
             action,
@@ -134,7 +134,7 @@ pub fn route(event: &Event) -> Intake {
                     base_ref: base_ref.clone(),
                 },
             ),
-            _ => Intake::Ignore("a merge group GitHub is done with needs nothing"),
+            _ => Disposition::Ignore("a merge group GitHub is done with needs nothing"),
         },
         Event::Issues {
             action,
@@ -154,9 +154,9 @@ pub fn route(event: &Event) -> Intake {
             body,
         } if action == "created" => {
             if author.is_bot() {
-                Intake::Ignore("a comment by a bot")
+                Disposition::Ignore("a comment by a bot")
             } else if !mentions_command(body) {
-                Intake::Ignore("a comment without a /switchyard command")
+                Disposition::Ignore("a comment without a /switchyard command")
             } else {
                 let trigger = Trigger::Command {
                     issue: *number,
@@ -172,13 +172,13 @@ pub fn route(event: &Event) -> Intake {
         } => match action.as_str() {
             "created" => {
                 let (changes, jobs) = added(*installation, repos);
-                Intake::Work { changes, jobs }
+                Disposition::Work { changes, jobs }
             }
-            "deleted" | "suspend" => Intake::Work {
+            "deleted" | "suspend" => Disposition::Work {
                 changes: vec![RepoChange::RemoveInstallation(*installation)],
                 jobs: vec![],
             },
-            _ => Intake::Ignore("an installation action that changes no repository"),
+            _ => Disposition::Ignore("an installation action that changes no repository"),
         },
         Event::InstallationRepositories {
             installation,
@@ -188,10 +188,10 @@ pub fn route(event: &Event) -> Intake {
         } => {
             let (mut changes, jobs) = added(*installation, new);
             changes.extend(removed.iter().cloned().map(RepoChange::Remove));
-            Intake::Work { changes, jobs }
+            Disposition::Work { changes, jobs }
         }
-        Event::Other { .. } => Intake::Ignore("an event Switchyard does not handle"),
-        _ => Intake::Ignore("an action Switchyard does not handle"),
+        Event::Other { .. } => Disposition::Ignore("an event Switchyard does not handle"),
+        _ => Disposition::Ignore("an action Switchyard does not handle"),
     }
 }
 
@@ -245,7 +245,8 @@ mod tests {
 
     #[test]
     fn a_new_comment_naming_switchyard_is_a_command_job() {
-        let Intake::Work { jobs, .. } = route(&comment("created", "User", "/Switchyard status"))
+        let Disposition::Work { jobs, .. } =
+            route(&comment("created", "User", "/Switchyard status"))
         else {
             panic!("queued");
         };
@@ -266,7 +267,7 @@ mod tests {
             comment("edited", "User", "/switchyard status"),
             comment("deleted", "User", "/switchyard status"),
         ] {
-            assert!(matches!(route(&event), Intake::Ignore(_)), "{event:?}");
+            assert!(matches!(route(&event), Disposition::Ignore(_)), "{event:?}");
         }
     }
 
@@ -290,11 +291,14 @@ mod tests {
             check_run("rerequested", None),
             check_run("requested_action", Some(RECOMPUTE_ACTION)),
         ] {
-            assert!(matches!(route(&queued), Intake::Work { .. }), "{queued:?}");
+            assert!(
+                matches!(route(&queued), Disposition::Work { .. }),
+                "{queued:?}"
+            );
         }
         assert!(matches!(
             route(&check_run("requested_action", Some("lgtm|26764"))),
-            Intake::Ignore(_)
+            Disposition::Ignore(_)
         ));
     }
 }

@@ -1,7 +1,7 @@
 //! Every event the App handles, parsed from the payloads GitHub really sends.
 
 use crate::support::{real_payload, shared_fixtures};
-use switchyard::webhook::{Event, Intake, parse_event, route};
+use switchyard::webhook::{Disposition, Event, parse_event, route};
 
 #[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[test]
@@ -47,7 +47,7 @@ fn real_payloads_give_the_fields_we_read() {
     assert_eq!(repo.name.as_str(), "codertocat/hello-world");
     assert!(matches!(
         route(&parsed("pull_request", "synchronize.payload.json")),
-        Intake::Work { .. }
+        Disposition::Work { .. }
     ));
 
     let Event::PullRequest { .. } = parsed("pull_request", "opened.with-null-body.json") else {
@@ -73,7 +73,7 @@ fn real_payloads_give_the_fields_we_read() {
     assert!(
         matches!(
             route(&parsed("push", "with-installation.payload.json")),
-            Intake::Ignore(_)
+            Disposition::Ignore(_)
         ),
         "a tag push is not the default branch"
     );
@@ -111,7 +111,7 @@ fn a_real_merge_group_asks_for_the_run_on_its_head() {
     assert_eq!(base_ref, "refs/heads/main");
     assert_eq!(installation.map(|i| i.0), Some(1));
     assert_eq!(repo.name.to_string(), "octo-org/octo-repo");
-    let Intake::Work { jobs, .. } = route(&event) else {
+    let Disposition::Work { jobs, .. } = route(&event) else {
         panic!("queued");
     };
     assert_eq!(
@@ -135,7 +135,7 @@ fn entering_and_leaving_the_queue_are_pull_request_jobs() {
     for action in ["enqueued", "dequeued"] {
         payload["action"] = serde_json::json!(action);
         let event = parse_event("pull_request", &serde_json::to_vec(&payload).unwrap()).unwrap();
-        let Intake::Work { jobs, .. } = route(&event) else {
+        let Disposition::Work { jobs, .. } = route(&event) else {
             panic!("{action} is queued");
         };
         assert!(

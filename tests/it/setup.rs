@@ -14,7 +14,7 @@ use github_web::GitHubWeb;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use switchyard::app;
+use switchyard::service;
 use switchyard::settings::{Cli, Command as CliCommand};
 use switchyard::setup::{self, SetupSettings};
 
@@ -50,7 +50,7 @@ struct FirstRun {
     web: GitHubWeb,
     dir: tempfile::TempDir,
     credentials_path: PathBuf,
-    app: app::Running,
+    app: service::Running,
     public_url: String,
     http: Http,
 }

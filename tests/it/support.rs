@@ -15,9 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchyard::app::{self, Running, ServerSettings};
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
+use switchyard::service::{self, Running, ServerSettings};
 use switchyard::webhook::{WEBHOOK_PATH, WebhookSecrets};
 
 pub const APP_ID: u64 = 42;
@@ -317,7 +317,7 @@ impl Harness {
     }
 
     pub async fn start_with(&mut self, settings: ServerSettings) {
-        let running = app::start(settings).await.expect("the App starts");
+        let running = service::start(settings).await.expect("the App starts");
         self.app = Some(running);
     }
 

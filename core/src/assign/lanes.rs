@@ -1,6 +1,6 @@
 //! The lanes' load while a plan is being made, and the choice of a lane for a new task.
 
-use super::paths::first_overlap;
+use super::track_overlap::first_overlap;
 use crate::config::{Agent, Config, Track};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;

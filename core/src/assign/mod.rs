@@ -16,11 +16,11 @@ mod labels;
 mod lanes;
 mod markdown;
 mod open;
-mod paths;
 mod plan;
 mod schedule;
 mod snapshot;
 mod state;
+mod track_overlap;
 
 pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
 pub(crate) use commands::Decision;

@@ -9,12 +9,12 @@ use super::commands::{Command, Decision, decide, relabel};
 use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
-use super::paths::first_overlap;
 use super::snapshot::{AssignmentRecord, Completion, ExistingComment, Issue, Snapshot};
 use super::state::{
     Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
     TrackPaths, UnknownLane, Withdrawn,
 };
+use super::track_overlap::first_overlap;
 use crate::config::{Config, Track};
 use crate::ids::IssueNumber;
 use crate::suggest::closest;

@@ -177,9 +177,9 @@ impl<R> From<&MergeOrder<R>> for MergeQueue {
                 .map(|&pr| QueueEntry {
                     pr,
                     waits_for: order
-                        .verdicts
+                        .placements
                         .get(&pr)
-                        .map(|verdict| verdict.waits_for.iter().map(|wait| wait.pr).collect())
+                        .map(|placement| placement.waits_for.iter().map(|wait| wait.pr).collect())
                         .unwrap_or_default(),
                 })
                 .collect(),

@@ -1,9 +1,5 @@
 //! `.github/switchyard.yml`: schema, defaults, validation.
 //!
-//! TYPES CONTRACT (shared by config, overlap, order and assign work): the public types below
-//! are what the rest of the crate reads. Parsing, validation and helpers are filled in around
-//! them.
-//!
 //! [`parse`] reads the file strictly: every key is optional, an unknown key is an error with a
 //! suggestion, and every error carries the line and column of the node it is about. The
 //! helpers on [`Config`] answer the questions the rest of the crate asks of it: is this path

@@ -8,9 +8,9 @@
 //! on. Among equals, ready PRs go first, then older ones, then lower numbers.
 //!
 //! The order is partial: a PR waits only for the PRs it depends on and for the conflicting PRs
-//! placed before it, so every PR that waits for nothing may merge now. Each PR's [`Verdict`] is
+//! placed before it, so every PR that waits for nothing may merge now. Each PR's [`Placement`] is
 //! exactly what its check run shows (places are for the status board), so that after a merge
-//! [`changed_verdicts`] names the only runs worth rewriting.
+//! [`changed_placements`] names the only runs worth rewriting.
 //!
 //! Pure and deterministic: the same input gives the same result, whatever the machine's load
 //! (the exact search is metered in work units, not wall time).
@@ -76,10 +76,10 @@ pub struct OrderInput<R> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergeOrder<R> {
     /// Every candidate once, in the recommended order (place 1 first). Only the dependencies
-    /// and the conflicts in `verdicts` bind; any order consistent with them costs the same.
+    /// and the conflicts in `placements` bind; any order consistent with them costs the same.
     pub order: Vec<PrNumber>,
     /// What each candidate's check run shows.
-    pub verdicts: BTreeMap<PrNumber, Verdict<R>>,
+    pub placements: BTreeMap<PrNumber, Placement<R>>,
     /// Rebases the recommended order forces: PRs with an earlier conflicting partner.
     pub rebases: usize,
     /// No order can force fewer rebases than this.
@@ -106,7 +106,7 @@ impl<R> MergeOrder<R> {
 /// What one PR's check run shows. Places are deliberately absent: a merge moves every PR up
 /// one place, and that alone must not rewrite every run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Verdict<R> {
+pub struct Placement<R> {
     /// What this PR waits for: candidates in the order's order, then dependencies that are not
     /// candidates by number. Empty means "merge now".
     pub waits_for: Vec<Wait<R>>,
@@ -118,7 +118,7 @@ pub struct Verdict<R> {
     pub dependency_cycle: Option<Vec<PrNumber>>,
 }
 
-impl<R> Verdict<R> {
+impl<R> Placement<R> {
     /// Waits for nothing.
     pub fn merge_now(&self) -> bool {
         self.waits_for.is_empty()
@@ -187,10 +187,10 @@ pub fn recommend<R: Clone>(input: &OrderInput<R>) -> MergeOrder<R> {
         groups,
     } = search_groups(&ranking, &rebases_anyway, input.exact_budget);
     let line = partial::linear_order(&ranking, &deps, &free);
-    let verdicts: BTreeMap<PrNumber, Verdict<R>> = partial::verdicts(&ranking, &deps, &line)
+    let placements: BTreeMap<PrNumber, Placement<R>> = partial::placements(&ranking, &deps, &line)
         .into_iter()
         .enumerate()
-        .map(|(v, verdict)| (ranking.prs[v], verdict))
+        .map(|(v, placement)| (ranking.prs[v], placement))
         .collect();
     let order: Vec<PrNumber> = line.iter().map(|&v| ranking.prs[v]).collect();
 
@@ -208,13 +208,13 @@ pub fn recommend<R: Clone>(input: &OrderInput<R>) -> MergeOrder<R> {
     cycles.sort();
 
     MergeOrder {
-        merge_now: verdicts.values().filter(|v| v.merge_now()).count(),
+        merge_now: placements.values().filter(|v| v.merge_now()).count(),
         arrival_rebases: rebases_forced(&by_arrival, &input.conflicts),
         fewest_proven: rebases == fewest_rebases,
         rebases,
         fewest_rebases,
         order,
-        verdicts,
+        placements,
         groups,
         cycles,
     }
@@ -241,22 +241,22 @@ pub fn rebases_forced<R>(order: &[PrNumber], conflicts: &[Conflict<R>]) -> usize
 
 /// Which check runs to rewrite between two recomputations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VerdictChanges {
-    /// PRs whose verdict is new or different, in increasing order.
+pub struct PlacementChanges {
+    /// PRs whose placement is new or different, in increasing order.
     pub changed: Vec<PrNumber>,
-    /// PRs that had a verdict and have none now (merged, closed, turned draft), in increasing
+    /// PRs that had a placement and have none now (merged, closed, turned draft), in increasing
     /// order.
     pub gone: Vec<PrNumber>,
 }
 
-pub fn changed_verdicts<R: PartialEq>(
-    previous: &BTreeMap<PrNumber, Verdict<R>>,
-    current: &BTreeMap<PrNumber, Verdict<R>>,
-) -> VerdictChanges {
-    VerdictChanges {
+pub fn changed_placements<R: PartialEq>(
+    previous: &BTreeMap<PrNumber, Placement<R>>,
+    current: &BTreeMap<PrNumber, Placement<R>>,
+) -> PlacementChanges {
+    PlacementChanges {
         changed: current
             .iter()
-            .filter(|&(pr, verdict)| previous.get(pr) != Some(verdict))
+            .filter(|&(pr, placement)| previous.get(pr) != Some(placement))
             .map(|(&pr, _)| pr)
             .collect(),
         gone: previous

@@ -7,7 +7,7 @@
 
 use super::deps::Dependencies;
 use super::ranking::Ranking;
-use super::{ConflictWith, Verdict, Wait, WaitReason};
+use super::{ConflictWith, Placement, Wait, WaitReason};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -98,11 +98,11 @@ impl Available {
 }
 
 /// What each candidate waits for and whom it will force to rebase, given the order.
-pub(super) fn verdicts<R: Clone>(
+pub(super) fn placements<R: Clone>(
     ranking: &Ranking<R>,
     deps: &Dependencies,
     order: &[usize],
-) -> Vec<Verdict<R>> {
+) -> Vec<Placement<R>> {
     let mut place = vec![usize::MAX; ranking.len()];
     for (i, &v) in order.iter().enumerate() {
         place[v] = i;
@@ -145,7 +145,7 @@ pub(super) fn verdicts<R: Clone>(
                 prs.sort_unstable();
                 prs
             });
-            Verdict {
+            Placement {
                 waits_for,
                 will_force_rebase_on: will_force_rebase_on.into_iter().map(|(_, c)| c).collect(),
                 dependency_cycle,

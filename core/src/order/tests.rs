@@ -81,7 +81,7 @@ fn after_merge(before: &OrderInput<String>, merged: u64) -> OrderInput<String> {
 }
 
 fn waits(result: &MergeOrder<String>, n: u64) -> Vec<(u64, WaitReason<String>)> {
-    result.verdicts[&pr(n)]
+    result.placements[&pr(n)]
         .waits_for
         .iter()
         .map(|w| (w.pr.0, w.reason.clone()))
@@ -90,7 +90,7 @@ fn waits(result: &MergeOrder<String>, n: u64) -> Vec<(u64, WaitReason<String>)> 
 
 fn merge_now(result: &MergeOrder<String>) -> Vec<u64> {
     result
-        .verdicts
+        .placements
         .iter()
         .filter(|(_, v)| v.merge_now())
         .map(|(p, _)| p.0)
@@ -144,12 +144,12 @@ fn dependency_cycle_is_reported_and_none_of_it_merges() {
     assert_eq!(result.order, prs(&[1, 2, 3, 4, 5]));
     for n in 1..=3 {
         assert_eq!(
-            result.verdicts[&pr(n)].dependency_cycle,
+            result.placements[&pr(n)].dependency_cycle,
             Some(prs(&[1, 2, 3]))
         );
     }
     assert_eq!(waits(&result, 1), vec![(2, WaitReason::DependsOn)]);
-    assert_eq!(result.verdicts[&pr(4)].dependency_cycle, None);
+    assert_eq!(result.placements[&pr(4)].dependency_cycle, None);
     assert_eq!(merge_now(&result), vec![5]);
 }
 
@@ -163,7 +163,7 @@ fn conflict_triangle_costs_two_rebases() {
         waits(&result, 3),
         vec![(1, conflicting(1, 3)), (2, conflicting(2, 3))]
     );
-    let forced: Vec<_> = result.verdicts[&pr(1)]
+    let forced: Vec<_> = result.placements[&pr(1)]
         .will_force_rebase_on
         .iter()
         .map(|c| c.pr.0)
@@ -262,7 +262,7 @@ fn merge_releases_the_prs_that_waited_only_for_it() {
 
     // 2 and 6 are released, 3 waits for 2 alone now, 1 has no run left to write; 4 and 5
     // are untouched.
-    let changes = changed_verdicts(&first.verdicts, &after.verdicts);
+    let changes = changed_placements(&first.placements, &after.placements);
     assert_eq!(changes.changed, prs(&[2, 3, 6]));
     assert_eq!(changes.gone, prs(&[1]));
 }
@@ -270,8 +270,8 @@ fn merge_releases_the_prs_that_waited_only_for_it() {
 #[test]
 fn unchanged_queue_rewrites_nothing() {
     let queue = input(numbered(5), &[(1, 2), (2, 3), (4, 5)]);
-    let changes = changed_verdicts(&recommend(&queue).verdicts, &recommend(&queue).verdicts);
-    assert_eq!(changes, VerdictChanges::default());
+    let changes = changed_placements(&recommend(&queue).placements, &recommend(&queue).placements);
+    assert_eq!(changes, PlacementChanges::default());
 }
 
 #[test]
@@ -313,8 +313,8 @@ fn same_snapshot_same_order_whatever_the_input_order() {
     let backward = recommend(&reversed);
     assert_eq!(forward.order, backward.order);
     assert_eq!(
-        changed_verdicts(&forward.verdicts, &backward.verdicts),
-        VerdictChanges::default()
+        changed_placements(&forward.placements, &backward.placements),
+        PlacementChanges::default()
     );
 }
 
@@ -333,7 +333,7 @@ fn malformed_input_is_tolerated() {
     assert_eq!(result.rebases, 1);
 
     let empty = recommend(&input(Vec::new(), &[(1, 2)]));
-    assert!(empty.order.is_empty() && empty.verdicts.is_empty());
+    assert!(empty.order.is_empty() && empty.placements.is_empty());
     assert_eq!(
         (empty.rebases, empty.fewest_rebases, empty.merge_now),
         (0, 0, 0)
@@ -461,19 +461,19 @@ fn waits_follow_the_order_on_random_queues() {
             .iter()
             .flat_map(|c| [(c.a, c.b), (c.b, c.a)])
             .collect();
-        for (&p, verdict) in &result.verdicts {
-            for wait in &verdict.waits_for {
+        for (&p, placement) in &result.placements {
+            for wait in &placement.waits_for {
                 match wait.reason {
                     WaitReason::Conflicts(_) => assert!(place(wait.pr) < place(p)),
                     WaitReason::DependsOn | WaitReason::DependsOnAndConflicts(_)
-                        if verdict.dependency_cycle.is_none() =>
+                        if placement.dependency_cycle.is_none() =>
                     {
                         assert!(place(wait.pr) < place(p))
                     }
                     _ => {}
                 }
             }
-            for later in &verdict.will_force_rebase_on {
+            for later in &placement.will_force_rebase_on {
                 assert!(place(later.pr) > place(p));
                 assert!(conflict_pairs.contains(&(p, later.pr)));
             }
@@ -502,10 +502,11 @@ fn merges_release_the_prs_that_waited_only_for_them_on_random_queues() {
         let result = recommend(&queue);
         for merged in merge_now(&result) {
             let after = recommend(&after_merge(&queue, merged));
-            for (p, verdict) in &result.verdicts {
-                let only_that = verdict.waits_for.len() == 1 && verdict.waits_for[0].pr.0 == merged;
+            for (p, placement) in &result.placements {
+                let only_that =
+                    placement.waits_for.len() == 1 && placement.waits_for[0].pr.0 == merged;
                 if only_that {
-                    if after.verdicts[p].merge_now() {
+                    if after.placements[p].merge_now() {
                         released += 1;
                     } else {
                         still_waiting += 1;

@@ -37,13 +37,13 @@ pub(crate) type Side<'r, 'a> = (&'r FileSide<'a>, Option<&'r MappedFile<'a>>);
 
 /// How two PRs' changes to one file relate.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Verdict {
+pub(crate) struct FileComparison {
     pub kind: FileOverlapKind,
     pub certainty: Certainty,
     pub regions: Vec<Region>,
 }
 
-impl Verdict {
+impl FileComparison {
     /// Both change a file that is regenerated rather than merged: its lines do not matter.
     pub(crate) fn regenerated() -> Self {
         Self::exact(FileOverlapKind::Regenerated)
@@ -58,16 +58,16 @@ impl Verdict {
     }
 }
 
-pub(crate) fn compare_files((a, lines_a): Side, (b, lines_b): Side) -> Verdict {
+pub(crate) fn compare_files((a, lines_a): Side, (b, lines_b): Side) -> FileComparison {
     if a.origin_id != b.origin_id {
         return different_files(a, b);
     }
     if renamed_apart(a, b) {
-        return Verdict::exact(FileOverlapKind::PathClash);
+        return FileComparison::exact(FileOverlapKind::PathClash);
     }
     match (lines_a, lines_b) {
         (Some(lines_a), Some(lines_b)) => compare_lines(a, lines_a, b, lines_b),
-        _ => Verdict {
+        _ => FileComparison {
             kind: FileOverlapKind::NoLineDetail,
             certainty: Sides::from_flags(lines_a.is_none(), lines_b.is_none())
                 .map_or(Certainty::Exact, |without_patch| Certainty::FileLevel {
@@ -79,8 +79,8 @@ pub(crate) fn compare_files((a, lines_a): Side, (b, lines_b): Side) -> Verdict {
 }
 
 /// Two different files sharing a path name: a clash when both end up at that path.
-fn different_files(a: &FileSide, b: &FileSide) -> Verdict {
-    Verdict::exact(if a.new_path.is_some() && a.new_path == b.new_path {
+fn different_files(a: &FileSide, b: &FileSide) -> FileComparison {
+    FileComparison::exact(if a.new_path.is_some() && a.new_path == b.new_path {
         FileOverlapKind::PathClash
     } else {
         FileOverlapKind::SeparateRegions
@@ -105,7 +105,7 @@ fn compare_lines(
     lines_a: &MappedFile,
     b: &FileSide,
     lines_b: &MappedFile,
-) -> Verdict {
+) -> FileComparison {
     let same_base = a.merge_base_id == b.merge_base_id;
     let regions: Vec<Region> = collisions(spans(lines_a, same_base), spans(lines_b, same_base))
         .into_iter()
@@ -121,7 +121,7 @@ fn compare_lines(
     } else {
         FileOverlapKind::SameLines
     };
-    Verdict {
+    FileComparison {
         kind,
         certainty,
         regions,

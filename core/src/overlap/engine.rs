@@ -4,7 +4,7 @@
 //! the pairs that really share a path, never with all pairs times all files.
 
 use super::analysis::{Analysis, Overlaps, Record};
-use super::compare::{Verdict, compare_files};
+use super::compare::{FileComparison, compare_files};
 use super::coords::{BaseFile, MappedFile, Mapping};
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
 use super::index::PrFiles;
@@ -96,12 +96,12 @@ fn file_overlaps<'a>(
                             let name = pr_files.path_names[path as usize];
                             pr_files.inputs.regenerated.matches(name)
                         });
-                        let verdict = if regenerated {
-                            Verdict::regenerated()
+                        let comparison = if regenerated {
+                            FileComparison::regenerated()
                         } else {
                             compare_files(side_a, pr_files.side(b, prepared))
                         };
-                        found.add(path, a, b, verdict);
+                        found.add(path, a, b, comparison);
                     }
                 }
             }
@@ -165,7 +165,7 @@ impl<'p, 'a> Found<'p, 'a> {
         }
     }
 
-    fn add(&mut self, path: u32, a: u32, b: u32, verdict: Verdict) {
+    fn add(&mut self, path: u32, a: u32, b: u32, comparison: FileComparison) {
         let entry = |id: u32| &self.pr_files.entries[id as usize];
         let (entry_a, entry_b) = (entry(a), entry(b));
         let same_file = entry_a.side.origin_id == entry_b.side.origin_id;
@@ -175,13 +175,13 @@ impl<'p, 'a> Found<'p, 'a> {
             path
         };
         let regions_at = u32::try_from(self.regions.len()).unwrap_or(u32::MAX);
-        let region_count = u32::try_from(verdict.regions.len()).unwrap_or(u32::MAX);
-        self.regions.extend(verdict.regions);
+        let region_count = u32::try_from(comparison.regions.len()).unwrap_or(u32::MAX);
+        self.regions.extend(comparison.regions);
         self.by_lower_pr[entry_a.pr as usize - self.first_pr].push(Record {
             pr_b: entry_b.pr,
             paths: [shown, entry_a.filename_id, entry_b.filename_id].map(|id| self.order.rank(id)),
-            kind: verdict.kind,
-            certainty: verdict.certainty,
+            kind: comparison.kind,
+            certainty: comparison.certainty,
             regions: (regions_at, region_count),
         });
     }

@@ -3,7 +3,7 @@
 
 use super::BaseDiff;
 use super::files::ChangedFile;
-use super::paths::Ownership;
+use super::ownership::Ownership;
 use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use std::collections::HashMap;

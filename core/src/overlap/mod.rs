@@ -30,9 +30,9 @@ mod findings;
 mod index;
 mod inputs;
 mod merge_rule;
+mod ownership;
 mod parts;
 mod patch;
-mod paths;
 mod textdiff;
 
 #[cfg(test)]
@@ -47,8 +47,8 @@ pub use findings::{
     Sides, Tier,
 };
 pub use inputs::{FetchRequest, Inputs, OpenPr};
+pub use ownership::{OwnedTrack, Ownership};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
-pub use paths::{OwnedTrack, Ownership};
 pub use textdiff::{diff_texts, fetched_file};
 
 use serde::Serialize;

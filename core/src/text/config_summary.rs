@@ -183,7 +183,7 @@ fn code_list(items: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::config::parse;
-    use crate::config::tests::FULL_EXAMPLE;
+    use crate::config::tests::{FULL_EXAMPLE, garbage};
 
     #[test]
     fn code_spans_survive_backticks() {
@@ -281,6 +281,15 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
             ..Config::default()
         };
         assert!(config_summary(&config).contains("- `agent-1`: branches from `lanes/{agent`"));
+    }
+
+    #[test]
+    fn any_config_that_parses_has_a_summary() {
+        for text in garbage() {
+            if let Ok(config) = parse(&text) {
+                assert!(!config_summary(&config).is_empty());
+            }
+        }
     }
 
     #[test]

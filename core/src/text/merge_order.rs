@@ -2,7 +2,7 @@
 
 use super::{CheckText, code_list, pr_list};
 use crate::ids::PrNumber;
-use crate::order::{Verdict, WaitReason};
+use crate::order::{Placement, WaitReason};
 
 /// Why two PRs conflict, by the files that make it so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,15 +80,18 @@ fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
 
 /// The run for a PR in the queue. `board_url` links the whole queue when the status board
 /// exists.
-pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&str>) -> CheckText {
-    let waits: Vec<PrNumber> = verdict.waits_for.iter().map(|w| w.pr).collect();
-    let title = match &verdict.dependency_cycle {
+pub fn merge_order_check(
+    placement: &Placement<ConflictPaths>,
+    board_url: Option<&str>,
+) -> CheckText {
+    let waits: Vec<PrNumber> = placement.waits_for.iter().map(|w| w.pr).collect();
+    let title = match &placement.dependency_cycle {
         Some(cycle) => format!("Dependency cycle: {}", pr_list(cycle)),
         None if waits.is_empty() => "Merge now".to_owned(),
         None => format!("Merge after {}", pr_list(&waits)),
     };
     let mut summary = String::new();
-    if let Some(cycle) = &verdict.dependency_cycle {
+    if let Some(cycle) = &placement.dependency_cycle {
         summary.push_str(&format!(
             "{} depend on each other in a circle, so none of them can go first. Remove one \
              \"Depends on\" line to break it.\n\n",
@@ -102,13 +105,13 @@ pub fn merge_order_check(verdict: &Verdict<ConflictPaths>, board_url: Option<&st
         );
     } else {
         summary.push_str("**Waits for:**\n");
-        for wait in &verdict.waits_for {
+        for wait in &placement.waits_for {
             summary.push_str(&format!("- {}: {}\n", wait.pr, reason_text(&wait.reason)));
         }
     }
-    if !verdict.will_force_rebase_on.is_empty() {
+    if !placement.will_force_rebase_on.is_empty() {
         summary.push_str("\n**Once this lands, these will need a rebase:**\n");
-        for other in &verdict.will_force_rebase_on {
+        for other in &placement.will_force_rebase_on {
             summary.push_str(&format!("- {} ({})\n", other.pr, other.reason.short()));
         }
     }
@@ -161,12 +164,12 @@ mod tests {
         }
     }
 
-    fn verdict(
+    fn placement(
         waits: Vec<Wait<ConflictPaths>>,
         rebases: Vec<ConflictWith<ConflictPaths>>,
         cycle: Option<Vec<PrNumber>>,
-    ) -> Verdict<ConflictPaths> {
-        Verdict {
+    ) -> Placement<ConflictPaths> {
+        Placement {
             waits_for: waits,
             will_force_rebase_on: rebases,
             dependency_cycle: cycle,
@@ -175,7 +178,7 @@ mod tests {
 
     #[test]
     fn merge_now_with_rebases_after_it() {
-        let v = verdict(
+        let v = placement(
             vec![],
             vec![ConflictWith {
                 pr: PrNumber(15),
@@ -197,7 +200,7 @@ mod tests {
 
     #[test]
     fn waiting_names_each_reason() {
-        let v = verdict(
+        let v = placement(
             vec![
                 Wait {
                     pr: PrNumber(12),
@@ -230,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_cycle_is_named() {
-        let v = verdict(
+        let v = placement(
             vec![Wait {
                 pr: PrNumber(5),
                 reason: WaitReason::DependsOnAndConflicts(same_lines(&["a.rs"])),
@@ -256,7 +259,7 @@ mod tests {
             regenerated: vec!["yarn.lock".into()],
             unsure: vec!["assets/big.json".into()],
         };
-        let v = verdict(
+        let v = placement(
             vec![Wait {
                 pr: PrNumber(12),
                 reason: WaitReason::Conflicts(ConflictPaths {

@@ -2,8 +2,8 @@
 //! gives the same plan.
 
 mod config_check;
+mod merge_order;
 mod overlaps;
-mod queue;
 
 pub use config_check::check_run as config_check;
 
@@ -39,7 +39,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
         regenerated: &regenerated,
         ownership: &ownership,
     });
-    let order = queue::order(snapshot, &prs, overlaps::conflicts(&analysis));
+    let order = merge_order::order(snapshot, &prs, overlaps::conflicts(&analysis));
     let mut overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>> = BTreeMap::new();
     for pair in analysis.pairs() {
         overlaps_with.entry(pair.a).or_default().insert(pair.b);
@@ -54,7 +54,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
                 .get(&pr.number)
                 .cloned()
                 .unwrap_or_default();
-            queue::check_run(snapshot, pr, &order, annotations)
+            merge_order::check_run(snapshot, pr, &order, annotations)
         })
         .chain(snapshot.config_changes.iter().map(config_check::check_run))
         .collect();

@@ -95,12 +95,12 @@ fn shared_file(side: &Side) -> SharedFile {
 }
 
 fn order_hint(order: &MergeOrder<ConflictPaths>, here: PrNumber, other: PrNumber) -> OrderHint {
-    let Some(verdict) = order.verdicts.get(&here) else {
+    let Some(placement) = order.placements.get(&here) else {
         return OrderHint::Unordered;
     };
-    if verdict.waits_for.iter().any(|w| w.pr == other) {
+    if placement.waits_for.iter().any(|w| w.pr == other) {
         OrderHint::OtherFirst
-    } else if verdict.will_force_rebase_on.iter().any(|w| w.pr == other) {
+    } else if placement.will_force_rebase_on.iter().any(|w| w.pr == other) {
         OrderHint::ThisFirst
     } else {
         OrderHint::Unordered

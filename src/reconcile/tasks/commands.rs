@@ -2,8 +2,8 @@
 //! rules need to know of their authors.
 
 use super::context::Context;
-use super::held::{PERMISSION, repo_key};
 use super::issues::Issues;
+use super::stored::{PERMISSION, repo_key};
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
@@ -111,7 +111,7 @@ pub async fn command_comments(
 }
 
 #[derive(Serialize, Deserialize)]
-struct HeldPermission {
+struct KnownPermission {
     permission: Permission,
     asked_at: i64,
 }
@@ -121,9 +121,9 @@ struct HeldPermission {
 async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError> {
     let key = repo_key(ctx.repo(), login.to_ascii_lowercase());
     let now = chrono::Utc::now().timestamp();
-    let held: Option<HeldPermission> = cached(ctx.store, PERMISSION, key.clone()).await?;
-    if let Some(held) = held.filter(|h| (0..ACCESS_TTL_SECS).contains(&(now - h.asked_at))) {
-        return Ok(held.permission.access());
+    let stored: Option<KnownPermission> = cached(ctx.store, PERMISSION, key.clone()).await?;
+    if let Some(stored) = stored.filter(|h| (0..ACCESS_TTL_SECS).contains(&(now - h.asked_at))) {
+        return Ok(stored.permission.access());
     }
     let permission = match ctx.client.permission(login).await {
         Ok(permission) => permission,
@@ -134,10 +134,10 @@ async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError
         Err(e) => return Err(e.into()),
     };
     let access = permission.access();
-    let held = HeldPermission {
+    let stored = KnownPermission {
         permission,
         asked_at: now,
     };
-    store_cache(ctx.store, PERMISSION, key, &held).await?;
+    store_cache(ctx.store, PERMISSION, key, &stored).await?;
     Ok(access)
 }

@@ -3,7 +3,7 @@
 //! ETag, when the rules need it.
 
 use super::context::Context;
-use super::held::{self, OPEN_ISSUES, OpenIssues};
+use super::stored::{self, OPEN_ISSUES, OpenIssues};
 use crate::assign;
 use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
@@ -33,9 +33,9 @@ impl Issues {
             named: named(ctx.triggers),
             full,
         };
-        let held: Option<OpenIssues> =
+        let stored: Option<OpenIssues> =
             cached(ctx.store, OPEN_ISSUES, ctx.repo().to_string()).await?;
-        match held {
+        match stored {
             Some(open) if !full => {
                 issues.open = open;
                 for number in changed(ctx.triggers) {
@@ -48,11 +48,11 @@ impl Issues {
             }
             _ => issues.open = list_open(ctx).await?,
         }
-        held::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
         Ok(issues)
     }
 
-    /// An issue or pull request by number: read this reconcile, held in the store, or read now.
+    /// An issue or pull request by number: read this reconcile, stored in the store, or read now.
     pub async fn get(
         &mut self,
         ctx: &Context<'_>,
@@ -92,15 +92,15 @@ impl Issues {
         Ok(self.get(ctx, number).await?.map(|i| i.to_issue(false)))
     }
 
-    /// `seeds` and every issue they depend on, directly or not, by number; and the seeds
+    /// `task_issues` and every issue they depend on, directly or not, by number; and the task_issues
     /// GitHub no longer has.
     pub async fn with_dependencies(
         &mut self,
         ctx: &Context<'_>,
-        seeds: impl IntoIterator<Item = IssueNumber>,
+        task_issues: impl IntoIterator<Item = IssueNumber>,
     ) -> Result<(Vec<assign::Issue>, Vec<IssueNumber>), ReconcileError> {
-        let seeds: BTreeSet<IssueNumber> = seeds.into_iter().collect();
-        let mut wanted: VecDeque<IssueNumber> = seeds.iter().copied().collect();
+        let task_issues: BTreeSet<IssueNumber> = task_issues.into_iter().collect();
+        let mut wanted: VecDeque<IssueNumber> = task_issues.iter().copied().collect();
         let mut found: BTreeMap<IssueNumber, assign::Issue> = BTreeMap::new();
         let mut gone = Vec::new();
         while let Some(number) = wanted.pop_front() {
@@ -117,7 +117,7 @@ impl Issues {
             }
             found.insert(number, issue);
         }
-        gone.retain(|number| seeds.contains(number));
+        gone.retain(|number| task_issues.contains(number));
         Ok((found.into_values().collect(), gone))
     }
 }

@@ -4,11 +4,11 @@
 //! matched with the open pull requests that said they would close it.
 
 use super::context::Context;
-use super::held::Records;
+use super::stored::Records;
 use crate::assign::{MergedPr, closing_issues};
 use crate::ids::{IssueNumber, PrNumber};
 use crate::jobs::Trigger;
-use crate::reconcile::changes::pr_files;
+use crate::reconcile::diffs::pr_files;
 use crate::reconcile::error::ReconcileError;
 use std::collections::BTreeSet;
 

@@ -8,10 +8,10 @@
 mod commands;
 mod context;
 mod github;
-mod held;
 mod issues;
 mod merged;
 mod read;
+mod stored;
 mod write;
 
 pub use context::Context;
@@ -28,19 +28,19 @@ pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> 
     if !active && !concerns_tasks(ctx.triggers) {
         return Ok(false);
     }
-    let Some(mut read) = read::read(ctx).await? else {
+    let Some(mut inputs) = read::read(ctx).await? else {
         return Ok(false);
     };
-    let plan = tasks::plan(&read.snapshot);
-    write::apply(ctx, &mut read, &plan).await?;
+    let plan = tasks::plan(&inputs.snapshot);
+    write::apply(ctx, &mut inputs, &plan).await?;
     let config = &ctx.main.config;
-    let active = !read.records.assignments.is_empty()
-        || read.snapshot.status_issue.is_some()
+    let active = !inputs.records.assignments.is_empty()
+        || inputs.snapshot.status_issue.is_some()
         || matches!(plan.board_change, Some(BoardChange::Create { .. }))
-        || read
+        || inputs
             .open
             .values()
-            .any(|issue| read::in_play(config, &issue.label_names()));
+            .any(|issue| read::has_task_labels(config, &issue.label_names()));
     Ok(active)
 }
 

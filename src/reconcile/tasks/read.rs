@@ -3,11 +3,11 @@
 
 use super::commands;
 use super::context::Context;
-use super::held::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
-};
 use super::issues::Issues;
 use super::merged;
+use super::stored::{
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
+};
 use crate::assign::{
     self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
     closing_issues, same_label,
@@ -22,7 +22,7 @@ use crate::store;
 use crate::text::assign::{is_status_board, was_blocked_by};
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
-pub struct Read {
+pub struct TaskInputs {
     pub snapshot: assign::Snapshot,
     pub open: OpenIssues,
     pub records: Records,
@@ -34,24 +34,24 @@ pub struct Read {
 
 /// `None` when nothing in the repository concerns the task rules: no issue with their
 /// labels, no assignment, no command and no status board.
-pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
+pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let mut issues = Issues::read(ctx).await?;
     let mut records = Records::load(ctx.store, ctx.repo()).await?;
     let pending = commands::pending(ctx).await?;
     let status_issue = status_issue(ctx, &mut issues).await?;
     let config = &ctx.main.config;
-    let mut seeds: Vec<IssueNumber> = issues
+    let mut task_issues: Vec<IssueNumber> = issues
         .open
         .values()
-        .filter(|issue| in_play(config, &issue.label_names()))
+        .filter(|issue| has_task_labels(config, &issue.label_names()))
         .map(|issue| IssueNumber(issue.number))
         .collect();
-    seeds.extend(records.assignments.iter().map(|r| r.issue));
-    seeds.extend(pending.issues());
-    if seeds.is_empty() && pending.is_empty() && status_issue.is_none() {
+    task_issues.extend(records.assignments.iter().map(|r| r.issue));
+    task_issues.extend(pending.issues());
+    if task_issues.is_empty() && pending.is_empty() && status_issue.is_none() {
         return Ok(None);
     }
-    let (found, gone) = issues.with_dependencies(ctx, seeds).await?;
+    let (found, gone) = issues.with_dependencies(ctx, task_issues).await?;
     let open_issues = &issues.open;
     merged::track(ctx, &mut records, |issue| {
         open_issues.contains_key(&issue.0)
@@ -65,7 +65,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
         issues: found,
         open_prs: open_prs(ctx),
         merged_prs: records.merged.clone(),
-        branches: held::load(ctx.store, BRANCHES, ctx.repo()).await?,
+        branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
         assignments: records.assignments.clone(),
         completions: records.completions.clone(),
@@ -73,7 +73,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
         merge_queue: Some(MergeQueue::from(&ctx.order.order)),
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
     };
-    Ok(Some(Read {
+    Ok(Some(TaskInputs {
         snapshot,
         open: issues.open,
         records,
@@ -84,7 +84,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<Read>, ReconcileError> {
 
 /// Whether an issue's labels put it in the rules' hands: the trigger label, an agent label,
 /// or the labels the App uses for waiting.
-pub fn in_play(config: &Config, labels: &[String]) -> bool {
+pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
     labels.iter().any(|label| {
         same_label(label, &config.trigger_label)
             || same_label(label, QUEUED_LABEL)
@@ -125,8 +125,8 @@ async fn own_comments(
         .collect();
     let repo = ctx.repo().clone();
     // One trip to the store for every issue's record and kept text.
-    let held = store::blocking(ctx.store, move |s| {
-        let mut held = Vec::new();
+    let stored = store::blocking(ctx.store, move |s| {
+        let mut stored = Vec::new();
         for number in numbers {
             let Some(record) = s.published(&repo, &assignment_comment_key(number))? else {
                 continue;
@@ -134,13 +134,13 @@ async fn own_comments(
             let body = s
                 .cache_get(COMMENT_BODY, &repo_key(&repo, record.github_id))?
                 .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
-            held.push((number, record.github_id, body));
+            stored.push((number, record.github_id, body));
         }
-        Ok(held)
+        Ok(stored)
     })
     .await?;
     let mut comments = Vec::new();
-    for (issue, id, body) in held {
+    for (issue, id, body) in stored {
         let body = match body {
             Some(body) => body,
             None => match read_comment_body(ctx, issue, id).await? {
@@ -182,13 +182,13 @@ async fn read_comment_body(
 /// The repository's label names: listed on a full reconcile or when the store has none;
 /// otherwise as the App last knew them (creating one that exists is harmless).
 async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
-    let held: Option<Vec<String>> = cached(ctx.store, LABELS, ctx.repo().to_string()).await?;
-    if let Some(labels) = held.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
+    let stored: Option<Vec<String>> = cached(ctx.store, LABELS, ctx.repo().to_string()).await?;
+    if let Some(labels) = stored.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
         return Ok(labels);
     }
     let listed = ctx.client.labels().await?;
     let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
-    held::save(ctx.store, LABELS, ctx.repo(), &names).await?;
+    stored::save(ctx.store, LABELS, ctx.repo(), &names).await?;
     Ok(names)
 }
 
@@ -198,7 +198,7 @@ async fn status_issue(
     ctx: &Context<'_>,
     issues: &mut Issues,
 ) -> Result<Option<StatusIssue>, ReconcileError> {
-    let record = publish::held(ctx.store, ctx.client, BOARD_KEY).await?;
+    let record = publish::last_published(ctx.store, ctx.client, BOARD_KEY).await?;
     let number = match record {
         Some(record) => record.github_id,
         None => {
@@ -225,8 +225,8 @@ async fn status_issue(
             return Ok(Some(board));
         }
     };
-    let held: Option<String> = cached(ctx.store, BOARD_BODY, ctx.repo().to_string()).await?;
-    let body = match held {
+    let stored: Option<String> = cached(ctx.store, BOARD_BODY, ctx.repo().to_string()).await?;
+    let body = match stored {
         Some(body) => body,
         None => match issues.get(ctx, number).await? {
             Some(issue) => issue.body().to_owned(),

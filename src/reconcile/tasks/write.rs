@@ -4,10 +4,10 @@
 
 use super::commands::mark_handled;
 use super::context::Context;
-use super::held::{
+use super::read::TaskInputs;
+use super::stored::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
 };
-use super::read::Read;
 use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
@@ -20,20 +20,24 @@ use crate::tasks::{BoardChange, CommentChange, Plan, TaskPlan};
 use crate::text::assign::is_assign_comment;
 use std::collections::BTreeSet;
 
-pub async fn apply(ctx: &Context<'_>, read: &mut Read, plan: &Plan) -> Result<(), ReconcileError> {
-    create_labels(ctx, &read.snapshot.labels, &plan.labels_to_create).await?;
-    create_branches(ctx, &read.snapshot.branches, plan).await?;
+pub async fn apply(
+    ctx: &Context<'_>,
+    inputs: &mut TaskInputs,
+    plan: &Plan,
+) -> Result<(), ReconcileError> {
+    create_labels(ctx, &inputs.snapshot.labels, &plan.labels_to_create).await?;
+    create_branches(ctx, &inputs.snapshot.branches, plan).await?;
     for task in &plan.tasks {
-        write_task(ctx, task, &mut read.open).await?;
+        write_task(ctx, task, &mut inputs.open).await?;
     }
-    read.records.apply(&plan.records);
-    read.records.forget(&read.gone);
-    read.records.save(ctx.store, ctx.repo()).await?;
-    answer_commands(ctx, &plan.commands, &read.deleted_commands).await?;
+    inputs.records.apply(&plan.records);
+    inputs.records.forget(&inputs.gone);
+    inputs.records.save(ctx.store, ctx.repo()).await?;
+    answer_commands(ctx, &plan.commands, &inputs.deleted_commands).await?;
     if let Some(change) = &plan.board_change {
-        write_board(ctx, change, &mut read.open).await?;
+        write_board(ctx, change, &mut inputs.open).await?;
     }
-    held::save(ctx.store, OPEN_ISSUES, ctx.repo(), &read.open).await?;
+    stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &inputs.open).await?;
     Ok(())
 }
 
@@ -53,7 +57,7 @@ async fn create_labels(
         // GitHub's 422 here says the label exists already: made by someone meanwhile.
         ignore_status(ctx.client.create_label(&label).await, 422)?;
         known.push(spec.name.clone());
-        held::save(ctx.store, LABELS, ctx.repo(), &known).await?;
+        stored::save(ctx.store, LABELS, ctx.repo(), &known).await?;
     }
     Ok(())
 }
@@ -91,12 +95,12 @@ async fn create_branches(
         if !known.contains(branch) {
             known.push(branch.clone());
         }
-        held::save(ctx.store, BRANCHES, ctx.repo(), &known).await?;
+        stored::save(ctx.store, BRANCHES, ctx.repo(), &known).await?;
     }
     Ok(())
 }
 
-/// One task's comment, labels and assignees; the held copy of the issue follows.
+/// One task's comment, labels and assignees; the stored copy of the issue follows.
 async fn write_task(
     ctx: &Context<'_>,
     task: &TaskPlan,
@@ -121,13 +125,13 @@ async fn write_task(
             .remove_assignees(issue, &task.remove_assignees)
             .await?;
     }
-    if let Some(held) = open.get_mut(&task.issue.0) {
-        follow(held, task);
+    if let Some(stored) = open.get_mut(&task.issue.0) {
+        follow(stored, task);
     }
     Ok(())
 }
 
-/// The held copy of an issue after the task's writes, as GitHub now has it.
+/// The stored copy of an issue after the task's writes, as GitHub now has it.
 fn follow(issue: &mut GhIssue, task: &TaskPlan) {
     issue
         .labels

@@ -16,7 +16,7 @@ fn strings(value: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Every exact verdict in `conflicts --json` is what `git merge-tree` says of the same
+/// Every exact finding in `conflicts --json` is what `git merge-tree` says of the same
 /// branches.
 fn assert_exact_tier_is_git(scratch: &Scratch, answer: &Answer) {
     let report = answer.json();

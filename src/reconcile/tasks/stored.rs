@@ -62,16 +62,16 @@ pub struct Records {
 impl Records {
     pub async fn load(store: &SharedStore, repo: &RepoName) -> Result<Self, StoreError> {
         let repo = repo.clone();
-        let held = store::blocking(store, move |s| s.task_records(&repo)).await?;
+        let stored = store::blocking(store, move |s| s.task_records(&repo)).await?;
         Ok(Records {
-            assignments: held.assignments,
-            completions: held.completions,
-            merged: held.merged,
+            assignments: stored.assignments,
+            completions: stored.completions,
+            merged: stored.merged,
         })
     }
 
     pub async fn save(&self, store: &SharedStore, repo: &RepoName) -> Result<(), StoreError> {
-        let (repo, held) = (
+        let (repo, stored) = (
             repo.clone(),
             TaskRecords {
                 assignments: self.assignments.clone(),
@@ -79,7 +79,7 @@ impl Records {
                 merged: self.merged.clone(),
             },
         );
-        store::blocking(store, move |s| s.set_task_records(&repo, &held)).await
+        store::blocking(store, move |s| s.set_task_records(&repo, &stored)).await
     }
 
     pub fn is_recorded(&self, issue: IssueNumber) -> bool {

@@ -45,10 +45,10 @@ pub fn check_run(
     annotations: Vec<Annotation>,
 ) -> CheckRunSpec {
     let settings = &snapshot.config.merge_order;
-    let (words, conclusion) = match order.verdicts.get(&pr.number) {
+    let (words, conclusion) = match order.placements.get(&pr.number) {
         None => (text::merge_order_draft(), Conclusion::Neutral),
-        Some(verdict) => {
-            let conclusion = if verdict.merge_now() {
+        Some(placement) => {
+            let conclusion = if placement.merge_now() {
                 Conclusion::Success
             } else if settings.enforce {
                 Conclusion::ActionRequired
@@ -56,7 +56,7 @@ pub fn check_run(
                 Conclusion::Neutral
             };
             (
-                text::merge_order_check(verdict, snapshot.board_url.as_deref()),
+                text::merge_order_check(placement, snapshot.board_url.as_deref()),
                 conclusion,
             )
         }
