@@ -83,6 +83,8 @@ pub struct Queue {
     settings: QueueSettings,
     wake: Arc<Notify>,
     metrics: Arc<Metrics>,
+    /// Counts the claims whose outcome is on record, so that a waiter learns of each at once.
+    outcomes: Arc<watch::Sender<u64>>,
 }
 
 pub fn now() -> i64 {
@@ -96,7 +98,14 @@ impl Queue {
             settings,
             wake: Arc::new(Notify::new()),
             metrics,
+            outcomes: Arc::new(watch::channel(0).0),
         }
+    }
+
+    /// Changes each time a claim's outcome (done, failed, or to retry) is on record: the
+    /// moment to look again at what is queued, for whoever waits for the queue to drain.
+    pub fn outcomes(&self) -> watch::Receiver<u64> {
+        self.outcomes.subscribe()
     }
 
     /// Tells the dispatcher new work may be due.
@@ -208,6 +217,7 @@ impl Queue {
         if let Err(e) = outcome {
             tracing::error!(repo = %claim.repo, error = %e, "could not record a job's outcome");
         }
+        self.outcomes.send_modify(|recorded| *recorded += 1);
         self.wake();
     }
 

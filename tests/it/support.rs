@@ -353,19 +353,21 @@ impl Harness {
     }
 
     /// Waits until no job is queued or running (failed ones stay), or panics after 20 s.
+    /// It looks again each time the queue records an outcome, never on a timer.
     pub async fn settle(&self) {
-        let store = self.app().store.clone();
+        let app = self.app();
+        let mut outcomes = app.queue.outcomes();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
-            let counts = store.job_counts().expect("the store answers");
+            let counts = app.store.job_counts().expect("the store answers");
             if counts.queued == 0 && counts.running == 0 {
                 return;
             }
+            let next = tokio::time::timeout_at(deadline, outcomes.changed()).await;
             assert!(
-                tokio::time::Instant::now() < deadline,
+                matches!(next, Ok(Ok(()))),
                 "the queue did not settle: {counts:?}"
             );
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
