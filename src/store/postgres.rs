@@ -134,6 +134,41 @@ const RECORD_DELIVERY: &str = "WITH delivery AS (
     )
     SELECT count(*) FROM delivery";
 
+/// Many deliveries, their jobs, and the repositories they say are installed, in one
+/// statement: [`RECORD_DELIVERY`] for a whole batch. The deliveries come sorted by id, so
+/// that concurrent batches take their locks in one order; a repository named twice takes
+/// the installation of the last delivery that names it.
+const RECORD_DELIVERIES: &str = "WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+            WITH ORDINALITY AS d(id, event, action, repo, received_at, n)
+    ), delivery AS (
+        INSERT INTO deliveries (id, event, action, repo, received_at)
+        SELECT id, event, action, repo, received_at FROM input ORDER BY n
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, received_at
+    ), queued AS (
+        INSERT INTO jobs (repo, installation, trigger, run_at)
+        SELECT job.repo, job.installation, job.trigger, delivery.received_at
+        FROM unnest($6::text[], $7::text[], $8::bigint[], $9::text[]) WITH ORDINALITY
+                 AS job(delivery, repo, installation, trigger, n)
+             JOIN delivery ON delivery.id = job.delivery
+        ORDER BY job.n
+        RETURNING 1
+    ), installed AS (
+        INSERT INTO repos (repo, installation, active)
+        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE
+        FROM unnest($10::text[], $11::text[], $12::bigint[]) WITH ORDINALITY
+                 AS added(delivery, repo, installation, n)
+             JOIN delivery ON delivery.id = added.delivery
+        WHERE NOT EXISTS (SELECT 1 FROM repos r WHERE r.repo = added.repo
+                          AND r.installation = added.installation AND r.active)
+        ORDER BY added.repo, added.n DESC
+        ON CONFLICT (repo) DO UPDATE
+        SET installation = excluded.installation, active = TRUE
+        RETURNING 1
+    )
+    SELECT id FROM delivery";
+
 /// Repositories with work for this instance: the oldest unfinished job is due, or is
 /// running under a lease that ran out, and no live lease covers the repository.
 const CANDIDATES: &str = "SELECT j.repo FROM jobs j
@@ -263,6 +298,12 @@ async fn record_in_groups(pool: Pool, pending: Arc<Mutex<UnboundedReceiver<Pendi
 
 async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Recorded>> {
     let mut client = pool.get().await.map_err(pool_error)?;
+    let only_adds = batch.iter().all(|waiting| {
+        (waiting.row.changes.iter()).all(|change| matches!(change, RepoChange::Add(..)))
+    });
+    if only_adds {
+        return record_in_one_statement(&client, batch).await;
+    }
     let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
     let tx = client.transaction().await.map_err(pg)?;
     let mut recorded = Vec::with_capacity(batch.len());
@@ -271,6 +312,110 @@ async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Reco
     }
     tx.commit().await.map_err(pg)?;
     Ok(recorded)
+}
+
+/// [`RECORD_DELIVERIES`]'s columns for a batch, and which deliveries it sends: the first
+/// of each id, a later one in the same batch being a redelivery.
+#[derive(Default)]
+struct DeliveryColumns {
+    sent: Vec<bool>,
+    ids: Vec<String>,
+    events: Vec<String>,
+    actions: Vec<Option<String>>,
+    repos: Vec<Option<String>>,
+    received_at: Vec<i64>,
+    job_deliveries: Vec<String>,
+    job_repos: Vec<String>,
+    job_installations: Vec<i64>,
+    job_triggers: Vec<String>,
+    add_deliveries: Vec<String>,
+    add_repos: Vec<String>,
+    add_installations: Vec<i64>,
+}
+
+impl DeliveryColumns {
+    fn new(batch: &[PendingDelivery]) -> Self {
+        let mut columns = Self::default();
+        let mut seen = std::collections::HashSet::new();
+        for DeliveryRow {
+            delivery,
+            changes,
+            repo,
+            repos,
+            installations,
+            triggers,
+        } in batch.iter().map(|waiting| &waiting.row)
+        {
+            let first = seen.insert(delivery.id.as_str());
+            columns.sent.push(first);
+            if !first {
+                continue;
+            }
+            columns.ids.push(delivery.id.clone());
+            columns.events.push(delivery.event.clone());
+            columns.actions.push(delivery.action.clone());
+            columns.repos.push(repo.clone());
+            columns.received_at.push(delivery.received_at);
+            for ((repo, installation), trigger) in repos.iter().zip(installations).zip(triggers) {
+                columns.job_deliveries.push(delivery.id.clone());
+                columns.job_repos.push(repo.clone());
+                columns.job_installations.push(*installation);
+                columns.job_triggers.push(trigger.clone());
+            }
+            for change in changes {
+                if let RepoChange::Add(repo, installation) = change {
+                    columns.add_deliveries.push(delivery.id.clone());
+                    columns.add_repos.push(repo.to_string());
+                    columns.add_installations.push(installation.0 as i64);
+                }
+            }
+        }
+        columns
+    }
+}
+
+/// A batch whose only repository changes are "installed" recorded by one statement: one
+/// round trip, and a transaction of its own.
+async fn record_in_one_statement(
+    client: &deadpool_postgres::Object,
+    batch: &[PendingDelivery],
+) -> Result<Vec<Recorded>> {
+    let columns = DeliveryColumns::new(batch);
+    let statement = client.prepare_cached(RECORD_DELIVERIES).await.map_err(pg)?;
+    let new: std::collections::HashSet<String> = client
+        .query(
+            &statement,
+            &[
+                &columns.ids,
+                &columns.events,
+                &columns.actions,
+                &columns.repos,
+                &columns.received_at,
+                &columns.job_deliveries,
+                &columns.job_repos,
+                &columns.job_installations,
+                &columns.job_triggers,
+                &columns.add_deliveries,
+                &columns.add_repos,
+                &columns.add_installations,
+            ],
+        )
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    Ok(batch
+        .iter()
+        .zip(&columns.sent)
+        .map(|(waiting, &sent)| {
+            if sent && new.contains(&waiting.row.delivery.id) {
+                Recorded::New
+            } else {
+                Recorded::Duplicate
+            }
+        })
+        .collect())
 }
 
 pub struct PostgresStore {

@@ -66,6 +66,7 @@ on_both_backends!(
     a_handled_command_is_remembered,
     each_turn_at_a_periodic_task_goes_to_one_asker,
     old_deliveries_are_pruned_and_forgotten,
+    concurrent_deliveries_share_commits_and_each_id_is_recorded_once,
 );
 
 fn repo(s: &str) -> RepoName {
@@ -220,6 +221,52 @@ fn installation_changes_track_active_repositories(db: &dyn Backend) {
         .record_delivery(&delivery("e"), &changes, &[])
         .unwrap();
     assert!(!store.is_active(&repo("o/a")).unwrap());
+}
+
+/// Eight receivers at once, their delivery ids overlapping, each delivery saying its
+/// repository is installed and asking for two jobs; one also removes a repository, which
+/// a commit shared with the others must apply as well.
+fn concurrent_deliveries_share_commits_and_each_id_is_recorded_once(db: &dyn Backend) {
+    let store = db.open();
+    let gone = [RepoChange::Add(repo("o/gone"), InstallationId(3))];
+    store
+        .record_delivery(&delivery("first"), &gone, &[])
+        .unwrap();
+    let start = Arc::new(Barrier::new(8));
+    let receivers: Vec<_> = (0..8)
+        .map(|receiver| {
+            let (store, start) = (store.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                let mut new = 0;
+                for n in receiver * 25..receiver * 25 + 50 {
+                    let id = format!("d-{}", n % 200);
+                    let name = format!("o/r{}", n % 5);
+                    let mut changes = vec![RepoChange::Add(repo(&name), InstallationId(7))];
+                    if n == 60 {
+                        changes.push(RepoChange::Remove(repo("o/gone")));
+                    }
+                    let jobs = [
+                        job(&name, Trigger::Refresh),
+                        job(&name, Trigger::PullRequest(PrNumber(n as u64))),
+                    ];
+                    let mut at = delivery(&id);
+                    at.repo = Some(repo(&name));
+                    if store.record_delivery(&at, &changes, &jobs).unwrap() == Recorded::New {
+                        new += 1;
+                    }
+                }
+                new
+            })
+        })
+        .collect();
+    let new: usize = receivers.into_iter().map(|r| r.join().unwrap()).sum();
+    assert_eq!(new, 200, "every id once, whichever receiver had it first");
+    assert_eq!(store.job_counts().unwrap().queued, 400);
+    for n in 0..5 {
+        assert!(store.is_active(&repo(&format!("o/r{n}"))).unwrap());
+    }
+    assert!(!store.is_active(&repo("o/gone")).unwrap());
 }
 
 fn at(text: &str) -> DateTime<Utc> {
