@@ -118,12 +118,12 @@ pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
         credentials_path: settings.credentials_path,
         manifest_json,
         state,
-        progress: Mutex::new(Progress::Unregistered(Activation {
+        progress: Mutex::new(Progress::Unregistered(Box::new(Activation {
             services: services.clone(),
             api_url: settings.api_url,
             retry: settings.retry,
             registered: app_sender,
-        })),
+        }))),
         app_router: OnceLock::new(),
     });
     let workers = services.clone();
@@ -178,7 +178,7 @@ struct Setup {
 }
 
 enum Progress {
-    Unregistered(Activation),
+    Unregistered(Box<Activation>),
     /// The page that says so, shown again on later visits.
     Registered {
         page: String,
