@@ -109,10 +109,15 @@ pub trait Store: Send + Sync + 'static {
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()>;
 
     fn task_records(&self, repo: &RepoName) -> Result<TaskRecords>;
-    /// Replaces the repository's task records, all of them in one transaction.
-    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()>;
+    /// Replaces the repository's task records and marks the `handled` commands handled, in
+    /// one transaction: a command and what it changed are on record together or not at all.
+    fn set_task_records(
+        &self,
+        repo: &RepoName,
+        records: &TaskRecords,
+        handled: &[CommentId],
+    ) -> Result<()>;
     fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool>;
-    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()>;
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>>;
     fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()>;

@@ -1033,11 +1033,25 @@ impl Store for PostgresStore {
         self.with_client(move |client| async move { read_task_records(&client, &repo).await })
     }
 
-    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()> {
+    fn set_task_records(
+        &self,
+        repo: &RepoName,
+        records: &TaskRecords,
+        handled: &[CommentId],
+    ) -> Result<()> {
         let (repo, records) = (repo.to_string(), records.clone());
+        let handled: Vec<i64> = handled.iter().map(|comment| comment.0 as i64).collect();
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg)?;
             write_task_records(&tx, &repo, &records).await?;
+            tx.execute(
+                "INSERT INTO handled_commands (repo, comment)
+                 SELECT $1, comment FROM unnest($2::bigint[]) AS handled(comment)
+                 ON CONFLICT DO NOTHING",
+                &[&repo, &handled],
+            )
+            .await
+            .map_err(pg)?;
             tx.commit().await.map_err(pg)
         })
     }
@@ -1055,16 +1069,6 @@ impl Store for PostgresStore {
                 .map(|row| row.get(0))
                 .map_err(pg)
         })
-    }
-
-    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()> {
-        let repo = repo.to_string();
-        self.execute(
-            "INSERT INTO handled_commands (repo, comment) VALUES ($1, $2)
-                     ON CONFLICT DO NOTHING",
-            vec![Box::new(repo), Box::new(comment.0 as i64)],
-        )
-        .map(drop)
     }
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {

@@ -739,9 +739,27 @@ impl Store for SqliteStore {
         self.run(move |conn| read_task_records(conn, repo.as_str()))
     }
 
-    fn set_task_records(&self, repo: &RepoName, records: &TaskRecords) -> Result<()> {
-        let (repo, records) = (repo.clone(), records.clone());
-        self.run(move |conn| write_task_records(conn, repo.as_str(), &records))
+    fn set_task_records(
+        &self,
+        repo: &RepoName,
+        records: &TaskRecords,
+        handled: &[CommentId],
+    ) -> Result<()> {
+        let (repo, records, handled) = (repo.clone(), records.clone(), handled.to_vec());
+        self.run(move |conn| {
+            write_task_records(conn, repo.as_str(), &records)?;
+            let mut mark = conn
+                .prepare_cached(
+                    "INSERT INTO handled_commands (repo, comment) VALUES (?1, ?2)
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(db)?;
+            for comment in handled {
+                mark.execute(params![repo.as_str(), comment.0 as i64])
+                    .map_err(db)?;
+            }
+            Ok(())
+        })
     }
 
     fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool> {
@@ -751,19 +769,6 @@ impl Store for SqliteStore {
                 "SELECT EXISTS(SELECT 1 FROM handled_commands WHERE repo = ?1 AND comment = ?2)",
             )
             .and_then(|mut s| s.query_row(params![repo.as_str(), comment.0 as i64], |r| r.get(0)))
-            .map_err(db)
-        })
-    }
-
-    fn mark_command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<()> {
-        let repo = repo.clone();
-        self.run(move |conn| {
-            conn.execute(
-                "INSERT INTO handled_commands (repo, comment) VALUES (?1, ?2)
-                 ON CONFLICT DO NOTHING",
-                params![repo.as_str(), comment.0 as i64],
-            )
-            .map(drop)
             .map_err(db)
         })
     }

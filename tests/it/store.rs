@@ -305,8 +305,10 @@ fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
             closes: vec![IssueNumber(4), IssueNumber(5)],
         }],
     };
-    store.set_task_records(&a, &records).unwrap();
-    store.set_task_records(&b, &TaskRecords::default()).unwrap();
+    store.set_task_records(&a, &records, &[]).unwrap();
+    store
+        .set_task_records(&b, &TaskRecords::default(), &[])
+        .unwrap();
     assert_eq!(
         store.task_records(&a).unwrap(),
         records,
@@ -316,7 +318,7 @@ fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
         assignments: records.assignments[1..].to_vec(),
         ..TaskRecords::default()
     };
-    store.set_task_records(&a, &fewer).unwrap();
+    store.set_task_records(&a, &fewer, &[]).unwrap();
     assert_eq!(store.task_records(&a).unwrap(), fewer);
     assert_eq!(db.open().task_records(&a).unwrap(), fewer, "durable");
 }
@@ -325,9 +327,15 @@ fn a_handled_command_is_remembered(db: &dyn Backend) {
     let store = db.open();
     let (a, b) = (repo("o/a"), repo("o/b"));
     assert!(!store.command_handled(&a, CommentId(5)).unwrap());
-    store.mark_command_handled(&a, CommentId(5)).unwrap();
-    store.mark_command_handled(&a, CommentId(5)).unwrap();
+    let records = TaskRecords::default();
+    store
+        .set_task_records(&a, &records, &[CommentId(5)])
+        .unwrap();
+    store
+        .set_task_records(&a, &records, &[CommentId(5), CommentId(6)])
+        .unwrap();
     assert!(store.command_handled(&a, CommentId(5)).unwrap());
+    assert!(store.command_handled(&a, CommentId(6)).unwrap());
     assert!(!store.command_handled(&b, CommentId(5)).unwrap());
 }
 

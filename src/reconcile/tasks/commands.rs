@@ -64,12 +64,6 @@ async fn is_handled(ctx: &Context<'_>, comment: CommentId) -> Result<bool, Recon
     Ok(store::blocking(ctx.store, move |s| s.command_handled(&repo, comment)).await?)
 }
 
-pub async fn mark_handled(ctx: &Context<'_>, comment: CommentId) -> Result<(), ReconcileError> {
-    let repo = ctx.repo().clone();
-    store::blocking(ctx.store, move |s| s.mark_command_handled(&repo, comment)).await?;
-    Ok(())
-}
-
 /// The comments as the rules take them. Access is asked only of people whose comment holds
 /// a command: bots and the App are ignored whatever their access.
 pub async fn command_comments(

@@ -5,7 +5,7 @@
 
 use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
 use crate::github::models::GhIssue;
-use crate::ids::{IssueNumber, RepoName};
+use crate::ids::{CommentId, IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::store::{self, SharedStore, StoreError, TaskRecords};
 use serde::Serialize;
@@ -70,7 +70,13 @@ impl Records {
         })
     }
 
-    pub async fn save(&self, store: &SharedStore, repo: &RepoName) -> Result<(), StoreError> {
+    /// Saves the records, and marks the `handled` commands handled with them.
+    pub async fn save(
+        &self,
+        store: &SharedStore,
+        repo: &RepoName,
+        handled: Vec<CommentId>,
+    ) -> Result<(), StoreError> {
         let (repo, stored) = (
             repo.clone(),
             TaskRecords {
@@ -79,7 +85,7 @@ impl Records {
                 merged: self.merged.clone(),
             },
         );
-        store::blocking(store, move |s| s.set_task_records(&repo, &stored)).await
+        store::blocking(store, move |s| s.set_task_records(&repo, &stored, &handled)).await
     }
 
     pub fn is_recorded(&self, issue: IssueNumber) -> bool {

@@ -2,7 +2,6 @@
 //! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
 //! assignees, the records, the answers to commands, the board.
 
-use super::commands::mark_handled;
 use super::context::Context;
 use super::read::TaskInputs;
 use super::stored::{
@@ -11,7 +10,7 @@ use super::stored::{
 use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
-use crate::ids::{CommentId, IssueNumber};
+use crate::ids::IssueNumber;
 use crate::reconcile::cache::store_cache;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, Comment, assignment_comment_key};
@@ -32,8 +31,17 @@ pub async fn apply(
     }
     inputs.records.apply(&plan.records);
     inputs.records.forget(&inputs.gone);
-    inputs.records.save(ctx.store, ctx.repo()).await?;
-    answer_commands(ctx, &plan.commands, &inputs.deleted_commands).await?;
+    // Each command is on record as handled together with the records, once its answer is
+    // out: a failure further on answers again only the commands not answered yet.
+    for outcome in &plan.commands {
+        answer_command(ctx, outcome).await?;
+        (inputs.records)
+            .save(ctx.store, ctx.repo(), vec![outcome.comment])
+            .await?;
+    }
+    (inputs.records)
+        .save(ctx.store, ctx.repo(), inputs.deleted_commands.clone())
+        .await?;
     if let Some(change) = &plan.board_change {
         write_board(ctx, change, &mut inputs.open).await?;
     }
@@ -183,24 +191,15 @@ async fn write_comment(
 
 /// Reacts to each command comment and replies where there is something to say; then the
 /// comment is recorded as handled, so a later event never answers it twice.
-async fn answer_commands(
-    ctx: &Context<'_>,
-    outcomes: &[CommandOutcome],
-    deleted: &[CommentId],
-) -> Result<(), ReconcileError> {
-    for outcome in outcomes {
-        if let Some(reaction) = outcome.reaction {
-            let reacted = ctx.client.react(outcome.comment.0, reaction).await;
-            // Deleted meanwhile: there is nothing left to react to.
-            ignore_status(reacted, 404)?;
-        }
-        if let Some(reply) = &outcome.reply {
-            ctx.client.post_comment(outcome.issue.0, reply).await?;
-        }
-        mark_handled(ctx, outcome.comment).await?;
+/// Reacts to a command and posts its reply.
+async fn answer_command(ctx: &Context<'_>, outcome: &CommandOutcome) -> Result<(), ReconcileError> {
+    if let Some(reaction) = outcome.reaction {
+        let reacted = ctx.client.react(outcome.comment.0, reaction).await;
+        // Deleted meanwhile: there is nothing left to react to.
+        ignore_status(reacted, 404)?;
     }
-    for comment in deleted {
-        mark_handled(ctx, *comment).await?;
+    if let Some(reply) = &outcome.reply {
+        ctx.client.post_comment(outcome.issue.0, reply).await?;
     }
     Ok(())
 }
