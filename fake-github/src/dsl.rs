@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::failure::{Failure, ScriptedFailure};
+use crate::failure::{Failure, RandomFailures, ScriptedFailure, SplitMix64};
 use crate::log::{self, RequestRecord, RoutePattern};
 use crate::model::{
     CheckRun, Comment, FileChange, Issue, IssueState, Label, ManifestApp, PullRequest, Review,
@@ -495,6 +495,30 @@ impl FakeGitHub {
                 remaining: times,
             });
         }
+    }
+
+    /// From now on, fails `percent` out of 100 requests matching `route` (patterns as for
+    /// [`fail_next`](Self::fail_next)), picked at random, each with one of `failures` picked at
+    /// random, until [`stop_failing_randomly`](Self::stop_failing_randomly). The picks come from
+    /// `seed`: the same seed fails the same requests of the same sequence. Failures scripted with
+    /// `fail_next` come first; a new call replaces the last one.
+    pub fn fail_randomly(&self, route: &str, percent: u8, failures: &[Failure], seed: u64) {
+        assert!(percent <= 100, "a percentage, not {percent}");
+        self.world().random_failures = Some(RandomFailures {
+            route: RoutePattern::parse(route),
+            percent: u64::from(percent),
+            failures: failures.to_vec(),
+            rng: SplitMix64(seed),
+            served: 0,
+        });
+    }
+
+    /// Ends [`fail_randomly`](Self::fail_randomly) and says how many requests it failed.
+    pub fn stop_failing_randomly(&self) -> usize {
+        self.world()
+            .random_failures
+            .take()
+            .map_or(0, |random| random.served)
     }
 
     /// Scripted failures not yet used up.

@@ -1,4 +1,4 @@
-//! Failures a test scripts for the next matching requests.
+//! Failures a test scripts for the next matching requests, or for a random share of them.
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +38,48 @@ pub(crate) fn take(
         failures.remove(index);
     }
     Some(failure)
+}
+
+/// Failures for a random share of the requests matching a route, until turned off. The
+/// draws come from a seeded generator, so the same seed fails the same requests of the same
+/// sequence again.
+pub(crate) struct RandomFailures {
+    pub route: RoutePattern,
+    /// Out of 100 matching requests, how many fail on average.
+    pub percent: u64,
+    /// What a failing request gets, each equally likely.
+    pub failures: Vec<Failure>,
+    pub rng: SplitMix64,
+    /// Requests failed so far.
+    pub served: usize,
+}
+
+impl RandomFailures {
+    /// Draws whether this request fails, and how.
+    pub fn draw(&mut self, method: &str, path: &str) -> Option<Failure> {
+        if self.failures.is_empty() || !self.route.matches(method, path) {
+            return None;
+        }
+        if self.rng.next() % 100 >= self.percent {
+            return None;
+        }
+        let index = (self.rng.next() % self.failures.len() as u64) as usize;
+        self.served += 1;
+        Some(self.failures[index])
+    }
+}
+
+/// SplitMix64: small, fast, and well mixed from any seed, zero included.
+pub(crate) struct SplitMix64(pub u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
 }
 
 impl Failure {

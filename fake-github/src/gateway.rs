@@ -112,8 +112,8 @@ pub(crate) async fn gateway(
     response
 }
 
-/// A scripted failure comes first (an outage ignores credentials), then authentication, then
-/// the primary rate limit.
+/// A scripted failure comes first (an outage ignores credentials), then a random one, then
+/// authentication, then the primary rate limit.
 fn refusal(
     world: &mut World,
     caller: &Caller,
@@ -122,6 +122,13 @@ fn refusal(
     now_secs: u64,
 ) -> Option<Refusal> {
     if let Some(failure) = failure::take(&mut world.failures, method, path) {
+        return Some(Refusal::Scripted(failure));
+    }
+    if let Some(failure) = world
+        .random_failures
+        .as_mut()
+        .and_then(|random| random.draw(method, path))
+    {
         return Some(Refusal::Scripted(failure));
     }
     if let Err(denied) = auth::authorize(world, caller, path) {

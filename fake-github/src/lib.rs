@@ -23,8 +23,9 @@
 //!
 //! Like GitHub it authenticates apps (JWT → installation token), paginates with absolute `Link`
 //! URLs, sends rate-limit headers and ETags (a matching `If-None-Match` gets a free 304), and
-//! answers errors with GitHub's JSON. Tests can script failures ([`FakeGitHub::fail_next`]) and
-//! count every request ([`FakeGitHub::count`], [`FakeGitHub::calls_by_endpoint`]).
+//! answers errors with GitHub's JSON. Tests can script failures ([`FakeGitHub::fail_next`], or a
+//! seeded random share of requests with [`FakeGitHub::fail_randomly`]) and count every request
+//! ([`FakeGitHub::count`], [`FakeGitHub::calls_by_endpoint`]).
 
 mod auth;
 mod dsl;

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::error::ApiError;
-use crate::failure::ScriptedFailure;
+use crate::failure::{RandomFailures, ScriptedFailure};
 use crate::hash;
 use crate::log::RequestRecord;
 use crate::model::{CheckRun, Comment, FileChange, FileStatus, Issue, Label, ManifestApp, Role};
@@ -27,6 +27,7 @@ pub(crate) struct World {
     pub manifest_codes: HashMap<String, ManifestApp>,
     pub rate_limits: RateLimits,
     pub failures: Vec<ScriptedFailure>,
+    pub random_failures: Option<RandomFailures>,
     pub log: Vec<RequestRecord>,
     pub seq: Sequence,
     /// How long every request takes before it is answered, as a distant GitHub's would.
@@ -108,6 +109,7 @@ impl World {
             manifest_codes: HashMap::new(),
             rate_limits: RateLimits::default(),
             failures: Vec::new(),
+            random_failures: None,
             log: Vec::new(),
             seq: Sequence::new(),
             latency: Duration::ZERO,

@@ -53,6 +53,9 @@ pub struct OutputWrite<'a> {
 pub struct CheckRunWrite<'a> {
     pub name: &'a str,
     pub head_sha: &'a Sha,
+    /// GitHub keeps it for the App: the digest of the run's content on the write that puts
+    /// the last of it on, empty before.
+    pub external_id: &'a str,
     pub status: &'static str,
     pub conclusion: Conclusion,
     pub output: OutputWrite<'a>,

@@ -106,6 +106,9 @@ pub struct CheckRun {
     pub head_sha: Sha,
     #[serde(default)]
     pub app: Option<AppRef>,
+    /// What the App wrote there: for ours, the digest of the content, once all of it is on.
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

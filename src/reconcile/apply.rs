@@ -7,6 +7,7 @@ use super::publish::{self, Comment, check_run_key, overlap_comment_key};
 use crate::github::checks::{
     ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunWrite, OutputWrite,
 };
+use crate::github::models::CheckRun;
 use crate::github::{GitHubError, RepoClient};
 use crate::ids::Sha;
 use crate::jobs::RECOMPUTE_ACTION;
@@ -28,7 +29,13 @@ impl CheckRunSpec {
         format!("{}{mark}", publish::digest(self))
     }
 
-    fn write<'a>(&'a self, annotations: &'a [Annotation]) -> CheckRunWrite<'a> {
+    /// The write that sends `annotations`; `external_id` is the run's digest on the write
+    /// that completes it, so that a run found without our record says whether it is whole.
+    fn write<'a>(
+        &'a self,
+        annotations: &'a [Annotation],
+        external_id: &'a str,
+    ) -> CheckRunWrite<'a> {
         let actions = if self.recompute {
             vec![ActionWrite {
                 label: "Recompute",
@@ -41,6 +48,7 @@ impl CheckRunSpec {
         CheckRunWrite {
             name: &self.name,
             head_sha: &self.head_sha,
+            external_id,
             status: "completed",
             conclusion: self.conclusion,
             output: OutputWrite {
@@ -81,23 +89,42 @@ pub async fn apply_check_runs(
             Some(p) if p.digest == digest => continue,
             Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
             Some(p) => Some(p.github_id),
-            // Ours from before a crash that lost its record: written over, unless annotations
-            // go on it (GitHub appends them, and which it already has is unknown).
-            None if spec.annotations.is_empty() => find_check_run(client, spec, app_id).await?,
-            None => None,
+            None => match find_check_run(client, spec, app_id).await? {
+                // Ours from before a crash that lost its record, whole and current: kept.
+                Some(found) if found.external_id.as_deref() == Some(digest.as_str()) => {
+                    publish::record(store, client, &key, found.id.0, digest).await?;
+                    continue;
+                }
+                // Ours but stale or unfinished: written over, unless annotations go on it
+                // (GitHub appends them, and which it already has is unknown).
+                Some(found) if spec.annotations.is_empty() => Some(found.id.0),
+                _ => None,
+            },
         };
-        let (first, rest) = spec
-            .annotations
-            .split_at(spec.annotations.len().min(ANNOTATIONS_PER_REQUEST));
+        let batches: Vec<&[Annotation]> = if spec.annotations.is_empty() {
+            vec![&[]]
+        } else {
+            spec.annotations.chunks(ANNOTATIONS_PER_REQUEST).collect()
+        };
+        let last = batches.len() - 1;
+        let external_id = |batch: usize| if batch == last { digest.as_str() } else { "" };
         let id = match update {
             Some(id) => {
-                client.update_check_run(id, &spec.write(first)).await?;
+                client
+                    .update_check_run(id, &spec.write(batches[0], external_id(0)))
+                    .await?;
                 id
             }
-            None => client.create_check_run(&spec.write(first)).await?,
+            None => {
+                client
+                    .create_check_run(&spec.write(batches[0], external_id(0)))
+                    .await?
+            }
         };
-        for chunk in rest.chunks(ANNOTATIONS_PER_REQUEST) {
-            client.update_check_run(id, &spec.write(chunk)).await?;
+        for (batch, annotations) in batches.iter().enumerate().skip(1) {
+            client
+                .update_check_run(id, &spec.write(annotations, external_id(batch)))
+                .await?;
         }
         // Only once every annotation is on: a retry after a failed batch writes the run again.
         publish::record(store, client, &key, id, digest).await?;
@@ -105,21 +132,20 @@ pub async fn apply_check_runs(
     Ok(())
 }
 
-/// Our run of this name on this head, if one exists that we did not record (a crash between
-/// creating it and writing down its id).
+/// Our latest run of this name on this head, if one exists that we did not record (a crash
+/// between creating it and writing down its id).
 async fn find_check_run(
     client: &RepoClient,
     spec: &CheckRunSpec,
     app_id: u64,
-) -> Result<Option<u64>, GitHubError> {
+) -> Result<Option<CheckRun>, GitHubError> {
     let runs = client
         .check_runs(&spec.head_sha, &spec.name, app_id)
         .await?;
     Ok(runs
-        .iter()
+        .into_iter()
         .filter(|run| run.name == spec.name && run.app.as_ref().is_none_or(|a| a.id == app_id))
-        .map(|run| run.id.0)
-        .max())
+        .max_by_key(|run| run.id.0))
 }
 
 /// Writes each comment whose text changed; finds our comment again by its marker when we

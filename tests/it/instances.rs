@@ -3,53 +3,15 @@
 //! repository on one instance at a time, with each effect once; and when one instance is
 //! killed halfway, the other takes its repositories over once their leases run out.
 
+use crate::burst::{Repositories, Run, log_time, runs, serve, settle};
 use crate::database::Schema;
-use crate::support::{APP_ID, Binary, Http, INSTALLATION, SECRET, changed, pull_request_payload};
-use fake_github::{FakeGitHub, PrSpec, TEST_PRIVATE_KEY_PEM};
+use crate::support::{APP_ID, Binary, Http, SECRET};
+use fake_github::{FakeGitHub, TEST_PRIVATE_KEY_PEM};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant, SystemTime};
-use switchyard::store;
 
 const REPOS: usize = 10;
-const PRS_PER_REPO: u64 = 3;
 const DELIVERIES: usize = 300;
-
-fn repo_name(n: usize) -> String {
-    format!("octo/repo-{n}")
-}
-
-/// Ten repositories, each with three pull requests: two change the same lines of one
-/// file (so each gets an overlap comment), the third another file.
-fn github_with_repositories(gh: &FakeGitHub) -> BTreeMap<String, Vec<(u64, String)>> {
-    gh.set_app_id(APP_ID);
-    let mut prs = BTreeMap::new();
-    for n in 0..REPOS {
-        let repo = repo_name(n);
-        gh.install(INSTALLATION, &repo);
-        let mut heads = Vec::new();
-        for (lane, file) in [
-            ("agent-1", changed("src/app.rs", 10, 3, "one")),
-            ("agent-2", changed("src/app.rs", 11, 2, "two")),
-            ("agent-3", changed("src/lib.rs", 1, 1, "three")),
-        ] {
-            let number = gh.open_pr(
-                &repo,
-                PrSpec {
-                    files: vec![file],
-                    ..PrSpec::new(format!("parallel-dev/{lane}"), "")
-                },
-            );
-            let head = gh
-                .issue(&repo, number)
-                .pull_request
-                .expect("a pull request")
-                .head_sha;
-            heads.push((number, head));
-        }
-        prs.insert(repo, heads);
-    }
-    prs
-}
 
 fn start_instance(
     dir: &std::path::Path,
@@ -57,30 +19,20 @@ fn start_instance(
     database_url: &str,
     lease: &str,
 ) -> Binary {
-    Binary::spawn(
+    serve(
         dir,
+        gh,
         &[
-            ("GITHUB_APP_ID", &APP_ID.to_string()),
-            ("GITHUB_PRIVATE_KEY", TEST_PRIVATE_KEY_PEM),
-            ("GITHUB_WEBHOOK_SECRET", SECRET),
-            ("GITHUB_API_URL", gh.url()),
             ("DATABASE_URL", database_url),
             ("SWITCHYARD_LEASE_SECS", lease),
         ],
     )
 }
 
-/// The `n`th delivery of the burst: round-robin over the repositories and their PRs.
-fn burst_payload(n: usize, prs: &BTreeMap<String, Vec<(u64, String)>>) -> serde_json::Value {
-    let repo = repo_name(n % REPOS);
-    let (number, head) = &prs[&repo][(n / REPOS) % PRS_PER_REPO as usize];
-    pull_request_payload("synchronize", &repo, *number, head)
-}
-
 /// Sends deliveries `range` of the burst, eight at a time, each to the instance `to` picks.
 async fn send_burst(
     range: std::ops::Range<usize>,
-    prs: &BTreeMap<String, Vec<(u64, String)>>,
+    repos: &Repositories,
     to: impl Fn(usize) -> String,
 ) {
     const SENDERS: usize = 8;
@@ -89,7 +41,7 @@ async fn send_burst(
         let deliveries: Vec<(String, serde_json::Value)> = range
             .clone()
             .filter(|n| n % SENDERS == sender)
-            .map(|n| (to(n), burst_payload(n, prs)))
+            .map(|n| (to(n), repos.payload(n)))
             .collect();
         senders.spawn(async move {
             let http = Http::new();
@@ -102,89 +54,6 @@ async fn send_burst(
     while let Some(sent) = senders.join_next().await {
         sent.expect("a sender");
     }
-}
-
-/// Waits until the database holds no queued or running job, or panics after `limit`.
-async fn settle(database_url: &str, limit: Duration) {
-    let observer = store::open(database_url).expect("the store opens");
-    let deadline = Instant::now() + limit;
-    loop {
-        let counts = observer.job_counts().expect("the store answers");
-        if counts.queued == 0 && counts.running == 0 {
-            assert_eq!(counts.failed, 0);
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the jobs did not finish: {counts:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// One reconcile as an instance logged it.
-#[derive(Debug, Clone)]
-struct Run {
-    instance: usize,
-    repo: String,
-    jobs: Vec<i64>,
-    started: SystemTime,
-    /// `None` when the instance died before it finished.
-    finished: Option<SystemTime>,
-}
-
-fn log_time(line: &str) -> SystemTime {
-    let stamp = line.split_whitespace().next().expect("a timestamp");
-    let at: chrono::DateTime<chrono::Utc> = stamp.parse().expect("an RFC 3339 timestamp");
-    at.into()
-}
-
-fn field<'a>(line: &'a str, name: &str) -> Option<&'a str> {
-    let start = line.find(&format!(" {name}="))? + name.len() + 2;
-    let rest = &line[start..];
-    if rest.starts_with('[') {
-        return rest.find(']').map(|end| &rest[..=end]);
-    }
-    rest.split_whitespace().next()
-}
-
-fn job_ids(list: &str) -> Vec<i64> {
-    list.trim_matches(['[', ']'])
-        .split(',')
-        .filter(|id| !id.trim().is_empty())
-        .map(|id| id.trim().parse().expect("a job id"))
-        .collect()
-}
-
-/// The reconciles in an instance's log, from each "reconciling" to its outcome.
-fn runs(instance: usize, log: &[String]) -> Vec<Run> {
-    let mut open: BTreeMap<String, Run> = BTreeMap::new();
-    let mut runs = Vec::new();
-    for line in log {
-        let Some(repo) = field(line, "repo") else {
-            continue;
-        };
-        if line.contains(" reconciling ") {
-            let run = Run {
-                instance,
-                repo: repo.to_owned(),
-                jobs: job_ids(field(line, "jobs").expect("the jobs")),
-                started: log_time(line),
-                finished: None,
-            };
-            assert!(
-                open.insert(repo.to_owned(), run).is_none(),
-                "one instance ran {repo} twice at once"
-            );
-        } else if line.contains(" reconciled") || line.contains(" reconcile failed") {
-            let mut run = open.remove(repo).expect("a run that started");
-            assert!(line.contains(" reconciled"), "{line}");
-            run.finished = Some(log_time(line));
-            runs.push(run);
-        }
-    }
-    runs.extend(open.into_values());
-    runs
 }
 
 /// The runs the instances logged, once their logs show every job finished (the log line
@@ -234,6 +103,7 @@ fn assert_one_instance_at_a_time(runs: &[Run], killed_at: Option<SystemTime>) {
 
 /// Every job of the burst finished exactly once.
 fn assert_every_job_ran_once(runs: &[Run]) {
+    assert!(runs.iter().all(|run| !run.failed), "no reconcile failed");
     let finished: Vec<i64> = runs
         .iter()
         .filter(|run| run.finished.is_some())
@@ -244,39 +114,13 @@ fn assert_every_job_ran_once(runs: &[Run]) {
     assert_eq!(finished.len(), DELIVERIES, "one job per delivery");
 }
 
-/// One "Merge order" run per head, one overlap comment on each PR that overlaps, none on
-/// the one that does not.
-fn assert_effects_once(gh: &FakeGitHub, prs: &BTreeMap<String, Vec<(u64, String)>>) {
-    let app = gh.bot_login();
-    for (repo, heads) in prs {
-        for (index, (number, head)) in heads.iter().enumerate() {
-            let runs = gh
-                .check_runs(repo, head)
-                .into_iter()
-                .filter(|run| run.name == "Merge order")
-                .count();
-            assert_eq!(runs, 1, "{repo}#{number}: check runs");
-            let comments = gh
-                .comments(repo, *number)
-                .into_iter()
-                .filter(|comment| comment.author == app)
-                .count();
-            assert_eq!(
-                comments,
-                usize::from(index < 2),
-                "{repo}#{number}: comments"
-            );
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_a_burst_and_run_each_job_once_one_repository_at_a_time() {
     let Some(schema) = Schema::create() else {
         return;
     };
     let gh = FakeGitHub::start().await;
-    let prs = github_with_repositories(&gh);
+    let repos = Repositories::open(&gh, REPOS);
     gh.set_latency(Duration::from_millis(5));
     let dir = tempfile::tempdir().unwrap();
     let instances = [
@@ -284,7 +128,7 @@ async fn two_instances_share_a_burst_and_run_each_job_once_one_repository_at_a_t
         start_instance(dir.path(), &gh, &schema.url, "20"),
     ];
     let bases = [instances[0].url(""), instances[1].url("")];
-    send_burst(0..DELIVERIES, &prs, |n| bases[n % 2].clone()).await;
+    send_burst(0..DELIVERIES, &repos, |n| bases[n % 2].clone()).await;
     settle(&schema.url, Duration::from_secs(120)).await;
 
     let runs = logged_runs(&[&instances[0], &instances[1]]);
@@ -294,7 +138,7 @@ async fn two_instances_share_a_burst_and_run_each_job_once_one_repository_at_a_t
     );
     assert_one_instance_at_a_time(&runs, None);
     assert_every_job_ran_once(&runs);
-    assert_effects_once(&gh, &prs);
+    repos.assert_effects_once(&gh);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -304,7 +148,7 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
         return;
     };
     let gh = FakeGitHub::start().await;
-    let prs = github_with_repositories(&gh);
+    let repos = Repositories::open(&gh, REPOS);
     // Slow enough that the instance killed is in the middle of reconciles when it dies.
     gh.set_latency(Duration::from_millis(40));
     let dir = tempfile::tempdir().unwrap();
@@ -312,7 +156,7 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
     let mut doomed = start_instance(dir.path(), &gh, &schema.url, &lease_secs.to_string());
     let survivor = start_instance(dir.path(), &gh, &schema.url, &lease_secs.to_string());
     let (doomed_base, survivor_base) = (doomed.url(""), survivor.url(""));
-    send_burst(0..DELIVERIES / 2, &prs, |n| {
+    send_burst(0..DELIVERIES / 2, &repos, |n| {
         if n % 2 == 0 {
             doomed_base.clone()
         } else {
@@ -336,7 +180,10 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
     let killed_at = SystemTime::now();
     let killed = Instant::now();
     // The load balancer sends the rest to the instance still answering.
-    send_burst(DELIVERIES / 2..DELIVERIES, &prs, |_| survivor_base.clone()).await;
+    send_burst(DELIVERIES / 2..DELIVERIES, &repos, |_| {
+        survivor_base.clone()
+    })
+    .await;
     settle(&schema.url, Duration::from_secs(120)).await;
     let settled = killed.elapsed();
 
@@ -379,7 +226,7 @@ async fn when_one_instance_is_killed_the_other_takes_its_repositories_over_and_f
 
     assert_one_instance_at_a_time(&all, Some(killed_at));
     assert_every_job_ran_once(&all);
-    assert_effects_once(&gh, &prs);
+    repos.assert_effects_once(&gh);
     let (status, metrics) = Http::new().get(&survivor.url("/metrics")).await;
     assert_eq!(status, 200);
     assert!(
@@ -398,7 +245,7 @@ async fn two_instances_started_together_on_an_empty_database_both_come_up() {
         return;
     };
     let gh = FakeGitHub::start().await;
-    let prs = github_with_repositories(&gh);
+    let repos = Repositories::open(&gh, REPOS);
     let dir = tempfile::tempdir().unwrap();
     let start = std::sync::Arc::new(std::sync::Barrier::new(2));
     let starting: Vec<_> = (0..2)
@@ -432,12 +279,7 @@ async fn two_instances_started_together_on_an_empty_database_both_come_up() {
     for (n, instance) in instances.iter().enumerate() {
         assert_eq!(http.get(&instance.url("/readyz")).await.0, 200);
         let (status, body) = http
-            .deliver(
-                &instance.url(""),
-                SECRET,
-                "pull_request",
-                &burst_payload(n, &prs),
-            )
+            .deliver(&instance.url(""), SECRET, "pull_request", &repos.payload(n))
             .await;
         assert_eq!(status, 202, "{body}");
     }

@@ -1,5 +1,6 @@
 //! Scenario tests: the real server, queue and store against a fake GitHub with state.
 
+mod burst;
 mod database;
 mod support;
 
@@ -8,6 +9,7 @@ mod binary;
 mod config_check;
 mod fixtures;
 mod instances;
+mod kill;
 mod local;
 mod merge_order;
 mod merge_queue;

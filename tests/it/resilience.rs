@@ -1,6 +1,6 @@
 //! Nothing is lost: restarts, GitHub errors, rate limits, broken config.
 
-use crate::support::{Harness, INSTALLATION, REPO, pull_request_payload};
+use crate::support::{Harness, INSTALLATION, REPO, changed, pull_request_payload};
 use fake_github::{Failure, PrSpec};
 use std::time::Duration;
 
@@ -39,6 +39,31 @@ async fn a_crash_after_writing_but_before_recording_never_duplicates() {
     h.open_lane_pr("agent-2", &["src/y.rs"]).await;
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &head).len(), 1);
+}
+
+#[tokio::test]
+async fn a_crash_after_creating_an_annotated_run_but_before_recording_it_never_duplicates() {
+    let mut h = Harness::start().await;
+    let first = h
+        .open_pr_with("agent-1", "", vec![changed("src/app.rs", 10, 3, "one")])
+        .await;
+    h.open_pr_with("agent-2", "", vec![changed("src/app.rs", 11, 2, "two")])
+        .await;
+    h.settle().await;
+    let head = h.head(first);
+    assert_eq!(h.merge_order_run(first).annotations.len(), 1);
+    let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
+    h.app()
+        .store
+        .forget_published(&repo, &format!("check:Merge order:{head}"))
+        .unwrap();
+    h.app.take().unwrap().kill();
+    h.start_app().await;
+    h.tell_pr(first, "synchronize").await;
+    h.settle().await;
+    let runs = h.gh.check_runs(REPO, &head);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].annotations.len(), 1);
 }
 
 #[tokio::test]

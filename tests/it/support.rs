@@ -89,6 +89,13 @@ impl Binary {
         format!("http://{}{path}", self.addr)
     }
 
+    /// The process's resident memory in KiB, as `/proc/<pid>/status` says (Linux only).
+    pub fn resident_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
     /// SIGTERM, then the exit code.
     pub fn stop(&mut self) -> Option<i32> {
         let killed = Command::new("kill")
@@ -228,19 +235,36 @@ impl Http {
         delivery: &str,
         body: &[u8],
     ) -> (u16, String) {
+        self.try_deliver_body(base, secret, event, delivery, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Http::deliver_body`], or why no answer came: the server is down, or died before
+    /// it answered.
+    pub async fn try_deliver_body(
+        &self,
+        base: &str,
+        secret: &str,
+        event: &str,
+        delivery: &str,
+        body: &[u8],
+    ) -> Result<(u16, String), String> {
         let signature = WebhookSecrets::parse(secret).expect("a secret").sign(body);
-        self.send(
-            "POST",
-            &format!("{base}{WEBHOOK_PATH}"),
-            &[
-                ("x-github-event", event.to_owned()),
-                ("x-github-delivery", delivery.to_owned()),
-                ("x-hub-signature-256", signature),
-                ("content-type", "application/json".to_owned()),
-            ],
-            body.to_vec(),
-        )
-        .await
+        let (status, answer) = self
+            .try_send(
+                "POST",
+                &format!("{base}{WEBHOOK_PATH}"),
+                &[
+                    ("x-github-event", event.to_owned()),
+                    ("x-github-delivery", delivery.to_owned()),
+                    ("x-hub-signature-256", signature),
+                    ("content-type", "application/json".to_owned()),
+                ],
+                body.to_vec(),
+            )
+            .await?;
+        Ok((status, String::from_utf8_lossy(&answer).into_owned()))
     }
 }
 

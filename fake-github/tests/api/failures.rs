@@ -77,3 +77,37 @@ async fn rate_limit_failures_carry_githubs_headers() {
         "the refused create created nothing"
     );
 }
+
+#[tokio::test]
+async fn random_failures_hit_a_seeded_share_of_the_matching_requests_until_stopped() {
+    let gh = FakeGitHub::start().await;
+    gh.install(7, "octo/repo");
+    let api = Api::installation(&gh, 7);
+    let failures = [
+        Failure::Status(502),
+        Failure::SecondaryRateLimit {
+            retry_after_secs: 1,
+        },
+    ];
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        gh.fail_randomly("GET /repos/octo/repo", 30, &failures, 14);
+        let mut statuses = Vec::new();
+        for _ in 0..200 {
+            statuses.push(api.get("/repos/octo/repo").await.status);
+        }
+        assert_eq!(
+            api.get("/repos/octo/repo/issues").await.status,
+            200,
+            "other routes are spared"
+        );
+        let failed = statuses.iter().filter(|status| **status != 200).count();
+        assert_eq!(gh.stop_failing_randomly(), failed);
+        assert!((40..=80).contains(&failed), "{failed} of 200 failed");
+        assert!(statuses.contains(&502) && statuses.contains(&403));
+        runs.push(statuses);
+    }
+    assert_eq!(runs[0], runs[1], "the same seed fails the same requests");
+    assert_eq!(api.get("/repos/octo/repo").await.status, 200);
+    assert_eq!(gh.stop_failing_randomly(), 0);
+}
