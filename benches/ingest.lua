@@ -5,7 +5,7 @@
 local body = io.open(os.getenv("INGEST_BODY"), "rb"):read("*a")
 local signature = os.getenv("INGEST_SIGNATURE")
 local counter = 0
-local thread_id = 0
+thread_id = 0
 local threads = {}
 
 function setup(thread)

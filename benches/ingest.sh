@@ -28,17 +28,22 @@ signature="sha256=$(openssl dgst -sha256 -hmac "$secret" -r "$payload" | cut -d'
 port=$((20000 + RANDOM % 20000))
 (
   cd "$work"
-  env -i PATH="$PATH" RUST_LOG=warn \
+  exec env -i PATH="$PATH" \
     SWITCHYARD_LISTEN="127.0.0.1:$port" \
     GITHUB_APP_ID=1 \
     GITHUB_PRIVATE_KEY_PATH="$OLDPWD/fake-github/src/test_app_key.pem" \
     GITHUB_WEBHOOK_SECRET="$secret" \
     GITHUB_API_URL="http://127.0.0.1:9" \
-    exec "$OLDPWD/target/release/switchyard" serve
+    "$OLDPWD/target/release/switchyard" serve
 ) >"$work/server.log" 2>&1 &
 server=$!
-for _ in $(seq 100); do
+for attempt in $(seq 100); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+  if [ "$attempt" = 100 ] || ! kill -0 "$server" 2>/dev/null; then
+    echo "ingest: the server did not come up:"
+    cat "$work/server.log"
+    exit 1
+  fi
   sleep 0.1
 done
 

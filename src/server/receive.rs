@@ -4,7 +4,7 @@
 use super::AppState;
 use crate::queue::now;
 use crate::store::{self, Delivery, Recorded};
-use crate::webhook::{Disposition, parse_event, route};
+use crate::webhook::{Disposition, Event, parse_event, route};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -90,15 +90,22 @@ async fn receive(
             "the X-GitHub-Delivery header is missing",
         );
     };
-    if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
-        return answer(
+    let not_json = || {
+        answer(
             StatusCode::BAD_REQUEST,
             "bad_request",
             "the body is not JSON",
-        );
-    }
+        )
+    };
+    // The events Switchyard reads are checked as they are parsed; the rest only here.
     let event = match parse_event(event_name, body) {
+        Ok(Event::Ping | Event::Other { .. })
+            if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() =>
+        {
+            return not_json();
+        }
         Ok(event) => event,
+        Err(e) if e.is_not_json() => return not_json(),
         Err(e) => return answer(StatusCode::BAD_REQUEST, "bad_request", e.to_string()),
     };
     let action = event.action().map(str::to_owned);

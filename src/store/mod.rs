@@ -62,6 +62,10 @@ pub struct Published {
     pub digest: String,
 }
 
+/// Most jobs one claim takes. A repository's backlog (GitHub down for an hour) is worked off
+/// in claims of this size, so that no claim holds the database long.
+pub const MAX_JOBS_PER_CLAIM: i64 = 500;
+
 pub trait Store: Send + Sync + 'static {
     /// Records a delivery with the repository changes and jobs it asks for, atomically; a
     /// delivery id seen before records nothing.

@@ -7,7 +7,8 @@
 
 use super::records::{list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError, TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
+    TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
@@ -670,9 +671,10 @@ async fn claim_repo(
     let rows = tx
         .query(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, holder = $2
-             WHERE repo = $1 AND state = 'queued'
+             WHERE id IN (SELECT id FROM jobs WHERE repo = $1 AND state = 'queued'
+                          ORDER BY id LIMIT $3)
              RETURNING id, installation, trigger, attempts",
-            &[&repo, &holder],
+            &[&repo, &holder, &MAX_JOBS_PER_CLAIM],
         )
         .await
         .map_err(pg)?;

@@ -5,7 +5,8 @@
 
 use super::records::{list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, Published, Recorded, Result, Store, StoreError, TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
+    TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
@@ -135,7 +136,26 @@ const MIGRATIONS: &[(i64, &str)] = &[
         record TEXT NOT NULL
     );",
     ),
+    // When the next queued job is due, without reading every queued job.
+    (4, "CREATE INDEX jobs_state_run_at ON jobs(state, run_at);"),
 ];
+
+/// The repository whose oldest queued job came first, is due, and has no job running. The
+/// queued repositories are walked one index seek each rather than the queued jobs one by
+/// one, so a long queue (GitHub down for an hour) costs no more than a short one.
+const CANDIDATE: &str = "WITH RECURSIVE queued(repo) AS (
+        SELECT MIN(repo) FROM jobs WHERE state = 'queued'
+        UNION ALL
+        SELECT (SELECT MIN(repo) FROM jobs WHERE state = 'queued' AND repo > queued.repo)
+        FROM queued WHERE queued.repo IS NOT NULL
+    ), heads(repo, first) AS (
+        SELECT repo, (SELECT MIN(id) FROM jobs WHERE state = 'queued' AND repo = queued.repo)
+        FROM queued WHERE repo IS NOT NULL
+    )
+    SELECT heads.repo FROM heads JOIN jobs head ON head.id = heads.first
+    WHERE head.run_at <= ?1
+      AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.repo = heads.repo)
+    ORDER BY heads.first LIMIT 1";
 
 /// Most operations one transaction takes before it commits.
 const GROUP_COMMIT_LIMIT: usize = 512;
@@ -497,28 +517,20 @@ impl Store for SqliteStore {
     fn claim(&self, now: i64, _lease_until: i64) -> Result<Option<Claim>> {
         self.run(move |conn| {
             let repo: Option<String> = conn
-                .query_row(
-                    "SELECT j.repo FROM jobs j
-                     WHERE j.state = 'queued'
-                       AND j.id = (SELECT MIN(id) FROM jobs WHERE repo = j.repo AND state = 'queued')
-                       AND j.run_at <= ?1
-                       AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.repo = j.repo AND r.state = 'running')
-                     ORDER BY j.id LIMIT 1",
-                    [now],
-                    |r| r.get(0),
-                )
+                .query_row(CANDIDATE, [now], |r| r.get(0))
                 .optional()
                 .map_err(db)?;
             let Some(repo) = repo else { return Ok(None) };
             let mut stmt = conn
                 .prepare(
                     "UPDATE jobs SET state = 'running', attempts = attempts + 1
-                     WHERE repo = ?1 AND state = 'queued'
+                     WHERE id IN (SELECT id FROM jobs WHERE repo = ?1 AND state = 'queued'
+                                  ORDER BY id LIMIT ?2)
                      RETURNING id, installation, trigger, attempts",
                 )
                 .map_err(db)?;
             let rows = stmt
-                .query_map([&repo], |r| {
+                .query_map(params![&repo, MAX_JOBS_PER_CLAIM], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, i64>(1)?,
@@ -536,7 +548,8 @@ impl Store for SqliteStore {
             let mut triggers = Vec::with_capacity(rows.len());
             for (_, _, trigger, _) in &rows {
                 triggers.push(
-                    serde_json::from_str(trigger).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    serde_json::from_str(trigger)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 );
             }
             Ok(Some(Claim {

@@ -98,6 +98,13 @@ pub struct EventError {
     source: serde_json::Error,
 }
 
+impl EventError {
+    /// The body is not JSON at all, rather than JSON of another shape.
+    pub fn is_not_json(&self) -> bool {
+        self.source.is_syntax() || self.source.is_eof()
+    }
+}
+
 impl Event {
     pub fn name(&self) -> &str {
         match self {
@@ -171,17 +178,13 @@ struct Named {
     full_name: RepoName,
 }
 
+// Each payload spells out the action, repository and installation rather than flattening a
+// shared struct in: a flattened struct makes serde buffer the whole payload first.
 #[derive(Deserialize)]
-struct Common {
+struct PullRequestPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct PullRequestPayload {
-    #[serde(flatten)]
-    common: Common,
     pull_request: PullRequestBody,
 }
 
@@ -207,8 +210,9 @@ struct PushPayload {
 
 #[derive(Deserialize)]
 struct MergeGroupPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     merge_group: MergeGroupBody,
 }
 
@@ -221,8 +225,9 @@ struct MergeGroupBody {
 
 #[derive(Deserialize)]
 struct CheckRunPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     check_run: CheckRunBody,
     requested_action: Option<RequestedAction>,
 }
@@ -240,8 +245,9 @@ struct RequestedAction {
 
 #[derive(Deserialize)]
 struct CheckSuitePayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     check_suite: CheckSuiteBody,
 }
 
@@ -252,8 +258,9 @@ struct CheckSuiteBody {
 
 #[derive(Deserialize)]
 struct IssuesPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     issue: IssueBody,
 }
 
@@ -264,8 +271,9 @@ struct IssueBody {
 
 #[derive(Deserialize)]
 struct IssueCommentPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     issue: IssueBody,
     comment: CommentBody,
 }
@@ -318,9 +326,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "pull_request" => {
             let p: PullRequestPayload = de(event, body)?;
             Event::PullRequest {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: PrNumber(p.pull_request.number),
                 head_sha: p.pull_request.head.sha,
             }
@@ -328,9 +336,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "pull_request_review" => {
             let p: PullRequestPayload = de(event, body)?;
             Event::PullRequestReview {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: PrNumber(p.pull_request.number),
             }
         }
@@ -346,9 +354,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "check_run" => {
             let p: CheckRunPayload = de(event, body)?;
             Event::CheckRun {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.check_run.head_sha,
                 name: p.check_run.name,
                 requested_action: p.requested_action.map(|a| a.identifier),
@@ -357,18 +365,18 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "check_suite" => {
             let p: CheckSuitePayload = de(event, body)?;
             Event::CheckSuite {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.check_suite.head_sha,
             }
         }
         "merge_group" => {
             let p: MergeGroupPayload = de(event, body)?;
             Event::MergeGroup {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.merge_group.head_sha,
                 head_ref: p.merge_group.head_ref,
                 base_ref: p.merge_group.base_ref,
@@ -377,18 +385,18 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "issues" => {
             let p: IssuesPayload = de(event, body)?;
             Event::Issues {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: IssueNumber(p.issue.number),
             }
         }
         "issue_comment" => {
             let p: IssueCommentPayload = de(event, body)?;
             Event::IssueComment {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: IssueNumber(p.issue.number),
                 comment: CommentId(p.comment.id),
                 author: p.comment.user,

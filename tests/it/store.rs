@@ -67,6 +67,7 @@ on_both_backends!(
     each_turn_at_a_periodic_task_goes_to_one_asker,
     old_deliveries_are_pruned_and_forgotten,
     concurrent_deliveries_share_commits_and_each_id_is_recorded_once,
+    a_long_backlog_is_claimed_oldest_first_in_bounded_claims,
 );
 
 fn repo(s: &str) -> RepoName {
@@ -140,6 +141,33 @@ fn one_repository_runs_one_claim_at_a_time_and_coalesces(db: &dyn Backend) {
     let third = store.claim(12, 12 + LEASE).unwrap().unwrap();
     assert_eq!(third.repo, repo("o/a"));
     assert_eq!(third.triggers, vec![Trigger::Refresh]);
+}
+
+/// A repository's backlog after GitHub was down: claims of at most
+/// [`store::MAX_JOBS_PER_CLAIM`] jobs, oldest first, while other repositories still get
+/// their turn in the order their work came.
+fn a_long_backlog_is_claimed_oldest_first_in_bounded_claims(db: &dyn Backend) {
+    let store = db.open();
+    let backlog = store::MAX_JOBS_PER_CLAIM as u64 + 10;
+    let jobs: Vec<JobRequest> = (1..=backlog)
+        .map(|n| job("o/a", Trigger::PullRequest(PrNumber(n))))
+        .collect();
+    store.enqueue(&jobs, 0).unwrap();
+    store.enqueue(&[job("o/b", Trigger::Refresh)], 0).unwrap();
+    let first = store.claim(0, LEASE).unwrap().unwrap();
+    assert_eq!(first.repo, repo("o/a"));
+    assert_eq!(first.job_ids.len() as i64, store::MAX_JOBS_PER_CLAIM);
+    assert_eq!(first.triggers[0], Trigger::PullRequest(PrNumber(1)));
+    assert_eq!(store.claim(0, LEASE).unwrap().unwrap().repo, repo("o/b"));
+    store.finish(&first.job_ids).unwrap();
+    let rest = store.claim(0, LEASE).unwrap().unwrap();
+    assert_eq!(rest.repo, repo("o/a"));
+    assert_eq!(
+        rest.triggers,
+        ((store::MAX_JOBS_PER_CLAIM as u64 + 1)..=backlog)
+            .map(|n| Trigger::PullRequest(PrNumber(n)))
+            .collect::<Vec<_>>()
+    );
 }
 
 fn retries_wait_and_failures_are_kept(db: &dyn Backend) {
