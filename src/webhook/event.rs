@@ -146,6 +146,10 @@ impl Event {
     }
 }
 
+// The payloads below spell out `action`, `repository` and `installation` each rather than
+// share them through `#[serde(flatten)]`, which would first buffer every field Switchyard does
+// not read (up to 25 MB of them) as a tree of values. Skipped fields cost no memory.
+
 #[derive(Deserialize)]
 struct Id {
     id: u64,
@@ -172,16 +176,10 @@ struct Named {
 }
 
 #[derive(Deserialize)]
-struct Common {
+struct PullRequestPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct PullRequestPayload {
-    #[serde(flatten)]
-    common: Common,
     pull_request: PullRequestBody,
 }
 
@@ -207,8 +205,9 @@ struct PushPayload {
 
 #[derive(Deserialize)]
 struct MergeGroupPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     merge_group: MergeGroupBody,
 }
 
@@ -221,8 +220,9 @@ struct MergeGroupBody {
 
 #[derive(Deserialize)]
 struct CheckRunPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     check_run: CheckRunBody,
     requested_action: Option<RequestedAction>,
 }
@@ -240,8 +240,9 @@ struct RequestedAction {
 
 #[derive(Deserialize)]
 struct CheckSuitePayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     check_suite: CheckSuiteBody,
 }
 
@@ -252,8 +253,9 @@ struct CheckSuiteBody {
 
 #[derive(Deserialize)]
 struct IssuesPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     issue: IssueBody,
 }
 
@@ -264,8 +266,9 @@ struct IssueBody {
 
 #[derive(Deserialize)]
 struct IssueCommentPayload {
-    #[serde(flatten)]
-    common: Common,
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
     issue: IssueBody,
     comment: CommentBody,
 }
@@ -304,6 +307,21 @@ fn installation(id: Option<Id>) -> Option<InstallationId> {
     id.map(|i| InstallationId(i.id))
 }
 
+/// The `X-GitHub-Event` names [`parse_event`] reads; every other name is [`Event::Other`].
+pub const EVENT_NAMES: [&str; 11] = [
+    "ping",
+    "pull_request",
+    "pull_request_review",
+    "push",
+    "check_run",
+    "check_suite",
+    "merge_group",
+    "issues",
+    "issue_comment",
+    "installation",
+    "installation_repositories",
+];
+
 /// Parses a payload whose signature was already verified. `event` is the `X-GitHub-Event`
 /// header; names we do not read become [`Event::Other`] without looking at the body.
 pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
@@ -318,9 +336,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "pull_request" => {
             let p: PullRequestPayload = de(event, body)?;
             Event::PullRequest {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: PrNumber(p.pull_request.number),
                 head_sha: p.pull_request.head.sha,
             }
@@ -328,9 +346,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "pull_request_review" => {
             let p: PullRequestPayload = de(event, body)?;
             Event::PullRequestReview {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: PrNumber(p.pull_request.number),
             }
         }
@@ -346,9 +364,9 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "check_run" => {
             let p: CheckRunPayload = de(event, body)?;
             Event::CheckRun {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.check_run.head_sha,
                 name: p.check_run.name,
                 requested_action: p.requested_action.map(|a| a.identifier),
@@ -357,18 +375,18 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "check_suite" => {
             let p: CheckSuitePayload = de(event, body)?;
             Event::CheckSuite {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.check_suite.head_sha,
             }
         }
         "merge_group" => {
             let p: MergeGroupPayload = de(event, body)?;
             Event::MergeGroup {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 head_sha: p.merge_group.head_sha,
                 head_ref: p.merge_group.head_ref,
                 base_ref: p.merge_group.base_ref,
@@ -377,18 +395,18 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
         "issues" => {
             let p: IssuesPayload = de(event, body)?;
             Event::Issues {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: IssueNumber(p.issue.number),
             }
         }
         "issue_comment" => {
             let p: IssueCommentPayload = de(event, body)?;
             Event::IssueComment {
-                action: p.common.action,
-                repo: p.common.repository.into(),
-                installation: installation(p.common.installation),
+                action: p.action,
+                repo: p.repository.into(),
+                installation: installation(p.installation),
                 number: IssueNumber(p.issue.number),
                 comment: CommentId(p.comment.id),
                 author: p.comment.user,
@@ -416,4 +434,42 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
             name: other.to_owned(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_read_is_parsed_and_no_other() {
+        for name in EVENT_NAMES {
+            let parsed = parse_event(name, b"{}");
+            assert!(!matches!(parsed, Ok(Event::Other { .. })), "{name}");
+        }
+        assert_eq!(
+            parse_event("label", b"not even JSON").unwrap(),
+            Event::Other {
+                name: "label".into()
+            }
+        );
+    }
+
+    #[test]
+    fn fields_not_read_are_skipped_however_deep_or_long() {
+        let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+        let wide = format!("[{}[]]", "[],".repeat(1_000_000));
+        for padding in [deep, wide] {
+            let body = format!(
+                r#"{{"action":"opened","padding":{padding},"pull_request":{{"number":3,
+                "head":{{"sha":"{sha}"}}}},"repository":{{"full_name":"o/r"}},
+                "installation":{{"id":7}}}}"#,
+                sha = "a".repeat(40)
+            );
+            let event = parse_event("pull_request", body.as_bytes()).expect("parsed");
+            assert_eq!(
+                event.repo().map(ToString::to_string).as_deref(),
+                Some("o/r")
+            );
+        }
+    }
 }

@@ -5,6 +5,6 @@ mod event;
 mod route;
 mod signature;
 
-pub use event::{Event, EventError, parse_event};
+pub use event::{EVENT_NAMES, Event, EventError, parse_event};
 pub use route::{Intake, route};
 pub use signature::{SignatureError, WebhookSecrets};
