@@ -7,7 +7,7 @@
 //! (git's "zealous" refinement finds nothing to disagree about then).
 
 use super::LineRange;
-use super::patch::{Line, Lines};
+use super::patch::{Line, Lines, LinesIter};
 use std::ops::Range;
 
 /// One change of one side, placed in the coordinates both sides are compared in.
@@ -133,44 +133,62 @@ fn side_text<'a>(
     theirs: &[Span<'a>],
     region: LineRange,
 ) -> Option<Vec<Line<'a>>> {
+    let mut old = OldLines::new(theirs);
     let mut text = Vec::new();
     let mut line = region.start;
     for span in mine {
-        push_old_lines(&mut text, theirs, line, span.range.start)?;
+        for at in line..span.range.start {
+            text.push(old.line(at)?);
+        }
         text.extend(span.added.iter());
         line = span.range.end;
     }
-    push_old_lines(&mut text, theirs, line, region.end)?;
+    for at in line..region.end {
+        text.push(old.line(at)?);
+    }
     Some(text)
 }
 
-/// Old lines `from..to`, read from the changes of `theirs` that remove them.
-fn push_old_lines<'a>(
-    text: &mut Vec<Line<'a>>,
-    theirs: &[Span<'a>],
-    from: u32,
-    to: u32,
-) -> Option<()> {
-    let mut line = from;
-    while line < to {
-        let span = theirs
-            .iter()
-            .find(|s| s.range.start <= line && line < s.range.end)?;
-        let skip = usize::try_from(line - span.range.start).ok()?;
-        let take = span.range.end.min(to) - line;
-        let before = text.len();
-        text.extend(
-            span.removed
-                .iter()
-                .skip(skip)
-                .take(usize::try_from(take).ok()?),
-        );
-        if text.len() - before != usize::try_from(take).ok()? {
+/// Old lines read from the changes that remove them, in increasing order: each change's
+/// lines are walked once however many gaps ask for them, so a region chaining thousands of
+/// changes costs as much as its lines.
+struct OldLines<'s, 'a> {
+    spans: &'s [Span<'a>],
+    /// The span read from, the old line its lines are at, and its lines from there.
+    at: usize,
+    reading: Option<(u32, LinesIter<'a>)>,
+}
+
+impl<'s, 'a> OldLines<'s, 'a> {
+    fn new(spans: &'s [Span<'a>]) -> Self {
+        Self {
+            spans,
+            at: 0,
+            reading: None,
+        }
+    }
+
+    /// Old line `line`, past every line asked for before; `None` when no span removes it, or
+    /// its patch holds fewer lines than its range says.
+    fn line(&mut self, line: u32) -> Option<Line<'a>> {
+        while self.spans.get(self.at)?.range.end <= line {
+            self.at += 1;
+            self.reading = None;
+        }
+        let span = self.spans[self.at];
+        if line < span.range.start {
             return None;
         }
-        line += take;
+        let (next, lines) = self
+            .reading
+            .get_or_insert_with(|| (span.range.start, span.removed.iter()));
+        while *next < line {
+            lines.next()?;
+            *next += 1;
+        }
+        *next += 1;
+        lines.next()
     }
-    Some(())
 }
 
 #[cfg(test)]
@@ -264,6 +282,57 @@ mod tests {
                 range: LineRange::new(2, 5)
             }]
         );
+    }
+
+    /// A patch over lines `1..=lines` changing those `changes` picks, to `tag`.
+    fn every(lines: u32, tag: &str, changes: impl Fn(u32) -> bool) -> String {
+        let mut patch = format!("@@ -1,{lines} +1,{lines} @@");
+        for line in 1..=lines {
+            if changes(line) {
+                patch.push_str(&format!("\n-{line}\n+{tag}{line}"));
+            } else {
+                patch.push_str(&format!("\n {line}"));
+            }
+        }
+        patch
+    }
+
+    /// A patch replacing lines `1..=lines` with `tag`ged ones in one change.
+    fn all_at_once(lines: u32, tag: &str) -> String {
+        let mut patch = format!("@@ -1,{lines} +1,{lines} @@");
+        for line in 1..=lines {
+            patch.push_str(&format!("\n-{line}"));
+        }
+        for line in 1..=lines {
+            patch.push_str(&format!("\n+{tag}{line}"));
+        }
+        patch
+    }
+
+    #[test]
+    fn a_region_chaining_a_hundred_thousand_changes_is_judged_whole() {
+        const LINES: u32 = 200_000;
+        let whole = |a: &[Change], b: &[Change]| {
+            let found = collisions(spans(a, true), spans(b, true));
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].range, LineRange::new(1, LINES + 1));
+        };
+        let texts = [
+            every(LINES, "a", |line| line % 2 == 1),
+            every(LINES, "b", |line| line % 2 == 0),
+            all_at_once(LINES, "c"),
+            every(LINES, "c", |line| line % 2 == 1),
+            every(LINES, "c", |line| line % 2 == 0),
+        ];
+        let [odd, even, all, same_odd, same_even] = texts.each_ref().map(|text| changes(text));
+        assert_eq!((odd.len(), even.len(), all.len()), (100_000, 100_000, 1));
+        whole(&odd, &even);
+        // Every gap between the changes of one side is read from the one change of the other.
+        whole(&odd, &all);
+        // Both sides make the same edits, one line at a time and all at once: no conflict.
+        let mut same_one_by_one = [same_odd, same_even].concat();
+        same_one_by_one.sort_by_key(|change| change.old);
+        assert!(collisions(spans(&same_one_by_one, true), spans(&all, true)).is_empty());
     }
 
     #[test]
