@@ -39,7 +39,9 @@ mod scenarios;
 
 pub use analysis::{Analysis, PairOverlap};
 pub use coords::BaseDiff;
-pub use engine::{FetchRequest, Inputs, OpenPr, analyze, files_to_fetch};
+pub use engine::{
+    FILES_KEPT_PER_TIER, FULL_DETAIL_LIMIT, FetchRequest, Inputs, OpenPr, analyze, files_to_fetch,
+};
 pub use files::{ChangedFile, FileStatus};
 pub use findings::{
     BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport, Region,
