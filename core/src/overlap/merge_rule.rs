@@ -96,86 +96,169 @@ where
 
 /// Whether both sides produce the same text over the region. Every old line of a chained
 /// region is removed by at least one side, so its text is known from one of the patches.
+/// The texts are compared line by line as they are read, never held whole.
 fn same_result<'a, A, B>(a: &SideSpans<A>, b: &SideSpans<B>, collision: &Collision) -> bool
 where
     A: Fn(usize) -> Span<'a>,
     B: Fn(usize) -> Span<'a>,
 {
-    let spans_a: Vec<Span> = collision.a.clone().map(&a.span).collect();
-    let spans_b: Vec<Span> = collision.b.clone().map(&b.span).collect();
     let region = collision.range;
-    if spans_a.iter().chain(&spans_b).any(|s| !s.text_known)
-        || text_len(&spans_a, region) != text_len(&spans_b, region)
+    let known = |side: &dyn Fn(usize) -> Span<'a>, changes: &Range<usize>| {
+        changes.clone().all(|i| side(i).text_known)
+    };
+    if !known(&a.span, &collision.a)
+        || !known(&b.span, &collision.b)
+        || text_len(a, &collision.a, region) != text_len(b, &collision.b, region)
     {
         return false;
     }
-    match (
-        side_text(&spans_a, &spans_b, region),
-        side_text(&spans_b, &spans_a, region),
-    ) {
-        (Some(from_a), Some(from_b)) => from_a == from_b,
-        _ => false,
+    let mut from_a = SideText::new(a, collision.a.clone(), b, collision.b.clone(), region);
+    let mut from_b = SideText::new(b, collision.b.clone(), a, collision.a.clone(), region);
+    loop {
+        match (from_a.next(), from_b.next()) {
+            (None, None) => return true,
+            (Some(Some(x)), Some(Some(y))) if x == y => {}
+            _ => return false,
+        }
     }
 }
 
 /// How many lines the region has after `mine`: cheap to compare before the texts.
-fn text_len(mine: &[Span], region: LineRange) -> i64 {
-    let replaced: i64 = mine
-        .iter()
+fn text_len<'a, F>(mine: &SideSpans<F>, changes: &Range<usize>, region: LineRange) -> i64
+where
+    F: Fn(usize) -> Span<'a>,
+{
+    let replaced: i64 = changes
+        .clone()
+        .map(&mine.span)
         .map(|s| i64::from(s.added_len) - i64::from(s.range.len()))
         .sum();
     i64::from(region.len()) + replaced
 }
 
-/// The region's text after `mine`, with untouched old lines taken from `theirs`.
-fn side_text<'a>(
-    mine: &[Span<'a>],
-    theirs: &[Span<'a>],
-    region: LineRange,
-) -> Option<Vec<Line<'a>>> {
-    let mut old = OldLines::new(theirs);
-    let mut text = Vec::new();
-    let mut line = region.start;
-    for span in mine {
-        for at in line..span.range.start {
-            text.push(old.line(at)?);
+/// The region's text after the changes `mine` makes there, line by line, the old lines
+/// between them read from the changes of `theirs`; `None` for an old line neither removes.
+struct SideText<'s, 'a, M, T> {
+    mine: &'s SideSpans<M>,
+    changes: Range<usize>,
+    theirs: OldLines<'s, 'a, T>,
+    /// The old lines `line..gap_end` come next, then the change `then` (or the region's end).
+    line: u32,
+    gap_end: u32,
+    then: Option<Span<'a>>,
+    added: Option<LinesIter<'a>>,
+    region_end: u32,
+    at_end: bool,
+}
+
+impl<'s, 'a, M, T> SideText<'s, 'a, M, T>
+where
+    M: Fn(usize) -> Span<'a>,
+    T: Fn(usize) -> Span<'a>,
+{
+    fn new(
+        mine: &'s SideSpans<M>,
+        changes: Range<usize>,
+        theirs: &'s SideSpans<T>,
+        their_changes: Range<usize>,
+        region: LineRange,
+    ) -> Self {
+        let mut text = Self {
+            mine,
+            changes,
+            theirs: OldLines::new(theirs, their_changes),
+            line: region.start,
+            gap_end: region.start,
+            then: None,
+            added: None,
+            region_end: region.end,
+            at_end: false,
+        };
+        text.next_gap();
+        text
+    }
+
+    fn next_gap(&mut self) {
+        match self.changes.next() {
+            Some(i) => {
+                let change = (self.mine.span)(i);
+                self.gap_end = change.range.start;
+                self.then = Some(change);
+            }
+            None => {
+                self.gap_end = self.region_end;
+                self.at_end = true;
+            }
         }
-        text.extend(span.added.iter());
-        line = span.range.end;
     }
-    for at in line..region.end {
-        text.push(old.line(at)?);
+}
+
+impl<'a, M, T> Iterator for SideText<'_, 'a, M, T>
+where
+    M: Fn(usize) -> Span<'a>,
+    T: Fn(usize) -> Span<'a>,
+{
+    type Item = Option<Line<'a>>;
+
+    fn next(&mut self) -> Option<Option<Line<'a>>> {
+        loop {
+            if self.line < self.gap_end {
+                let old = self.theirs.line(self.line);
+                self.line += 1;
+                return Some(old);
+            }
+            if let Some(change) = self.then.take() {
+                self.added = Some(change.added.iter());
+                self.line = change.range.end;
+            }
+            if let Some(line) = self.added.as_mut().and_then(Iterator::next) {
+                return Some(Some(line));
+            }
+            self.added = None;
+            if self.at_end {
+                return None;
+            }
+            self.next_gap();
+        }
     }
-    Some(text)
 }
 
 /// Old lines read from the changes that remove them, in increasing order: each change's
 /// lines are walked once however many gaps ask for them, so a region chaining thousands of
 /// changes costs as much as its lines.
-struct OldLines<'s, 'a> {
-    spans: &'s [Span<'a>],
-    /// The span read from, the old line its lines are at, and its lines from there.
-    at: usize,
+struct OldLines<'s, 'a, T> {
+    spans: &'s SideSpans<T>,
+    changes: Range<usize>,
+    /// The old line the change first in `changes` is read at, and its lines from there.
     reading: Option<(u32, LinesIter<'a>)>,
 }
 
-impl<'s, 'a> OldLines<'s, 'a> {
-    fn new(spans: &'s [Span<'a>]) -> Self {
+impl<'s, 'a, T> OldLines<'s, 'a, T>
+where
+    T: Fn(usize) -> Span<'a>,
+{
+    fn new(spans: &'s SideSpans<T>, changes: Range<usize>) -> Self {
         Self {
             spans,
-            at: 0,
+            changes,
             reading: None,
         }
     }
 
-    /// Old line `line`, past every line asked for before; `None` when no span removes it, or
-    /// its patch holds fewer lines than its range says.
+    /// Old line `line`, past every line asked for before; `None` when no change removes it,
+    /// or its patch holds fewer lines than its range says.
     fn line(&mut self, line: u32) -> Option<Line<'a>> {
-        while self.spans.get(self.at)?.range.end <= line {
-            self.at += 1;
+        let span = loop {
+            if self.changes.is_empty() {
+                return None;
+            }
+            let span = (self.spans.span)(self.changes.start);
+            if span.range.end > line {
+                break span;
+            }
+            self.changes.start += 1;
             self.reading = None;
-        }
-        let span = self.spans[self.at];
+        };
         if line < span.range.start {
             return None;
         }
