@@ -8,7 +8,7 @@ use super::analysis::{Analysis, Overlaps, Record};
 use super::compare::{Verdict, compare_files};
 use super::coords::{BaseFile, MappedFile, Mapping};
 use super::files::ChangedFile;
-use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region, may_conflict};
+use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region, Tier, may_conflict};
 use super::index::PrFiles;
 use super::parts::{Split, balanced_ranges, run_parts};
 use super::paths::Ownership;
@@ -169,6 +169,9 @@ fn file_overlaps<'a>(
                 let (pr_a, side_a) = (pr(a), pr_files.side(a, prepared));
                 for &b in ids.iter().filter(|&&b| pr(b) > pr_a) {
                     if first_shared_path(pr_files, a, b) == Some(path) {
+                        if found.counted_only(pr_a, pr(b)) {
+                            continue;
+                        }
                         let regenerated = *regenerated.get_or_insert_with(|| {
                             let name = pr_files.path_names[path as usize];
                             pr_files.inputs.regenerated.matches(name)
@@ -237,7 +240,14 @@ struct Tally {
 /// Which of a pair's kept files stand for the others: those of one tier, which say the same
 /// about whether the pair may conflict.
 fn tally_slot(verdict: &Verdict) -> usize {
-    verdict.kind.tier() as usize * 2 + usize::from(may_conflict(verdict.kind, verdict.certainty))
+    slot(
+        verdict.kind.tier(),
+        may_conflict(verdict.kind, verdict.certainty),
+    )
+}
+
+fn slot(tier: Tier, may_conflict: bool) -> usize {
+    tier as usize * 2 + usize::from(may_conflict)
 }
 
 impl<'p, 'a> Found<'p, 'a> {
@@ -269,6 +279,21 @@ impl<'p, 'a> Found<'p, 'a> {
             kept,
             tallies: foldhash::HashMap::default(),
         }
+    }
+
+    /// Whether the next file PRs `a` and `b` (by index) share is only counted, not compared:
+    /// once a pair keeps its share of files on the same lines, the closest tier there is,
+    /// nothing more about it is kept but the count.
+    fn counted_only(&mut self, a: u32, b: u32) -> bool {
+        let Some(kept) = self.kept else {
+            return false;
+        };
+        let tally = self.tallies.entry((a, b)).or_default();
+        let full = tally.kept[slot(Tier::Lines, true)] == kept;
+        if full {
+            tally.omitted += 1;
+        }
+        full
     }
 
     fn add(&mut self, path: u32, a: u32, b: u32, verdict: Verdict) {
