@@ -7,6 +7,7 @@ mod assign;
 mod binary;
 mod config_check;
 mod fixtures;
+mod hostile;
 mod instances;
 mod local;
 mod merge_order;
