@@ -68,6 +68,29 @@ async fn a_pull_request_payload_padded_to_25_mb_is_read_for_the_fields_it_needs(
 }
 
 #[tokio::test]
+async fn unsigned_deliveries_under_made_up_event_names_add_no_metric_series() {
+    let h = Harness::start().await;
+    for n in 0..50 {
+        let headers = [
+            ("x-github-event", format!("made-up-{n}")),
+            ("x-github-delivery", delivery_id()),
+        ];
+        let (status, _) = h
+            .request("POST", "/webhook", &headers, b"{}".to_vec())
+            .await;
+        assert_eq!(status, 401);
+    }
+    let (_, text) = h.request("GET", "/metrics", &[], vec![]).await;
+    assert!(!text.contains("made-up"), "{text}");
+    assert!(
+        text.contains(
+            r#"switchyard_webhook_deliveries_total{event="other",outcome="bad_signature"} 50"#
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn deeply_nested_yaml_in_a_config_pr_fails_its_check_with_a_clear_error() {
     let h = Harness::start().await;
     let text = format!("agents: {}\n", nested_arrays(200_000));
