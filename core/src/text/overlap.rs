@@ -11,12 +11,13 @@ pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";
 /// The files named for each other PR; [`OtherPr::more_files`] counts the rest.
 pub const FILES_NAMED_PER_PR: usize = 10;
 
-/// Line links per file and side, paths per list, files changed on the default branch: the
-/// first so many are named and the rest counted, so that one comment reads in a minute
-/// however large the pull requests.
+/// Line links per file and side, paths per list, files changed on the default branch, PRs
+/// left out: the first so many are named and the rest counted, so that one comment reads in
+/// a minute however large the pull requests.
 const LINKS_NAMED: usize = 5;
 const PATHS_NAMED: usize = 10;
 const BASE_FILES_NAMED: usize = 20;
+const PRS_NAMED: usize = 10;
 
 /// Room kept for the line that counts the other PRs left out of a long comment.
 const ROOM_FOR_THE_REST: usize = 400;
@@ -45,7 +46,8 @@ pub struct OtherPr {
     pub lane: Option<String>,
     pub draft: bool,
     pub tier: Tier,
-    /// The shared files named, the closest first: at most [`FILES_NAMED_PER_PR`].
+    /// The shared files named, in path order: at most [`FILES_NAMED_PER_PR`], the closest
+    /// ones when there are more.
     pub files: Vec<SharedFile>,
     /// The shared files not named.
     pub more_files: usize,
@@ -262,7 +264,7 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
 fn the_rest(rest: &[OtherPr]) -> String {
     let numbers: Vec<String> = rest
         .iter()
-        .take(PATHS_NAMED)
+        .take(PRS_NAMED)
         .map(|other| other.number.to_string())
         .collect();
     format!(

@@ -118,7 +118,8 @@ fn order_hint(order: &MergeOrder<ConflictPaths>, here: PrNumber, other: PrNumber
     }
 }
 
-/// The files of one pair the comment names, the closest first, and how many more they share.
+/// The files of one pair the comment names (the closest ones, in path order), and how many
+/// more they share.
 fn named_files(sides: &[Side]) -> (Vec<SharedFile>, usize) {
     let mut closest: Vec<&Side> = sides.iter().collect();
     if closest.len() > FILES_NAMED_PER_PR {
