@@ -17,6 +17,11 @@ use tokio::sync::Mutex;
 /// A token is renewed when less than this is left of its hour.
 const RENEW_BEFORE: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
 
+/// Installation tokens kept in memory at most. A token lasts an hour, so this many
+/// installations at work within one hour are served from memory; past that, the token that
+/// expires first makes room, and is asked for again when needed.
+const MAX_CACHED_TOKENS: usize = 1024;
+
 #[derive(Clone)]
 pub struct AppCredentials {
     pub app_id: u64,
@@ -48,7 +53,7 @@ pub struct GitHubApp {
     app_id: u64,
     key: EncodingKey,
     transport: Transport,
-    tokens: Mutex<HashMap<InstallationId, InstallationToken>>,
+    tokens: Mutex<TokenCache>,
 }
 
 impl GitHubApp {
@@ -76,7 +81,7 @@ impl GitHubApp {
                 metrics,
                 retry,
             },
-            tokens: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(TokenCache::default()),
         })
     }
 
@@ -95,15 +100,11 @@ impl GitHubApp {
         installation: InstallationId,
     ) -> Result<InstallationClient, GitHubError> {
         let mut tokens = self.tokens.lock().await;
-        let fresh = tokens
-            .get(&installation)
-            .filter(|t| t.expires_at - chrono::Utc::now() > RENEW_BEFORE)
-            .cloned();
-        let token = match fresh {
+        let token = match tokens.fresh(installation, chrono::Utc::now()) {
             Some(token) => token,
             None => {
                 let token = self.request_token(installation).await?;
-                tokens.insert(installation, token.clone());
+                tokens.keep(installation, token.clone(), chrono::Utc::now());
                 token
             }
         };
@@ -115,7 +116,7 @@ impl GitHubApp {
 
     /// Forgets a cached token, e.g. after GitHub refused it.
     pub async fn forget_token(&self, installation: InstallationId) {
-        self.tokens.lock().await.remove(&installation);
+        self.tokens.lock().await.forget(installation);
     }
 
     async fn request_token(
@@ -154,5 +155,93 @@ impl GitHubApp {
             tokio::time::sleep(self.transport.retry.backoff).await;
         }
         Err(last.unwrap_or_else(|| GitHubError::Auth("no token".into())))
+    }
+}
+
+/// The installation tokens in hand, at most [`MAX_CACHED_TOKENS`] of them.
+#[derive(Default)]
+struct TokenCache(HashMap<InstallationId, InstallationToken>);
+
+impl TokenCache {
+    /// The installation's token, if it is good for a few more minutes.
+    fn fresh(&self, installation: InstallationId, now: Timestamp) -> Option<InstallationToken> {
+        self.0
+            .get(&installation)
+            .filter(|t| t.expires_at - now > RENEW_BEFORE)
+            .cloned()
+    }
+
+    /// Keeps `token`, dropping expired tokens and, when full, the one that expires first.
+    fn keep(&mut self, installation: InstallationId, token: InstallationToken, now: Timestamp) {
+        self.0.retain(|_, t| t.expires_at > now);
+        if self.0.len() >= MAX_CACHED_TOKENS && !self.0.contains_key(&installation) {
+            let first_to_expire = self
+                .0
+                .iter()
+                .min_by_key(|(_, t)| t.expires_at)
+                .map(|(id, _)| *id);
+            if let Some(id) = first_to_expire {
+                self.0.remove(&id);
+            }
+        }
+        self.0.insert(installation, token);
+    }
+
+    fn forget(&mut self, installation: InstallationId) {
+        self.0.remove(&installation);
+    }
+}
+
+type Timestamp = chrono::DateTime<chrono::Utc>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(name: &str, expires_at: Timestamp) -> InstallationToken {
+        InstallationToken {
+            token: name.to_owned(),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn expired_tokens_are_dropped_and_the_cache_never_passes_its_bound() {
+        let now = chrono::Utc::now();
+        let hour = chrono::TimeDelta::hours(1);
+        let mut cache = TokenCache::default();
+        cache.keep(InstallationId(1), token("old", now + hour), now);
+        cache.keep(InstallationId(2), token("new", now + hour * 2), now + hour);
+        assert_eq!(
+            cache.fresh(InstallationId(1), now),
+            None,
+            "expired and dropped"
+        );
+        assert_eq!(cache.0.len(), 1);
+        for id in 10..10 + MAX_CACHED_TOKENS as u64 * 2 {
+            let expires = now + hour + chrono::TimeDelta::seconds(id as i64);
+            cache.keep(InstallationId(id), token("t", expires), now);
+            assert!(cache.0.len() <= MAX_CACHED_TOKENS);
+        }
+        let last = InstallationId(9 + MAX_CACHED_TOKENS as u64 * 2);
+        assert!(cache.fresh(last, now).is_some(), "the newest is kept");
+        assert!(
+            cache.fresh(InstallationId(10), now).is_none(),
+            "the first to expire made room"
+        );
+    }
+
+    #[test]
+    fn a_token_about_to_expire_is_not_fresh() {
+        let now = chrono::Utc::now();
+        let mut cache = TokenCache::default();
+        cache.keep(
+            InstallationId(1),
+            token("t", now + chrono::TimeDelta::minutes(4)),
+            now,
+        );
+        assert_eq!(cache.fresh(InstallationId(1), now), None);
+        cache.forget(InstallationId(1));
+        assert!(cache.0.is_empty());
     }
 }

@@ -5,6 +5,11 @@ pub use crate::github::checks::{AnnotationLevel, Conclusion};
 use crate::ids::Sha;
 use serde::Serialize;
 
+/// Annotations a check run carries at most: two requests' worth (GitHub takes 50 at a time,
+/// and keeps adding them on every update). A PR overlapping thousands of lines gets warnings
+/// on the first ones; its comment names the rest.
+pub const MAX_ANNOTATIONS: usize = 100;
+
 /// A warning on lines of a PR's head, shown in "Files changed".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Annotation {

@@ -4,7 +4,7 @@
 use super::AppState;
 use crate::queue::now;
 use crate::store::{self, Delivery, Recorded};
-use crate::webhook::{Disposition, Event, parse_event, route};
+use crate::webhook::{Disposition, EVENT_NAMES, Event, parse_event, route};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -29,7 +29,13 @@ pub async fn webhook(
         .to_owned();
     let event_name = header(&headers, "x-github-event").unwrap_or("-").to_owned();
     let (status, outcome, detail) = receive(&state, &headers, &body).await;
-    state.metrics.delivery(&event_name, outcome);
+    // The header comes before the signature is checked: as a metric label, only names the
+    // App reads are kept, so that no sender can grow the label set without end.
+    let event_label = EVENT_NAMES
+        .into_iter()
+        .find(|name| *name == event_name)
+        .unwrap_or("other");
+    state.metrics.delivery(event_label, outcome);
     tracing::info!(
         delivery = %delivery_id,
         event = %event_name,

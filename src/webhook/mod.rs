@@ -5,7 +5,7 @@ mod event;
 mod route;
 mod signature;
 
-pub use event::{Event, EventError, parse_event};
+pub use event::{EVENT_NAMES, Event, EventError, parse_event};
 pub use route::{Disposition, route};
 pub use signature::{SignatureError, WebhookSecrets};
 

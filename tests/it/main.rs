@@ -8,6 +8,7 @@ mod assign;
 mod binary;
 mod config_check;
 mod fixtures;
+mod hostile;
 mod instances;
 mod kill;
 mod local;

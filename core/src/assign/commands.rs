@@ -15,6 +15,9 @@ use crate::suggest::closest;
 
 /// How a command line starts, in any case; written in lower case.
 pub const COMMAND_PREFIX: &str = "/switchyard";
+/// Commands obeyed from one comment. The rest are not, and the reply says so: one comment
+/// costs one short reply and a few label changes, whatever it holds.
+pub const MAX_COMMANDS: usize = 10;
 /// The command words, for "did you mean".
 const COMMANDS: [&str; 4] = ["assign", "release", "status", "help"];
 
@@ -175,7 +178,14 @@ pub enum ReplyPart {
     Help,
     Status,
     Error(CommandError),
-    Refused { login: String, access: Access },
+    Refused {
+        login: String,
+        access: Access,
+    },
+    /// Commands past the first [`MAX_COMMANDS`] of a comment, not obeyed.
+    TooMany {
+        ignored: usize,
+    },
 }
 
 /// What one comment's commands come to, before the reply is written (a status reply shows the
@@ -218,7 +228,8 @@ pub(crate) fn decide(comment: &CommandComment, config: &Config) -> Decision {
         reaction: Some(Reaction::ThumbsUp),
         ..ignored
     };
-    for command in commands {
+    let too_many = commands.len().saturating_sub(MAX_COMMANDS);
+    for command in commands.into_iter().take(MAX_COMMANDS) {
         let part = match command {
             Ok(Command::Help) => ReplyPart::Help,
             Ok(Command::Status) => ReplyPart::Status,
@@ -238,6 +249,12 @@ pub(crate) fn decide(comment: &CommandComment, config: &Config) -> Decision {
             decision.reaction = Some(Reaction::Confused);
         }
         decision.replies.push(part);
+    }
+    if too_many > 0 {
+        decision
+            .replies
+            .push(ReplyPart::TooMany { ignored: too_many });
+        decision.reaction = Some(Reaction::Confused);
     }
     decision
 }
@@ -492,6 +509,29 @@ mod tests {
             assert_eq!(decision.reaction, None);
             assert!(decision.replies.is_empty() && decision.relabel.is_empty());
         }
+    }
+
+    #[test]
+    fn a_comment_of_65536_characters_has_its_command_found() {
+        let command = "\n/switchyard release";
+        let body = format!("{}{command}", "word ".repeat((65_536 - command.len()) / 5));
+        assert_eq!(commands(&body), [Ok(Command::Release)]);
+        let unclosed = format!("{}\n/switchyard status", "<!--".repeat(16_379));
+        assert_eq!(commands(&unclosed), [], "inside an HTML comment");
+        let long_word = format!("/switchyard {}", "x".repeat(65_524));
+        assert!(matches!(
+            &commands(&long_word)[..],
+            [Err(CommandErrorKind::UnknownCommand { word, suggestion: None })] if word.len() == 65_524
+        ));
+    }
+
+    #[test]
+    fn past_ten_commands_a_comment_is_told_the_rest_were_not_obeyed() {
+        let body = "/switchyard assign\n/switchyard release\n".repeat(1_927);
+        let decision = decide(&comment(&body, Access::Write, false), &Config::default());
+        assert_eq!(decision.relabel.len(), MAX_COMMANDS);
+        assert_eq!(decision.replies, [ReplyPart::TooMany { ignored: 3_844 }]);
+        assert_eq!(decision.reaction, Some(Reaction::Confused));
     }
 
     #[test]

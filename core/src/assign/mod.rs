@@ -25,8 +25,8 @@ mod track_overlap;
 pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
 pub(crate) use commands::Decision;
 pub use commands::{
-    COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, Reaction, ReplyPart,
-    parse as parse_commands,
+    COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, MAX_COMMANDS,
+    Reaction, ReplyPart, parse as parse_commands,
 };
 pub use deps::{closing_issues, dependencies};
 pub(crate) use labels::spec as label_spec;

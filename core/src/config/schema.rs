@@ -117,6 +117,17 @@ struct Checker {
 }
 
 /// A key of a mapping and its value.
+/// Longest error message kept whole. Messages quote what the file says, keys and names
+/// included, and a file of a megabyte could make one too long to show in a check run.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+fn shortened(message: String) -> String {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    }
+}
+
 struct Field<'n> {
     key: String,
     key_pos: Pos,
@@ -141,7 +152,7 @@ impl Checker {
         self.errors.push(ConfigError {
             line: pos.line,
             column: pos.column,
-            message: message.into(),
+            message: shortened(message.into()),
         });
     }
 

@@ -7,7 +7,11 @@
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::{MessageFormatter, NonFiniteFloatPolicy, Spanned, UserMessageFormatter};
+use serde_saphyr::budget::BudgetBreach;
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::{
+    ExternalMessageSource, MessageFormatter, NonFiniteFloatPolicy, Spanned, UserMessageFormatter,
+};
 
 use super::ConfigError;
 
@@ -109,11 +113,21 @@ pub(super) fn load(text: &str) -> Result<Option<Node>, ConfigError> {
 }
 
 fn syntax_error(error: &serde_saphyr::Error) -> ConfigError {
-    let detail = UserMessageFormatter.format_message(error.without_snippet());
-    let detail: String = detail
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let detail: String = match original(error) {
+        error if nests_too_deep(error) => format!(
+            "lists and mappings nest more than {MAX_DEPTH} levels deep here; the settings \
+             need five at most"
+        ),
+        serde_saphyr::Error::Budget { .. } => format!(
+            "the file is too large: more than {MAX_NODES} values, aliases expanded, where a \
+             generous configuration has a few thousand"
+        ),
+        _ => UserMessageFormatter
+            .format_message(error.without_snippet())
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
+    };
     let (line, column) = error
         .location()
         .map(|at| (to_usize(at.line()), to_usize(at.column())))
@@ -122,6 +136,32 @@ fn syntax_error(error: &serde_saphyr::Error) -> ConfigError {
         line,
         column,
         message: format!("invalid YAML: {detail}"),
+    }
+}
+
+/// The error itself, without the snippet or the alias it was met through.
+fn original(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::AliasError { error: inner, .. }
+    | serde_saphyr::Error::WithSnippet { error: inner, .. } = error
+    {
+        error = inner;
+    }
+    error
+}
+
+/// Past our own limit on nesting, or past the scanner's on nested `[` and `{` (255), which
+/// a file of many more of them meets first.
+fn nests_too_deep(error: &serde_saphyr::Error) -> bool {
+    match error {
+        serde_saphyr::Error::Budget {
+            breach: BudgetBreach::Depth { .. },
+            ..
+        } => true,
+        serde_saphyr::Error::ExternalMessage { source, .. } => matches!(
+            &**source,
+            ExternalMessageSource::Parser(scan) if matches!(scan.kind(), ErrorKind::RecursionLimitExceeded)
+        ),
+        _ => false,
     }
 }
 
@@ -358,13 +398,31 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_not_overflowed() {
-        for depth in [MAX_DEPTH + 1, 60, 10_000] {
+        let too_deep = "invalid YAML: lists and mappings nest more than 16 levels deep here; the \
+                        settings need five at most";
+        for depth in [MAX_DEPTH + 1, 60, 10_000, 500_000] {
             let flow = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
-            assert!(load(&flow).is_err(), "flow depth {depth}");
+            assert_eq!(
+                load(&flow).unwrap_err().message,
+                too_deep,
+                "flow depth {depth}"
+            );
+            let flow_maps = format!("{}1{}", "{a: ".repeat(depth), "}".repeat(depth));
+            assert_eq!(
+                load(&flow_maps).unwrap_err().message,
+                too_deep,
+                "flow maps {depth}"
+            );
+        }
+        for depth in [MAX_DEPTH + 1, 60, 10_000] {
             let block: String = (0..depth)
                 .map(|n| format!("{}k:\n", " ".repeat(n)))
                 .collect();
-            assert!(load(&block).is_err(), "block depth {depth}");
+            assert_eq!(
+                load(&block).unwrap_err().message,
+                too_deep,
+                "block depth {depth}"
+            );
         }
         let error = load(&format!("{}1{}", "[".repeat(40), "]".repeat(40))).unwrap_err();
         assert!(error.line > 0, "{error}");
@@ -378,7 +436,11 @@ mod tests {
             text.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
         }
         let error = load(&text).unwrap_err();
-        assert!(error.message.contains("too large"), "{error}");
+        assert_eq!(
+            error.message,
+            "invalid YAML: the file is too large: more than 20000 values, aliases expanded, \
+             where a generous configuration has a few thousand"
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub(crate) struct Overlaps<'a> {
     pub names: Vec<&'a str>,
     /// By index of the lower PR; each sorted by the other PR, then paths.
     pub by_lower_pr: Vec<Vec<Record>>,
+    /// By index of the lower PR: the index of each higher PR some of whose shared files were
+    /// left out, and how many; sorted.
+    pub omitted: Vec<Vec<(u32, u32)>>,
     pub regions: Vec<Region>,
 }
 
@@ -66,10 +69,17 @@ impl<'a> Analysis<'a> {
                 records
                     .chunk_by(|x, y| x.pr_b == y.pr_b)
                     .filter_map(move |records| {
+                        let b = records.first()?.pr_b;
+                        let omitted = store.omitted.get(a).map_or(0, |counts| {
+                            counts
+                                .binary_search_by_key(&b, |&(other, _)| other)
+                                .map_or(0, |i| counts[i].1)
+                        });
                         Some(PairOverlap {
                             a: store.numbers[a],
-                            b: store.numbers[records.first()?.pr_b as usize],
+                            b: store.numbers[b as usize],
                             records,
+                            omitted,
                             store,
                         })
                     })
@@ -88,11 +98,19 @@ pub struct PairOverlap<'r> {
     pub a: PrNumber,
     pub b: PrNumber,
     records: &'r [Record],
+    omitted: u32,
     store: &'r Overlaps<'r>,
 }
 
 impl<'r> PairOverlap<'r> {
-    /// The files both change, in order of path.
+    /// How many more files both change than [`Self::files`] holds: none, unless the
+    /// repository has more file overlaps than [`super::FULL_DETAIL_LIMIT`].
+    pub fn omitted_files(&self) -> u32 {
+        self.omitted
+    }
+
+    /// The files both change, in order of path (some left out past
+    /// [`super::FULL_DETAIL_LIMIT`], though never all of one tier).
     pub fn files(&self) -> impl Iterator<Item = FileOverlap<'r>> + use<'r> {
         let (a, b, store) = (self.a, self.b, self.store);
         self.records.iter().map(move |record| {
@@ -128,6 +146,7 @@ impl fmt::Debug for PairOverlap<'_> {
             .field("a", &self.a)
             .field("b", &self.b)
             .field("files", &self.files().collect::<Vec<_>>())
+            .field("omitted", &self.omitted)
             .finish()
     }
 }
@@ -148,6 +167,10 @@ impl PartialEq for Analysis<'_> {
         self.ownership == other.ownership
             && self.prs == other.prs
             && self.overlaps().eq(other.overlaps())
+            && self
+                .pairs()
+                .map(|pair| pair.omitted)
+                .eq(other.pairs().map(|pair| pair.omitted))
     }
 }
 

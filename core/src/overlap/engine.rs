@@ -6,24 +6,56 @@
 use super::analysis::{Analysis, Overlaps, Record};
 use super::compare::{FileComparison, compare_files};
 use super::coords::{BaseFile, MappedFile, Mapping};
-use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region};
+use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region, Tier, may_conflict};
 use super::index::PrFiles;
 use super::inputs::{FetchRequest, Inputs, OpenPr};
 use super::parts::{Split, balanced_ranges, run_parts};
 use crate::ids::PrNumber;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Finds every overlap between the PRs (see the documentation of [`super`]).
-pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
-    analyze_split(inputs, Split::for_this_machine())
+/// Up to this many file overlaps (one file changed by two PRs) in a repository, every one is
+/// kept: about 28 MB of them at most. A repository with more (a hundred PRs that all change
+/// the same 3,000 files have 15 million) keeps, for each pair of PRs, the first
+/// [`FILES_KEPT_PER_TIER`] files of each tier and counts the rest
+/// ([`super::PairOverlap::omitted_files`]). The pair's tier and whether it may conflict stay
+/// exact, and memory grows with the pairs rather than with the files they share.
+pub const FULL_DETAIL_LIMIT: usize = 500_000;
+
+/// Files kept per pair of PRs and per tier (told apart by certainty too) past
+/// [`FULL_DETAIL_LIMIT`].
+pub const FILES_KEPT_PER_TIER: usize = 10;
+
+/// Which file overlaps [`analyze`] keeps (see [`FULL_DETAIL_LIMIT`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Detail {
+    pub full_up_to: usize,
+    pub kept_per_tier: usize,
 }
 
-/// [`analyze`], its large loops split as `split` says.
-pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split) -> Analysis<'a> {
+impl Detail {
+    pub(crate) const DEFAULT: Detail = Detail {
+        full_up_to: FULL_DETAIL_LIMIT,
+        kept_per_tier: FILES_KEPT_PER_TIER,
+    };
+
+    /// How many files of each tier a pair keeps, for a repository with `file_pairs` file
+    /// overlaps (about: see [`pairs_by_lower_pr`]); `None` for all of them.
+    fn kept(self, file_pairs: usize) -> Option<usize> {
+        (file_pairs > self.full_up_to).then_some(self.kept_per_tier)
+    }
+}
+
+/// Finds every overlap between the PRs (see the documentation of [`super`]).
+pub fn analyze<'a>(inputs: &Inputs<'a>) -> Analysis<'a> {
+    analyze_split(inputs, Split::for_this_machine(), Detail::DEFAULT)
+}
+
+/// [`analyze`], its large loops split as `split` says, keeping what `detail` says.
+pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split, detail: Detail) -> Analysis<'a> {
     let pr_files = PrFiles::new(*inputs);
     let prepared = prepare_all(&pr_files, split);
     Analysis::new(
-        file_overlaps(&pr_files, &prepared, split),
+        file_overlaps(&pr_files, &prepared, split, detail),
         ownership_findings(&pr_files),
         pr_reports(&pr_files, &prepared),
     )
@@ -78,12 +110,16 @@ fn file_overlaps<'a>(
     pr_files: &PrFiles<'a>,
     prepared: &[Option<MappedFile<'a>>],
     split: Split,
+    detail: Detail,
 ) -> Overlaps<'a> {
     let pairs_by_pr = pairs_by_lower_pr(pr_files);
-    let parts = split.parts(pairs_by_pr.iter().sum());
+    let file_pairs = pairs_by_pr.iter().sum();
+    let parts = split.parts(file_pairs);
+    let kept = detail.kept(file_pairs);
     let order = PathOrder::new(&pr_files.path_names);
     let found = run_parts(balanced_ranges(&pairs_by_pr, parts), |prs| {
-        let mut found = Found::new(pr_files, &order, prs.start, &pairs_by_pr[prs.clone()]);
+        let pairs = &pairs_by_pr[prs.clone()];
+        let mut found = Found::new(pr_files, &order, prs.start, pairs, kept);
         let pr = |id: u32| pr_files.entries[id as usize].pr;
         for (path, ids) in (0u32..).zip(&pr_files.by_path) {
             // Matched once a pair shares the path: most paths are changed by one PR only.
@@ -92,6 +128,9 @@ fn file_overlaps<'a>(
                 let (pr_a, side_a) = (pr(a), pr_files.side(a, prepared));
                 for &b in ids.iter().filter(|&&b| pr(b) > pr_a) {
                     if first_shared_path(pr_files, a, b) == Some(path) {
+                        if found.counted_only(pr_a, pr(b)) {
+                            continue;
+                        }
                         let regenerated = *regenerated.get_or_insert_with(|| {
                             let name = pr_files.path_names[path as usize];
                             pr_files.inputs.regenerated.matches(name)
@@ -145,29 +184,89 @@ struct Found<'p, 'a> {
     /// By index of the lower PR, from `first_pr` on.
     by_lower_pr: Vec<Vec<Record>>,
     regions: Vec<Region>,
+    /// Files kept per pair and tier, if not all (see [`FULL_DETAIL_LIMIT`]).
+    kept: Option<usize>,
+    /// How many files of each pair (by PR indexes) were kept per tier, and left out.
+    tallies: foldhash::HashMap<(u32, u32), Tally>,
+}
+
+#[derive(Default)]
+struct Tally {
+    kept: [usize; 8],
+    omitted: u32,
+}
+
+/// Which of a pair's kept files stand for the others: those of one tier, which say the same
+/// about whether the pair may conflict.
+fn tally_slot(comparison: &FileComparison) -> usize {
+    slot(
+        comparison.kind.tier(),
+        may_conflict(comparison.kind, comparison.certainty),
+    )
+}
+
+fn slot(tier: Tier, may_conflict: bool) -> usize {
+    tier as usize * 2 + usize::from(may_conflict)
 }
 
 impl<'p, 'a> Found<'p, 'a> {
-    /// Ready for the PRs from `first_pr` on, with room for about `pairs` pairs each: growing
-    /// hundreds of lists while filling them costs more than reserving what is not used.
+    /// Ready for the PRs from `first_pr` on, with room for about `pairs` pairs each (or as
+    /// many as can be kept): growing hundreds of lists while filling them costs more than
+    /// reserving what is not used.
     fn new(
         pr_files: &'p PrFiles<'a>,
         order: &'p PathOrder<'a>,
         first_pr: usize,
         pairs: &[usize],
+        kept: Option<usize>,
     ) -> Self {
+        let prs = pr_files.prs.len();
+        let room = |(i, &n): (usize, &usize)| match kept {
+            Some(kept) => n.min(kept * (prs - 1 - (first_pr + i))),
+            None => n,
+        };
         Self {
             pr_files,
             order,
             first_pr,
-            by_lower_pr: pairs.iter().map(|&n| Vec::with_capacity(n)).collect(),
+            by_lower_pr: pairs
+                .iter()
+                .enumerate()
+                .map(|pr| Vec::with_capacity(room(pr)))
+                .collect(),
             regions: Vec::new(),
+            kept,
+            tallies: foldhash::HashMap::default(),
         }
+    }
+
+    /// Whether the next file PRs `a` and `b` (by index) share is only counted, not compared:
+    /// once a pair keeps its share of files on the same lines, the closest tier there is,
+    /// nothing more about it is kept but the count.
+    fn counted_only(&mut self, a: u32, b: u32) -> bool {
+        let Some(kept) = self.kept else {
+            return false;
+        };
+        let tally = self.tallies.entry((a, b)).or_default();
+        let full = tally.kept[slot(Tier::Lines, true)] == kept;
+        if full {
+            tally.omitted += 1;
+        }
+        full
     }
 
     fn add(&mut self, path: u32, a: u32, b: u32, comparison: FileComparison) {
         let entry = |id: u32| &self.pr_files.entries[id as usize];
         let (entry_a, entry_b) = (entry(a), entry(b));
+        if let Some(kept) = self.kept {
+            let tally = self.tallies.entry((entry_a.pr, entry_b.pr)).or_default();
+            let slot = &mut tally.kept[tally_slot(&comparison)];
+            if *slot == kept {
+                tally.omitted += 1;
+                return;
+            }
+            *slot += 1;
+        }
         let same_file = entry_a.side.origin_id == entry_b.side.origin_id;
         let shown = if same_file {
             entry_a.origin_path_id
@@ -195,8 +294,18 @@ impl<'p, 'a> Found<'p, 'a> {
                 pair.sort_unstable_by_key(|record| record.paths);
             }
         }
+        let mut omitted = vec![Vec::new(); self.by_lower_pr.len()];
+        for ((a, b), tally) in self.tallies {
+            if tally.omitted > 0 {
+                omitted[a as usize - self.first_pr].push((b, tally.omitted));
+            }
+        }
+        for counts in &mut omitted {
+            counts.sort_unstable();
+        }
         Part {
             by_lower_pr: self.by_lower_pr,
+            omitted,
             regions: self.regions,
         }
     }
@@ -205,6 +314,8 @@ impl<'p, 'a> Found<'p, 'a> {
 /// What one part found (see [`Found`]).
 struct Part {
     by_lower_pr: Vec<Vec<Record>>,
+    /// By index of the lower PR: the higher PR and how many of their files were left out.
+    omitted: Vec<Vec<(u32, u32)>>,
     regions: Vec<Region>,
 }
 
@@ -212,6 +323,7 @@ impl Part {
     /// The parts' results, in order, as one.
     fn join<'a>(parts: Vec<Self>, pr_files: &PrFiles<'a>, order: PathOrder<'a>) -> Overlaps<'a> {
         let mut by_lower_pr = Vec::with_capacity(pr_files.prs.len());
+        let mut omitted = Vec::with_capacity(pr_files.prs.len());
         let mut regions = Vec::new();
         for part in parts {
             let offset = u32::try_from(regions.len()).unwrap_or(u32::MAX);
@@ -221,12 +333,14 @@ impl Part {
                 }
                 records
             }));
+            omitted.extend(part.omitted);
             regions.extend(part.regions);
         }
         Overlaps {
             numbers: pr_files.prs.iter().map(|pr| pr.number).collect(),
             names: order.names,
             by_lower_pr,
+            omitted,
             regions,
         }
     }

@@ -103,20 +103,33 @@ pub struct FileOverlap<'r> {
     pub regions: &'r [Region],
 }
 
-impl FileOverlap<'_> {
-    pub fn tier(&self) -> Tier {
-        match self.kind {
+impl FileOverlapKind {
+    pub fn tier(self) -> Tier {
+        match self {
             FileOverlapKind::SameLines | FileOverlapKind::PathClash => Tier::Lines,
             FileOverlapKind::Regenerated => Tier::Regenerated,
             FileOverlapKind::NoLineDetail => Tier::NoLineDetail,
             FileOverlapKind::SeparateRegions => Tier::File,
         }
     }
+}
 
-    /// Whether a merge might stop on this file: a line-level overlap, a regenerated file, or
-    /// not enough evidence to rule one out.
+/// Whether a merge might stop on a file of this kind, known with this certainty: a
+/// line-level overlap, a regenerated file, or not enough evidence to rule one out.
+pub(crate) fn may_conflict(kind: FileOverlapKind, certainty: Certainty) -> bool {
+    kind.tier() != Tier::File || certainty != Certainty::Exact
+}
+
+impl FileOverlap<'_> {
+    pub fn tier(&self) -> Tier {
+        self.kind.tier()
+    }
+
+    /// Whether a merge might stop on this file (see [`FileOverlapKind::tier`] and
+    /// [`Certainty`]): a line-level overlap, a regenerated file, or not enough evidence to
+    /// rule one out.
     pub fn may_conflict(&self) -> bool {
-        self.tier() != Tier::File || self.certainty != Certainty::Exact
+        may_conflict(self.kind, self.certainty)
     }
 }
 

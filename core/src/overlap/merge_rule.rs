@@ -7,7 +7,7 @@
 //! (git's "zealous" refinement finds nothing to disagree about then).
 
 use super::LineRange;
-use super::patch::{Line, Lines};
+use super::patch::{Line, Lines, LinesIter};
 use std::ops::Range;
 
 /// One change of one side, placed in the coordinates both sides are compared in.
@@ -96,81 +96,182 @@ where
 
 /// Whether both sides produce the same text over the region. Every old line of a chained
 /// region is removed by at least one side, so its text is known from one of the patches.
+/// The texts are compared line by line as they are read, never held whole.
 fn same_result<'a, A, B>(a: &SideSpans<A>, b: &SideSpans<B>, collision: &Collision) -> bool
 where
     A: Fn(usize) -> Span<'a>,
     B: Fn(usize) -> Span<'a>,
 {
-    let spans_a: Vec<Span> = collision.a.clone().map(&a.span).collect();
-    let spans_b: Vec<Span> = collision.b.clone().map(&b.span).collect();
     let region = collision.range;
-    if spans_a.iter().chain(&spans_b).any(|s| !s.text_known)
-        || text_len(&spans_a, region) != text_len(&spans_b, region)
+    let known = |side: &dyn Fn(usize) -> Span<'a>, changes: &Range<usize>| {
+        changes.clone().all(|i| side(i).text_known)
+    };
+    if !known(&a.span, &collision.a)
+        || !known(&b.span, &collision.b)
+        || text_len(a, &collision.a, region) != text_len(b, &collision.b, region)
     {
         return false;
     }
-    match (
-        side_text(&spans_a, &spans_b, region),
-        side_text(&spans_b, &spans_a, region),
-    ) {
-        (Some(from_a), Some(from_b)) => from_a == from_b,
-        _ => false,
+    let mut from_a = SideText::new(a, collision.a.clone(), b, collision.b.clone(), region);
+    let mut from_b = SideText::new(b, collision.b.clone(), a, collision.a.clone(), region);
+    loop {
+        match (from_a.next(), from_b.next()) {
+            (None, None) => return true,
+            (Some(Some(x)), Some(Some(y))) if x == y => {}
+            _ => return false,
+        }
     }
 }
 
 /// How many lines the region has after `mine`: cheap to compare before the texts.
-fn text_len(mine: &[Span], region: LineRange) -> i64 {
-    let replaced: i64 = mine
-        .iter()
+fn text_len<'a, F>(mine: &SideSpans<F>, changes: &Range<usize>, region: LineRange) -> i64
+where
+    F: Fn(usize) -> Span<'a>,
+{
+    let replaced: i64 = changes
+        .clone()
+        .map(&mine.span)
         .map(|s| i64::from(s.added_len) - i64::from(s.range.len()))
         .sum();
     i64::from(region.len()) + replaced
 }
 
-/// The region's text after `mine`, with untouched old lines taken from `theirs`.
-fn side_text<'a>(
-    mine: &[Span<'a>],
-    theirs: &[Span<'a>],
-    region: LineRange,
-) -> Option<Vec<Line<'a>>> {
-    let mut text = Vec::new();
-    let mut line = region.start;
-    for span in mine {
-        push_old_lines(&mut text, theirs, line, span.range.start)?;
-        text.extend(span.added.iter());
-        line = span.range.end;
-    }
-    push_old_lines(&mut text, theirs, line, region.end)?;
-    Some(text)
+/// The region's text after the changes `mine` makes there, line by line, the old lines
+/// between them read from the changes of `theirs`; `None` for an old line neither removes.
+struct SideText<'s, 'a, M, T> {
+    mine: &'s SideSpans<M>,
+    changes: Range<usize>,
+    theirs: OldLines<'s, 'a, T>,
+    /// The old lines `line..gap_end` come next, then the change `then` (or the region's end).
+    line: u32,
+    gap_end: u32,
+    then: Option<Span<'a>>,
+    added: Option<LinesIter<'a>>,
+    region_end: u32,
+    at_end: bool,
 }
 
-/// Old lines `from..to`, read from the changes of `theirs` that remove them.
-fn push_old_lines<'a>(
-    text: &mut Vec<Line<'a>>,
-    theirs: &[Span<'a>],
-    from: u32,
-    to: u32,
-) -> Option<()> {
-    let mut line = from;
-    while line < to {
-        let span = theirs
-            .iter()
-            .find(|s| s.range.start <= line && line < s.range.end)?;
-        let skip = usize::try_from(line - span.range.start).ok()?;
-        let take = span.range.end.min(to) - line;
-        let before = text.len();
-        text.extend(
-            span.removed
-                .iter()
-                .skip(skip)
-                .take(usize::try_from(take).ok()?),
-        );
-        if text.len() - before != usize::try_from(take).ok()? {
+impl<'s, 'a, M, T> SideText<'s, 'a, M, T>
+where
+    M: Fn(usize) -> Span<'a>,
+    T: Fn(usize) -> Span<'a>,
+{
+    fn new(
+        mine: &'s SideSpans<M>,
+        changes: Range<usize>,
+        theirs: &'s SideSpans<T>,
+        their_changes: Range<usize>,
+        region: LineRange,
+    ) -> Self {
+        let mut text = Self {
+            mine,
+            changes,
+            theirs: OldLines::new(theirs, their_changes),
+            line: region.start,
+            gap_end: region.start,
+            then: None,
+            added: None,
+            region_end: region.end,
+            at_end: false,
+        };
+        text.next_gap();
+        text
+    }
+
+    fn next_gap(&mut self) {
+        match self.changes.next() {
+            Some(i) => {
+                let change = (self.mine.span)(i);
+                self.gap_end = change.range.start;
+                self.then = Some(change);
+            }
+            None => {
+                self.gap_end = self.region_end;
+                self.at_end = true;
+            }
+        }
+    }
+}
+
+impl<'a, M, T> Iterator for SideText<'_, 'a, M, T>
+where
+    M: Fn(usize) -> Span<'a>,
+    T: Fn(usize) -> Span<'a>,
+{
+    type Item = Option<Line<'a>>;
+
+    fn next(&mut self) -> Option<Option<Line<'a>>> {
+        loop {
+            if self.line < self.gap_end {
+                let old = self.theirs.line(self.line);
+                self.line += 1;
+                return Some(old);
+            }
+            if let Some(change) = self.then.take() {
+                self.added = Some(change.added.iter());
+                self.line = change.range.end;
+            }
+            if let Some(line) = self.added.as_mut().and_then(Iterator::next) {
+                return Some(Some(line));
+            }
+            self.added = None;
+            if self.at_end {
+                return None;
+            }
+            self.next_gap();
+        }
+    }
+}
+
+/// Old lines read from the changes that remove them, in increasing order: each change's
+/// lines are walked once however many gaps ask for them, so a region chaining thousands of
+/// changes costs as much as its lines.
+struct OldLines<'s, 'a, T> {
+    spans: &'s SideSpans<T>,
+    changes: Range<usize>,
+    /// The old line the change first in `changes` is read at, and its lines from there.
+    reading: Option<(u32, LinesIter<'a>)>,
+}
+
+impl<'s, 'a, T> OldLines<'s, 'a, T>
+where
+    T: Fn(usize) -> Span<'a>,
+{
+    fn new(spans: &'s SideSpans<T>, changes: Range<usize>) -> Self {
+        Self {
+            spans,
+            changes,
+            reading: None,
+        }
+    }
+
+    /// Old line `line`, past every line asked for before; `None` when no change removes it,
+    /// or its patch holds fewer lines than its range says.
+    fn line(&mut self, line: u32) -> Option<Line<'a>> {
+        let span = loop {
+            if self.changes.is_empty() {
+                return None;
+            }
+            let span = (self.spans.span)(self.changes.start);
+            if span.range.end > line {
+                break span;
+            }
+            self.changes.start += 1;
+            self.reading = None;
+        };
+        if line < span.range.start {
             return None;
         }
-        line += take;
+        let (next, lines) = self
+            .reading
+            .get_or_insert_with(|| (span.range.start, span.removed.iter()));
+        while *next < line {
+            lines.next()?;
+            *next += 1;
+        }
+        *next += 1;
+        lines.next()
     }
-    Some(())
 }
 
 #[cfg(test)]
@@ -264,6 +365,57 @@ mod tests {
                 range: LineRange::new(2, 5)
             }]
         );
+    }
+
+    /// A patch over lines `1..=lines` changing those `changes` picks, to `tag`.
+    fn every(lines: u32, tag: &str, changes: impl Fn(u32) -> bool) -> String {
+        let mut patch = format!("@@ -1,{lines} +1,{lines} @@");
+        for line in 1..=lines {
+            if changes(line) {
+                patch.push_str(&format!("\n-{line}\n+{tag}{line}"));
+            } else {
+                patch.push_str(&format!("\n {line}"));
+            }
+        }
+        patch
+    }
+
+    /// A patch replacing lines `1..=lines` with `tag`ged ones in one change.
+    fn all_at_once(lines: u32, tag: &str) -> String {
+        let mut patch = format!("@@ -1,{lines} +1,{lines} @@");
+        for line in 1..=lines {
+            patch.push_str(&format!("\n-{line}"));
+        }
+        for line in 1..=lines {
+            patch.push_str(&format!("\n+{tag}{line}"));
+        }
+        patch
+    }
+
+    #[test]
+    fn a_region_chaining_a_hundred_thousand_changes_is_judged_whole() {
+        const LINES: u32 = 200_000;
+        let whole = |a: &[Change], b: &[Change]| {
+            let found = collisions(spans(a, true), spans(b, true));
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].range, LineRange::new(1, LINES + 1));
+        };
+        let texts = [
+            every(LINES, "a", |line| line % 2 == 1),
+            every(LINES, "b", |line| line % 2 == 0),
+            all_at_once(LINES, "c"),
+            every(LINES, "c", |line| line % 2 == 1),
+            every(LINES, "c", |line| line % 2 == 0),
+        ];
+        let [odd, even, all, same_odd, same_even] = texts.each_ref().map(|text| changes(text));
+        assert_eq!((odd.len(), even.len(), all.len()), (100_000, 100_000, 1));
+        whole(&odd, &even);
+        // Every gap between the changes of one side is read from the one change of the other.
+        whole(&odd, &all);
+        // Both sides make the same edits, one line at a time and all at once: no conflict.
+        let mut same_one_by_one = [same_odd, same_even].concat();
+        same_one_by_one.sort_by_key(|change| change.old);
+        assert!(collisions(spans(&same_one_by_one, true), spans(&all, true)).is_empty());
     }
 
     #[test]

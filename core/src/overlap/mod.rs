@@ -40,7 +40,7 @@ mod scenarios;
 
 pub use analysis::{Analysis, PairOverlap};
 pub use coords::BaseDiff;
-pub use engine::{analyze, files_to_fetch};
+pub use engine::{FILES_KEPT_PER_TIER, FULL_DETAIL_LIMIT, analyze, files_to_fetch};
 pub use files::{ChangedFile, FileStatus};
 pub use findings::{
     BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport, Region,

@@ -401,6 +401,27 @@ mod tests {
     }
 
     #[test]
+    fn a_patch_of_a_million_lines_is_read_in_one_pass() {
+        let mut text = String::from("@@ -1,1000000 +1,1000000 @@");
+        for line in 1..=1_000_000u32 {
+            if line % 2 == 1 {
+                text.push_str(&format!("\n-{line}\n+x{line}"));
+            } else {
+                text.push_str(&format!("\n {line}"));
+            }
+        }
+        let patch = parse_patch(&text).unwrap();
+        assert_eq!(patch.hunks.len(), 1);
+        assert_eq!(patch.changes.len(), 500_000);
+        let last = patch.changes.last().unwrap();
+        assert_eq!(
+            (last.old, last.new),
+            (range(999_999, 1_000_000), range(999_999, 1_000_000))
+        );
+        assert_eq!(texts(&last.added), ["x999999"]);
+    }
+
+    #[test]
     fn separates_changed_lines_from_context() {
         let patch =
             parse_patch("@@ -10,7 +10,7 @@ class A\n a\n b\n-c\n+C\n+C2\n d\n e\n-f\n g").unwrap();

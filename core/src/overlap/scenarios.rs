@@ -1,6 +1,6 @@
 //! The engine end to end, on small repositories told as stories.
 
-use super::engine::analyze_split;
+use super::engine::{Detail, analyze_split};
 use super::parts::Split;
 use super::*;
 use crate::config::Track;
@@ -789,9 +789,41 @@ fn splitting_the_work_over_threads_changes_nothing() {
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     for _ in 0..40 {
         let repo = random_repo(&mut rng, 60);
-        let whole = analyze_split(&repo.inputs(), Split::exactly(1));
+        let whole = analyze_split(&repo.inputs(), Split::exactly(1), Detail::DEFAULT);
         for parts in [2, 3, 7] {
-            assert_eq!(whole, analyze_split(&repo.inputs(), Split::exactly(parts)));
+            assert_eq!(
+                whole,
+                analyze_split(&repo.inputs(), Split::exactly(parts), Detail::DEFAULT)
+            );
         }
     }
+}
+
+#[test]
+fn past_the_detail_limit_pairs_keep_a_few_files_of_each_tier_and_count_the_rest() {
+    let few = Detail {
+        full_up_to: 0,
+        kept_per_tier: 1,
+    };
+    let mut rng = Rng(0x0DD5_F11E_5000_0001);
+    let mut omitted = 0;
+    for _ in 0..200 {
+        let repo = random_repo(&mut rng, 30);
+        let full = analyze_split(&repo.inputs(), Split::exactly(1), Detail::DEFAULT);
+        let kept = analyze_split(&repo.inputs(), Split::exactly(1), few);
+        assert_eq!(kept, analyze_split(&repo.inputs(), Split::exactly(3), few));
+        assert_eq!(full.pairs().count(), kept.pairs().count());
+        for (full, kept) in full.pairs().zip(kept.pairs()) {
+            assert_eq!((full.a, full.b), (kept.a, kept.b));
+            assert_eq!(full.tier(), kept.tier());
+            assert_eq!(full.may_conflict(), kept.may_conflict());
+            assert_eq!(full.omitted_files(), 0);
+            let all: Vec<_> = full.files().collect();
+            let some: Vec<_> = kept.files().collect();
+            assert!(some.iter().all(|file| all.contains(file)), "{some:?}");
+            assert_eq!(some.len() + kept.omitted_files() as usize, all.len());
+            omitted += kept.omitted_files();
+        }
+    }
+    assert!(omitted > 0, "some files were left out");
 }

@@ -12,7 +12,7 @@ use crate::assign::{
     ReleaseReason, Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
 };
 use crate::ids::IssueNumber;
-use crate::text::{and_list, code_list, plural};
+use crate::text::{MAX_COMMENT_CHARS, and_list, code_list, plural, within};
 
 /// Marks the App's assignment comment on an issue, so it is found again and edited in place.
 pub const ASSIGN_MARKER: &str = "<!-- switchyard:assign -->";
@@ -46,7 +46,7 @@ pub fn task_comment(state: &TaskState) -> String {
         TaskState::Done(done) => done_text(done),
         TaskState::UnknownLane(unknown) => unknown_lane(unknown),
     };
-    format!("{ASSIGN_MARKER}\n{text}")
+    within(format!("{ASSIGN_MARKER}\n{text}"), MAX_COMMENT_CHARS)
 }
 
 fn assigned(a: &Assignment) -> String {

@@ -1,30 +1,47 @@
 //! The "Switchyard config" check run on a pull request that changes the configuration file.
 
-use super::CheckText;
+use super::{CheckText, MAX_SUMMARY_CHARS, plural, within};
 use crate::config::{CONFIG_PATH, Config, ConfigErrors};
+
+/// Errors listed in the summary; the rest are counted. Each error's message is short, so
+/// these fit in GitHub's limit with room to spare.
+const ERRORS_LISTED: usize = 100;
 
 pub fn config_valid(config: &Config) -> CheckText {
     CheckText {
         title: "The new configuration is valid".into(),
-        summary: format!(
-            "Once this pull request is merged, `{CONFIG_PATH}` configures:\n\n{}",
-            super::config_summary(config)
+        summary: within(
+            format!(
+                "Once this pull request is merged, `{CONFIG_PATH}` configures:\n\n{}",
+                super::config_summary(config)
+            ),
+            MAX_SUMMARY_CHARS,
         ),
     }
 }
 
 pub fn config_invalid(errors: &ConfigErrors) -> CheckText {
     let count = errors.errors.len();
+    let listed = ConfigErrors {
+        errors: errors.errors.iter().take(ERRORS_LISTED).cloned().collect(),
+    };
+    let more = match count - listed.errors.len() {
+        0 => String::new(),
+        more => format!("\n\nAnd {}.", plural(more, "more error", "more errors")),
+    };
     CheckText {
         title: if count == 1 {
             "1 error in the configuration".into()
         } else {
             format!("{count} errors in the configuration")
         },
-        summary: format!(
-            "Switchyard keeps using the configuration on the default branch until this is \
-             fixed.\n\n```\n{}\n```",
-            errors.render(CONFIG_PATH)
+        summary: within(
+            format!(
+                "Switchyard keeps using the configuration on the default branch until this is \
+                 fixed.\n\n```\n{}\n```{more}",
+                listed.render(CONFIG_PATH)
+            ),
+            MAX_SUMMARY_CHARS,
         ),
     }
 }
@@ -55,6 +72,28 @@ mod tests {
              fixed.\n\n```\n.github/switchyard.yml:2:1: unknown key `trak`, did you mean \
              `tracks`?\n```"
         );
+    }
+
+    #[test]
+    fn a_file_with_thousands_of_errors_lists_the_first_hundred() {
+        let text: String = (0..5_000)
+            .map(|n| format!("unknown_{n}_{}: 1\n", "k".repeat(400)))
+            .collect();
+        let errors = parse(&text).unwrap_err();
+        assert_eq!(errors.errors.len(), 5_000);
+        let words = config_invalid(&errors);
+        assert_eq!(words.title, "5000 errors in the configuration");
+        assert!(words.summary.chars().count() <= MAX_SUMMARY_CHARS);
+        assert!(
+            words.summary.ends_with("\n```\n\nAnd 4900 more errors."),
+            "{}",
+            words.summary
+        );
+        assert_eq!(
+            words.summary.matches(".github/switchyard.yml:").count(),
+            100
+        );
+        assert!(words.summary.contains("unknown key `unknown_0_kkkk"));
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! The "Merge order" check run's words: what concerns this one PR.
 
-use super::{CheckText, code_list, pr_list};
+use super::{CheckText, MAX_SUMMARY_CHARS, and_more, code_list_of, pr_list, within};
 use crate::ids::PrNumber;
 use crate::order::{Placement, WaitReason};
+
+/// Paths named per reason, PRs named in a title; the rest are counted.
+const PATHS_NAMED: usize = 3;
+const PRS_NAMED: usize = 10;
 
 /// Why two PRs conflict, by the files that make it so.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +18,8 @@ pub struct ConflictPaths {
     /// A conflict cannot be ruled out: a side has no line detail, or its lines could not be
     /// placed on the default branch.
     pub unsure: Vec<String>,
+    /// Files both change beyond those above, left out of the analysis's detail.
+    pub more_files: usize,
 }
 
 impl ConflictPaths {
@@ -24,7 +30,7 @@ impl ConflictPaths {
         if !self.same_lines.is_empty() {
             parts.push(format!(
                 "both change the same lines of {}",
-                code_list(&self.same_lines)
+                code_list_of(&self.same_lines, PATHS_NAMED)
             ));
         }
         if !self.regenerated.is_empty() {
@@ -35,14 +41,18 @@ impl ConflictPaths {
             };
             parts.push(format!(
                 "both change {} (regenerate {it} after rebasing)",
-                code_list(&self.regenerated)
+                code_list_of(&self.regenerated, PATHS_NAMED)
             ));
         }
         if !self.unsure.is_empty() {
             parts.push(format!(
                 "both change {}, which may conflict (no line detail)",
-                code_list(&self.unsure)
+                code_list_of(&self.unsure, PATHS_NAMED)
             ));
+        }
+        if self.more_files > 0 {
+            let n = self.more_files;
+            parts.push(format!("they share {n} more {}", files(n)));
         }
         parts.join("; ")
     }
@@ -50,17 +60,35 @@ impl ConflictPaths {
     /// "same lines of `a`; regenerated `yarn.lock`".
     fn short(&self) -> String {
         let mut parts = Vec::new();
+        let named = |paths: &[String]| code_list_of(paths, PATHS_NAMED);
         if !self.same_lines.is_empty() {
-            parts.push(format!("same lines of {}", code_list(&self.same_lines)));
+            parts.push(format!("same lines of {}", named(&self.same_lines)));
         }
         if !self.regenerated.is_empty() {
-            parts.push(format!("regenerated {}", code_list(&self.regenerated)));
+            parts.push(format!("regenerated {}", named(&self.regenerated)));
         }
         if !self.unsure.is_empty() {
-            parts.push(format!("may conflict in {}", code_list(&self.unsure)));
+            parts.push(format!("may conflict in {}", named(&self.unsure)));
+        }
+        if self.more_files > 0 {
+            let n = self.more_files;
+            parts.push(format!("{n} more shared {}", files(n)));
         }
         parts.join("; ")
     }
+}
+
+fn files(count: usize) -> &'static str {
+    if count == 1 { "file" } else { "files" }
+}
+
+/// "#1, #2 and #3", or the first few and a count of the rest.
+fn pr_list_of(prs: &[PrNumber]) -> String {
+    if prs.len() <= PRS_NAMED {
+        return pr_list(prs);
+    }
+    let shown: Vec<String> = prs[..PRS_NAMED].iter().map(PrNumber::to_string).collect();
+    and_more(&shown, prs.len() - PRS_NAMED)
 }
 
 fn reason_text(reason: &WaitReason<ConflictPaths>) -> String {
@@ -86,9 +114,9 @@ pub fn merge_order_check(
 ) -> CheckText {
     let waits: Vec<PrNumber> = placement.waits_for.iter().map(|w| w.pr).collect();
     let title = match &placement.dependency_cycle {
-        Some(cycle) => format!("Dependency cycle: {}", pr_list(cycle)),
+        Some(cycle) => format!("Dependency cycle: {}", pr_list_of(cycle)),
         None if waits.is_empty() => "Merge now".to_owned(),
-        None => format!("Merge after {}", pr_list(&waits)),
+        None => format!("Merge after {}", pr_list_of(&waits)),
     };
     let mut summary = String::new();
     if let Some(cycle) = &placement.dependency_cycle {
@@ -120,7 +148,10 @@ pub fn merge_order_check(
             "\nThe whole merge queue is on the [status board]({url}).\n"
         ));
     }
-    CheckText { title, summary }
+    CheckText {
+        title,
+        summary: within(summary, MAX_SUMMARY_CHARS),
+    }
 }
 
 /// The run on a temporary commit of GitHub's merge queue: `prs` is what the group merges
@@ -174,6 +205,43 @@ mod tests {
             will_force_rebase_on: rebases,
             dependency_cycle: cycle,
         }
+    }
+
+    #[test]
+    fn waiting_for_a_hundred_prs_sharing_thousands_of_files_names_a_few_of_each() {
+        let paths: Vec<String> = (0..10).map(|n| format!("src/module_{n}/file.rs")).collect();
+        let reason = ConflictPaths {
+            same_lines: paths,
+            more_files: 2_990,
+            ..ConflictPaths::default()
+        };
+        let waits = (1..=100)
+            .map(|n| Wait {
+                pr: PrNumber(n),
+                reason: WaitReason::Conflicts(reason.clone()),
+            })
+            .collect();
+        let rebases = (101..=200)
+            .map(|n| ConflictWith {
+                pr: PrNumber(n),
+                reason: reason.clone(),
+            })
+            .collect();
+        let text = merge_order_check(&placement(waits, rebases, None), None);
+        assert_eq!(
+            text.title,
+            "Merge after #1, #2, #3, #4, #5, #6, #7, #8, #9, #10 and 90 more"
+        );
+        assert!(text.summary.chars().count() <= MAX_SUMMARY_CHARS);
+        assert!(text.summary.contains(
+            "- #100: both change the same lines of `src/module_0/file.rs`, \
+             `src/module_1/file.rs`, `src/module_2/file.rs` and 7 more; they share 2990 more \
+             files\n"
+        ));
+        assert!(text.summary.contains(
+            "- #200 (same lines of `src/module_0/file.rs`, `src/module_1/file.rs`, \
+             `src/module_2/file.rs` and 7 more; 2990 more shared files)\n"
+        ));
     }
 
     #[test]
@@ -258,6 +326,7 @@ mod tests {
             same_lines: vec!["src/app.rs".into()],
             regenerated: vec!["yarn.lock".into()],
             unsure: vec!["assets/big.json".into()],
+            more_files: 0,
         };
         let v = placement(
             vec![Wait {

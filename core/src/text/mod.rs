@@ -11,11 +11,17 @@ pub use config_check::{config_invalid, config_removed, config_valid};
 pub use config_summary::config_summary;
 pub use merge_order::{ConflictPaths, merge_group_check, merge_order_check, merge_order_draft};
 pub use overlap::{
-    Caveat, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
-    overlap_comment, overlap_gone_comment,
+    Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
+    PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
 
 use crate::ids::PrNumber;
+
+/// The most characters GitHub takes in a comment or an issue's body.
+pub const MAX_COMMENT_CHARS: usize = 65_536;
+
+/// The most characters GitHub takes in a check run's summary.
+pub const MAX_SUMMARY_CHARS: usize = 65_535;
 
 /// A check run's visible text.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -36,6 +42,42 @@ pub(crate) fn and_list(items: &[String]) -> String {
 fn pr_list(prs: &[PrNumber]) -> String {
     let items: Vec<String> = prs.iter().map(PrNumber::to_string).collect();
     and_list(&items)
+}
+
+/// The first items of a list as prose, and a count of the `more` left out: "a, b and 7 more".
+pub(crate) fn and_more(shown: &[String], more: usize) -> String {
+    match more {
+        0 => and_list(shown),
+        _ => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// At most `limit` names as inline code, and a count of the rest: "`a`, `b` and 7 more".
+pub(crate) fn code_list_of<S: AsRef<str>>(names: &[S], limit: usize) -> String {
+    let shown: Vec<String> = names
+        .iter()
+        .take(limit)
+        .map(|name| format!("`{}`", name.as_ref()))
+        .collect();
+    and_more(&shown, names.len() - shown.len())
+}
+
+/// `text`, or when it has more than `limit` characters, as much of it as fits before a line
+/// break, then a note that says so: the last guard that nothing the App posts passes
+/// GitHub's size limits, which would refuse it whole.
+pub(crate) fn within(text: String, limit: usize) -> String {
+    const CUT: &str = "\n\n*Cut short here to fit GitHub's size limit.*\n";
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let room = limit.saturating_sub(CUT.chars().count());
+    let end = text
+        .char_indices()
+        .nth(room)
+        .map_or(text.len(), |(at, _)| at);
+    let kept = &text[..end];
+    let kept = kept.rfind('\n').map_or(kept, |at| &kept[..at]);
+    format!("{kept}{CUT}")
 }
 
 /// Names as inline code: "`a`", "`a` and `b`", "`a`, `b` and `c`".
@@ -64,6 +106,27 @@ mod tests {
         );
         assert_eq!(code_list(["a"]), "`a`");
         assert_eq!(and_list(&[]), "");
+    }
+
+    #[test]
+    fn long_lists_name_the_first_and_count_the_rest() {
+        let names = ["a", "b", "c", "d"];
+        assert_eq!(code_list_of(&names, 2), "`a`, `b` and 2 more");
+        assert_eq!(code_list_of(&names, 4), "`a`, `b`, `c` and `d`");
+        assert_eq!(and_more(&["#1".to_owned()], 0), "#1");
+    }
+
+    #[test]
+    fn text_past_the_limit_is_cut_at_a_line_break_and_says_so() {
+        let text: String = (0..1000).map(|n| format!("line {n} é\n")).collect();
+        assert_eq!(within(text.clone(), 100_000), text);
+        let cut = within(text.clone(), 500);
+        assert!(cut.chars().count() <= 500, "{cut}");
+        assert!(cut.ends_with("\n\n*Cut short here to fit GitHub's size limit.*\n"));
+        let kept = cut.split("\n\n*Cut").next().unwrap();
+        assert!(text.starts_with(&format!("{kept}\n")), "{kept}");
+        let one_line = within("x".repeat(MAX_COMMENT_CHARS * 2), MAX_COMMENT_CHARS);
+        assert_eq!(one_line.chars().count(), MAX_COMMENT_CHARS);
     }
 
     #[test]

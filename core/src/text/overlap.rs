@@ -1,12 +1,26 @@
 //! The one comment on a PR about the other open PRs that touch the same files and lines.
 
-use super::{and_list, code_list, plural};
+use super::{MAX_COMMENT_CHARS, and_list, and_more, code_list_of, plural, within};
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{LineRange, Tier};
 use crate::url::encode_path;
 
 /// Finds the comment again among a PR's comments.
 pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";
+
+/// The files named for each other PR; [`OtherPr::more_files`] counts the rest.
+pub const FILES_NAMED_PER_PR: usize = 10;
+
+/// Line links per file and side, paths per list, files changed on the default branch, PRs
+/// left out: the first so many are named and the rest counted, so that one comment reads in
+/// a minute however large the pull requests.
+const LINKS_NAMED: usize = 5;
+const PATHS_NAMED: usize = 10;
+const BASE_FILES_NAMED: usize = 20;
+const PRS_NAMED: usize = 10;
+
+/// Room kept for the line that counts the other PRs left out of a long comment.
+const ROOM_FOR_THE_REST: usize = 400;
 
 /// Everything the comment says about one PR.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +46,11 @@ pub struct OtherPr {
     pub lane: Option<String>,
     pub draft: bool,
     pub tier: Tier,
+    /// The shared files named, in path order: at most [`FILES_NAMED_PER_PR`], the closest
+    /// ones when there are more.
     pub files: Vec<SharedFile>,
+    /// The shared files not named.
+    pub more_files: usize,
     pub order: OrderHint,
 }
 
@@ -150,8 +168,23 @@ fn regenerated_line(paths: &[&str]) -> String {
     let it = if paths.len() == 1 { "it" } else { "them" };
     format!(
         "  - both change {}: regenerate {it} after rebasing, don't merge {it} by hand\n",
-        code_list(paths)
+        code_list_of(paths, PATHS_NAMED)
     )
+}
+
+/// Links to the first lines of a file, and a count of the rest.
+fn links(
+    repo_url: &str,
+    sha: &Sha,
+    path: &str,
+    lines: impl ExactSizeIterator<Item = LineRange>,
+) -> String {
+    let total = lines.len();
+    let shown: Vec<String> = lines
+        .take(LINKS_NAMED)
+        .map(|range| lines_link(repo_url, sha, path, range))
+        .collect();
+    and_more(&shown, total - shown.len())
 }
 
 fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
@@ -186,20 +219,12 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
         };
         let mut line = format!("  - {path}");
         if !file.same_lines.is_empty() {
-            let here: Vec<String> = file
-                .same_lines
-                .iter()
-                .map(|(h, _)| lines_link(&view.repo_url, &view.head_sha, &file.path_here, *h))
-                .collect();
-            let there: Vec<String> = file
-                .same_lines
-                .iter()
-                .map(|(_, t)| lines_link(&view.repo_url, &other.head_sha, &file.path_there, *t))
-                .collect();
+            let here = file.same_lines.iter().map(|(here, _)| *here);
+            let there = file.same_lines.iter().map(|(_, there)| *there);
             line.push_str(&format!(
                 ": {} here, {} there",
-                and_list(&here),
-                and_list(&there)
+                links(&view.repo_url, &view.head_sha, &file.path_here, here),
+                links(&view.repo_url, &other.head_sha, &file.path_there, there)
             ));
         }
         match file.caveat {
@@ -226,7 +251,31 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
     if !regenerated.is_empty() {
         out.push_str(&regenerated_line(&regenerated));
     }
+    if other.more_files > 0 {
+        out.push_str(&format!(
+            "  - and {}\n",
+            plural(other.more_files, "more file", "more files")
+        ));
+    }
     out
+}
+
+/// The line that counts the other PRs a long comment leaves out.
+fn the_rest(rest: &[OtherPr]) -> String {
+    let numbers: Vec<String> = rest
+        .iter()
+        .take(PRS_NAMED)
+        .map(|other| other.number.to_string())
+        .collect();
+    format!(
+        "- and {} ({}), left out to keep this comment within GitHub's size limit\n",
+        plural(
+            rest.len(),
+            "more open pull request",
+            "more open pull requests"
+        ),
+        and_more(&numbers, rest.len() - numbers.len())
+    )
 }
 
 fn advice(view: &OverlapView) -> Vec<String> {
@@ -314,21 +363,39 @@ fn advice(view: &OverlapView) -> Vec<String> {
     out
 }
 
-/// The comment while anything overlaps.
+/// The comment while anything overlaps: the other PRs in order, as many as GitHub's limit
+/// leaves room for, then a count of the rest.
 pub fn overlap_comment(view: &OverlapView) -> String {
-    let mut out = format!("{OVERLAP_MARKER}\n{}\n", headline(view));
+    let head = format!("{OVERLAP_MARKER}\n{}\n", headline(view));
+    let tail = after_the_others(view);
+    let room = MAX_COMMENT_CHARS
+        .saturating_sub(head.chars().count() + tail.chars().count() + ROOM_FOR_THE_REST);
+    let mut others = String::new();
     if !view.others.is_empty() {
-        out.push('\n');
-        for other in &view.others {
-            out.push_str(&other_pr(view, other));
+        others.push('\n');
+        let mut used = 0;
+        for (at, other) in view.others.iter().enumerate() {
+            let text = other_pr(view, other);
+            used += text.chars().count();
+            if used > room {
+                others.push_str(&the_rest(&view.others[at..]));
+                break;
+            }
+            others.push_str(&text);
         }
     }
+    within(format!("{head}{others}{tail}"), MAX_COMMENT_CHARS)
+}
+
+/// Everything the comment says after the other PRs.
+fn after_the_others(view: &OverlapView) -> String {
+    let mut out = String::new();
     if !view.ownership.is_empty() {
         out.push_str("\n**Paths another lane owns:**\n");
         for note in &view.ownership {
             out.push_str(&format!(
                 "- {} (track `{}`, lane `{}`)\n",
-                code_list(&note.paths),
+                code_list_of(&note.paths, PATHS_NAMED),
                 note.track,
                 note.owner_lane
             ));
@@ -339,13 +406,20 @@ pub fn overlap_comment(view: &OverlapView) -> String {
             "\n**`{}` changed the same lines since this branch started:**\n",
             view.default_branch
         ));
-        for file in &view.base_conflicts {
-            let links: Vec<String> = file
-                .lines
-                .iter()
-                .map(|r| lines_link(&view.repo_url, &view.head_sha, &file.path, *r))
-                .collect();
-            out.push_str(&format!("- `{}`: {}\n", file.path, and_list(&links)));
+        for file in view.base_conflicts.iter().take(BASE_FILES_NAMED) {
+            let lines = file.lines.iter().copied();
+            out.push_str(&format!(
+                "- `{}`: {}\n",
+                file.path,
+                links(&view.repo_url, &view.head_sha, &file.path, lines)
+            ));
+        }
+        let more = view.base_conflicts.len().saturating_sub(BASE_FILES_NAMED);
+        if more > 0 {
+            out.push_str(&format!(
+                "- and {}\n",
+                plural(more, "more file", "more files")
+            ));
         }
     }
     if view.files_incomplete {
@@ -405,6 +479,7 @@ mod tests {
             draft: false,
             tier,
             files,
+            more_files: 0,
             order,
         }
     }
@@ -591,6 +666,83 @@ mod tests {
              \n\
              <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
         );
+    }
+
+    #[test]
+    fn long_lists_of_lines_and_files_name_the_first_and_count_the_rest() {
+        let regions: Vec<_> = (1..=8)
+            .map(|n| (LineRange::new(n * 10, n * 10 + 1), LineRange::new(n, n + 1)))
+            .collect();
+        let mut big = other(
+            5,
+            Tier::Lines,
+            OrderHint::Unordered,
+            vec![file("a.rs", regions)],
+        );
+        big.more_files = 2_990;
+        let text = overlap_comment(&view(vec![big]));
+        assert!(
+            text.contains("a.rs#L50) and 3 more here, [line 1]"),
+            "{text}"
+        );
+        assert!(text.contains("a.rs#L5) and 3 more there\n"), "{text}");
+        assert!(text.contains("\n  - and 2990 more files\n"), "{text}");
+    }
+
+    #[test]
+    fn a_hundred_prs_sharing_thousands_of_files_stay_within_githubs_limit() {
+        let files: Vec<SharedFile> = (0..FILES_NAMED_PER_PR)
+            .map(|n| {
+                let regions = (1..=40)
+                    .map(|line| {
+                        (
+                            LineRange::new(line, line + 1),
+                            LineRange::new(line, line + 1),
+                        )
+                    })
+                    .collect();
+                file(
+                    &format!("src/module_{n}/a_rather_long_file_name.rs"),
+                    regions,
+                )
+            })
+            .collect();
+        let others = (1..=100)
+            .map(|number| OtherPr {
+                more_files: 2_990,
+                ..other(number, Tier::Lines, OrderHint::OtherFirst, files.clone())
+            })
+            .collect();
+        let mut v = view(others);
+        v.ownership = vec![OwnershipNote {
+            track: "api".into(),
+            owner_lane: "agent-1".into(),
+            paths: (0..3_000).map(|n| format!("src/api/{n}.rs")).collect(),
+        }];
+        v.base_conflicts = (0..3_000)
+            .map(|n| PathLines {
+                path: format!("src/module_{n}/a.rs"),
+                lines: vec![LineRange::new(4, 5); 100],
+            })
+            .collect();
+        let text = overlap_comment(&v);
+        assert!(text.chars().count() <= MAX_COMMENT_CHARS, "{}", text.len());
+        assert!(text.starts_with(OVERLAP_MARKER));
+        assert!(text.contains("**Changes the same lines as 100 open pull requests;"));
+        let shown = text.matches("\n- [#").count();
+        assert!(shown >= 3, "{shown} shown");
+        assert!(
+            text.contains(&format!(
+                "\n- and {} more open pull requests (#{}, #{}",
+                100 - shown,
+                shown + 1,
+                shown + 2
+            )),
+            "{text}"
+        );
+        assert!(text.contains("`src/api/9.rs` and 2990 more (track `api`"));
+        assert!(text.contains("\n- and 2980 more files\n"));
+        assert!(text.ends_with("This comment is kept up to date.</sub>\n"));
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
 use crate::reconcile::config_files::{ConfigChange, ConfigVersion};
-use crate::reconcile::desired::{Annotation, AnnotationLevel, CheckRunSpec, Conclusion};
+use crate::reconcile::desired::{
+    Annotation, AnnotationLevel, CheckRunSpec, Conclusion, MAX_ANNOTATIONS,
+};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {
@@ -16,6 +18,7 @@ pub fn check_run(change: &ConfigChange) -> CheckRunSpec {
             errors
                 .errors
                 .iter()
+                .take(MAX_ANNOTATIONS)
                 .map(|e| Annotation {
                     level: AnnotationLevel::Failure,
                     path: CONFIG_PATH.to_owned(),

@@ -3,10 +3,11 @@
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
-use crate::reconcile::desired::{Annotation, AnnotationLevel};
+use crate::reconcile::desired::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
 use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{
-    Caveat, ConflictPaths, OrderHint, OtherPr, OverlapView, OwnershipNote, PathLines, SharedFile,
+    Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView, OwnershipNote,
+    PathLines, SharedFile,
 };
 use std::collections::BTreeMap;
 
@@ -17,7 +18,10 @@ pub fn conflicts(analysis: &Analysis) -> Vec<crate::order::Conflict<ConflictPath
         .pairs()
         .filter(|pair| pair.may_conflict())
         .map(|pair| {
-            let mut reason = ConflictPaths::default();
+            let mut reason = ConflictPaths {
+                more_files: pair.omitted_files() as usize,
+                ..ConflictPaths::default()
+            };
             for file in pair.files().filter(|f| f.may_conflict()) {
                 let paths = match file.tier() {
                     Tier::Lines => &mut reason.same_lines,
@@ -42,25 +46,32 @@ struct Side<'r> {
     path_there: &'r str,
     file: FileOverlap<'r>,
     here_is_a: bool,
+    /// Files the pair shares that the analysis left out (the same on every side of a pair).
+    omitted: usize,
 }
 
 fn sides_of<'r>(analysis: &'r Analysis) -> BTreeMap<PrNumber, Vec<Side<'r>>> {
     let mut sides: BTreeMap<PrNumber, Vec<Side<'r>>> = BTreeMap::new();
-    for file in analysis.overlaps() {
-        sides.entry(file.a).or_default().push(Side {
-            other: file.b,
-            path_here: file.path_in_a,
-            path_there: file.path_in_b,
-            file,
-            here_is_a: true,
-        });
-        sides.entry(file.b).or_default().push(Side {
-            other: file.a,
-            path_here: file.path_in_b,
-            path_there: file.path_in_a,
-            file,
-            here_is_a: false,
-        });
+    for pair in analysis.pairs() {
+        let omitted = pair.omitted_files() as usize;
+        for file in pair.files() {
+            sides.entry(file.a).or_default().push(Side {
+                other: file.b,
+                path_here: file.path_in_a,
+                path_there: file.path_in_b,
+                file,
+                here_is_a: true,
+                omitted,
+            });
+            sides.entry(file.b).or_default().push(Side {
+                other: file.a,
+                path_here: file.path_in_b,
+                path_there: file.path_in_a,
+                file,
+                here_is_a: false,
+                omitted,
+            });
+        }
     }
     sides
 }
@@ -107,6 +118,23 @@ fn order_hint(order: &MergeOrder<ConflictPaths>, here: PrNumber, other: PrNumber
     }
 }
 
+/// The files of one pair the comment names (the closest ones, in path order), and how many
+/// more they share.
+fn named_files(sides: &[Side]) -> (Vec<SharedFile>, usize) {
+    let mut closest: Vec<&Side> = sides.iter().collect();
+    if closest.len() > FILES_NAMED_PER_PR {
+        closest.sort_by_key(|side| std::cmp::Reverse(side.file.tier()));
+        closest.truncate(FILES_NAMED_PER_PR);
+        closest.sort_by_key(|side| side.file.path);
+    }
+    let omitted = sides.first().map_or(0, |side| side.omitted);
+    let named = closest.into_iter().map(shared_file).collect();
+    (
+        named,
+        sides.len().saturating_sub(FILES_NAMED_PER_PR) + omitted,
+    )
+}
+
 /// Every coordinated PR's comment view, and the warnings on its lines.
 pub struct Findings {
     pub views: BTreeMap<PrNumber, OverlapView>,
@@ -143,14 +171,21 @@ pub fn findings(
                 .map(|s| s.file.tier())
                 .max()
                 .unwrap_or(Tier::File);
-            let files: Vec<SharedFile> = files.iter().map(shared_file).collect();
             // Only files changed on the same lines have regions.
-            for file in &files {
-                for (here, _) in &file.same_lines {
+            for side in files {
+                for region in side.file.regions {
+                    if warnings.len() == MAX_ANNOTATIONS {
+                        break;
+                    }
+                    let here = if side.here_is_a {
+                        region.a_lines
+                    } else {
+                        region.b_lines
+                    };
                     let (start_line, end_line) = here.annotation_lines();
                     warnings.push(Annotation {
                         level: AnnotationLevel::Warning,
-                        path: file.path_here.clone(),
+                        path: side.path_here.to_owned(),
                         start_line,
                         end_line,
                         title: format!("Overlaps {}", other.number),
@@ -161,6 +196,7 @@ pub fn findings(
                     });
                 }
             }
+            let (named, more_files) = named_files(files);
             others.push(OtherPr {
                 number: other.number,
                 title: other.title.clone(),
@@ -172,7 +208,8 @@ pub fn findings(
                     .map(|a| a.name.clone()),
                 draft: other.draft,
                 tier,
-                files,
+                files: named,
+                more_files,
                 order: order_hint(order, pr.number, other.number),
             });
         }

@@ -3,7 +3,7 @@
 use super::{duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
 use crate::ids::PrNumber;
-use crate::text::plural;
+use crate::text::{MAX_COMMENT_CHARS, plural, within};
 
 pub const BOARD_TITLE: &str = "Switchyard status";
 /// Marks the status issue's body, so the issue is found again and never duplicated.
@@ -14,7 +14,7 @@ pub fn is_status_board(body: &str) -> bool {
 }
 
 pub fn board_body(board: &Board) -> String {
-    [
+    let body = [
         format!(
             "{BOARD_MARKER}\nThe lanes, what waits, the merge queue and the plan. Switchyard \
              keeps this issue up to date."
@@ -33,7 +33,8 @@ pub fn board_body(board: &Board) -> String {
              it earliest once its dependencies are done."
         ),
     ]
-    .join("\n\n")
+    .join("\n\n");
+    within(body, MAX_COMMENT_CHARS)
 }
 
 pub(crate) fn lanes_table(lanes: &[LaneStatus]) -> String {

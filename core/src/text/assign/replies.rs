@@ -1,10 +1,13 @@
 //! Replies to `/switchyard` commands.
 
 use super::board::{lanes_table, plan_time, waiting};
-use crate::assign::{Board, CommandError, CommandErrorKind, ReplyPart};
+use crate::assign::{Board, CommandError, CommandErrorKind, MAX_COMMANDS, ReplyPart};
 use crate::config::Config;
 use crate::ids::IssueNumber;
-use crate::text::code_list;
+use crate::text::{MAX_COMMENT_CHARS, code_list, plural, within};
+
+/// Longest quote of what a comment says kept whole: a command line may be 65,536 characters.
+const QUOTED_CHARS: usize = 60;
 
 /// One reply holding every part, in order. `board_issue` is the status issue, if it exists.
 pub fn reply(
@@ -13,7 +16,7 @@ pub fn reply(
     board: &Board,
     board_issue: Option<IssueNumber>,
 ) -> String {
-    parts
+    let text = parts
         .iter()
         .map(|part| match part {
             ReplyPart::Help => help(config),
@@ -24,9 +27,23 @@ pub fn reply(
                  repository, and you have {}, so nothing was done.",
                 access.describe()
             ),
+            ReplyPart::TooMany { ignored } => format!(
+                "Switchyard obeys the first {MAX_COMMANDS} commands of a comment, and left the {} \
+                 after them undone.",
+                plural(*ignored, "command", "commands")
+            ),
         })
         .collect::<Vec<_>>()
-        .join("\n\n")
+        .join("\n\n");
+    within(text, MAX_COMMENT_CHARS)
+}
+
+/// A word or line of the comment as the reply quotes it: cut short past [`QUOTED_CHARS`].
+fn quoted(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }
 
 fn help(config: &Config) -> String {
@@ -60,7 +77,8 @@ fn error_text(error: &CommandError) -> String {
     let commands = "The commands are `assign [lane]`, `release`, `status` and `help`.";
     let detail = match &error.kind {
         CommandErrorKind::UnknownCommand { word, suggestion } => format!(
-            "`{word}` is not a command{} {commands}",
+            "`{}` is not a command{} {commands}",
+            quoted(word),
             did_you_mean(suggestion.as_deref())
         ),
         CommandErrorKind::UnknownLane {
@@ -68,7 +86,8 @@ fn error_text(error: &CommandError) -> String {
             suggestion,
             lanes,
         } => format!(
-            "there is no lane `{name}`{} The lanes are {}.",
+            "there is no lane `{}`{} The lanes are {}.",
+            quoted(name),
             did_you_mean(suggestion.as_deref()),
             code_list(lanes)
         ),
@@ -83,7 +102,7 @@ fn error_text(error: &CommandError) -> String {
              request closes."
         ),
     };
-    format!("`{}`: {detail}", error.line)
+    format!("`{}`: {detail}", quoted(&error.line))
 }
 
 /// The end of a sentence: "; did you mean `x`?" or a full stop.

@@ -645,3 +645,29 @@ fn error_and_refusal_replies() {
 @mona: Switchyard takes commands only from people with write access to this repository, and you have triage access, so nothing was done."
     );
 }
+
+#[test]
+fn replies_to_a_comment_of_65536_characters_quote_it_short() {
+    let word = "x".repeat(65_524);
+    let parts = [
+        error(
+            &format!("/switchyard {word}"),
+            CommandErrorKind::UnknownCommand {
+                word: word.clone(),
+                suggestion: None,
+            },
+        ),
+        ReplyPart::TooMany { ignored: 3_844 },
+    ];
+    let text = reply(&parts, &Config::default(), &board(), None);
+    let quote = format!("{}…", "x".repeat(60));
+    assert_eq!(
+        text,
+        format!(
+            "`/switchyard {}…`: `{quote}` is not a command. The commands are `assign [lane]`, \
+             `release`, `status` and `help`.\n\nSwitchyard obeys the first 10 commands of a \
+             comment, and left the 3844 commands after them undone.",
+            "x".repeat(48)
+        )
+    );
+}
