@@ -473,6 +473,7 @@ fn tasks_plan(body: &str) -> switchyard::tasks::Plan {
         labels: Vec::new(),
         assignments: Vec::new(),
         completions: Vec::new(),
+        was_blocked: Vec::new(),
         status_issue: None,
         merge_queue: None,
         commands: vec![CommandComment {

@@ -251,6 +251,8 @@ impl Book {
             labels: Vec::new(),
             assignments,
             completions,
+            // Local tasks have no comment to keep telling it.
+            was_blocked: Vec::new(),
             status_issue: None,
             merge_queue: None,
             commands: Vec::new(),

@@ -11,7 +11,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::TaskRecord;
 
-use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
 use std::sync::Arc;
@@ -53,6 +53,7 @@ pub struct TaskRecords {
     pub assignments: Vec<AssignmentRecord>,
     pub completions: Vec<Completion>,
     pub merged: Vec<MergedPr>,
+    pub was_blocked: Vec<WasBlocked>,
 }
 
 /// Something we wrote to GitHub: its id there, and a digest of what we last wrote.

@@ -5,12 +5,12 @@
 //! each other), renewed while the work runs, deleted when it ends, and taken over by anyone
 //! once it has run out.
 
-use super::records::{list_text, parse_list, parse_time, time_text};
+use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
     Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
     TaskRecords,
 };
-use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -24,9 +24,10 @@ use tokio_postgres::types::ToSql;
 
 /// Embedded migrations, applied in order at start-up by whichever instance gets the
 /// migration lock first.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE deliveries (
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "CREATE TABLE deliveries (
         id TEXT PRIMARY KEY,
         event TEXT NOT NULL,
         action TEXT,
@@ -109,7 +110,19 @@ const MIGRATIONS: &[(i64, &str)] = &[(
         comment BIGINT NOT NULL,
         PRIMARY KEY (repo, comment)
     );",
-)];
+    ),
+    // What each task was told it waits for, which its comment keeps telling once they close.
+    (
+        2,
+        "CREATE TABLE task_was_blocked (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue BIGINT NOT NULL,
+        blockers TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );",
+    ),
+];
 
 /// Connections one instance keeps open.
 const POOL_SIZE: usize = 32;
@@ -1190,6 +1203,19 @@ async fn read_task_records(client: &impl GenericClient, repo: &str) -> Result<Ta
             closes: parse_list(row.get(3))?,
         });
     }
+    for row in client
+        .query(
+            "SELECT issue, blockers FROM task_was_blocked WHERE repo = $1 ORDER BY position",
+            &[&repo],
+        )
+        .await
+        .map_err(pg)?
+    {
+        records.was_blocked.push(WasBlocked {
+            issue: IssueNumber(row.get::<_, i64>(0) as u64),
+            by: parse_list(row.get(1))?,
+        });
+    }
     Ok(records)
 }
 
@@ -1198,7 +1224,7 @@ async fn write_task_records(
     repo: &str,
     records: &TaskRecords,
 ) -> Result<()> {
-    for table in ["task_assignments", "task_completions", "task_merged_prs"] {
+    for table in TASK_TABLES {
         client
             .execute(&format!("DELETE FROM {table} WHERE repo = $1"), &[&repo])
             .await
@@ -1252,6 +1278,21 @@ async fn write_task_records(
                     &time_text(&pr.merged_at),
                     &list_text(&pr.files)?,
                     &list_text(&pr.closes)?,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+    }
+    for (position, told) in records.was_blocked.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO task_was_blocked (repo, position, issue, blockers)
+                 VALUES ($1, $2, $3, $4)",
+                &[
+                    &repo,
+                    &(position as i32),
+                    &(told.issue.0 as i64),
+                    &list_text(&told.by)?,
                 ],
             )
             .await

@@ -24,3 +24,11 @@ pub fn parse_list<T: DeserializeOwned>(text: &str) -> Result<Vec<T>> {
     serde_json::from_str(text)
         .map_err(|e| StoreError::Corrupt(format!("task record list `{text}`: {e}")))
 }
+
+/// The tables that hold the task records, replaced together.
+pub const TASK_TABLES: [&str; 4] = [
+    "task_assignments",
+    "task_completions",
+    "task_merged_prs",
+    "task_was_blocked",
+];

@@ -3,12 +3,12 @@
 //! concurrent deliveries cost one fsync between them while each is still on disk before it
 //! is answered.
 
-use super::records::{list_text, parse_list, parse_time, time_text};
+use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
     Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
     TaskRecords,
 };
-use crate::assign::{AssignmentRecord, Completion, MergedPr};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
 use crate::jobs::RepoChange;
@@ -138,6 +138,17 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     // When the next queued job is due, without reading every queued job.
     (4, "CREATE INDEX jobs_state_run_at ON jobs(state, run_at);"),
+    // What each task was told it waits for, which its comment keeps telling once they close.
+    (
+        5,
+        "CREATE TABLE task_was_blocked (
+        repo TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        issue INTEGER NOT NULL,
+        blockers TEXT NOT NULL,
+        PRIMARY KEY (repo, position)
+    );",
+    ),
 ];
 
 /// The repository whose oldest queued job came first, is due, and has no job running. The
@@ -401,12 +412,29 @@ fn read_task_records(conn: &Connection, repo: &str) -> Result<TaskRecords> {
             closes: parse_list(&closes)?,
         });
     }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT issue, blockers FROM task_was_blocked WHERE repo = ?1 ORDER BY position",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([repo], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
+        .map_err(db)?;
+    for row in rows {
+        let (issue, blockers) = row.map_err(db)?;
+        records.was_blocked.push(WasBlocked {
+            issue: IssueNumber(issue as u64),
+            by: parse_list(&blockers)?,
+        });
+    }
     Ok(records)
 }
 
-/// Runs inside the operation's savepoint, so the three tables change together or not at all.
+/// Runs inside the operation's savepoint, so the tables change together or not at all.
 fn write_task_records(conn: &Connection, repo: &str, records: &TaskRecords) -> Result<()> {
-    for table in ["task_assignments", "task_completions", "task_merged_prs"] {
+    for table in TASK_TABLES {
         conn.execute(&format!("DELETE FROM {table} WHERE repo = ?1"), [repo])
             .map_err(db)?;
     }
@@ -460,6 +488,21 @@ fn write_task_records(conn: &Connection, repo: &str, records: &TaskRecords) -> R
             time_text(&pr.merged_at),
             list_text(&pr.files)?,
             list_text(&pr.closes)?
+        ])
+        .map_err(db)?;
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO task_was_blocked (repo, position, issue, blockers)
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(db)?;
+    for (position, told) in records.was_blocked.iter().enumerate() {
+        stmt.execute(params![
+            repo,
+            position as i64,
+            told.issue.0 as i64,
+            list_text(&told.by)?
         ])
         .map_err(db)?;
     }
@@ -886,6 +929,7 @@ mod tests {
                 files: vec!["Cargo.lock".into()],
                 closes: vec![IssueNumber(4)],
             }],
+            was_blocked: vec![],
         };
         {
             let conn = Connection::open(&path).unwrap();

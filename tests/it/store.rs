@@ -5,7 +5,7 @@
 use crate::database::Schema;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Barrier};
-use switchyard::assign::{AssignmentRecord, Completion, MergedPr};
+use switchyard::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use switchyard::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use switchyard::jobs::{JobCounts, JobRequest, RepoChange, Trigger};
 use switchyard::store::{
@@ -332,6 +332,16 @@ fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
             files: vec!["Cargo.lock".into()],
             closes: vec![IssueNumber(4), IssueNumber(5)],
         }],
+        was_blocked: vec![
+            WasBlocked {
+                issue: IssueNumber(6),
+                by: vec![IssueNumber(4), IssueNumber(2)],
+            },
+            WasBlocked {
+                issue: IssueNumber(3),
+                by: vec![IssueNumber(1)],
+            },
+        ],
     };
     store.set_task_records(&a, &records, &[]).unwrap();
     store

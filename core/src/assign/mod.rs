@@ -38,7 +38,7 @@ pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
     Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
-    MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue,
+    MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
     Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,

@@ -9,7 +9,7 @@ use super::commands::{Command, Decision, decide, relabel};
 use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
-use super::snapshot::{AssignmentRecord, Completion, ExistingComment, Issue, Snapshot};
+use super::snapshot::{AssignmentRecord, Completion, Issue, Snapshot, WasBlocked};
 use super::state::{
     Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
     TrackPaths, UnknownLane, Withdrawn,
@@ -67,6 +67,8 @@ pub struct RecordChanges {
     /// Assignment records to drop: the issue was released or is done.
     pub forgotten: Vec<IssueNumber>,
     pub completed: Vec<Completion>,
+    /// What every task was told it waits for, whole, when it differs from the snapshot's.
+    pub was_blocked: Option<Vec<WasBlocked>>,
 }
 
 pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
@@ -114,10 +116,14 @@ pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
 
     let Planner {
         states,
-        records_out,
+        mut records_out,
         records,
         ..
     } = planner;
+    let was_blocked = told_blockers(&states);
+    if was_blocked != snapshot.was_blocked {
+        records_out.was_blocked = Some(was_blocked);
+    }
     Settled {
         labels,
         decisions,
@@ -126,6 +132,23 @@ pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
         records_out,
         board,
     }
+}
+
+/// What each task's comment tells it waits for or was blocked by, by issue: the blockers of
+/// a blocked task, and what an assigned or queued one was blocked by.
+fn told_blockers(states: &BTreeMap<IssueNumber, TaskState>) -> Vec<WasBlocked> {
+    states
+        .iter()
+        .filter_map(|(&issue, state)| {
+            let by = match state {
+                TaskState::Blocked(blocked) => blocked.waits_for(),
+                TaskState::Assigned(assigned) => assigned.was_blocked_by.clone(),
+                TaskState::Queued(queued) => queued.was_blocked_by.clone(),
+                _ => return None,
+            };
+            (!by.is_empty()).then_some(WasBlocked { issue, by })
+        })
+        .collect()
 }
 
 impl<'s> Planner<'s> {
@@ -321,12 +344,12 @@ impl<'s> Planner<'s> {
             .unwrap_or_else(|| self.config.branch_for(agent, issue.number, &issue.title))
     }
 
-    /// What the issue's earlier comment says it was blocked by; failing that, its closed
+    /// What the issue was told it waits for, as recorded; failing that, its closed
     /// dependencies if it still wears the `blocked` label.
     fn was_blocked_by(&self, open: &OpenIssue<'_>) -> Vec<IssueNumber> {
-        let told = self
-            .existing_comment(open.issue.number)
-            .map(|comment| comment.was_blocked_by.clone())
+        let told = (self.snapshot.was_blocked.iter())
+            .find(|record| record.issue == open.issue.number)
+            .map(|record| record.by.clone())
             .unwrap_or_default();
         if !told.is_empty() {
             return told;
@@ -465,13 +488,6 @@ impl<'s> Planner<'s> {
             completions: &completions,
             merge_queue: self.snapshot.merge_queue.as_ref(),
         })
-    }
-
-    fn existing_comment(&self, issue: IssueNumber) -> Option<&'s ExistingComment> {
-        self.snapshot
-            .comments
-            .iter()
-            .find(|comment| comment.issue == issue)
     }
 }
 

@@ -36,6 +36,8 @@ pub struct Snapshot {
     pub assignments: Vec<AssignmentRecord>,
     /// Tasks recorded as done earlier.
     pub completions: Vec<Completion>,
+    /// What each task was last told it waits for, as recorded when it was told.
+    pub was_blocked: Vec<WasBlocked>,
     /// The "Switchyard status" issue, if it exists: opened by the App, its body holding
     /// [`crate::text::assign::BOARD_MARKER`].
     pub status_issue: Option<StatusIssue>,
@@ -66,9 +68,6 @@ pub struct ExistingComment {
     pub id: CommentId,
     /// Its text, to tell whether it needs rewriting.
     pub body: String,
-    /// What it last said the issue had been blocked by, read from its hidden marker where
-    /// the snapshot is built, so the rules never parse their own words.
-    pub was_blocked_by: Vec<IssueNumber>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +98,14 @@ pub struct AssignmentRecord {
     pub issue: IssueNumber,
     pub lane: String,
     pub assigned_at: DateTime<Utc>,
+}
+
+/// The open issues a task was told it waits for: kept so that, once they close, its comment
+/// still says what it was blocked by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WasBlocked {
+    pub issue: IssueNumber,
+    pub by: Vec<IssueNumber>,
 }
 
 /// A task finished by a merged pull request.

@@ -40,7 +40,10 @@ impl TaskPlan {
 
 impl RecordChanges {
     fn is_empty(&self) -> bool {
-        self.assigned.is_empty() && self.forgotten.is_empty() && self.completed.is_empty()
+        self.assigned.is_empty()
+            && self.forgotten.is_empty()
+            && self.completed.is_empty()
+            && self.was_blocked.is_none()
     }
 }
 
@@ -83,6 +86,7 @@ impl World {
                 labels: vec!["bug".into()],
                 assignments: vec![],
                 completions: vec![],
+                was_blocked: vec![],
                 status_issue: None,
                 merge_queue: None,
                 commands: vec![],
@@ -220,13 +224,11 @@ impl World {
                         issue: task.issue,
                         id: CommentId(self.next_comment),
                         body: body.clone(),
-                        was_blocked_by: crate::text::assign::was_blocked_by(body),
                     });
                 }
                 Some(CommentChange::Update { id, body }) => {
                     let comment = s.comments.iter_mut().find(|c| c.id == *id).unwrap();
                     comment.body = body.clone();
-                    comment.was_blocked_by = crate::text::assign::was_blocked_by(body);
                 }
                 None => {}
             }
@@ -238,6 +240,9 @@ impl World {
         s.assignments
             .retain(|r| !plan.records.forgotten.contains(&r.issue));
         s.completions.extend(plan.records.completed.iter().cloned());
+        if let Some(was_blocked) = &plan.records.was_blocked {
+            s.was_blocked = was_blocked.clone();
+        }
         self.handled.extend(plan.commands.iter().cloned());
         s.commands.clear();
         match &plan.board_change {

@@ -16,22 +16,9 @@ use crate::text::{MAX_COMMENT_CHARS, and_list, code_list, plural, within};
 
 /// Marks the App's assignment comment on an issue, so it is found again and edited in place.
 pub const ASSIGN_MARKER: &str = "<!-- switchyard:assign -->";
-/// Carries what an issue was blocked by from one version of its comment to the next, so the
-/// comment can still say so once the `blocked` label is gone.
-const WAS_BLOCKED_TAG: &str = "<!-- switchyard:was-blocked-by";
 
 pub fn is_assign_comment(body: &str) -> bool {
     body.contains(ASSIGN_MARKER)
-}
-
-/// The issues an earlier comment said this issue was blocked by.
-pub fn was_blocked_by(body: &str) -> Vec<IssueNumber> {
-    body.lines()
-        .filter_map(|line| line.trim().strip_prefix(WAS_BLOCKED_TAG))
-        .filter_map(|rest| rest.strip_suffix("-->"))
-        .flat_map(|numbers| numbers.split_whitespace())
-        .filter_map(|number| number.parse().ok().map(IssueNumber))
-        .collect()
 }
 
 /// The comment for an issue in `state`.
@@ -84,14 +71,9 @@ fn assigned(a: &Assignment) -> String {
     parts.join("\n\n")
 }
 
-/// "Was blocked by #3, now assigned." with the tag that keeps it in later versions.
+/// "Was blocked by #3, now assigned."
 fn was_blocked(by: &[IssueNumber], now: &str) -> String {
-    let numbers: Vec<String> = by.iter().map(|issue| issue.0.to_string()).collect();
-    format!(
-        "Was blocked by {}, now {now}.\n{WAS_BLOCKED_TAG} {} -->",
-        issue_list(by),
-        numbers.join(" ")
-    )
+    format!("Was blocked by {}, now {now}.", issue_list(by))
 }
 
 fn paths_line(tracks: &[TrackPaths]) -> String {
@@ -154,12 +136,10 @@ fn blocked_text(blocked: &Blocked) -> String {
         Some(lane) => format!("to lane `{lane}`"),
         None => "to a lane".to_owned(),
     };
-    let numbers: Vec<String> = waits_for.iter().map(|issue| issue.0.to_string()).collect();
     format!(
         "**Blocked** by {}, {which} still open. This issue is assigned {target} as soon as \
-         {they} closed.\n{WAS_BLOCKED_TAG} {} -->\n\n{}\n{}",
+         {they} closed.\n\n{}\n{}",
         issue_list(&waits_for),
-        numbers.join(" "),
         depends_line(&blocked.depends_on),
         estimate_line(blocked.estimate),
     )

@@ -19,7 +19,7 @@ use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
 use crate::store;
-use crate::text::assign::{is_status_board, was_blocked_by};
+use crate::text::assign::is_status_board;
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
 pub struct TaskInputs {
@@ -69,6 +69,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         labels: labels(ctx).await?,
         assignments: records.assignments.clone(),
         completions: records.completions.clone(),
+        was_blocked: records.was_blocked.clone(),
         status_issue,
         merge_queue: Some(MergeQueue::from(&ctx.order.order)),
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
@@ -151,7 +152,6 @@ async fn own_comments(
         comments.push(ExistingComment {
             issue,
             id: CommentId(id),
-            was_blocked_by: was_blocked_by(&body),
             body,
         });
     }

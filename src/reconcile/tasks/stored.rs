@@ -3,7 +3,7 @@
 //! tasks, the merged pull requests that will finish them), the commands already handled, and
 //! the text of what the App last wrote.
 
-use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, RecordChanges, WasBlocked};
 use crate::github::models::GhIssue;
 use crate::ids::{CommentId, IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
@@ -57,6 +57,8 @@ pub struct Records {
     /// The merged pull requests that close issues with assignment records, kept until those
     /// are done: the issues may close before or after the pull request's own event arrives.
     pub merged: Vec<MergedPr>,
+    /// What each task was told it waits for.
+    pub was_blocked: Vec<WasBlocked>,
 }
 
 impl Records {
@@ -67,6 +69,7 @@ impl Records {
             assignments: stored.assignments,
             completions: stored.completions,
             merged: stored.merged,
+            was_blocked: stored.was_blocked,
         })
     }
 
@@ -83,6 +86,7 @@ impl Records {
                 assignments: self.assignments.clone(),
                 completions: self.completions.clone(),
                 merged: self.merged.clone(),
+                was_blocked: self.was_blocked.clone(),
             },
         );
         store::blocking(store, move |s| s.set_task_records(&repo, &stored, &handled)).await
@@ -105,6 +109,9 @@ impl Records {
             self.completions.retain(|c| c.issue != done.issue);
             self.completions.push(done.clone());
         }
+        if let Some(was_blocked) = &changes.was_blocked {
+            self.was_blocked = was_blocked.clone();
+        }
         let assignments = &self.assignments;
         self.merged.retain(|pr| {
             pr.closes
@@ -116,6 +123,7 @@ impl Records {
     /// Drops the assignment records of issues that no longer exist.
     pub fn forget(&mut self, gone: &[IssueNumber]) {
         self.assignments.retain(|r| !gone.contains(&r.issue));
+        self.was_blocked.retain(|told| !gone.contains(&told.issue));
     }
 }
 
@@ -148,6 +156,7 @@ mod tests {
                 files: vec!["src/a.rs".into()],
                 closes: vec![IssueNumber(1)],
             }],
+            was_blocked: vec![],
         };
         let done = Completion {
             issue: IssueNumber(1),
@@ -161,6 +170,7 @@ mod tests {
             assigned: vec![record(2, "agent-3"), record(4, "agent-1")],
             forgotten: vec![IssueNumber(1)],
             completed: vec![done.clone()],
+            was_blocked: None,
         });
         assert_eq!(
             records.assignments,

@@ -54,7 +54,6 @@ fn assigned_on_a_lane_branch() {
 **Assigned to lane `agent-1`**, on branch `parallel-dev/agent-1`.
 
 Was blocked by #3, now assigned.
-<!-- switchyard:was-blocked-by 3 -->
 
 To start, make a worktree for the branch beside your clone:
 
@@ -119,7 +118,6 @@ fn blocked_with_and_without_a_lane() {
         task_comment(&TaskState::Blocked(blocked)),
         "<!-- switchyard:assign -->
 **Blocked** by #3 and #4, which are still open. This issue is assigned to a lane as soon as they are closed.
-<!-- switchyard:was-blocked-by 3 4 -->
 
 - Depends on: #3 (open), #4 (open) and #2 (closed).
 - Estimate: 30 min."
@@ -133,7 +131,6 @@ fn blocked_with_and_without_a_lane() {
         task_comment(&TaskState::Blocked(on_lane)),
         "<!-- switchyard:assign -->
 **Blocked** by #5, which is still open. This issue is assigned to lane `beta` as soon as it is closed.
-<!-- switchyard:was-blocked-by 5 -->
 
 - Depends on: #5 (open).
 - Estimate: none; a label such as `estimate: 2h` gives one."
@@ -194,7 +191,6 @@ fn queued_for_any_lane_or_its_bound_lane() {
 **Queued**: its track `core` is bound to lane `agent-1`, which is full (2 tasks at a time). It is assigned, oldest issue first, as soon as the lane frees.
 
 Was blocked by #1, now queued.
-<!-- switchyard:was-blocked-by 1 -->
 
 - Depends on: #1 (closed).
 - Estimate: none; a label such as `estimate: 2h` gives one."
@@ -282,16 +278,11 @@ fn unknown_lanes_get_a_suggestion() {
 }
 
 #[test]
-fn comments_are_recognised_and_their_tag_read_back() {
+fn comments_are_recognised_and_hold_no_state_but_their_marker() {
     let body = task_comment(&TaskState::Assigned(assignment()));
     assert!(is_assign_comment(&body));
     assert!(!is_assign_comment("Thanks!"));
-    assert_eq!(was_blocked_by(&body), issues(&[3]));
-    assert_eq!(
-        was_blocked_by("<!-- switchyard:was-blocked-by 3 x 4 -->\r\n"),
-        issues(&[3, 4])
-    );
-    assert_eq!(was_blocked_by("<!-- switchyard:was-blocked-by 3"), vec![]);
+    assert_eq!(body.matches("<!--").count(), 1, "{body}");
 }
 
 #[test]
