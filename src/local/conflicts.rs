@@ -48,8 +48,9 @@ pub struct PairFinding {
     pub b: String,
     pub line: Finding,
     pub exact: Finding,
-    /// Paths git stops on that the config ignores (lock files: regenerate them).
-    pub ignored: Vec<String>,
+    /// Paths both change that the config says are regenerated rather than merged (lock
+    /// files): regenerate them after rebasing. Neither tier counts them as conflicts.
+    pub regenerated: Vec<String>,
 }
 
 /// Both tiers on one branch against the default branch.
@@ -58,7 +59,7 @@ pub struct BaseFinding {
     pub branch: String,
     pub line: Finding,
     pub exact: Finding,
-    pub ignored: Vec<String>,
+    pub regenerated: Vec<String>,
 }
 
 /// Everything `conflicts` finds.
@@ -164,7 +165,7 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
     for pair in analysis.pairs() {
         let paths: BTreeSet<String> = pair
             .files()
-            .filter(|f| f.may_conflict())
+            .filter(|f| f.may_conflict() && !regenerated.matches(f.path))
             .map(|f| f.path.to_owned())
             .collect();
         if !paths.is_empty() {
@@ -183,21 +184,24 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
     }
     let mut exact = trial_merges(git, &merges)?.into_iter();
 
+    // Files the config ignores are never mentioned; regenerated ones are told apart.
     let split = |paths: Vec<String>| -> (Finding, Vec<String>) {
-        let (ignored, kept): (Vec<String>, Vec<String>) =
-            paths.into_iter().partition(|path| ignore.matches(path));
-        (Finding::from_paths(kept), ignored)
+        let (regenerate, kept): (Vec<String>, Vec<String>) = paths
+            .into_iter()
+            .filter(|path| !ignore.matches(path))
+            .partition(|path| regenerated.matches(path));
+        (Finding::from_paths(kept), regenerate)
     };
     let mut pairs = Vec::new();
     for (i, a) in branches.iter().enumerate() {
         for (j, b) in branches.iter().enumerate().skip(i + 1) {
-            let (exact, ignored) = split(exact.next().unwrap_or_default());
+            let (exact, regenerate) = split(exact.next().unwrap_or_default());
             pairs.push(PairFinding {
                 a: a.name.clone(),
                 b: b.name.clone(),
                 line: Finding::from_paths(line_pairs.remove(&(i, j)).unwrap_or_default()),
                 exact,
-                ignored,
+                regenerated: regenerate,
             });
         }
     }
@@ -210,13 +214,14 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
                 .iter()
                 .map(|c| c.path.to_owned())
                 .chain(report.unmapped_files.iter().map(|p| (*p).to_owned()))
+                .filter(|path| !regenerated.matches(path))
                 .collect();
-            let (exact, ignored) = split(exact.next().unwrap_or_default());
+            let (exact, regenerate) = split(exact.next().unwrap_or_default());
             BaseFinding {
                 branch: branch.name.clone(),
                 line: Finding::from_paths(paths.into_iter().collect()),
                 exact,
-                ignored,
+                regenerated: regenerate,
             }
         })
         .collect();

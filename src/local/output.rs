@@ -293,29 +293,32 @@ pub fn conflicts(report: &Report, json: bool) -> String {
             ));
         }
     }
-    let ignored: Vec<String> = report
+    let regenerated: Vec<String> = report
         .pairs
         .iter()
-        .filter(|p| !p.ignored.is_empty())
-        .map(|p| format!("{} × {}: {}", p.a, p.b, p.ignored.join(", ")))
+        .filter(|p| !p.regenerated.is_empty())
+        .map(|p| format!("{} × {}: {}", p.a, p.b, p.regenerated.join(", ")))
         .chain(
             report
                 .with_default
                 .iter()
-                .filter(|b| !b.ignored.is_empty())
+                .filter(|b| !b.regenerated.is_empty())
                 .map(|b| {
                     format!(
                         "{} × {}: {}",
                         b.branch,
                         report.default_branch,
-                        b.ignored.join(", ")
+                        b.regenerated.join(", ")
                     )
                 }),
         )
         .collect();
-    if !ignored.is_empty() {
-        lines.push("Also in files the config ignores (regenerate them after rebasing):".into());
-        lines.extend(ignored.into_iter().map(|line| format!("  {line}")));
+    if !regenerated.is_empty() {
+        lines.push(
+            "Both change files that are regenerated, not merged (regenerate them after rebasing):"
+                .into(),
+        );
+        lines.extend(regenerated.into_iter().map(|line| format!("  {line}")));
     }
     let (pair_disagreements, base_disagreements) = report.disagreements();
     if pair_disagreements.is_empty() && base_disagreements.is_empty() {
@@ -439,7 +442,7 @@ mod tests {
     }
 
     #[test]
-    fn the_tiers_disagreements_and_ignored_files_are_named() {
+    fn the_tiers_disagreements_and_regenerated_files_are_named() {
         let report = Report {
             default_branch: "main".into(),
             default_head: "0123456789".repeat(4),
@@ -450,28 +453,28 @@ mod tests {
                     b: "b".into(),
                     line: finding(&["src/x.rs"]),
                     exact: finding(&[]),
-                    ignored: vec!["Cargo.lock".into()],
+                    regenerated: vec!["Cargo.lock".into()],
                 },
                 PairFinding {
                     a: "a".into(),
                     b: "c".into(),
                     line: finding(&[]),
                     exact: finding(&["src/y.rs"]),
-                    ignored: vec![],
+                    regenerated: vec![],
                 },
                 PairFinding {
                     a: "b".into(),
                     b: "c".into(),
                     line: finding(&[]),
                     exact: finding(&[]),
-                    ignored: vec![],
+                    regenerated: vec![],
                 },
             ],
             with_default: vec![BaseFinding {
                 branch: "c".into(),
                 line: finding(&["README"]),
                 exact: finding(&["README"]),
-                ignored: vec![],
+                regenerated: vec![],
             }],
         };
         assert_eq!(
@@ -479,7 +482,7 @@ mod tests {
             "Conflicts among 3 branches and main (0123456), by a trial merge (git merge-tree):\n  \
              a × c: src/y.rs\n  \
              c × main: README\n\
-             Also in files the config ignores (regenerate them after rebasing):\n  \
+             Both change files that are regenerated, not merged (regenerate them after rebasing):\n  \
              a × b: Cargo.lock\n\
              Where the line engine and the trial merge disagree:\n  \
              a × b: the line engine warns about src/x.rs; git merges them cleanly\n  \

@@ -241,3 +241,45 @@ fn a_blocked_task_holds_no_branch_back() {
     assert_eq!(first["branch"], A1);
     assert_eq!(first["waits_for"], serde_json::json!([]));
 }
+
+#[test]
+fn lock_files_are_told_to_be_regenerated_and_ignored_files_never_mentioned() {
+    let scratch = Scratch::new();
+    scratch.write(
+        &scratch.repo,
+        ".github/switchyard.yml",
+        "ignore_paths: [\"generated/**\"]\n",
+    );
+    scratch.write(&scratch.repo, "Cargo.lock", "version = 3\n");
+    scratch.write(&scratch.repo, "generated/api.rs", "// generated\n");
+    scratch.commit(&scratch.repo, "Config, lock file and generated code");
+    scratch.init();
+    for lane in ["agent-1", "agent-2"] {
+        let dir = scratch.lane(lane);
+        scratch.write(&dir, "Cargo.lock", &format!("version = 3\n# {lane}\n"));
+        scratch.write(
+            &dir,
+            "generated/api.rs",
+            &format!("// generated for {lane}\n"),
+        );
+        scratch.commit(&dir, &format!("{lane}'s dependencies"));
+    }
+    let answer = scratch.local(&["conflicts"]);
+    assert_eq!(answer.code, 0, "{answer:?}");
+    let head = scratch.git(&scratch.repo, &["rev-parse", "--short=7", "main"]);
+    assert_eq!(
+        answer.stdout,
+        format!(
+            "No conflicts among 3 branches and main ({head}).\n\
+             Both change files that are regenerated, not merged (regenerate them after rebasing):\n  \
+             {A1} × {A2}: Cargo.lock\nThe line engine agrees on every pair.\n"
+        )
+    );
+    let report = scratch.local(&["conflicts", "--json"]).json();
+    assert_eq!(
+        report["pairs"][0]["regenerated"],
+        serde_json::json!(["Cargo.lock"])
+    );
+    assert_eq!(report["pairs"][0]["exact"]["conflict"], false);
+    assert_eq!(report["pairs"][0]["line"]["conflict"], false);
+}
