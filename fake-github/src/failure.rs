@@ -60,25 +60,31 @@ impl RandomFailures {
         if self.failures.is_empty() || !self.route.matches(method, path) {
             return None;
         }
-        if self.rng.next() % 100 >= self.percent {
+        if self.rng.next_u64() % 100 >= self.percent {
             return None;
         }
-        let index = (self.rng.next() % self.failures.len() as u64) as usize;
+        let index = (self.rng.next_u64() % self.failures.len() as u64) as usize;
         self.served += 1;
         Some(self.failures[index])
     }
 }
 
-/// SplitMix64: small, fast, and well mixed from any seed, zero included.
-pub(crate) struct SplitMix64(pub u64);
+/// SplitMix64: small, fast, and well mixed from any seed, zero included. Tests that pick
+/// their own random moments use it too, so one seed reproduces a whole run.
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
+    }
+
+    /// A number in `range`.
+    pub fn within(&mut self, range: std::ops::Range<usize>) -> usize {
+        range.start + (self.next_u64() % (range.end - range.start) as u64) as usize
     }
 }
 

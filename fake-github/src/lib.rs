@@ -47,7 +47,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use dsl::RepoBuilder;
-pub use failure::Failure;
+pub use failure::{Failure, SplitMix64};
 pub use log::RequestRecord;
 pub use model::{
     Annotation, CheckRun, CheckRunAction, Comment, FileChange, FileStatus, Issue, IssueState,

@@ -8,7 +8,7 @@
 
 use crate::burst::{Repositories, Run, runs, serve, settle};
 use crate::support::{Binary, Http, SECRET, delivery_id, sqlite_url};
-use fake_github::{Failure, FakeGitHub};
+use fake_github::{Failure, FakeGitHub, SplitMix64};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,24 +39,6 @@ fn seed(test: &str) -> u64 {
     };
     eprintln!("{test}: seed {seed} (SWITCHYARD_TEST_SEED={seed} repeats it)");
     seed
-}
-
-/// SplitMix64: small and well mixed from any seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `range`.
-    fn within(&mut self, range: std::ops::Range<usize>) -> usize {
-        range.start + (self.next() % (range.end - range.start) as u64) as usize
-    }
 }
 
 /// Where the server answers: its generation, one more after every restart, and its base
@@ -217,7 +199,7 @@ fn mib(kib: Option<u64>) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_through_three_sigkills_runs_every_delivery_and_writes_each_effect_once() {
     let started = Instant::now();
-    let mut rng = Rng(seed("kill"));
+    let mut rng = SplitMix64(seed("kill"));
     let mut kill_points: Vec<usize> = Vec::new();
     while kill_points.len() < KILLS {
         let point = rng.within(DELIVERIES / 10..DELIVERIES * 9 / 10);

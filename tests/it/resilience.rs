@@ -29,6 +29,15 @@ async fn a_crash_after_writing_but_before_recording_never_duplicates() {
     h.settle().await;
     // Lose what we recorded, as if the process died right after GitHub created the run.
     let head = h.head(pr);
+    crash_before_recording_the_run(&mut h, &head).await;
+    h.open_lane_pr("agent-2", &["src/y.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &head).len(), 1);
+}
+
+/// Loses the record of the "Merge order" run on `head`, as if the process died right after
+/// GitHub created the run, and starts the App again.
+async fn crash_before_recording_the_run(h: &mut Harness, head: &str) {
     let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
     h.app()
         .store
@@ -36,9 +45,6 @@ async fn a_crash_after_writing_but_before_recording_never_duplicates() {
         .unwrap();
     h.app.take().unwrap().kill();
     h.start_app().await;
-    h.open_lane_pr("agent-2", &["src/y.rs"]).await;
-    h.settle().await;
-    assert_eq!(h.gh.check_runs(REPO, &head).len(), 1);
 }
 
 #[tokio::test]
@@ -52,13 +58,7 @@ async fn a_crash_after_creating_an_annotated_run_but_before_recording_it_never_d
     h.settle().await;
     let head = h.head(first);
     assert_eq!(h.merge_order_run(first).annotations.len(), 1);
-    let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
-    h.app()
-        .store
-        .forget_published(&repo, &format!("check:Merge order:{head}"))
-        .unwrap();
-    h.app.take().unwrap().kill();
-    h.start_app().await;
+    crash_before_recording_the_run(&mut h, &head).await;
     h.tell_pr(first, "synchronize").await;
     h.settle().await;
     let runs = h.gh.check_runs(REPO, &head);
