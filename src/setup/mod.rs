@@ -9,10 +9,12 @@
 //! Until then every route but the setup pages and `/healthz` answers 503: nothing is lost,
 //! GitHub can redeliver.
 
+mod callback_link;
 mod conversion;
 pub mod credentials;
 mod manifest;
 
+pub use callback_link::{CallbackRefusal, read_callback};
 pub use credentials::StoredCredentials;
 
 use crate::github::{AppCredentials, GitHubApp, RetrySettings};
@@ -23,7 +25,7 @@ use crate::service::{self, Listener, Running, ServerSettings, Services, StartErr
 use crate::webhook::WEBHOOK_PATH;
 use crate::webhook::WebhookSecrets;
 use axum::Router;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -294,40 +296,30 @@ fn organization_problem(name: &str) -> Option<&'static str> {
     )
 }
 
-#[derive(serde::Deserialize)]
-struct CallbackQuery {
-    code: Option<String>,
-    state: Option<String>,
-}
-
-async fn callback(State(setup): State<Arc<Setup>>, Query(query): Query<CallbackQuery>) -> Response {
+async fn callback(State(setup): State<Arc<Setup>>, RawQuery(query): RawQuery) -> Response {
     let mut progress = setup.progress.lock().await;
     let activation = match &*progress {
         Progress::Registered { page } => return html(StatusCode::OK, page.clone()),
         Progress::Unregistered(activation) => activation,
     };
-    let state_matches = query
-        .state
-        .as_deref()
-        .is_some_and(|state| same_secret(state, &setup.state));
-    if !state_matches {
-        tracing::warn!("refused a setup callback whose state is missing or wrong");
-        return html(
-            StatusCode::BAD_REQUEST,
-            pages::refused(
-                "This link was not started from this server's registration page: its state is \
-                 missing or wrong. Nothing was registered here.",
-            ),
-        );
-    }
-    let Some(code) = query
-        .code
-        .filter(|code| conversion::is_plausible_code(code))
-    else {
-        return html(
-            StatusCode::BAD_REQUEST,
-            pages::refused("GitHub's code is missing from this link, or is not a code."),
-        );
+    let code = match read_callback(query.as_deref().unwrap_or_default(), &setup.state) {
+        Ok(code) => code,
+        Err(CallbackRefusal::WrongState) => {
+            tracing::warn!("refused a setup callback whose state is missing or wrong");
+            return html(
+                StatusCode::BAD_REQUEST,
+                pages::refused(
+                    "This link was not started from this server's registration page: its state \
+                     is missing or wrong. Nothing was registered here.",
+                ),
+            );
+        }
+        Err(CallbackRefusal::NoCode) => {
+            return html(
+                StatusCode::BAD_REQUEST,
+                pages::refused("GitHub's code is missing from this link, or is not a code."),
+            );
+        }
     };
     let credentials = match conversion::exchange(&activation.api_url, &code).await {
         Ok(credentials) => credentials,
@@ -381,17 +373,6 @@ async fn callback(State(setup): State<Arc<Setup>>, Query(query): Query<CallbackQ
     html(status, page)
 }
 
-/// Compares without stopping at the first difference, so the time taken says nothing about
-/// how much of a guess was right.
-fn same_secret(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,13 +405,5 @@ mod tests {
         ] {
             assert!(organization_problem(name).is_some(), "{name}");
         }
-    }
-
-    #[test]
-    fn states_compare_whole() {
-        assert!(same_secret("abcd", "abcd"));
-        assert!(!same_secret("abce", "abcd"));
-        assert!(!same_secret("abc", "abcd"));
-        assert!(!same_secret("", "abcd"));
     }
 }

@@ -8,6 +8,7 @@ mod assign;
 mod binary;
 mod config_check;
 mod fixtures;
+mod fuzz_corpus;
 mod hostile;
 mod instances;
 mod kill;

@@ -1,0 +1,49 @@
+//! The fuzz targets' saved corpus, replayed on stable: every input `cargo fuzz` kept (and
+//! every crash it found, once fixed) goes through the same function the target runs.
+
+#[path = "../../fuzz/src/lib.rs"]
+mod targets;
+
+use std::path::Path;
+
+fn replay(target: &str, run: fn(&[u8])) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/corpus")
+        .join(target);
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a corpus entry").path())
+        .collect();
+    inputs.sort();
+    assert!(!inputs.is_empty(), "{} holds no input", dir.display());
+    for path in inputs {
+        let data = std::fs::read(&path).expect("a corpus file reads");
+        let outcome = std::panic::catch_unwind(|| run(&data));
+        assert!(outcome.is_ok(), "{target}: {} fails", path.display());
+    }
+}
+
+#[test]
+fn webhook() {
+    replay("webhook", targets::webhook);
+}
+
+#[test]
+fn patch() {
+    replay("patch", targets::patch);
+}
+
+#[test]
+fn config() {
+    replay("config", targets::config);
+}
+
+#[test]
+fn commands() {
+    replay("commands", targets::commands);
+}
+
+#[test]
+fn setup_callback() {
+    replay("setup_callback", targets::setup_callback);
+}
