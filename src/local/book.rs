@@ -150,15 +150,15 @@ impl Book {
                 self.tasks[at] = TaskRecord { seq, ..record };
             }
             Some(at) => {
-                let held = &self.tasks[at];
-                let standing = if held.done_at.is_some() {
+                let existing = &self.tasks[at];
+                let standing = if existing.done_at.is_some() {
                     "done"
                 } else {
                     "in the book"
                 };
                 return Err(LocalError::Usage(format!(
                     "task {} is already {standing} (lane `{}`)",
-                    held.id, held.lane
+                    existing.id, existing.lane
                 )));
             }
             None => {

@@ -82,9 +82,9 @@ pub async fn apply_check_runs(
 ) -> Result<(), ReconcileError> {
     for spec in specs {
         let (key, digest) = (check_run_key(&spec.name, &spec.head_sha), spec.digest());
-        let held = publish::last_published(store, client, &key).await?;
+        let published = publish::last_published(store, client, &key).await?;
         let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
-        let update = match held {
+        let update = match published {
             _ if fresh_run => None,
             Some(p) if p.digest == digest => continue,
             Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
@@ -158,8 +158,8 @@ pub async fn apply_comments(
 ) -> Result<(), ReconcileError> {
     for spec in specs {
         let key = overlap_comment_key(spec.issue);
-        let held = publish::last_published(store, client, &key).await?;
-        if held
+        let published = publish::last_published(store, client, &key).await?;
+        if published
             .as_ref()
             .is_some_and(|p| p.digest == publish::digest(&spec.body))
         {
@@ -171,7 +171,7 @@ pub async fn apply_comments(
             body: &spec.body,
             is_ours: is_overlap_comment,
         };
-        let known = held.map(|p| p.github_id);
+        let known = published.map(|p| p.github_id);
         publish::comment(client, store, app_id, &comment, known).await?;
     }
     Ok(())

@@ -43,7 +43,7 @@ pub async fn last_read<T: DeserializeOwned + Send + 'static>(
 }
 
 /// A read made conditional on what we cached under `kind`/`key`: `fetch` is given the ETag
-/// held. A 404 forgets what was cached and is handed back; `None` is a 304 with nothing
+/// of what is cached. A 404 forgets what was cached and is handed back; `None` is a 304 with nothing
 /// cached.
 async fn read_tagged<T, F, Fut>(
     store: &SharedStore,
@@ -56,10 +56,10 @@ where
     F: FnOnce(Option<String>) -> Fut,
     Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
 {
-    let held: Option<Tagged<T>> = cached(store, kind, key.clone()).await?;
-    let etag = held.as_ref().and_then(|h| h.etag.clone());
+    let cached_entry: Option<Tagged<T>> = cached(store, kind, key.clone()).await?;
+    let etag = cached_entry.as_ref().and_then(|h| h.etag.clone());
     match fetch(etag).await {
-        Ok(Conditional::NotModified) => Ok(Ok(held.map(|h| h.value))),
+        Ok(Conditional::NotModified) => Ok(Ok(cached_entry.map(|h| h.value))),
         Ok(Conditional::Fresh { value, etag }) => {
             let tagged = Tagged { etag, value };
             store_cache(store, kind, key, &tagged).await?;

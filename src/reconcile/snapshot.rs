@@ -286,12 +286,12 @@ async fn read_reviews(
     for number in numbers {
         let key = format!("{repo}:{}", number.0);
         let fresh = full || triggers.contains(&Trigger::PullRequest(number));
-        let held = if fresh {
+        let cached_approval = if fresh {
             None
         } else {
             cached::<bool>(store, "approved", key.clone()).await?
         };
-        let approved = match held {
+        let approved = match cached_approval {
             Some(approved) => approved,
             None => {
                 let reviews = client.reviews(number.0).await?;
@@ -380,8 +380,8 @@ async fn open_pull_requests(
     triggers: &[Trigger],
 ) -> Result<Vec<PullRequest>, ReconcileError> {
     let repo = client.repo();
-    let held: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
-    let mut prs = match held {
+    let cached_prs: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
+    let mut prs = match cached_prs {
         Some(prs) if !triggers.contains(&Trigger::Full) => {
             let mut prs = prs;
             for number in Trigger::pull_requests(triggers) {

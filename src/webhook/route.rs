@@ -170,10 +170,7 @@ pub fn route(event: &Event) -> Disposition {
             installation,
             repos,
         } => match action.as_str() {
-            "created" => {
-                let (changes, jobs) = added(*installation, repos);
-                Disposition::Work { changes, jobs }
-            }
+            "created" => repo_changes(added(*installation, repos)),
             "deleted" | "suspend" => Disposition::Work {
                 changes: vec![RepoChange::RemoveInstallation(*installation)],
                 jobs: vec![],
@@ -188,7 +185,7 @@ pub fn route(event: &Event) -> Disposition {
         } => {
             let (mut changes, jobs) = added(*installation, new);
             changes.extend(removed.iter().cloned().map(RepoChange::Remove));
-            Disposition::Work { changes, jobs }
+            repo_changes((changes, jobs))
         }
         Event::Other { .. } => Disposition::Ignore("an event Switchyard does not handle"),
         _ => Disposition::Ignore("an action Switchyard does not handle"),
@@ -199,6 +196,16 @@ pub fn route(event: &Event) -> Disposition {
 /// quotes), this only spares a job for the comments that cannot.
 fn mentions_command(body: &str) -> bool {
     body.to_ascii_lowercase().contains(COMMAND_PREFIX)
+}
+
+/// Work for the repositories an installation gained or lost; none named, nothing to record
+/// (rather than a 202 that queued nothing).
+fn repo_changes((changes, jobs): (Vec<RepoChange>, Vec<JobRequest>)) -> Disposition {
+    if changes.is_empty() {
+        Disposition::Ignore("an installation change that names no repository")
+    } else {
+        Disposition::Work { changes, jobs }
+    }
 }
 
 fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, Vec<JobRequest>) {
@@ -240,6 +247,24 @@ mod tests {
                 kind: kind.into(),
             },
             body: body.into(),
+        }
+    }
+
+    #[test]
+    fn an_installation_change_naming_no_repository_records_nothing() {
+        let created = Event::Installation {
+            action: "created".into(),
+            installation: InstallationId(7),
+            repos: vec![],
+        };
+        let changed = Event::InstallationRepositories {
+            action: "added".into(),
+            installation: InstallationId(7),
+            added: vec![],
+            removed: vec![],
+        };
+        for event in [created, changed] {
+            assert!(matches!(route(&event), Disposition::Ignore(_)), "{event:?}");
         }
     }
 
