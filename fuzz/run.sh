@@ -23,7 +23,9 @@ cargo +nightly fuzz run -s none -a "$target" "$found" "${inputs[@]}" -- \
 
 for dir in "${inputs[@]}"; do cp "$dir"/* "$known"/; done
 before=$(ls "$known" | sort)
-"target/x86_64-unknown-linux-gnu/release/$target" -merge=1 -timeout=5 "$known" "$found" 2>/dev/null
+# Only inputs that reach new code are kept (hit counts aside), in as few files as cover it.
+"target/x86_64-unknown-linux-gnu/release/$target" -set_cover_merge=1 -use_counters=0 -timeout=5 \
+  "$known" "$found" 2>/dev/null
 new=$(comm -13 <(echo "$before") <(ls "$known" | sort))
 for name in $new; do cp "$known/$name" "corpus/$target/$name"; done
 echo "run.sh: $target: $(echo "$new" | grep -c . || true) new inputs kept in fuzz/corpus/$target"
