@@ -139,10 +139,7 @@ async fn receive(
         repo: event.repo().cloned(),
         received_at: now(),
     };
-    let recorded = store::blocking(&state.store, move |s| {
-        s.record_delivery(&delivery, &changes, &jobs)
-    })
-    .await;
+    let recorded = store::record(&state.store, delivery, changes, jobs).await;
     match recorded {
         Ok(Recorded::New) => {
             state.queue.wake();

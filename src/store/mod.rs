@@ -67,15 +67,35 @@ pub struct Published {
 /// in claims of this size, so that no claim holds the database long.
 pub const MAX_JOBS_PER_CLAIM: i64 = 500;
 
+/// Where the answer to a delivery being recorded goes, once it is on disk or has failed.
+pub type RecordReply = Box<dyn FnOnce(Result<Recorded>) + Send + Sync>;
+
 pub trait Store: Send + Sync + 'static {
-    /// Records a delivery with the repository changes and jobs it asks for, atomically; a
-    /// delivery id seen before records nothing.
+    /// Starts recording a delivery with the repository changes and jobs it asks for,
+    /// atomically; a delivery id seen before records nothing. `reply` gets the answer once it
+    /// is committed. It never waits for the disk itself, so the receiver spends no thread on
+    /// a delivery in flight; a store that has closed drops `reply` unanswered.
+    fn submit_delivery(
+        &self,
+        delivery: Delivery,
+        changes: Vec<RepoChange>,
+        jobs: Vec<JobRequest>,
+        reply: RecordReply,
+    );
+    /// [`Store::submit_delivery`], waiting for its answer.
     fn record_delivery(
         &self,
         delivery: &Delivery,
         changes: &[RepoChange],
         jobs: &[JobRequest],
-    ) -> Result<Recorded>;
+    ) -> Result<Recorded> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let reply = Box::new(move |recorded| {
+            let _ = tx.send(recorded);
+        });
+        self.submit_delivery(delivery.clone(), changes.to_vec(), jobs.to_vec(), reply);
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
     /// Queues jobs that no delivery asked for (the periodic sweep).
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()>;
     /// Claims every queued job of the first repository that nobody is working on and whose
@@ -145,6 +165,22 @@ where
     tokio::task::spawn_blocking(move || f(store.as_ref()))
         .await
         .map_err(|_| StoreError::Closed)?
+}
+
+/// Records a delivery (see [`Store::submit_delivery`]) without holding a thread while it
+/// waits for the commit.
+pub async fn record(
+    store: &SharedStore,
+    delivery: Delivery,
+    changes: Vec<RepoChange>,
+    jobs: Vec<JobRequest>,
+) -> Result<Recorded> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let reply = Box::new(move |recorded| {
+        let _ = tx.send(recorded);
+    });
+    store.submit_delivery(delivery, changes, jobs, reply);
+    rx.await.map_err(|_| StoreError::Closed)?
 }
 
 /// Opens the store a `DATABASE_URL` names: `postgres://…` (or `postgresql://…`),

@@ -7,8 +7,8 @@
 
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
-    TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, Result,
+    Store, StoreError, TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
@@ -211,12 +211,12 @@ struct DeliveryRow {
 }
 
 impl DeliveryRow {
-    fn new(delivery: &Delivery, changes: &[RepoChange], jobs: &[JobRequest]) -> Result<Self> {
+    fn new(delivery: Delivery, changes: Vec<RepoChange>, jobs: &[JobRequest]) -> Result<Self> {
         let (repos, installations, triggers) = job_columns(jobs)?;
         Ok(Self {
-            delivery: delivery.clone(),
-            changes: changes.to_vec(),
             repo: delivery.repo.as_ref().map(RepoName::to_string),
+            delivery,
+            changes,
             repos,
             installations,
             triggers,
@@ -257,7 +257,7 @@ impl DeliveryRow {
 /// A delivery waiting for the next group commit, and where its answer goes.
 struct PendingDelivery {
     row: DeliveryRow,
-    reply: std::sync::mpsc::SyncSender<Result<Recorded>>,
+    reply: RecordReply,
 }
 
 /// Most deliveries one transaction records.
@@ -292,18 +292,20 @@ async fn record_in_groups(pool: Pool, pending: Arc<Mutex<UnboundedReceiver<Pendi
         match record_group(&pool, &batch).await {
             Ok(recorded) => {
                 for (waiting, recorded) in batch.into_iter().zip(recorded) {
-                    let _ = waiting.reply.send(Ok(recorded));
+                    (waiting.reply)(Ok(recorded));
                 }
             }
             Err(e) if batch.len() == 1 => {
-                let _ = batch[0].reply.send(Err(e));
+                if let Some(waiting) = batch.pop() {
+                    (waiting.reply)(Err(e));
+                }
             }
             Err(_) => {
                 for waiting in batch {
                     let alone = record_group(&pool, std::slice::from_ref(&waiting))
                         .await
                         .map(|recorded| recorded[0]);
-                    let _ = waiting.reply.send(alone);
+                    (waiting.reply)(alone);
                 }
             }
         }
@@ -731,18 +733,18 @@ fn end_jobs(update: &str) -> String {
 }
 
 impl Store for PostgresStore {
-    fn record_delivery(
+    fn submit_delivery(
         &self,
-        delivery: &Delivery,
-        changes: &[RepoChange],
-        jobs: &[JobRequest],
-    ) -> Result<Recorded> {
-        let row = DeliveryRow::new(delivery, changes, jobs)?;
-        let (reply, answer) = std::sync::mpsc::sync_channel(1);
-        self.deliveries
-            .send(PendingDelivery { row, reply })
-            .map_err(|_| StoreError::Closed)?;
-        answer.recv().map_err(|_| StoreError::Closed)?
+        delivery: Delivery,
+        changes: Vec<RepoChange>,
+        jobs: Vec<JobRequest>,
+        reply: RecordReply,
+    ) {
+        match DeliveryRow::new(delivery, changes, &jobs) {
+            // Should the committers be gone, the reply is dropped with the delivery.
+            Ok(row) => drop(self.deliveries.send(PendingDelivery { row, reply })),
+            Err(e) => reply(Err(e)),
+        }
     }
 
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {

@@ -5,8 +5,8 @@
 
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, Recorded, Result, Store, StoreError,
-    TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, Result,
+    Store, StoreError, TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
@@ -209,16 +209,27 @@ impl SqliteStore {
         F: FnOnce(&Connection) -> Result<T> + Send + 'static,
     {
         let (tx, rx) = mpsc::sync_channel(1);
+        self.submit(f, move |answer| {
+            let _ = tx.send(answer);
+        });
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+
+    /// Queues `f` for the database thread; `answer` gets its result once the transaction it
+    /// ran in is committed. Should the thread be gone, `answer` is dropped uncalled.
+    fn submit<T, F, A>(&self, f: F, answer: A)
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+        A: FnOnce(Result<T>) + Send + 'static,
+    {
         let op: Op = Box::new(move |conn| {
             let result = f(conn);
             let failed = result.is_err();
-            let reply: Reply = Box::new(move |committed| {
-                let _ = tx.send(committed.and(result));
-            });
+            let reply: Reply = Box::new(move |committed| answer(committed.and(result)));
             (failed, reply)
         });
-        self.ops.send(op).map_err(|_| StoreError::Closed)?;
-        rx.recv().map_err(|_| StoreError::Closed)?
+        let _ = self.ops.send(op);
     }
 }
 
@@ -268,13 +279,12 @@ fn serve(conn: Connection, ops: mpsc::Receiver<Op>) {
                 replies.push(reply);
                 continue;
             }
-            let _ = conn.execute_batch("SAVEPOINT op");
+            let _ = run_cached(&conn, "SAVEPOINT op");
             let (failed, reply) = op(&conn);
-            let _ = conn.execute_batch(if failed {
-                "ROLLBACK TO op; RELEASE op"
-            } else {
-                "RELEASE op"
-            });
+            if failed {
+                let _ = run_cached(&conn, "ROLLBACK TO op");
+            }
+            let _ = run_cached(&conn, "RELEASE op");
             replies.push(reply);
         }
         let committed = match began {
@@ -291,6 +301,11 @@ fn serve(conn: Connection, ops: mpsc::Receiver<Op>) {
             });
         }
     }
+}
+
+/// A statement without parameters, parsed once per connection: these run for every delivery.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute([])
 }
 
 fn insert_jobs(conn: &Connection, jobs: &[JobRequest], now: i64) -> Result<()> {
@@ -315,11 +330,14 @@ fn insert_jobs(conn: &Connection, jobs: &[JobRequest], now: i64) -> Result<()> {
 
 fn apply_change(conn: &Connection, change: &RepoChange) -> Result<()> {
     match change {
-        RepoChange::Add(repo, installation) => conn.execute(
-            "INSERT INTO repos (repo, installation, active) VALUES (?1, ?2, 1)
-             ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1",
-            params![repo.as_str(), installation.0 as i64],
-        ),
+        // Nearly every delivery names a repository installed already: then nothing is written.
+        RepoChange::Add(repo, installation) => conn
+            .prepare_cached(
+                "INSERT INTO repos (repo, installation, active) VALUES (?1, ?2, 1)
+                 ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1
+                 WHERE repos.installation != excluded.installation OR NOT repos.active",
+            )
+            .and_then(|mut s| s.execute(params![repo.as_str(), installation.0 as i64])),
         RepoChange::Remove(repo) => conn.execute(
             "UPDATE repos SET active = 0, open_work = 0 WHERE repo = ?1",
             [repo.as_str()],
@@ -514,16 +532,14 @@ fn ids_json(ids: &[i64]) -> String {
 }
 
 impl Store for SqliteStore {
-    fn record_delivery(
+    fn submit_delivery(
         &self,
-        delivery: &Delivery,
-        changes: &[RepoChange],
-        jobs: &[JobRequest],
-    ) -> Result<Recorded> {
-        let delivery = delivery.clone();
-        let changes = changes.to_vec();
-        let jobs = jobs.to_vec();
-        self.run(move |conn| {
+        delivery: Delivery,
+        changes: Vec<RepoChange>,
+        jobs: Vec<JobRequest>,
+        reply: RecordReply,
+    ) {
+        let record = move |conn: &Connection| {
             let inserted = conn
                 .prepare_cached(
                     "INSERT INTO deliveries (id, event, action, repo, received_at)
@@ -547,7 +563,8 @@ impl Store for SqliteStore {
             }
             insert_jobs(conn, &jobs, delivery.received_at)?;
             Ok(Recorded::New)
-        })
+        };
+        self.submit(record, reply);
     }
 
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {
