@@ -160,8 +160,40 @@ fn numbered_agents(count: usize) -> Vec<Agent> {
 /// An empty file, or one holding only comments, gives [`Config::default`]. Every problem found
 /// is reported, each with its position, rather than only the first.
 pub fn parse(text: &str) -> Result<Config, ConfigErrors> {
-    let root = yaml::load(text).map_err(|error| ConfigErrors::from(vec![error]))?;
-    schema::validate(root.as_ref())
+    let root = yaml::load(text).map_err(|error| ConfigErrors::from(vec![error]));
+    root.and_then(|root| schema::validate(root.as_ref()))
+        .map_err(|errors| on_git_lines(errors, text))
+}
+
+/// YAML breaks lines at a lone carriage return too; git and GitHub only at `\n`. Errors are
+/// moved to the lines GitHub shows, since an annotation on a line the file does not have
+/// there is refused. The column stays the one within YAML's line.
+fn on_git_lines(mut errors: ConfigErrors, text: &str) -> ConfigErrors {
+    if !text.contains('\r') {
+        return errors;
+    }
+    // The git line of each YAML line, in order.
+    let mut git_line_of = vec![1];
+    let mut git_line = 1;
+    let mut bytes = text.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        match byte {
+            b'\n' => git_line += 1,
+            b'\r' if bytes.peek() == Some(&b'\n') => {
+                bytes.next();
+                git_line += 1;
+            }
+            b'\r' => {}
+            _ => continue,
+        }
+        git_line_of.push(git_line);
+    }
+    for error in &mut errors.errors {
+        if error.line > 0 {
+            error.line = git_line_of.get(error.line - 1).copied().unwrap_or(git_line);
+        }
+    }
+    errors
 }
 
 impl Config {

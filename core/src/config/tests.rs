@@ -763,3 +763,19 @@ fn regenerated_paths_replace_the_lock_file_list() {
          write `yarn.lock`"
     );
 }
+
+#[test]
+fn errors_after_lone_carriage_returns_are_on_the_lines_github_shows() {
+    // YAML counts each lone `\r` as a line break; GitHub counts only `\n`.
+    let text = "agents:\r\r\r  - name: alpha\ncapacity: x\r\ntrigger_label: [\n";
+    let parsed = parse(text).unwrap_err();
+    let lines = text.split('\n').count();
+    assert!(
+        parsed.errors.iter().all(|e| e.line >= 1 && e.line <= lines),
+        "{parsed:?}"
+    );
+    assert_eq!(
+        errors("agents: 3\r\r\r\r\ncapacity: x\n")[0],
+        "switchyard.yml:2:11: `capacity` must be a whole number, found text `x`"
+    );
+}
