@@ -2,12 +2,6 @@ use clap::Parser;
 use std::process::ExitCode;
 use switchyard::settings::{Cli, Command};
 
-// Every delivery allocates and frees a payload of tens of kilobytes; with mimalloc the
-// receiver answers about a fifth more of them per second than with the system allocator
-// (benches/ingest.sh), for some 15 MB more resident memory.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
