@@ -5,183 +5,30 @@
 //! each other), renewed while the work runs, deleted when it ends, and taken over by anyone
 //! once it has run out.
 
-use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
-use super::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, Result,
-    Store, StoreError, TaskRecords,
-};
+mod deliveries;
+mod errors;
+mod schema;
+
+use self::deliveries::{PendingDelivery, job_columns};
+use self::errors::{corrupt, pg, pool_error};
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
+use crate::store::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
+use crate::store::{
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Result, Store,
+    StoreError, TaskRecords,
+};
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Mutex;
-use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_postgres::NoTls;
 use tokio_postgres::types::ToSql;
-
-/// Embedded migrations, applied in order at start-up by whichever instance gets the
-/// migration lock first.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        "CREATE TABLE deliveries (
-        id TEXT PRIMARY KEY,
-        event TEXT NOT NULL,
-        action TEXT,
-        repo TEXT,
-        received_at BIGINT NOT NULL
-    );
-    CREATE INDEX deliveries_received ON deliveries (received_at);
-    CREATE TABLE jobs (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        repo TEXT NOT NULL,
-        installation BIGINT NOT NULL,
-        trigger TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'queued',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        run_at BIGINT NOT NULL,
-        last_error TEXT,
-        holder TEXT
-    );
-    CREATE INDEX jobs_state_repo ON jobs (state, repo, id);
-    CREATE INDEX jobs_repo ON jobs (repo, id);
-    CREATE INDEX jobs_due ON jobs (state, run_at);
-    CREATE TABLE leases (
-        repo TEXT PRIMARY KEY,
-        holder TEXT NOT NULL,
-        expires_at BIGINT NOT NULL
-    );
-    CREATE TABLE turns (
-        task TEXT PRIMARY KEY,
-        next_at BIGINT NOT NULL
-    );
-    CREATE TABLE repos (
-        repo TEXT PRIMARY KEY,
-        installation BIGINT NOT NULL,
-        active BOOLEAN NOT NULL,
-        open_work BOOLEAN NOT NULL DEFAULT FALSE
-    );
-    CREATE TABLE cache (
-        kind TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value BYTEA NOT NULL,
-        PRIMARY KEY (kind, key)
-    );
-    CREATE TABLE published (
-        repo TEXT NOT NULL,
-        key TEXT NOT NULL,
-        github_id BIGINT NOT NULL,
-        digest TEXT NOT NULL,
-        PRIMARY KEY (repo, key)
-    );
-    CREATE TABLE task_assignments (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue BIGINT NOT NULL,
-        lane TEXT NOT NULL,
-        assigned_at TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE task_completions (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue BIGINT NOT NULL,
-        lane TEXT NOT NULL,
-        pr BIGINT NOT NULL,
-        files_changed TEXT NOT NULL,
-        assigned_at TEXT NOT NULL,
-        merged_at TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE task_merged_prs (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        number BIGINT NOT NULL,
-        merged_at TEXT NOT NULL,
-        files TEXT NOT NULL,
-        closes TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE handled_commands (
-        repo TEXT NOT NULL,
-        comment BIGINT NOT NULL,
-        PRIMARY KEY (repo, comment)
-    );",
-    ),
-    // What each task was told it waits for, which its comment keeps telling once they close.
-    (
-        2,
-        "CREATE TABLE task_was_blocked (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue BIGINT NOT NULL,
-        blockers TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );",
-    ),
-];
 
 /// Connections one instance keeps open.
 const POOL_SIZE: usize = 32;
 /// Repositories one claim looks at before it gives up for now: others may be taking them.
 const CLAIM_CANDIDATES: i64 = 8;
-
-/// A delivery, its jobs, and whether it was new, in one statement: the unique key on the
-/// delivery id decides between instances receiving it at once, and a redelivery inserts no
-/// job because the jobs are inserted only for the delivery row that was.
-const RECORD_DELIVERY: &str = "WITH delivery AS (
-        INSERT INTO deliveries (id, event, action, repo, received_at)
-        VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (id) DO NOTHING
-        RETURNING received_at
-    ), queued AS (
-        INSERT INTO jobs (repo, installation, trigger, run_at)
-        SELECT job.repo, job.installation, job.trigger, delivery.received_at
-        FROM delivery,
-             unnest($6::text[], $7::bigint[], $8::text[]) WITH ORDINALITY
-                 AS job(repo, installation, trigger, n)
-        ORDER BY job.n
-        RETURNING 1
-    )
-    SELECT count(*) FROM delivery";
-
-/// Many deliveries, their jobs, and the repositories they say are installed, in one
-/// statement: [`RECORD_DELIVERY`] for a whole batch. The deliveries come sorted by id, so
-/// that concurrent batches take their locks in one order; a repository named twice takes
-/// the installation of the last delivery that names it.
-const RECORD_DELIVERIES: &str = "WITH input AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-            WITH ORDINALITY AS d(id, event, action, repo, received_at, n)
-    ), delivery AS (
-        INSERT INTO deliveries (id, event, action, repo, received_at)
-        SELECT id, event, action, repo, received_at FROM input ORDER BY n
-        ON CONFLICT (id) DO NOTHING
-        RETURNING id, received_at
-    ), queued AS (
-        INSERT INTO jobs (repo, installation, trigger, run_at)
-        SELECT job.repo, job.installation, job.trigger, delivery.received_at
-        FROM unnest($6::text[], $7::text[], $8::bigint[], $9::text[]) WITH ORDINALITY
-                 AS job(delivery, repo, installation, trigger, n)
-             JOIN delivery ON delivery.id = job.delivery
-        ORDER BY job.n
-        RETURNING 1
-    ), installed AS (
-        INSERT INTO repos (repo, installation, active)
-        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE
-        FROM unnest($10::text[], $11::text[], $12::bigint[]) WITH ORDINALITY
-                 AS added(delivery, repo, installation, n)
-             JOIN delivery ON delivery.id = added.delivery
-        WHERE NOT EXISTS (SELECT 1 FROM repos r WHERE r.repo = added.repo
-                          AND r.installation = added.installation AND r.active)
-        ORDER BY added.repo, added.n DESC
-        ON CONFLICT (repo) DO UPDATE
-        SET installation = excluded.installation, active = TRUE
-        RETURNING 1
-    )
-    SELECT id FROM delivery";
 
 /// Repositories with work for this instance: the oldest unfinished job is due, or is
 /// running under a lease that ran out, and no live lease covers the repository.
@@ -200,242 +47,6 @@ const TAKE_LEASE: &str = "INSERT INTO leases (repo, holder, expires_at) VALUES (
     WHERE leases.expires_at <= $4
     RETURNING 1";
 
-/// A delivery and its jobs as [`RECORD_DELIVERY`] takes them.
-struct DeliveryRow {
-    delivery: Delivery,
-    changes: Vec<RepoChange>,
-    repo: Option<String>,
-    repos: Vec<String>,
-    installations: Vec<i64>,
-    triggers: Vec<String>,
-}
-
-impl DeliveryRow {
-    fn new(delivery: Delivery, changes: Vec<RepoChange>, jobs: &[JobRequest]) -> Result<Self> {
-        let (repos, installations, triggers) = job_columns(jobs)?;
-        Ok(Self {
-            repo: delivery.repo.as_ref().map(RepoName::to_string),
-            delivery,
-            changes,
-            repos,
-            installations,
-            triggers,
-        })
-    }
-
-    async fn record(
-        &self,
-        client: &impl GenericClient,
-        statement: &tokio_postgres::Statement,
-    ) -> Result<Recorded> {
-        let row = client
-            .query_one(
-                statement,
-                &[
-                    &self.delivery.id,
-                    &self.delivery.event,
-                    &self.delivery.action,
-                    &self.repo,
-                    &self.delivery.received_at,
-                    &self.repos,
-                    &self.installations,
-                    &self.triggers,
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        if row.get::<_, i64>(0) == 0 {
-            return Ok(Recorded::Duplicate);
-        }
-        for change in &self.changes {
-            apply_change(client, change).await?;
-        }
-        Ok(Recorded::New)
-    }
-}
-
-/// A delivery waiting for the next group commit, and where its answer goes.
-struct PendingDelivery {
-    row: DeliveryRow,
-    reply: RecordReply,
-}
-
-/// Most deliveries one transaction records.
-const GROUP_COMMIT_LIMIT: usize = 256;
-/// Group commits under way at once: each statement of a group is a round trip, so one
-/// group at a time would bound the deliveries per second by the round trip's time; more than
-/// a few split the waiting deliveries into small groups, each with a flush of its own (on two
-/// cores, 4 gave the most deliveries per second and the shortest tail; 2 and 8 fewer).
-const GROUP_COMMITTERS: usize = 4;
-
-/// Records the deliveries waiting at a time in one transaction, so that many concurrent
-/// deliveries share one commit (and one flush of the log to disk) while each is still on
-/// disk before it is answered. Rows go in by delivery id, so that concurrent batches, of
-/// this instance or another, take their locks in one order and never wait for each other in
-/// a circle. Should a batch fail, each delivery in it is tried alone, so that one bad row
-/// fails only itself.
-async fn record_in_groups(pool: Pool, pending: Arc<Mutex<UnboundedReceiver<PendingDelivery>>>) {
-    loop {
-        let mut batch = {
-            let mut pending = pending.lock().await;
-            let Some(first) = pending.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
-            while batch.len() < GROUP_COMMIT_LIMIT {
-                match pending.try_recv() {
-                    Ok(next) => batch.push(next),
-                    Err(_) => break,
-                }
-            }
-            batch
-        };
-        batch.sort_by(|a, b| a.row.delivery.id.cmp(&b.row.delivery.id));
-        match record_group(&pool, &batch).await {
-            Ok(recorded) => {
-                for (waiting, recorded) in batch.into_iter().zip(recorded) {
-                    (waiting.reply)(Ok(recorded));
-                }
-            }
-            Err(e) if batch.len() == 1 => {
-                if let Some(waiting) = batch.pop() {
-                    (waiting.reply)(Err(e));
-                }
-            }
-            Err(_) => {
-                for waiting in batch {
-                    let alone = record_group(&pool, std::slice::from_ref(&waiting))
-                        .await
-                        .map(|recorded| recorded[0]);
-                    (waiting.reply)(alone);
-                }
-            }
-        }
-    }
-}
-
-async fn record_group(pool: &Pool, batch: &[PendingDelivery]) -> Result<Vec<Recorded>> {
-    let mut client = pool.get().await.map_err(pool_error)?;
-    let only_adds = batch.iter().all(|waiting| {
-        (waiting.row.changes.iter()).all(|change| matches!(change, RepoChange::Add(..)))
-    });
-    if only_adds {
-        return record_in_one_statement(&client, batch).await;
-    }
-    let statement = client.prepare_cached(RECORD_DELIVERY).await.map_err(pg)?;
-    let tx = client.transaction().await.map_err(pg)?;
-    let mut recorded = Vec::with_capacity(batch.len());
-    for waiting in batch {
-        recorded.push(waiting.row.record(&tx, &statement).await?);
-    }
-    tx.commit().await.map_err(pg)?;
-    Ok(recorded)
-}
-
-/// [`RECORD_DELIVERIES`]'s columns for a batch, and which deliveries it sends: the first
-/// of each id, a later one in the same batch being a redelivery.
-#[derive(Default)]
-struct DeliveryColumns {
-    sent: Vec<bool>,
-    ids: Vec<String>,
-    events: Vec<String>,
-    actions: Vec<Option<String>>,
-    repos: Vec<Option<String>>,
-    received_at: Vec<i64>,
-    job_deliveries: Vec<String>,
-    job_repos: Vec<String>,
-    job_installations: Vec<i64>,
-    job_triggers: Vec<String>,
-    add_deliveries: Vec<String>,
-    add_repos: Vec<String>,
-    add_installations: Vec<i64>,
-}
-
-impl DeliveryColumns {
-    fn new(batch: &[PendingDelivery]) -> Self {
-        let mut columns = Self::default();
-        let mut seen = std::collections::HashSet::new();
-        for DeliveryRow {
-            delivery,
-            changes,
-            repo,
-            repos,
-            installations,
-            triggers,
-        } in batch.iter().map(|waiting| &waiting.row)
-        {
-            let first = seen.insert(delivery.id.as_str());
-            columns.sent.push(first);
-            if !first {
-                continue;
-            }
-            columns.ids.push(delivery.id.clone());
-            columns.events.push(delivery.event.clone());
-            columns.actions.push(delivery.action.clone());
-            columns.repos.push(repo.clone());
-            columns.received_at.push(delivery.received_at);
-            for ((repo, installation), trigger) in repos.iter().zip(installations).zip(triggers) {
-                columns.job_deliveries.push(delivery.id.clone());
-                columns.job_repos.push(repo.clone());
-                columns.job_installations.push(*installation);
-                columns.job_triggers.push(trigger.clone());
-            }
-            for change in changes {
-                if let RepoChange::Add(repo, installation) = change {
-                    columns.add_deliveries.push(delivery.id.clone());
-                    columns.add_repos.push(repo.to_string());
-                    columns.add_installations.push(installation.0 as i64);
-                }
-            }
-        }
-        columns
-    }
-}
-
-/// A batch whose only repository changes are "installed" recorded by one statement: one
-/// round trip, and a transaction of its own.
-async fn record_in_one_statement(
-    client: &deadpool_postgres::Object,
-    batch: &[PendingDelivery],
-) -> Result<Vec<Recorded>> {
-    let columns = DeliveryColumns::new(batch);
-    let statement = client.prepare_cached(RECORD_DELIVERIES).await.map_err(pg)?;
-    let new: std::collections::HashSet<String> = client
-        .query(
-            &statement,
-            &[
-                &columns.ids,
-                &columns.events,
-                &columns.actions,
-                &columns.repos,
-                &columns.received_at,
-                &columns.job_deliveries,
-                &columns.job_repos,
-                &columns.job_installations,
-                &columns.job_triggers,
-                &columns.add_deliveries,
-                &columns.add_repos,
-                &columns.add_installations,
-            ],
-        )
-        .await
-        .map_err(pg)?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    Ok(batch
-        .iter()
-        .zip(&columns.sent)
-        .map(|(waiting, &sent)| {
-            if sent && new.contains(&waiting.row.delivery.id) {
-                Recorded::New
-            } else {
-                Recorded::Duplicate
-            }
-        })
-        .collect())
-}
-
 pub struct PostgresStore {
     pool: Pool,
     /// Deliveries on their way to the next group commit.
@@ -444,24 +55,6 @@ pub struct PostgresStore {
     runtime: Option<tokio::runtime::Runtime>,
     /// This instance's name in `leases` and in the jobs it runs.
     holder: String,
-}
-
-fn pg(e: tokio_postgres::Error) -> StoreError {
-    match e.as_db_error() {
-        Some(db) => StoreError::Database(db.to_string()),
-        None => StoreError::Database(e.to_string()),
-    }
-}
-
-fn pool_error(e: deadpool_postgres::PoolError) -> StoreError {
-    match e {
-        deadpool_postgres::PoolError::Backend(e) => pg(e),
-        e => StoreError::Database(format!("PostgreSQL connection pool: {e}")),
-    }
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
 }
 
 impl PostgresStore {
@@ -491,18 +84,14 @@ impl PostgresStore {
             .create_timeout(Some(Duration::from_secs(5)))
             .build()
             .map_err(|e| StoreError::Database(format!("PostgreSQL connection pool: {e}")))?;
-        let (deliveries, pending) = tokio::sync::mpsc::unbounded_channel();
-        let pending = Arc::new(Mutex::new(pending));
-        for _ in 0..GROUP_COMMITTERS {
-            runtime.spawn(record_in_groups(pool.clone(), pending.clone()));
-        }
+        let deliveries = deliveries::start_group_commits(&runtime, &pool);
         let store = Self {
             pool,
             deliveries,
             runtime: Some(runtime),
             holder: holder_name(),
         };
-        store.run(|pool| async move { migrate(&pool).await })?;
+        store.run(|pool| async move { schema::migrate(&pool).await })?;
         Ok(store)
     }
 
@@ -569,95 +158,6 @@ fn holder_name() -> String {
         ),
     };
     format!("{}-{random}", std::process::id())
-}
-
-async fn migrate(pool: &Pool) -> Result<()> {
-    let mut client = pool.get().await.map_err(pool_error)?;
-    let tx = client.transaction().await.map_err(pg)?;
-    // Instances starting together wait here for the first one's migrations, per schema.
-    tx.batch_execute(
-        "SELECT pg_advisory_xact_lock(hashtext('switchyard migrations '
-                                               || coalesce(current_schema(), '')));
-         CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY);",
-    )
-    .await
-    .map_err(pg)?;
-    let applied: Vec<i64> = tx
-        .query("SELECT version FROM schema_migrations", &[])
-        .await
-        .map_err(pg)?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    for (version, sql) in MIGRATIONS {
-        if applied.contains(version) {
-            continue;
-        }
-        tx.batch_execute(sql).await.map_err(pg)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version) VALUES ($1)",
-            &[version],
-        )
-        .await
-        .map_err(pg)?;
-    }
-    tx.commit().await.map_err(pg)
-}
-
-/// The columns of the jobs a delivery or the sweep queues, as arrays for `unnest`.
-fn job_columns(jobs: &[JobRequest]) -> Result<(Vec<String>, Vec<i64>, Vec<String>)> {
-    let mut columns = (
-        Vec::with_capacity(jobs.len()),
-        Vec::with_capacity(jobs.len()),
-        Vec::with_capacity(jobs.len()),
-    );
-    for job in jobs {
-        columns.0.push(job.repo.to_string());
-        columns.1.push(job.installation.0 as i64);
-        columns
-            .2
-            .push(serde_json::to_string(&job.trigger).map_err(corrupt)?);
-    }
-    Ok(columns)
-}
-
-async fn apply_change(client: &impl GenericClient, change: &RepoChange) -> Result<()> {
-    match change {
-        // Nearly every delivery says its repository is installed, which it already is: that
-        // case reads the row and locks nothing, so deliveries for one repository recorded
-        // by different instances do not wait for each other.
-        RepoChange::Add(repo, installation) => {
-            client
-                .execute(
-                    "INSERT INTO repos (repo, installation, active)
-                     SELECT $1, $2, TRUE
-                     WHERE NOT EXISTS (SELECT 1 FROM repos
-                                       WHERE repo = $1 AND installation = $2 AND active)
-                     ON CONFLICT (repo) DO UPDATE
-                     SET installation = excluded.installation, active = TRUE",
-                    &[&repo.as_str(), &(installation.0 as i64)],
-                )
-                .await
-        }
-        RepoChange::Remove(repo) => {
-            client
-                .execute(
-                    "UPDATE repos SET active = FALSE, open_work = FALSE WHERE repo = $1",
-                    &[&repo.as_str()],
-                )
-                .await
-        }
-        RepoChange::RemoveInstallation(installation) => {
-            client
-                .execute(
-                    "UPDATE repos SET active = FALSE, open_work = FALSE WHERE installation = $1",
-                    &[&(installation.0 as i64)],
-                )
-                .await
-        }
-    }
-    .map(drop)
-    .map_err(pg)
 }
 
 /// Takes the lease on `repo` and the repository's jobs with it, in one transaction; `None`
@@ -742,10 +242,10 @@ impl Store for PostgresStore {
         jobs: Vec<JobRequest>,
         reply: RecordReply,
     ) {
-        match DeliveryRow::new(delivery, changes, &jobs) {
+        match PendingDelivery::new(delivery, changes, &jobs, reply) {
             // Should the committers be gone, the reply is dropped with the delivery.
-            Ok(row) => drop(self.deliveries.send(PendingDelivery { row, reply })),
-            Err(e) => reply(Err(e)),
+            Ok(pending) => drop(self.deliveries.send(pending)),
+            Err((e, reply)) => reply(Err(e)),
         }
     }
 
