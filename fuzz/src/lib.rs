@@ -176,7 +176,7 @@ pub fn setup_callback(data: &[u8]) {
                 code.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             );
-            assert!(query.contains(SETUP_STATE) || query.contains('%') || query.contains('+'));
+            assert!(query.contains(SETUP_STATE) || query.contains('%'));
         }
         Err(CallbackRefusal::WrongState | CallbackRefusal::NoCode) => {}
     }

@@ -42,9 +42,8 @@ pub async fn last_read<T: DeserializeOwned + Send + 'static>(
         .map(|tagged| tagged.value))
 }
 
-/// A read made conditional on what we cached under `kind`/`key`: `fetch` is given the ETag
-/// of what is cached. A 404 forgets what was cached and is handed back; `None` is a 304 with nothing
-/// cached.
+/// A read made conditional on what we cached under `kind`/`key`: `fetch` is given its ETag.
+/// A 404 forgets what was cached and is handed back; `None` is a 304 with nothing cached.
 async fn read_tagged<T, F, Fut>(
     store: &SharedStore,
     kind: &'static str,

@@ -170,7 +170,10 @@ pub fn route(event: &Event) -> Disposition {
             installation,
             repos,
         } => match action.as_str() {
-            "created" => repo_changes(added(*installation, repos)),
+            "created" => {
+                let (changes, jobs) = added(*installation, repos);
+                repo_changes(changes, jobs)
+            }
             "deleted" | "suspend" => Disposition::Work {
                 changes: vec![RepoChange::RemoveInstallation(*installation)],
                 jobs: vec![],
@@ -185,7 +188,7 @@ pub fn route(event: &Event) -> Disposition {
         } => {
             let (mut changes, jobs) = added(*installation, new);
             changes.extend(removed.iter().cloned().map(RepoChange::Remove));
-            repo_changes((changes, jobs))
+            repo_changes(changes, jobs)
         }
         Event::Other { .. } => Disposition::Ignore("an event Switchyard does not handle"),
         _ => Disposition::Ignore("an action Switchyard does not handle"),
@@ -200,7 +203,7 @@ fn mentions_command(body: &str) -> bool {
 
 /// Work for the repositories an installation gained or lost; none named, nothing to record
 /// (rather than a 202 that queued nothing).
-fn repo_changes((changes, jobs): (Vec<RepoChange>, Vec<JobRequest>)) -> Disposition {
+fn repo_changes(changes: Vec<RepoChange>, jobs: Vec<JobRequest>) -> Disposition {
     if changes.is_empty() {
         Disposition::Ignore("an installation change that names no repository")
     } else {

@@ -160,8 +160,9 @@ fn numbered_agents(count: usize) -> Vec<Agent> {
 /// An empty file, or one holding only comments, gives [`Config::default`]. Every problem found
 /// is reported, each with its position, rather than only the first.
 pub fn parse(text: &str) -> Result<Config, ConfigErrors> {
-    let root = yaml::load(text).map_err(|error| ConfigErrors::from(vec![error]));
-    root.and_then(|root| schema::validate(root.as_ref()))
+    yaml::load(text)
+        .map_err(|error| ConfigErrors::from(vec![error]))
+        .and_then(|root| schema::validate(root.as_ref()))
         .map_err(|errors| on_git_lines(errors, text))
 }
 
