@@ -47,13 +47,20 @@ for attempt in $(seq 100); do
   sleep 0.1
 done
 
+# The server's CPU time (user and system, in clock ticks) over the run, per delivery recorded:
+# a figure that depends less than deliveries/s on what else the machine is doing.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+ticks_before=$(cpu_ticks)
 INGEST_BODY="$payload" INGEST_SIGNATURE="$signature" \
   wrk -t "${THREADS:-2}" -c "${CONNECTIONS:-64}" -d "${SECONDS_TO_RUN:-10}s" \
   -s benches/ingest.lua "http://127.0.0.1:$port" | tee "$work/wrk.txt" | grep '^ingest:'
 
+ticks_after=$(cpu_ticks)
 accepted=$(sed -n 's/^ingest: accepted \([0-9]*\) .*/\1/p' "$work/wrk.txt")
 recorded=$(sqlite3 "$work/switchyard.db" "SELECT count(*) FROM deliveries")
 echo "ingest: on disk: $recorded deliveries recorded for $accepted accepted"
+awk -v ticks=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n="$recorded" \
+  'BEGIN { printf "ingest: server CPU: %.1f s in all, %.0f µs per delivery\n", ticks / hz, ticks / hz / n * 1e6 }'
 sleep 2
 echo "ingest: server memory after the run: $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$server/status") (VmRSS)"
 if [ "$recorded" -lt "$accepted" ]; then

@@ -1,4 +1,5 @@
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use switchyard::settings::{Cli, Command};
 
@@ -40,8 +41,10 @@ fn init_logging() {
         });
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+    // Colour codes only where a person reads them, not in a log file or collector.
+    let colour = std::io::stderr().is_terminal();
     tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer())
+        .with(tracing_subscriber::fmt::layer().with_ansi(colour))
         .with(filter)
         .init();
 }
