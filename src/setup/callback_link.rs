@@ -2,6 +2,7 @@
 //! whether it finishes a registration this server started, and GitHub's one-time code.
 
 use super::conversion::is_plausible_code;
+use subtle::ConstantTimeEq;
 
 /// Why a callback link registers nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +41,7 @@ pub fn read_callback(query: &str, expected_state: &str) -> Result<String, Callba
 /// Compares without stopping at the first difference, so the time taken says nothing about
 /// how much of a guess was right.
 fn same_secret(given: &str, expected: &str) -> bool {
-    given.len() == expected.len()
-        && given
-            .bytes()
-            .zip(expected.bytes())
-            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
-            == 0
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 #[cfg(test)]

@@ -82,20 +82,6 @@ pub trait Store: Send + Sync + 'static {
         jobs: Vec<JobRequest>,
         reply: RecordReply,
     );
-    /// [`Store::submit_delivery`], waiting for its answer.
-    fn record_delivery(
-        &self,
-        delivery: &Delivery,
-        changes: &[RepoChange],
-        jobs: &[JobRequest],
-    ) -> Result<Recorded> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        let reply = Box::new(move |recorded| {
-            let _ = tx.send(recorded);
-        });
-        self.submit_delivery(delivery.clone(), changes.to_vec(), jobs.to_vec(), reply);
-        rx.recv().map_err(|_| StoreError::Closed)?
-    }
     /// Queues jobs that no delivery asked for (the periodic sweep).
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()>;
     /// Claims every queued job of the first repository that nobody is working on and whose

@@ -16,140 +16,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
 mod local_tasks;
+mod schema;
 
 pub use local_tasks::TaskRecord;
-
-/// Embedded migrations, applied in order at start-up.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1,
-    "CREATE TABLE deliveries (
-        id TEXT PRIMARY KEY,
-        event TEXT NOT NULL,
-        action TEXT,
-        repo TEXT,
-        received_at INTEGER NOT NULL
-    );
-    CREATE INDEX deliveries_received ON deliveries(received_at);
-    CREATE TABLE jobs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        repo TEXT NOT NULL,
-        installation INTEGER NOT NULL,
-        trigger TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'queued',
-        attempts INTEGER NOT NULL DEFAULT 0,
-        run_at INTEGER NOT NULL,
-        last_error TEXT
-    );
-    CREATE INDEX jobs_state_repo ON jobs(state, repo, id);
-    CREATE TABLE repos (
-        repo TEXT PRIMARY KEY,
-        installation INTEGER NOT NULL,
-        active INTEGER NOT NULL,
-        open_work INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE cache (
-        kind TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value BLOB NOT NULL,
-        PRIMARY KEY (kind, key)
-    );
-    CREATE TABLE published (
-        repo TEXT NOT NULL,
-        key TEXT NOT NULL,
-        github_id INTEGER NOT NULL,
-        digest TEXT NOT NULL,
-        PRIMARY KEY (repo, key)
-    );",
-    ),
-    // The task records move out of the cache into their own tables, with what the cache
-    // held of them; and the periodic tasks get their turns.
-    (
-        2,
-        "CREATE TABLE task_assignments (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue INTEGER NOT NULL,
-        lane TEXT NOT NULL,
-        assigned_at TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE task_completions (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue INTEGER NOT NULL,
-        lane TEXT NOT NULL,
-        pr INTEGER NOT NULL,
-        files_changed TEXT NOT NULL,
-        assigned_at TEXT NOT NULL,
-        merged_at TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE task_merged_prs (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        number INTEGER NOT NULL,
-        merged_at TEXT NOT NULL,
-        files TEXT NOT NULL,
-        closes TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );
-    CREATE TABLE handled_commands (
-        repo TEXT NOT NULL,
-        comment INTEGER NOT NULL,
-        PRIMARY KEY (repo, comment)
-    );
-    CREATE TABLE turns (
-        task TEXT PRIMARY KEY,
-        next_at INTEGER NOT NULL
-    );
-    INSERT INTO task_assignments (repo, position, issue, lane, assigned_at)
-        SELECT c.key, e.key, json_extract(e.value, '$.issue'), json_extract(e.value, '$.lane'),
-               json_extract(e.value, '$.assigned_at')
-        FROM cache c, json_each(CAST(c.value AS TEXT)) e
-        WHERE c.kind = 'task_assignments' AND json_valid(CAST(c.value AS TEXT));
-    INSERT INTO task_completions
-        (repo, position, issue, lane, pr, files_changed, assigned_at, merged_at)
-        SELECT c.key, e.key, json_extract(e.value, '$.issue'), json_extract(e.value, '$.lane'),
-               json_extract(e.value, '$.pr'), json_extract(e.value, '$.files_changed'),
-               json_extract(e.value, '$.assigned_at'), json_extract(e.value, '$.merged_at')
-        FROM cache c, json_each(CAST(c.value AS TEXT)) e
-        WHERE c.kind = 'task_completions' AND json_valid(CAST(c.value AS TEXT));
-    INSERT INTO task_merged_prs (repo, position, number, merged_at, files, closes)
-        SELECT c.key, e.key, json_extract(e.value, '$.number'),
-               json_extract(e.value, '$.merged_at'), json_extract(e.value, '$.files'),
-               json_extract(e.value, '$.closes')
-        FROM cache c, json_each(CAST(c.value AS TEXT)) e
-        WHERE c.kind = 'task_merged_prs' AND json_valid(CAST(c.value AS TEXT));
-    INSERT INTO handled_commands (repo, comment)
-        SELECT substr(key, 1, instr(key, ':') - 1), CAST(substr(key, instr(key, ':') + 1) AS INTEGER)
-        FROM cache WHERE kind = 'task_command_handled' AND instr(key, ':') > 0;
-    DELETE FROM cache
-        WHERE kind IN ('task_assignments', 'task_completions', 'task_merged_prs',
-                       'task_command_handled');",
-    ),
-    // Local mode's task book (`switchyard local`), one JSON record per task.
-    (
-        3,
-        "CREATE TABLE local_tasks (
-        id TEXT PRIMARY KEY,
-        seq INTEGER NOT NULL UNIQUE,
-        record TEXT NOT NULL
-    );",
-    ),
-    // When the next queued job is due, without reading every queued job.
-    (4, "CREATE INDEX jobs_state_run_at ON jobs(state, run_at);"),
-    // What each task was told it waits for, which its comment keeps telling once they close.
-    (
-        5,
-        "CREATE TABLE task_was_blocked (
-        repo TEXT NOT NULL,
-        position INTEGER NOT NULL,
-        issue INTEGER NOT NULL,
-        blockers TEXT NOT NULL,
-        PRIMARY KEY (repo, position)
-    );",
-    ),
-];
 
 /// The repository whose oldest queued job came first, is due, and has no job running. The
 /// queued repositories are walked one index seek each rather than the queued jobs one by
@@ -194,7 +63,7 @@ impl SqliteStore {
              PRAGMA busy_timeout = 5000;",
         )
         .map_err(db)?;
-        migrate(&conn)?;
+        schema::migrate(&conn)?;
         let (tx, rx) = mpsc::channel::<Op>();
         std::thread::Builder::new()
             .name("switchyard-sqlite".into())
@@ -231,33 +100,6 @@ impl SqliteStore {
         });
         let _ = self.ops.send(op);
     }
-}
-
-fn migrate(conn: &Connection) -> Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
-    )
-    .map_err(db)?;
-    for (version, sql) in MIGRATIONS {
-        let applied: bool = conn
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)",
-                [version],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        if !applied {
-            let tx = conn.unchecked_transaction().map_err(db)?;
-            tx.execute_batch(sql).map_err(db)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version) VALUES (?1)",
-                [version],
-            )
-            .map_err(db)?;
-            tx.commit().map_err(db)?;
-        }
-    }
-    Ok(())
 }
 
 /// The database thread: takes every operation waiting, runs each in a savepoint of one
@@ -955,7 +797,7 @@ mod tests {
                  INSERT INTO schema_migrations (version) VALUES (1);",
             )
             .unwrap();
-            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            conn.execute_batch(schema::MIGRATIONS[0].1).unwrap();
             let put = |kind: &str, key: &str, value: Vec<u8>| {
                 conn.execute(
                     "INSERT INTO cache (kind, key, value) VALUES (?1, ?2, ?3)",

@@ -1,5 +1,6 @@
 //! Nothing is lost: restarts, GitHub errors, rate limits, broken config.
 
+use crate::store::RecordBlocking;
 use crate::support::{Harness, INSTALLATION, REPO, changed, pull_request_payload};
 use fake_github::{Failure, PrSpec};
 use std::time::Duration;

@@ -9,7 +9,7 @@ use switchyard::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use switchyard::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use switchyard::jobs::{JobCounts, JobRequest, RepoChange, Trigger};
 use switchyard::store::{
-    self, Delivery, PostgresStore, Published, Recorded, SharedStore, TaskRecords,
+    self, Delivery, PostgresStore, Published, Recorded, SharedStore, Store, StoreError, TaskRecords,
 };
 
 /// A database the suite opens stores on, as often as a test likes.
@@ -69,6 +69,33 @@ on_both_backends!(
     concurrent_deliveries_share_commits_and_each_id_is_recorded_once,
     a_long_backlog_is_claimed_oldest_first_in_bounded_claims,
 );
+
+/// [`Store::submit_delivery`], waiting for its answer: the suite calls the store from plain
+/// threads, as the queue's workers do.
+pub trait RecordBlocking {
+    fn record_delivery(
+        &self,
+        delivery: &Delivery,
+        changes: &[RepoChange],
+        jobs: &[JobRequest],
+    ) -> store::Result<Recorded>;
+}
+
+impl<S: Store + ?Sized> RecordBlocking for S {
+    fn record_delivery(
+        &self,
+        delivery: &Delivery,
+        changes: &[RepoChange],
+        jobs: &[JobRequest],
+    ) -> store::Result<Recorded> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let reply = Box::new(move |recorded| {
+            let _ = tx.send(recorded);
+        });
+        self.submit_delivery(delivery.clone(), changes.to_vec(), jobs.to_vec(), reply);
+        rx.recv().map_err(|_| StoreError::Closed)?
+    }
+}
 
 fn repo(s: &str) -> RepoName {
     s.parse().unwrap()

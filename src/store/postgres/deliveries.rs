@@ -69,7 +69,6 @@ const RECORD_DELIVERIES: &str = "WITH input AS (
 struct DeliveryRow {
     delivery: Delivery,
     changes: Vec<RepoChange>,
-    repo: Option<String>,
     repos: Vec<String>,
     installations: Vec<i64>,
     triggers: Vec<String>,
@@ -79,7 +78,6 @@ impl DeliveryRow {
     fn new(delivery: Delivery, changes: Vec<RepoChange>, jobs: &[JobRequest]) -> Result<Self> {
         let (repos, installations, triggers) = job_columns(jobs)?;
         Ok(Self {
-            repo: delivery.repo.as_ref().map(RepoName::to_string),
             delivery,
             changes,
             repos,
@@ -93,6 +91,7 @@ impl DeliveryRow {
         client: &impl GenericClient,
         statement: &tokio_postgres::Statement,
     ) -> Result<Recorded> {
+        let repo = self.delivery.repo.as_ref().map(RepoName::as_str);
         let row = client
             .query_one(
                 statement,
@@ -100,7 +99,7 @@ impl DeliveryRow {
                     &self.delivery.id,
                     &self.delivery.event,
                     &self.delivery.action,
-                    &self.repo,
+                    &repo,
                     &self.delivery.received_at,
                     &self.repos,
                     &self.installations,
@@ -253,7 +252,6 @@ impl DeliveryColumns {
         for DeliveryRow {
             delivery,
             changes,
-            repo,
             repos,
             installations,
             triggers,
@@ -267,7 +265,9 @@ impl DeliveryColumns {
             columns.ids.push(delivery.id.clone());
             columns.events.push(delivery.event.clone());
             columns.actions.push(delivery.action.clone());
-            columns.repos.push(repo.clone());
+            columns
+                .repos
+                .push(delivery.repo.as_ref().map(RepoName::to_string));
             columns.received_at.push(delivery.received_at);
             for ((repo, installation), trigger) in repos.iter().zip(installations).zip(triggers) {
                 columns.job_deliveries.push(delivery.id.clone());

@@ -124,15 +124,17 @@ impl PostgresStore {
         })
     }
 
-    /// Runs one statement on a pooled connection. The parameters are owned, so they can go
-    /// to the store's runtime with it; the answer is the number of rows it touched.
+    /// Runs one statement on a pooled connection, prepared once per connection. The
+    /// parameters are owned, so they can go to the store's runtime with it; the answer is the
+    /// number of rows it touched.
     fn execute(&self, sql: &'static str, params: Vec<Box<dyn ToSql + Send + Sync>>) -> Result<u64> {
         self.with_client(move |client| async move {
+            let statement = client.prepare_cached(sql).await.map_err(pg)?;
             let params: Vec<&(dyn ToSql + Sync)> = params
                 .iter()
                 .map(|param| param.as_ref() as &(dyn ToSql + Sync))
                 .collect();
-            client.execute(sql, &params).await.map_err(pg)
+            client.execute(&statement, &params).await.map_err(pg)
         })
     }
 }
@@ -522,20 +524,12 @@ impl Store for PostgresStore {
 
     fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()> {
         let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_vec());
-        self.with_client(move |client| async move {
-            let statement = client
-                .prepare_cached(
-                    "INSERT INTO cache (kind, key, value) VALUES ($1, $2, $3)
+        self.execute(
+            "INSERT INTO cache (kind, key, value) VALUES ($1, $2, $3)
                      ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
-                )
-                .await
-                .map_err(pg)?;
-            client
-                .execute(&statement, &[&kind, &key, &value])
-                .await
-                .map(drop)
-                .map_err(pg)
-        })
+            vec![Box::new(kind), Box::new(key), Box::new(value)],
+        )
+        .map(drop)
     }
 
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
