@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
+use axum::http::header::{ACCEPT, AUTHORIZATION, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -27,9 +27,13 @@ enum Refusal {
 
 pub(crate) async fn gateway(
     State(shared): State<Shared>,
-    mut request: Request,
+    request: Request,
     next: Next,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let json_body = serde_json::from_slice::<serde_json::Value>(&body).ok();
+    let mut request = Request::from_parts(parts, Body::from(body));
     let now = SystemTime::now();
     let now_secs = unix_secs(now);
     let method = request.method().clone();
@@ -42,6 +46,7 @@ pub(crate) async fn gateway(
     let endpoint = format!("{method} {template}");
     let if_none_match = header(&request, IF_NONE_MATCH);
     let authorization = header(&request, AUTHORIZATION);
+    let accept = header(&request, ACCEPT);
 
     let (caller, refusal, latency) = {
         let mut world = shared.lock();
@@ -108,6 +113,8 @@ pub(crate) async fn gateway(
         endpoint,
         status: response.status().as_u16(),
         at: now,
+        accept,
+        body: json_body,
     });
     response
 }

@@ -16,6 +16,10 @@ pub struct RequestRecord {
     pub endpoint: String,
     pub status: u16,
     pub at: SystemTime,
+    /// The `Accept` header as sent.
+    pub accept: Option<String>,
+    /// The request's body when it is JSON, so that tests assert the exact body the App wrote.
+    pub body: Option<serde_json::Value>,
 }
 
 /// Counts requests by endpoint template, sorted by template.

@@ -47,12 +47,12 @@ pub struct OutputWrite<'a> {
     pub annotations: Vec<AnnotationWrite<'a>>,
 }
 
-/// A completed run, created or written over. GitHub adds the annotations of an update to
-/// those the run has, and takes at most [`ANNOTATIONS_PER_REQUEST`] at a time.
+/// A completed run, the body of an update (`PATCH …/check-runs/{id}`, which takes no head):
+/// GitHub adds the annotations of an update to those the run has, and takes at most
+/// [`ANNOTATIONS_PER_REQUEST`] at a time.
 #[derive(Debug, Serialize)]
 pub struct CheckRunWrite<'a> {
     pub name: &'a str,
-    pub head_sha: &'a Sha,
     /// GitHub keeps it for the App: the digest of the run's content on the write that puts
     /// the last of it on, empty before.
     pub external_id: &'a str,
@@ -60,6 +60,14 @@ pub struct CheckRunWrite<'a> {
     pub conclusion: Conclusion,
     pub output: OutputWrite<'a>,
     pub actions: Vec<ActionWrite<'a>>,
+}
+
+/// The body of a create (`POST …/check-runs`): the run, on the commit it is about.
+#[derive(Debug, Serialize)]
+pub struct CheckRunCreate<'a> {
+    pub head_sha: &'a Sha,
+    #[serde(flatten)]
+    pub run: CheckRunWrite<'a>,
 }
 
 pub const ANNOTATIONS_PER_REQUEST: usize = 50;

@@ -12,6 +12,15 @@ use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A request as GitHub's REST API asks to be called: its media type and API version.
+pub fn api_request(method: Method, uri: Uri) -> http::request::Builder {
+    http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(http::header::ACCEPT, "application/vnd.github+json")
+        .header("x-github-api-version", "2022-11-28")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum GitHubError {
     #[error("GitHub answered {status} to {method} {endpoint}: {message}")]
@@ -124,12 +133,8 @@ impl Transport {
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
     ) -> Result<Response, String> {
-        let mut builder = http::Request::builder()
-            .method(method.clone())
-            .uri(uri.clone())
-            .header(http::header::AUTHORIZATION, auth)
-            .header(http::header::ACCEPT, "application/vnd.github+json")
-            .header("x-github-api-version", "2022-11-28");
+        let mut builder =
+            api_request(method.clone(), uri.clone()).header(http::header::AUTHORIZATION, auth);
         if let Some(etag) = etag {
             builder = builder.header(http::header::IF_NONE_MATCH, etag);
         }

@@ -10,6 +10,6 @@ pub mod models;
 mod repo;
 
 pub use app::{AppCredentials, GitHubApp, http_client};
-pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings};
+pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings, api_request};
 pub use endpoint::endpoint_template;
 pub use repo::{NewLabel, RepoClient};

@@ -2,7 +2,7 @@
 //! client. The URLs, query strings, request bodies and pagination live here, so callers
 //! never build a path or a JSON body.
 
-use super::checks::CheckRunWrite;
+use super::checks::{CheckRunCreate, CheckRunWrite};
 use super::client::{Conditional, GitHubError, InstallationClient};
 use super::models::{
     CheckRun, CheckRunList, Comparison, Content, Created, GhComment, GhIssue, GitRef, Label,
@@ -189,7 +189,7 @@ impl RepoClient {
     }
 
     /// Creates a run; returns its id.
-    pub async fn create_check_run(&self, run: &CheckRunWrite<'_>) -> Result<u64, GitHubError> {
+    pub async fn create_check_run(&self, run: &CheckRunCreate<'_>) -> Result<u64, GitHubError> {
         let created: Created = self.client.post(&self.path("/check-runs"), run).await?;
         Ok(created.id)
     }

@@ -5,7 +5,8 @@ use super::desired::{Annotation, CheckRunSpec, CommentSpec};
 use super::error::ReconcileError;
 use super::publish::{self, Comment, check_run_key, overlap_comment_key};
 use crate::github::checks::{
-    ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunWrite, OutputWrite,
+    ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunCreate, CheckRunWrite,
+    OutputWrite,
 };
 use crate::github::models::CheckRun;
 use crate::github::{GitHubError, RepoClient};
@@ -47,7 +48,6 @@ impl CheckRunSpec {
         };
         CheckRunWrite {
             name: &self.name,
-            head_sha: &self.head_sha,
             external_id,
             status: "completed",
             conclusion: self.conclusion,
@@ -117,7 +117,10 @@ pub async fn apply_check_runs(
             }
             None => {
                 client
-                    .create_check_run(&spec.write(batches[0], external_id(0)))
+                    .create_check_run(&CheckRunCreate {
+                        head_sha: &spec.head_sha,
+                        run: spec.write(batches[0], external_id(0)),
+                    })
                     .await?
             }
         };

@@ -2,7 +2,7 @@
 //! App's credentials (`POST /app-manifests/{code}/conversions`, without authentication).
 
 use super::credentials::StoredCredentials;
-use crate::github::http_client;
+use crate::github::{api_request, http_client};
 
 /// GitHub's codes are short strings of letters, digits, `-` and `_`; anything else never goes
 /// into a URL.
@@ -18,8 +18,14 @@ pub fn is_plausible_code(code: &str) -> bool {
 pub async fn exchange(api_url: &str, code: &str) -> Result<StoredCredentials, String> {
     let octocrab =
         http_client(api_url).map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    let uri = format!("/app-manifests/{code}/conversions")
+        .parse()
+        .map_err(|_| "the code does not fit in a URL".to_owned())?;
+    let request = octocrab
+        .build_request(api_request(http::Method::POST, uri), None::<&()>)
+        .map_err(|e| format!("cannot build the request: {e}"))?;
     let response = octocrab
-        ._post(format!("/app-manifests/{code}/conversions"), None::<&()>)
+        .execute(request)
         .await
         .map_err(|e| format!("GitHub did not answer: {e}"))?;
     let status = response.status();

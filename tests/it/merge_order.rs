@@ -238,3 +238,64 @@ async fn a_renamed_check_is_used_from_config() {
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].name, "Queue");
 }
+
+#[tokio::test]
+async fn a_run_is_created_on_its_head_and_updated_without_one_as_github_describes() {
+    let h = Harness::start().await;
+    let a = h
+        .open_pr_with("agent-1", "", vec![changed("a.rs", 1, 1, "x")])
+        .await;
+    h.settle().await;
+    h.gh.set_draft(REPO, a, true);
+    h.tell_pr(a, "converted_to_draft").await;
+    h.settle().await;
+    let bodies = |endpoint: &str| -> Vec<serde_json::Value> {
+        h.gh.requests()
+            .into_iter()
+            .filter(|r| r.endpoint == endpoint && r.status < 300)
+            .map(|r| r.body.unwrap_or_default())
+            .collect()
+    };
+    let created = bodies("POST /repos/{owner}/{repo}/check-runs");
+    let updated = bodies("PATCH /repos/{owner}/{repo}/check-runs/{id}");
+    assert_eq!(created.len(), 1, "{created:#?}");
+    assert_eq!(updated.len(), 1, "{updated:#?}");
+    let head = h.head(a);
+    let summary = |run: &serde_json::Value| run["output"]["summary"].clone();
+    assert_eq!(
+        created[0],
+        json!({
+            "name": "Merge order",
+            "head_sha": head,
+            "external_id": created[0]["external_id"],
+            "status": "completed",
+            "conclusion": "success",
+            "output": {"title": "Merge now", "summary": summary(&created[0]), "annotations": []},
+            "actions": [{
+                "label": "Recompute",
+                "description": "Compute the merge order again",
+                "identifier": "recompute",
+            }],
+        })
+    );
+    assert_eq!(
+        updated[0],
+        json!({
+            "name": "Merge order",
+            "external_id": updated[0]["external_id"],
+            "status": "completed",
+            "conclusion": "neutral",
+            "output": {
+                "title": "Draft: not in the merge queue",
+                "summary": summary(&updated[0]),
+                "annotations": [],
+            },
+            "actions": [{
+                "label": "Recompute",
+                "description": "Compute the merge order again",
+                "identifier": "recompute",
+            }],
+        }),
+        "an update takes no head_sha"
+    );
+}

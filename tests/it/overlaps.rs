@@ -318,7 +318,7 @@ async fn more_than_fifty_annotations_go_in_batches_and_a_failed_batch_is_sent_ag
 }
 
 #[tokio::test]
-async fn two_prs_bumping_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
+async fn two_prs_on_the_same_lines_of_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
     let h = Harness::start().await;
     let a = h
         .open_pr_with(
@@ -330,13 +330,12 @@ async fn two_prs_bumping_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
             ],
         )
         .await;
-    // Far from #a's lines: git would merge them, but a lock file is regenerated, not merged.
     let b = h
         .open_pr_with(
             "agent-2",
             "",
             vec![
-                changed("Cargo.lock", 400, 2, "b"),
+                changed("Cargo.lock", 11, 2, "b"),
                 changed("src/b.rs", 1, 1, "b"),
             ],
         )
@@ -345,15 +344,15 @@ async fn two_prs_bumping_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
     let comment = only(h.app_comments(b));
     assert!(
         comment.starts_with(
-            "<!-- switchyard:overlaps -->\n**Changes the same regenerated files as 1 open pull \
-             request.**\n"
+            "<!-- switchyard:overlaps -->\n**Changes the same lines of regenerated files as 1 \
+             open pull request.**\n"
         ),
         "{comment}"
     );
     assert!(
         comment.contains(
-            "(lane `agent-1`, regenerated files)\n  - both change `Cargo.lock`: regenerate it \
-             after rebasing, don't merge it by hand\n"
+            "(lane `agent-1`, same lines of regenerated files)\n  - both change `Cargo.lock` on \
+             the same lines: regenerate it after rebasing, don't merge it by hand\n"
         ),
         "{comment}"
     );
@@ -372,12 +371,36 @@ async fn two_prs_bumping_a_lock_file_are_told_to_regenerate_it_and_one_waits() {
     let summary = run.summary.unwrap_or_default();
     assert!(
         summary.contains(&format!(
-            "- #{a}: both change `Cargo.lock` (regenerate it after rebasing)"
+            "- #{a}: both change `Cargo.lock` on the same lines (regenerate it after rebasing, \
+             don't merge it by hand)"
         )),
         "{summary}"
     );
     assert!(run.annotations.is_empty(), "{:?}", run.annotations);
     assert!(h.merge_order_run(a).annotations.is_empty());
+}
+
+#[tokio::test]
+async fn two_prs_changing_separate_regions_of_a_lock_file_may_both_merge_now() {
+    let h = Harness::start().await;
+    let a = h
+        .open_pr_with("agent-1", "", vec![changed("Cargo.lock", 10, 2, "a")])
+        .await;
+    // Far from #a's lines: git merges them, so neither waits.
+    let b = h
+        .open_pr_with("agent-2", "", vec![changed("Cargo.lock", 400, 2, "b")])
+        .await;
+    h.settle().await;
+    for (pr, other) in [(a, b), (b, a)] {
+        assert_eq!(h.merge_order_run(pr).title.as_deref(), Some("Merge now"));
+        let comment = only(h.app_comments(pr));
+        assert!(
+            comment.contains("**Touches the same files as 1 open pull request, in separate regions.**")
+                && comment.contains(&format!("/pull/{other}) (lane "))
+                && comment.contains("same files, separate regions)\n  - `Cargo.lock`\n"),
+            "{comment}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -44,9 +44,20 @@ pub(crate) struct FileComparison {
 }
 
 impl FileComparison {
-    /// Both change a file that is regenerated rather than merged: its lines do not matter.
-    pub(crate) fn regenerated() -> Self {
-        Self::exact(FileOverlapKind::Regenerated)
+    /// The finding for a file regenerated rather than merged (a lock file): judged by its
+    /// lines like any other, but lines that meet are the lock-file finding, whose advice is
+    /// to regenerate the file rather than to resolve its lines. Separate regions and a side
+    /// without line detail stay what they are.
+    pub(crate) fn for_regenerated_file(self) -> Self {
+        if self.kind == FileOverlapKind::SameLines {
+            Self {
+                kind: FileOverlapKind::Regenerated,
+                certainty: self.certainty,
+                regions: Vec::new(),
+            }
+        } else {
+            self
+        }
     }
 
     fn exact(kind: FileOverlapKind) -> Self {

@@ -63,17 +63,14 @@ pub(crate) fn analyze_split<'a>(inputs: &Inputs<'a>, split: Split, detail: Detai
 
 /// The files the compares did not list (GitHub's 300-file cap) whose lines are needed to
 /// compare PRs on different merge bases. PRs on the same merge base compare in its own
-/// numbering and need nothing, and regenerated files are not compared by line. Sorted,
-/// without duplicates.
+/// numbering and need nothing. Sorted, without duplicates.
 pub fn files_to_fetch(inputs: &Inputs) -> Vec<FetchRequest> {
     let pr_files = PrFiles::new(*inputs);
     let mut requests = BTreeSet::new();
-    for (ids, name) in pr_files.by_path.iter().zip(&pr_files.path_names) {
+    for ids in &pr_files.by_path {
         let entries = || ids.iter().map(|&id| &pr_files.entries[id as usize]);
         let first_base = entries().next().map(|entry| entry.side.merge_base_id);
-        if entries().all(|entry| Some(entry.side.merge_base_id) == first_base)
-            || inputs.regenerated.matches(name)
-        {
+        if entries().all(|entry| Some(entry.side.merge_base_id) == first_base) {
             continue;
         }
         for entry in entries().filter(|entry| matches!(entry.base, BaseFile::PastCap)) {
@@ -135,10 +132,11 @@ fn file_overlaps<'a>(
                             let name = pr_files.path_names[path as usize];
                             pr_files.inputs.regenerated.matches(name)
                         });
+                        let comparison = compare_files(side_a, pr_files.side(b, prepared));
                         let comparison = if regenerated {
-                            FileComparison::regenerated()
+                            comparison.for_regenerated_file()
                         } else {
-                            compare_files(side_a, pr_files.side(b, prepared))
+                            comparison
                         };
                         found.add(path, a, b, comparison);
                     }

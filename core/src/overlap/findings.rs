@@ -13,8 +13,8 @@ pub enum Tier {
     /// Same file, and at least one side has no line detail: a conflict cannot be ruled out,
     /// whatever the other side's lines and whatever the merge bases.
     NoLineDetail,
-    /// Both change a file that is regenerated rather than merged (a lock file): GitHub
-    /// refuses the second merge until it is rebased and the file regenerated.
+    /// Both change the same lines of a file that is regenerated rather than merged (a lock
+    /// file): GitHub refuses the second merge until it is rebased and the file regenerated.
     Regenerated,
     /// Changed regions overlap or touch, or the file's paths clash: git would stop there.
     Lines,
@@ -32,8 +32,9 @@ pub enum FileOverlapKind {
     SeparateRegions,
     /// At least one side has no line detail (no patch, or an unreadable one).
     NoLineDetail,
-    /// A file that is regenerated rather than merged by hand (`regenerated_paths`): its
-    /// lines are not compared.
+    /// Changed regions of a file that is regenerated rather than merged by hand
+    /// (`regenerated_paths`) overlap or touch: regenerate it rather than resolve its lines.
+    /// Its regions are not kept: nobody edits a lock file's lines.
     Regenerated,
 }
 

@@ -32,8 +32,9 @@ pub struct Inputs<'a> {
     /// compare failed) leaves its PRs' line numbers unmapped, and says so.
     pub base_diffs: &'a HashMap<Sha, BaseDiff>,
     pub ignore: &'a PathFilter,
-    /// Files regenerated rather than merged (lock files): two PRs changing one are a
-    /// [`super::FileOverlapKind::Regenerated`] finding, whatever their lines.
+    /// Files regenerated rather than merged (lock files): two PRs changing the same lines of
+    /// one are a [`super::FileOverlapKind::Regenerated`] finding; separate regions of one are
+    /// no conflict, as in any other file.
     pub regenerated: &'a PathFilter,
     pub ownership: &'a Ownership,
 }

@@ -8,8 +8,8 @@
 //!
 //! - [`Analysis::pairs`]: every pair of PRs that shares a file (renames followed), and per
 //!   file ([`FileOverlap`]) its [`Tier`]: [`Tier::Lines`] (changed regions overlap or touch:
-//!   git's rule for a textual conflict), [`Tier::Regenerated`] (both change a lock file or
-//!   another file regenerated rather than merged), [`Tier::NoLineDetail`] (a side has no
+//!   git's rule for a textual conflict), [`Tier::Regenerated`] (both change the same lines
+//!   of a lock file or another file regenerated rather than merged), [`Tier::NoLineDetail`] (a side has no
 //!   patch: may conflict) or [`Tier::File`] (separate regions), with a [`Certainty`] and, for
 //!   overlapping lines, the [`Region`]s on the default branch and on each PR's head;
 //! - [`Analysis::ownership`]: a PR changes paths of a track bound to another lane;

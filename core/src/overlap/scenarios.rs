@@ -337,75 +337,54 @@ fn a_side_without_patch_is_never_separate_regions_whatever_the_merge_bases() {
 }
 
 #[test]
-fn regenerated_files_are_their_own_finding_whatever_their_lines() {
+fn regenerated_files_are_judged_by_their_lines_with_their_own_finding() {
     let mut repo = Repo::new(vec![
-        pr(
-            1,
-            HEAD,
-            vec![modified("web/yarn.lock", &change_line(5, "x"))],
-        ),
-        pr(
-            2,
-            "old",
-            vec![
-                modified("web/yarn.lock", &change_line(90, "y")),
-                modified("src/a.rs", &change_line(5, "y")),
-            ],
-        ),
-        pr(
-            3,
-            HEAD,
-            vec![
-                too_large("web/yarn.lock"),
-                modified("src/a.rs", &change_line(5, "z")),
-            ],
-        ),
+        pr(1, HEAD, vec![modified("web/yarn.lock", &change_line(5, "x"))]),
+        pr(2, HEAD, vec![modified("web/yarn.lock", &change_line(6, "y"))]),
+        pr(3, HEAD, vec![modified("web/yarn.lock", &change_line(90, "z"))]),
+        pr(4, HEAD, vec![too_large("web/yarn.lock")]),
+    ]);
+    repo.regenerated = PathFilter::new(&["**/yarn.lock"]).unwrap();
+    let analysis = repo.analyze();
+    let found: Vec<_> = analysis
+        .overlaps()
+        .map(|o| (o.a.0, o.b.0, o.kind, o.regions.len(), o.may_conflict()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (1, 2, FileOverlapKind::Regenerated, 0, true),
+            (1, 3, FileOverlapKind::SeparateRegions, 0, false),
+            (1, 4, FileOverlapKind::NoLineDetail, 0, true),
+            (2, 3, FileOverlapKind::SeparateRegions, 0, false),
+            (2, 4, FileOverlapKind::NoLineDetail, 0, true),
+            (3, 4, FileOverlapKind::NoLineDetail, 0, true),
+        ],
+        "adjacent lines meet (git's rule) and keep no regions: nobody resolves a lock file's \
+         lines; separate regions merge cleanly; a side without patch may conflict"
+    );
+    assert_eq!(
+        analysis.pairs().next().map(|p| p.tier()),
+        Some(Tier::Regenerated)
+    );
+}
+
+#[test]
+fn a_regenerated_file_past_the_compare_cap_is_fetched_like_any_other() {
+    let mut repo = Repo::new(vec![
+        pr(1, HEAD, vec![modified("yarn.lock", &change_line(5, "x"))]),
+        pr(2, "old", vec![modified("yarn.lock", &change_line(90, "y"))]),
     ])
     .with_base_diff("old", Vec::new(), false);
-    repo.regenerated = PathFilter::new(&["**/yarn.lock"]).unwrap();
+    repo.regenerated = PathFilter::new(&["yarn.lock"]).unwrap();
     let fetched: Vec<String> = files_to_fetch(&repo.inputs())
         .into_iter()
         .map(|request| request.path)
         .collect();
     assert_eq!(
         fetched,
-        ["src/a.rs"],
-        "a regenerated file's lines are never needed"
-    );
-    let analysis = repo.analyze();
-    let found: Vec<_> = analysis
-        .overlaps()
-        .map(|o| (o.a.0, o.b.0, o.path, o.kind, o.tier(), o.regions.len()))
-        .collect();
-    let lock = |a, b| {
-        (
-            a,
-            b,
-            "web/yarn.lock",
-            FileOverlapKind::Regenerated,
-            Tier::Regenerated,
-            0,
-        )
-    };
-    assert_eq!(found[0], lock(1, 2));
-    assert_eq!(found[1], lock(1, 3));
-    assert_eq!(found[3], lock(2, 3));
-    assert_eq!(
-        found[2].3,
-        FileOverlapKind::SameLines,
-        "src/a.rs of #2 and #3"
-    );
-    let pairs: Vec<_> = analysis
-        .pairs()
-        .map(|p| (p.a.0, p.b.0, p.tier(), p.may_conflict()))
-        .collect();
-    assert_eq!(
-        pairs,
-        [
-            (1, 2, Tier::Regenerated, true),
-            (1, 3, Tier::Regenerated, true),
-            (2, 3, Tier::Lines, true),
-        ]
+        ["yarn.lock"],
+        "its lines are compared, so on different merge bases they need mapping"
     );
 }
 

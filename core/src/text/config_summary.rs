@@ -76,8 +76,8 @@ fn ignored_summary(config: &Config) -> String {
     if !lock_files.is_empty() {
         text.push_str(&format!(
             " Lock files among them ({}) are never mentioned and never ordered, although \
-             GitHub makes the second of two pull requests that change one rebase; list \
-             them under `regenerated_paths` instead to be told to regenerate them.",
+             GitHub makes the second of two pull requests that change the same lines of one \
+             rebase; list them under `regenerated_paths` instead to be told to regenerate them.",
             code_list(&lock_files)
         ));
     }
@@ -90,8 +90,9 @@ fn regenerated_summary(config: &Config) -> String {
             .to_owned()
     } else {
         format!(
-            "Regenerated, not merged by hand (two pull requests that change one are told to \
-             regenerate it after rebasing, and the merge order puts one after the other): {}.",
+            "Regenerated, not merged by hand (two pull requests that change the same lines of \
+             one are told to regenerate it after rebasing, and the merge order puts one after \
+             the other; changes in separate regions of one are no conflict): {}.",
             code_list(&config.regenerated_paths)
         )
     }
@@ -205,8 +206,9 @@ Tracks: none.
 
 Ignored paths: none; every changed file counts when pull requests are compared.
 
-Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
-after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
+Regenerated, not merged by hand (two pull requests that change the same lines of one are told \
+to regenerate it after rebasing, and the merge order puts one after the other; changes in separate \
+regions of one are no conflict): `**/Cargo.lock`, \
 `**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
 `**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
 `**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.
@@ -238,11 +240,12 @@ Tracks (an issue joins one with a `track:<name>` label):
 
 Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`. Lock files among \
 them (`Cargo.lock`) are never mentioned and never ordered, although GitHub makes the second of \
-two pull requests that change one rebase; list them under `regenerated_paths` instead to be told \
-to regenerate them.
+two pull requests that change the same lines of one rebase; list them under `regenerated_paths` \
+instead to be told to regenerate them.
 
-Regenerated, not merged by hand (two pull requests that change one are told to regenerate it \
-after rebasing, and the merge order puts one after the other): `**/Cargo.lock`, \
+Regenerated, not merged by hand (two pull requests that change the same lines of one are told \
+to regenerate it after rebasing, and the merge order puts one after the other; changes in separate \
+regions of one are no conflict): `**/Cargo.lock`, \
 `**/package-lock.json`, `**/npm-shrinkwrap.json`, `**/yarn.lock`, `**/pnpm-lock.yaml`, \
 `**/bun.lockb`, `**/poetry.lock`, `**/Pipfile.lock`, `**/uv.lock`, `**/Gemfile.lock`, \
 `**/composer.lock`, `**/go.sum`, `**/mix.lock`, `**/pubspec.lock`, `**/Package.resolved`.

@@ -13,7 +13,8 @@ const PRS_NAMED: usize = 10;
 pub struct ConflictPaths {
     /// Both change the same lines (or their paths clash).
     pub same_lines: Vec<String>,
-    /// Both change these files, which are regenerated rather than merged (lock files).
+    /// Both change the same lines of these files, which are regenerated rather than merged
+    /// (lock files).
     pub regenerated: Vec<String>,
     /// A conflict cannot be ruled out: a side has no line detail, or its lines could not be
     /// placed on the default branch.
@@ -23,8 +24,8 @@ pub struct ConflictPaths {
 }
 
 impl ConflictPaths {
-    /// "both change the same lines of `a`; both change `yarn.lock` (regenerate it after
-    /// rebasing)".
+    /// "both change the same lines of `a`; both change `yarn.lock` on the same lines
+    /// (regenerate it after rebasing, don't merge it by hand)".
     fn long(&self) -> String {
         let mut parts = Vec::new();
         if !self.same_lines.is_empty() {
@@ -40,7 +41,8 @@ impl ConflictPaths {
                 "them"
             };
             parts.push(format!(
-                "both change {} (regenerate {it} after rebasing)",
+                "both change {} on the same lines (regenerate {it} after rebasing, don't merge \
+                 {it} by hand)",
                 code_list_of(&self.regenerated, PATHS_NAMED)
             ));
         }
@@ -57,7 +59,7 @@ impl ConflictPaths {
         parts.join("; ")
     }
 
-    /// "same lines of `a`; regenerated `yarn.lock`".
+    /// "same lines of `a`; same lines of regenerated `yarn.lock`".
     fn short(&self) -> String {
         let mut parts = Vec::new();
         let named = |paths: &[String]| code_list_of(paths, PATHS_NAMED);
@@ -65,7 +67,10 @@ impl ConflictPaths {
             parts.push(format!("same lines of {}", named(&self.same_lines)));
         }
         if !self.regenerated.is_empty() {
-            parts.push(format!("regenerated {}", named(&self.regenerated)));
+            parts.push(format!(
+                "same lines of regenerated {}",
+                named(&self.regenerated)
+            ));
         }
         if !self.unsure.is_empty() {
             parts.push(format!("may conflict in {}", named(&self.unsure)));
@@ -345,9 +350,11 @@ mod tests {
         assert_eq!(
             merge_order_check(&v, None).summary,
             "**Waits for:**\n\
-             - #12: both change `Cargo.lock` and `yarn.lock` (regenerate them after rebasing)\n\
+             - #12: both change `Cargo.lock` and `yarn.lock` on the same lines (regenerate them \
+             after rebasing, don't merge them by hand)\n\
              \n**Once this lands, these will need a rebase:**\n\
-             - #15 (same lines of `src/app.rs`; regenerated `yarn.lock`; may conflict in \
+             - #15 (same lines of `src/app.rs`; same lines of regenerated `yarn.lock`; may \
+             conflict in \
              `assets/big.json`)\n"
         );
         let unsure = ConflictPaths {

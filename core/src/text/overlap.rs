@@ -62,7 +62,8 @@ pub struct SharedFile {
     pub same_lines: Vec<(LineRange, LineRange)>,
     /// Why the finding is less than exact, if it is.
     pub caveat: Option<Caveat>,
-    /// A file regenerated rather than merged (a lock file): said in its own short line.
+    /// A file regenerated rather than merged (a lock file) whose changed lines meet the other
+    /// PR's: said in its own short line, without line links.
     pub regenerated: bool,
 }
 
@@ -131,7 +132,7 @@ fn headline(view: &OverlapView) -> String {
         (Tier::Lines, "changes the same lines as {prs}"),
         (
             Tier::Regenerated,
-            "changes the same regenerated files as {prs}",
+            "changes the same lines of regenerated files as {prs}",
         ),
         (
             Tier::NoLineDetail,
@@ -163,11 +164,12 @@ fn capitalized(text: &str) -> String {
     })
 }
 
-/// The one line for the regenerated files two PRs both change.
+/// The one line for the regenerated files two PRs change on the same lines.
 fn regenerated_line(paths: &[&str]) -> String {
     let it = if paths.len() == 1 { "it" } else { "them" };
     format!(
-        "  - both change {}: regenerate {it} after rebasing, don't merge {it} by hand\n",
+        "  - both change {} on the same lines: regenerate {it} after rebasing, don't merge \
+         {it} by hand\n",
         code_list_of(paths, PATHS_NAMED)
     )
 }
@@ -198,7 +200,7 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
     about.push(
         match other.tier {
             Tier::Lines => "same lines",
-            Tier::Regenerated => "regenerated files",
+            Tier::Regenerated => "same lines of regenerated files",
             Tier::NoLineDetail => "may conflict, no line detail",
             Tier::File => "same files, separate regions",
         }
@@ -646,16 +648,16 @@ mod tests {
         assert_eq!(
             overlap_comment(&v),
             "<!-- switchyard:overlaps -->\n\
-             **Changes the same lines as 1 open pull request; changes the same regenerated files \
+             **Changes the same lines as 1 open pull request; changes the same lines of regenerated files \
              as 1 open pull request more; touches the same files as 1 open pull request more, in \
              separate regions.**\n\
              \n\
-             - [#4 Work 4](https://github.com/octo/repo/pull/4) (lane `agent-2`, regenerated files)\n\
-             \x20 - both change `yarn.lock`: regenerate it after rebasing, don't merge it by hand\n\
+             - [#4 Work 4](https://github.com/octo/repo/pull/4) (lane `agent-2`, same lines of regenerated files)\n\
+             \x20 - both change `yarn.lock` on the same lines: regenerate it after rebasing, don't merge it by hand\n\
              - [#9 Work 9](https://github.com/octo/repo/pull/9) (lane `agent-2`, same lines)\n\
              \x20 - `src/a.rs`: [line 2](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/a.rs#L2) here, \
              [line 2](https://github.com/octo/repo/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/src/a.rs#L2) there\n\
-             \x20 - both change `Cargo.lock` and `web/package-lock.json`: regenerate them after \
+             \x20 - both change `Cargo.lock` and `web/package-lock.json` on the same lines: regenerate them after \
              rebasing, don't merge them by hand\n\
              - [#11 Work 11](https://github.com/octo/repo/pull/11) (lane `agent-2`, same files, separate regions)\n\
              \x20 - `src/b.rs`\n\

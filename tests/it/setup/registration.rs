@@ -146,6 +146,16 @@ async fn registering_saves_private_credentials_that_the_next_start_uses() {
         .await;
     assert_eq!(status, 200, "a reload shows the same page: {page}");
     assert_eq!(run.gh.count("POST /app-manifests/*/conversions"), 1);
+    let conversion = run
+        .gh
+        .requests()
+        .into_iter()
+        .find(|r| r.endpoint == "POST /app-manifests/{code}/conversions");
+    assert_eq!(
+        conversion.and_then(|r| r.accept).as_deref(),
+        Some("application/vnd.github+json"),
+        "the code exchange asks for GitHub's media type like every other request"
+    );
 
     let FirstRun {
         gh,
