@@ -152,7 +152,7 @@ async fn a_patch_of_a_million_lines_is_read_line_by_line() {
         "{comment}"
     );
     assert!(
-        comment.contains("data/table.txt#L500001) here"),
+        comment.contains("`data/table.txt`: [line 500001](") && comment.contains("R500001) here"),
         "{comment}"
     );
     assert_eq!(h.merge_order_run(a).annotations.len(), 1);
@@ -202,7 +202,7 @@ async fn a_pr_with_3000_files_shared_with_others_gets_a_comment_within_githubs_l
         comment.contains(&format!("\n- and {rest} more open pull {them} (#")),
         "{comment}"
     );
-    assert!(comment.ends_with("This comment is kept up to date.</sub>\n"));
+    assert!(comment.ends_with("<sub>Switchyard keeps this comment up to date.</sub>\n"));
 
     for pr in [big, twin, others[0]] {
         let run = h.merge_order_run(pr);

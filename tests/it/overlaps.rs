@@ -395,8 +395,9 @@ async fn two_prs_changing_separate_regions_of_a_lock_file_may_both_merge_now() {
         assert_eq!(h.merge_order_run(pr).title.as_deref(), Some("Merge now"));
         let comment = only(h.app_comments(pr));
         assert!(
-            comment.contains("**Touches the same files as 1 open pull request, in separate regions.**")
-                && comment.contains(&format!("/pull/{other}) (lane "))
+            comment.contains(
+                "**Touches the same files as 1 open pull request, in separate regions.**"
+            ) && comment.contains(&format!("/pull/{other}) (lane "))
                 && comment.contains("same files, separate regions)\n  - `Cargo.lock`\n"),
             "{comment}"
         );
@@ -483,4 +484,28 @@ async fn a_file_without_patch_on_another_merge_base_may_conflict_never_separate_
         summary.contains("both change `yarn.lock`, which may conflict (no line detail)"),
         "{summary}"
     );
+}
+
+#[tokio::test]
+async fn a_push_that_changes_no_overlap_writes_only_its_new_run() {
+    let h = Harness::start().await;
+    let a = h
+        .open_pr_with("agent-1", "", vec![changed("src/app.rs", 10, 3, "a")])
+        .await;
+    let b = h
+        .open_pr_with("agent-2", "", vec![changed("src/app.rs", 11, 2, "b")])
+        .await;
+    h.settle().await;
+    let comments = (h.app_comments(a), h.app_comments(b));
+    h.gh.clear_log();
+    // New commits, the same lines changed: the comments' links name no head, so they stand.
+    h.gh.push(REPO, b, "", vec![changed("src/app.rs", 11, 2, "b, again")]);
+    h.tell_pr(b, "synchronize").await;
+    h.settle().await;
+    assert_eq!(
+        h.writes(),
+        [format!("POST /repos/{REPO}/check-runs")],
+        "the new head's run, nothing else"
+    );
+    assert_eq!((h.app_comments(a), h.app_comments(b)), comments);
 }

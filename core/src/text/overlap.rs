@@ -1,9 +1,9 @@
 //! The one comment on a PR about the other open PRs that touch the same files and lines.
 
 use super::{MAX_COMMENT_CHARS, and_list, and_more, code_list_of, plural, within};
-use crate::ids::{PrNumber, Sha};
+use crate::ids::PrNumber;
 use crate::overlap::{LineRange, Tier};
-use crate::url::encode_path;
+use sha2::{Digest, Sha256};
 
 /// Finds the comment again among a PR's comments.
 pub const OVERLAP_MARKER: &str = "<!-- switchyard:overlaps -->";
@@ -25,9 +25,8 @@ const ROOM_FOR_THE_REST: usize = 400;
 /// Everything the comment says about one PR.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverlapView {
-    /// The repository's web page, which line links start from.
-    pub repo_url: String,
-    pub head_sha: Sha,
+    /// The pull request's web page, which its line links start from.
+    pub pr_url: String,
     pub default_branch: String,
     pub others: Vec<OtherPr>,
     pub ownership: Vec<OwnershipNote>,
@@ -42,7 +41,6 @@ pub struct OtherPr {
     pub number: PrNumber,
     pub title: String,
     pub url: String,
-    pub head_sha: Sha,
     pub lane: Option<String>,
     pub draft: bool,
     pub tier: Tier,
@@ -100,20 +98,18 @@ pub struct PathLines {
     pub lines: Vec<LineRange>,
 }
 
-fn lines_link(repo_url: &str, sha: &Sha, path: &str, range: LineRange) -> String {
+/// A link to lines of a pull request's head in its "Files changed" view, where GitHub names a
+/// file by the SHA-256 of its path: unlike a link to a blob at the head, it stays the same
+/// when the head moves but the lines do not.
+fn lines_link(pr_url: &str, path: &str, range: LineRange) -> String {
     let (first, last) = range.annotation_lines();
-    let label = if first == last {
-        format!("line {first}")
+    let (label, anchor) = if first == last {
+        (format!("line {first}"), format!("R{first}"))
     } else {
-        format!("lines {first}–{last}")
+        (format!("lines {first}–{last}"), format!("R{first}-R{last}"))
     };
-    let anchor = if first == last {
-        format!("L{first}")
-    } else {
-        format!("L{first}-L{last}")
-    };
-    let path = encode_path(path);
-    format!("[{label}]({repo_url}/blob/{sha}/{path}#{anchor})")
+    let file = Sha256::digest(path.as_bytes());
+    format!("[{label}]({pr_url}/files#diff-{file:x}{anchor})")
 }
 
 fn headline(view: &OverlapView) -> String {
@@ -175,16 +171,11 @@ fn regenerated_line(paths: &[&str]) -> String {
 }
 
 /// Links to the first lines of a file, and a count of the rest.
-fn links(
-    repo_url: &str,
-    sha: &Sha,
-    path: &str,
-    lines: impl ExactSizeIterator<Item = LineRange>,
-) -> String {
+fn links(pr_url: &str, path: &str, lines: impl ExactSizeIterator<Item = LineRange>) -> String {
     let total = lines.len();
     let shown: Vec<String> = lines
         .take(LINKS_NAMED)
-        .map(|range| lines_link(repo_url, sha, path, range))
+        .map(|range| lines_link(pr_url, path, range))
         .collect();
     and_more(&shown, total - shown.len())
 }
@@ -225,8 +216,8 @@ fn other_pr(view: &OverlapView, other: &OtherPr) -> String {
             let there = file.same_lines.iter().map(|(_, there)| *there);
             line.push_str(&format!(
                 ": {} here, {} there",
-                links(&view.repo_url, &view.head_sha, &file.path_here, here),
-                links(&view.repo_url, &other.head_sha, &file.path_there, there)
+                links(&view.pr_url, &file.path_here, here),
+                links(&other.url, &file.path_there, there)
             ));
         }
         match file.caveat {
@@ -413,7 +404,7 @@ fn after_the_others(view: &OverlapView) -> String {
             out.push_str(&format!(
                 "- `{}`: {}\n",
                 file.path,
-                links(&view.repo_url, &view.head_sha, &file.path, lines)
+                links(&view.pr_url, &file.path, lines)
             ));
         }
         let more = view.base_conflicts.len().saturating_sub(BASE_FILES_NAMED);
@@ -434,20 +425,19 @@ fn after_the_others(view: &OverlapView) -> String {
     if !advice.is_empty() {
         out.push_str(&format!("\n**What to do:** {}\n", advice.join(" ")));
     }
-    out.push_str(&format!(
-        "\n<sub>Switchyard, for {}. This comment is kept up to date.</sub>\n",
-        view.head_sha.short()
-    ));
+    out.push_str(FOOTER);
     out
 }
 
+/// Names nothing that moves with the head, so that a push which changes no overlap leaves
+/// the comment as it is.
+const FOOTER: &str = "\n<sub>Switchyard keeps this comment up to date.</sub>\n";
+
 /// The comment once nothing overlaps any more: it says so rather than vanishing.
-pub fn overlap_gone_comment(head_sha: &Sha) -> String {
+pub fn overlap_gone_comment() -> String {
     format!(
         "{OVERLAP_MARKER}\n**No overlaps any more.** No other open pull request changes the \
-         files this one changes.\n\n<sub>Switchyard, for {}. This comment is kept up to \
-         date.</sub>\n",
-        head_sha.short()
+         files this one changes.\n{FOOTER}"
     )
 }
 
@@ -455,14 +445,9 @@ pub fn overlap_gone_comment(head_sha: &Sha) -> String {
 mod tests {
     use super::*;
 
-    fn sha(c: char) -> Sha {
-        Sha(c.to_string().repeat(40))
-    }
-
     fn view(others: Vec<OtherPr>) -> OverlapView {
         OverlapView {
-            repo_url: "https://github.com/octo/repo".into(),
-            head_sha: sha('a'),
+            pr_url: "https://github.com/octo/repo/pull/7".into(),
             default_branch: "main".into(),
             others,
             ownership: vec![],
@@ -476,7 +461,6 @@ mod tests {
             number: PrNumber(number),
             title: format!("Work [{number}]"),
             url: format!("https://github.com/octo/repo/pull/{number}"),
-            head_sha: sha('b'),
             lane: Some("agent-2".into()),
             draft: false,
             tier,
@@ -522,15 +506,15 @@ mod tests {
              pull request more, in separate regions.**\n\
              \n\
              - [#12 Work 12](https://github.com/octo/repo/pull/12) (lane `agent-2`, same lines)\n\
-             \x20 - `src/app.rs`: [lines 10–13](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/app.rs#L10-L13) here, \
-             [line 11](https://github.com/octo/repo/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/src/app.rs#L11) there\n\
+             \x20 - `src/app.rs`: [lines 10–13](https://github.com/octo/repo/pull/7/files#diff-0b979b6de560b29c1d97336878db56179224aa21d96fe099630c6628479ed020R10-R13) here, \
+             [line 11](https://github.com/octo/repo/pull/12/files#diff-0b979b6de560b29c1d97336878db56179224aa21d96fe099630c6628479ed020R11) there\n\
              - [#15 Work 15](https://github.com/octo/repo/pull/15) (lane `agent-2`, same files, separate regions)\n\
              \x20 - `src/lib.rs`\n\
              \n\
              **What to do:** The merge order puts #12 first: let it land, then rebase this branch \
              on `main` and resolve the shared lines once.\n\
              \n\
-             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+             <sub>Switchyard keeps this comment up to date.</sub>\n"
         );
     }
 
@@ -574,7 +558,7 @@ mod tests {
              - `src/api/mod.rs` (track `api`, lane `agent-1`)\n\
              \n\
              **`main` changed the same lines since this branch started:**\n\
-             - `src/db.rs`: [line 3](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/db.rs#L3)\n\
+             - `src/db.rs`: [line 3](https://github.com/octo/repo/pull/7/files#diff-7d7d3a6ce5c2a3e8b39ce4f49b78a71365c8e06c0d9ddb78bc2dca68bfeb4a5bR3)\n\
              \n\
              GitHub lists only the first 3,000 files of this pull request: overlaps in the files \
              past that are not seen.\n\
@@ -584,7 +568,7 @@ mod tests {
              owning lane, or agree on them with it. Rebase on `main` now: it already conflicts \
              there.\n\
              \n\
-             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+             <sub>Switchyard keeps this comment up to date.</sub>\n"
         );
     }
 
@@ -655,8 +639,8 @@ mod tests {
              - [#4 Work 4](https://github.com/octo/repo/pull/4) (lane `agent-2`, same lines of regenerated files)\n\
              \x20 - both change `yarn.lock` on the same lines: regenerate it after rebasing, don't merge it by hand\n\
              - [#9 Work 9](https://github.com/octo/repo/pull/9) (lane `agent-2`, same lines)\n\
-             \x20 - `src/a.rs`: [line 2](https://github.com/octo/repo/blob/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/src/a.rs#L2) here, \
-             [line 2](https://github.com/octo/repo/blob/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/src/a.rs#L2) there\n\
+             \x20 - `src/a.rs`: [line 2](https://github.com/octo/repo/pull/7/files#diff-bdfc5619650b795d1ffec5e8af3154a9a4b1833e5ed458694907d33709d12825R2) here, \
+             [line 2](https://github.com/octo/repo/pull/9/files#diff-bdfc5619650b795d1ffec5e8af3154a9a4b1833e5ed458694907d33709d12825R2) there\n\
              \x20 - both change `Cargo.lock` and `web/package-lock.json` on the same lines: regenerate them after \
              rebasing, don't merge them by hand\n\
              - [#11 Work 11](https://github.com/octo/repo/pull/11) (lane `agent-2`, same files, separate regions)\n\
@@ -666,7 +650,7 @@ mod tests {
              after it. The merge order puts #4 first: let it land, then rebase this branch on \
              `main` and regenerate the files you both change.\n\
              \n\
-             <sub>Switchyard, for aaaaaaa. This comment is kept up to date.</sub>\n"
+             <sub>Switchyard keeps this comment up to date.</sub>\n"
         );
     }
 
@@ -683,11 +667,8 @@ mod tests {
         );
         big.more_files = 2_990;
         let text = overlap_comment(&view(vec![big]));
-        assert!(
-            text.contains("a.rs#L50) and 3 more here, [line 1]"),
-            "{text}"
-        );
-        assert!(text.contains("a.rs#L5) and 3 more there\n"), "{text}");
+        assert!(text.contains("R50) and 3 more here, [line 1]"), "{text}");
+        assert!(text.contains("R5) and 3 more there\n"), "{text}");
         assert!(text.contains("\n  - and 2990 more files\n"), "{text}");
     }
 
@@ -744,32 +725,30 @@ mod tests {
         );
         assert!(text.contains("`src/api/9.rs` and 2990 more (track `api`"));
         assert!(text.contains("\n- and 2980 more files\n"));
-        assert!(text.ends_with("This comment is kept up to date.</sub>\n"));
+        assert!(text.ends_with("<sub>Switchyard keeps this comment up to date.</sub>\n"));
     }
 
     #[test]
     fn the_gone_comment_says_so() {
         assert_eq!(
-            overlap_gone_comment(&sha('c')),
+            overlap_gone_comment(),
             "<!-- switchyard:overlaps -->\n**No overlaps any more.** No other open pull request \
-             changes the files this one changes.\n\n<sub>Switchyard, for ccccccc. This comment \
-             is kept up to date.</sub>\n"
+             changes the files this one changes.\n\n<sub>Switchyard keeps this comment up to \
+             date.</sub>\n"
         );
     }
 
     #[test]
-    fn line_links_start_from_the_repository_page_and_encode_the_path() {
+    fn line_links_point_into_the_pull_requests_diff_by_the_hash_of_the_path() {
+        // GitHub's anchor for `docs/a b#1.md` in "Files changed": the SHA-256 of its path.
+        let file = "c78a68c87edf6bce6d0af7ffe1aacb7ecf983d8e308432c4f044bcb56e960dc0";
         assert_eq!(
             lines_link(
-                "https://ghe.example.com/octo/repo",
-                &sha('a'),
+                "https://ghe.example.com/octo/repo/pull/7",
                 "docs/a b#1.md",
                 LineRange::new(3, 4)
             ),
-            format!(
-                "[line 3](https://ghe.example.com/octo/repo/blob/{}/docs/a%20b%231.md#L3)",
-                sha('a').0
-            )
+            format!("[line 3](https://ghe.example.com/octo/repo/pull/7/files#diff-{file}R3)")
         );
     }
 }

@@ -65,7 +65,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
             let body = if overlaps::has_findings(view) {
                 text::overlap_comment(view)
             } else if snapshot.commented.contains(&pr.number) {
-                text::overlap_gone_comment(&pr.head_sha)
+                text::overlap_gone_comment()
             } else {
                 return None;
             };

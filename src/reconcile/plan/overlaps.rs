@@ -201,7 +201,6 @@ pub fn findings(
                 number: other.number,
                 title: other.title.clone(),
                 url: other.url.clone(),
-                head_sha: other.head_sha.clone(),
                 lane: snapshot
                     .config
                     .lane_for_branch(&other.head_branch)
@@ -235,8 +234,7 @@ pub fn findings(
         views.insert(
             pr.number,
             OverlapView {
-                repo_url: snapshot.repo_url.clone(),
-                head_sha: pr.head_sha.clone(),
+                pr_url: pr.url.clone(),
                 default_branch: snapshot.default_branch.clone(),
                 others,
                 ownership,
