@@ -1,6 +1,12 @@
-//! The GitHub API calls one reconcile costs after a push to one PR, in repositories with 10,
-//! 100 and 1,000 open PRs. Unchanged PRs are served from cache, so the count must not grow
-//! with the number of open PRs.
+//! What a reconcile costs in repositories with 10, 100 and 1,000 open PRs: the GitHub API
+//! calls (reads GitHub counts against the rate limit, conditional reads answered 304 that it
+//! does not count, and writes) and the CPU time, for the first reconcile of a fresh install,
+//! a push to one PR and the periodic sweep. Unchanged PRs are served from cache, so a push
+//! must not cost more calls with more open PRs.
+//!
+//! The CPU time is the whole process's (`/proc/self/stat`): the App and the fake GitHub it
+//! talks to run in it together, so the App's own share is less. A push is measured over
+//! [`PUSHES`] pushes, for a finer figure than the clock's 10 ms ticks.
 //!
 //! cargo bench --bench reconcile_calls
 
@@ -8,9 +14,12 @@
 #[path = "../tests/it/support.rs"]
 mod support;
 
-use fake_github::{FileChange, PrSpec};
+use fake_github::{FileChange, PrSpec, RequestRecord};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use support::{Harness, INSTALLATION, REPO, pull_request_payload};
+
+const PUSHES: usize = 10;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -22,6 +31,62 @@ fn main() {
             measure(open).await;
         }
     });
+}
+
+/// Calls by kind, and the CPU spent, over one stretch of work.
+struct Cost {
+    reads: usize,
+    not_modified: usize,
+    writes: usize,
+    cpu: Duration,
+    by_endpoint: BTreeMap<String, usize>,
+}
+
+impl Cost {
+    fn of(log: &[RequestRecord], cpu: Duration) -> Self {
+        let mut by_endpoint = BTreeMap::new();
+        for record in log {
+            *by_endpoint.entry(record.endpoint.clone()).or_default() += 1;
+        }
+        let gets = || log.iter().filter(|r| r.method == "GET");
+        Cost {
+            reads: gets().filter(|r| r.status != 304).count(),
+            not_modified: gets().filter(|r| r.status == 304).count(),
+            writes: log.iter().filter(|r| r.method != "GET").count(),
+            cpu,
+            by_endpoint,
+        }
+    }
+
+    fn print(&self, what: &str, times: usize) {
+        let per = |n: usize| n as f64 / times as f64;
+        println!(
+            "  {what}: {:.1} counted reads, {:.1} reads answered 304, {:.1} writes, {:.1} ms CPU",
+            per(self.reads),
+            per(self.not_modified),
+            per(self.writes),
+            self.cpu.as_secs_f64() * 1000.0 / times as f64
+        );
+        for (endpoint, count) in &self.by_endpoint {
+            println!("      {:>7.1}  {endpoint}", per(*count));
+        }
+    }
+}
+
+/// User and system time of this process so far.
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    // Linux reports them in USER_HZ, 100 a second on every architecture it runs on.
+    Duration::from_millis(ticks * 10)
 }
 
 async fn measure(open: usize) {
@@ -38,30 +103,35 @@ async fn measure(open: usize) {
             },
         );
     }
+    println!("{open} open PRs:");
+
+    let start = cpu_time();
     h.add_repository().await;
     h.settle().await;
-    let first = h.gh.requests().len();
-    h.gh.clear_log();
+    Cost::of(&h.gh.requests(), cpu_time() - start).print("fresh install", 1);
 
+    h.gh.clear_log();
     let pushed = (open / 2) as u64;
-    let head = h.gh.push(
-        REPO,
-        pushed,
-        "",
-        vec![FileChange::modified("src/pushed.rs")],
-    );
-    h.deliver(
-        "pull_request",
-        &pull_request_payload("synchronize", REPO, pushed, &head),
-    )
-    .await;
-    h.settle().await;
-    let calls = h.gh.calls_by_endpoint();
-    let total: usize = calls.values().sum();
-    println!(
-        "{open} open PRs: first full reconcile {first} calls; after a push to one PR {total} calls:"
-    );
-    for (endpoint, count) in calls {
-        println!("  {count:>4}  {endpoint}");
+    let start = cpu_time();
+    for push in 0..PUSHES {
+        let head = h.gh.push(
+            REPO,
+            pushed,
+            "",
+            vec![FileChange::modified(format!("src/pushed_{push}.rs"))],
+        );
+        h.deliver(
+            "pull_request",
+            &pull_request_payload("synchronize", REPO, pushed, &head),
+        )
+        .await;
+        h.settle().await;
     }
+    Cost::of(&h.gh.requests(), cpu_time() - start).print("a push to one PR", PUSHES);
+
+    h.gh.clear_log();
+    let start = cpu_time();
+    h.app().queue.sweep().await.expect("the sweep queues");
+    h.settle().await;
+    Cost::of(&h.gh.requests(), cpu_time() - start).print("the periodic sweep", 1);
 }

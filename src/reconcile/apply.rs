@@ -80,9 +80,13 @@ pub async fn apply_check_runs(
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
 ) -> Result<(), ReconcileError> {
-    for spec in specs {
-        let (key, digest) = (check_run_key(&spec.name, &spec.head_sha), spec.digest());
-        let published = publish::last_published(store, client, &key).await?;
+    let keys: Vec<String> = specs
+        .iter()
+        .map(|spec| check_run_key(&spec.name, &spec.head_sha))
+        .collect();
+    let records = publish::last_published_many(store, client, keys.clone()).await?;
+    for ((spec, key), published) in specs.iter().zip(keys).zip(records) {
+        let digest = spec.digest();
         let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
         let update = match published {
             _ if fresh_run => None,
@@ -159,9 +163,12 @@ pub async fn apply_comments(
     app_id: u64,
     specs: &[CommentSpec],
 ) -> Result<(), ReconcileError> {
-    for spec in specs {
-        let key = overlap_comment_key(spec.issue);
-        let published = publish::last_published(store, client, &key).await?;
+    let keys: Vec<String> = specs
+        .iter()
+        .map(|spec| overlap_comment_key(spec.issue))
+        .collect();
+    let records = publish::last_published_many(store, client, keys.clone()).await?;
+    for ((spec, key), published) in specs.iter().zip(keys).zip(records) {
         if published
             .as_ref()
             .is_some_and(|p| p.digest == publish::digest(&spec.body))

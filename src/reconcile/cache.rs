@@ -14,6 +14,19 @@ pub async fn cached<T: DeserializeOwned + Send + 'static>(
     Ok(bytes.and_then(|b| serde_json::from_slice(&b).ok()))
 }
 
+/// [`cached`] for many keys with one trip to the store, in the keys' order.
+pub async fn cached_many<T: DeserializeOwned + Send + 'static>(
+    store: &SharedStore,
+    kind: &'static str,
+    keys: Vec<String>,
+) -> Result<Vec<Option<T>>, StoreError> {
+    let values = store::blocking(store, move |s| s.cache_get_many(kind, &keys)).await?;
+    Ok(values
+        .into_iter()
+        .map(|bytes| bytes.and_then(|b| serde_json::from_slice(&b).ok()))
+        .collect())
+}
+
 pub async fn store_cache<T: Serialize>(
     store: &SharedStore,
     kind: &'static str,

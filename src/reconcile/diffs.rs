@@ -5,7 +5,7 @@
 use super::cache::{cached, store_cache};
 use super::error::ReconcileError;
 use crate::github::RepoClient;
-use crate::ids::Sha;
+use crate::ids::{RepoName, Sha};
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};
 use crate::store::SharedStore;
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,16 @@ pub struct PrFiles {
     pub complete: bool,
 }
 
+/// Where a PR head's changed files are cached.
+pub const PR_FILES: &str = "pr_files";
+/// Where a PR head's merge base with the default branch is cached.
+pub const MERGE_BASE: &str = "merge_base";
+
+/// The key of what is cached about one head of the repository.
+pub fn head_key(repo: &RepoName, head: &Sha) -> String {
+    format!("{repo}:{head}")
+}
+
 /// Every changed file of a PR head, paginated up to GitHub's cap.
 pub async fn pr_files(
     client: &RepoClient,
@@ -29,33 +39,40 @@ pub async fn pr_files(
     number: u64,
     head: &Sha,
 ) -> Result<PrFiles, ReconcileError> {
-    let key = format!("{}:{head}", client.repo());
-    if let Some(files) = cached::<PrFiles>(store, "pr_files", key.clone()).await? {
+    let key = head_key(client.repo(), head);
+    if let Some(files) = cached::<PrFiles>(store, PR_FILES, key).await? {
         return Ok(files);
     }
+    read_pr_files(client, store, number, head).await
+}
+
+/// [`pr_files`] read from GitHub, for a head found missing from the cache.
+pub async fn read_pr_files(
+    client: &RepoClient,
+    store: &SharedStore,
+    number: u64,
+    head: &Sha,
+) -> Result<PrFiles, ReconcileError> {
     let files = client.pull_request_files(number).await?;
     let files = PrFiles {
         complete: files.len() < PR_FILE_CAP,
         files,
     };
-    store_cache(store, "pr_files", key, &files).await?;
+    store_cache(store, PR_FILES, head_key(client.repo(), head), &files).await?;
     Ok(files)
 }
 
-/// The merge base of a PR head with the default branch. It stays the same while the default
-/// branch only moves forward, so it is kept by head.
-pub async fn merge_base(
+/// The merge base of a PR head with the default branch, read from GitHub for a head found
+/// missing from the cache. It stays the same while the default branch only moves forward,
+/// so it is kept by head.
+pub async fn read_merge_base(
     client: &RepoClient,
     store: &SharedStore,
     default_head: &Sha,
     head: &Sha,
 ) -> Result<Sha, ReconcileError> {
-    let key = format!("{}:{head}", client.repo());
-    if let Some(sha) = cached::<Sha>(store, "merge_base", key.clone()).await? {
-        return Ok(sha);
-    }
     let sha = client.merge_base(default_head, head).await?;
-    store_cache(store, "merge_base", key, &sha).await?;
+    store_cache(store, MERGE_BASE, head_key(client.repo(), head), &sha).await?;
     Ok(sha)
 }
 

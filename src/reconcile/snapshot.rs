@@ -1,9 +1,9 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::cache::{cached, read_required, store_cache};
+use super::cache::{cached, cached_many, read_required, store_cache};
 use super::config_files::{ConfigChange, load_config, read_config_changes};
-use super::diffs;
+use super::diffs::{self, PrFiles};
 use super::error::ReconcileError;
 use super::issue_by_number::{named, read_issue};
 use super::publish::{BOARD_KEY, overlap_comment_key};
@@ -231,10 +231,29 @@ async fn read_changes(
             (pr.number, pr.head_sha.clone(), lane.map(|a| a.name.clone()))
         })
         .collect();
-    for (number, head_sha, lane) in heads {
-        let files = diffs::pr_files(client, store, number.0, &head_sha).await?;
-        let merge_base =
-            diffs::merge_base(client, store, &snapshot.default_head, &head_sha).await?;
+    // Every head's cache entries in one trip to the store: a push reads none from GitHub
+    // but its own head's.
+    let keys: Vec<String> = heads
+        .iter()
+        .map(|(_, head, _)| diffs::head_key(client.repo(), head))
+        .collect();
+    let files_cached: Vec<Option<PrFiles>> =
+        cached_many(store, diffs::PR_FILES, keys.clone()).await?;
+    let bases_cached: Vec<Option<Sha>> = cached_many(store, diffs::MERGE_BASE, keys).await?;
+    for ((number, head_sha, lane), (files, merge_base)) in heads
+        .into_iter()
+        .zip(files_cached.into_iter().zip(bases_cached))
+    {
+        let files = match files {
+            Some(files) => files,
+            None => diffs::read_pr_files(client, store, number.0, &head_sha).await?,
+        };
+        let merge_base = match merge_base {
+            Some(sha) => sha,
+            None => {
+                diffs::read_merge_base(client, store, &snapshot.default_head, &head_sha).await?
+            }
+        };
         snapshot.prs.push(OpenPr {
             number,
             head_sha,
@@ -283,20 +302,20 @@ async fn read_reviews(
     let repo = snapshot.repo.clone();
     let full = triggers.contains(&Trigger::Full);
     let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
-    for number in numbers {
-        let key = format!("{repo}:{}", number.0);
+    let key = |number: PrNumber| format!("{repo}:{}", number.0);
+    let cached_approvals: Vec<Option<bool>> = if full {
+        vec![None; numbers.len()]
+    } else {
+        cached_many(store, "approved", numbers.iter().map(|&n| key(n)).collect()).await?
+    };
+    for (number, cached_approval) in numbers.into_iter().zip(cached_approvals) {
         let fresh = full || triggers.contains(&Trigger::PullRequest(number));
-        let cached_approval = if fresh {
-            None
-        } else {
-            cached::<bool>(store, "approved", key.clone()).await?
-        };
-        let approved = match cached_approval {
+        let approved = match cached_approval.filter(|_| !fresh) {
             Some(approved) => approved,
             None => {
                 let reviews = client.reviews(number.0).await?;
                 let approved = is_approved(&reviews);
-                store_cache(store, "approved", key, &approved).await?;
+                store_cache(store, "approved", key(number), &approved).await?;
                 approved
             }
         };

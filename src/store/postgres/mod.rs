@@ -20,6 +20,7 @@ use crate::store::{
     StoreError, TaskRecords,
 };
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 use tokio_postgres::NoTls;
@@ -519,6 +520,24 @@ impl Store for PostgresStore {
                 .await
                 .map(|row| row.map(|row| row.get(0)))
                 .map_err(pg)
+        })
+    }
+
+    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+        let (kind, keys) = (kind.to_owned(), keys.to_vec());
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached("SELECT key, value FROM cache WHERE kind = $1 AND key = ANY($2)")
+                .await
+                .map_err(pg)?;
+            let found: HashMap<String, Vec<u8>> = client
+                .query(&statement, &[&kind, &keys])
+                .await
+                .map_err(pg)?
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect();
+            Ok(keys.iter().map(|key| found.get(key).cloned()).collect())
         })
     }
 
