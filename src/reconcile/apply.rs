@@ -3,7 +3,7 @@
 
 use super::desired::{Annotation, CheckRunSpec, CommentSpec};
 use super::error::ReconcileError;
-use super::publish::{self, Comment, check_run_key, overlap_comment_key};
+use super::publish::{self, Comment, WriteHistory, check_run_key, overlap_comment_key};
 use crate::github::checks::{
     ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunCreate, CheckRunWrite,
     OutputWrite,
@@ -79,6 +79,7 @@ pub async fn apply_check_runs(
     app_id: u64,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
+    history: &mut WriteHistory,
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
         .iter()
@@ -93,6 +94,7 @@ pub async fn apply_check_runs(
             Some(p) if p.digest == digest => continue,
             Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
             Some(p) => Some(p.github_id),
+            None if !history.may_hold_unrecorded() => None,
             None => match find_check_run(client, spec, app_id).await? {
                 // Ours from before a crash that lost its record, whole and current: kept.
                 Some(found) if found.external_id.as_deref() == Some(digest.as_str()) => {
@@ -120,6 +122,7 @@ pub async fn apply_check_runs(
                 id
             }
             None => {
+                history.before_create(store, client).await?;
                 client
                     .create_check_run(&CheckRunCreate {
                         head_sha: &spec.head_sha,
@@ -162,6 +165,7 @@ pub async fn apply_comments(
     store: &SharedStore,
     app_id: u64,
     specs: &[CommentSpec],
+    history: &mut WriteHistory,
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
         .iter()
@@ -182,7 +186,11 @@ pub async fn apply_comments(
             is_ours: is_overlap_comment,
         };
         let known = published.map(|p| p.github_id);
-        publish::comment(client, store, app_id, &comment, known).await?;
+        if known.is_none() {
+            history.before_create(store, client).await?;
+        }
+        let look = history.may_hold_unrecorded();
+        publish::comment(client, store, app_id, &comment, known, look).await?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ use super::cache::read_required;
 use super::config_files::load_config;
 use super::desired::{CheckRunSpec, Conclusion};
 use super::error::ReconcileError;
+use super::publish::WriteHistory;
 use crate::config::Config;
 use crate::github::RepoClient;
 use crate::github::models::Repository;
@@ -112,7 +113,8 @@ pub(super) async fn publish(
         .await?
         .unwrap_or_default();
     let runs: Vec<CheckRunSpec> = groups.iter().map(|g| check_run(&config, g)).collect();
-    apply_check_runs(client, store, app_id, &runs, &BTreeSet::new()).await
+    let mut history = WriteHistory::read(store, client).await?;
+    apply_check_runs(client, store, app_id, &runs, &BTreeSet::new(), &mut history).await
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclu
 pub use error::ReconcileError;
 pub use plan::{Plan, config_check, plan};
 pub use publish::BOARD_KEY;
+use publish::WriteHistory;
 pub use snapshot::{OpenPullRequest, Snapshot, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
@@ -105,7 +106,16 @@ impl Reconciler {
                 // was published under the last good rules stays.
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
-                apply_check_runs(&client, &self.store, app_id, &checks, &rerequested).await?;
+                let mut history = WriteHistory::read(&self.store, &client).await?;
+                apply_check_runs(
+                    &client,
+                    &self.store,
+                    app_id,
+                    &checks,
+                    &rerequested,
+                    &mut history,
+                )
+                .await?;
                 return Ok(());
             }
         };
@@ -117,15 +127,17 @@ impl Reconciler {
         })
         .await
         .map_err(|e| ReconcileError::Plan(e.to_string()))?;
+        let mut history = WriteHistory::read(&self.store, &client).await?;
         apply_check_runs(
             &client,
             &self.store,
             app_id,
             &plan.check_runs,
             &snapshot.rerequested,
+            &mut history,
         )
         .await?;
-        apply_comments(&client, &self.store, app_id, &plan.comments).await?;
+        apply_comments(&client, &self.store, app_id, &plan.comments, &mut history).await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,

@@ -79,6 +79,48 @@ pub async fn forget(
     Ok(())
 }
 
+/// Recorded before the App's first write on a repository, so that a crash between that write
+/// and its record still leaves a sign that something of ours may be there.
+const WRITES_BEGUN_KEY: &str = "writes_begun";
+
+/// Whether the App may have written on the repository before this reconcile. Only then can a
+/// comment or check run of ours exist without a record (a crash between a write and its
+/// record), so only then is one looked for before creating it: the first reconcile of a
+/// repository with 1,000 open PRs saves a listing of runs and one of comments per PR.
+pub struct WriteHistory {
+    wrote_before: bool,
+    marked: bool,
+}
+
+impl WriteHistory {
+    pub async fn read(store: &SharedStore, client: &RepoClient) -> Result<Self, ReconcileError> {
+        let repo = client.repo().clone();
+        let wrote_before = store::blocking(store, move |s| s.has_published(&repo)).await?;
+        Ok(Self {
+            wrote_before,
+            marked: wrote_before,
+        })
+    }
+
+    /// Whether a comment or run of ours may exist that the store holds no record of.
+    pub fn may_hold_unrecorded(&self) -> bool {
+        self.wrote_before
+    }
+
+    /// Called before each create; the first records the sign that writing began.
+    pub async fn before_create(
+        &mut self,
+        store: &SharedStore,
+        client: &RepoClient,
+    ) -> Result<(), ReconcileError> {
+        if !self.marked {
+            record(store, client, WRITES_BEGUN_KEY, 0, String::new()).await?;
+            self.marked = true;
+        }
+        Ok(())
+    }
+}
+
 /// A comment that exists once per issue.
 pub struct Comment<'a> {
     pub key: String,
@@ -89,13 +131,15 @@ pub struct Comment<'a> {
 }
 
 /// Writes the comment: edits `known` (the id on record), or, when there is none or someone
-/// deleted it, the App's comment the marker finds, or posts a new one. Records it after.
+/// deleted it, the App's comment the marker finds (when `look_for_ours`), or posts a new one.
+/// Records it after.
 pub async fn comment(
     client: &RepoClient,
     store: &SharedStore,
     app_id: u64,
     comment: &Comment<'_>,
     known: Option<u64>,
+    look_for_ours: bool,
 ) -> Result<u64, ReconcileError> {
     let edited = match known {
         Some(id) => match client.edit_comment(id, comment.body).await {
@@ -108,7 +152,8 @@ pub async fn comment(
     };
     let id = match edited {
         Some(id) => id,
-        None => post_once(client, app_id, comment).await?,
+        None if look_for_ours => post_once(client, app_id, comment).await?,
+        None => client.post_comment(comment.issue, comment.body).await?,
     };
     record(store, client, &comment.key, id, digest(comment.body)).await?;
     Ok(id)

@@ -118,9 +118,7 @@ pub trait Store: Send + Sync + 'static {
     fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>>;
     /// [`Store::cache_get`] for many keys in one call, in the keys' order: a reconcile reads
     /// every open PR's entries at once rather than one call (and one thread hop) per PR.
-    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
-        keys.iter().map(|key| self.cache_get(kind, key)).collect()
-    }
+    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>>;
     fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()>;
     fn cache_delete(&self, kind: &str, key: &str) -> Result<()>;
 
@@ -137,9 +135,9 @@ pub trait Store: Send + Sync + 'static {
 
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>>;
     /// [`Store::published`] for many keys in one call, in the keys' order.
-    fn published_many(&self, repo: &RepoName, keys: &[String]) -> Result<Vec<Option<Published>>> {
-        keys.iter().map(|key| self.published(repo, key)).collect()
-    }
+    fn published_many(&self, repo: &RepoName, keys: &[String]) -> Result<Vec<Option<Published>>>;
+    /// Whether anything is on record as published on the repository.
+    fn has_published(&self, repo: &RepoName) -> Result<bool>;
     fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()>;
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()>;
 

@@ -624,6 +624,23 @@ impl Store for SqliteStore {
         })
     }
 
+    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+        let (kind, keys) = (kind.to_owned(), keys.to_vec());
+        self.run(move |conn| {
+            let mut statement = conn
+                .prepare_cached("SELECT value FROM cache WHERE kind = ?1 AND key = ?2")
+                .map_err(db)?;
+            keys.iter()
+                .map(|key| {
+                    statement
+                        .query_row(params![kind, key], |r| r.get(0))
+                        .optional()
+                        .map_err(db)
+                })
+                .collect()
+        })
+    }
+
     fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()> {
         let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_vec());
         self.run(move |conn| {
@@ -685,6 +702,39 @@ impl Store for SqliteStore {
             )
             .and_then(|mut s| s.query_row(params![repo.as_str(), comment.0 as i64], |r| r.get(0)))
             .map_err(db)
+        })
+    }
+
+    fn published_many(&self, repo: &RepoName, keys: &[String]) -> Result<Vec<Option<Published>>> {
+        let (repo, keys) = (repo.clone(), keys.to_vec());
+        self.run(move |conn| {
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT github_id, digest FROM published WHERE repo = ?1 AND key = ?2",
+                )
+                .map_err(db)?;
+            keys.iter()
+                .map(|key| {
+                    statement
+                        .query_row(params![repo.as_str(), key], |r| {
+                            Ok(Published {
+                                github_id: r.get::<_, i64>(0)? as u64,
+                                digest: r.get(1)?,
+                            })
+                        })
+                        .optional()
+                        .map_err(db)
+                })
+                .collect()
+        })
+    }
+
+    fn has_published(&self, repo: &RepoName) -> Result<bool> {
+        let repo = repo.clone();
+        self.run(move |conn| {
+            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM published WHERE repo = ?1)")
+                .and_then(|mut s| s.query_row(params![repo.as_str()], |r| r.get(0)))
+                .map_err(db)
         })
     }
 

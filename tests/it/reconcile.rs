@@ -99,3 +99,28 @@ async fn config_from_the_default_branch_widens_scope() {
     h.settle().await;
     assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
 }
+
+#[tokio::test]
+async fn a_fresh_install_creates_its_runs_and_comments_without_looking_for_its_own_first() {
+    let h = Harness::start().await;
+    let prs: Vec<u64> = (1..=5)
+        .map(|i| {
+            h.gh.open_pr(
+                REPO,
+                PrSpec {
+                    files: vec![crate::support::changed("src/app.rs", i * 2, 1, "x")],
+                    ..PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), "")
+                },
+            )
+        })
+        .collect();
+    h.add_repository().await;
+    h.settle().await;
+    assert_eq!(h.gh.count("GET /repos/*/*/commits/*/check-runs"), 0);
+    assert_eq!(h.gh.count("GET /repos/*/*/issues/*/comments"), 0);
+    assert_eq!(h.gh.count("POST /repos/*/*/check-runs"), 5);
+    for pr in prs {
+        assert_eq!(h.merge_order_run(pr).name, "Merge order");
+        assert_eq!(h.app_comments(pr).len(), 1, "#{pr}: adjacent lines overlap");
+    }
+}

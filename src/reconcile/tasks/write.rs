@@ -184,7 +184,7 @@ async fn write_comment(
         body,
         is_ours: is_assign_comment,
     };
-    let id = publish::comment(ctx.client, ctx.store, ctx.app_id, &comment, known).await?;
+    let id = publish::comment(ctx.client, ctx.store, ctx.app_id, &comment, known, true).await?;
     store_cache(ctx.store, COMMENT_BODY, repo_key(ctx.repo(), id), body).await?;
     Ok(())
 }

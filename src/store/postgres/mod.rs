@@ -603,6 +603,47 @@ impl Store for PostgresStore {
         })
     }
 
+    fn published_many(&self, repo: &RepoName, keys: &[String]) -> Result<Vec<Option<Published>>> {
+        let (repo, keys) = (repo.to_string(), keys.to_vec());
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached(
+                    "SELECT key, github_id, digest FROM published WHERE repo = $1 AND key = ANY($2)",
+                )
+                .await
+                .map_err(pg)?;
+            let found: HashMap<String, Published> = client
+                .query(&statement, &[&repo, &keys])
+                .await
+                .map_err(pg)?
+                .into_iter()
+                .map(|row| {
+                    let published = Published {
+                        github_id: row.get::<_, i64>(1) as u64,
+                        digest: row.get(2),
+                    };
+                    (row.get(0), published)
+                })
+                .collect();
+            Ok(keys.iter().map(|key| found.get(key).cloned()).collect())
+        })
+    }
+
+    fn has_published(&self, repo: &RepoName) -> Result<bool> {
+        let repo = repo.to_string();
+        self.with_client(move |client| async move {
+            let statement = client
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM published WHERE repo = $1)")
+                .await
+                .map_err(pg)?;
+            client
+                .query_one(&statement, &[&repo])
+                .await
+                .map(|row| row.get(0))
+                .map_err(pg)
+        })
+    }
+
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
         let (repo, key) = (repo.to_string(), key.to_owned());
         self.with_client(move |client| async move {
