@@ -278,7 +278,8 @@ fn conflicts_in(slice: &Slice, keep: impl Fn(&str) -> bool) -> BTreeSet<Pair> {
         .collect()
 }
 
-/// A file that may stop a merge on its lines: the lines tier leaves lock files to their own.
+/// A file that may stop a merge on its lines: the lines tier leaves lock files' same lines to
+/// their own rows.
 fn lines_may_conflict(file: &FileOverlap) -> bool {
     file.may_conflict() && file.tier() != Tier::Regenerated
 }
@@ -355,8 +356,8 @@ fn raw_old_ranges(file: &ChangedFile) -> Option<Vec<(u32, u32)>> {
 }
 
 fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
-    let mut tallies: [Tally; 4] = Default::default();
-    let mut locks = Tally::default();
+    let mut tallies: [Tally; 5] = Default::default();
+    let (mut locks, mut lock_sharing) = (Tally::default(), Tally::default());
     let mut locks_conflicting_anywhere = 0;
     let mut conflicts = 0;
     let (mut lock_conflicts, mut changelog_conflicts) = (0, 0);
@@ -380,14 +381,21 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         let certain = truth.labelled_only(engine_pairs(&analysis, |p| {
             p.files().any(|f| f.tier() == Tier::Lines)
         }));
-        let regenerated = truth.labelled_only(engine_pairs(&analysis, |p| {
-            p.files().any(|f| f.tier() == Tier::Regenerated)
+        let everything = truth.labelled_only(engine_pairs(&analysis, |p| p.may_conflict()));
+        let is_lock = |f: &FileOverlap| LOCK_FILES.matches(f.path);
+        let sharing_a_lock = truth.labelled_only(engine_pairs(&analysis, move |p| {
+            p.files().any(|f| is_lock(&f))
         }));
-        locks.add(&regenerated, &truth.lock_conflicts);
-        locks_conflicting_anywhere += regenerated.intersection(&truth.conflicts).count();
-        for (tally, predicted) in tallies
-            .iter_mut()
-            .zip([&file_level, &naive, &lines, &certain])
+        let lock_flagged = truth.labelled_only(engine_pairs(&analysis, move |p| {
+            p.files().any(|f| is_lock(&f) && f.may_conflict())
+        }));
+        lock_sharing.add(&sharing_a_lock, &truth.lock_conflicts);
+        locks.add(&lock_flagged, &truth.lock_conflicts);
+        locks_conflicting_anywhere += lock_flagged.intersection(&truth.conflicts).count();
+        for (tally, predicted) in
+            tallies
+                .iter_mut()
+                .zip([&file_level, &naive, &lines, &certain, &everything])
         {
             tally.add(predicted, &truth.conflicts);
         }
@@ -436,16 +444,18 @@ fn report_dataset(variant: &str, slices: &[Slice], prepared: &[Prepared]) {
         "naive hunk (@@ ranges within 3)",
         "lines (engine: may conflict)",
         "  of which certain (tier Lines)",
+        "app: every pair it orders",
     ];
     for (tally, name) in tallies.iter().zip(names) {
         println!("{}", tally.row(name, conflicts));
     }
     println!(
         "{}",
-        locks.row("lock files (tier Regenerated)", lock_conflicts)
+        lock_sharing.row("lock files: any pair sharing one", lock_conflicts)
     );
+    println!("{}", locks.row("lock files: engine flags", lock_conflicts));
     println!(
-        "  true conflicts on a changelog file: {changelog_conflicts} pairs; on a lock file: {lock_conflicts} pairs (the lock-file row's conflicts); lock-file pairs that conflict on any path: {locks_conflicting_anywhere} of {}",
+        "  true conflicts on a changelog file: {changelog_conflicts} pairs; on a lock file: {lock_conflicts} pairs (the lock-file rows' conflicts); pairs flagged on a lock file that conflict on any path: {locks_conflicting_anywhere} of {}",
         locks.flagged
     );
     println!(
