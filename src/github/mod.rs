@@ -12,4 +12,4 @@ mod repo;
 pub use app::{AppCredentials, GitHubApp, http_client};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings, api_request};
 pub use endpoint::endpoint_template;
-pub use repo::{NewLabel, RepoClient};
+pub use repo::{NewLabel, REVIEWS_PER_PAGE, RepoClient};

@@ -14,6 +14,9 @@ use crate::overlap::ChangedFile;
 use crate::url::{encode_component, encode_path};
 use serde::Serialize;
 
+/// GitHub's largest page of reviews.
+pub const REVIEWS_PER_PAGE: usize = 100;
+
 /// A client acting as one installation on one of its repositories.
 #[derive(Clone)]
 pub struct RepoClient {
@@ -167,7 +170,25 @@ impl RepoClient {
 
     pub async fn reviews(&self, number: u64) -> Result<Vec<Review>, GitHubError> {
         self.client
-            .get_all(&self.path(&format!("/pulls/{number}/reviews?per_page=100")))
+            .get_all(&self.path(&format!(
+                "/pulls/{number}/reviews?per_page={REVIEWS_PER_PAGE}"
+            )))
+            .await
+    }
+
+    /// The first page of a PR's reviews, oldest first, made conditional on `etag`.
+    pub async fn reviews_first_page(
+        &self,
+        number: u64,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Vec<Review>>, GitHubError> {
+        self.client
+            .get_conditional(
+                &self.path(&format!(
+                    "/pulls/{number}/reviews?per_page={REVIEWS_PER_PAGE}"
+                )),
+                etag,
+            )
             .await
     }
 

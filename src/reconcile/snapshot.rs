@@ -9,14 +9,15 @@ use super::issue_by_number::{named, read_issue};
 use super::publish::{BOARD_KEY, overlap_comment_key};
 use crate::assign;
 use crate::config::{Config, ConfigErrors, Coordinate};
-use crate::github::RepoClient;
 use crate::github::models::{GitRef, PullRequest, Repository, Review};
+use crate::github::{Conditional, REVIEWS_PER_PAGE, RepoClient};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
 use crate::overlap::Ownership;
 use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::store::{self, SharedStore};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -292,7 +293,20 @@ async fn read_changes(
     Ok(())
 }
 
-/// Approvals, re-read only for the PRs an event named (reviews arrive as events).
+/// Where a PR's approval is cached, with the ETag of the reviews it was judged from.
+const APPROVAL: &str = "approval";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Approval {
+    approved: bool,
+    /// `None` when the reviews run past one page: then a later page may change while the
+    /// first stays the same, so they are always read again.
+    etag: Option<String>,
+}
+
+/// Approvals, asked again only for the PRs an event named (reviews arrive as events) and on
+/// a full reconcile, and then conditionally: reviews that did not change cost a 304, which
+/// GitHub does not count.
 async fn read_reviews(
     client: &RepoClient,
     store: &SharedStore,
@@ -303,27 +317,49 @@ async fn read_reviews(
     let full = triggers.contains(&Trigger::Full);
     let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     let key = |number: PrNumber| format!("{repo}:{}", number.0);
-    let cached_approvals: Vec<Option<bool>> = if full {
-        vec![None; numbers.len()]
-    } else {
-        cached_many(store, "approved", numbers.iter().map(|&n| key(n)).collect()).await?
-    };
-    for (number, cached_approval) in numbers.into_iter().zip(cached_approvals) {
-        let fresh = full || triggers.contains(&Trigger::PullRequest(number));
-        let approved = match cached_approval.filter(|_| !fresh) {
-            Some(approved) => approved,
-            None => {
-                let reviews = client.reviews(number.0).await?;
-                let approved = is_approved(&reviews);
-                store_cache(store, "approved", key(number), &approved).await?;
-                approved
+    let cached: Vec<Option<Approval>> =
+        cached_many(store, APPROVAL, numbers.iter().map(|&n| key(n)).collect()).await?;
+    for (number, cached) in numbers.into_iter().zip(cached) {
+        let ask = full || triggers.contains(&Trigger::PullRequest(number));
+        let approval = match cached {
+            Some(approval) if !ask => approval,
+            cached => {
+                let approval = read_approval(client, number, cached).await?;
+                store_cache(store, APPROVAL, key(number), &approval).await?;
+                approval
             }
         };
-        if approved {
+        if approval.approved {
             snapshot.approved.insert(number);
         }
     }
     Ok(())
+}
+
+/// A PR's approval from GitHub, asked conditionally on the `cached` one.
+async fn read_approval(
+    client: &RepoClient,
+    number: PrNumber,
+    cached: Option<Approval>,
+) -> Result<Approval, ReconcileError> {
+    let etag = cached.as_ref().and_then(|a| a.etag.as_deref());
+    let (first_page, etag) = match client.reviews_first_page(number.0, etag).await? {
+        Conditional::Fresh { value, etag } => (value, etag),
+        Conditional::NotModified => match cached {
+            Some(approval) => return Ok(approval),
+            None => (client.reviews(number.0).await?, None),
+        },
+    };
+    if first_page.len() < REVIEWS_PER_PAGE {
+        return Ok(Approval {
+            approved: is_approved(&first_page),
+            etag,
+        });
+    }
+    Ok(Approval {
+        approved: is_approved(&client.reviews(number.0).await?),
+        etag: None,
+    })
 }
 
 /// Approved when some reviewer's latest decisive review approves and none asks for changes.

@@ -124,3 +124,23 @@ async fn a_fresh_install_creates_its_runs_and_comments_without_looking_for_its_o
         assert_eq!(h.app_comments(pr).len(), 1, "#{pr}: adjacent lines overlap");
     }
 }
+
+#[tokio::test]
+async fn the_sweep_asks_for_reviews_conditionally_and_writes_nothing_when_nothing_changed() {
+    let h = Harness::start().await;
+    for lane in ["agent-1", "agent-2", "agent-3"] {
+        h.open_lane_pr(lane, &[&format!("src/{lane}.rs")]).await;
+    }
+    h.settle().await;
+    h.gh.clear_log();
+    h.app().queue.sweep().await.unwrap();
+    h.settle().await;
+    let reviews: Vec<u16> =
+        h.gh.requests()
+            .into_iter()
+            .filter(|r| r.endpoint == "GET /repos/{owner}/{repo}/pulls/{n}/reviews")
+            .map(|r| r.status)
+            .collect();
+    assert_eq!(reviews, [304, 304, 304], "GitHub counts none of them");
+    assert_eq!(h.writes().len(), 0, "{:?}", h.gh.calls_by_endpoint());
+}
