@@ -19,7 +19,7 @@ use switchyard::metrics::Metrics;
 use switchyard::overlap::{ChangedFile, FileStatus, Inputs, OpenPr, analyze, parse_patch};
 use switchyard::queue::{Queue, QueueSettings};
 use switchyard::reconcile::{OpenPullRequest, Snapshot, plan};
-use switchyard::server::{AppState, MAX_BODY_BYTES, router};
+use switchyard::server::{AppState, BodyBudget, MAX_BODY_BYTES, router};
 use switchyard::webhook::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
 use tower::ServiceExt;
@@ -142,6 +142,7 @@ async fn webhook_bodies() {
         secrets: WebhookSecrets::parse(SECRET).expect("a secret"),
         metrics,
         queue,
+        bodies: BodyBudget::default(),
     });
     let limit = MAX_BODY_BYTES;
     let depth = (limit - 2) / 2;

@@ -5,14 +5,14 @@ use crate::github::{AppCredentials, GitHubApp, RetrySettings};
 use crate::metrics::Metrics;
 use crate::queue::{Queue, QueueSettings};
 use crate::reconcile::Reconciler;
-use crate::server::{AppState, router};
+use crate::server::{AppState, BodyBudget, ConnectionLimits, router, serve};
 use crate::store::{self, SharedStore};
 use crate::webhook::WebhookSecrets;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 /// What a running App is built from.
 #[derive(Clone, Debug)]
@@ -49,7 +49,9 @@ pub struct Running {
     pub queue: Queue,
     shutdown: watch::Sender<bool>,
     server: JoinHandle<()>,
+    /// Ends once the workers have stopped, and then closes the server.
     workers: JoinHandle<()>,
+    workers_abort: AbortHandle,
 }
 
 impl Running {
@@ -63,6 +65,7 @@ impl Running {
     /// Ends everything at once, as a crash would: nothing is given time to finish.
     pub fn kill(self) {
         self.server.abort();
+        self.workers_abort.abort();
         self.workers.abort();
     }
 
@@ -121,6 +124,7 @@ impl Services {
             secrets,
             metrics: self.metrics.clone(),
             queue: self.queue.clone(),
+            bodies: BodyBudget::default(),
         }
     }
 
@@ -131,8 +135,9 @@ impl Services {
         })
     }
 
-    /// Serves `router` on `listener` until a shutdown is asked for; `workers` is started with
-    /// the signal that asks for it.
+    /// Serves `router` on `listener`; `workers` is started with the signal that asks for a
+    /// shutdown. Deliveries are still taken while the workers finish their jobs (GitHub does
+    /// not send a refused one again); the server stops once they are done.
     pub fn serve(
         &self,
         listener: Listener,
@@ -140,18 +145,19 @@ impl Services {
         workers: impl FnOnce(watch::Receiver<bool>) -> JoinHandle<()>,
     ) -> Running {
         let (shutdown, stopped) = watch::channel(false);
-        let workers = workers(stopped.clone());
-        let mut stop_serving = stopped;
-        let server = tokio::spawn(async move {
-            let served = axum::serve(listener.socket, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stop_serving.wait_for(|stop| *stop).await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "the HTTP server stopped");
-            }
+        let workers = workers(stopped);
+        let workers_abort = workers.abort_handle();
+        let (close, closing) = watch::channel(false);
+        let workers = tokio::spawn(async move {
+            let _ = workers.await;
+            let _ = close.send(true);
         });
+        let server = tokio::spawn(serve(
+            listener.socket,
+            router,
+            closing,
+            ConnectionLimits::default(),
+        ));
         tracing::info!(addr = %listener.addr, "listening");
         Running {
             addr: listener.addr,
@@ -161,6 +167,7 @@ impl Services {
             shutdown,
             server,
             workers,
+            workers_abort,
         }
     }
 }

@@ -1,9 +1,12 @@
 //! The App's HTTP side: the webhook receiver, the running page, health, readiness and
 //! metrics.
 
+mod body;
+mod listen;
 mod receive;
 
-pub use receive::MAX_BODY_BYTES;
+pub use body::{BODY_DEADLINE, BodyBudget, MAX_BODY_BYTES};
+pub use listen::{ConnectionLimits, serve};
 
 use crate::metrics::Metrics;
 use crate::pages;
@@ -11,7 +14,7 @@ use crate::queue::Queue;
 use crate::store::{self, SharedStore};
 use crate::webhook::{WEBHOOK_PATH, WebhookSecrets};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -24,6 +27,8 @@ pub struct AppState {
     pub secrets: WebhookSecrets,
     pub metrics: Arc<Metrics>,
     pub queue: Queue,
+    /// The memory webhook bodies in flight may hold together.
+    pub bodies: BodyBudget,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -35,7 +40,6 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 

@@ -2,15 +2,13 @@
 //! and the job is on disk before a 202 goes out.
 
 use super::AppState;
+use super::body::BodyError;
 use crate::queue::now;
 use crate::store::{self, Delivery, Recorded};
 use crate::webhook::{Disposition, EVENT_NAMES, Event, parse_event, route};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-
-/// GitHub caps payloads at 25 MB.
-pub const MAX_BODY_BYTES: usize = 25 * 1024 * 1024;
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -22,13 +20,24 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> (StatusCode, String) {
     let delivery_id = header(&headers, "x-github-delivery")
         .unwrap_or("-")
         .to_owned();
     let event_name = header(&headers, "x-github-event").unwrap_or("-").to_owned();
-    let (status, outcome, detail) = receive(&state, &headers, &body).await;
+    let (status, outcome, detail) = match state.bodies.read(&headers, body).await {
+        Ok(held) => receive(&state, &headers, &held.bytes).await,
+        Err(e) => {
+            let (status, outcome) = match e {
+                BodyError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+                BodyError::TooSlow => (StatusCode::REQUEST_TIMEOUT, "too_slow"),
+                BodyError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+                BodyError::Broken(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            };
+            answer(status, outcome, e.to_string())
+        }
+    };
     // The header comes before the signature is checked: as a metric label, only names the
     // App reads are kept, so that no sender can grow the label set without end.
     let event_label = EVENT_NAMES

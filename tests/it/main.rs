@@ -7,6 +7,7 @@ mod support;
 mod assign;
 mod binary;
 mod config_check;
+mod connections;
 mod fixtures;
 mod fuzz_corpus;
 mod hostile;

@@ -41,8 +41,25 @@ pub struct Binary {
 
 impl Binary {
     pub fn spawn(cwd: &Path, env: &[(&str, &str)]) -> Self {
-        let mut child = switchyard()
-            .arg("serve")
+        let mut command = switchyard();
+        command.arg("serve");
+        Self::spawn_command(command, cwd, env)
+    }
+
+    /// [`Binary::spawn`] with the process's open-file limit set to `open_files`, by util-linux's
+    /// `prlimit`.
+    pub fn spawn_with_open_files(cwd: &Path, env: &[(&str, &str)], open_files: u32) -> Self {
+        let mut command = Command::new("/usr/bin/prlimit");
+        command
+            .env_clear()
+            .arg(format!("--nofile={open_files}:{open_files}"))
+            .arg(env!("CARGO_BIN_EXE_switchyard"))
+            .arg("serve");
+        Self::spawn_command(command, cwd, env)
+    }
+
+    fn spawn_command(mut command: Command, cwd: &Path, env: &[(&str, &str)]) -> Self {
+        let mut child = command
             .current_dir(cwd)
             .env("SWITCHYARD_LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")
