@@ -114,8 +114,10 @@ impl Queue {
     }
 
     /// Runs until `shutdown` turns true, then lets running jobs finish within the grace period.
-    /// Between looks for work it waits at most a quarter of the lease, so that the work of
-    /// an instance that died is taken over within `lease` and a quarter of it.
+    /// Between looks for work it waits until the next job is due, a new delivery or an
+    /// outcome wakes it, or at most a minute; with other instances on the queue, at most a
+    /// quarter of the lease, so that the work of an instance that died is taken over within
+    /// `lease` and a quarter of it.
     pub async fn run(self, reconciler: Arc<dyn Reconcile>, mut shutdown: watch::Receiver<bool>) {
         match store::blocking(&self.store, |s| s.recover_running(now())).await {
             Ok(0) => {}
@@ -248,7 +250,11 @@ impl Queue {
 
     async fn until_next_due(&self) -> Duration {
         let next = store::blocking(&self.store, |s| s.next_due(now())).await;
-        let longest = (self.settings.lease / 4).clamp(Duration::from_millis(50), MAX_IDLE);
+        let longest = if self.store.shared() {
+            (self.settings.lease / 4).clamp(Duration::from_millis(50), MAX_IDLE)
+        } else {
+            MAX_IDLE
+        };
         match next {
             Ok(Some(at)) => Duration::from_secs((at - now()).max(0) as u64)
                 .clamp(Duration::from_millis(50), longest),

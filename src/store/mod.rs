@@ -104,8 +104,12 @@ pub trait Store: Send + Sync + 'static {
     /// come back; the others belong to the instances working on them.
     fn recover_running(&self, now: i64) -> Result<u64>;
     fn job_counts(&self) -> Result<JobCounts>;
-    /// When the dispatcher should next look for work, if anything is queued.
+    /// When the dispatcher should next look for work, if anything is queued: when the first
+    /// repository it could claim is due (jobs queued behind one backing off wait with it).
     fn next_due(&self, now: i64) -> Result<Option<i64>>;
+    /// Whether other processes claim from this queue: then a lease of theirs can run out
+    /// with nothing here to say so, and the dispatcher looks again now and then.
+    fn shared(&self) -> bool;
     /// Takes the turn at a periodic task named `task` when it is due (`now` has reached the
     /// time the last turn set), setting the next turn to `next_at`. One instance gets each
     /// turn, however many ask at once.

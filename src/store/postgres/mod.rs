@@ -516,6 +516,10 @@ impl Store for PostgresStore {
         })
     }
 
+    fn shared(&self) -> bool {
+        true
+    }
+
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
         let task = task.to_owned();
         self.with_client(move |client| async move {
