@@ -109,7 +109,7 @@ fn claims(jobs: &[i64]) {
                 let claim = claim.expect("work is due");
                 claimed += claim.job_ids.len();
                 store
-                    .retry_at(&claim.job_ids, later, "benchmark")
+                    .retry_at(&claim.job_ids, later, 1, "benchmark")
                     .expect("retry_at");
             }
             assert!(claimed > 0);
@@ -168,7 +168,7 @@ fn idle_with_a_backlog() {
     for _ in 0..REPOS {
         let claim = store.claim(now, now + 60).expect("a claim").expect("work");
         store
-            .retry_at(&claim.job_ids, now + 3600, "GitHub answered 502")
+            .retry_at(&claim.job_ids, now + 3600, 1, "GitHub answered 502")
             .expect("retry_at");
     }
     store.enqueue(&jobs[REPOS..], now).expect("enqueue");

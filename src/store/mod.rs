@@ -96,7 +96,10 @@ pub trait Store: Send + Sync + 'static {
     /// Done: the jobs are removed and the repository's lease released. Jobs another
     /// instance has taken over meanwhile are left to it.
     fn finish(&self, job_ids: &[i64]) -> Result<()>;
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()>;
+    /// Puts the jobs back in the queue until `run_at`, with `attempts` tries on record for
+    /// each (the claim's count, or one less when the try did not count: waiting for a rate
+    /// limit is not failing), so that jobs that ran together share one count.
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()>;
     /// Keeps the jobs as failed, for inspection; they no longer run.
     fn fail(&self, job_ids: &[i64], error: &str) -> Result<()>;
     /// At start-up: puts jobs that were running when this process last stopped back in the
@@ -115,6 +118,8 @@ pub trait Store: Send + Sync + 'static {
     /// turn, however many ask at once.
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool>;
 
+    /// The installed repositories the sweep reconciles: those with open coordinated work,
+    /// and those no reconcile has gone through for since they were installed.
     fn repos_with_open_work(&self) -> Result<Vec<(RepoName, InstallationId)>>;
     fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()>;
     fn is_active(&self, repo: &RepoName) -> Result<bool>;

@@ -194,10 +194,13 @@ fn insert_jobs(conn: &Connection, jobs: &[JobRequest], now: i64) -> Result<()> {
 fn apply_change(conn: &Connection, change: &RepoChange) -> Result<()> {
     match change {
         // Nearly every delivery names a repository installed already: then nothing is written.
+        // One new (or back) may have open work until a reconcile says otherwise, so that the
+        // sweep heals it even if its first reconciles never got through.
         RepoChange::Add(repo, installation) => conn
             .prepare_cached(
-                "INSERT INTO repos (repo, installation, active) VALUES (?1, ?2, 1)
-                 ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1
+                "INSERT INTO repos (repo, installation, active, open_work) VALUES (?1, ?2, 1, 1)
+                 ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1,
+                     open_work = repos.open_work OR NOT repos.active
                  WHERE repos.installation != excluded.installation OR NOT repos.active",
             )
             .and_then(|mut s| s.execute(params![repo.as_str(), installation.0 as i64])),
@@ -502,13 +505,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()> {
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()> {
         let (ids, error) = (ids_json(job_ids), error.to_owned());
         self.run(move |conn| {
             conn.execute(
-                "UPDATE jobs SET state = 'queued', run_at = ?2, last_error = ?3
+                "UPDATE jobs SET state = 'queued', run_at = ?2, attempts = ?3, last_error = ?4
                  WHERE id IN (SELECT value FROM json_each(?1))",
-                params![ids, run_at, error],
+                params![ids, run_at, attempts, error],
             )
             .map(drop)
             .map_err(db)

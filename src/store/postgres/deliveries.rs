@@ -58,8 +58,8 @@ const RECORD_DELIVERIES: &str = concat!(
     ), ",
     record_heads!(),
     ", installed AS (
-        INSERT INTO repos (repo, installation, active)
-        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE
+        INSERT INTO repos (repo, installation, active, open_work)
+        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE, TRUE
         FROM unnest($10::text[], $11::text[], $12::bigint[]) WITH ORDINALITY
                  AS added(delivery, repo, installation, n)
              JOIN delivery ON delivery.id = added.delivery
@@ -67,7 +67,8 @@ const RECORD_DELIVERIES: &str = concat!(
                           AND r.installation = added.installation AND r.active)
         ORDER BY added.repo, added.n DESC
         ON CONFLICT (repo) DO UPDATE
-        SET installation = excluded.installation, active = TRUE
+        SET installation = excluded.installation, active = TRUE,
+            open_work = repos.open_work OR NOT repos.active
         RETURNING 1
     )
     SELECT id FROM delivery"
@@ -360,16 +361,19 @@ async fn apply_change(client: &impl GenericClient, change: &RepoChange) -> Resul
     match change {
         // Nearly every delivery says its repository is installed, which it already is: that
         // case reads the row and locks nothing, so deliveries for one repository recorded
-        // by different instances do not wait for each other.
+        // by different instances do not wait for each other. One new (or back) may have open
+        // work until a reconcile says otherwise, so that the sweep heals it even if its first
+        // reconciles never got through.
         RepoChange::Add(repo, installation) => {
             client
                 .execute(
-                    "INSERT INTO repos (repo, installation, active)
-                     SELECT $1, $2, TRUE
+                    "INSERT INTO repos (repo, installation, active, open_work)
+                     SELECT $1, $2, TRUE, TRUE
                      WHERE NOT EXISTS (SELECT 1 FROM repos
                                        WHERE repo = $1 AND installation = $2 AND active)
                      ON CONFLICT (repo) DO UPDATE
-                     SET installation = excluded.installation, active = TRUE",
+                     SET installation = excluded.installation, active = TRUE,
+                         open_work = repos.open_work OR NOT repos.active",
                     &[&repo.as_str(), &(installation.0 as i64)],
                 )
                 .await

@@ -402,13 +402,15 @@ impl Store for PostgresStore {
         })
     }
 
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()> {
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()> {
         let (ids, holder, error) = (job_ids.to_vec(), self.holder.clone(), error.to_owned());
+        let attempts = attempts as i32;
         self.with_client(move |mut client| async move {
-            let update = "UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4,
-                          holder = NULL
+            let update = "UPDATE jobs SET state = 'queued', run_at = $3, attempts = $4,
+                          last_error = $5, holder = NULL
                           WHERE id = ANY($2) AND holder = $1";
-            end_jobs(&mut client, update, &[&holder, &ids, &run_at, &error]).await
+            let params: [&(dyn ToSql + Sync); 5] = [&holder, &ids, &run_at, &attempts, &error];
+            end_jobs(&mut client, update, &params).await
         })
     }
 
