@@ -233,7 +233,7 @@ impl Queue {
         match outcome {
             Outcome::Done => tracing::info!(repo = %repo, jobs = ?jobs, "reconciled"),
             Outcome::Wait { run_at, error, .. } => {
-                tracing::warn!(repo = %repo, until = run_at, error = %error, "waiting for GitHub's rate limit")
+                tracing::warn!(repo = %repo, until = run_at, error = %error, "reconcile failed on GitHub's rate limit; waiting it out, not counted as a try")
             }
             Outcome::Retry {
                 run_at,

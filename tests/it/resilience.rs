@@ -317,11 +317,10 @@ async fn waiting_for_a_rate_limit_is_no_failed_try() {
 }
 
 #[tokio::test]
-async fn outcomes_the_store_refuses_are_recorded_once_it_heals() {
+async fn outcomes_sqlite_refuses_are_recorded_once_it_heals() {
     let h = Harness::start().await;
     let url = h.database_url();
-    let path = url.strip_prefix("sqlite://").unwrap();
-    let db = rusqlite::Connection::open(path).unwrap();
+    let db = rusqlite::Connection::open(url.strip_prefix("sqlite://").unwrap()).unwrap();
     db.busy_timeout(Duration::from_secs(5)).unwrap();
     // The disk refuses what ends a job (the claim's own write goes through, as it did when
     // the disk filled up mid-reconcile).
@@ -332,12 +331,51 @@ async fn outcomes_the_store_refuses_are_recorded_once_it_heals() {
              BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
     )
     .unwrap();
+    refused_outcomes_go_through_once_healed(&h, "database or disk is full", || {
+        db.execute_batch("DROP TRIGGER refuse_done; DROP TRIGGER refuse_retry;")
+            .unwrap()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn outcomes_postgresql_refuses_are_recorded_once_it_heals() {
+    let Some(schema) = crate::database::Schema::create() else {
+        return;
+    };
+    let mut h = Harness::start().await;
+    h.app.take().unwrap().stop().await;
+    h.start_with(crate::support::settings(h.gh.url(), schema.url.clone()))
+        .await;
+    crate::database::execute(
+        &schema.url,
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$;
+         CREATE TRIGGER refuse_done BEFORE DELETE ON jobs
+             FOR EACH ROW EXECUTE FUNCTION refuse();
+         CREATE TRIGGER refuse_retry BEFORE UPDATE ON jobs
+             FOR EACH ROW WHEN (NEW.state <> 'running') EXECUTE FUNCTION refuse();",
+    )
+    .unwrap();
+    refused_outcomes_go_through_once_healed(&h, "No space left on device", || {
+        crate::database::execute(
+            &schema.url,
+            "DROP TRIGGER refuse_done ON jobs; DROP TRIGGER refuse_retry ON jobs;",
+        )
+        .unwrap()
+    })
+    .await;
+}
+
+/// A pull request opened while the database refuses to end jobs: `/readyz` says so, and
+/// once `heal` has run, the outcome goes through and the repository takes new work.
+async fn refused_outcomes_go_through_once_healed(h: &Harness, refusal: &str, heal: impl FnOnce()) {
     let first = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let (status, body) = h.request("GET", "/readyz", &[], vec![]).await;
         if status == 503 {
-            assert!(body.contains("database or disk is full"), "{body}");
+            assert!(body.contains(refusal), "{body}");
             break;
         }
         assert!(
@@ -346,8 +384,7 @@ async fn outcomes_the_store_refuses_are_recorded_once_it_heals() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    db.execute_batch("DROP TRIGGER refuse_done; DROP TRIGGER refuse_retry;")
-        .unwrap();
+    heal();
     h.settle().await;
     assert_eq!(h.request("GET", "/readyz", &[], vec![]).await.0, 200);
     let second = h.open_lane_pr("agent-2", &["src/y.rs"]).await;
