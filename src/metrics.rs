@@ -22,6 +22,11 @@ struct StateLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiLabels {
     endpoint: String,
     status: String,
@@ -31,7 +36,7 @@ pub struct Metrics {
     registry: Registry,
     deliveries: Family<DeliveryLabels, Counter>,
     jobs: Family<StateLabels, Gauge>,
-    jobs_failed: Counter,
+    jobs_failed: Family<ReasonLabels, Counter>,
     leases_held: Gauge,
     lease_takeovers: Counter,
     reconcile_seconds: Histogram,
@@ -56,10 +61,10 @@ impl Metrics {
         );
         let jobs = Family::<StateLabels, Gauge>::default();
         registry.register("jobs", "Jobs by state", jobs.clone());
-        let jobs_failed = Counter::default();
+        let jobs_failed = Family::<ReasonLabels, Counter>::default();
         registry.register(
             "jobs_failed",
-            "Jobs kept as failed after their last try",
+            "Jobs kept as failed because trying again cannot help, by reason",
             jobs_failed.clone(),
         );
         let leases_held = Gauge::default();
@@ -128,8 +133,13 @@ impl Metrics {
         }
     }
 
-    pub fn job_failed(&self) {
-        self.jobs_failed.inc();
+    /// Jobs kept as failed, `reason` being a short label (`github_404`).
+    pub fn jobs_failed(&self, reason: &str, jobs: usize) {
+        self.jobs_failed
+            .get_or_create(&ReasonLabels {
+                reason: reason.to_owned(),
+            })
+            .inc_by(jobs as u64);
     }
 
     /// A lease taken (`true`) or given up (`false`).

@@ -6,7 +6,7 @@ use crate::metrics::Metrics;
 use crate::store::{self, SharedStore};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
@@ -14,15 +14,18 @@ use tokio::task::JoinSet;
 /// How a job went wrong, and so what the queue does with it.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    /// Worth another try after a backoff (network, 5xx, a store hiccup).
+    /// Worth another try after a backoff, for as long as it takes (GitHub down or answering
+    /// 5xx, a network error, a timeout, a store hiccup): accepted work is never dropped for
+    /// an outage, however long.
     #[error("{0}")]
     Transient(String),
-    /// GitHub asked us to wait until this unix time.
+    /// GitHub asked us to wait until this unix time. Waiting is not a failed try.
     #[error("rate limited until {until}: {reason}")]
     RateLimited { until: i64, reason: String },
-    /// Trying again cannot help (the repository is gone, the installation was removed).
-    #[error("{0}")]
-    Permanent(String),
+    /// Trying again cannot help (GitHub answered 4xx: the repository is gone, the App may
+    /// not do this). The jobs are kept as failed, counted under `reason`, a short label.
+    #[error("{message}")]
+    Permanent { reason: String, message: String },
 }
 
 /// What runs a claim: in production the reconcile pipeline, in tests whatever they like.
@@ -37,10 +40,12 @@ pub trait Reconcile: Send + Sync + 'static {
 pub struct QueueSettings {
     /// Repositories reconciled at once.
     pub max_parallel: usize,
-    /// Tries before a job is kept as failed.
-    pub max_attempts: u32,
-    /// First retry delay; it doubles with each attempt.
+    /// First retry delay; it doubles with each failed try, up to `max_backoff`. Also the
+    /// first wait before an outcome that could not be recorded is written again.
     pub backoff: Duration,
+    /// The longest wait between tries: a job that keeps failing (GitHub down for hours)
+    /// is tried again this often until it goes through.
+    pub max_backoff: Duration,
     /// How often every repository with open coordinated work is reconciled anyway.
     pub sweep_interval: Duration,
     /// How long running jobs may take to finish at shutdown.
@@ -55,8 +60,8 @@ impl Default for QueueSettings {
     fn default() -> Self {
         Self {
             max_parallel: 8,
-            max_attempts: 5,
             backoff: Duration::from_secs(10),
+            max_backoff: Duration::from_secs(10 * 60),
             sweep_interval: Duration::from_secs(15 * 60),
             shutdown_grace: Duration::from_secs(20),
             lease: Duration::from_secs(DEFAULT_LEASE_SECS),
@@ -85,6 +90,8 @@ pub struct Queue {
     metrics: Arc<Metrics>,
     /// Counts the claims whose outcome is on record, so that a waiter learns of each at once.
     outcomes: Arc<watch::Sender<u64>>,
+    /// Why the last outcome could not be recorded, while none has been since.
+    write_error: Arc<Mutex<Option<String>>>,
 }
 
 pub fn now() -> i64 {
@@ -99,6 +106,22 @@ impl Queue {
             wake: Arc::new(Notify::new()),
             metrics,
             outcomes: Arc::new(watch::channel(0).0),
+            write_error: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Why the store refuses to record outcomes, while it does: then the App is not ready.
+    pub fn write_error(&self) -> Option<String> {
+        self.write_error
+            .lock()
+            .map(|error| error.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    fn set_write_error(&self, error: Option<String>) {
+        match self.write_error.lock() {
+            Ok(mut held) => *held = error,
+            Err(poisoned) => *poisoned.into_inner() = error,
         }
     }
 
@@ -114,8 +137,10 @@ impl Queue {
     }
 
     /// Runs until `shutdown` turns true, then lets running jobs finish within the grace period.
-    /// Between looks for work it waits at most a quarter of the lease, so that the work of
-    /// an instance that died is taken over within `lease` and a quarter of it.
+    /// Between looks for work it waits until the next job is due, a new delivery or an
+    /// outcome wakes it, or at most a minute; with other instances on the queue, at most a
+    /// quarter of the lease, so that the work of an instance that died is taken over within
+    /// `lease` and a quarter of it.
     pub async fn run(self, reconciler: Arc<dyn Reconcile>, mut shutdown: watch::Receiver<bool>) {
         match store::blocking(&self.store, |s| s.recover_running(now())).await {
             Ok(0) => {}
@@ -177,48 +202,93 @@ impl Queue {
     async fn work(&self, claim: Claim, reconciler: &dyn Reconcile) {
         let started = std::time::Instant::now();
         tracing::info!(repo = %claim.repo, jobs = ?claim.job_ids, "reconciling");
+        let lease = self.keep_lease(&claim);
+        tokio::pin!(lease);
         let result = tokio::select! {
             result = reconciler.reconcile(&claim) => result,
-            () = self.keep_lease(&claim) => {
+            () = &mut lease => {
                 // Another instance has the repository now and runs these jobs itself.
                 tracing::warn!(repo = %claim.repo, "lost the repository's lease; left its jobs to the instance that took it");
                 return;
             }
         };
         self.metrics.observe_reconcile(started.elapsed());
-        let ids = claim.job_ids.clone();
-        let outcome = match &result {
-            Ok(()) => store::blocking(&self.store, move |s| s.finish(&ids)).await,
-            Err(JobError::Permanent(_)) => {
-                self.metrics.job_failed();
-                let error = result_text(&result);
-                store::blocking(&self.store, move |s| s.fail(&ids, &error)).await
+        let outcome = outcome(&result, claim.attempts, now(), &self.settings);
+        self.report(&claim, &outcome);
+        tokio::select! {
+            () = self.record(&claim, &outcome) => {}
+            () = &mut lease => {
+                // The jobs are still running in the store: they run again wherever the
+                // repository is claimed next, once the lease has run out.
+                tracing::warn!(repo = %claim.repo, "lost the repository's lease before its outcome was on record");
             }
-            Err(_) if claim.attempts >= self.settings.max_attempts => {
-                self.metrics.job_failed();
-                let error = result_text(&result);
-                store::blocking(&self.store, move |s| s.fail(&ids, &error)).await
-            }
-            Err(e) => {
-                let run_at = match e {
-                    JobError::RateLimited { until, .. } => (*until).max(now() + 1),
-                    _ => now() + self.backoff(claim.attempts).as_secs() as i64,
-                };
-                let error = result_text(&result);
-                store::blocking(&self.store, move |s| s.retry_at(&ids, run_at, &error)).await
-            }
-        };
-        match &result {
-            Ok(()) => tracing::info!(repo = %claim.repo, jobs = ?claim.job_ids, "reconciled"),
-            Err(e) => {
-                tracing::warn!(repo = %claim.repo, attempt = claim.attempts, error = %e, "reconcile failed")
-            }
-        }
-        if let Err(e) = outcome {
-            tracing::error!(repo = %claim.repo, error = %e, "could not record a job's outcome");
         }
         self.outcomes.send_modify(|recorded| *recorded += 1);
         self.wake();
+    }
+
+    /// Says in the log and the metrics what became of a claim.
+    fn report(&self, claim: &Claim, outcome: &Outcome) {
+        let (repo, jobs) = (&claim.repo, &claim.job_ids);
+        match outcome {
+            Outcome::Done => tracing::info!(repo = %repo, jobs = ?jobs, "reconciled"),
+            Outcome::Wait { run_at, error, .. } => {
+                tracing::warn!(repo = %repo, until = run_at, error = %error, "reconcile failed on GitHub's rate limit; waiting it out, not counted as a try")
+            }
+            Outcome::Retry {
+                run_at,
+                attempts,
+                error,
+            } => tracing::warn!(
+                repo = %repo,
+                attempt = attempts,
+                retry_in_secs = run_at - now(),
+                error = %error,
+                "reconcile failed; trying again"
+            ),
+            Outcome::Failed { reason, error } => {
+                self.metrics.jobs_failed(reason, jobs.len());
+                tracing::error!(repo = %repo, jobs = ?jobs, reason = %reason, error = %error, "reconcile failed for good; its jobs are kept as failed");
+            }
+        }
+    }
+
+    /// Writes the outcome down, trying again until the store takes it: a write that failed
+    /// (a full disk, an I/O error, the database away) must not leave the jobs running and
+    /// the repository stuck. Meanwhile the App says it is not ready.
+    async fn record(&self, claim: &Claim, outcome: &Outcome) {
+        let mut wait = self.settings.backoff.max(Duration::from_millis(50));
+        let longest = (self.settings.lease / 4).max(wait);
+        loop {
+            let (ids, outcome) = (claim.job_ids.clone(), outcome.clone());
+            let written = store::blocking(&self.store, move |s| match outcome {
+                Outcome::Done => s.finish(&ids),
+                Outcome::Wait {
+                    run_at,
+                    attempts,
+                    error,
+                }
+                | Outcome::Retry {
+                    run_at,
+                    attempts,
+                    error,
+                } => s.retry_at(&ids, run_at, attempts, &error),
+                Outcome::Failed { error, .. } => s.fail(&ids, &error),
+            })
+            .await;
+            match written {
+                Ok(()) => {
+                    self.set_write_error(None);
+                    return;
+                }
+                Err(e) => {
+                    tracing::error!(repo = %claim.repo, error = %e, retry_in_ms = wait.as_millis() as u64, "could not record a job's outcome; trying again");
+                    self.set_write_error(Some(e.to_string()));
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(longest);
+                }
+            }
+        }
     }
 
     /// Renews the claim's lease four times per lease; resolves only once the lease is lost:
@@ -242,13 +312,13 @@ impl Queue {
         }
     }
 
-    fn backoff(&self, attempts: u32) -> Duration {
-        self.settings.backoff * 2u32.saturating_pow(attempts.saturating_sub(1).min(16))
-    }
-
     async fn until_next_due(&self) -> Duration {
         let next = store::blocking(&self.store, |s| s.next_due(now())).await;
-        let longest = (self.settings.lease / 4).clamp(Duration::from_millis(50), MAX_IDLE);
+        let longest = if self.store.shared() {
+            (self.settings.lease / 4).clamp(Duration::from_millis(50), MAX_IDLE)
+        } else {
+            MAX_IDLE
+        };
         match next {
             Ok(Some(at)) => Duration::from_secs((at - now()).max(0) as u64)
                 .clamp(Duration::from_millis(50), longest),
@@ -302,9 +372,152 @@ impl Queue {
     }
 }
 
-fn result_text(result: &Result<(), JobError>) -> String {
+/// What the queue records of a claim's result.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Done,
+    /// A rate limit: back in the queue until GitHub's time, the try not counted.
+    Wait {
+        run_at: i64,
+        attempts: u32,
+        error: String,
+    },
+    /// A failure retrying can fix: back in the queue after a backoff.
+    Retry {
+        run_at: i64,
+        attempts: u32,
+        error: String,
+    },
+    /// Kept as failed: trying again cannot help.
+    Failed {
+        reason: String,
+        error: String,
+    },
+}
+
+/// Decides what becomes of a claim that had `attempts` tries, this one included, and ended
+/// with `result` at `now`.
+fn outcome(
+    result: &Result<(), JobError>,
+    attempts: u32,
+    now: i64,
+    settings: &QueueSettings,
+) -> Outcome {
     match result {
-        Ok(()) => String::new(),
-        Err(e) => e.to_string(),
+        Ok(()) => Outcome::Done,
+        Err(e @ JobError::RateLimited { until, .. }) => Outcome::Wait {
+            run_at: (*until).max(now + 1),
+            attempts: attempts.saturating_sub(1),
+            error: e.to_string(),
+        },
+        Err(e @ JobError::Transient(_)) => Outcome::Retry {
+            run_at: now + whole_seconds(backoff(settings, attempts)),
+            attempts,
+            error: e.to_string(),
+        },
+        Err(e @ JobError::Permanent { reason, .. }) => Outcome::Failed {
+            reason: reason.clone(),
+            error: e.to_string(),
+        },
+    }
+}
+
+/// The wait after the `attempts`th failed try: `backoff`, doubled for each try before it,
+/// at most `max_backoff`.
+fn backoff(settings: &QueueSettings, attempts: u32) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(16);
+    (settings.backoff * 2u32.pow(doublings)).min(settings.max_backoff)
+}
+
+/// Seconds, as the store keeps times, rounded up: a wait is never shorter than asked.
+fn whole_seconds(wait: Duration) -> i64 {
+    wait.as_secs() as i64 + i64::from(wait.subsec_nanos() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> QueueSettings {
+        QueueSettings {
+            backoff: Duration::from_secs(10),
+            max_backoff: Duration::from_secs(600),
+            ..QueueSettings::default()
+        }
+    }
+
+    #[test]
+    fn failures_retrying_can_fix_back_off_doubling_up_to_the_cap_for_ever() {
+        let failed = Err(JobError::Transient("GitHub answered 502".into()));
+        let waits: Vec<i64> = [1, 2, 3, 4, 5, 6, 7, 50, 5000]
+            .into_iter()
+            .map(
+                |attempts| match outcome(&failed, attempts, 1000, &settings()) {
+                    Outcome::Retry {
+                        run_at,
+                        attempts: a,
+                        ..
+                    } if a == attempts => run_at - 1000,
+                    other => panic!("try {attempts}: {other:?}"),
+                },
+            )
+            .collect();
+        assert_eq!(waits, [10, 20, 40, 80, 160, 320, 600, 600, 600]);
+    }
+
+    #[test]
+    fn a_rate_limit_is_waited_out_without_counting_a_try() {
+        let limited = Err(JobError::RateLimited {
+            until: 1300,
+            reason: "GitHub's rate limit".into(),
+        });
+        assert_eq!(
+            outcome(&limited, 4, 1000, &settings()),
+            Outcome::Wait {
+                run_at: 1300,
+                attempts: 3,
+                error: "rate limited until 1300: GitHub's rate limit".into()
+            }
+        );
+        let past = Err(JobError::RateLimited {
+            until: 900,
+            reason: "r".into(),
+        });
+        assert!(matches!(
+            outcome(&past, 1, 1000, &settings()),
+            Outcome::Wait {
+                run_at: 1001,
+                attempts: 0,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn only_what_retrying_cannot_fix_fails_with_its_reason() {
+        let gone = Err(JobError::Permanent {
+            reason: "github_404".into(),
+            message: "GitHub answered 404 to GET /repos/o/a/pulls: Not Found".into(),
+        });
+        assert_eq!(
+            outcome(&gone, 1, 1000, &settings()),
+            Outcome::Failed {
+                reason: "github_404".into(),
+                error: "GitHub answered 404 to GET /repos/o/a/pulls: Not Found".into()
+            }
+        );
+        assert_eq!(outcome(&Ok(()), 9, 1000, &settings()), Outcome::Done);
+    }
+
+    #[test]
+    fn waits_under_a_second_round_up() {
+        assert_eq!(whole_seconds(Duration::from_millis(200)), 1);
+        assert_eq!(whole_seconds(Duration::from_secs(3)), 3);
+        let short = QueueSettings {
+            backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_millis(500),
+            ..QueueSettings::default()
+        };
+        assert_eq!(backoff(&short, 9), Duration::from_millis(500));
     }
 }

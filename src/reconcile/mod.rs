@@ -36,6 +36,9 @@ pub struct Reconciler {
     pub store: SharedStore,
 }
 
+/// Only an answer GitHub would give again fails a job: a 4xx other than an expired token
+/// (401, renewed on the next try), a timeout (408) or a rate limit (429). An outage, however
+/// long (5xx, no connection, timeouts), is waited out.
 impl From<GitHubError> for JobError {
     fn from(e: GitHubError) -> Self {
         match e {
@@ -43,8 +46,13 @@ impl From<GitHubError> for JobError {
                 until,
                 reason: "GitHub's rate limit".into(),
             },
-            GitHubError::Status { status: 404, .. } | GitHubError::Status { status: 410, .. } => {
-                JobError::Permanent(e.to_string())
+            GitHubError::Status { status, .. }
+                if (400..500).contains(&status) && ![401, 408, 429].contains(&status) =>
+            {
+                JobError::Permanent {
+                    reason: format!("github_{status}"),
+                    message: e.to_string(),
+                }
             }
             other => JobError::Transient(other.to_string()),
         }
@@ -62,7 +70,11 @@ impl From<ReconcileError> for JobError {
         match e {
             ReconcileError::GitHub(e) => e.into(),
             ReconcileError::Store(e) => e.into(),
-            ReconcileError::Plan(reason) => JobError::Transient(reason),
+            // A plan that panics on a snapshot panics on it again.
+            ReconcileError::Plan(reason) => JobError::Permanent {
+                reason: "plan".into(),
+                message: reason,
+            },
         }
     }
 }

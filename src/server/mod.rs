@@ -48,6 +48,12 @@ async fn running_page() -> impl IntoResponse {
 }
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if let Some(error) = state.queue.write_error() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("database: cannot record outcomes: {error}"),
+        );
+    }
     match store::blocking(&state.store, |s| s.ping()).await {
         Ok(()) => (StatusCode::OK, "ready".to_owned()),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")),

@@ -96,7 +96,10 @@ pub trait Store: Send + Sync + 'static {
     /// Done: the jobs are removed and the repository's lease released. Jobs another
     /// instance has taken over meanwhile are left to it.
     fn finish(&self, job_ids: &[i64]) -> Result<()>;
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()>;
+    /// Puts the jobs back in the queue until `run_at`, with `attempts` tries on record for
+    /// each (the claim's count, or one less when the try did not count: waiting for a rate
+    /// limit is not failing), so that jobs that ran together share one count.
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()>;
     /// Keeps the jobs as failed, for inspection; they no longer run.
     fn fail(&self, job_ids: &[i64], error: &str) -> Result<()>;
     /// At start-up: puts jobs that were running when this process last stopped back in the
@@ -104,13 +107,19 @@ pub trait Store: Send + Sync + 'static {
     /// come back; the others belong to the instances working on them.
     fn recover_running(&self, now: i64) -> Result<u64>;
     fn job_counts(&self) -> Result<JobCounts>;
-    /// When the dispatcher should next look for work, if anything is queued.
+    /// When the dispatcher should next look for work, if anything is queued: when the first
+    /// repository it could claim is due (jobs queued behind one backing off wait with it).
     fn next_due(&self, now: i64) -> Result<Option<i64>>;
+    /// Whether other processes claim from this queue: then a lease of theirs can run out
+    /// with nothing here to say so, and the dispatcher looks again now and then.
+    fn shared(&self) -> bool;
     /// Takes the turn at a periodic task named `task` when it is due (`now` has reached the
     /// time the last turn set), setting the next turn to `next_at`. One instance gets each
     /// turn, however many ask at once.
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool>;
 
+    /// The installed repositories the sweep reconciles: those with open coordinated work,
+    /// and those no reconcile has gone through for since they were installed.
     fn repos_with_open_work(&self) -> Result<Vec<(RepoName, InstallationId)>>;
     fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()>;
     fn is_active(&self, repo: &RepoName) -> Result<bool>;

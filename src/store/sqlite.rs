@@ -20,10 +20,12 @@ mod schema;
 
 pub use local_tasks::TaskRecord;
 
-/// The repository whose oldest queued job came first, is due, and has no job running. The
-/// queued repositories are walked one index seek each rather than the queued jobs one by
+/// Each repository with queued jobs and the oldest of them, as CTEs `heads(repo, first)`.
+/// The queued repositories are walked one index seek each rather than the queued jobs one by
 /// one, so a long queue (GitHub down for an hour) costs no more than a short one.
-const CANDIDATE: &str = "WITH RECURSIVE queued(repo) AS (
+macro_rules! queued_heads {
+    () => {
+        "WITH RECURSIVE queued(repo) AS (
         SELECT MIN(repo) FROM jobs WHERE state = 'queued'
         UNION ALL
         SELECT (SELECT MIN(repo) FROM jobs WHERE state = 'queued' AND repo > queued.repo)
@@ -31,11 +33,30 @@ const CANDIDATE: &str = "WITH RECURSIVE queued(repo) AS (
     ), heads(repo, first) AS (
         SELECT repo, (SELECT MIN(id) FROM jobs WHERE state = 'queued' AND repo = queued.repo)
         FROM queued WHERE repo IS NOT NULL
-    )
+    )"
+    };
+}
+
+/// The repository whose oldest queued job came first, is due, and has no job running.
+const CANDIDATE: &str = concat!(
+    queued_heads!(),
+    "
     SELECT heads.repo FROM heads JOIN jobs head ON head.id = heads.first
     WHERE head.run_at <= ?1
       AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.repo = heads.repo)
-    ORDER BY heads.first LIMIT 1";
+    ORDER BY heads.first LIMIT 1"
+);
+
+/// When the next repository can be claimed: only each repository's oldest queued job
+/// counts, the jobs behind it waiting for it (one backing off holds its repository back),
+/// and a repository with a job running waits for that job's outcome, which wakes the
+/// dispatcher by itself.
+const NEXT_DUE: &str = concat!(
+    queued_heads!(),
+    "
+    SELECT MIN(head.run_at) FROM heads JOIN jobs head ON head.id = heads.first
+    WHERE NOT EXISTS (SELECT 1 FROM jobs r WHERE r.state = 'running' AND r.repo = heads.repo)"
+);
 
 /// Most operations one transaction takes before it commits.
 const GROUP_COMMIT_LIMIT: usize = 512;
@@ -173,10 +194,13 @@ fn insert_jobs(conn: &Connection, jobs: &[JobRequest], now: i64) -> Result<()> {
 fn apply_change(conn: &Connection, change: &RepoChange) -> Result<()> {
     match change {
         // Nearly every delivery names a repository installed already: then nothing is written.
+        // One new (or back) may have open work until a reconcile says otherwise, so that the
+        // sweep heals it even if its first reconciles never got through.
         RepoChange::Add(repo, installation) => conn
             .prepare_cached(
-                "INSERT INTO repos (repo, installation, active) VALUES (?1, ?2, 1)
-                 ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1
+                "INSERT INTO repos (repo, installation, active, open_work) VALUES (?1, ?2, 1, 1)
+                 ON CONFLICT (repo) DO UPDATE SET installation = excluded.installation, active = 1,
+                     open_work = repos.open_work OR NOT repos.active
                  WHERE repos.installation != excluded.installation OR NOT repos.active",
             )
             .and_then(|mut s| s.execute(params![repo.as_str(), installation.0 as i64])),
@@ -481,13 +505,13 @@ impl Store for SqliteStore {
         })
     }
 
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()> {
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()> {
         let (ids, error) = (ids_json(job_ids), error.to_owned());
         self.run(move |conn| {
             conn.execute(
-                "UPDATE jobs SET state = 'queued', run_at = ?2, last_error = ?3
+                "UPDATE jobs SET state = 'queued', run_at = ?2, attempts = ?3, last_error = ?4
                  WHERE id IN (SELECT value FROM json_each(?1))",
-                params![ids, run_at, error],
+                params![ids, run_at, attempts, error],
             )
             .map(drop)
             .map_err(db)
@@ -542,13 +566,14 @@ impl Store for SqliteStore {
 
     fn next_due(&self, _now: i64) -> Result<Option<i64>> {
         self.run(|conn| {
-            conn.query_row(
-                "SELECT MIN(run_at) FROM jobs WHERE state = 'queued'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(db)
+            conn.prepare_cached(NEXT_DUE)
+                .and_then(|mut s| s.query_row([], |r| r.get(0)))
+                .map_err(db)
         })
+    }
+
+    fn shared(&self) -> bool {
+        false
     }
 
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {

@@ -55,7 +55,7 @@ impl Drop for Schema {
 
 /// One batch of SQL on its own connection, on a thread of its own so that it works from
 /// async tests and plain ones alike.
-fn execute(url: &str, sql: &str) -> Result<(), String> {
+pub fn execute(url: &str, sql: &str) -> Result<(), String> {
     let (url, sql) = (url.to_owned(), sql.to_owned());
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()

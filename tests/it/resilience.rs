@@ -178,7 +178,7 @@ async fn a_graceful_stop_finishes_and_a_restart_keeps_going() {
 }
 
 #[tokio::test]
-async fn the_periodic_sweep_queues_every_repository_with_open_work() {
+async fn the_periodic_sweep_queues_every_repository_with_open_work_or_never_reconciled() {
     use switchyard::ids::{InstallationId, RepoName};
     use switchyard::jobs::RepoChange;
     use switchyard::metrics::Metrics;
@@ -186,7 +186,8 @@ async fn the_periodic_sweep_queues_every_repository_with_open_work() {
     use switchyard::store::{Delivery, SharedStore, SqliteStore};
 
     let store: SharedStore = std::sync::Arc::new(SqliteStore::open(":memory:").unwrap());
-    let (busy, idle): (RepoName, RepoName) = ("o/busy".parse().unwrap(), "o/idle".parse().unwrap());
+    let [busy, idle, new]: [RepoName; 3] =
+        ["o/busy", "o/idle", "o/new"].map(|name| name.parse().unwrap());
     let delivery = Delivery {
         id: "d".into(),
         event: "installation".into(),
@@ -197,15 +198,198 @@ async fn the_periodic_sweep_queues_every_repository_with_open_work() {
     let changes = [
         RepoChange::Add(busy.clone(), InstallationId(1)),
         RepoChange::Add(idle.clone(), InstallationId(1)),
+        RepoChange::Add(new.clone(), InstallationId(1)),
     ];
     store.record_delivery(&delivery, &changes, &[]).unwrap();
+    // Reconciled: one with open work, one without; the third never got through.
     store.set_open_work(&busy, true).unwrap();
+    store.set_open_work(&idle, false).unwrap();
     let queue = Queue::new(
         store.clone(),
         QueueSettings::default(),
         std::sync::Arc::new(Metrics::new()),
     );
-    assert_eq!(queue.sweep().await.unwrap(), 1);
-    let claim = store.claim(i64::MAX - 1, i64::MAX).unwrap().unwrap();
-    assert_eq!(claim.repo, busy);
+    assert_eq!(queue.sweep().await.unwrap(), 2);
+    let mut swept = vec![];
+    while let Some(claim) = store.claim(i64::MAX - 1, i64::MAX).unwrap() {
+        swept.push(claim.repo);
+    }
+    swept.sort();
+    assert_eq!(swept, [busy, new]);
+}
+
+#[tokio::test]
+async fn a_github_outage_outlasting_every_old_try_is_waited_out() {
+    let h = Harness::start().await;
+    // Four tries a request: six reconciles in a row fail before GitHub answers again.
+    h.gh.fail_next("GET /repos/*/*/pulls", Failure::Status(502), 24);
+    let pr = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.pending_failures(), 0);
+    assert_eq!(h.gh.check_runs(REPO, &h.head(pr)).len(), 1);
+    assert_eq!(h.app().store.job_counts().unwrap().failed, 0);
+}
+
+#[tokio::test]
+async fn what_retrying_cannot_fix_fails_with_its_reason_in_the_metrics() {
+    let h = Harness::start().await;
+    h.gh.fail_next("GET /repos/*/*/pulls", Failure::Status(422), 1);
+    h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.app().store.job_counts().unwrap().failed, 1);
+    let (status, metrics) = h.request("GET", "/metrics", &[], vec![]).await;
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("switchyard_jobs_failed_total{reason=\"github_422\"} 1"),
+        "{metrics}"
+    );
+}
+
+/// Answers GitHub's rate limit `limits` times, then succeeds; keeps the tries each claim
+/// had.
+struct RateLimitedFor {
+    limits: usize,
+    tries: std::sync::Mutex<Vec<u32>>,
+}
+
+impl switchyard::queue::Reconcile for RateLimitedFor {
+    fn reconcile<'a>(
+        &'a self,
+        claim: &'a switchyard::jobs::Claim,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<(), switchyard::queue::JobError>> + Send + 'a>,
+    > {
+        let mut tries = self.tries.lock().unwrap();
+        tries.push(claim.attempts);
+        let limited = tries.len() <= self.limits;
+        Box::pin(async move {
+            if limited {
+                return Err(switchyard::queue::JobError::RateLimited {
+                    until: switchyard::queue::now(),
+                    reason: "GitHub's rate limit".into(),
+                });
+            }
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn waiting_for_a_rate_limit_is_no_failed_try() {
+    use switchyard::ids::InstallationId;
+    use switchyard::jobs::{JobRequest, Trigger};
+    use switchyard::metrics::Metrics;
+    use switchyard::queue::{Queue, QueueSettings};
+    use switchyard::store::{SharedStore, SqliteStore};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("queue.db");
+    let store: SharedStore =
+        std::sync::Arc::new(SqliteStore::open(path.to_str().unwrap()).unwrap());
+    let job = JobRequest {
+        repo: REPO.parse().unwrap(),
+        installation: InstallationId(INSTALLATION),
+        trigger: Trigger::Full,
+    };
+    store.enqueue(&[job], switchyard::queue::now()).unwrap();
+    let queue = Queue::new(
+        store.clone(),
+        QueueSettings::default(),
+        std::sync::Arc::new(Metrics::new()),
+    );
+    let reconciler = std::sync::Arc::new(RateLimitedFor {
+        limits: 5,
+        tries: Default::default(),
+    });
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let mut outcomes = queue.outcomes();
+    let running = tokio::spawn(queue.run(reconciler.clone(), shutdown));
+    while reconciler.tries.lock().unwrap().len() < 6 || store.job_counts().unwrap().queued > 0 {
+        tokio::time::timeout(Duration::from_secs(20), outcomes.changed())
+            .await
+            .expect("the queue goes on")
+            .unwrap();
+    }
+    stop.send(true).unwrap();
+    running.await.unwrap();
+    assert_eq!(*reconciler.tries.lock().unwrap(), [1; 6], "no wait counted");
+    assert_eq!(store.job_counts().unwrap(), Default::default());
+}
+
+#[tokio::test]
+async fn outcomes_sqlite_refuses_are_recorded_once_it_heals() {
+    let h = Harness::start().await;
+    let url = h.database_url();
+    let db = rusqlite::Connection::open(url.strip_prefix("sqlite://").unwrap()).unwrap();
+    db.busy_timeout(Duration::from_secs(5)).unwrap();
+    // The disk refuses what ends a job (the claim's own write goes through, as it did when
+    // the disk filled up mid-reconcile).
+    db.execute_batch(
+        "CREATE TRIGGER refuse_done BEFORE DELETE ON jobs
+             BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;
+         CREATE TRIGGER refuse_retry BEFORE UPDATE ON jobs WHEN NEW.state != 'running'
+             BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+    )
+    .unwrap();
+    refused_outcomes_go_through_once_healed(&h, "database or disk is full", || {
+        db.execute_batch("DROP TRIGGER refuse_done; DROP TRIGGER refuse_retry;")
+            .unwrap()
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn outcomes_postgresql_refuses_are_recorded_once_it_heals() {
+    let Some(schema) = crate::database::Schema::create() else {
+        return;
+    };
+    let mut h = Harness::start().await;
+    h.app.take().unwrap().stop().await;
+    h.start_with(crate::support::settings(h.gh.url(), schema.url.clone()))
+        .await;
+    crate::database::execute(
+        &schema.url,
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$;
+         CREATE TRIGGER refuse_done BEFORE DELETE ON jobs
+             FOR EACH ROW EXECUTE FUNCTION refuse();
+         CREATE TRIGGER refuse_retry BEFORE UPDATE ON jobs
+             FOR EACH ROW WHEN (NEW.state <> 'running') EXECUTE FUNCTION refuse();",
+    )
+    .unwrap();
+    refused_outcomes_go_through_once_healed(&h, "No space left on device", || {
+        crate::database::execute(
+            &schema.url,
+            "DROP TRIGGER refuse_done ON jobs; DROP TRIGGER refuse_retry ON jobs;",
+        )
+        .unwrap()
+    })
+    .await;
+}
+
+/// A pull request opened while the database refuses to end jobs: `/readyz` says so, and
+/// once `heal` has run, the outcome goes through and the repository takes new work.
+async fn refused_outcomes_go_through_once_healed(h: &Harness, refusal: &str, heal: impl FnOnce()) {
+    let first = h.open_lane_pr("agent-1", &["src/x.rs"]).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, body) = h.request("GET", "/readyz", &[], vec![]).await;
+        if status == 503 {
+            assert!(body.contains(refusal), "{body}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "/readyz stayed {status} while outcomes could not be recorded"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    heal();
+    h.settle().await;
+    assert_eq!(h.request("GET", "/readyz", &[], vec![]).await.0, 200);
+    let second = h.open_lane_pr("agent-2", &["src/y.rs"]).await;
+    h.settle().await;
+    assert_eq!(h.gh.check_runs(REPO, &h.head(first)).len(), 1);
+    assert_eq!(h.gh.check_runs(REPO, &h.head(second)).len(), 1);
+    assert_eq!(h.app().store.job_counts().unwrap(), Default::default());
 }

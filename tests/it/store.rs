@@ -68,6 +68,7 @@ on_both_backends!(
     old_deliveries_are_pruned_and_forgotten,
     concurrent_deliveries_share_commits_and_each_id_is_recorded_once,
     a_long_backlog_is_claimed_oldest_first_in_bounded_claims,
+    jobs_queued_behind_a_job_backing_off_wait_for_it,
 );
 
 /// [`Store::submit_delivery`], waiting for its answer: the suite calls the store from plain
@@ -197,16 +198,55 @@ fn a_long_backlog_is_claimed_oldest_first_in_bounded_claims(db: &dyn Backend) {
     );
 }
 
+fn jobs_queued_behind_a_job_backing_off_wait_for_it(db: &dyn Backend) {
+    let store = db.open();
+    store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
+    let first = store.claim(0, LEASE).unwrap().unwrap();
+    // Deliveries while it runs: one behind it, one for another repository.
+    store
+        .enqueue(&[job("o/a", Trigger::PullRequest(PrNumber(2)))], 5)
+        .unwrap();
+    store.enqueue(&[job("o/b", Trigger::Refresh)], 5).unwrap();
+    store
+        .retry_at(&first.job_ids, 100, 1, "GitHub answered 502")
+        .unwrap();
+    let other = store.claim(10, 10 + LEASE).unwrap().unwrap();
+    assert_eq!(other.repo, repo("o/b"));
+    store.finish(&other.job_ids).unwrap();
+    assert_eq!(store.claim(10, 10 + LEASE).unwrap(), None);
+    assert_eq!(
+        store.next_due(10).unwrap(),
+        Some(100),
+        "the job queued at 5 waits for the one backing off"
+    );
+    let again = store.claim(100, 100 + LEASE).unwrap().unwrap();
+    assert_eq!(again.repo, repo("o/a"));
+    assert_eq!(again.attempts, 2, "the try of the job that failed once");
+    assert_eq!(
+        again.triggers,
+        [Trigger::Full, Trigger::PullRequest(PrNumber(2))],
+        "in the order they were queued"
+    );
+    store.finish(&again.job_ids).unwrap();
+    assert_eq!(store.next_due(100).unwrap(), None);
+}
+
 fn retries_wait_and_failures_are_kept(db: &dyn Backend) {
     let store = db.open();
     store.enqueue(&[job("o/a", Trigger::Full)], 0).unwrap();
     let claim = store.claim(0, LEASE).unwrap().unwrap();
-    store.retry_at(&claim.job_ids, 50, "boom").unwrap();
+    store.retry_at(&claim.job_ids, 50, 1, "boom").unwrap();
     assert_eq!(store.claim(49, 49 + LEASE).unwrap(), None);
     assert_eq!(store.next_due(49).unwrap(), Some(50));
     let again = store.claim(50, 50 + LEASE).unwrap().unwrap();
     assert_eq!(again.attempts, 2);
-    store.fail(&again.job_ids, "gave up").unwrap();
+    // A wait that is no failed try (a rate limit) leaves the count where it was.
+    store
+        .retry_at(&again.job_ids, 60, again.attempts - 1, "rate limited")
+        .unwrap();
+    let third = store.claim(60, 60 + LEASE).unwrap().unwrap();
+    assert_eq!(third.attempts, 2);
+    store.fail(&third.job_ids, "gave up").unwrap();
     assert_eq!(
         store.job_counts().unwrap(),
         JobCounts {
@@ -215,7 +255,7 @@ fn retries_wait_and_failures_are_kept(db: &dyn Backend) {
             failed: 1
         }
     );
-    assert_eq!(store.next_due(50).unwrap(), None);
+    assert_eq!(store.next_due(60).unwrap(), None);
 }
 
 fn running_jobs_are_recovered_after_a_restart(db: &dyn Backend) {

@@ -309,8 +309,8 @@ pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
         database_url,
         queue: QueueSettings {
             max_parallel: 4,
-            max_attempts: 3,
             backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(1),
             sweep_interval: Duration::from_secs(3600),
             shutdown_grace: Duration::from_secs(5),
             lease: Duration::from_secs(20),

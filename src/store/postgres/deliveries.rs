@@ -14,7 +14,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 /// A delivery, its jobs, and whether it was new, in one statement: the unique key on the
 /// delivery id decides between instances receiving it at once, and a redelivery inserts no
 /// job because the jobs are inserted only for the delivery row that was.
-const RECORD_DELIVERY: &str = "WITH delivery AS (
+const RECORD_DELIVERY: &str = concat!(
+    "WITH delivery AS (
         INSERT INTO deliveries (id, event, action, repo, received_at)
         VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (id) DO NOTHING
@@ -26,15 +27,19 @@ const RECORD_DELIVERY: &str = "WITH delivery AS (
              unnest($6::text[], $7::bigint[], $8::text[]) WITH ORDINALITY
                  AS job(repo, installation, trigger, n)
         ORDER BY job.n
-        RETURNING 1
-    )
-    SELECT count(*) FROM delivery";
+        RETURNING id, repo, run_at
+    ), ",
+    record_heads!(),
+    "
+    SELECT count(*) FROM delivery"
+);
 
 /// Many deliveries, their jobs, and the repositories they say are installed, in one
 /// statement: [`RECORD_DELIVERY`] for a whole batch. The deliveries come sorted by id, so
 /// that concurrent batches take their locks in one order; a repository named twice takes
 /// the installation of the last delivery that names it.
-const RECORD_DELIVERIES: &str = "WITH input AS (
+const RECORD_DELIVERIES: &str = concat!(
+    "WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             WITH ORDINALITY AS d(id, event, action, repo, received_at, n)
     ), delivery AS (
@@ -49,10 +54,12 @@ const RECORD_DELIVERIES: &str = "WITH input AS (
                  AS job(delivery, repo, installation, trigger, n)
              JOIN delivery ON delivery.id = job.delivery
         ORDER BY job.n
-        RETURNING 1
-    ), installed AS (
-        INSERT INTO repos (repo, installation, active)
-        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE
+        RETURNING id, repo, run_at
+    ), ",
+    record_heads!(),
+    ", installed AS (
+        INSERT INTO repos (repo, installation, active, open_work)
+        SELECT DISTINCT ON (added.repo) added.repo, added.installation, TRUE, TRUE
         FROM unnest($10::text[], $11::text[], $12::bigint[]) WITH ORDINALITY
                  AS added(delivery, repo, installation, n)
              JOIN delivery ON delivery.id = added.delivery
@@ -60,10 +67,12 @@ const RECORD_DELIVERIES: &str = "WITH input AS (
                           AND r.installation = added.installation AND r.active)
         ORDER BY added.repo, added.n DESC
         ON CONFLICT (repo) DO UPDATE
-        SET installation = excluded.installation, active = TRUE
+        SET installation = excluded.installation, active = TRUE,
+            open_work = repos.open_work OR NOT repos.active
         RETURNING 1
     )
-    SELECT id FROM delivery";
+    SELECT id FROM delivery"
+);
 
 /// A delivery and its jobs as [`RECORD_DELIVERY`] takes them.
 struct DeliveryRow {
@@ -352,16 +361,19 @@ async fn apply_change(client: &impl GenericClient, change: &RepoChange) -> Resul
     match change {
         // Nearly every delivery says its repository is installed, which it already is: that
         // case reads the row and locks nothing, so deliveries for one repository recorded
-        // by different instances do not wait for each other.
+        // by different instances do not wait for each other. One new (or back) may have open
+        // work until a reconcile says otherwise, so that the sweep heals it even if its first
+        // reconciles never got through.
         RepoChange::Add(repo, installation) => {
             client
                 .execute(
-                    "INSERT INTO repos (repo, installation, active)
-                     SELECT $1, $2, TRUE
+                    "INSERT INTO repos (repo, installation, active, open_work)
+                     SELECT $1, $2, TRUE, TRUE
                      WHERE NOT EXISTS (SELECT 1 FROM repos
                                        WHERE repo = $1 AND installation = $2 AND active)
                      ON CONFLICT (repo) DO UPDATE
-                     SET installation = excluded.installation, active = TRUE",
+                     SET installation = excluded.installation, active = TRUE,
+                         open_work = repos.open_work OR NOT repos.active",
                     &[&repo.as_str(), &(installation.0 as i64)],
                 )
                 .await

@@ -5,6 +5,22 @@
 //! each other), renewed while the work runs, deleted when it ends, and taken over by anyone
 //! once it has run out.
 
+/// The `queue_heads` rows for the jobs a statement queues, as a CTE that follows one named
+/// `queued` returning their `id, repo, run_at`. A repository new to the queue gets its first
+/// job as head; one that has a head keeps it, and its row stays locked until the commit, so
+/// that a worker ending the head's jobs meanwhile waits and then sees these jobs.
+macro_rules! record_heads {
+    () => {
+        "heads AS (
+        INSERT INTO queue_heads (repo, job_id, run_at)
+        SELECT DISTINCT ON (repo) repo, id, run_at FROM queued ORDER BY repo, id
+        ON CONFLICT (repo) DO UPDATE SET job_id = excluded.job_id, run_at = excluded.run_at
+        WHERE excluded.job_id < queue_heads.job_id
+        RETURNING 1
+    )"
+    };
+}
+
 mod deliveries;
 mod errors;
 mod schema;
@@ -19,7 +35,9 @@ use crate::store::{
     Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Result, Store,
     StoreError, TaskRecords,
 };
-use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::{
+    GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
+};
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
@@ -31,16 +49,29 @@ const POOL_SIZE: usize = 32;
 /// Repositories one claim looks at before it gives up for now: others may be taking them.
 const CLAIM_CANDIDATES: i64 = 8;
 
-/// Repositories with work for this instance: the oldest unfinished job is due, or is
-/// running under a lease that ran out, and no live lease covers the repository.
-const CANDIDATES: &str = "SELECT j.repo FROM jobs j
-    WHERE j.state IN ('queued', 'running')
-      AND j.id = (SELECT MIN(k.id) FROM jobs k
-                  WHERE k.repo = j.repo AND k.state IN ('queued', 'running'))
-      AND (j.state = 'running' OR j.run_at <= $1)
-      AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.repo = j.repo AND l.expires_at > $1)
-    ORDER BY j.id
+/// Repositories with work for this instance, the one due longest first: the oldest
+/// unfinished job is due (a running one was, when it was claimed) and no live lease covers
+/// the repository, so running jobs come back only once their lease ran out. One row per
+/// repository however many jobs are queued, read in the order of an index, so that nothing
+/// due costs one index probe.
+const CANDIDATES: &str = "SELECT h.repo FROM queue_heads h
+    WHERE h.run_at <= $1
+      AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.repo = h.repo AND l.expires_at > $1)
+    ORDER BY h.run_at, h.job_id
     LIMIT $2";
+
+/// Sets a repository's row in `queue_heads` from its jobs: its oldest queued or running job,
+/// or no row when it has none. Run with the row locked (see [`lock_head`]), so that jobs
+/// queued meanwhile either are seen here or wait to record themselves after this.
+const REFRESH_HEAD: &str = "WITH head AS (
+        SELECT id, run_at FROM jobs
+        WHERE id = LEAST((SELECT MIN(id) FROM jobs WHERE state = 'queued' AND repo = $1),
+                         (SELECT MIN(id) FROM jobs WHERE state = 'running' AND repo = $1))
+    ), gone AS (
+        DELETE FROM queue_heads WHERE repo = $1 AND NOT EXISTS (SELECT 1 FROM head)
+    )
+    INSERT INTO queue_heads (repo, job_id, run_at) SELECT $1, id, run_at FROM head
+    ON CONFLICT (repo) DO UPDATE SET job_id = excluded.job_id, run_at = excluded.run_at";
 
 /// Takes the lease if nobody holds it or it ran out; no row when another instance holds it.
 const TAKE_LEASE: &str = "INSERT INTO leases (repo, holder, expires_at) VALUES ($1, $2, $3)
@@ -188,23 +219,29 @@ async fn claim_repo(
         )
         .await
         .map_err(pg)?;
+    // The ids as an array, looked up one by one: as `IN (subquery)` the planner joins it
+    // with a scan of every job.
     let rows = tx
         .query(
             "UPDATE jobs SET state = 'running', attempts = attempts + 1, holder = $2
-             WHERE id IN (SELECT id FROM jobs WHERE repo = $1 AND state = 'queued'
-                          ORDER BY id LIMIT $3)
+             WHERE id = ANY(ARRAY(SELECT id FROM jobs WHERE repo = $1 AND state = 'queued'
+                                  ORDER BY id LIMIT $3))
              RETURNING id, installation, trigger, attempts",
             &[&repo, &holder, &MAX_JOBS_PER_CLAIM],
         )
         .await
         .map_err(pg)?;
     if rows.is_empty() {
+        // Another instance ran the jobs meanwhile; the head it left may be stale if it
+        // could not record it, so it is set again here.
         tx.execute(
             "DELETE FROM leases WHERE repo = $1 AND holder = $2",
             &[&repo, &holder],
         )
         .await
         .map_err(pg)?;
+        lock_head(&tx, repo).await?;
+        tx.execute(REFRESH_HEAD, &[&repo]).await.map_err(pg)?;
         tx.commit().await.map_err(pg)?;
         return Ok(None);
     }
@@ -228,13 +265,59 @@ async fn claim_repo(
     }))
 }
 
-/// Ends this instance's work on `job_ids` with `update` (which sets their new state and
-/// returns their repository), and releases the leases it held for them, atomically.
-fn end_jobs(update: &str) -> String {
-    format!(
-        "WITH ended AS ({update})
-         DELETE FROM leases WHERE holder = $1 AND repo IN (SELECT repo FROM ended)"
+/// Locks a repository's row in `queue_heads` until the transaction ends. Locks are taken
+/// in one order, lease then head then jobs, so that claims, outcomes and deliveries never
+/// wait for each other in a circle.
+async fn lock_head(tx: &Transaction<'_>, repo: &str) -> Result<()> {
+    tx.execute(
+        "SELECT 1 FROM queue_heads WHERE repo = $1 FOR UPDATE",
+        &[&repo],
     )
+    .await
+    .map(drop)
+    .map_err(pg)
+}
+
+/// Ends this instance's work on `job_ids` with `update` (which sets their new state, `$1`
+/// being this instance and `$2` the ids), releases the lease it held for them, and sets
+/// their repository's head again, in one transaction. Jobs another instance has taken over
+/// meanwhile are left to it, with its lease.
+async fn end_jobs(
+    client: &mut deadpool_postgres::Object,
+    update: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<()> {
+    let tx = client.transaction().await.map_err(pg)?;
+    let repo: Option<String> = tx
+        .query_opt(
+            "SELECT repo FROM jobs WHERE id = ANY($2) AND holder = $1 LIMIT 1",
+            &params[..2],
+        )
+        .await
+        .map_err(pg)?
+        .map(|row| row.get(0));
+    let Some(repo) = repo else {
+        return tx.commit().await.map_err(pg);
+    };
+    let lease = tx
+        .query_opt(
+            "SELECT 1 FROM leases WHERE repo = $1 AND holder = $2 FOR UPDATE",
+            &[&repo, params[0]],
+        )
+        .await
+        .map_err(pg)?;
+    lock_head(&tx, &repo).await?;
+    let ended = tx.execute(update, params).await.map_err(pg)?;
+    if ended > 0 && lease.is_some() {
+        tx.execute(
+            "DELETE FROM leases WHERE repo = $1 AND holder = $2",
+            &[&repo, params[0]],
+        )
+        .await
+        .map_err(pg)?;
+    }
+    tx.execute(REFRESH_HEAD, &[&repo]).await.map_err(pg)?;
+    tx.commit().await.map_err(pg)
 }
 
 impl Store for PostgresStore {
@@ -255,11 +338,18 @@ impl Store for PostgresStore {
     fn enqueue(&self, jobs: &[JobRequest], now: i64) -> Result<()> {
         let (repos, installations, triggers) = job_columns(jobs)?;
         self.execute(
-            "INSERT INTO jobs (repo, installation, trigger, run_at)
-                     SELECT job.repo, job.installation, job.trigger, $4
-                     FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY
-                         AS job(repo, installation, trigger, n)
-                     ORDER BY job.n",
+            concat!(
+                "WITH queued AS (
+                    INSERT INTO jobs (repo, installation, trigger, run_at)
+                    SELECT job.repo, job.installation, job.trigger, $4
+                    FROM unnest($1::text[], $2::bigint[], $3::text[]) WITH ORDINALITY
+                        AS job(repo, installation, trigger, n)
+                    ORDER BY job.n
+                    RETURNING id, repo, run_at
+                ), ",
+                record_heads!(),
+                " SELECT count(*) FROM queued"
+            ),
             vec![
                 Box::new(repos),
                 Box::new(installations),
@@ -307,44 +397,30 @@ impl Store for PostgresStore {
 
     fn finish(&self, job_ids: &[i64]) -> Result<()> {
         let (ids, holder) = (job_ids.to_vec(), self.holder.clone());
-        self.with_client(move |client| async move {
-            let sql =
-                end_jobs("DELETE FROM jobs WHERE id = ANY($2) AND holder = $1 RETURNING repo");
-            client
-                .execute(&sql, &[&holder, &ids])
-                .await
-                .map(drop)
-                .map_err(pg)
+        self.with_client(move |mut client| async move {
+            let update = "DELETE FROM jobs WHERE id = ANY($2) AND holder = $1";
+            end_jobs(&mut client, update, &[&holder, &ids]).await
         })
     }
 
-    fn retry_at(&self, job_ids: &[i64], run_at: i64, error: &str) -> Result<()> {
+    fn retry_at(&self, job_ids: &[i64], run_at: i64, attempts: u32, error: &str) -> Result<()> {
         let (ids, holder, error) = (job_ids.to_vec(), self.holder.clone(), error.to_owned());
-        self.with_client(move |client| async move {
-            let sql = end_jobs(
-                "UPDATE jobs SET state = 'queued', run_at = $3, last_error = $4, holder = NULL
-                 WHERE id = ANY($2) AND holder = $1 RETURNING repo",
-            );
-            client
-                .execute(&sql, &[&holder, &ids, &run_at, &error])
-                .await
-                .map(drop)
-                .map_err(pg)
+        let attempts = attempts as i32;
+        self.with_client(move |mut client| async move {
+            let update = "UPDATE jobs SET state = 'queued', run_at = $3, attempts = $4,
+                          last_error = $5, holder = NULL
+                          WHERE id = ANY($2) AND holder = $1";
+            let params: [&(dyn ToSql + Sync); 5] = [&holder, &ids, &run_at, &attempts, &error];
+            end_jobs(&mut client, update, &params).await
         })
     }
 
     fn fail(&self, job_ids: &[i64], error: &str) -> Result<()> {
         let (ids, holder, error) = (job_ids.to_vec(), self.holder.clone(), error.to_owned());
-        self.with_client(move |client| async move {
-            let sql = end_jobs(
-                "UPDATE jobs SET state = 'failed', last_error = $3, holder = NULL
-                 WHERE id = ANY($2) AND holder = $1 RETURNING repo",
-            );
-            client
-                .execute(&sql, &[&holder, &ids, &error])
-                .await
-                .map(drop)
-                .map_err(pg)
+        self.with_client(move |mut client| async move {
+            let update = "UPDATE jobs SET state = 'failed', last_error = $3, holder = NULL
+                          WHERE id = ANY($2) AND holder = $1";
+            end_jobs(&mut client, update, &[&holder, &ids, &error]).await
         })
     }
 
@@ -425,26 +501,26 @@ impl Store for PostgresStore {
             client
                 .query_one(
                     "SELECT LEAST(
-                         (SELECT j.run_at FROM jobs j
-                          WHERE j.state = 'queued'
-                            AND NOT EXISTS (SELECT 1 FROM leases l
-                                            WHERE l.repo = j.repo AND l.expires_at > $1)
-                          ORDER BY j.run_at LIMIT 1),
+                         (SELECT h.run_at FROM queue_heads h
+                          WHERE NOT EXISTS (SELECT 1 FROM leases l
+                                            WHERE l.repo = h.repo AND l.expires_at > $1)
+                          ORDER BY h.run_at LIMIT 1),
                          (SELECT $1 + 1 WHERE EXISTS (
-                              SELECT 1 FROM leases l JOIN jobs j ON j.repo = l.repo
-                              WHERE l.expires_at > $1 AND j.state = 'queued')),
-                         (SELECT MIN(expires_at) FROM leases),
-                         (SELECT $1 WHERE EXISTS (
-                              SELECT 1 FROM jobs j
-                              WHERE j.state = 'running'
-                                AND NOT EXISTS (SELECT 1 FROM leases l
-                                                WHERE l.repo = j.repo AND l.expires_at > $1))))",
+                              SELECT 1 FROM leases l
+                              WHERE l.expires_at > $1
+                                AND EXISTS (SELECT 1 FROM jobs j
+                                            WHERE j.state = 'queued' AND j.repo = l.repo))),
+                         (SELECT MIN(expires_at) FROM leases))",
                     &[&now],
                 )
                 .await
                 .map(|row| row.get(0))
                 .map_err(pg)
         })
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {

@@ -104,6 +104,25 @@ const MIGRATIONS: &[(i64, &str)] = &[
         PRIMARY KEY (repo, position)
     );",
     ),
+    // Each repository with unfinished (queued or running) jobs, with the oldest of them and
+    // when it is due, kept in the transactions that change its jobs: a claim walks these
+    // rather than every queued job. Nothing reads jobs by due time or by repository alone
+    // any more, and each index is written again whenever a job changes state.
+    (
+        3,
+        "DROP INDEX jobs_due;
+    DROP INDEX jobs_repo;
+    CREATE TABLE queue_heads (
+        repo TEXT PRIMARY KEY,
+        job_id BIGINT NOT NULL,
+        run_at BIGINT NOT NULL
+    );
+    CREATE INDEX queue_heads_due ON queue_heads (run_at, job_id);
+    INSERT INTO queue_heads (repo, job_id, run_at)
+        SELECT DISTINCT ON (repo) repo, id, run_at FROM jobs
+        WHERE state IN ('queued', 'running')
+        ORDER BY repo, id;",
+    ),
 ];
 
 pub(super) async fn migrate(pool: &Pool) -> Result<()> {
