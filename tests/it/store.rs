@@ -285,10 +285,32 @@ fn caches_and_published_records_round_trip(db: &dyn Backend) {
         github_id: 9,
         digest: "d".into(),
     };
+    assert!(!store.has_published(&r).unwrap());
     store.set_published(&r, "check:abc", &p).unwrap();
-    assert_eq!(store.published(&r, "check:abc").unwrap(), Some(p));
+    assert_eq!(store.published(&r, "check:abc").unwrap(), Some(p.clone()));
+    assert!(store.has_published(&r).unwrap());
+    assert!(!store.has_published(&repo("o/other")).unwrap());
     store.forget_published(&r, "check:abc").unwrap();
     assert_eq!(store.published(&r, "check:abc").unwrap(), None);
+    assert!(!store.has_published(&r).unwrap());
+
+    // Many keys at once come back in the keys' order, a repeated key each time it is asked.
+    store.cache_put("files", "one", b"1").unwrap();
+    store.cache_put("files", "two", b"2").unwrap();
+    store.cache_put("other", "three", b"3").unwrap();
+    let keys: Vec<String> = ["two", "three", "one", "two"].map(String::from).to_vec();
+    assert_eq!(
+        store.cache_get_many("files", &keys).unwrap(),
+        [
+            Some(b"2".to_vec()),
+            None,
+            Some(b"1".to_vec()),
+            Some(b"2".to_vec())
+        ]
+    );
+    store.set_published(&r, "comment:1", &p).unwrap();
+    let keys: Vec<String> = ["comment:2", "comment:1"].map(String::from).to_vec();
+    assert_eq!(store.published_many(&r, &keys).unwrap(), [None, Some(p)]);
 }
 
 fn installation_changes_track_active_repositories(db: &dyn Backend) {
