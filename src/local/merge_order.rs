@@ -29,6 +29,16 @@ pub struct Wait {
     pub depends: bool,
     /// The paths both change so that git stops; empty if none.
     pub conflicts: Vec<String>,
+    /// Those of them regenerated rather than merged (lock files): regenerate them after
+    /// rebasing.
+    pub regenerated: Vec<String>,
+}
+
+/// Why two branches conflict: the paths git stops on, and the regenerated ones among them.
+#[derive(Debug, Clone, Default)]
+struct Paths {
+    all: Vec<String>,
+    regenerated: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,8 +83,11 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
             }
         }
     }
+    let arrivals = super::parallel::map(&queued, |(_, branch)| {
+        arrival(repo, &branch.merge_base, &branch.head)
+    });
     let mut candidates = Vec::new();
-    for &(number, branch) in &queued {
+    for (&(number, _), arrival) in queued.iter().zip(arrivals) {
         let depends_on: BTreeSet<PrNumber> = book
             .tasks
             .iter()
@@ -86,11 +99,11 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
         candidates.push(Candidate {
             pr: number,
             ready: false,
-            arrival: arrival(repo, &branch.merge_base, &branch.head)?,
+            arrival: arrival?,
             depends_on: depends_on.into_iter().collect(),
         });
     }
-    let conflicts: Vec<Conflict<Vec<String>>> = report
+    let conflicts: Vec<Conflict<Paths>> = report
         .pairs
         .iter()
         .filter(|pair| pair.exact.conflict)
@@ -98,7 +111,10 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
             Some(Conflict {
                 a: *by_name.get(pair.a.as_str())?,
                 b: *by_name.get(pair.b.as_str())?,
-                reason: pair.exact.paths.clone(),
+                reason: Paths {
+                    all: pair.exact.paths.clone(),
+                    regenerated: pair.regenerated.clone(),
+                },
             })
         })
         .collect();
@@ -111,7 +127,7 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
 }
 
 fn local_order(
-    order: &MergeOrder<Vec<String>>,
+    order: &MergeOrder<Paths>,
     name_of: &BTreeMap<PrNumber, &str>,
     report: &Report,
 ) -> LocalOrder {
@@ -132,9 +148,9 @@ fn local_order(
                         v.waits_for
                             .iter()
                             .map(|wait| {
-                                let (depends, conflicts) = match &wait.reason {
+                                let (depends, paths) = match &wait.reason {
                                     WaitReason::DependsOn | WaitReason::DependsOnUnqueued => {
-                                        (true, Vec::new())
+                                        (true, Paths::default())
                                     }
                                     WaitReason::Conflicts(paths) => (false, paths.clone()),
                                     WaitReason::DependsOnAndConflicts(paths) => {
@@ -144,7 +160,8 @@ fn local_order(
                                 Wait {
                                     branch: name(wait.pr),
                                     depends,
-                                    conflicts,
+                                    conflicts: paths.all,
+                                    regenerated: paths.regenerated,
                                 }
                             })
                             .collect()
