@@ -133,7 +133,7 @@ fn with_patches(
     args.extend_from_slice(DIFF_OPTIONS);
     args.extend_from_slice(&[renames.option(), from, to, "--"]);
     args.extend(pathspecs.unwrap_or_default().iter().map(String::as_str));
-    let sections = split_patches(&git.run(&args)?);
+    let sections = split_patches(&git.run(&args).map_err(|e| shorter(e, from, to))?);
     match_patches(entries, sections).map_err(|(listed, patched)| LocalError::Git {
         command: format!("git diff {from} {to}"),
         message: format!("listed {listed} files but gave {patched} patches"),
@@ -151,10 +151,21 @@ fn raw_entries(
     args.extend_from_slice(DIFF_OPTIONS);
     args.extend_from_slice(&[renames.option(), from, to, "--"]);
     args.extend(pathspecs.unwrap_or_default().iter().map(String::as_str));
-    parse_raw(&git.run(&args)?).map_err(|field| LocalError::Git {
+    parse_raw(&git.run(&args).map_err(|e| shorter(e, from, to))?).map_err(|field| LocalError::Git {
         command: format!("git diff --raw {from} {to}"),
         message: format!("cannot read `{field}` as a file's status"),
     })
+}
+
+/// git's error named by the commits compared rather than by every option.
+fn shorter(error: LocalError, from: &str, to: &str) -> LocalError {
+    match error {
+        LocalError::Git { message, .. } => LocalError::Git {
+            command: format!("git diff {from} {to}"),
+            message,
+        },
+        other => other,
+    }
 }
 
 /// Each entry with its patch: one section per entry, two for a type change (git shows it as
