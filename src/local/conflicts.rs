@@ -129,11 +129,17 @@ pub fn find(
     for branch in &branches {
         merges.push((repo.default_head.clone(), branch.head.clone()));
     }
-    let mut exact = exact::trial_merges(&repo.git, &merges)?.into_iter();
-    let line = match tiers {
-        Tiers::Both => Some(line::judge(repo, &branches)),
-        Tiers::Exact => None,
-    };
+    // The tiers share nothing, so they run side by side.
+    let (exact, line) = std::thread::scope(|scope| {
+        let line = (tiers == Tiers::Both).then(|| scope.spawn(|| line::judge(repo, &branches)));
+        let exact = exact::trial_merges(&repo.git, &merges);
+        let line = line.map(|line| {
+            line.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (exact, line)
+    });
+    let mut exact = exact?.into_iter();
     if let Some(line) = &line {
         for (branch, unread) in branches.iter_mut().zip(&line.unread) {
             branch.unread.clone_from(unread);

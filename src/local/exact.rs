@@ -27,7 +27,11 @@ pub fn trial_merges(git: &Git, merges: &[Merge]) -> Result<Vec<Vec<String>>, Loc
     Ok(all)
 }
 
+/// The merged trees are written as loose objects, most of them never read again: the
+/// fastest compression makes them at about two thirds of the default's cost.
 const ARGS: &[&str] = &[
+    "-c",
+    "core.looseCompression=1",
     "merge-tree",
     "--stdin",
     "--name-only",

@@ -43,9 +43,10 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
             paths.extend(file.touched_paths());
         }
     }
+    // The default branch's changes matter only where a branch changes something.
     let bases: Vec<(&str, &BTreeSet<&str>)> = touched
         .iter()
-        .filter(|(base, _)| **base != repo.default_head)
+        .filter(|(base, paths)| **base != repo.default_head && !paths.is_empty())
         .map(|(base, paths)| (*base, paths))
         .collect();
     let read = parallel::map(&bases, |(base, paths)| {
@@ -53,13 +54,15 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
     });
     let mut base_diffs: HashMap<Sha, BaseDiff> = HashMap::new();
     let mut unread_bases: HashMap<&str, String> = HashMap::new();
-    base_diffs.insert(
-        Sha(repo.default_head.clone()),
-        BaseDiff {
-            files: Vec::new(),
-            complete: true,
-        },
-    );
+    for base in touched.keys() {
+        base_diffs.insert(
+            Sha((*base).to_owned()),
+            BaseDiff {
+                files: Vec::new(),
+                complete: true,
+            },
+        );
+    }
     for ((base, _), diff) in bases.iter().zip(read) {
         match diff {
             Ok(files) => {

@@ -54,7 +54,12 @@ pub struct LocalOrder {
 
 /// The order over the branches of `report` that have something to merge. A branch depends on
 /// another when a task whose work is on it depends on a task whose work is on the other.
-pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, LocalError> {
+pub fn order(
+    repo: &Repo,
+    report: &Report,
+    arrivals: &BTreeMap<String, Option<i64>>,
+    book: &Book,
+) -> Result<LocalOrder, LocalError> {
     let queued: Vec<(PrNumber, &super::conflicts::Branch)> = (1..)
         .map(PrNumber)
         .zip(&report.branches)
@@ -83,11 +88,8 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
             }
         }
     }
-    let arrivals = super::parallel::map(&queued, |(_, branch)| {
-        arrival(repo, &branch.merge_base, &branch.head)
-    });
     let mut candidates = Vec::new();
-    for (&(number, _), arrival) in queued.iter().zip(arrivals) {
+    for &(number, branch) in &queued {
         let depends_on: BTreeSet<PrNumber> = book
             .tasks
             .iter()
@@ -99,7 +101,11 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
         candidates.push(Candidate {
             pr: number,
             ready: false,
-            arrival: arrival?,
+            arrival: arrivals
+                .get(&branch.name)
+                .copied()
+                .flatten()
+                .unwrap_or(i64::MAX),
             depends_on: depends_on.into_iter().collect(),
         });
     }
@@ -188,15 +194,23 @@ fn local_order(
     }
 }
 
-/// When the branch's work arrived: the commit time of its first commit past the merge base.
-fn arrival(repo: &Repo, merge_base: &str, head: &str) -> Result<i64, LocalError> {
-    let range = format!("{merge_base}..{head}");
-    let out = repo
-        .git
-        .text(&["log", "--reverse", "--format=%ct", &range, "--"])?;
-    Ok(out
-        .lines()
-        .next()
-        .and_then(|line| line.trim().parse().ok())
-        .unwrap_or(i64::MAX))
+/// When each branch's work arrived: the commit time of its first commit the default branch
+/// lacks (`None`: it has none). Read side by side, and without the merge bases, so that it
+/// can run while the trial merges do.
+pub fn arrivals(
+    repo: &Repo,
+    branches: &[(String, String)],
+) -> Result<BTreeMap<String, Option<i64>>, LocalError> {
+    let times = super::parallel::map(branches, |(_, head)| {
+        let range = format!("{}..{head}", repo.default_head);
+        let out = repo
+            .git
+            .text(&["log", "--reverse", "--format=%ct", &range, "--"])?;
+        Ok::<_, LocalError>(out.lines().next().and_then(|line| line.trim().parse().ok()))
+    });
+    branches
+        .iter()
+        .zip(times)
+        .map(|((name, _), time)| Ok((name.clone(), time?)))
+        .collect()
 }

@@ -184,9 +184,17 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
         }
         LocalCommand::MergeOrder { branches, json } => {
             let names = branches_to_compare(&repo, &branches)?;
-            let report = conflicts::find(&repo, &names, Tiers::Exact)?;
+            let (report, arrivals) = std::thread::scope(|scope| {
+                let arrivals = scope.spawn(|| merge_order::arrivals(&repo, &names));
+                let report = conflicts::find(&repo, &names, Tiers::Exact);
+                let arrivals = arrivals
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (report, arrivals)
+            });
+            let (report, arrivals) = (report?, arrivals?);
             let book = read_book(&repo)?;
-            let order = merge_order::order(&repo, &report, &book)?;
+            let order = merge_order::order(&repo, &report, &arrivals, &book)?;
             fine(output::merge_order(&order, &report, json))
         }
     }
