@@ -1,25 +1,37 @@
-//! Local mode's `conflicts` against a real history: the time for 3, 10 and 30 lane branches,
-//! and how often the line tier (the App's engine on `git diff` patches) and the exact tier
-//! (`git merge-tree --write-tree`) agree.
+//! Local mode on a real repository's real pull requests: the time `conflicts` and
+//! `merge-order` take over 3, 10, 30 and 100 lane branches, how often the line tier (the
+//! App's engine on `git diff` patches) and the exact tier (`git merge-tree`) agree on the
+//! pairs that really conflict and on those that do not, and whether the merge order costs
+//! what it claims.
 //!
-//! `SWITCHYARD_BENCH_REPO` names any local clone; it is cloned again into a temporary
-//! directory and only that copy is touched. There, the lanes start from one commit B, some
-//! way back in the first-parent history: each lane branch is B plus one later real commit,
-//! applied with a three-way merge as `git cherry-pick` would (commits that do not apply to B
-//! are skipped), and the default branch is B plus the first of them, so the lanes' line
-//! numbers are carried through a real base diff as the App carries them.
+//! `SWITCHYARD_BENCH_REPO` names a local clone (bare or not) of a repository whose pull
+//! requests were merged with merge commits; it is cloned again into a temporary directory
+//! and only that copy is touched. There, one commit B of the first-parent history is the
+//! base: each lane branch is B plus one later pull request, its second parent's changes
+//! since its merge base replayed onto B with a three-way merge as `git cherry-pick` would.
+//! Only pull requests open at B (forked from B or before) are taken, as lanes are written
+//! side by side without seeing each other; those that do not apply to B are skipped. The
+//! default branch is B plus the first of them, so the lanes' line numbers are carried
+//! through a real base diff as the App carries them.
 
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use switchyard::local::conflicts::{self, Report};
+use switchyard::local::cli::{LocalArgs, LocalCommand};
+use switchyard::local::conflicts::{self, Report, Tiers};
 use switchyard::local::repo::Repo;
 
-const LANE_COUNTS: [usize; 3] = [3, 10, 30];
+const LANE_COUNTS: [usize; 4] = [3, 10, 30, 100];
 /// Runs per timing; the median is printed.
 const RUNS: usize = 3;
-/// How much further back each new try for B lies, in commits.
-const STEP: usize = 5;
+/// How many merges further back each new try for B lies.
+const STEP: usize = 200;
+/// How many bases are tried, each `STEP` merges further back.
+const TRIES: usize = 5;
+/// How many merges after B are looked at for pull requests open at B.
+const MAX_SCANNED: usize = 1500;
+const DEFAULT_BRANCH: &str = "bench-main";
 
 fn git(dir: &Path, args: &[&str]) -> (i32, String) {
     let output = Command::new("git")
@@ -44,77 +56,148 @@ fn must(dir: &Path, args: &[&str]) -> String {
     out
 }
 
-/// B plus `commit`'s own change, if it applies cleanly to B.
-fn replay(dir: &Path, base: &str, commit: &str) -> Option<String> {
-    let parent = format!("{commit}^");
-    let merge_base = format!("--merge-base={parent}");
-    let (code, out) = git(
-        dir,
-        &["merge-tree", "--write-tree", &merge_base, base, commit],
-    );
-    if code != 0 {
-        return None;
-    }
-    let tree = out.lines().next()?.to_owned();
-    let message = format!("replay of {commit}");
-    let (code, made) = git(dir, &["commit-tree", &tree, "-p", base, "-m", &message]);
-    (code == 0).then_some(made)
+/// Why a pull request is not a lane.
+enum Skipped {
+    /// Opened after B: it may build on pull requests merged after B, and would not apply.
+    NotOpenYet,
+    /// It does not apply to B, or changes nothing there.
+    NotApplying,
 }
 
-/// Replays of `later` onto `base`, up to `wanted`, and how many were skipped meanwhile.
-fn replays_onto(dir: &Path, base: &str, later: &[&str], wanted: usize) -> (Vec<String>, usize) {
+/// B plus the pull request merged by `merge` (its second parent's changes since the merge
+/// base of its parents), if it was open at B (its branch forked from B or before), applies
+/// cleanly to B and changes something there. Pull requests open at the same moment were
+/// written without seeing each other, as lanes are, so some of them really conflict.
+fn replay(dir: &Path, base: &str, merge: &str) -> Result<String, Skipped> {
+    let (first, second) = (format!("{merge}^1"), format!("{merge}^2"));
+    let (code, fork) = git(dir, &["merge-base", &first, &second]);
+    if code != 0 {
+        return Err(Skipped::NotApplying);
+    }
+    let (code, _) = git(dir, &["merge-base", "--is-ancestor", &fork, base]);
+    if code != 0 {
+        return Err(Skipped::NotOpenYet);
+    }
+    let merge_base = format!("--merge-base={fork}");
+    let (code, out) = git(
+        dir,
+        &["merge-tree", "--write-tree", &merge_base, base, &second],
+    );
+    let tree = out.lines().next().unwrap_or_default().to_owned();
+    if code != 0 || tree == must(dir, &["rev-parse", &format!("{base}^{{tree}}")]) {
+        return Err(Skipped::NotApplying);
+    }
+    let message = format!("replay of the pull request merged by {merge}");
+    let (code, made) = git(dir, &["commit-tree", &tree, "-p", base, "-m", &message]);
+    if code != 0 {
+        return Err(Skipped::NotApplying);
+    }
+    Ok(made)
+}
+
+/// Replays of `merges` onto `base`, up to `wanted`, and how many were skipped meanwhile as
+/// opened later, and as not applying.
+fn replays_onto(
+    dir: &Path,
+    base: &str,
+    merges: &[&str],
+    wanted: usize,
+) -> (Vec<String>, usize, usize) {
     let mut replays = Vec::new();
-    let mut skipped = 0;
-    for commit in later {
-        match replay(dir, base, commit) {
-            Some(made) => replays.push(made),
-            None => skipped += 1,
+    let (mut later, mut not_applying) = (0, 0);
+    for merge in merges.iter().take(MAX_SCANNED) {
+        match replay(dir, base, merge) {
+            Ok(made) => replays.push(made),
+            Err(Skipped::NotOpenYet) => later += 1,
+            Err(Skipped::NotApplying) => not_applying += 1,
         }
         if replays.len() == wanted {
             break;
         }
     }
-    (replays, skipped)
+    (replays, later, not_applying)
 }
 
+/// How the two tiers judged the pairs and branches (with the default branch).
+#[derive(Default)]
 struct Agreement {
     both: usize,
     line_only: usize,
     exact_only: usize,
     neither: usize,
+    /// Exact conflicts that stop only on regenerated files (lock files).
+    regenerated_only: usize,
 }
 
 fn agreement(report: &Report) -> Agreement {
     let findings = report
         .pairs
         .iter()
-        .map(|p| (p.line.conflict, p.exact.conflict))
+        .map(|p| (&p.line, &p.exact, &p.regenerated))
         .chain(
             report
                 .with_default
                 .iter()
-                .map(|b| (b.line.conflict, b.exact.conflict)),
+                .map(|b| (&b.line, &b.exact, &b.regenerated)),
         );
-    let mut counts = Agreement {
-        both: 0,
-        line_only: 0,
-        exact_only: 0,
-        neither: 0,
-    };
-    for finding in findings {
-        match finding {
+    let mut counts = Agreement::default();
+    for (line, exact, regenerated) in findings {
+        let line = line.as_ref().is_some_and(|line| line.conflict);
+        match (line, exact.conflict) {
             (true, true) => counts.both += 1,
             (true, false) => counts.line_only += 1,
             (false, true) => counts.exact_only += 1,
             (false, false) => counts.neither += 1,
         }
+        if exact.conflict && exact.paths.len() == regenerated.len() {
+            counts.regenerated_only += 1;
+        }
     }
     counts
+}
+
+/// What the order printed by `merge-order --json` costs by the trial merges: the branches
+/// with an earlier branch they conflict with.
+fn real_cost(order: &Value, report: &Report) -> usize {
+    let placed: Vec<&str> = order["places"]
+        .as_array()
+        .expect("places")
+        .iter()
+        .map(|place| place["branch"].as_str().expect("a name"))
+        .collect();
+    let conflict = |a: &str, b: &str| {
+        report
+            .pairs
+            .iter()
+            .any(|p| p.exact.conflict && ((p.a == a && p.b == b) || (p.a == b && p.b == a)))
+    };
+    (0..placed.len())
+        .filter(|&at| {
+            placed[..at]
+                .iter()
+                .any(|earlier| conflict(earlier, placed[at]))
+        })
+        .count()
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
+}
+
+/// `switchyard local COMMAND --branch …` as the binary runs it, timed; its output.
+fn timed(dir: &Path, command: LocalCommand) -> (Duration, String) {
+    let args = LocalArgs {
+        default_branch: Some(DEFAULT_BRANCH.to_owned()),
+        command,
+    };
+    let began = Instant::now();
+    let done = switchyard::local::execute(args, dir).expect("the command runs");
+    (began.elapsed(), done.text)
+}
+
+fn ms(time: Duration) -> f64 {
+    time.as_secs_f64() * 1e3
 }
 
 fn main() {
@@ -132,36 +215,44 @@ fn main() {
         .expect("git clone runs");
     assert!(status.success(), "cloning {}", Path::new(&source).display());
 
-    let history = must(&clone, &["rev-list", "--no-merges", "--reverse", "HEAD"]);
-    let commits: Vec<&str> = history.lines().collect();
+    let tip = must(&clone, &["rev-parse", "HEAD"]);
+    let files = must(&clone, &["ls-tree", "-r", "--name-only", "HEAD"])
+        .lines()
+        .count();
+    let history = must(&clone, &["rev-list", "--first-parent", "--merges", "HEAD"]);
+    let mut merges: Vec<&str> = history.lines().collect();
+    merges.reverse();
     let wanted = LANE_COUNTS[LANE_COUNTS.len() - 1] + 1;
-    // The newest base that enough later commits apply to, looking further back a step at a
-    // time: the nearer the base, the more commits apply, as on a team's real lanes.
-    let mut best: (usize, Vec<String>, usize) = (0, Vec::new(), 0);
-    let mut back = wanted + 1;
-    while back <= commits.len() {
-        let start = commits.len() - back;
-        let (replays, skipped) =
-            replays_onto(&clone, commits[start], &commits[start + 1..], wanted);
+    // The newest base that enough later pull requests apply to, looking further back a
+    // step at a time: the nearer the base, the more apply, as on a team's real lanes.
+    let mut best: (usize, Vec<String>, usize, usize) = (0, Vec::new(), 0, 0);
+    let mut back = wanted * 2;
+    for _ in 0..TRIES {
+        if back > merges.len() {
+            break;
+        }
+        let start = merges.len() - back;
+        let base = format!("{}^1", merges[start]);
+        let base = must(&clone, &["rev-parse", &base]);
+        let (replays, later, not_applying) = replays_onto(&clone, &base, &merges[start..], wanted);
         if replays.len() > best.1.len() {
-            best = (start, replays, skipped);
+            best = (start, replays, later, not_applying);
         }
         if best.1.len() == wanted {
             break;
         }
         back += STEP;
     }
-    let (start, replays, skipped) = best;
-    let base = commits[start];
+    let (start, replays, later, not_applying) = best;
     if replays.len() <= LANE_COUNTS[0] {
         println!(
-            "skipped: only {} commits of the history apply to one base; {} are needed",
+            "skipped: only {} pull requests of the history apply to one base; {} are needed",
             replays.len(),
             LANE_COUNTS[0] + 1
         );
         return;
     }
-    must(&clone, &["branch", "bench-main", &replays[0]]);
+    must(&clone, &["branch", DEFAULT_BRANCH, &replays[0]]);
     let mut lanes = Vec::new();
     for (lane, made) in replays[1..].iter().enumerate() {
         let name = format!("lane-{}", lane + 1);
@@ -169,57 +260,83 @@ fn main() {
         lanes.push(name);
     }
     // The clone has no working tree files; the config is the default one.
-    must(&clone, &["symbolic-ref", "HEAD", "refs/heads/bench-main"]);
+    must(
+        &clone,
+        &[
+            "symbolic-ref",
+            "HEAD",
+            &format!("refs/heads/{DEFAULT_BRANCH}"),
+        ],
+    );
     println!(
-        "history: {} commits without merges; lanes from {} ({} commits back): {} lane \
-         commits and the default branch's, {skipped} later commits skipped as not applying there",
-        commits.len(),
-        &base[..7],
-        commits.len() - start,
-        replays.len() - 1
+        "repository at {} ({files} files, {} merges on its first-parent history); base B: the \
+         first parent of the merge {} merges back; lanes: {} pull requests open at B and merged \
+         after it (skipped: {later} opened after B, {not_applying} not applying to B); {} cores",
+        &tip[..10],
+        merges.len(),
+        merges.len() - start,
+        replays.len() - 1,
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
 
-    let repo = Repo::open(&clone, Some("bench-main")).expect("the clone opens");
+    let repo = Repo::open(&clone, Some(DEFAULT_BRANCH)).expect("the clone opens");
     for &count in &LANE_COUNTS {
         if count > lanes.len() {
             println!(
-                "{count:>2} lanes: skipped: only {} later commits apply to one base",
+                "{count:>3} lanes: skipped: only {} pull requests apply to one base",
                 lanes.len()
             );
             continue;
         }
         let names = &lanes[..count];
-        let mut times = Vec::new();
-        let mut report = None;
-        for _ in 0..RUNS {
-            let began = Instant::now();
-            let found = conflicts::find(&repo, names).expect("conflicts");
-            times.push(began.elapsed());
-            report = Some(found);
-        }
-        let report = report.expect("one run");
+        let conflicts = || LocalCommand::Conflicts {
+            branches: names.to_vec(),
+            json: false,
+        };
+        let merge_order = |json| LocalCommand::MergeOrder {
+            branches: names.to_vec(),
+            json,
+        };
+        let conflicts_times: Vec<Duration> =
+            (0..RUNS).map(|_| timed(&clone, conflicts()).0).collect();
+        let order_times: Vec<Duration> = (0..RUNS)
+            .map(|_| timed(&clone, merge_order(false)).0)
+            .collect();
+        let heads = repo.heads().expect("the branches");
+        let named: Vec<(String, String)> = names
+            .iter()
+            .map(|name| (name.clone(), heads[name].clone()))
+            .collect();
+        let report = conflicts::find(&repo, &named, Tiers::Both).expect("conflicts");
+        let (_, order) = timed(&clone, merge_order(true));
+        let order: Value = serde_json::from_str(&order).expect("merge-order's JSON");
         let pairs = report.pairs.len() + report.with_default.len();
-        let merges_began = Instant::now();
-        for (i, a) in report.branches.iter().enumerate() {
-            for b in &report.branches[i + 1..] {
-                conflicts::trial_merge(&repo.git, &a.head, &b.head).expect("merge-tree");
-            }
-            conflicts::trial_merge(&repo.git, &repo.default_head, &a.head).expect("merge-tree");
-        }
-        let merges = merges_began.elapsed();
         let counts = agreement(&report);
-        let agree = counts.both + counts.neither;
+        let exact = counts.both + counts.exact_only;
+        let line = counts.both + counts.line_only;
+        let unread = report
+            .branches
+            .iter()
+            .filter(|b| b.unread.is_some())
+            .count();
         println!(
-            "{count:>2} lanes: conflicts {:>8.1} ms (median of {RUNS}; the {pairs} trial merges \
-             alone, one thread: {:.1} ms) | tiers agree on {agree}/{pairs} ({:.1}%): both \
-             conflict {}, neither {}, line tier only {}, exact tier only {}",
-            median(times).as_secs_f64() * 1e3,
-            merges.as_secs_f64() * 1e3,
-            100.0 * agree as f64 / pairs.max(1) as f64,
+            "{count:>3} lanes: conflicts {:>7.1} ms, merge-order {:>7.1} ms (medians of {RUNS}) \
+             | {pairs} pairs and branch × default: git stops on {exact} ({} only on lock \
+             files), the line tier warns on {line}; both {}, neither {}, line tier only {}, \
+             exact tier only {} (recall {:.3}, precision {:.3}); {unread} branches unread \
+             | merge order claims {} rebases, costs {} by the trial merges, arrival order {}",
+            ms(median(conflicts_times)),
+            ms(median(order_times)),
+            counts.regenerated_only,
             counts.both,
             counts.neither,
             counts.line_only,
             counts.exact_only,
+            counts.both as f64 / exact.max(1) as f64,
+            counts.both as f64 / line.max(1) as f64,
+            order["rebases"],
+            real_cost(&order, &report),
+            order["arrival_rebases"],
         );
     }
 }

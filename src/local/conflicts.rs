@@ -1,17 +1,18 @@
-//! Which branches would conflict, by both tiers: the App's line engine, fed from `git diff`
-//! exactly as the App feeds it from GitHub (each branch's changes since its merge base with the
-//! default branch, and the default branch's changes since each merge base, to carry line
-//! numbers to its head), and the exact tier, a real three-way merge by
-//! `git merge-tree --write-tree` that writes nothing but unreferenced objects.
+//! Which branches would conflict, by both tiers: the App's line engine ([`super::line`]) and
+//! a real three-way merge ([`super::exact`]), on every pair and on each branch with the
+//! default branch.
+//!
+//! A file the config says is regenerated rather than merged (a lock file) stops git like any
+//! other, so it is a conflict for the exit code and the merge order; it is told apart so
+//! that the advice is to regenerate it after rebasing. Files the config ignores are never
+//! mentioned.
 
-use super::diff::changed_files;
 use super::error::LocalError;
-use super::git::{Git, nul_fields};
+use super::exact::{self, Merge};
+use super::line::{self, LineTier};
+use super::parallel;
 use super::repo::Repo;
-use crate::ids::{PrNumber, Sha};
-use crate::overlap::{self, BaseDiff, Inputs, OpenPr, Ownership};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
 
 /// One branch taking part, at the commit it had.
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +23,9 @@ pub struct Branch {
     pub merge_base: String,
     /// Whether it has commits the default branch lacks.
     pub ahead: bool,
+    /// Why its changes could not be read, so that only the exact tier judged it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
 }
 
 /// What one tier says of a pair (or of a branch and the default branch).
@@ -46,10 +50,12 @@ impl Finding {
 pub struct PairFinding {
     pub a: String,
     pub b: String,
-    pub line: Finding,
+    /// `None` when the line tier did not judge the pair (`merge-order`, or a branch whose
+    /// changes could not be read).
+    pub line: Option<Finding>,
     pub exact: Finding,
-    /// Paths both change that the config says are regenerated rather than merged (lock
-    /// files): regenerate them after rebasing. Neither tier counts them as conflicts.
+    /// The paths git stops on that are regenerated rather than merged (lock files):
+    /// regenerate them after rebasing.
     pub regenerated: Vec<String>,
 }
 
@@ -57,7 +63,7 @@ pub struct PairFinding {
 #[derive(Debug, Clone, Serialize)]
 pub struct BaseFinding {
     pub branch: String,
-    pub line: Finding,
+    pub line: Option<Finding>,
     pub exact: Finding,
     pub regenerated: Vec<String>,
 }
@@ -82,98 +88,39 @@ impl Report {
 
     /// The pairs and branches where the line engine and git disagree.
     pub fn disagreements(&self) -> (Vec<&PairFinding>, Vec<&BaseFinding>) {
+        let differs = |line: &Option<Finding>, exact: &Finding| {
+            line.as_ref()
+                .is_some_and(|line| line.conflict != exact.conflict)
+        };
         (
             self.pairs
                 .iter()
-                .filter(|p| p.line.conflict != p.exact.conflict)
+                .filter(|p| differs(&p.line, &p.exact))
                 .collect(),
             self.with_default
                 .iter()
-                .filter(|b| b.line.conflict != b.exact.conflict)
+                .filter(|b| differs(&b.line, &b.exact))
                 .collect(),
         )
     }
 }
 
-/// Both tiers over `names` (local branches other than the default branch).
-pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
-    let git = &repo.git;
-    let default_head = Sha(repo.default_head.clone());
-    let mut branches = Vec::new();
-    let mut prs = Vec::new();
-    for (number, name) in (1..).zip(names) {
-        let head = repo
-            .branch_head(name)?
-            .ok_or_else(|| LocalError::MissingBranch(name.clone()))?;
-        let merge_base = git
-            .answer(&["merge-base", &repo.default_head, &head], &[0, 1])
-            .map(|answer| String::from_utf8_lossy(&answer.stdout).trim().to_owned())?;
-        if merge_base.is_empty() {
-            return Err(LocalError::Usage(format!(
-                "branch `{name}` shares no history with `{}`",
-                repo.default_branch
-            )));
-        }
-        let files = changed_files(git, &merge_base, &head)?;
-        let lane = repo.config.lane_for_branch(name).map(|a| a.name.clone());
-        prs.push(OpenPr {
-            number: PrNumber(number),
-            head_sha: Sha(head.clone()),
-            merge_base: Sha(merge_base.clone()),
-            files,
-            files_complete: true,
-            lane: lane.clone(),
-        });
-        branches.push(Branch {
-            name: name.clone(),
-            lane,
-            ahead: merge_base != head,
-            head,
-            merge_base,
-        });
-    }
-    let mut base_diffs = HashMap::new();
-    let bases: BTreeSet<&Sha> = prs.iter().map(|pr| &pr.merge_base).collect();
-    for base in bases {
-        let files = if *base == default_head {
-            Vec::new()
-        } else {
-            changed_files(git, base.as_str(), &repo.default_head)?
-        };
-        base_diffs.insert(
-            base.clone(),
-            BaseDiff {
-                files,
-                complete: true,
-            },
-        );
-    }
-    let ignore = repo.config.ignored();
-    let regenerated = repo.config.regenerated();
-    let ownership = Ownership::default();
-    let analysis = overlap::analyze(&Inputs {
-        default_head: &default_head,
-        prs: &prs,
-        base_diffs: &base_diffs,
-        ignore: &ignore,
-        regenerated: &regenerated,
-        ownership: &ownership,
-    });
+/// Which tiers to run: `merge-order` needs only the exact one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tiers {
+    Both,
+    Exact,
+}
 
-    let index = |number: PrNumber| (number.0 - 1) as usize;
-    let mut line_pairs: HashMap<(usize, usize), Vec<String>> = HashMap::new();
-    for pair in analysis.pairs() {
-        let paths: BTreeSet<String> = pair
-            .files()
-            .filter(|f| f.may_conflict() && !regenerated.matches(f.path))
-            .map(|f| f.path.to_owned())
-            .collect();
-        if !paths.is_empty() {
-            line_pairs.insert((index(pair.a), index(pair.b)), paths.into_iter().collect());
-        }
-    }
-
-    let mut merges: Vec<(String, String)> = Vec::new();
+/// The tiers over `branches` (local branches other than the default branch, by name and
+/// head).
+pub fn find(
+    repo: &Repo,
+    branches: &[(String, String)],
+    tiers: Tiers,
+) -> Result<Report, LocalError> {
+    let mut branches = resolve(repo, branches)?;
+    let mut merges: Vec<Merge> = Vec::new();
     for (i, a) in branches.iter().enumerate() {
         for b in &branches[i + 1..] {
             merges.push((a.head.clone(), b.head.clone()));
@@ -182,15 +129,50 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
     for branch in &branches {
         merges.push((repo.default_head.clone(), branch.head.clone()));
     }
-    let mut exact = trial_merges(git, &merges)?.into_iter();
+    // The tiers share nothing, so they run side by side.
+    let (exact, line) = std::thread::scope(|scope| {
+        let line = (tiers == Tiers::Both).then(|| scope.spawn(|| line::judge(repo, &branches)));
+        let exact = exact::trial_merges(&repo.git, &merges);
+        let line = line.map(|line| {
+            line.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (exact, line)
+    });
+    let mut exact = exact?.into_iter();
+    if let Some(line) = &line {
+        for (branch, unread) in branches.iter_mut().zip(&line.unread) {
+            branch.unread.clone_from(unread);
+        }
+    }
+    let line_pair = |i: usize, j: usize| {
+        let line: &LineTier = line.as_ref()?;
+        let unread = |at: usize| line.unread.get(at).is_some_and(Option::is_some);
+        if unread(i) || unread(j) {
+            return None;
+        }
+        Some(Finding::from_paths(
+            line.pairs.get(&(i, j)).cloned().unwrap_or_default(),
+        ))
+    };
+    let line_base = |i: usize| {
+        let line: &LineTier = line.as_ref()?;
+        if line.unread.get(i).is_some_and(Option::is_some) {
+            return None;
+        }
+        Some(Finding::from_paths(line.with_default[i].clone()))
+    };
 
-    // Files the config ignores are never mentioned; regenerated ones are told apart.
+    let ignore = repo.config.ignored();
+    let regenerated = repo.config.regenerated();
     let split = |paths: Vec<String>| -> (Finding, Vec<String>) {
-        let (regenerate, kept): (Vec<String>, Vec<String>) = paths
-            .into_iter()
-            .filter(|path| !ignore.matches(path))
-            .partition(|path| regenerated.matches(path));
-        (Finding::from_paths(kept), regenerate)
+        let paths: Vec<String> = paths.into_iter().filter(|p| !ignore.matches(p)).collect();
+        let regenerate = paths
+            .iter()
+            .filter(|path| regenerated.matches(path))
+            .cloned()
+            .collect();
+        (Finding::from_paths(paths), regenerate)
     };
     let mut pairs = Vec::new();
     for (i, a) in branches.iter().enumerate() {
@@ -199,27 +181,18 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
             pairs.push(PairFinding {
                 a: a.name.clone(),
                 b: b.name.clone(),
-                line: Finding::from_paths(line_pairs.remove(&(i, j)).unwrap_or_default()),
+                line: line_pair(i, j),
                 exact,
                 regenerated: regenerate,
             });
         }
     }
-    let with_default = branches
-        .iter()
-        .zip(&analysis.prs)
-        .map(|(branch, report)| {
-            let paths: BTreeSet<String> = report
-                .base_conflicts
-                .iter()
-                .map(|c| c.path.to_owned())
-                .chain(report.unmapped_files.iter().map(|p| (*p).to_owned()))
-                .filter(|path| !regenerated.matches(path))
-                .collect();
+    let with_default = (0..branches.len())
+        .map(|i| {
             let (exact, regenerate) = split(exact.next().unwrap_or_default());
             BaseFinding {
-                branch: branch.name.clone(),
-                line: Finding::from_paths(paths.into_iter().collect()),
+                branch: branches[i].name.clone(),
+                line: line_base(i),
                 exact,
                 regenerated: regenerate,
             }
@@ -234,56 +207,32 @@ pub fn find(repo: &Repo, names: &[String]) -> Result<Report, LocalError> {
     })
 }
 
-/// The paths each trial merge stops on (empty: it merges cleanly), in the order given; the
-/// merges run on as many threads as the machine has cores.
-fn trial_merges(git: &Git, merges: &[(String, String)]) -> Result<Vec<Vec<String>>, LocalError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(merges.len().max(1));
-    let chunk = merges.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = merges
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|(a, b)| trial_merge(git, a, b))
-                        .collect::<Result<Vec<_>, _>>()
-                })
+/// Each branch with its merge base, found side by side.
+fn resolve(repo: &Repo, branches: &[(String, String)]) -> Result<Vec<Branch>, LocalError> {
+    let git = &repo.git;
+    let bases = parallel::map(branches, |(_, head)| {
+        git.answer(&["merge-base", &repo.default_head, head], &[0, 1])
+            .map(|answer| String::from_utf8_lossy(&answer.stdout).trim().to_owned())
+    });
+    branches
+        .iter()
+        .zip(bases)
+        .map(|((name, head), merge_base)| {
+            let merge_base = merge_base?;
+            if merge_base.is_empty() {
+                return Err(LocalError::Usage(format!(
+                    "branch `{name}` shares no history with `{}`",
+                    repo.default_branch
+                )));
+            }
+            Ok(Branch {
+                name: name.clone(),
+                lane: repo.config.lane_for_branch(name).map(|a| a.name.clone()),
+                ahead: merge_base != *head,
+                head: head.clone(),
+                merge_base,
+                unread: None,
             })
-            .collect();
-        let mut all = Vec::with_capacity(merges.len());
-        for worker in workers {
-            let part = worker.join().unwrap_or_else(|_| {
-                Err(LocalError::Git {
-                    command: "git merge-tree".into(),
-                    message: "a trial merge stopped unexpectedly".into(),
-                })
-            })?;
-            all.extend(part);
-        }
-        Ok(all)
-    })
-}
-
-/// `git merge-tree --write-tree`: exit 0 merges cleanly, 1 has conflicts, listed by name
-/// after the tree's id.
-pub fn trial_merge(git: &Git, a: &str, b: &str) -> Result<Vec<String>, LocalError> {
-    let answer = git.answer(
-        &[
-            "merge-tree",
-            "--write-tree",
-            "--name-only",
-            "-z",
-            "--no-messages",
-            a,
-            b,
-        ],
-        &[0, 1],
-    )?;
-    if answer.code == 0 {
-        return Ok(Vec::new());
-    }
-    let paths: BTreeSet<String> = nul_fields(&answer.stdout).skip(1).collect();
-    Ok(paths.into_iter().collect())
+        })
+        .collect()
 }

@@ -17,6 +17,12 @@ pub enum LocalError {
     NoDefaultBranch(String),
     #[error("lane `{lane}` has no branch `{branch}` yet: run `switchyard local init`")]
     MissingLaneBranch { lane: String, branch: String },
+    #[error("lane `{lane}` has no worktree {worktree}: run `switchyard local init`")]
+    MissingWorktree { lane: String, worktree: String },
+    #[error(
+        "HEAD is detached in {worktree}: its commits are on no lane branch; run `git switch {branch}` there"
+    )]
+    DetachedWorktree { worktree: String, branch: String },
     #[error("there is no branch `{0}`")]
     MissingBranch(String),
     #[error("{0} has uncommitted changes: commit or stash them first")]
@@ -24,7 +30,7 @@ pub enum LocalError {
     #[error("cannot run git: {0}")]
     GitMissing(String),
     #[error(
-        "git {found_major}.{found_minor} is too old: `git merge-tree --write-tree` needs git 2.38 or newer"
+        "git {found_major}.{found_minor} is too old: `git merge-tree --stdin` needs git 2.40 or newer"
     )]
     GitTooOld { found_major: u32, found_minor: u32 },
     #[error("{command}: {message}")]

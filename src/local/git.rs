@@ -7,11 +7,13 @@
 
 use super::error::LocalError;
 use std::ffi::OsStr;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
-/// The oldest git with `git merge-tree --write-tree`, the exact tier.
-pub const MIN_VERSION: (u32, u32) = (2, 38);
+/// The oldest git whose `git merge-tree --write-tree` (the exact tier) reads many merges from
+/// one `--stdin`.
+pub const MIN_VERSION: (u32, u32) = (2, 40);
 
 /// `git` run in one directory.
 #[derive(Debug, Clone)]
@@ -69,6 +71,44 @@ impl Git {
     /// Runs git, accepting the exit codes in `ok` (such as 1 for "conflicts").
     pub fn answer<S: AsRef<OsStr>>(&self, args: &[S], ok: &[i32]) -> Result<Answer, LocalError> {
         let output = self.output(args)?;
+        Self::judge(args, output, ok)
+    }
+
+    /// Runs git with `input` on its standard input; anything but success is an error.
+    pub fn run_with_input<S: AsRef<OsStr>>(
+        &self,
+        args: &[S],
+        input: &[u8],
+    ) -> Result<Vec<u8>, LocalError> {
+        let missing = |e: std::io::Error| LocalError::GitMissing(e.to_string());
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(missing)?;
+        let mut stdin = child.stdin.take();
+        // Written from a thread of its own while the output is read, so that neither side
+        // waits for the other with a full pipe. A write error means git stopped early; its
+        // exit code and message say why.
+        let output = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                if let Some(stdin) = stdin.as_mut() {
+                    let _ = stdin.write_all(input);
+                }
+            });
+            child.wait_with_output()
+        })
+        .map_err(missing)?;
+        Ok(Self::judge(args, output, &[0])?.stdout)
+    }
+
+    fn judge<S: AsRef<OsStr>>(
+        args: &[S],
+        output: Output,
+        ok: &[i32],
+    ) -> Result<Answer, LocalError> {
         let code = output.status.code().unwrap_or(-1);
         if ok.contains(&code) {
             return Ok(Answer {

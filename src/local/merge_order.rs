@@ -29,6 +29,16 @@ pub struct Wait {
     pub depends: bool,
     /// The paths both change so that git stops; empty if none.
     pub conflicts: Vec<String>,
+    /// Those of them regenerated rather than merged (lock files): regenerate them after
+    /// rebasing.
+    pub regenerated: Vec<String>,
+}
+
+/// Why two branches conflict: the paths git stops on, and the regenerated ones among them.
+#[derive(Debug, Clone, Default)]
+struct Paths {
+    all: Vec<String>,
+    regenerated: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,7 +54,12 @@ pub struct LocalOrder {
 
 /// The order over the branches of `report` that have something to merge. A branch depends on
 /// another when a task whose work is on it depends on a task whose work is on the other.
-pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, LocalError> {
+pub fn order(
+    repo: &Repo,
+    report: &Report,
+    arrivals: &BTreeMap<String, Option<i64>>,
+    book: &Book,
+) -> Result<LocalOrder, LocalError> {
     let queued: Vec<(PrNumber, &super::conflicts::Branch)> = (1..)
         .map(PrNumber)
         .zip(&report.branches)
@@ -86,11 +101,15 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
         candidates.push(Candidate {
             pr: number,
             ready: false,
-            arrival: arrival(repo, &branch.merge_base, &branch.head)?,
+            arrival: arrivals
+                .get(&branch.name)
+                .copied()
+                .flatten()
+                .unwrap_or(i64::MAX),
             depends_on: depends_on.into_iter().collect(),
         });
     }
-    let conflicts: Vec<Conflict<Vec<String>>> = report
+    let conflicts: Vec<Conflict<Paths>> = report
         .pairs
         .iter()
         .filter(|pair| pair.exact.conflict)
@@ -98,7 +117,10 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
             Some(Conflict {
                 a: *by_name.get(pair.a.as_str())?,
                 b: *by_name.get(pair.b.as_str())?,
-                reason: pair.exact.paths.clone(),
+                reason: Paths {
+                    all: pair.exact.paths.clone(),
+                    regenerated: pair.regenerated.clone(),
+                },
             })
         })
         .collect();
@@ -111,7 +133,7 @@ pub fn order(repo: &Repo, report: &Report, book: &Book) -> Result<LocalOrder, Lo
 }
 
 fn local_order(
-    order: &MergeOrder<Vec<String>>,
+    order: &MergeOrder<Paths>,
     name_of: &BTreeMap<PrNumber, &str>,
     report: &Report,
 ) -> LocalOrder {
@@ -132,9 +154,9 @@ fn local_order(
                         v.waits_for
                             .iter()
                             .map(|wait| {
-                                let (depends, conflicts) = match &wait.reason {
+                                let (depends, paths) = match &wait.reason {
                                     WaitReason::DependsOn | WaitReason::DependsOnUnqueued => {
-                                        (true, Vec::new())
+                                        (true, Paths::default())
                                     }
                                     WaitReason::Conflicts(paths) => (false, paths.clone()),
                                     WaitReason::DependsOnAndConflicts(paths) => {
@@ -144,7 +166,8 @@ fn local_order(
                                 Wait {
                                     branch: name(wait.pr),
                                     depends,
-                                    conflicts,
+                                    conflicts: paths.all,
+                                    regenerated: paths.regenerated,
                                 }
                             })
                             .collect()
@@ -171,15 +194,23 @@ fn local_order(
     }
 }
 
-/// When the branch's work arrived: the commit time of its first commit past the merge base.
-fn arrival(repo: &Repo, merge_base: &str, head: &str) -> Result<i64, LocalError> {
-    let range = format!("{merge_base}..{head}");
-    let out = repo
-        .git
-        .text(&["log", "--reverse", "--format=%ct", &range, "--"])?;
-    Ok(out
-        .lines()
-        .next()
-        .and_then(|line| line.trim().parse().ok())
-        .unwrap_or(i64::MAX))
+/// When each branch's work arrived: the commit time of its first commit the default branch
+/// lacks (`None`: it has none). Read side by side, and without the merge bases, so that it
+/// can run while the trial merges do.
+pub fn arrivals(
+    repo: &Repo,
+    branches: &[(String, String)],
+) -> Result<BTreeMap<String, Option<i64>>, LocalError> {
+    let times = super::parallel::map(branches, |(_, head)| {
+        let range = format!("{}..{head}", repo.default_head);
+        let out = repo
+            .git
+            .text(&["log", "--reverse", "--format=%ct", &range, "--"])?;
+        Ok::<_, LocalError>(out.lines().next().and_then(|line| line.trim().parse().ok()))
+    });
+    branches
+        .iter()
+        .zip(times)
+        .map(|((name, _), time)| Ok((name.clone(), time?)))
+        .collect()
 }

@@ -11,18 +11,23 @@ pub mod cli;
 pub mod conflicts;
 pub mod diff;
 pub mod error;
+pub mod exact;
 pub mod git;
+pub mod line;
 pub mod merge_order;
 pub mod output;
+pub mod parallel;
 pub mod repo;
 pub mod worktrees;
 
 use book::{Book, NewTask, Standing};
 use chrono::Utc;
 use cli::{LocalArgs, LocalCommand};
+use conflicts::Tiers;
 use error::LocalError;
 use repo::Repo;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::store::{SqliteStore, TaskRecord};
@@ -86,12 +91,17 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
                 |s| matches!(s, Standing::Assigned { started: false, .. }),
                 "started",
             )?;
-            if let Standing::Assigned { branch, .. } = book.standing(&plan, &book.tasks[at])
-                && !repo.config.branch_per_lane()
-                && repo.branch_head(&branch)?.is_none()
-            {
-                repo.git
-                    .run(&["branch", "--no-track", &branch, &repo.default_head])?;
+            let lane = book.tasks[at].lane.clone();
+            if let Standing::Assigned { branch, .. } = book.standing(&plan, &book.tasks[at]) {
+                if repo.config.branch_per_lane() {
+                    lane_ready(&repo, &lane, &branch)?;
+                } else {
+                    worktree_ready(&repo, &lane)?;
+                    if repo.branch_head(&branch)?.is_none() {
+                        repo.git
+                            .run(&["branch", "--no-track", &branch, &repo.default_head])?;
+                    }
+                }
             }
             let id = book.tasks[at].id.clone();
             change(&repo, &mut book, &id, |book| {
@@ -109,8 +119,19 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
                 |s| matches!(s, Standing::Assigned { .. }),
                 "completed",
             )?;
-            let worktree = repo.worktree_for(&book.tasks[at].lane);
-            if worktree.exists() && repo.is_dirty(&worktree)? {
+            let lane = book.tasks[at].lane.clone();
+            if let Standing::Assigned { branch, .. } = book.standing(&plan, &book.tasks[at]) {
+                if repo.config.branch_per_lane() {
+                    lane_ready(&repo, &lane, &branch)?;
+                } else {
+                    worktree_ready(&repo, &lane)?;
+                    if repo.branch_head(&branch)?.is_none() {
+                        return Err(LocalError::MissingBranch(branch));
+                    }
+                }
+            }
+            let worktree = repo.worktree_for(&lane);
+            if repo.is_dirty(&worktree)? {
                 return Err(LocalError::DirtyWorktree(worktree));
             }
             let id = book.tasks[at].id.clone();
@@ -155,7 +176,7 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
         LocalCommand::Conflicts { branches, json } => {
             let names = branches_to_compare(&repo, &branches)?;
             note_dirty_worktrees(&repo)?;
-            let report = conflicts::find(&repo, &names)?;
+            let report = conflicts::find(&repo, &names, Tiers::Both)?;
             Ok(Done {
                 text: output::conflicts(&report, json),
                 code: if report.any_conflict() { 1 } else { 0 },
@@ -163,9 +184,17 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
         }
         LocalCommand::MergeOrder { branches, json } => {
             let names = branches_to_compare(&repo, &branches)?;
-            let report = conflicts::find(&repo, &names)?;
+            let (report, arrivals) = std::thread::scope(|scope| {
+                let arrivals = scope.spawn(|| merge_order::arrivals(&repo, &names));
+                let report = conflicts::find(&repo, &names, Tiers::Exact);
+                let arrivals = arrivals
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (report, arrivals)
+            });
+            let (report, arrivals) = (report?, arrivals?);
             let book = read_book(&repo)?;
-            let order = merge_order::order(&repo, &report, &book)?;
+            let order = merge_order::order(&repo, &report, &arrivals, &book)?;
             fine(output::merge_order(&order, &report, json))
         }
     }
@@ -263,26 +292,31 @@ fn save_book(repo: &Repo, tasks: &[TaskRecord]) -> Result<(), LocalError> {
 }
 
 /// The lane branches (each lane's, or every branch a per-task template made), then the
-/// extra branches asked for, without the default branch or repeats.
-fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<String>, LocalError> {
+/// extra branches asked for, without the default branch or repeats, each with its head. When
+/// branches are named, lanes without a branch yet are left out rather than refused.
+fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<(String, String)>, LocalError> {
     let config = &repo.config;
+    let heads = repo.heads()?;
     let mut names: Vec<String> = Vec::new();
     if config.branch_per_lane() {
         for agent in &config.agents {
             let branch = config.branch_for(agent, crate::ids::IssueNumber(0), "");
-            if repo.branch_head(&branch)?.is_none() {
+            if heads.contains_key(&branch) {
+                names.push(branch);
+            } else if extra.is_empty() {
                 return Err(LocalError::MissingLaneBranch {
                     lane: agent.name.clone(),
                     branch,
                 });
             }
-            names.push(branch);
         }
+        lanes_on_their_branches(repo)?;
     } else {
         names.extend(
-            repo.branches()?
-                .into_iter()
-                .filter(|b| config.lane_for_branch(b).is_some()),
+            heads
+                .keys()
+                .filter(|b| config.lane_for_branch(b).is_some())
+                .cloned(),
         );
     }
     for branch in extra {
@@ -291,7 +325,7 @@ fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<String>, Loc
                 "`{branch}` is the default branch: every branch is compared with it already"
             )));
         }
-        if repo.branch_head(branch)?.is_none() {
+        if !heads.contains_key(branch) {
             return Err(LocalError::MissingBranch(branch.clone()));
         }
         names.push(branch.clone());
@@ -299,14 +333,75 @@ fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<String>, Loc
     names.retain(|name| name != &repo.default_branch);
     let mut seen = std::collections::BTreeSet::new();
     names.retain(|name| seen.insert(name.clone()));
-    Ok(names)
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            let head = heads[&name].clone();
+            (name, head)
+        })
+        .collect())
+}
+
+/// A lane with a branch of its own must have its branch and its worktree, checked out on
+/// that branch, before a task on it starts or completes.
+fn lane_ready(repo: &Repo, lane: &str, branch: &str) -> Result<(), LocalError> {
+    if repo.branch_head(branch)?.is_none() {
+        return Err(LocalError::MissingLaneBranch {
+            lane: lane.to_owned(),
+            branch: branch.to_owned(),
+        });
+    }
+    worktree_ready(repo, lane)?;
+    on_its_branch(repo, &repo.checked_out()?, lane, branch)
+}
+
+fn worktree_ready(repo: &Repo, lane: &str) -> Result<(), LocalError> {
+    let path = repo.worktree_for(lane);
+    if !path.exists() || !repo.checked_out()?.contains_key(&path) {
+        return Err(LocalError::MissingWorktree {
+            lane: lane.to_owned(),
+            worktree: worktrees::display(repo, lane),
+        });
+    }
+    Ok(())
+}
+
+/// With a branch per lane, a lane worktree whose HEAD is detached makes commits that are on
+/// no lane branch, which no comparison would see.
+fn on_its_branch(
+    repo: &Repo,
+    checked_out: &BTreeMap<PathBuf, Option<String>>,
+    lane: &str,
+    branch: &str,
+) -> Result<(), LocalError> {
+    match checked_out.get(&repo.worktree_for(lane)) {
+        Some(None) => Err(LocalError::DetachedWorktree {
+            worktree: worktrees::display(repo, lane),
+            branch: branch.to_owned(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn lanes_on_their_branches(repo: &Repo) -> Result<(), LocalError> {
+    let checked_out = repo.checked_out()?;
+    for agent in &repo.config.agents {
+        let branch = repo
+            .config
+            .branch_for(agent, crate::ids::IssueNumber(0), "");
+        on_its_branch(repo, &checked_out, &agent.name, &branch)?;
+    }
+    Ok(())
 }
 
 /// Conflicts compare commits: say so for lane worktrees holding work not committed yet.
 fn note_dirty_worktrees(repo: &Repo) -> Result<(), LocalError> {
-    for agent in &repo.config.agents {
+    let dirty = parallel::map(&repo.config.agents, |agent| {
         let path = repo.worktree_for(&agent.name);
-        if path.exists() && repo.is_dirty(&path)? {
+        Ok::<_, LocalError>(path.exists() && repo.is_dirty(&path)?)
+    });
+    for (agent, dirty) in repo.config.agents.iter().zip(dirty) {
+        if dirty? {
             eprintln!(
                 "note: {} has uncommitted changes, which are not compared",
                 worktrees::display(repo, &agent.name)

@@ -2,7 +2,7 @@
 //! named by the ids the team gave them, where the App's posts name issues.
 
 use super::book::{Book, Standing, describe};
-use super::conflicts::Report;
+use super::conflicts::{Finding, Report};
 use super::merge_order::LocalOrder;
 use crate::assign::UNESTIMATED_HOURS;
 use crate::store::TaskRecord;
@@ -252,6 +252,27 @@ fn plan_lines(time: &PlanJson) -> String {
     lines.join("\n")
 }
 
+/// The paths two sides conflict on, the regenerated ones last with what to do about them:
+/// "src/x.rs, Cargo.lock; regenerate Cargo.lock after rebasing, don't merge it by hand".
+pub fn conflict_paths(paths: &[String], regenerated: &[String]) -> String {
+    let merged = paths.iter().filter(|path| !regenerated.contains(path));
+    let listed: Vec<&str> = merged.chain(regenerated).map(String::as_str).collect();
+    let mut text = listed.join(", ");
+    match regenerated {
+        [] => {}
+        [lock] if listed.len() > 1 => text.push_str(&format!(
+            "; regenerate {lock} after rebasing, don't merge it by hand"
+        )),
+        [_] => text.push_str("; regenerate it after rebasing, don't merge it by hand"),
+        _ if listed.len() > regenerated.len() => text.push_str(&format!(
+            "; regenerate {} after rebasing, don't merge them by hand",
+            regenerated.join(", ")
+        )),
+        _ => text.push_str("; regenerate them after rebasing, don't merge them by hand"),
+    }
+    text
+}
+
 /// The conflicts, as text or JSON.
 pub fn conflicts(report: &Report, json: bool) -> String {
     if json {
@@ -281,7 +302,7 @@ pub fn conflicts(report: &Report, json: bool) -> String {
                 "  {} × {}: {}",
                 pair.a,
                 pair.b,
-                pair.exact.paths.join(", ")
+                conflict_paths(&pair.exact.paths, &pair.regenerated)
             ));
         }
         for branch in &bases {
@@ -289,63 +310,46 @@ pub fn conflicts(report: &Report, json: bool) -> String {
                 "  {} × {}: {}",
                 branch.branch,
                 report.default_branch,
-                branch.exact.paths.join(", ")
+                conflict_paths(&branch.exact.paths, &branch.regenerated)
             ));
         }
     }
-    let regenerated: Vec<String> = report
-        .pairs
+    let unread: Vec<_> = report
+        .branches
         .iter()
-        .filter(|p| !p.regenerated.is_empty())
-        .map(|p| format!("{} × {}: {}", p.a, p.b, p.regenerated.join(", ")))
-        .chain(
-            report
-                .with_default
-                .iter()
-                .filter(|b| !b.regenerated.is_empty())
-                .map(|b| {
-                    format!(
-                        "{} × {}: {}",
-                        b.branch,
-                        report.default_branch,
-                        b.regenerated.join(", ")
-                    )
-                }),
-        )
+        .filter_map(|b| Some((&b.name, b.unread.as_ref()?)))
         .collect();
-    if !regenerated.is_empty() {
-        lines.push(
-            "Both change files that are regenerated, not merged (regenerate them after rebasing):"
-                .into(),
-        );
-        lines.extend(regenerated.into_iter().map(|line| format!("  {line}")));
+    for (name, reason) in &unread {
+        lines.push(format!(
+            "The line engine could not read {name}, so the trial merge alone judged it: {reason}"
+        ));
     }
     let (pair_disagreements, base_disagreements) = report.disagreements();
     if pair_disagreements.is_empty() && base_disagreements.is_empty() {
-        lines.push("The line engine agrees on every pair.".into());
+        lines.push(if unread.is_empty() {
+            "The line engine agrees on every pair.".into()
+        } else {
+            "The line engine agrees on every other pair.".into()
+        });
     } else {
         lines.push("Where the line engine and the trial merge disagree:".into());
-        let say =
-            |who: String, line: &super::conflicts::Finding, exact: &super::conflicts::Finding| {
-                if line.conflict {
-                    format!(
-                        "  {who}: the line engine warns about {}; git merges them cleanly",
-                        line.paths.join(", ")
-                    )
-                } else {
-                    format!(
-                        "  {who}: git stops on {}; the line engine saw no overlap",
-                        exact.paths.join(", ")
-                    )
-                }
-            };
+        let say = |who: String, line: Option<&Finding>, exact: &Finding| match line {
+            Some(line) if line.conflict => format!(
+                "  {who}: the line engine warns about {}; git merges them cleanly",
+                line.paths.join(", ")
+            ),
+            _ => format!(
+                "  {who}: git stops on {}; the line engine saw no overlap",
+                exact.paths.join(", ")
+            ),
+        };
         for p in pair_disagreements {
-            lines.push(say(format!("{} × {}", p.a, p.b), &p.line, &p.exact));
+            lines.push(say(format!("{} × {}", p.a, p.b), p.line.as_ref(), &p.exact));
         }
         for b in base_disagreements {
             lines.push(say(
                 format!("{} × {}", b.branch, report.default_branch),
-                &b.line,
+                b.line.as_ref(),
                 &b.exact,
             ));
         }
@@ -383,9 +387,12 @@ pub fn merge_order(order: &LocalOrder, report: &Report, json: bool) -> String {
                             (true, true) => "a task here depends on it".to_owned(),
                             (true, false) => format!(
                                 "a task here depends on it, and both change {}",
-                                wait.conflicts.join(", ")
+                                conflict_paths(&wait.conflicts, &wait.regenerated)
                             ),
-                            (false, _) => format!("both change {}", wait.conflicts.join(", ")),
+                            (false, _) => format!(
+                                "both change {}",
+                                conflict_paths(&wait.conflicts, &wait.regenerated)
+                            ),
                         };
                         format!("{} ({why})", wait.branch)
                     })
@@ -438,56 +445,99 @@ mod tests {
             head: "b".repeat(40),
             merge_base: "c".repeat(40),
             ahead: true,
+            unread: None,
         }
     }
 
     #[test]
-    fn the_tiers_disagreements_and_regenerated_files_are_named() {
+    fn the_tiers_disagreements_lock_files_and_unread_branches_are_named() {
+        let mut unread = branch("d");
+        unread.unread = Some("git diff x y: unable to read 1234".into());
         let report = Report {
             default_branch: "main".into(),
             default_head: "0123456789".repeat(4),
-            branches: vec![branch("a"), branch("b"), branch("c")],
+            branches: vec![branch("a"), branch("b"), branch("c"), unread],
             pairs: vec![
                 PairFinding {
                     a: "a".into(),
                     b: "b".into(),
-                    line: finding(&["src/x.rs"]),
-                    exact: finding(&[]),
+                    line: Some(finding(&["Cargo.lock", "src/x.rs"])),
+                    exact: finding(&["Cargo.lock"]),
                     regenerated: vec!["Cargo.lock".into()],
                 },
                 PairFinding {
                     a: "a".into(),
                     b: "c".into(),
-                    line: finding(&[]),
+                    line: Some(finding(&[])),
                     exact: finding(&["src/y.rs"]),
                     regenerated: vec![],
                 },
                 PairFinding {
                     a: "b".into(),
                     b: "c".into(),
-                    line: finding(&[]),
+                    line: Some(finding(&[])),
                     exact: finding(&[]),
+                    regenerated: vec![],
+                },
+                PairFinding {
+                    a: "c".into(),
+                    b: "d".into(),
+                    line: None,
+                    exact: finding(&["README"]),
                     regenerated: vec![],
                 },
             ],
             with_default: vec![BaseFinding {
                 branch: "c".into(),
-                line: finding(&["README"]),
+                line: Some(finding(&["README"])),
                 exact: finding(&["README"]),
                 regenerated: vec![],
             }],
         };
         assert_eq!(
             conflicts(&report, false),
-            "Conflicts among 3 branches and main (0123456), by a trial merge (git merge-tree):\n  \
+            "Conflicts among 4 branches and main (0123456), by a trial merge (git merge-tree):\n  \
+             a × b: Cargo.lock; regenerate it after rebasing, don't merge it by hand\n  \
              a × c: src/y.rs\n  \
+             c × d: README\n  \
              c × main: README\n\
-             Both change files that are regenerated, not merged (regenerate them after rebasing):\n  \
-             a × b: Cargo.lock\n\
+             The line engine could not read d, so the trial merge alone judged it: \
+             git diff x y: unable to read 1234\n\
              Where the line engine and the trial merge disagree:\n  \
-             a × b: the line engine warns about src/x.rs; git merges them cleanly\n  \
              a × c: git stops on src/y.rs; the line engine saw no overlap"
         );
         assert!(report.any_conflict());
+    }
+
+    #[test]
+    fn lock_files_come_last_with_the_advice_to_regenerate_them() {
+        let strings =
+            |paths: &[&str]| -> Vec<String> { paths.iter().map(|p| p.to_string()).collect() };
+        assert_eq!(
+            conflict_paths(&strings(&["a.rs", "b.rs"]), &[]),
+            "a.rs, b.rs"
+        );
+        assert_eq!(
+            conflict_paths(
+                &strings(&["Cargo.lock", "src/x.rs"]),
+                &strings(&["Cargo.lock"])
+            ),
+            "src/x.rs, Cargo.lock; regenerate Cargo.lock after rebasing, don't merge it by hand"
+        );
+        assert_eq!(
+            conflict_paths(
+                &strings(&["Cargo.lock", "yarn.lock"]),
+                &strings(&["Cargo.lock", "yarn.lock"])
+            ),
+            "Cargo.lock, yarn.lock; regenerate them after rebasing, don't merge them by hand"
+        );
+        assert_eq!(
+            conflict_paths(
+                &strings(&["Cargo.lock", "a.rs", "yarn.lock"]),
+                &strings(&["Cargo.lock", "yarn.lock"])
+            ),
+            "a.rs, Cargo.lock, yarn.lock; regenerate Cargo.lock, yarn.lock after rebasing, \
+             don't merge them by hand"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use super::error::LocalError;
 use super::git::{Git, MIN_VERSION, nul_fields};
 use crate::config::{self, CONFIG_PATH, Config};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -93,6 +94,29 @@ impl Repo {
         self.git.commit(&format!("refs/heads/{branch}"))
     }
 
+    /// Every local branch with the commit it points at, from one call.
+    pub fn heads(&self) -> Result<BTreeMap<String, String>, LocalError> {
+        let out = self.git.text(&[
+            "for-each-ref",
+            "--format=%(objectname) %(refname)",
+            "refs/heads",
+        ])?;
+        Ok(out
+            .lines()
+            .filter_map(|line| line.split_once(" refs/heads/"))
+            .map(|(sha, name)| (name.to_owned(), sha.to_owned()))
+            .collect())
+    }
+
+    /// Each worktree git lists, with the branch checked out there (`None`: its HEAD is
+    /// detached).
+    pub fn checked_out(&self) -> Result<BTreeMap<PathBuf, Option<String>>, LocalError> {
+        Ok(worktrees(&self.git)?
+            .into_iter()
+            .map(|worktree| (worktree.path, worktree.branch))
+            .collect())
+    }
+
     /// Every local branch name.
     pub fn branches(&self) -> Result<Vec<String>, LocalError> {
         let out = self
@@ -112,31 +136,41 @@ impl Repo {
     }
 }
 
-struct MainWorktree {
+struct Worktree {
     path: PathBuf,
     /// `None` when its HEAD is detached.
     branch: Option<String>,
+    bare: bool,
+}
+
+/// The worktrees git lists, the main one first.
+fn worktrees(git: &Git) -> Result<Vec<Worktree>, LocalError> {
+    let out = git.run(&["worktree", "list", "--porcelain", "-z"])?;
+    let mut listed: Vec<Worktree> = Vec::new();
+    for field in nul_fields(&out) {
+        if let Some(path) = field.strip_prefix("worktree ") {
+            listed.push(Worktree {
+                path: PathBuf::from(path),
+                branch: None,
+                bare: false,
+            });
+        } else if let Some(worktree) = listed.last_mut() {
+            if let Some(branch) = field.strip_prefix("branch refs/heads/") {
+                worktree.branch = Some(branch.to_owned());
+            } else if field == "bare" {
+                worktree.bare = true;
+            }
+        }
+    }
+    Ok(listed)
 }
 
 /// The first worktree git lists is the main one.
-fn main_worktree(git: &Git) -> Result<MainWorktree, LocalError> {
-    let out = git.run(&["worktree", "list", "--porcelain", "-z"])?;
-    let mut path = None;
-    let mut branch = None;
-    for field in nul_fields(&out) {
-        if let Some(p) = field.strip_prefix("worktree ") {
-            if path.is_some() {
-                break;
-            }
-            path = Some(PathBuf::from(p));
-        } else if let Some(b) = field.strip_prefix("branch refs/heads/") {
-            branch = Some(b.to_owned());
-        } else if field == "bare" {
-            return Err(LocalError::NotARepository(git.dir().to_owned()));
-        }
+fn main_worktree(git: &Git) -> Result<Worktree, LocalError> {
+    match worktrees(git)?.into_iter().next() {
+        Some(main) if !main.bare => Ok(main),
+        _ => Err(LocalError::NotARepository(git.dir().to_owned())),
     }
-    let path = path.ok_or_else(|| LocalError::NotARepository(git.dir().to_owned()))?;
-    Ok(MainWorktree { path, branch })
 }
 
 /// The branch `origin/HEAD` names, if there is one and a local branch of that name.

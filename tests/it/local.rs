@@ -3,5 +3,6 @@
 
 mod bad_input;
 mod conflicts;
+mod history;
 mod scratch;
 mod tasks;

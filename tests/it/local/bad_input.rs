@@ -151,3 +151,79 @@ fn a_broken_config() {
     );
     assert!(!scratch.has_state());
 }
+
+#[test]
+fn starting_or_completing_on_a_lane_without_its_branch_or_worktree() {
+    let scratch = Scratch::new();
+    assert_eq!(
+        scratch.local(&["assign", "agent-1", "T1", "Parser"]).code,
+        0
+    );
+    let missing_branch =
+        "lane `agent-1` has no branch `parallel-dev/agent-1` yet: run `switchyard local init`";
+    refused(&scratch.local(&["start", "agent-1"]), missing_branch);
+    refused(&scratch.local(&["complete", "agent-1"]), missing_branch);
+    scratch.git(&scratch.repo, &["branch", "parallel-dev/agent-1"]);
+    let missing_worktree =
+        "lane `agent-1` has no worktree ../repo-worktrees/agent-1: run `switchyard local init`";
+    refused(&scratch.local(&["start", "agent-1"]), missing_worktree);
+    refused(&scratch.local(&["complete", "agent-1"]), missing_worktree);
+    let status = scratch.local(&["status"]);
+    assert!(
+        status.stdout.contains("T1 Parser (no estimate, assigned)"),
+        "nothing changed: {}",
+        status.stdout
+    );
+    scratch.init();
+    assert_eq!(scratch.local(&["start", "agent-1"]).code, 0);
+}
+
+#[test]
+fn a_lane_worktree_with_a_detached_head() {
+    let scratch = Scratch::new();
+    scratch.init();
+    scratch.local(&["assign", "agent-2", "T1", "Parser"]);
+    scratch.git(
+        &scratch.lane("agent-2"),
+        &["checkout", "--quiet", "--detach"],
+    );
+    let detached = "HEAD is detached in ../repo-worktrees/agent-2: its commits are on no lane \
+                    branch; run `git switch parallel-dev/agent-2` there";
+    refused(&scratch.local(&["start", "agent-2"]), detached);
+    refused(&scratch.local(&["complete", "agent-2"]), detached);
+    refused(&scratch.local(&["conflicts"]), detached);
+    refused(&scratch.local(&["merge-order"]), detached);
+    let status = scratch.local(&["status"]);
+    assert!(
+        status.stdout.contains("T1 Parser (no estimate, assigned)"),
+        "nothing changed: {}",
+        status.stdout
+    );
+}
+
+#[test]
+fn named_branches_are_compared_before_any_lane_has_a_branch() {
+    let scratch = Scratch::new();
+    scratch.git(&scratch.repo, &["branch", "spike"]);
+    scratch.git(&scratch.repo, &["switch", "--quiet", "spike"]);
+    scratch.edit_line(&scratch.repo, 2, "two, on the spike");
+    scratch.commit(&scratch.repo, "Spike");
+    scratch.git(&scratch.repo, &["switch", "--quiet", "main"]);
+    let answer = scratch.local(&["conflicts", "--branch", "spike"]);
+    assert_eq!(answer.code, 0, "{answer:?}");
+    let head = scratch.git(&scratch.repo, &["rev-parse", "--short=7", "main"]);
+    assert_eq!(
+        answer.stdout,
+        format!(
+            "No conflicts among 1 branch and main ({head}).\nThe line engine agrees on every pair.\n"
+        )
+    );
+    let order = scratch.local(&["merge-order", "--branch", "spike"]);
+    assert_eq!(order.code, 0, "{order:?}");
+    assert!(
+        order.stdout.contains("  1. spike: merge now\n"),
+        "{}",
+        order.stdout
+    );
+    assert!(!scratch.has_state());
+}

@@ -243,7 +243,7 @@ fn a_blocked_task_holds_no_branch_back() {
 }
 
 #[test]
-fn lock_files_are_told_to_be_regenerated_and_ignored_files_never_mentioned() {
+fn lock_files_git_stops_on_are_conflicts_to_regenerate_and_ignored_files_are_never_mentioned() {
     let scratch = Scratch::new();
     scratch.write(
         &scratch.repo,
@@ -265,21 +265,75 @@ fn lock_files_are_told_to_be_regenerated_and_ignored_files_never_mentioned() {
         scratch.commit(&dir, &format!("{lane}'s dependencies"));
     }
     let answer = scratch.local(&["conflicts"]);
-    assert_eq!(answer.code, 0, "{answer:?}");
+    assert_eq!(answer.code, 1, "git stops on the lock file: {answer:?}");
     let head = scratch.git(&scratch.repo, &["rev-parse", "--short=7", "main"]);
     assert_eq!(
         answer.stdout,
         format!(
-            "No conflicts among 3 branches and main ({head}).\n\
-             Both change files that are regenerated, not merged (regenerate them after rebasing):\n  \
-             {A1} × {A2}: Cargo.lock\nThe line engine agrees on every pair.\n"
+            "Conflicts among 3 branches and main ({head}), by a trial merge (git merge-tree):\n  \
+             {A1} × {A2}: Cargo.lock; regenerate it after rebasing, don't merge it by hand\n\
+             The line engine agrees on every pair.\n"
         )
     );
-    let report = scratch.local(&["conflicts", "--json"]).json();
+    let json = scratch.local(&["conflicts", "--json"]);
+    let report = json.json();
     assert_eq!(
         report["pairs"][0]["regenerated"],
         serde_json::json!(["Cargo.lock"])
     );
+    assert_eq!(
+        report["pairs"][0]["exact"]["paths"],
+        serde_json::json!(["Cargo.lock"])
+    );
+    assert_eq!(report["pairs"][0]["line"]["conflict"], true);
+
+    let order = scratch.local(&["merge-order"]);
+    assert_eq!(order.code, 0, "{order:?}");
+    assert_eq!(
+        order.stdout,
+        format!(
+            "Merge order of 2 branches (main at {head}):\n  \
+             1. {A1}: merge now; then rebase {A2}\n  \
+             2. {A2}: after {A1} (both change Cargo.lock; regenerate it after rebasing, \
+             don't merge it by hand)\n\
+             This order costs 1 rebase; the fewest possible is 1; arrival order would cost 1.\n\
+             Nothing to merge yet: {A3}.\n"
+        )
+    );
+}
+
+#[test]
+fn a_lock_file_changed_in_separate_places_merges_and_holds_nothing_back() {
+    let scratch = Scratch::new();
+    scratch.write(&scratch.repo, "Cargo.lock", super::scratch::LINES);
+    scratch.commit(&scratch.repo, "Lock file");
+    scratch.init();
+    let (one, two) = (scratch.lane("agent-1"), scratch.lane("agent-2"));
+    scratch.write(
+        &one,
+        "Cargo.lock",
+        &super::scratch::LINES.replace("one", "uno"),
+    );
+    scratch.commit(&one, "agent-1 bumps the first package");
+    scratch.write(
+        &two,
+        "Cargo.lock",
+        &super::scratch::LINES.replace("eight", "ocho"),
+    );
+    scratch.commit(&two, "agent-2 bumps the last package");
+    let answer = scratch.local(&["conflicts", "--json"]);
+    assert_eq!(answer.code, 0, "git merges them: {answer:?}");
+    assert_exact_tier_is_git(&scratch, &answer);
+    let report = answer.json();
     assert_eq!(report["pairs"][0]["exact"]["conflict"], false);
-    assert_eq!(report["pairs"][0]["line"]["conflict"], false);
+    assert_eq!(report["pairs"][0]["regenerated"], serde_json::json!([]));
+    let order = scratch.local(&["merge-order", "--json"]).json();
+    assert_eq!(order["rebases"], 0);
+    assert!(
+        order["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|place| place["waits_for"] == serde_json::json!([]))
+    );
 }

@@ -104,6 +104,14 @@ impl Scratch {
         std::fs::write(file, text).expect("a file");
     }
 
+    pub fn write_bytes(&self, dir: &Path, path: &str, bytes: &[u8]) {
+        let file = dir.join(path);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("directories");
+        }
+        std::fs::write(file, bytes).expect("a file");
+    }
+
     pub fn commit(&self, dir: &Path, message: &str) {
         self.git(dir, &["add", "--all"]);
         self.git(dir, &["commit", "--quiet", "-m", message]);
