@@ -11,6 +11,7 @@ fn main() -> ExitCode {
             let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
             switchyard::local::run(args, &here)
         }
+        Command::Plan(args) => switchyard::plan_cli::run(args),
         Command::Serve(args) => {
             init_logging();
             let settings = match args.into_settings() {

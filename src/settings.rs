@@ -38,6 +38,8 @@ pub enum Command {
     },
     /// Coordinate lanes in worktrees on this machine, inside a git repository.
     Local(crate::local::cli::LocalArgs),
+    /// Read a parallel plan written in Markdown, and turn it into tasks.
+    Plan(crate::plan_cli::PlanArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -9,6 +9,7 @@ pub mod graph;
 pub mod ids;
 pub mod order;
 pub mod overlap;
+pub mod planfile;
 pub mod suggest;
 pub mod tasks;
 pub mod text;
