@@ -26,6 +26,9 @@ pub(crate) struct Draft {
     pub files: Vec<String>,
     pub deps: Vec<DepRef>,
     pub estimate: Option<Estimate>,
+    /// The estimate is the sum of the sub-tasks' times: a figure the plan states for the
+    /// whole item wins over it.
+    pub weak_estimate: bool,
     pub subtasks: Vec<String>,
     pub agent: Option<String>,
     pub parallel: bool,
@@ -268,7 +271,7 @@ fn walk_root(
     let inner = Context::default();
     for block in &title.blocks {
         for draft in item_table(block).into_iter().flatten() {
-            push_item(out, draft);
+            push_row(out, draft);
         }
     }
     for child in &title.children {
@@ -326,7 +329,8 @@ fn holds_items(section: &Section<'_>) -> bool {
 
 fn is_collection(name: &str) -> bool {
     let lower = name.to_lowercase();
-    COLLECTIONS.iter().any(|w| names::contains_word(&lower, w))
+    lower.split_whitespace().count() <= 3
+        && COLLECTIONS.iter().any(|w| names::contains_word(&lower, w))
 }
 
 fn walk(section: &Section<'_>, out: &mut Drafts, ctx: &Context, groups_are_items: bool) {
@@ -379,12 +383,9 @@ fn walk(section: &Section<'_>, out: &mut Drafts, ctx: &Context, groups_are_items
         collect_loose_blocks(&section.blocks, out);
     }
     for block in &section.blocks {
-        if let Some(rows) = item_table(block) {
-            for draft in rows {
-                let mut draft = draft;
-                inherit(&mut draft, &inner);
-                push_item(out, draft);
-            }
+        for mut draft in item_table(block).into_iter().flatten() {
+            inherit(&mut draft, &inner);
+            push_row(out, draft);
         }
     }
     for child in &section.children {
@@ -416,6 +417,21 @@ fn push_item(out: &mut Drafts, draft: Draft) {
     out.items.push(draft);
 }
 
+/// A table row: when its id names exactly one item already read (a table of estimates or
+/// dependencies for the tracks above), it fills that item in.
+fn push_row(out: &mut Drafts, draft: Draft) {
+    if let Some(ident) = draft.ident.as_ref().filter(|i| i.word.is_some()) {
+        let same: Vec<usize> = (0..out.items.len())
+            .filter(|&i| out.items[i].ident.as_ref() == Some(ident))
+            .collect();
+        if let [only] = same.as_slice() {
+            fill(&mut out.items[*only], draft);
+            return;
+        }
+    }
+    push_item(out, draft);
+}
+
 fn fill(first: &mut Draft, again: Draft) {
     if first.files.is_empty() {
         first.files = again.files;
@@ -423,8 +439,11 @@ fn fill(first: &mut Draft, again: Draft) {
     if first.deps.is_empty() {
         first.deps = again.deps;
     }
-    if first.estimate.is_none() {
+    if first.estimate.is_none()
+        || (first.weak_estimate && again.estimate.is_some() && !again.weak_estimate)
+    {
         first.estimate = again.estimate;
+        first.weak_estimate = again.weak_estimate;
     }
     if first.agent.is_none() {
         first.agent = again.agent;
@@ -461,17 +480,15 @@ fn read_item(section: &Section<'_>, heading: &Line, ctx: &Context) -> Draft {
     let hours: Vec<Option<f64>> = chosen.iter().map(|(_, h)| *h).collect();
     let summed = sum_of(&hours);
     let subtasks = chosen.into_iter().map(|(text, _)| text).collect();
+    let stated = found.estimate.or(found.heading_estimate).or(found.total);
+    let weak_estimate = stated.is_none() && summed.is_some();
     let mut draft = Draft {
+        weak_estimate,
         ident,
         line: heading.line,
         files: dedup(found.files),
         deps: found.deps,
-        estimate: found
-            .estimate
-            .or(found.heading_estimate)
-            .or(found.total)
-            .or(summed)
-            .or(found.nested_estimate),
+        estimate: stated.or(summed).or(found.nested_estimate),
         subtasks,
         agent: found.agent.or(named_agent).or(found.nested_agent),
         parallel: !sequential(&heading.text),
@@ -603,8 +620,9 @@ fn after_reference(text: &str, line: usize) -> Option<DepRef> {
     if lower.contains('%') || lower.contains("half") {
         return None;
     }
-    let ident = names::ident(rest)?;
-    ident.word.as_ref()?;
+    if !rest.to_lowercase().starts_with("all ") {
+        names::ident(rest)?.word.as_ref()?;
+    }
     Some(DepRef {
         text: rest
             .split([',', ';', ')', ']', '.'])
@@ -922,6 +940,8 @@ impl ItemReader<'_> {
         }
         if paths::is_tree(text) {
             self.found.files.extend(paths::tree(text));
+        } else if matches!(self.state, State::Free | State::Subtasks) && lang.is_empty() {
+            self.code_task_list(text);
         } else if self.state == State::Files {
             for line in text.lines() {
                 let word = line.split_whitespace().next().unwrap_or("");
@@ -930,6 +950,55 @@ impl ItemReader<'_> {
                 }
             }
         }
+    }
+}
+
+impl ItemReader<'_> {
+    /// A task list kept in a code block: `1.1 [C1] Fix the specs in server.clj (5 min)`.
+    fn code_task_list(&mut self, text: &str) {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let listed = |l: &&&str| {
+            l.starts_with(['-', '*', '•'])
+                || l.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && l.split_whitespace().next().is_some_and(|w| {
+                        w.trim_end_matches(['.', ')', ':'])
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c == '.')
+                    })
+        };
+        if lines.is_empty() || lines.iter().filter(|l| listed(l)).count() * 2 < lines.len() {
+            return;
+        }
+        let mut entries = Vec::new();
+        for text in lines.iter().filter(|l| listed(l)) {
+            let entry = text.trim_start_matches(['-', '*', '•', ' ']);
+            let line = Line {
+                text: entry.to_owned(),
+                plain: entry.to_owned(),
+                ..Line::default()
+            };
+            let words = entry.split_once(' ').map_or("", |(_, rest)| rest);
+            if !fields::only_reads(words) {
+                self.found.files.extend(paths::in_line(&line, Trust::Prose));
+            }
+            entries.push((
+                entry.to_owned(),
+                estimate::parse(entry).and_then(|e| e.hours),
+            ));
+        }
+        self.found.lists.push(Sublist {
+            kind: if self.state == State::Subtasks {
+                ListKind::Labelled
+            } else {
+                ListKind::Plain
+            },
+            nested: self.nested,
+            entries,
+        });
     }
 }
 
@@ -1016,23 +1085,40 @@ fn collect_graph(section: &Section<'_>, out: &mut Drafts) {
     }
 }
 
-/// The rows of an assignment table as items: a table with a name or id column and a column
-/// of files, dependencies or estimates.
+/// The rows of an assignment table as items: a table with a name column and a column of
+/// files, dependencies or estimates (or agents, with ids).
 fn item_table(block: &Block) -> Option<Vec<Draft>> {
     let Block::Table { header, rows } = block else {
         return None;
     };
-    let columns: Vec<Column> = header.iter().map(|h| column(&h.text)).collect();
-    let find = |c: Column| columns.iter().position(|x| *x == c);
-    let name = find(Column::Name);
-    let id = find(Column::Id);
-    let files = find(Column::Files);
-    let deps = find(Column::Depends);
-    let estimate_at = find(Column::Estimate);
-    let agent = find(Column::Agent);
-    if name.is_none() && id.is_none() {
-        return None;
+    let mut columns: Vec<Column> = header.iter().map(|h| column(&h.text)).collect();
+    let find = |columns: &[Column], c: Column| columns.iter().position(|x| *x == c);
+    let cell = |row: &[Line], at: Option<usize>| at.and_then(|at| row.get(at)).cloned();
+    // `| Track | Tasks | Effort |` with `| 1 | Foundation | 1 hour |`: the first column holds
+    // the ids, worded by its header, and the next text column the names.
+    let mut id_word = None;
+    if let Some(at) = find(&columns, Column::Name).filter(|_| find(&columns, Column::Id).is_none())
+    {
+        let ids = rows
+            .iter()
+            .all(|row| cell(row, Some(at)).is_some_and(|c| is_bare_id(c.text.trim())));
+        if ids && !rows.is_empty() {
+            columns[at] = Column::Id;
+            id_word = Some(singular(&header[at].text));
+            if let Some(next) = columns
+                .iter()
+                .position(|c| *c == Column::Other || *c == Column::Name)
+            {
+                columns[next] = Column::Name;
+            }
+        }
     }
+    let name = find(&columns, Column::Name)?;
+    let id = find(&columns, Column::Id);
+    let files = find(&columns, Column::Files);
+    let deps = find(&columns, Column::Depends);
+    let estimate_at = find(&columns, Column::Estimate);
+    let agent = find(&columns, Column::Agent);
     if files.is_none()
         && deps.is_none()
         && estimate_at.is_none()
@@ -1040,13 +1126,27 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
     {
         return None;
     }
-    let cell = |row: &[Line], at: Option<usize>| at.and_then(|at| row.get(at)).cloned();
     let mut out = Vec::new();
     for row in rows {
-        let id_text = cell(row, id)
-            .map(|c| c.text.replace('`', ""))
+        let agent_text = cell(row, agent)
+            .map(|c| c.text.replace('`', "").trim().to_owned())
+            .filter(|a| !blank(a));
+        let mut id_text = cell(row, id)
+            .map(|c| c.text.replace('`', "").trim().to_owned())
             .unwrap_or_default();
-        let name_text = cell(row, name)
+        if let (Some(word), false) = (&id_word, id_text.is_empty()) {
+            id_text = format!("{word} {id_text}");
+        }
+        // `| Agent 1 | Config parser |`: the agent is the item's id.
+        if id_text.is_empty() {
+            if let Some(agent) = agent_text.as_deref().filter(|a| {
+                names::ident(a).is_some_and(|i| i.word.is_some())
+                    && names::clean(a).split_whitespace().count() <= 2
+            }) {
+                id_text = names::clean(agent);
+            }
+        }
+        let name_text = cell(row, Some(name))
             .map(|c| c.text.replace('`', ""))
             .unwrap_or_default();
         let full = match (id_text.trim(), name_text.trim()) {
@@ -1060,9 +1160,6 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
             continue;
         }
         let line = row.first().map_or(0, |c| c.line);
-        let agent_text = cell(row, agent)
-            .map(|c| c.text.replace('`', ""))
-            .filter(|a| !blank(a));
         let dep_text = cell(row, deps).map(|c| c.text).filter(|d| !blank(d));
         out.push(Draft {
             ident: names::ident(&full),
@@ -1080,6 +1177,7 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
                 })
                 .unwrap_or_default(),
             estimate: cell(row, estimate_at).and_then(|c| estimate::parse(&c.text)),
+            weak_estimate: false,
             subtasks: Vec::new(),
             agent: agent_text,
             parallel: true,
@@ -1088,6 +1186,30 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
         });
     }
     Some(out)
+}
+
+/// `1`, `2.1`, `A`, `B2`: a cell that is only an id.
+fn is_bare_id(text: &str) -> bool {
+    let text = text.trim_start_matches('#');
+    !text.is_empty()
+        && text.len() <= 5
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && (text.chars().any(|c| c.is_ascii_digit()) || text.len() == 1)
+}
+
+/// `Tracks` → `Track`, as a name's word.
+fn singular(header: &str) -> String {
+    let word = header.trim().replace(['*', '`'], "");
+    let word = word.trim();
+    let word = word
+        .strip_suffix('s')
+        .filter(|w| w.len() > 2)
+        .unwrap_or(word);
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn blank(text: &str) -> bool {

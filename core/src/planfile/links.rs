@@ -146,6 +146,9 @@ fn split_words<'t>(text: &'t str, separators: &[&str]) -> Vec<&'t str> {
 fn targets(drafts: &Drafts, piece: &str, from: usize) -> Option<Vec<usize>> {
     let items = &drafts.items;
     let norm = names::normal(piece);
+    if let Some(all) = everything(items, &norm, from) {
+        return Some(all);
+    }
     let unique = |found: Vec<usize>| (found.len() == 1).then_some(found);
     // The whole name, or the title after the id.
     if let Some(found) = unique(
@@ -201,6 +204,21 @@ fn targets(drafts: &Drafts, piece: &str, from: usize) -> Option<Vec<usize>> {
             }
         }
     }
+    // Prose that names items: `Uses Agents 1-3`, `Task 2.1 being merged`.
+    let named: Vec<Ident> = names::mentions(piece);
+    if !named.is_empty() {
+        let mut found = Vec::new();
+        for ident in &named {
+            let text = ident.key();
+            if names::normal(&text) == norm {
+                continue;
+            }
+            found.extend(targets(drafts, &text, from).into_iter().flatten());
+        }
+        if !found.is_empty() {
+            return Some(found);
+        }
+    }
     if norm.len() >= 4 {
         let titled: Vec<usize> = items
             .iter()
@@ -217,6 +235,36 @@ fn targets(drafts: &Drafts, piece: &str, from: usize) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+/// "All previous tasks", "all tracks": every item before this one, or every other item.
+fn everything(items: &[Draft], norm: &str, from: usize) -> Option<Vec<usize>> {
+    let rest = norm.strip_prefix("all ")?;
+    let earlier = [
+        "previous",
+        "prior",
+        "above",
+        "earlier",
+        "preceding",
+        "before",
+    ];
+    if earlier.iter().any(|w| rest.contains(w)) {
+        return Some((0..from).collect());
+    }
+    let kinds = [
+        "tracks",
+        "tasks",
+        "streams",
+        "agents",
+        "items",
+        "other",
+        "lanes",
+        "workstreams",
+    ];
+    kinds
+        .iter()
+        .any(|w| rest.split(' ').any(|r| r == *w))
+        .then(|| (0..items.len()).filter(|&i| i != from).collect())
 }
 
 /// Two identifiers name the same item: the same word and id, or a bare id against a

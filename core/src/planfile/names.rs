@@ -332,3 +332,50 @@ pub(crate) fn title(name: &str) -> &str {
         .trim_start_matches([':', '—', '–', ' ', '-'])
         .trim()
 }
+
+/// Every identifier a sentence names with an item word: `Uses Agents 1-3` names agents 1, 2
+/// and 3; `Depends on Task 1.1 being merged` names task 1.1.
+pub(crate) fn mentions(text: &str) -> Vec<Ident> {
+    let lower = text.to_lowercase();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < lower.len() {
+        let rest = &lower[at..];
+        let starts_word = lower[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let word = ITEM_WORDS
+            .iter()
+            .chain(GROUP_WORDS)
+            .find(|w| starts_word && rest.starts_with(*w));
+        if let Some(word) = word {
+            let after = &rest[word.len()..];
+            let after = after.strip_prefix('s').unwrap_or(after);
+            if let Some(found) = ident(&format!("{word}{after}")) {
+                out.extend(expand(found));
+            }
+            at += word.len();
+        } else {
+            at += rest.chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
+}
+
+/// `agent 1-3` as agents 1, 2 and 3.
+fn expand(found: Ident) -> Vec<Ident> {
+    let range = found
+        .id
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)));
+    match range {
+        Some((from, to)) if from < to && to - from < 50 => (from..=to)
+            .map(|n| Ident {
+                word: found.word.clone(),
+                id: n.to_string(),
+            })
+            .collect(),
+        _ => vec![found],
+    }
+}

@@ -252,7 +252,8 @@ fn extension_ok(name: &str, trust: Trust, in_code: bool) -> bool {
         return false;
     }
     if stem.is_empty() {
-        return trust == Trust::Listed || in_code;
+        // A dot file (`.env`) named in passing is usually read, not changed.
+        return trust == Trust::Listed;
     }
     if !stem
         .chars()
