@@ -420,16 +420,78 @@ fn push_item(out: &mut Drafts, draft: Draft) {
 /// A table row: when its id names exactly one item already read (a table of estimates or
 /// dependencies for the tracks above), it fills that item in.
 fn push_row(out: &mut Drafts, draft: Draft) {
-    if let Some(ident) = draft.ident.as_ref().filter(|i| i.word.is_some()) {
-        let same: Vec<usize> = (0..out.items.len())
-            .filter(|&i| out.items[i].ident.as_ref() == Some(ident))
+    let found = restated(out, &draft);
+    match found {
+        Some(at) => {
+            let first = &mut out.items[at];
+            for path in &draft.files {
+                if !first.files.contains(path) {
+                    first.files.push(path.clone());
+                }
+            }
+            fill(first, draft);
+        }
+        None => push_item(out, draft),
+    }
+}
+
+/// The one item a table row speaks of again: by its id (`Track 1`, `#2`), by a name that
+/// is only a status (`✅ Done`), or by the files it gives.
+fn restated(out: &Drafts, row: &Draft) -> Option<usize> {
+    let unique = |found: Vec<usize>| match found.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    };
+    let ident = row.ident.clone().or_else(|| {
+        // A name that is only a reference: `#2`.
+        let name = row.name.trim();
+        name.strip_prefix('#')
+            .filter(|id| is_bare_id(id))
+            .map(|id| Ident {
+                word: None,
+                id: id.to_lowercase(),
+            })
+    });
+    if let Some(ident) = &ident {
+        let same = (0..out.items.len())
+            .filter(|&i| {
+                out.items[i].ident.as_ref().is_some_and(|mine| {
+                    mine.id == ident.id && (ident.word.is_none() || mine.word == ident.word)
+                })
+            })
             .collect();
-        if let [only] = same.as_slice() {
-            fill(&mut out.items[*only], draft);
-            return;
+        if let Some(at) = unique(same) {
+            return Some(at);
+        }
+        if ident.word.is_none() && row.name.starts_with('#') {
+            return None;
         }
     }
-    push_item(out, draft);
+    let status_only =
+        names::clean(&row.name).split_whitespace().count() <= 2 && is_decoration_word(&row.name);
+    if status_only || ident.is_some() {
+        let shared = (0..out.items.len())
+            .filter(|&i| row.files.iter().any(|f| out.items[i].files.contains(f)))
+            .collect();
+        return unique(shared);
+    }
+    None
+}
+
+fn is_decoration_word(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [
+        "done",
+        "complete",
+        "completed",
+        "finished",
+        "pending",
+        "todo",
+        "in progress",
+        "blocked",
+    ]
+    .iter()
+    .any(|w| names::contains_word(&lower, w))
 }
 
 fn fill(first: &mut Draft, again: Draft) {

@@ -346,38 +346,90 @@ fn attach_loose_lines(drafts: &mut Drafts) {
     }
 }
 
-/// `A → B` in a section about dependencies: B waits for A.
+/// Edges of a dependency graph drawn in a section about dependencies: `A → B` and `A`
+/// over `↓` over `B` (B waits for A), and a header `Phase 1 (after #2):` over the items
+/// listed below it.
 fn graph_edges(drafts: &Drafts) -> Vec<(usize, usize)> {
     let mut edges = Vec::new();
-    for line in &drafts.graph {
-        let line = line
+    let mut above: Option<Vec<usize>> = None;
+    let mut down = false;
+    let mut after: Vec<usize> = Vec::new();
+    for raw in &drafts.graph {
+        let line = raw
             .replace("-->", "→")
             .replace("->", "→")
             .replace("=>", "→")
             .replace('⟶', "→");
-        let steps: Vec<&str> = line.split('→').collect();
-        for pair in steps.windows(2) {
-            let from = lone_target(drafts, pair[0]);
-            let to = lone_target(drafts, pair[1]);
-            if let (Some(from), Some(to)) = (from, to) {
-                for a in &from {
-                    for b in &to {
-                        edges.push((*b, *a));
-                    }
-                }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            (above, down) = (None, false);
+            after.clear();
+            continue;
+        }
+        if trimmed.chars().all(|c| "↓▼ ".contains(c)) {
+            down = above.is_some();
+            continue;
+        }
+        if trimmed.ends_with(':') {
+            after = waits_for(drafts, trimmed);
+            (above, down) = (None, false);
+            continue;
+        }
+        let steps: Vec<&str> = trimmed.split('→').collect();
+        let nodes: Vec<Option<Vec<usize>>> = steps.iter().map(|s| lone_target(drafts, s)).collect();
+        for pair in nodes.windows(2) {
+            if let (Some(from), Some(to)) = (&pair[0], &pair[1]) {
+                edges.extend(to.iter().flat_map(|b| from.iter().map(move |a| (*b, *a))));
             }
         }
+        if let [Some(node)] = nodes.as_slice() {
+            if let (true, Some(from)) = (down, &above) {
+                edges.extend(node.iter().flat_map(|b| from.iter().map(move |a| (*b, *a))));
+            }
+            edges.extend(
+                node.iter()
+                    .flat_map(|b| after.iter().map(move |a| (*b, *a))),
+            );
+        }
+        above = nodes.last().cloned().flatten();
+        down = false;
     }
     edges
 }
 
+/// The items a header line waits for: `Phase 2 (after #5):`.
+fn waits_for(drafts: &Drafts, line: &str) -> Vec<usize> {
+    let lower = line.to_lowercase();
+    let Some(at) = lower.find("after ") else {
+        return Vec::new();
+    };
+    let rest = line[at + "after ".len()..].trim_end_matches([':', ')', ' ']);
+    pieces(rest)
+        .iter()
+        .filter_map(|piece| lone_target(drafts, piece))
+        .flatten()
+        .collect()
+}
+
+/// The item (or items) a node of a graph names: `Track 2: Tests`, `#3 ttl-cache`,
+/// `#3+#4`.
 fn lone_target(drafts: &Drafts, text: &str) -> Option<Vec<usize>> {
     let text = text.trim_matches(|c: char| c.is_whitespace() || "│|[]()*`".contains(c));
     let text = text.split(['(', '[']).next().unwrap_or(text).trim();
-    let found = pieces(text);
     let mut out = Vec::new();
-    for piece in found {
-        out.extend(targets(drafts, &piece, 0)?);
+    for part in text.split(['+', ',']) {
+        // `#3 ttl-cache`: the number is the reference, the words a reminder.
+        let found = match part.split_whitespace().next() {
+            Some(first) if first.starts_with('#') => targets(drafts, first, 0)?,
+            _ => {
+                let mut found = Vec::new();
+                for piece in pieces(part) {
+                    found.extend(targets(drafts, &piece, 0)?);
+                }
+                found
+            }
+        };
+        out.extend(found);
     }
     (!out.is_empty()).then_some(out)
 }

@@ -188,7 +188,8 @@ pub(crate) fn is_path(word: &str, trust: Trust, in_code: bool) -> bool {
         || word.len() > 200
         || word.contains("://")
         || word.starts_with(['@', '-', '$', '~', '<', '#', '+', '='])
-        || word.contains(['(', ')', '\'', '"', '=', '<', '>', '|', '\\', ',', ';', '`'])
+        || word.contains(['(', ')', '\'', '"', '=', '<', '>', '|', '\\', ';', '`'])
+        || outside_braces(word).contains(',')
         || word.starts_with("www.")
         || !word.chars().any(|c| c.is_alphabetic() || c == '*')
     {
@@ -224,6 +225,21 @@ pub(crate) fn is_path(word: &str, trust: Trust, in_code: bool) -> bool {
     has_extension
         || (trust == Trust::Listed && FILE_NAMES.iter().any(|n| word.starts_with(n)))
         || (in_code && FILE_NAMES.contains(&word))
+}
+
+/// The word without its `{a,b}` alternatives.
+fn outside_braces(word: &str) -> String {
+    let mut depth = 0usize;
+    word.chars()
+        .filter(|c| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            depth == 0 && *c != '}'
+        })
+        .collect()
 }
 
 fn plain_segment(segment: &str) -> bool {
