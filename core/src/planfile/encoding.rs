@@ -1,6 +1,6 @@
 //! Plans saved through the wrong code page: UTF-8 read as Windows-1252 (or its Turkish
-//! sibling 1254) and saved again, so `🎯` reads `ğŸ¯` and `├──` reads `â”œâ”€â”€`. Each line
-//! that turns back into valid UTF-8 is read as what it was.
+//! sibling 1254) and saved again, so `→` reads `â†’` and `├──` reads `â”œâ”€â”€`. Each line
+//! that turns back into UTF-8 is read as what it was.
 
 use std::borrow::Cow;
 
@@ -58,7 +58,7 @@ pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
         return Cow::Borrowed(line);
     };
     // Code pages drop a byte now and then (1252 has no 0x8F): a line that decodes into
-    // characters only UTF-8 writes that way, more of them than lost bytes, was mis-encoded.
+    // characters only UTF-8 writes that way, at least as many as it lost, was mis-encoded.
     let text = String::from_utf8_lossy(&bytes);
     let lost = text
         .chars()
@@ -68,7 +68,7 @@ pub(crate) fn repair_line(line: &str) -> Cow<'_, str> {
         .chars()
         .filter(|c| *c as u32 >= 0x800 && *c != char::REPLACEMENT_CHARACTER)
         .count();
-    if wide > lost {
+    if wide > 0 && wide >= lost {
         Cow::Owned(text.into_owned())
     } else {
         Cow::Borrowed(line)
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn mis_encoded_lines_are_read_as_written() {
-        assert_eq!(repair_line("## ğŸ¯ Track 1"), "## 🎯 Track 1");
+        assert_eq!(repair_line("Orchestrator â†’ Testing Agent"), "Orchestrator → Testing Agent");
         assert_eq!(repair_line("â”œâ”€â”€ a.py"), "├── a.py");
         assert_eq!(repair_line("âš\u{a0}ï¸ Risk"), "⚠\u{fffd} Risk");
     }
