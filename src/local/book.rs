@@ -26,6 +26,8 @@ pub struct NewTask {
     pub lane: String,
     pub estimate: Option<String>,
     pub depends_on: Vec<String>,
+    /// The files it will change, when a plan names them.
+    pub footprint: Vec<String>,
 }
 
 /// Where a task stands, for the commands and the status.
@@ -143,6 +145,7 @@ impl Book {
             started_at: None,
             done_at: None,
             released_at: None,
+            footprint: new.footprint,
         };
         match self.index(&new.id) {
             Some(at) if self.tasks[at].released_at.is_some() => {
@@ -403,6 +406,7 @@ mod tests {
             lane: lane.into(),
             estimate: Some("2h".into()),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            footprint: Vec::new(),
         }
     }
 

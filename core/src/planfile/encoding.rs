@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn mis_encoded_lines_are_read_as_written() {
-        assert_eq!(repair_line("Orchestrator â†’ Testing Agent"), "Orchestrator → Testing Agent");
+        assert_eq!(
+            repair_line("Orchestrator â†’ Testing Agent"),
+            "Orchestrator → Testing Agent"
+        );
         assert_eq!(repair_line("â”œâ”€â”€ a.py"), "├── a.py");
         assert_eq!(repair_line("âš\u{a0}ï¸ Risk"), "⚠\u{fffd} Risk");
     }

@@ -7,7 +7,9 @@
 //! as `**Owns:**`), not lines: a phase that only groups items is no item, a merge order is no
 //! dependency, a file only read is no file of the item.
 
+pub mod apply;
 mod blocks;
+pub mod config_tracks;
 mod encoding;
 mod estimate;
 mod fields;

@@ -35,7 +35,10 @@ fn numbered_tasks_with_bracketed_dependencies_and_file_lists() {
          - src/offline/worker.ts\n\
          Estimate: 3-4 hours\n",
     );
-    assert_eq!(names(&plan), ["Task 1.1: Edit queue schema", "Task 1.2: Sync worker"]);
+    assert_eq!(
+        names(&plan),
+        ["Task 1.1: Edit queue schema", "Task 1.2: Sync worker"]
+    );
     let first = item(&plan, "Task 1.1: Edit queue schema");
     assert_eq!(first.files, ["src/offline/queue.ts", "src/store/notes.ts"]);
     assert_eq!(first.estimate_hours, Some(2.0));
@@ -73,18 +76,30 @@ fn agent_sections_under_a_sequential_phase_and_a_merge_order_that_is_no_dependen
     );
     assert_eq!(
         names(&plan),
-        ["Phase 0 — Foundation", "Agent Alpha — Indexer", "Agent Beta — Parser"]
+        [
+            "Phase 0 — Foundation",
+            "Agent Alpha — Indexer",
+            "Agent Beta — Parser"
+        ]
     );
     let phase = item(&plan, "Phase 0 — Foundation");
     assert!(!phase.parallel);
     assert_eq!(phase.files, ["crates/search/src/query.rs"]);
     assert_eq!(phase.agent.as_deref(), Some("lead"));
     let alpha = item(&plan, "Agent Alpha — Indexer");
-    assert_eq!(alpha.files, ["crates/search/src/index/**"], "worktrees are no files");
+    assert_eq!(
+        alpha.files,
+        ["crates/search/src/index/**"],
+        "worktrees are no files"
+    );
     assert_eq!(alpha.depends_on, ["Phase 0 — Foundation"]);
     assert_eq!(alpha.agent.as_deref(), Some("Agent Alpha"));
     let beta = item(&plan, "Agent Beta — Parser");
-    assert_eq!(beta.depends_on, ["Agent Alpha — Indexer"], "the merge order adds nothing");
+    assert_eq!(
+        beta.depends_on,
+        ["Agent Alpha — Indexer"],
+        "the merge order adds nothing"
+    );
 }
 
 #[test]
@@ -109,7 +124,11 @@ fn an_assignment_table_and_a_done_when_list_that_is_no_item() {
     assert_eq!(b.depends_on, ["A: Invoice model"]);
     assert_eq!(b.estimate_hours, Some(2.5));
     assert!(plan.items.iter().all(|i| i.subtasks.is_empty()));
-    assert!(plan.items.iter().all(|i| !i.files.contains(&"billing/migrations/".to_owned())));
+    assert!(
+        plan.items
+            .iter()
+            .all(|i| !i.files.contains(&"billing/migrations/".to_owned()))
+    );
 }
 
 #[test]
@@ -158,7 +177,11 @@ fn tree_listings_are_rebuilt_and_shell_commands_and_routes_are_no_files() {
     let track = item(&plan, "Track 2: Monitoring");
     assert_eq!(
         track.files,
-        ["monitoring/", "monitoring/prometheus.yml", "monitoring/grafana/"]
+        [
+            "monitoring/",
+            "monitoring/prometheus.yml",
+            "monitoring/grafana/"
+        ]
     );
     assert_eq!(track.estimate_hours, Some(1.75));
 }
@@ -244,7 +267,8 @@ fn all_previous_tasks_and_ranges_of_agents() {
 
 #[test]
 fn mis_encoded_plans_read_like_the_original() {
-    let plan = read("## ğŸ¯ Track 1: Testing & Integration (ACTIVE)\n\n```\nsrc/\nâ”œâ”€â”€ a.py\n```\n");
+    let plan =
+        read("## ğŸ¯ Track 1: Testing & Integration (ACTIVE)\n\n```\nsrc/\nâ”œâ”€â”€ a.py\n```\n");
     assert_eq!(names(&plan), ["Track 1: Testing & Integration"]);
     assert_eq!(plan.items[0].files, ["src/", "src/a.py"]);
 }

@@ -1,6 +1,8 @@
 //! What `switchyard plan read` prints: each item the plan was read into, with the line it
 //! came from, then what could not be read.
 
+use crate::planfile::apply::{Additions, PlannedTask};
+use crate::planfile::config_tracks::tracks_yaml;
 use crate::planfile::{Plan, Warning, WarningKind, WorkItem};
 use crate::text::{code_list, plural};
 
@@ -66,7 +68,7 @@ fn hours_text(hours: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-pub fn warning_text(warning: &Warning) -> String {
+fn warning_text(warning: &Warning) -> String {
     match &warning.kind {
         WarningKind::UnknownDependency { item, named } => {
             format!("{item} depends on \"{named}\", which names no item of the plan")
@@ -81,6 +83,77 @@ pub fn warning_text(warning: &Warning) -> String {
             format!("{item} names no files, so nothing keeps it apart from other work")
         }
     }
+}
+
+/// What `switchyard plan apply` did: the tasks it added, what it left as it was, and the
+/// tracks for the config (written to `config_path`, or shown to copy there).
+pub fn plan_applied(added: &Additions, config_path: &str, written: bool) -> String {
+    let mut out = String::new();
+    if added.tasks.is_empty() {
+        out.push_str("No tasks added");
+    } else {
+        out.push_str(&format!(
+            "Added {}:
+",
+            plural(added.tasks.len(), "task", "tasks")
+        ));
+        for task in &added.tasks {
+            out.push_str(&format!(
+                "  {}
+",
+                task_text(task)
+            ));
+        }
+    }
+    if !added.already.is_empty() {
+        let sep = if added.tasks.is_empty() { ": " } else { "\n" };
+        out = out.trim_end().to_owned();
+        out.push_str(&format!(
+            "{sep}{} already in the book: {}\n",
+            plural(added.already.len(), "task", "tasks"),
+            added.already.join(", ")
+        ));
+    } else if added.tasks.is_empty() {
+        out.push_str(".\n");
+    }
+    for (task, dep) in &added.cut {
+        out.push_str(&format!(
+            "{task} does not wait for {dep}: the plan has them wait for each other in a circle\n"
+        ));
+    }
+    if added.tracks.is_empty() {
+        out.push_str(&format!("No tracks to add to {config_path}.\n"));
+    } else if written {
+        out.push_str(&format!(
+            "Wrote {} to {config_path}.\n",
+            plural(added.tracks.len(), "track", "tracks")
+        ));
+    } else {
+        out.push_str(&format!(
+            "\nTracks for {config_path} (`--write-config` adds them):\n\ntracks:\n{}",
+            tracks_yaml(&added.tracks, 2)
+        ));
+    }
+    out
+}
+
+fn task_text(task: &PlannedTask) -> String {
+    let mut facts = Vec::new();
+    if let Some(estimate) = &task.estimate {
+        facts.push(estimate.clone());
+    }
+    if !task.depends_on.is_empty() {
+        facts.push(format!("waits for {}", task.depends_on.join(", ")));
+    }
+    if !task.footprint.is_empty() {
+        facts.push(format!("changes {}", code_list(&task.footprint)));
+    }
+    let facts = if facts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", facts.join("; "))
+    };
+    format!("{} on lane `{}`: {}{facts}", task.id, task.lane, task.title)
 }
 
 #[cfg(test)]
@@ -152,6 +225,49 @@ mod tests {
         assert_eq!(
             warning_text(&cycle),
             "these items wait for each other in a circle: A → B"
+        );
+    }
+
+    #[test]
+    fn an_apply_lists_its_tasks_and_the_tracks_to_add() {
+        let added = Additions {
+            tasks: vec![PlannedTask {
+                id: "task-2".into(),
+                title: "Task 2: API".into(),
+                lane: "agent-1".into(),
+                estimate: Some("0.75h".into()),
+                depends_on: vec!["task-1".into()],
+                footprint: vec!["src/api.rs".into()],
+            }],
+            already: vec!["task-1".into()],
+            cut: vec![],
+            tracks: vec![crate::planfile::apply::PlannedTrack {
+                name: "task-2".into(),
+                paths: vec!["src/api.rs".into()],
+                depends_on: vec![],
+                agent: None,
+            }],
+        };
+        assert_eq!(
+            plan_applied(&added, ".github/switchyard.yml", false),
+            "Added 1 task:\n  \
+             task-2 on lane `agent-1`: Task 2: API (0.75h; waits for task-1; changes `src/api.rs`)\n\
+             1 task already in the book: task-1\n\
+             \n\
+             Tracks for .github/switchyard.yml (`--write-config` adds them):\n\
+             \n\
+             tracks:\n  \
+             task-2:\n    \
+             paths: [\"src/api.rs\"]\n"
+        );
+        let again = Additions {
+            already: vec!["task-1".into(), "task-2".into()],
+            ..Additions::default()
+        };
+        assert_eq!(
+            plan_applied(&again, ".github/switchyard.yml", true),
+            "No tasks added: 2 tasks already in the book: task-1, task-2\n\
+             No tracks to add to .github/switchyard.yml.\n"
         );
     }
 }
