@@ -19,7 +19,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, globs, graph, ids, order, overlap, planfile, suggest, tasks, text, url,
+    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
+    url,
 };
 
 use std::path::Path;

@@ -145,11 +145,15 @@ pub fn apply_locally(
     if written {
         write_tracks(&repo.main_worktree.join(CONFIG_PATH), &added.tracks)?;
     }
-    Ok(switchyard_core::text::plan_applied(
-        &added,
-        CONFIG_PATH,
-        written,
-    ))
+    let mut text = switchyard_core::text::plan_applied(&added, CONFIG_PATH, written);
+    // Tasks held back because another lane is changing their files, and why.
+    for task in &added.tasks {
+        if let Some(wait) = book.task(&task.id).and_then(|t| book.footprint_wait(t)) {
+            let why = switchyard_core::text::footprint_wait(&wait);
+            text.push_str(&format!("{} {why}\n", task.id));
+        }
+    }
+    Ok(text)
 }
 
 /// Adds the tracks to the config file, refusing when the result would not be a valid config.

@@ -247,7 +247,9 @@ mod tests {
         argv.extend_from_slice(pairs);
         match Cli::try_parse_from(argv).unwrap().command {
             Command::Serve(a) => a,
-            Command::CheckConfig { .. } | Command::Local(_) => unreachable!("serve was given"),
+            Command::CheckConfig { .. } | Command::Local(_) | Command::Plan(_) => {
+                unreachable!("serve was given")
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod config;
+pub mod footprint;
 pub mod globs;
 pub mod graph;
 pub mod ids;

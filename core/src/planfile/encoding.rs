@@ -44,7 +44,7 @@ const HIGH: &[(char, u8)] = &[
 
 fn byte_of(c: char) -> Option<u8> {
     match c as u32 {
-        0..=0x7F | 0x80..=0x9F | 0xA0..=0xFF => Some(c as u32 as u8),
+        0..=0xFF => Some(c as u32 as u8),
         _ => HIGH.iter().find(|(h, _)| *h == c).map(|(_, b)| *b),
     }
 }

@@ -622,9 +622,10 @@ impl Found {
         }
         // A time in the heading's decoration: `(2h)`, `— 30 min`.
         let name = names::clean(&heading.text);
-        let decoration = heading.text.replace('`', "");
-        let decoration = decoration
-            .get(name.len().min(decoration.len())..)
+        let text = heading.text.replace('`', "");
+        let decoration = text
+            .find(&name)
+            .and_then(|at| text.get(at + name.len()..))
             .unwrap_or("");
         if let Some(parsed) =
             estimate::parse(decoration).filter(|_| !decoration.to_lowercase().contains("after"))
@@ -1200,13 +1201,13 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
             id_text = format!("{word} {id_text}");
         }
         // `| Agent 1 | Config parser |`: the agent is the item's id.
-        if id_text.is_empty() {
-            if let Some(agent) = agent_text.as_deref().filter(|a| {
+        if id_text.is_empty()
+            && let Some(agent) = agent_text.as_deref().filter(|a| {
                 names::ident(a).is_some_and(|i| i.word.is_some())
                     && names::clean(a).split_whitespace().count() <= 2
-            }) {
-                id_text = names::clean(agent);
-            }
+            })
+        {
+            id_text = names::clean(agent);
         }
         let name_text = cell(row, Some(name))
             .map(|c| c.text.replace('`', ""))

@@ -123,10 +123,8 @@ fn pieces(text: &str) -> Vec<String> {
                 .trim_matches(|c: char| "*_()#.:'\"".contains(c) || c.is_whitespace())
                 .trim();
             let piece = piece.strip_prefix("and ").unwrap_or(piece).trim();
-            if !piece.is_empty() && !piece.starts_with("Phase ") || names::ident(piece).is_some() {
-                if !piece.is_empty() {
-                    out.push(piece.to_owned());
-                }
+            if !piece.is_empty() {
+                out.push(piece.to_owned());
             }
         }
     }
@@ -180,10 +178,10 @@ fn targets(drafts: &Drafts, piece: &str, from: usize) -> Option<Vec<usize>> {
         }
         let groups: Vec<&crate::planfile::items::Group> =
             drafts.groups.iter().filter(|g| keyed(&g.ident)).collect();
-        if let [group] = groups.as_slice() {
-            if !group.members.is_empty() {
-                return Some(group.members.clone());
-            }
+        if let [group] = groups.as_slice()
+            && !group.members.is_empty()
+        {
+            return Some(group.members.clone());
         }
         // The agent the plan names for an item: "Blocked by: Agent Alpha".
         if ident.word.as_deref() == Some("agent") {

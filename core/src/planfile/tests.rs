@@ -281,3 +281,12 @@ fn a_plan_of_phases_only_makes_each_phase_an_item() {
     assert_eq!(names(&plan), ["Phase 1: Setup", "Phase 2: Build"]);
     assert!(plan.items.iter().all(|i| i.parallel));
 }
+
+#[test]
+fn a_time_in_the_heading_is_the_estimate_and_not_part_of_the_name() {
+    let plan =
+        read("## 🎯 Track 1: Parser (2h)\nFiles: `src/parse.rs`\n\n## Task 1.2: Setup (30 min)\n");
+    assert_eq!(names(&plan), ["Track 1: Parser", "Task 1.2: Setup"]);
+    assert_eq!(plan.items[0].estimate_hours, Some(2.0));
+    assert_eq!(plan.items[1].estimate_hours, Some(0.5));
+}

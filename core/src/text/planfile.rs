@@ -156,6 +156,15 @@ fn task_text(task: &PlannedTask) -> String {
     format!("{} on lane `{}`: {}{facts}", task.id, task.lane, task.title)
 }
 
+/// Why a task waits for another lane: "waits: would change `src/store/notes.ts`, which
+/// agent-2 is changing for #12".
+pub fn footprint_wait(wait: &crate::footprint::Wait) -> String {
+    format!(
+        "waits: would change `{}`, which {} is changing for {}",
+        wait.path, wait.lane, wait.task
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +277,19 @@ mod tests {
             plan_applied(&again, ".github/switchyard.yml", true),
             "No tasks added: 2 tasks already in the book: task-1, task-2\n\
              No tracks to add to .github/switchyard.yml.\n"
+        );
+    }
+
+    #[test]
+    fn a_footprint_wait_names_the_file_the_lane_and_the_task() {
+        let wait = crate::footprint::Wait {
+            path: "src/store/notes.ts".into(),
+            lane: "agent-2".into(),
+            task: "#12".into(),
+        };
+        assert_eq!(
+            footprint_wait(&wait),
+            "waits: would change `src/store/notes.ts`, which agent-2 is changing for #12"
         );
     }
 }

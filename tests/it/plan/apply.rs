@@ -148,3 +148,26 @@ fn write_config_adds_the_tracks_once_and_keeps_the_file_as_written() {
         config
     );
 }
+
+#[test]
+fn a_task_sharing_a_file_with_one_running_on_another_lane_waits_and_says_why() {
+    let dir = repository();
+    let repo = dir.path();
+    std::fs::write(
+        repo.join("SHARED.md"),
+        "## Task A: Parser\nFiles: `src/app.rs`\n\n## Task B: Printer\nFiles: `src/app.rs`, `src/print.rs`\n",
+    )
+    .unwrap();
+    let answer = stdout(&run(
+        repo,
+        "switchyard",
+        &["plan", "apply", "SHARED.md", "--local"],
+    ));
+    assert!(
+        answer.ends_with(
+            "task-b waits: would change `src/app.rs`, which agent-1 is changing for task-a\n"
+        ),
+        "{answer}"
+    );
+    assert!(answer.contains("task-b on lane `agent-2`"), "{answer}");
+}

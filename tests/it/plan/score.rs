@@ -294,11 +294,11 @@ fn match_items(truth: &[Item], pred: &[Item]) -> BTreeMap<usize, usize> {
         pk.entry(id_key(&pred[j].name)).or_default().push(j);
     }
     for (k, js) in &pk {
-        if let (Some(_), [j]) = (k, js.as_slice()) {
-            if let Some([i]) = tk.get(k).map(Vec::as_slice) {
-                m.insert(*j, *i);
-                used.insert(*i);
-            }
+        if let (Some(_), [j]) = (k, js.as_slice())
+            && let Some([i]) = tk.get(k).map(Vec::as_slice)
+        {
+            m.insert(*j, *i);
+            used.insert(*i);
         }
     }
     type Scorer = fn(&Item, &Item) -> f64;
