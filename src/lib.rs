@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod local;
 pub mod metrics;
 pub mod pages;
+pub mod plan_cli;
 pub mod queue;
 pub mod reconcile;
 pub mod server;
@@ -18,7 +19,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, globs, graph, ids, order, overlap, suggest, tasks, text, url,
+    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
+    url,
 };
 
 use std::path::Path;

@@ -11,6 +11,10 @@ fn main() -> ExitCode {
             let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
             switchyard::local::run(args, &here)
         }
+        Command::Plan(args) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
+            switchyard::plan_cli::run(args, &here)
+        }
         Command::Serve(args) => {
             init_logging();
             let settings = match args.into_settings() {

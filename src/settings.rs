@@ -38,6 +38,8 @@ pub enum Command {
     },
     /// Coordinate lanes in worktrees on this machine, inside a git repository.
     Local(crate::local::cli::LocalArgs),
+    /// Read a parallel plan written in Markdown, and turn it into tasks.
+    Plan(crate::plan_cli::PlanArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -245,7 +247,9 @@ mod tests {
         argv.extend_from_slice(pairs);
         match Cli::try_parse_from(argv).unwrap().command {
             Command::Serve(a) => a,
-            Command::CheckConfig { .. } | Command::Local(_) => unreachable!("serve was given"),
+            Command::CheckConfig { .. } | Command::Local(_) | Command::Plan(_) => {
+                unreachable!("serve was given")
+            }
         }
     }
 

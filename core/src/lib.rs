@@ -4,11 +4,13 @@
 
 pub mod assign;
 pub mod config;
+pub mod footprint;
 pub mod globs;
 pub mod graph;
 pub mod ids;
 pub mod order;
 pub mod overlap;
+pub mod planfile;
 pub mod suggest;
 pub mod tasks;
 pub mod text;

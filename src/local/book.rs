@@ -11,6 +11,7 @@
 use super::error::LocalError;
 use crate::assign::{AssignmentRecord, Completion, Issue, Snapshot, TaskState};
 use crate::config::{Agent, Config, Track};
+use crate::footprint::{Running, Wait, must_wait};
 use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::store::TaskRecord;
 use crate::suggest::closest;
@@ -26,6 +27,8 @@ pub struct NewTask {
     pub lane: String,
     pub estimate: Option<String>,
     pub depends_on: Vec<String>,
+    /// The files it will change, when a plan names them.
+    pub footprint: Vec<String>,
 }
 
 /// Where a task stands, for the commands and the status.
@@ -143,6 +146,7 @@ impl Book {
             started_at: None,
             done_at: None,
             released_at: None,
+            footprint: new.footprint,
         };
         match self.index(&new.id) {
             Some(at) if self.tasks[at].released_at.is_some() => {
@@ -222,12 +226,17 @@ impl Book {
                     merged_at: done_at,
                 });
             }
-            let deps: Vec<String> = task
+            let mut deps: Vec<String> = task
                 .depends_on
                 .iter()
                 .filter_map(|dep| seq_of.get(dep.as_str()))
                 .map(|seq| format!("Depends on #{seq}"))
                 .collect();
+            // A waiting task that would change a file another lane is changing waits for
+            // that task as for a dependency.
+            if let Some(holder) = self.footprint_wait(task).and_then(|w| self.task(&w.task)) {
+                deps.push(format!("Depends on #{}", holder.seq));
+            }
             issues.push(Issue {
                 number,
                 title: task.title.clone(),
@@ -257,6 +266,25 @@ impl Book {
             merge_queue: None,
             commands: Vec::new(),
         }
+    }
+
+    /// The task running on another lane whose files `task`, still waiting, would change too.
+    pub fn footprint_wait(&self, task: &TaskRecord) -> Option<Wait> {
+        let open = |t: &TaskRecord| t.done_at.is_none() && t.released_at.is_none();
+        if task.assigned_at.is_some() || !open(task) || task.footprint.is_empty() {
+            return None;
+        }
+        let running: Vec<Running<'_>> = self
+            .tasks
+            .iter()
+            .filter(|t| t.assigned_at.is_some() && open(t))
+            .map(|t| Running {
+                lane: &t.lane,
+                task: &t.id,
+                footprint: &t.footprint,
+            })
+            .collect();
+        must_wait(&task.lane, &task.footprint, &running)
     }
 
     /// The id of the task numbered `issue`.
@@ -403,6 +431,7 @@ mod tests {
             lane: lane.into(),
             estimate: Some("2h".into()),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            footprint: Vec::new(),
         }
     }
 
@@ -451,6 +480,31 @@ mod tests {
         book.settle(at(3));
         assert!(matches!(standing_of(&book, "C"), Standing::Assigned { .. }));
         assert_eq!(standing_of(&book, "B"), Standing::Queued);
+    }
+
+    #[test]
+    fn two_tasks_sharing_a_file_never_run_at_once_and_the_waiting_one_starts_after() {
+        let mut book = Book::new(&Config::default(), "repo", vec![], vec![]);
+        let mut first = new("A", "agent-1", &[]);
+        first.footprint = vec!["src/store/notes.ts".into()];
+        book.add(first, at(0)).unwrap();
+        let mut second = new("B", "agent-2", &[]);
+        second.footprint = vec!["src/store/".into()];
+        book.add(second, at(1)).unwrap();
+        let mut apart = new("C", "agent-3", &[]);
+        apart.footprint = vec!["docs/a.md".into()];
+        book.add(apart, at(2)).unwrap();
+        assert_eq!(
+            standing_of(&book, "B"),
+            Standing::Blocked {
+                waits_for: vec!["A".into()]
+            }
+        );
+        assert!(matches!(standing_of(&book, "C"), Standing::Assigned { .. }));
+        let a = book.index("A").unwrap();
+        book.tasks[a].done_at = Some(at(3));
+        book.settle(at(3));
+        assert!(matches!(standing_of(&book, "B"), Standing::Assigned { .. }));
     }
 
     #[test]

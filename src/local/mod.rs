@@ -76,6 +76,7 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
                 lane,
                 estimate,
                 depends_on,
+                footprint: Vec::new(),
             };
             change(&repo, &mut book, &task_id, |book| {
                 book.add(new, Utc::now()).map(drop)
@@ -252,7 +253,7 @@ fn repo_name(repo: &Repo) -> String {
 }
 
 /// The book for a command that changes it: created on first use.
-fn open_book(repo: &Repo) -> Result<Book, LocalError> {
+pub(crate) fn open_book(repo: &Repo) -> Result<Book, LocalError> {
     std::fs::create_dir_all(&repo.state_dir).map_err(|error| LocalError::Io {
         path: repo.state_dir.clone(),
         error,
@@ -285,7 +286,7 @@ fn open_store(repo: &Repo) -> Result<SqliteStore, LocalError> {
     SqliteStore::open(&book_path(repo).to_string_lossy()).map_err(|e| store_error(repo, e))
 }
 
-fn save_book(repo: &Repo, tasks: &[TaskRecord]) -> Result<(), LocalError> {
+pub(crate) fn save_book(repo: &Repo, tasks: &[TaskRecord]) -> Result<(), LocalError> {
     open_store(repo)?
         .save_local_tasks(tasks)
         .map_err(|e| store_error(repo, e))

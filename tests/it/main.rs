@@ -17,6 +17,7 @@ mod local;
 mod merge_order;
 mod merge_queue;
 mod overlaps;
+mod plan;
 mod receive;
 mod reconcile;
 mod resilience;

@@ -145,7 +145,9 @@ fn cli(args: &[&str]) -> switchyard::settings::ServeArgs {
         .command
     {
         CliCommand::Serve(args) => args,
-        CliCommand::CheckConfig { .. } | CliCommand::Local(_) => unreachable!("serve was given"),
+        CliCommand::CheckConfig { .. } | CliCommand::Local(_) | CliCommand::Plan(_) => {
+            unreachable!("serve was given")
+        }
     }
 }
 

@@ -6,6 +6,7 @@ mod config_check;
 mod config_summary;
 mod merge_order;
 mod overlap;
+mod planfile;
 
 pub use config_check::{config_invalid, config_removed, config_valid};
 pub use config_summary::config_summary;
@@ -14,6 +15,7 @@ pub use overlap::{
     Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
     PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
+pub use planfile::{footprint_wait, plan_applied, plan_reading};
 
 use crate::ids::PrNumber;
 

@@ -27,6 +27,10 @@ pub struct TaskRecord {
     pub started_at: Option<DateTime<Utc>>,
     pub done_at: Option<DateTime<Utc>>,
     pub released_at: Option<DateTime<Utc>>,
+    /// The files its plan item names (`switchyard plan apply`); records from before plans
+    /// have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub footprint: Vec<String>,
 }
 
 impl SqliteStore {
@@ -94,6 +98,7 @@ mod tests {
             started_at: None,
             done_at: None,
             released_at: None,
+            footprint: vec![],
         }
     }
 
