@@ -237,6 +237,7 @@ impl Book {
                 created_at: task.created_at,
                 open: task.done_at.is_none(),
                 pull_request: false,
+                linked_blockers: Vec::new(),
             });
         }
         Snapshot {

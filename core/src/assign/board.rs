@@ -3,7 +3,7 @@
 
 use super::schedule::{Job, PlanTime, plan_time};
 use super::snapshot::{Completion, Issue, MergeQueue, OpenPr};
-use super::state::TaskState;
+use super::state::{Dependency, ForeignBlocker, TaskState};
 use crate::config::Config;
 use crate::ids::{IssueNumber, PrNumber};
 use std::collections::BTreeSet;
@@ -54,7 +54,10 @@ pub struct BlockedTask {
     pub issue: IssueNumber,
     pub title: String,
     pub lane: Option<String>,
-    pub waits_for: Vec<IssueNumber>,
+    /// This repository's open dependencies, with where each was found.
+    pub waits_for: Vec<Dependency>,
+    /// Open linked blockers in other repositories.
+    pub elsewhere: Vec<ForeignBlocker>,
     /// Set when the issue is on a dependency cycle.
     pub cycle: Option<Vec<IssueNumber>>,
 }
@@ -159,9 +162,19 @@ fn lane_status(input: &BoardInput<'_>, lane: &str) -> LaneStatus {
 }
 
 fn blocked_task(task: &BoardTask<'_>) -> Option<BlockedTask> {
-    let (lane, waits_for, cycle) = match task.state {
-        TaskState::Blocked(blocked) => (blocked.lane.clone(), blocked.waits_for(), None),
-        TaskState::Cycle(cycle) => (cycle.lane.clone(), Vec::new(), Some(cycle.cycle.clone())),
+    let (lane, waits_for, elsewhere, cycle) = match task.state {
+        TaskState::Blocked(blocked) => (
+            blocked.lane.clone(),
+            blocked.open_dependencies().copied().collect(),
+            blocked.elsewhere.clone(),
+            None,
+        ),
+        TaskState::Cycle(cycle) => (
+            cycle.lane.clone(),
+            Vec::new(),
+            Vec::new(),
+            Some(cycle.cycle.clone()),
+        ),
         _ => return None,
     };
     Some(BlockedTask {
@@ -169,6 +182,7 @@ fn blocked_task(task: &BoardTask<'_>) -> Option<BlockedTask> {
         title: task.issue.title.clone(),
         lane,
         waits_for,
+        elsewhere,
         cycle,
     })
 }

@@ -38,9 +38,9 @@ pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
     Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
-    MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
+    LinkedBlocker, MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
-    Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
-    Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+    Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, ForeignBlocker,
+    PlannedOverlap, Queued, ReleaseReason, Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
 };

@@ -6,7 +6,7 @@ use super::*;
 use crate::assign::*;
 use crate::config::tests::track;
 use crate::config::{Agent, Config};
-use crate::ids::{CommentId, IssueNumber, PrNumber};
+use crate::ids::{CommentId, IssueNumber, PrNumber, RepoName};
 use crate::order::{self, Candidate, Conflict, OrderInput};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
@@ -106,6 +106,7 @@ impl World {
             created_at: at(number as i64),
             open: true,
             pull_request: false,
+            linked_blockers: vec![],
         });
         self
     }
@@ -1100,4 +1101,140 @@ fn many_random_worlds_settle_and_respect_capacity() {
             world.later(10);
         }
     }
+}
+
+impl World {
+    /// GitHub links `blocker` (this repository) as blocking `number`, or unlinks it.
+    fn link(&mut self, number: u64, blocker: u64, linked: bool) -> &mut Self {
+        let issue = self.get(number);
+        issue
+            .linked_blockers
+            .retain(|b| !(b.repo.is_none() && b.number == IssueNumber(blocker)));
+        if linked {
+            issue.linked_blockers.push(LinkedBlocker {
+                repo: None,
+                number: IssueNumber(blocker),
+                open: true,
+                url: format!("https://github.com/octo/repo/issues/{blocker}"),
+            });
+        }
+        self
+    }
+
+    /// GitHub lists `repo#blocker` as blocking `number`, open or closed.
+    fn link_elsewhere(&mut self, number: u64, repo: &str, blocker: u64, open: bool) -> &mut Self {
+        let issue = self.get(number);
+        issue.linked_blockers.retain(|b| b.repo.is_none());
+        issue.linked_blockers.push(LinkedBlocker {
+            repo: Some(RepoName::try_from(repo.to_owned()).unwrap()),
+            number: IssueNumber(blocker),
+            open,
+            url: format!("https://github.com/{repo}/issues/{blocker}"),
+        });
+        self
+    }
+}
+
+#[test]
+fn a_blocker_linked_on_github_blocks_until_it_closes_and_is_named_as_linked() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(12, "Parser", "", &[])
+        .issue(13, "CLI", "", &["parallel"])
+        .link(13, 12, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 13), "blocked");
+    assert_eq!(world.labels(13), ["blocked", "parallel"]);
+    let comment = world.comment(13);
+    assert!(comment.contains("**Blocked** by #12 (linked on GitHub), which is still open."));
+    assert!(comment.contains("- Depends on: #12 (open, linked on GitHub)."));
+
+    world.link(13, 12, false);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 13).as_deref(), Some("agent-1"), "unlinked");
+    assert!(
+        world
+            .comment(13)
+            .contains("Was blocked by #12, now assigned.")
+    );
+}
+
+#[test]
+fn a_closed_linked_blocker_frees_the_issue() {
+    let mut world = World::new(config(1, 1));
+    world
+        .issue(12, "Parser", "", &[])
+        .issue(13, "CLI", "", &["parallel"])
+        .link(13, 12, true);
+    world.settle();
+    world.close(12);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 13).as_deref(), Some("agent-1"));
+    assert!(
+        world
+            .comment(13)
+            .contains("- Depends on: #12 (closed, linked on GitHub).")
+    );
+}
+
+#[test]
+fn text_and_links_that_disagree_both_block() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(3, "Model", "", &[])
+        .issue(4, "Schema", "", &[])
+        .issue(5, "Api", "Depends on #3, #4", &["parallel"])
+        .link(5, 4, true)
+        .link(5, 6, true)
+        .issue(6, "Auth", "", &[]);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 5), "blocked");
+    assert!(world.comment(5).contains(
+        "**Blocked** by #3, #4 (in the description and linked on GitHub) and #6 (linked on \
+         GitHub), which are still open."
+    ));
+    // The link to #4 is gone, but the text still names it; the text no longer names #6,
+    // but the link still holds it.
+    world.link(5, 4, false).close(3);
+    world.get(5).body = "Depends on #4".into();
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 5), "blocked");
+    assert!(
+        world
+            .comment(5)
+            .contains("**Blocked** by #4 and #6 (linked on GitHub), which are still open.")
+    );
+    world.close(4).close(6);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 5).as_deref(), Some("agent-1"));
+}
+
+#[test]
+fn a_blocker_in_another_repository_is_named_with_its_link_until_github_lists_it_closed() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(7, "Login", "", &["parallel"])
+        .link_elsewhere(7, "octo/platform", 31, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 7), "blocked");
+    assert!(world.comment(7).contains(
+        "**Blocked** by [octo/platform#31](https://github.com/octo/platform/issues/31) \
+         (linked on GitHub), which is still open."
+    ));
+
+    world.link_elsewhere(7, "octo/platform", 31, false);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 7).as_deref(), Some("agent-1"));
+}
+
+#[test]
+fn linked_blockers_between_tasks_count_in_cycles() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(3, "A", "Depends on #5", &["parallel"])
+        .issue(5, "B", "", &["parallel"])
+        .link(5, 3, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 3), "cycle");
+    assert_eq!(state_name(&plan, 5), "cycle");
 }

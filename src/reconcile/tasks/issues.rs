@@ -87,6 +87,7 @@ impl Issues {
                 created_at: pr.created_at,
                 open: true,
                 pull_request: true,
+                linked_blockers: Vec::new(),
             }));
         }
         Ok(self.get(ctx, number).await?.map(|i| i.to_issue(false)))

@@ -1,6 +1,6 @@
 //! The body of the "Switchyard status" issue.
 
-use super::{duration, issue_chain, issue_list};
+use super::{blocker_list, duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
 use crate::ids::PrNumber;
 use crate::text::{MAX_COMMENT_CHARS, plural, within};
@@ -141,7 +141,10 @@ fn blocked_item(task: &BlockedTask) -> String {
         .unwrap_or_default();
     let why = match &task.cycle {
         Some(cycle) => format!("dependency cycle {}", issue_chain(cycle)),
-        None => format!("waits for {}", issue_list(&task.waits_for)),
+        None => format!(
+            "waits for {}",
+            blocker_list(&task.waits_for, &task.elsewhere)
+        ),
     };
     format!("- {} {}{lane}: {why}", task.issue, cell_text(&task.title))
 }
