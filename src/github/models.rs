@@ -143,6 +143,17 @@ pub struct GhIssue {
     pub performed_via_github_app: Option<AppRef>,
 }
 
+/// An issue as a list of linked issues gives it (an issue's blockers), with what tells
+/// another repository's issue apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedIssue {
+    pub number: u64,
+    pub state: String,
+    /// `https://api.github.com/repos/{owner}/{repo}`.
+    pub repository_url: String,
+    pub html_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Login {
     pub login: String,

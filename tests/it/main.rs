@@ -12,6 +12,7 @@ mod fuzz_corpus;
 mod hostile;
 mod instances;
 mod kill;
+mod linked_issues;
 mod local;
 mod merge_order;
 mod merge_queue;

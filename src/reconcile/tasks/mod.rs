@@ -9,6 +9,7 @@ mod commands;
 mod context;
 mod github;
 mod issues;
+mod links;
 mod merged;
 mod read;
 mod stored;
@@ -49,7 +50,7 @@ fn concerns_tasks(triggers: &[Trigger]) -> bool {
     triggers.iter().any(|trigger| {
         matches!(
             trigger,
-            Trigger::Full | Trigger::Issue(_) | Trigger::Command { .. }
+            Trigger::Full | Trigger::Issue(_) | Trigger::Dependencies(_) | Trigger::Command { .. }
         )
     })
 }
