@@ -154,6 +154,16 @@ pub struct LinkedIssue {
     pub html_url: String,
 }
 
+/// A sub-issue as its parent's list gives it: the whole issue, and its repository, which may
+/// be another of the same owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubIssue {
+    #[serde(flatten)]
+    pub issue: GhIssue,
+    /// `https://api.github.com/repos/{owner}/{repo}`.
+    pub repository_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Login {
     pub login: String,

@@ -238,6 +238,7 @@ impl Book {
                 open: task.done_at.is_none(),
                 pull_request: false,
                 linked_blockers: Vec::new(),
+                sub_issues: Vec::new(),
             });
         }
         Snapshot {

@@ -13,7 +13,7 @@ const TWO_LANES: &str = "agents:\n  - {name: alpha}\n  - {name: beta}\n";
 const PLATFORM: &str = "octo/platform";
 
 /// One of the project's own payloads (`fixtures/`).
-fn fixture(relative: &str) -> Value {
+pub(crate) fn fixture(relative: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(relative);
@@ -38,7 +38,7 @@ fn blocked_by_event(action: &str, blocked: u64, blocker_repo: &str, blocker: u64
 impl Story {
     /// GitHub links `blocker` as blocking `blocked` and tells the App; the event is returned
     /// for redelivery.
-    async fn link(&self, blocked: u64, blocker_repo: &str, blocker: u64) -> Value {
+    pub(crate) async fn link(&self, blocked: u64, blocker_repo: &str, blocker: u64) -> Value {
         self.h
             .gh
             .link_blocked_by(REPO, blocked, blocker_repo, blocker)
@@ -64,7 +64,7 @@ impl Story {
     }
 
     /// Delivers `event` again, as GitHub's "Redeliver" does, and says what the App wrote.
-    async fn redeliver(&self, event: &str, payload: &Value) -> Vec<String> {
+    pub(crate) async fn redeliver(&self, event: &str, payload: &Value) -> Vec<String> {
         self.h.gh.clear_log();
         let body = serde_json::to_vec(payload).unwrap();
         let (status, _) = self.h.deliver_as(event, &delivery_id(), &body).await;

@@ -22,3 +22,4 @@ mod reconcile;
 mod resilience;
 mod setup;
 mod store;
+mod sub_issues;

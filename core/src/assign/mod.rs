@@ -17,6 +17,7 @@ mod lanes;
 mod markdown;
 mod open;
 mod plan;
+mod plans;
 mod schedule;
 mod snapshot;
 mod state;
@@ -42,5 +43,6 @@ pub use snapshot::{
 };
 pub use state::{
     Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, ForeignBlocker,
-    PlannedOverlap, Queued, ReleaseReason, Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+    PlanProgress, PlanStep, PlannedOverlap, Queued, ReleaseReason, Released, Stage, TaskState,
+    TrackPaths, UnknownLane, Withdrawn,
 };

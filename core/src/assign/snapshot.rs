@@ -62,6 +62,9 @@ pub struct Issue {
     /// The issues GitHub lists as blocking this one (its issue dependencies), as far as they
     /// were read: empty for issues the rules do not look at, or where GitHub has no such links.
     pub linked_blockers: Vec<LinkedBlocker>,
+    /// This repository's issues GitHub lists as its sub-issues, in GitHub's order, as far as
+    /// they were read (for issues with the trigger label).
+    pub sub_issues: Vec<IssueNumber>,
 }
 
 /// An issue linked on GitHub as blocking another ("blocked by" in the issue's sidebar).

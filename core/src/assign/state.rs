@@ -21,6 +21,8 @@ pub enum TaskState {
     Done(Completion),
     /// Has an `agent:` label naming no configured lane.
     UnknownLane(UnknownLane),
+    /// Has the trigger label and sub-issues: the sub-issues are the tasks, never the issue.
+    Plan(PlanProgress),
 }
 
 impl TaskState {
@@ -184,4 +186,51 @@ pub struct UnknownLane {
     pub name: String,
     pub suggestion: Option<String>,
     pub lanes: Vec<String>,
+}
+
+/// A plan: an issue with the trigger label whose sub-issues are its tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanProgress {
+    /// Each sub-issue, in GitHub's order.
+    pub steps: Vec<PlanStep>,
+    /// The hours the open sub-issues are estimated at (unestimated ones counted as
+    /// [`super::UNESTIMATED_HOURS`]).
+    pub hours_left: f64,
+    /// Those hours with the lanes there are, given the dependencies.
+    pub parallel_hours: f64,
+    pub lanes: usize,
+}
+
+impl PlanProgress {
+    pub fn done(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|step| step.stage == Stage::Done)
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanStep {
+    pub issue: IssueNumber,
+    pub title: String,
+    pub stage: Stage,
+}
+
+/// Where one sub-issue of a plan stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Running {
+        lane: String,
+    },
+    Queued,
+    Blocked {
+        by: Vec<Dependency>,
+        elsewhere: Vec<ForeignBlocker>,
+    },
+    /// On a dependency cycle.
+    Stuck,
+    Done,
+    /// Open, but no lane's task: released, withdrawn, or on an unknown lane.
+    Waiting,
 }

@@ -107,6 +107,7 @@ impl World {
             open: true,
             pull_request: false,
             linked_blockers: vec![],
+            sub_issues: vec![],
         });
         self
     }
@@ -313,6 +314,7 @@ fn state_name(plan: &Plan, number: u64) -> &'static str {
         Some(TaskState::Withdrawn(_)) => "withdrawn",
         Some(TaskState::Done(_)) => "done",
         Some(TaskState::UnknownLane(_)) => "unknown lane",
+        Some(TaskState::Plan(_)) => "plan",
     }
 }
 
@@ -1237,4 +1239,72 @@ fn linked_blockers_between_tasks_count_in_cycles() {
     let plan = world.settle();
     assert_eq!(state_name(&plan, 3), "cycle");
     assert_eq!(state_name(&plan, 5), "cycle");
+}
+
+#[test]
+fn a_labelled_issue_with_sub_issues_is_a_plan_whose_open_sub_issues_are_the_tasks() {
+    let mut world = World::new(config(3, 1));
+    world
+        .issue(20, "Importer", "", &["parallel"])
+        .issue(21, "Manifest", "", &["estimate: 2h"])
+        .issue(22, "Entries", "", &["estimate: 1h"])
+        .issue(23, "Index", "", &["estimate: 1h"])
+        .issue(24, "Publish", "", &["estimate: 30m"])
+        .issue(25, "Docs", "", &["estimate: 1h"])
+        .link(24, 23, true);
+    world.get(20).sub_issues = [21, 22, 23, 24, 25].map(IssueNumber).to_vec();
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 20), "plan");
+    assert_eq!(world.labels(20), ["parallel"], "the plan takes no lane");
+    assert_eq!(lane_of(&plan, 21).as_deref(), Some("agent-1"));
+    assert_eq!(lane_of(&plan, 22).as_deref(), Some("agent-2"));
+    assert_eq!(lane_of(&plan, 23).as_deref(), Some("agent-3"));
+    assert_eq!(state_name(&plan, 24), "blocked");
+    assert_eq!(state_name(&plan, 25), "queued");
+    assert_eq!(
+        world.comment(20),
+        "<!-- switchyard:assign -->
+**Plan**: 0 of 5 done; 5.5 h left, about 2 h with 3 lanes.
+
+Its open sub-issues are the tasks; this issue itself is never given a lane.
+
+- #21 Manifest: running on lane `agent-1`
+- #22 Entries: running on lane `agent-2`
+- #23 Index: running on lane `agent-3`
+- #24 Publish: blocked by #23 (linked on GitHub)
+- #25 Docs: queued"
+    );
+
+    world.close(22);
+    world.settle();
+    assert!(
+        world
+            .comment(20)
+            .contains("**Plan**: 1 of 5 done; 4.5 h left")
+    );
+    assert!(world.comment(20).contains("- #22 Entries: done"));
+    assert!(
+        world
+            .comment(20)
+            .contains("- #25 Docs: running on lane `agent-2`")
+    );
+
+    // A sub-issue removed on GitHub leaves the plan; another joins it.
+    world.issue(26, "Changelog", "", &["estimate: 30m"]);
+    world.get(20).sub_issues = [21, 22, 23, 24, 26].map(IssueNumber).to_vec();
+    world.settle();
+    let comment = world.comment(20);
+    assert!(!comment.contains("#25"), "{comment}");
+    assert!(comment.contains("- #26 Changelog: queued"), "{comment}");
+
+    for done in [21, 23, 24, 26] {
+        world.close(done);
+        world.settle();
+    }
+    assert!(
+        world
+            .comment(20)
+            .contains("**Plan done**: all 5 sub-issues are closed.")
+    );
+    assert_eq!(world.labels(20), ["parallel"]);
 }

@@ -2,6 +2,7 @@
 //! replies to commands.
 
 mod board;
+mod plan;
 mod replies;
 
 pub use board::{BOARD_MARKER, BOARD_TITLE, board_body, is_status_board};
@@ -27,6 +28,7 @@ pub fn task_comment(state: &TaskState) -> String {
     let text = match state {
         TaskState::Assigned(assignment) => assigned(assignment),
         TaskState::Blocked(blocked) => blocked_text(blocked),
+        TaskState::Plan(progress) => plan::plan_text(progress),
         TaskState::Cycle(cycle) => cycle_text(cycle),
         TaskState::Queued(queued) => queued_text(queued),
         TaskState::Released(released) => released_text(released),

@@ -18,6 +18,7 @@ impl GhIssue {
             open,
             pull_request: self.is_pull_request(),
             linked_blockers: Vec::new(),
+            sub_issues: Vec::new(),
         }
     }
 }

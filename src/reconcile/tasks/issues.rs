@@ -89,6 +89,7 @@ impl Issues {
                 open: true,
                 pull_request: true,
                 linked_blockers: Vec::new(),
+                sub_issues: Vec::new(),
             }));
         }
         Ok(self.get(ctx, number).await?.map(|i| i.to_issue(false)))

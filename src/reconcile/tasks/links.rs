@@ -113,7 +113,7 @@ fn to_blockers(here: &RepoName, listed: &[LinkedIssue]) -> Vec<LinkedBlocker> {
 
 /// `owner/repo` from `https://api.github.com/repos/{owner}/{repo}` (or a GitHub Enterprise
 /// Server's `https://host/api/v3/repos/{owner}/{repo}`).
-fn repository(url: &str) -> Option<RepoName> {
+pub(super) fn repository(url: &str) -> Option<RepoName> {
     let (_, path) = url.rsplit_once("/repos/")?;
     RepoName::try_from(path.trim_end_matches('/').to_owned()).ok()
 }

@@ -11,6 +11,7 @@ mod github;
 mod issues;
 mod links;
 mod merged;
+mod plans;
 mod read;
 mod stored;
 mod write;
