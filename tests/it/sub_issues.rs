@@ -91,6 +91,15 @@ Its open sub-issues are the tasks; this issue itself is never given a lane.
         )
     );
 
+    let board = s.board();
+    assert!(
+        board.contains(&format!(
+            "- #{parent} Importer: 0 of 5 done, 5.5 h left\n  - #{manifest} Manifest: running \
+             on lane `alpha`"
+        )),
+        "{board}"
+    );
+
     s.close(entries).await;
     s.settle().await;
     let comment = s.task_comment(parent);

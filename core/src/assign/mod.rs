@@ -23,7 +23,7 @@ mod snapshot;
 mod state;
 mod track_overlap;
 
-pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
+pub use board::{BlockedTask, Board, LaneStatus, LaneTask, PlanGroup, WaitingTask};
 pub(crate) use commands::Decision;
 pub use commands::{
     COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, MAX_COMMANDS,

@@ -1,7 +1,7 @@
 //! A plan's comment: each sub-issue and where it stands, and the time left.
 
 use super::{blocker_list, duration};
-use crate::assign::{PlanProgress, Stage};
+use crate::assign::{PlanGroup, PlanProgress, Stage};
 use crate::text::plural;
 
 pub(super) fn plan_text(progress: &PlanProgress) -> String {
@@ -23,6 +23,23 @@ pub(super) fn plan_text(progress: &PlanProgress) -> String {
             plural(progress.lanes, "lane", "lanes"),
         )
     };
+    format!("{headline}\n\n{}", steps(progress, ""))
+}
+
+/// A plan on the status board: its progress, its sub-issues indented under it.
+pub(super) fn plan_group(plan: &PlanGroup) -> String {
+    let (done, total) = (plan.progress.done(), plan.progress.steps.len());
+    format!(
+        "- {} {}: {done} of {total} done, {} left\n{}",
+        plan.issue,
+        plan.title,
+        duration(plan.progress.hours_left),
+        steps(&plan.progress, "  ")
+    )
+}
+
+/// One line per sub-issue, each starting with `indent`.
+fn steps(progress: &PlanProgress, indent: &str) -> String {
     let steps: Vec<String> = progress
         .steps
         .iter()
@@ -37,8 +54,8 @@ pub(super) fn plan_text(progress: &PlanProgress) -> String {
                 Stage::Done => "done".to_owned(),
                 Stage::Waiting => "open, on no lane".to_owned(),
             };
-            format!("- {} {}: {stage}", step.issue, step.title)
+            format!("{indent}- {} {}: {stage}", step.issue, step.title)
         })
         .collect();
-    format!("{headline}\n\n{}", steps.join("\n"))
+    steps.join("\n")
 }

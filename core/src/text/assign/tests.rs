@@ -391,6 +391,7 @@ fn board() -> Board {
             unestimated: issues(&[5]),
             left_out: issues(&[9, 10]),
         },
+        plans: vec![],
     }
 }
 
@@ -458,6 +459,7 @@ fn an_empty_board() {
             unestimated: vec![],
             left_out: vec![],
         },
+        plans: vec![],
     };
     assert_eq!(
         board_body(&empty),
@@ -711,4 +713,50 @@ fn linked_blockers_say_where_they_come_from_and_other_repositories_are_linked() 
         "- #20 Login: waits for #12 (linked on GitHub) and \
          [octo/platform#31](https://github.com/octo/platform/issues/31) (linked on GitHub)"
     ));
+}
+
+#[test]
+fn the_board_groups_tasks_under_their_plan() {
+    use crate::assign::{PlanGroup, PlanProgress, PlanStep, Stage};
+    let step = |issue: u64, title: &str, stage: Stage| PlanStep {
+        issue: IssueNumber(issue),
+        title: title.into(),
+        stage,
+    };
+    let planned = Board {
+        plans: vec![PlanGroup {
+            issue: IssueNumber(20),
+            title: "Importer".into(),
+            progress: PlanProgress {
+                steps: vec![
+                    step(21, "Manifest", Stage::Done),
+                    step(
+                        22,
+                        "Entries",
+                        Stage::Running {
+                            lane: "agent-1".into(),
+                        },
+                    ),
+                    step(23, "Index", Stage::Queued),
+                ],
+                hours_left: 2.0,
+                parallel_hours: 1.0,
+                lanes: 2,
+            },
+        }],
+        ..board()
+    };
+    assert!(board_body(&planned).contains(
+        "## Plans
+
+Their sub-issues are the tasks.
+
+- #20 Importer: 1 of 3 done, 2 h left
+  - #21 Manifest: done
+  - #22 Entries: running on lane `agent-1`
+  - #23 Index: queued
+
+## Merge queue"
+    ));
+    assert!(!board_body(&board()).contains("## Plans"));
 }
