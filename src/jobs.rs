@@ -26,6 +26,10 @@ pub enum Trigger {
     PullRequest(PrNumber),
     /// This issue changed.
     Issue(IssueNumber),
+    /// GitHub's "blocked by" links of this issue changed.
+    Dependencies(IssueNumber),
+    /// This issue's sub-issues changed.
+    SubIssues(IssueNumber),
     /// The default branch moved.
     BaseMoved,
     /// Someone asked for a check run to be run again.

@@ -37,6 +37,7 @@ mod log;
 mod model;
 mod pagination;
 mod rate_limit;
+mod relations;
 mod routes;
 mod spec;
 mod state;
@@ -53,6 +54,7 @@ pub use model::{
     Annotation, CheckRun, CheckRunAction, Comment, FileChange, FileStatus, Issue, IssueState,
     Label, ManifestApp, PullRequest, Reaction, Review, ReviewState, Role,
 };
+pub use relations::{MAX_BLOCKED_BY, MAX_SUB_ISSUES, RelationError};
 pub use spec::{CompareSpec, IssueSpec, PrSpec};
 
 use crate::state::World;

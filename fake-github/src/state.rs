@@ -15,6 +15,7 @@ use crate::hash;
 use crate::log::RequestRecord;
 use crate::model::{CheckRun, Comment, FileChange, FileStatus, Issue, Label, ManifestApp, Role};
 use crate::rate_limit::RateLimits;
+use crate::relations::Relations;
 use crate::spec::CompareSpec;
 
 pub(crate) struct World {
@@ -24,6 +25,8 @@ pub(crate) struct World {
     pub tokens: HashMap<String, TokenGrant>,
     /// Keyed by lower-cased `owner/name`: GitHub resolves repository names case-insensitively.
     pub repos: HashMap<String, Repo>,
+    /// Links between issues, which may cross repositories.
+    pub relations: Relations,
     pub manifest_codes: HashMap<String, ManifestApp>,
     pub rate_limits: RateLimits,
     pub failures: Vec<ScriptedFailure>,
@@ -106,6 +109,7 @@ impl World {
             installations: BTreeMap::new(),
             tokens: HashMap::new(),
             repos: HashMap::new(),
+            relations: Relations::default(),
             manifest_codes: HashMap::new(),
             rate_limits: RateLimits::default(),
             failures: Vec::new(),

@@ -205,5 +205,6 @@ fn empty_board() -> Board {
             unestimated: Vec::new(),
             left_out: Vec::new(),
         },
+        plans: Vec::new(),
     }
 }

@@ -143,6 +143,27 @@ pub struct GhIssue {
     pub performed_via_github_app: Option<AppRef>,
 }
 
+/// An issue as a list of linked issues gives it (an issue's blockers), with what tells
+/// another repository's issue apart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkedIssue {
+    pub number: u64,
+    pub state: String,
+    /// `https://api.github.com/repos/{owner}/{repo}`.
+    pub repository_url: String,
+    pub html_url: String,
+}
+
+/// A sub-issue as its parent's list gives it: the whole issue, and its repository, which may
+/// be another of the same owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubIssue {
+    #[serde(flatten)]
+    pub issue: GhIssue,
+    /// `https://api.github.com/repos/{owner}/{repo}`.
+    pub repository_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Login {
     pub login: String,

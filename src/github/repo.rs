@@ -6,7 +6,7 @@ use super::checks::{CheckRunCreate, CheckRunWrite};
 use super::client::{Conditional, GitHubError, InstallationClient};
 use super::models::{
     CheckRun, CheckRunList, Comparison, Content, Created, GhComment, GhIssue, GitRef, Label,
-    Permission, PullRequest, Repository, Review,
+    LinkedIssue, Permission, PullRequest, Repository, Review, SubIssue,
 };
 use crate::assign::Reaction;
 use crate::ids::{RepoName, Sha};
@@ -243,6 +243,27 @@ impl RepoClient {
         self.client
             .get_conditional(&self.path(&format!("/issues/{number}")), etag)
             .await
+    }
+
+    /// The issues GitHub lists as blocking this one (issue dependencies). GitHub allows 50
+    /// per issue, so one page of 100 holds them all. A server without the feature answers 404.
+    pub async fn blocked_by(
+        &self,
+        number: u64,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Vec<LinkedIssue>>, GitHubError> {
+        let path = format!("/issues/{number}/dependencies/blocked_by?per_page=100");
+        self.client.get_conditional(&self.path(&path), etag).await
+    }
+
+    /// An issue's sub-issues. GitHub allows 100 per parent, so one page of 100 holds them all.
+    pub async fn sub_issues(
+        &self,
+        number: u64,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Vec<SubIssue>>, GitHubError> {
+        let path = format!("/issues/{number}/sub_issues?per_page=100");
+        self.client.get_conditional(&self.path(&path), etag).await
     }
 
     pub async fn create_issue(&self, title: &str, body: &str) -> Result<GhIssue, GitHubError> {

@@ -246,6 +246,8 @@ impl Book {
                 created_at: task.created_at,
                 open: task.done_at.is_none(),
                 pull_request: false,
+                linked_blockers: Vec::new(),
+                sub_issues: Vec::new(),
             });
         }
         Snapshot {

@@ -71,6 +71,8 @@ mod tests {
                 "check_suite",
                 "issues",
                 "issue_comment",
+                "issue_dependencies",
+                "sub_issues",
                 "merge_group"
             ]
         );

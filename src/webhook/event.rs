@@ -1,6 +1,7 @@
 //! Our own event types, parsed from the payload fields Switchyard reads. Anything else in a
 //! payload is ignored, so GitHub adding fields never breaks us.
 
+use super::relations::{IssueDependenciesPayload, SubIssuesPayload};
 use crate::github::models::User;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::Deserialize;
@@ -59,6 +60,21 @@ pub enum Event {
         installation: Option<InstallationId>,
         number: IssueNumber,
     },
+    /// GitHub's "blocked by" links changed. `blocked` is the blocked issue when it is in
+    /// this repository.
+    IssueDependencies {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        blocked: Option<IssueNumber>,
+    },
+    /// An issue's sub-issues changed. `parent` is the parent when it is in this repository.
+    SubIssues {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        parent: Option<IssueNumber>,
+    },
     IssueComment {
         action: String,
         repo: RepoRef,
@@ -116,6 +132,8 @@ impl Event {
             Event::CheckSuite { .. } => "check_suite",
             Event::MergeGroup { .. } => "merge_group",
             Event::Issues { .. } => "issues",
+            Event::IssueDependencies { .. } => "issue_dependencies",
+            Event::SubIssues { .. } => "sub_issues",
             Event::IssueComment { .. } => "issue_comment",
             Event::Installation { .. } => "installation",
             Event::InstallationRepositories { .. } => "installation_repositories",
@@ -131,6 +149,8 @@ impl Event {
             | Event::CheckSuite { action, .. }
             | Event::MergeGroup { action, .. }
             | Event::Issues { action, .. }
+            | Event::IssueDependencies { action, .. }
+            | Event::SubIssues { action, .. }
             | Event::IssueComment { action, .. }
             | Event::Installation { action, .. }
             | Event::InstallationRepositories { action, .. } => Some(action),
@@ -147,6 +167,8 @@ impl Event {
             | Event::CheckSuite { repo, .. }
             | Event::MergeGroup { repo, .. }
             | Event::Issues { repo, .. }
+            | Event::IssueDependencies { repo, .. }
+            | Event::SubIssues { repo, .. }
             | Event::IssueComment { repo, .. } => Some(&repo.name),
             _ => None,
         }
@@ -158,13 +180,13 @@ impl Event {
 // not read (up to 25 MB of them) as a tree of values. Skipped fields cost no memory.
 
 #[derive(Deserialize)]
-struct Id {
+pub(super) struct Id {
     id: u64,
 }
 
 #[derive(Deserialize)]
-struct Repository {
-    full_name: RepoName,
+pub(super) struct Repository {
+    pub(super) full_name: RepoName,
     default_branch: Option<String>,
 }
 
@@ -178,8 +200,8 @@ impl From<Repository> for RepoRef {
 }
 
 #[derive(Deserialize)]
-struct Named {
-    full_name: RepoName,
+pub(super) struct Named {
+    pub(super) full_name: RepoName,
 }
 
 #[derive(Deserialize)]
@@ -267,8 +289,8 @@ struct IssuesPayload {
 }
 
 #[derive(Deserialize)]
-struct IssueBody {
-    number: u64,
+pub(super) struct IssueBody {
+    pub(super) number: u64,
 }
 
 #[derive(Deserialize)]
@@ -310,12 +332,12 @@ fn names(repos: Vec<Named>) -> Vec<RepoName> {
     repos.into_iter().map(|r| r.full_name).collect()
 }
 
-fn installation(id: Option<Id>) -> Option<InstallationId> {
+pub(super) fn installation(id: Option<Id>) -> Option<InstallationId> {
     id.map(|i| InstallationId(i.id))
 }
 
 /// The `X-GitHub-Event` names [`parse_event`] reads; every other name is [`Event::Other`].
-pub const EVENT_NAMES: [&str; 11] = [
+pub const EVENT_NAMES: [&str; 13] = [
     "ping",
     "pull_request",
     "pull_request_review",
@@ -325,6 +347,8 @@ pub const EVENT_NAMES: [&str; 11] = [
     "merge_group",
     "issues",
     "issue_comment",
+    "issue_dependencies",
+    "sub_issues",
     "installation",
     "installation_repositories",
 ];
@@ -408,6 +432,8 @@ pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
                 number: IssueNumber(p.issue.number),
             }
         }
+        "issue_dependencies" => de::<IssueDependenciesPayload>(event, body)?.into(),
+        "sub_issues" => de::<SubIssuesPayload>(event, body)?.into(),
         "issue_comment" => {
             let p: IssueCommentPayload = de(event, body)?;
             Event::IssueComment {

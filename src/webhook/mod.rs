@@ -2,6 +2,7 @@
 //! parsed from the payloads (only the fields Switchyard reads).
 
 mod event;
+mod relations;
 mod route;
 mod signature;
 

@@ -144,6 +144,24 @@ pub fn route(event: &Event) -> Disposition {
         } if ISSUE_ACTIONS.contains(&action.as_str()) => {
             one(&repo.name, installation, Trigger::Issue(*number))
         }
+        Event::IssueDependencies {
+            repo,
+            installation,
+            blocked,
+            ..
+        } => match blocked {
+            Some(blocked) => one(&repo.name, installation, Trigger::Dependencies(*blocked)),
+            None => Disposition::Ignore("the blocked issue is in another repository"),
+        },
+        Event::SubIssues {
+            repo,
+            installation,
+            parent,
+            ..
+        } => match parent {
+            Some(parent) => one(&repo.name, installation, Trigger::SubIssues(*parent)),
+            None => Disposition::Ignore("the parent issue is in another repository"),
+        },
         Event::IssueComment {
             action,
             repo,
@@ -328,5 +346,52 @@ mod tests {
             route(&check_run("requested_action", Some("lgtm|26764"))),
             Disposition::Ignore(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod relation_tests {
+    use super::*;
+    use crate::ids::IssueNumber;
+    use crate::webhook::event::RepoRef;
+
+    fn repo() -> RepoRef {
+        RepoRef {
+            name: "octo/repo".parse().unwrap(),
+            default_branch: None,
+        }
+    }
+
+    fn trigger(disposition: Disposition) -> Option<Trigger> {
+        match disposition {
+            Disposition::Work { jobs, .. } => Some(jobs[0].trigger.clone()),
+            Disposition::Ignore(_) => None,
+        }
+    }
+
+    #[test]
+    fn links_re_evaluate_the_blocked_issue_and_sub_issues_their_parent_when_here() {
+        let dependencies = |blocked: Option<u64>| Event::IssueDependencies {
+            action: "blocked_by_added".into(),
+            repo: repo(),
+            installation: Some(InstallationId(7)),
+            blocked: blocked.map(IssueNumber),
+        };
+        assert_eq!(
+            trigger(route(&dependencies(Some(12)))),
+            Some(Trigger::Dependencies(IssueNumber(12)))
+        );
+        assert_eq!(trigger(route(&dependencies(None))), None);
+        let sub_issues = |parent: Option<u64>| Event::SubIssues {
+            action: "sub_issue_removed".into(),
+            repo: repo(),
+            installation: Some(InstallationId(7)),
+            parent: parent.map(IssueNumber),
+        };
+        assert_eq!(
+            trigger(route(&sub_issues(Some(20)))),
+            Some(Trigger::SubIssues(IssueNumber(20)))
+        );
+        assert_eq!(trigger(route(&sub_issues(None))), None);
     }
 }

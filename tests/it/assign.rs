@@ -2,7 +2,7 @@
 //! completion, planned overlaps and the status board, told as stories on the fake GitHub.
 
 mod commands;
-mod story;
+pub(crate) mod story;
 
 use crate::support::{REPO, delivery_id};
 use fake_github::FileChange;

@@ -3,7 +3,7 @@
 
 use super::schedule::{Job, PlanTime, plan_time};
 use super::snapshot::{Completion, Issue, MergeQueue, OpenPr};
-use super::state::TaskState;
+use super::state::{Dependency, ForeignBlocker, PlanProgress, TaskState};
 use crate::config::Config;
 use crate::ids::{IssueNumber, PrNumber};
 use std::collections::BTreeSet;
@@ -18,6 +18,16 @@ pub struct Board {
     /// `None` until the merge order has been computed.
     pub merge_queue: Option<MergeQueue>,
     pub time: PlanTime,
+    /// Plans (issues whose sub-issues are the tasks), by number.
+    pub plans: Vec<PlanGroup>,
+}
+
+/// A plan on the board, with its sub-issues grouped under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanGroup {
+    pub issue: IssueNumber,
+    pub title: String,
+    pub progress: PlanProgress,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +64,10 @@ pub struct BlockedTask {
     pub issue: IssueNumber,
     pub title: String,
     pub lane: Option<String>,
-    pub waits_for: Vec<IssueNumber>,
+    /// This repository's open dependencies, with where each was found.
+    pub waits_for: Vec<Dependency>,
+    /// Open linked blockers in other repositories.
+    pub elsewhere: Vec<ForeignBlocker>,
     /// Set when the issue is on a dependency cycle.
     pub cycle: Option<Vec<IssueNumber>>,
 }
@@ -103,7 +116,24 @@ pub(crate) fn board(input: &BoardInput<'_>) -> Board {
         blocked,
         merge_queue: input.merge_queue.cloned(),
         time: plan_time(&jobs(input.tasks), input.config.agents.len()),
+        plans: plan_groups(input.tasks),
     }
+}
+
+fn plan_groups(tasks: &[BoardTask<'_>]) -> Vec<PlanGroup> {
+    let mut plans: Vec<PlanGroup> = tasks
+        .iter()
+        .filter_map(|task| match task.state {
+            TaskState::Plan(progress) => Some(PlanGroup {
+                issue: task.issue.number,
+                title: task.issue.title.clone(),
+                progress: progress.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    plans.sort_by_key(|plan| plan.issue);
+    plans
 }
 
 fn lane_status(input: &BoardInput<'_>, lane: &str) -> LaneStatus {
@@ -159,9 +189,19 @@ fn lane_status(input: &BoardInput<'_>, lane: &str) -> LaneStatus {
 }
 
 fn blocked_task(task: &BoardTask<'_>) -> Option<BlockedTask> {
-    let (lane, waits_for, cycle) = match task.state {
-        TaskState::Blocked(blocked) => (blocked.lane.clone(), blocked.waits_for(), None),
-        TaskState::Cycle(cycle) => (cycle.lane.clone(), Vec::new(), Some(cycle.cycle.clone())),
+    let (lane, waits_for, elsewhere, cycle) = match task.state {
+        TaskState::Blocked(blocked) => (
+            blocked.lane.clone(),
+            blocked.open_dependencies().copied().collect(),
+            blocked.elsewhere.clone(),
+            None,
+        ),
+        TaskState::Cycle(cycle) => (
+            cycle.lane.clone(),
+            Vec::new(),
+            Vec::new(),
+            Some(cycle.cycle.clone()),
+        ),
         _ => return None,
     };
     Some(BlockedTask {
@@ -169,6 +209,7 @@ fn blocked_task(task: &BoardTask<'_>) -> Option<BlockedTask> {
         title: task.issue.title.clone(),
         lane,
         waits_for,
+        elsewhere,
         cycle,
     })
 }

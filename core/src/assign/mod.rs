@@ -17,12 +17,13 @@ mod lanes;
 mod markdown;
 mod open;
 mod plan;
+mod plans;
 mod schedule;
 mod snapshot;
 mod state;
 mod track_overlap;
 
-pub use board::{BlockedTask, Board, LaneStatus, LaneTask, WaitingTask};
+pub use board::{BlockedTask, Board, LaneStatus, LaneTask, PlanGroup, WaitingTask};
 pub(crate) use commands::Decision;
 pub use commands::{
     COMMAND_PREFIX, Command, CommandError, CommandErrorKind, CommandOutcome, MAX_COMMANDS,
@@ -38,9 +39,10 @@ pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
     Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
-    MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
+    LinkedBlocker, MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
-    Assignment, Blocked, Cycle, Dependency, DependencyState, PlannedOverlap, Queued, ReleaseReason,
-    Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+    Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, ForeignBlocker,
+    PlanProgress, PlanStep, PlannedOverlap, Queued, ReleaseReason, Released, Stage, TaskState,
+    TrackPaths, UnknownLane, Withdrawn,
 };

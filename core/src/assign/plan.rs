@@ -9,6 +9,7 @@ use super::commands::{Command, Decision, decide, relabel};
 use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
+use super::plans::{plans, progress};
 use super::snapshot::{AssignmentRecord, Completion, Issue, Snapshot, WasBlocked};
 use super::state::{
     Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
@@ -30,6 +31,8 @@ enum Intent {
     UnknownLane(String),
     Withdrawn,
     Untracked,
+    /// Has the trigger label and sub-issues: a plan, never on a lane.
+    Plan,
 }
 
 struct Planner<'s> {
@@ -41,6 +44,8 @@ struct Planner<'s> {
     lanes: Lanes<'s>,
     states: BTreeMap<IssueNumber, TaskState>,
     records_out: RecordChanges,
+    /// Each plan's sub-issues, by plan.
+    plans: BTreeMap<IssueNumber, Vec<IssueNumber>>,
 }
 
 /// What the rules make of a snapshot: each issue's state, the labels after the snapshot's
@@ -107,10 +112,12 @@ pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
         lanes: Lanes::new(config),
         states: BTreeMap::new(),
         records_out: RecordChanges::default(),
+        plans: plans(snapshot, &labels),
     };
     let open = open_issues(snapshot, &labels);
     planner.plan_open(&open);
     planner.plan_closed();
+    planner.plan_plans(&open);
     planner.add_overlaps(&open);
     let board = planner.board(&open);
 
@@ -153,6 +160,9 @@ fn told_blockers(states: &BTreeMap<IssueNumber, TaskState>) -> Vec<WasBlocked> {
 
 impl<'s> Planner<'s> {
     fn intent(&self, open: &OpenIssue<'_>) -> Intent {
+        if self.plans.contains_key(&open.issue.number) {
+            return Intent::Plan;
+        }
         let names: Vec<&str> = open
             .labels
             .iter()
@@ -172,7 +182,7 @@ impl<'s> Planner<'s> {
             Some(record) if !self.reassigned.contains(&number) => {
                 Intent::Released(record.lane.clone())
             }
-            _ if has(&self.config.trigger_label) => Intent::Wanted,
+            _ if has(&self.config.trigger_label) || self.in_plan(number) => Intent::Wanted,
             _ => match names.first() {
                 Some(name) => Intent::UnknownLane((*name).to_owned()),
                 None if has(QUEUED_LABEL) || has(BLOCKED_LABEL) => Intent::Withdrawn,
@@ -203,7 +213,7 @@ impl<'s> Planner<'s> {
         for (at, (issue, intent)) in open.iter().zip(&intents).enumerate() {
             let number = issue.issue.number;
             let state = match intent {
-                Intent::Placed(_) | Intent::Untracked => continue,
+                Intent::Placed(_) | Intent::Untracked | Intent::Plan => continue,
                 Intent::Wanted => {
                     let reserved = bound[at + 1..].iter().flatten().copied().collect();
                     self.choose_lane(issue, &reserved);
@@ -382,6 +392,23 @@ impl<'s> Planner<'s> {
             estimate: open.estimate,
             was_blocked_by: self.was_blocked_by(open),
         })
+    }
+
+    fn in_plan(&self, issue: IssueNumber) -> bool {
+        self.plans.values().any(|subs| subs.contains(&issue))
+    }
+
+    /// Each plan's comment, once its sub-issues have their states. A plan that had a lane
+    /// before it had sub-issues leaves it.
+    fn plan_plans(&mut self, open: &[OpenIssue<'s>]) {
+        let lanes = self.config.agents.len();
+        for (&parent, subs) in &self.plans {
+            let progress = progress(subs, self.snapshot, open, &self.states, lanes);
+            if self.records.contains_key(&parent) {
+                self.records_out.forgotten.push(parent);
+            }
+            self.states.insert(parent, TaskState::Plan(progress));
+        }
     }
 
     /// Closed issues with an assignment record: done if a merged pull request closed them,

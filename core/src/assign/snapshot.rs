@@ -59,6 +59,25 @@ pub struct Issue {
     pub open: bool,
     /// A pull request (they share the issue numbers): never assigned, only waited for.
     pub pull_request: bool,
+    /// The issues GitHub lists as blocking this one (its issue dependencies), as far as they
+    /// were read: empty for issues the rules do not look at, or where GitHub has no such links.
+    pub linked_blockers: Vec<LinkedBlocker>,
+    /// This repository's issues GitHub lists as its sub-issues, in GitHub's order, as far as
+    /// they were read (for issues with the trigger label).
+    pub sub_issues: Vec<IssueNumber>,
+}
+
+/// An issue linked on GitHub as blocking another ("blocked by" in the issue's sidebar).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedBlocker {
+    /// Another repository's `owner/name`; `None` for this repository.
+    pub repo: Option<RepoName>,
+    pub number: IssueNumber,
+    /// Whether it was open when GitHub listed it. For this repository's issues the snapshot's
+    /// own copy says more recently; for another repository's this is all the rules know.
+    pub open: bool,
+    /// Its page on GitHub.
+    pub url: String,
 }
 
 /// A comment the App wrote earlier.

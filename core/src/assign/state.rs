@@ -1,7 +1,7 @@
 //! What Switchyard makes of one issue: everything its comment says, as plain values.
 
 use super::snapshot::Completion;
-use crate::ids::IssueNumber;
+use crate::ids::{IssueNumber, RepoName};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TaskState {
@@ -21,6 +21,8 @@ pub enum TaskState {
     Done(Completion),
     /// Has an `agent:` label naming no configured lane.
     UnknownLane(UnknownLane),
+    /// Has the trigger label and sub-issues: the sub-issues are the tasks, never the issue.
+    Plan(PlanProgress),
 }
 
 impl TaskState {
@@ -63,6 +65,35 @@ pub struct TrackPaths {
 pub struct Dependency {
     pub issue: IssueNumber,
     pub state: DependencyState,
+    pub source: DependencySource,
+}
+
+/// Where a dependency was found. Either source holds an issue back on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DependencySource {
+    /// "Depends on #N" / "Blocked by #N" or an unticked task item in the issue's description.
+    Text,
+    /// A "blocked by" link on GitHub (issue dependencies).
+    Linked,
+    Both,
+}
+
+impl DependencySource {
+    pub(crate) fn with(self, other: DependencySource) -> DependencySource {
+        if self == other {
+            self
+        } else {
+            DependencySource::Both
+        }
+    }
+}
+
+/// An open issue of another repository linked on GitHub as blocking this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignBlocker {
+    pub repo: RepoName,
+    pub number: IssueNumber,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,17 +119,24 @@ pub struct Blocked {
     /// The lane its `agent:` label gives it, kept for when it unblocks.
     pub lane: Option<String>,
     pub depends_on: Vec<Dependency>,
+    /// Open blockers in other repositories.
+    pub elsewhere: Vec<ForeignBlocker>,
     pub estimate: Option<f64>,
 }
 
 impl Blocked {
-    /// The dependencies still open.
+    /// This repository's dependencies still open.
     pub fn waits_for(&self) -> Vec<IssueNumber> {
+        self.open_dependencies()
+            .map(|dependency| dependency.issue)
+            .collect()
+    }
+
+    /// This repository's dependencies still open, with where each was found.
+    pub fn open_dependencies(&self) -> impl Iterator<Item = &Dependency> {
         self.depends_on
             .iter()
             .filter(|dependency| dependency.state == DependencyState::Open)
-            .map(|dependency| dependency.issue)
-            .collect()
     }
 }
 
@@ -148,4 +186,51 @@ pub struct UnknownLane {
     pub name: String,
     pub suggestion: Option<String>,
     pub lanes: Vec<String>,
+}
+
+/// A plan: an issue with the trigger label whose sub-issues are its tasks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanProgress {
+    /// Each sub-issue, in GitHub's order.
+    pub steps: Vec<PlanStep>,
+    /// The hours the open sub-issues are estimated at (unestimated ones counted as
+    /// [`super::UNESTIMATED_HOURS`]).
+    pub hours_left: f64,
+    /// Those hours with the lanes there are, given the dependencies.
+    pub parallel_hours: f64,
+    pub lanes: usize,
+}
+
+impl PlanProgress {
+    pub fn done(&self) -> usize {
+        self.steps
+            .iter()
+            .filter(|step| step.stage == Stage::Done)
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanStep {
+    pub issue: IssueNumber,
+    pub title: String,
+    pub stage: Stage,
+}
+
+/// Where one sub-issue of a plan stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Running {
+        lane: String,
+    },
+    Queued,
+    Blocked {
+        by: Vec<Dependency>,
+        elsewhere: Vec<ForeignBlocker>,
+    },
+    /// On a dependency cycle.
+    Stuck,
+    Done,
+    /// Open, but no lane's task: released, withdrawn, or on an unknown lane.
+    Waiting,
 }

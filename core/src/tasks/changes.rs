@@ -86,6 +86,10 @@ fn desired_labels(config: &Config, held: &[String], state: &TaskState) -> Vec<St
             without(&|l| is(l, BLOCKED_LABEL) || is(l, QUEUED_LABEL)),
             None,
         ),
+        TaskState::Plan(_) => (
+            without(&|l| is_lane(l, None) || is(l, BLOCKED_LABEL) || is(l, QUEUED_LABEL)),
+            None,
+        ),
         TaskState::Released(_) | TaskState::Done(_) | TaskState::UnknownLane(_) => {
             (held.to_vec(), None)
         }

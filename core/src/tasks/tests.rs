@@ -6,7 +6,7 @@ use super::*;
 use crate::assign::*;
 use crate::config::tests::track;
 use crate::config::{Agent, Config};
-use crate::ids::{CommentId, IssueNumber, PrNumber};
+use crate::ids::{CommentId, IssueNumber, PrNumber, RepoName};
 use crate::order::{self, Candidate, Conflict, OrderInput};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
@@ -106,6 +106,8 @@ impl World {
             created_at: at(number as i64),
             open: true,
             pull_request: false,
+            linked_blockers: vec![],
+            sub_issues: vec![],
         });
         self
     }
@@ -312,6 +314,7 @@ fn state_name(plan: &Plan, number: u64) -> &'static str {
         Some(TaskState::Withdrawn(_)) => "withdrawn",
         Some(TaskState::Done(_)) => "done",
         Some(TaskState::UnknownLane(_)) => "unknown lane",
+        Some(TaskState::Plan(_)) => "plan",
     }
 }
 
@@ -1100,4 +1103,208 @@ fn many_random_worlds_settle_and_respect_capacity() {
             world.later(10);
         }
     }
+}
+
+impl World {
+    /// GitHub links `blocker` (this repository) as blocking `number`, or unlinks it.
+    fn link(&mut self, number: u64, blocker: u64, linked: bool) -> &mut Self {
+        let issue = self.get(number);
+        issue
+            .linked_blockers
+            .retain(|b| !(b.repo.is_none() && b.number == IssueNumber(blocker)));
+        if linked {
+            issue.linked_blockers.push(LinkedBlocker {
+                repo: None,
+                number: IssueNumber(blocker),
+                open: true,
+                url: format!("https://github.com/octo/repo/issues/{blocker}"),
+            });
+        }
+        self
+    }
+
+    /// GitHub lists `repo#blocker` as blocking `number`, open or closed.
+    fn link_elsewhere(&mut self, number: u64, repo: &str, blocker: u64, open: bool) -> &mut Self {
+        let issue = self.get(number);
+        issue.linked_blockers.retain(|b| b.repo.is_none());
+        issue.linked_blockers.push(LinkedBlocker {
+            repo: Some(RepoName::try_from(repo.to_owned()).unwrap()),
+            number: IssueNumber(blocker),
+            open,
+            url: format!("https://github.com/{repo}/issues/{blocker}"),
+        });
+        self
+    }
+}
+
+#[test]
+fn a_blocker_linked_on_github_blocks_until_it_closes_and_is_named_as_linked() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(12, "Parser", "", &[])
+        .issue(13, "CLI", "", &["parallel"])
+        .link(13, 12, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 13), "blocked");
+    assert_eq!(world.labels(13), ["blocked", "parallel"]);
+    let comment = world.comment(13);
+    assert!(comment.contains("**Blocked** by #12 (linked on GitHub), which is still open."));
+    assert!(comment.contains("- Depends on: #12 (open, linked on GitHub)."));
+
+    world.link(13, 12, false);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 13).as_deref(), Some("agent-1"), "unlinked");
+    assert!(
+        world
+            .comment(13)
+            .contains("Was blocked by #12, now assigned.")
+    );
+}
+
+#[test]
+fn a_closed_linked_blocker_frees_the_issue() {
+    let mut world = World::new(config(1, 1));
+    world
+        .issue(12, "Parser", "", &[])
+        .issue(13, "CLI", "", &["parallel"])
+        .link(13, 12, true);
+    world.settle();
+    world.close(12);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 13).as_deref(), Some("agent-1"));
+    assert!(
+        world
+            .comment(13)
+            .contains("- Depends on: #12 (closed, linked on GitHub).")
+    );
+}
+
+#[test]
+fn text_and_links_that_disagree_both_block() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(3, "Model", "", &[])
+        .issue(4, "Schema", "", &[])
+        .issue(5, "Api", "Depends on #3, #4", &["parallel"])
+        .link(5, 4, true)
+        .link(5, 6, true)
+        .issue(6, "Auth", "", &[]);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 5), "blocked");
+    assert!(world.comment(5).contains(
+        "**Blocked** by #3, #4 (in the description and linked on GitHub) and #6 (linked on \
+         GitHub), which are still open."
+    ));
+    // The link to #4 is gone, but the text still names it; the text no longer names #6,
+    // but the link still holds it.
+    world.link(5, 4, false).close(3);
+    world.get(5).body = "Depends on #4".into();
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 5), "blocked");
+    assert!(
+        world
+            .comment(5)
+            .contains("**Blocked** by #4 and #6 (linked on GitHub), which are still open.")
+    );
+    world.close(4).close(6);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 5).as_deref(), Some("agent-1"));
+}
+
+#[test]
+fn a_blocker_in_another_repository_is_named_with_its_link_until_github_lists_it_closed() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(7, "Login", "", &["parallel"])
+        .link_elsewhere(7, "octo/platform", 31, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 7), "blocked");
+    assert!(world.comment(7).contains(
+        "**Blocked** by [octo/platform#31](https://github.com/octo/platform/issues/31) \
+         (linked on GitHub), which is still open."
+    ));
+
+    world.link_elsewhere(7, "octo/platform", 31, false);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 7).as_deref(), Some("agent-1"));
+}
+
+#[test]
+fn linked_blockers_between_tasks_count_in_cycles() {
+    let mut world = World::new(config(2, 1));
+    world
+        .issue(3, "A", "Depends on #5", &["parallel"])
+        .issue(5, "B", "", &["parallel"])
+        .link(5, 3, true);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 3), "cycle");
+    assert_eq!(state_name(&plan, 5), "cycle");
+}
+
+#[test]
+fn a_labelled_issue_with_sub_issues_is_a_plan_whose_open_sub_issues_are_the_tasks() {
+    let mut world = World::new(config(3, 1));
+    world
+        .issue(20, "Importer", "", &["parallel"])
+        .issue(21, "Manifest", "", &["estimate: 2h"])
+        .issue(22, "Entries", "", &["estimate: 1h"])
+        .issue(23, "Index", "", &["estimate: 1h"])
+        .issue(24, "Publish", "", &["estimate: 30m"])
+        .issue(25, "Docs", "", &["estimate: 1h"])
+        .link(24, 23, true);
+    world.get(20).sub_issues = [21, 22, 23, 24, 25].map(IssueNumber).to_vec();
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 20), "plan");
+    assert_eq!(world.labels(20), ["parallel"], "the plan takes no lane");
+    assert_eq!(lane_of(&plan, 21).as_deref(), Some("agent-1"));
+    assert_eq!(lane_of(&plan, 22).as_deref(), Some("agent-2"));
+    assert_eq!(lane_of(&plan, 23).as_deref(), Some("agent-3"));
+    assert_eq!(state_name(&plan, 24), "blocked");
+    assert_eq!(state_name(&plan, 25), "queued");
+    assert_eq!(
+        world.comment(20),
+        "<!-- switchyard:assign -->
+**Plan**: 0 of 5 done; 5.5 h left, about 2 h with 3 lanes.
+
+Its open sub-issues are the tasks; this issue itself is never given a lane.
+
+- #21 Manifest: running on lane `agent-1`
+- #22 Entries: running on lane `agent-2`
+- #23 Index: running on lane `agent-3`
+- #24 Publish: blocked by #23 (linked on GitHub)
+- #25 Docs: queued"
+    );
+
+    world.close(22);
+    world.settle();
+    assert!(
+        world
+            .comment(20)
+            .contains("**Plan**: 1 of 5 done; 4.5 h left")
+    );
+    assert!(world.comment(20).contains("- #22 Entries: done"));
+    assert!(
+        world
+            .comment(20)
+            .contains("- #25 Docs: running on lane `agent-2`")
+    );
+
+    // A sub-issue removed on GitHub leaves the plan; another joins it.
+    world.issue(26, "Changelog", "", &["estimate: 30m"]);
+    world.get(20).sub_issues = [21, 22, 23, 24, 26].map(IssueNumber).to_vec();
+    world.settle();
+    let comment = world.comment(20);
+    assert!(!comment.contains("#25"), "{comment}");
+    assert!(comment.contains("- #26 Changelog: queued"), "{comment}");
+
+    for done in [21, 23, 24, 26] {
+        world.close(done);
+        world.settle();
+    }
+    assert!(
+        world
+            .comment(20)
+            .contains("**Plan done**: all 5 sub-issues are closed.")
+    );
+    assert_eq!(world.labels(20), ["parallel"]);
 }

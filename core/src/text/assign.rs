@@ -2,14 +2,16 @@
 //! replies to commands.
 
 mod board;
+mod plan;
 mod replies;
 
 pub use board::{BOARD_MARKER, BOARD_TITLE, board_body, is_status_board};
 pub use replies::reply;
 
 use crate::assign::{
-    Assignment, Blocked, Completion, Cycle, Dependency, DependencyState, PlannedOverlap, Queued,
-    ReleaseReason, Released, TaskState, TrackPaths, UnknownLane, Withdrawn,
+    Assignment, Blocked, Completion, Cycle, Dependency, DependencySource, DependencyState,
+    ForeignBlocker, PlannedOverlap, Queued, ReleaseReason, Released, TaskState, TrackPaths,
+    UnknownLane, Withdrawn,
 };
 use crate::ids::IssueNumber;
 use crate::text::{MAX_COMMENT_CHARS, and_list, code_list, plural, within};
@@ -26,6 +28,7 @@ pub fn task_comment(state: &TaskState) -> String {
     let text = match state {
         TaskState::Assigned(assignment) => assigned(assignment),
         TaskState::Blocked(blocked) => blocked_text(blocked),
+        TaskState::Plan(progress) => plan::plan_text(progress),
         TaskState::Cycle(cycle) => cycle_text(cycle),
         TaskState::Queued(queued) => queued_text(queued),
         TaskState::Released(released) => released_text(released),
@@ -60,7 +63,7 @@ fn assigned(a: &Assignment) -> String {
     parts.push(
         [
             paths_line(&a.tracks),
-            depends_line(&a.depends_on),
+            depends_line(&a.depends_on, &[]),
             estimate_line(a.estimate),
         ]
         .join("\n"),
@@ -87,11 +90,11 @@ fn paths_line(tracks: &[TrackPaths]) -> String {
     format!("- Paths: {}.", owned.join("; "))
 }
 
-fn depends_line(depends_on: &[Dependency]) -> String {
-    if depends_on.is_empty() {
+fn depends_line(depends_on: &[Dependency], elsewhere: &[ForeignBlocker]) -> String {
+    if depends_on.is_empty() && elsewhere.is_empty() {
         return "- Depends on: nothing.".to_owned();
     }
-    let items: Vec<String> = depends_on
+    let mut items: Vec<String> = depends_on
         .iter()
         .map(|dep| {
             let state = match dep.state {
@@ -99,10 +102,53 @@ fn depends_line(depends_on: &[Dependency]) -> String {
                 DependencyState::Closed => "closed",
                 DependencyState::NotFound => "not found",
             };
-            format!("{} ({state})", dep.issue)
+            match where_found(dep.source) {
+                Some(source) => format!("{} ({state}, {source})", dep.issue),
+                None => format!("{} ({state})", dep.issue),
+            }
         })
         .collect();
+    items.extend(
+        elsewhere
+            .iter()
+            .map(|blocker| format!("{} (open, linked on GitHub)", foreign_link(blocker))),
+    );
     format!("- Depends on: {}.", and_list(&items))
+}
+
+/// Where a dependency was found, when it is more than the description's text (which people
+/// see in the issue itself).
+fn where_found(source: DependencySource) -> Option<&'static str> {
+    match source {
+        DependencySource::Text => None,
+        DependencySource::Linked => Some("linked on GitHub"),
+        DependencySource::Both => Some("in the description and linked on GitHub"),
+    }
+}
+
+/// "#12", or "#12 (linked on GitHub)" for a link.
+fn sourced_issue(dep: &Dependency) -> String {
+    match where_found(dep.source) {
+        Some(source) => format!("{} ({source})", dep.issue),
+        None => dep.issue.to_string(),
+    }
+}
+
+/// `[owner/repo#N](url)`: another repository's issue, linked to its page.
+pub(crate) fn foreign_link(blocker: &ForeignBlocker) -> String {
+    format!("[{}#{}]({})", blocker.repo, blocker.number.0, blocker.url)
+}
+
+/// The open blockers of a task, each with where it was found: "#12 (linked on GitHub) and
+/// [octo/platform#31](…) (linked on GitHub)".
+pub(crate) fn blocker_list(open: &[Dependency], elsewhere: &[ForeignBlocker]) -> String {
+    let mut items: Vec<String> = open.iter().map(sourced_issue).collect();
+    items.extend(
+        elsewhere
+            .iter()
+            .map(|blocker| format!("{} (linked on GitHub)", foreign_link(blocker))),
+    );
+    and_list(&items)
 }
 
 fn estimate_line(estimate: Option<f64>) -> String {
@@ -126,8 +172,8 @@ fn overlap_warning(overlaps: &[PlannedOverlap]) -> String {
 }
 
 fn blocked_text(blocked: &Blocked) -> String {
-    let waits_for = blocked.waits_for();
-    let (which, they) = if waits_for.len() == 1 {
+    let open: Vec<Dependency> = blocked.open_dependencies().copied().collect();
+    let (which, they) = if open.len() + blocked.elsewhere.len() == 1 {
         ("which is", "it is")
     } else {
         ("which are", "they are")
@@ -139,8 +185,8 @@ fn blocked_text(blocked: &Blocked) -> String {
     format!(
         "**Blocked** by {}, {which} still open. This issue is assigned {target} as soon as \
          {they} closed.\n\n{}\n{}",
-        issue_list(&waits_for),
-        depends_line(&blocked.depends_on),
+        blocker_list(&open, &blocked.elsewhere),
+        depends_line(&blocked.depends_on, &blocked.elsewhere),
         estimate_line(blocked.estimate),
     )
 }
@@ -177,7 +223,7 @@ fn queued_text(queued: &Queued) -> String {
     }
     parts.push(format!(
         "{}\n{}",
-        depends_line(&queued.depends_on),
+        depends_line(&queued.depends_on, &[]),
         estimate_line(queued.estimate)
     ));
     parts.join("\n\n")

@@ -5,6 +5,7 @@ mod checks;
 mod issues;
 mod labels;
 mod pulls;
+mod relations;
 mod render;
 mod repos;
 
@@ -104,6 +105,14 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route(
             &repo("/issues/{n}/assignees"),
             post(issues::add_assignees).delete(issues::remove_assignees),
+        )
+        .route(
+            &repo("/issues/{n}/dependencies/blocked_by"),
+            get(relations::list_blocked_by),
+        )
+        .route(
+            &repo("/issues/{n}/sub_issues"),
+            get(relations::list_sub_issues),
         )
         .route(
             &repo("/labels"),

@@ -8,4 +8,5 @@ mod endpoints;
 mod failures;
 mod octocrab_shapes;
 mod pagination;
+mod relations;
 mod request_log;

@@ -17,6 +17,8 @@ impl GhIssue {
             created_at: self.created_at,
             open,
             pull_request: self.is_pull_request(),
+            linked_blockers: Vec::new(),
+            sub_issues: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! ETag, when the rules need it.
 
 use super::context::Context;
+use super::links::Links;
 use super::stored::{self, OPEN_ISSUES, OpenIssues};
 use crate::assign;
 use crate::github::models::GhIssue;
@@ -87,13 +88,15 @@ impl Issues {
                 created_at: pr.created_at,
                 open: true,
                 pull_request: true,
+                linked_blockers: Vec::new(),
+                sub_issues: Vec::new(),
             }));
         }
         Ok(self.get(ctx, number).await?.map(|i| i.to_issue(false)))
     }
 
-    /// `task_issues` and every issue they depend on, directly or not, by number; and the task_issues
-    /// GitHub no longer has.
+    /// `task_issues`, with the blockers GitHub links to the open ones, and every issue they
+    /// depend on, directly or not, by number; and the task_issues GitHub no longer has.
     pub async fn with_dependencies(
         &mut self,
         ctx: &Context<'_>,
@@ -103,17 +106,23 @@ impl Issues {
         let mut wanted: VecDeque<IssueNumber> = task_issues.iter().copied().collect();
         let mut found: BTreeMap<IssueNumber, assign::Issue> = BTreeMap::new();
         let mut gone = Vec::new();
+        let mut links = Links::new(ctx).await?;
         while let Some(number) = wanted.pop_front() {
             if found.contains_key(&number) || gone.contains(&number) {
                 continue;
             }
-            let Some(issue) = self.issue(ctx, number.0).await? else {
+            let Some(mut issue) = self.issue(ctx, number.0).await? else {
                 gone.push(number);
                 continue;
             };
             // A closed issue holds nothing back, so what it depends on does not matter.
             if issue.open {
                 wanted.extend(assign::dependencies(&issue.body));
+                if task_issues.contains(&number) && !issue.pull_request {
+                    issue.linked_blockers = links.blockers(ctx, number).await?;
+                    let here = issue.linked_blockers.iter().filter(|b| b.repo.is_none());
+                    wanted.extend(here.map(|blocker| blocker.number));
+                }
             }
             found.insert(number, issue);
         }

@@ -9,7 +9,9 @@ mod commands;
 mod context;
 mod github;
 mod issues;
+mod links;
 mod merged;
+mod plans;
 mod read;
 mod stored;
 mod write;
@@ -49,7 +51,7 @@ fn concerns_tasks(triggers: &[Trigger]) -> bool {
     triggers.iter().any(|trigger| {
         matches!(
             trigger,
-            Trigger::Full | Trigger::Issue(_) | Trigger::Command { .. }
+            Trigger::Full | Trigger::Issue(_) | Trigger::Dependencies(_) | Trigger::Command { .. }
         )
     })
 }

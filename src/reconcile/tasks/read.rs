@@ -5,6 +5,7 @@ use super::commands;
 use super::context::Context;
 use super::issues::Issues;
 use super::merged;
+use super::plans;
 use super::stored::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
 };
@@ -51,7 +52,14 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
     if task_issues.is_empty() && pending.is_empty() && status_issue.is_none() {
         return Ok(None);
     }
-    let (found, gone) = issues.with_dependencies(ctx, task_issues).await?;
+    let plans = plans::read(ctx, &mut issues).await?;
+    task_issues.extend(plans.values().flatten());
+    let (mut found, gone) = issues.with_dependencies(ctx, task_issues).await?;
+    for issue in &mut found {
+        if let Some(subs) = plans.get(&issue.number) {
+            issue.sub_issues = subs.clone();
+        }
+    }
     let open_issues = &issues.open;
     merged::track(ctx, &mut records, |issue| {
         open_issues.contains_key(&issue.0)

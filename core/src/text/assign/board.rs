@@ -1,6 +1,7 @@
 //! The body of the "Switchyard status" issue.
 
-use super::{duration, issue_chain, issue_list};
+use super::plan::plan_group;
+use super::{blocker_list, duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
 use crate::ids::PrNumber;
 use crate::text::{MAX_COMMENT_CHARS, plural, within};
@@ -14,7 +15,7 @@ pub fn is_status_board(body: &str) -> bool {
 }
 
 pub fn board_body(board: &Board) -> String {
-    let body = [
+    let mut body = vec![
         format!(
             "{BOARD_MARKER}\nThe lanes, what waits, the merge queue and the plan. Switchyard \
              keeps this issue up to date."
@@ -32,9 +33,18 @@ pub fn board_body(board: &Board) -> String {
              chain of work behind it first, each on its own lane or on the lane that can start \
              it earliest once its dependencies are done."
         ),
-    ]
-    .join("\n\n");
-    within(body, MAX_COMMENT_CHARS)
+    ];
+    if !board.plans.is_empty() {
+        let plans: Vec<String> = board.plans.iter().map(plan_group).collect();
+        body.insert(
+            3,
+            format!(
+                "## Plans\n\nTheir sub-issues are the tasks.\n\n{}",
+                plans.join("\n")
+            ),
+        );
+    }
+    within(body.join("\n\n"), MAX_COMMENT_CHARS)
 }
 
 pub(crate) fn lanes_table(lanes: &[LaneStatus]) -> String {
@@ -141,7 +151,10 @@ fn blocked_item(task: &BlockedTask) -> String {
         .unwrap_or_default();
     let why = match &task.cycle {
         Some(cycle) => format!("dependency cycle {}", issue_chain(cycle)),
-        None => format!("waits for {}", issue_list(&task.waits_for)),
+        None => format!(
+            "waits for {}",
+            blocker_list(&task.waits_for, &task.elsewhere)
+        ),
     };
     format!("- {} {}{lane}: {why}", task.issue, cell_text(&task.title))
 }

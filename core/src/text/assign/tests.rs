@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::assign::{
-    Access, BlockedTask, Board, CommandError, CommandErrorKind, LaneStatus, LaneTask, MergeQueue,
-    PlanTime, QueueEntry, ReplyPart, WaitingTask,
+    Access, BlockedTask, Board, CommandError, CommandErrorKind, DependencySource, LaneStatus,
+    LaneTask, MergeQueue, PlanTime, QueueEntry, ReplyPart, WaitingTask,
 };
 use crate::config::Config;
 use crate::ids::PrNumber;
@@ -17,6 +17,7 @@ fn dep(issue: u64, state: DependencyState) -> Dependency {
     Dependency {
         issue: IssueNumber(issue),
         state,
+        source: DependencySource::Text,
     }
 }
 
@@ -112,6 +113,7 @@ fn blocked_with_and_without_a_lane() {
             dep(4, DependencyState::Open),
             dep(2, DependencyState::Closed),
         ],
+        elsewhere: vec![],
         estimate: Some(0.5),
     };
     assert_eq!(
@@ -125,6 +127,7 @@ fn blocked_with_and_without_a_lane() {
     let on_lane = Blocked {
         lane: Some("beta".into()),
         depends_on: vec![dep(5, DependencyState::Open)],
+        elsewhere: vec![],
         estimate: None,
     };
     assert_eq!(
@@ -350,7 +353,8 @@ fn board() -> Board {
                 issue: IssueNumber(8),
                 title: "Cache".into(),
                 lane: None,
-                waits_for: issues(&[4, 5]),
+                waits_for: vec![dep(4, DependencyState::Open), dep(5, DependencyState::Open)],
+                elsewhere: vec![],
                 cycle: None,
             },
             BlockedTask {
@@ -358,6 +362,7 @@ fn board() -> Board {
                 title: "Sync".into(),
                 lane: Some("agent-3".into()),
                 waits_for: vec![],
+                elsewhere: vec![],
                 cycle: Some(issues(&[9, 10, 9])),
             },
         ],
@@ -386,6 +391,7 @@ fn board() -> Board {
             unestimated: issues(&[5]),
             left_out: issues(&[9, 10]),
         },
+        plans: vec![],
     }
 }
 
@@ -453,6 +459,7 @@ fn an_empty_board() {
             unestimated: vec![],
             left_out: vec![],
         },
+        plans: vec![],
     };
     assert_eq!(
         board_body(&empty),
@@ -661,4 +668,95 @@ fn replies_to_a_comment_of_65536_characters_quote_it_short() {
             "x".repeat(48)
         )
     );
+}
+
+#[test]
+fn linked_blockers_say_where_they_come_from_and_other_repositories_are_linked() {
+    let linked = |issue: u64, source: DependencySource| Dependency {
+        source,
+        ..dep(issue, DependencyState::Open)
+    };
+    let platform = crate::assign::ForeignBlocker {
+        repo: crate::ids::RepoName::try_from("octo/platform".to_owned()).unwrap(),
+        number: IssueNumber(31),
+        url: "https://github.com/octo/platform/issues/31".into(),
+    };
+    let blocked = Blocked {
+        lane: None,
+        depends_on: vec![
+            linked(12, DependencySource::Linked),
+            linked(14, DependencySource::Both),
+        ],
+        elsewhere: vec![platform.clone()],
+        estimate: None,
+    };
+    assert_eq!(
+        task_comment(&TaskState::Blocked(blocked)),
+        "<!-- switchyard:assign -->
+**Blocked** by #12 (linked on GitHub), #14 (in the description and linked on GitHub) and [octo/platform#31](https://github.com/octo/platform/issues/31) (linked on GitHub), which are still open. This issue is assigned to a lane as soon as they are closed.
+
+- Depends on: #12 (open, linked on GitHub), #14 (open, in the description and linked on GitHub) and [octo/platform#31](https://github.com/octo/platform/issues/31) (open, linked on GitHub).
+- Estimate: none; a label such as `estimate: 2h` gives one."
+    );
+    let board = Board {
+        blocked: vec![BlockedTask {
+            issue: IssueNumber(20),
+            title: "Login".into(),
+            lane: None,
+            waits_for: vec![linked(12, DependencySource::Linked)],
+            elsewhere: vec![platform],
+            cycle: None,
+        }],
+        ..board()
+    };
+    assert!(board_body(&board).contains(
+        "- #20 Login: waits for #12 (linked on GitHub) and \
+         [octo/platform#31](https://github.com/octo/platform/issues/31) (linked on GitHub)"
+    ));
+}
+
+#[test]
+fn the_board_groups_tasks_under_their_plan() {
+    use crate::assign::{PlanGroup, PlanProgress, PlanStep, Stage};
+    let step = |issue: u64, title: &str, stage: Stage| PlanStep {
+        issue: IssueNumber(issue),
+        title: title.into(),
+        stage,
+    };
+    let planned = Board {
+        plans: vec![PlanGroup {
+            issue: IssueNumber(20),
+            title: "Importer".into(),
+            progress: PlanProgress {
+                steps: vec![
+                    step(21, "Manifest", Stage::Done),
+                    step(
+                        22,
+                        "Entries",
+                        Stage::Running {
+                            lane: "agent-1".into(),
+                        },
+                    ),
+                    step(23, "Index", Stage::Queued),
+                ],
+                hours_left: 2.0,
+                parallel_hours: 1.0,
+                lanes: 2,
+            },
+        }],
+        ..board()
+    };
+    assert!(board_body(&planned).contains(
+        "## Plans
+
+Their sub-issues are the tasks.
+
+- #20 Importer: 1 of 3 done, 2 h left
+  - #21 Manifest: done
+  - #22 Entries: running on lane `agent-1`
+  - #23 Index: queued
+
+## Merge queue"
+    ));
+    assert!(!board_body(&board()).contains("## Plans"));
 }

@@ -1,0 +1,166 @@
+//! GitHub's relations between issues: "blocked by" links (issue dependencies) and sub-issues.
+//!
+//! Where the shapes and rules come from:
+//! - The endpoints `GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by`
+//!   and `GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues` are GitHub's REST
+//!   description (`@octokit/openapi`, `generated/api.github.com.json`, operations
+//!   `issues/list-dependencies-blocked-by` and `issues/list-sub-issues`): both answer a
+//!   paginated array of `issue` objects, each rendered from its own repository (so a blocker in
+//!   another repository has that repository's `repository_url` and `html_url`), and 404 when
+//!   the issue does not exist.
+//! - The limits: a parent holds at most 100 sub-issues and a sub-issue has one parent
+//!   (GitHub's sub-issues documentation; `replace_parent` in `issues/add-sub-issue`), and the
+//!   sub-issue belongs to the same owner as its parent (`sub_issue_id`'s description there).
+//!   An issue is blocked by at most 50 issues (GitHub's changelog of 2025-08-21, "Link up to
+//!   50 issues for each relationship type").
+//! - GitHub Enterprise Server releases before 3.19 have no dependencies endpoints (their
+//!   descriptions, `generated/ghes-3.18.json`, lack the path): [`FakeGitHub::without_issue_dependencies`]
+//!   makes them answer 404 as such a server would.
+
+use std::collections::BTreeMap;
+
+use crate::FakeGitHub;
+
+/// GitHub allows this many sub-issues under one parent.
+pub const MAX_SUB_ISSUES: usize = 100;
+/// GitHub allows this many "blocked by" links on one issue.
+pub const MAX_BLOCKED_BY: usize = 50;
+
+/// An issue anywhere on the fake: its repository (lower-cased `owner/name`) and number.
+pub(crate) type IssueKey = (String, u64);
+
+pub(crate) struct Relations {
+    /// Each blocked issue's blockers, in the order they were linked.
+    pub blocked_by: BTreeMap<IssueKey, Vec<IssueKey>>,
+    /// Each parent's sub-issues, in the order they were added.
+    pub sub_issues: BTreeMap<IssueKey, Vec<IssueKey>>,
+    /// `false`: the dependencies endpoints answer 404, as on a server without the feature.
+    pub dependencies: bool,
+}
+
+impl Default for Relations {
+    fn default() -> Self {
+        Relations {
+            blocked_by: BTreeMap::new(),
+            sub_issues: BTreeMap::new(),
+            dependencies: true,
+        }
+    }
+}
+
+/// Why GitHub refuses a link (its 422 messages, in short).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RelationError {
+    #[error("an issue cannot be linked to itself")]
+    Itself,
+    #[error("an issue can be blocked by at most {MAX_BLOCKED_BY} issues")]
+    TooManyBlockers,
+    #[error("a parent issue can have at most {MAX_SUB_ISSUES} sub-issues")]
+    TooManySubIssues,
+    #[error("the sub-issue already has a parent")]
+    HasParent,
+    #[error("a sub-issue must belong to the same owner as its parent")]
+    OtherOwner,
+}
+
+fn key(repo: &str, number: u64) -> IssueKey {
+    (repo.to_ascii_lowercase(), number)
+}
+
+fn owner(repo: &str) -> &str {
+    repo.split_once('/').map_or(repo, |(owner, _)| owner)
+}
+
+/// Issue dependencies and sub-issues.
+impl FakeGitHub {
+    /// Marks `blocked` (in `repo`) as blocked by `blocker` in `blocker_repo`, which may be
+    /// another repository. Both issues must exist.
+    pub fn link_blocked_by(
+        &self,
+        repo: &str,
+        blocked: u64,
+        blocker_repo: &str,
+        blocker: u64,
+    ) -> Result<(), RelationError> {
+        let mut world = self.world();
+        self.expect_issue(&world, repo, blocked);
+        self.expect_issue(&world, blocker_repo, blocker);
+        let (from, to) = (key(repo, blocked), key(blocker_repo, blocker));
+        if from == to {
+            return Err(RelationError::Itself);
+        }
+        let blockers = world.relations.blocked_by.entry(from).or_default();
+        if !blockers.contains(&to) {
+            if blockers.len() >= MAX_BLOCKED_BY {
+                return Err(RelationError::TooManyBlockers);
+            }
+            blockers.push(to);
+        }
+        Ok(())
+    }
+
+    /// Removes a "blocked by" link; removing one that does not exist changes nothing.
+    pub fn unlink_blocked_by(&self, repo: &str, blocked: u64, blocker_repo: &str, blocker: u64) {
+        let mut world = self.world();
+        let to = key(blocker_repo, blocker);
+        if let Some(blockers) = world.relations.blocked_by.get_mut(&key(repo, blocked)) {
+            blockers.retain(|held| *held != to);
+        }
+    }
+
+    /// Adds `sub` (in `sub_repo`, of the same owner) as the last sub-issue of `parent`.
+    pub fn add_sub_issue(
+        &self,
+        repo: &str,
+        parent: u64,
+        sub_repo: &str,
+        sub: u64,
+    ) -> Result<(), RelationError> {
+        let mut world = self.world();
+        self.expect_issue(&world, repo, parent);
+        self.expect_issue(&world, sub_repo, sub);
+        let (parent_key, sub_key) = (key(repo, parent), key(sub_repo, sub));
+        if parent_key == sub_key {
+            return Err(RelationError::Itself);
+        }
+        if !owner(repo).eq_ignore_ascii_case(owner(sub_repo)) {
+            return Err(RelationError::OtherOwner);
+        }
+        let relations = &mut world.relations;
+        if relations
+            .sub_issues
+            .values()
+            .any(|subs| subs.contains(&sub_key))
+        {
+            return Err(RelationError::HasParent);
+        }
+        let subs = relations.sub_issues.entry(parent_key).or_default();
+        if subs.len() >= MAX_SUB_ISSUES {
+            return Err(RelationError::TooManySubIssues);
+        }
+        subs.push(sub_key);
+        Ok(())
+    }
+
+    /// Removes a sub-issue from its parent; it stays an issue of its own.
+    pub fn remove_sub_issue(&self, repo: &str, parent: u64, sub_repo: &str, sub: u64) {
+        let mut world = self.world();
+        let sub_key = key(sub_repo, sub);
+        if let Some(subs) = world.relations.sub_issues.get_mut(&key(repo, parent)) {
+            subs.retain(|held| *held != sub_key);
+        }
+    }
+
+    /// The server has no issue dependencies (GitHub Enterprise Server before 3.19): their
+    /// endpoints answer 404.
+    pub fn without_issue_dependencies(&self) {
+        self.world().relations.dependencies = false;
+    }
+
+    fn expect_issue(&self, world: &crate::state::World, repo: &str, number: u64) {
+        let found = world
+            .repo(repo)
+            .is_ok_and(|r| r.issues.contains_key(&number));
+        assert!(found, "{repo} has no issue #{number}");
+    }
+}
