@@ -1192,7 +1192,7 @@ fn item_table(block: &Block) -> Option<Vec<Draft>> {
     let mut out = Vec::new();
     for row in rows {
         let agent_text = cell(row, agent)
-            .map(|c| c.text.replace('`', "").trim().to_owned())
+            .map(|c| names::clean(&c.text))
             .filter(|a| !blank(a));
         let mut id_text = cell(row, id)
             .map(|c| c.text.replace('`', "").trim().to_owned())

@@ -80,7 +80,7 @@ fn item(draft: &Draft, edges: &[usize], all: &[Draft]) -> WorkItem {
         estimate_hours: estimate
             .as_ref()
             .and_then(|e| e.hours)
-            .map(|h| (h * 100.0).round() / 100.0),
+            .map(|h| (h * 10_000.0).round() / 10_000.0),
         estimate_text: estimate.map(|e| e.text),
         subtasks: draft.subtasks.clone(),
         agent: draft.agent.clone(),
