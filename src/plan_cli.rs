@@ -1,6 +1,5 @@
 //! `switchyard plan …`: read the parallel plan a team wrote, and turn it into tasks.
 
-use crate::local::book::NewTask;
 use crate::local::error::LocalError;
 use crate::local::repo::Repo;
 use crate::local::{open_book, save_book};
@@ -128,17 +127,7 @@ pub fn apply_locally(
     let added = apply::additions(&plan, &lanes, &in_book, &configured);
     let now = Utc::now();
     for task in &added.tasks {
-        book.add(
-            NewTask {
-                id: task.id.clone(),
-                title: task.title.clone(),
-                lane: task.lane.clone(),
-                estimate: task.estimate.clone(),
-                depends_on: task.depends_on.clone(),
-                footprint: task.footprint.clone(),
-            },
-            now,
-        )?;
+        book.add(task.clone(), now)?;
     }
     save_book(&repo, &book.tasks)?;
     let written = write_config && !added.tracks.is_empty();

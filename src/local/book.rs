@@ -13,23 +13,12 @@ use crate::assign::{AssignmentRecord, Completion, Issue, Snapshot, TaskState};
 use crate::config::{Agent, Config, Track};
 use crate::footprint::{Running, Wait, must_wait};
 use crate::ids::{IssueNumber, PrNumber, RepoName};
+use crate::planfile::apply::PlannedTask;
 use crate::store::TaskRecord;
 use crate::suggest::closest;
 use crate::tasks::{self, Plan};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-
-/// A new task, as `assign` gives it.
-#[derive(Debug, Clone)]
-pub struct NewTask {
-    pub id: String,
-    pub title: String,
-    pub lane: String,
-    pub estimate: Option<String>,
-    pub depends_on: Vec<String>,
-    /// The files it will change, when a plan names them.
-    pub footprint: Vec<String>,
-}
 
 /// Where a task stands, for the commands and the status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -103,7 +92,7 @@ impl Book {
     }
 
     /// Adds a task (or gives a released one a lane again) and lets the rules place it.
-    pub fn add(&mut self, new: NewTask, now: DateTime<Utc>) -> Result<Plan, LocalError> {
+    pub fn add(&mut self, new: PlannedTask, now: DateTime<Utc>) -> Result<Plan, LocalError> {
         let lane = self.lane(&new.lane)?.name.clone();
         if new.id.trim().is_empty() || new.id.chars().any(char::is_whitespace) {
             return Err(LocalError::Usage(format!(
@@ -426,8 +415,8 @@ mod tests {
         DateTime::from_timestamp(1_700_000_000 + hour * 3600, 0).unwrap()
     }
 
-    fn new(id: &str, lane: &str, deps: &[&str]) -> NewTask {
-        NewTask {
+    fn new(id: &str, lane: &str, deps: &[&str]) -> PlannedTask {
+        PlannedTask {
             id: id.into(),
             title: format!("Task {id}"),
             lane: lane.into(),
@@ -512,7 +501,7 @@ mod tests {
     #[test]
     fn bad_tasks_are_refused_with_a_reason() {
         let mut book = Book::new(&Config::default(), "repo", vec![], vec![]);
-        let refused = |book: &mut Book, task: NewTask| match book.add(task, at(0)) {
+        let refused = |book: &mut Book, task: PlannedTask| match book.add(task, at(0)) {
             Err(LocalError::Usage(message)) => message,
             other => panic!("{:?}", other.map(|_| ())),
         };

@@ -20,7 +20,8 @@ pub mod parallel;
 pub mod repo;
 pub mod worktrees;
 
-use book::{Book, NewTask, Standing};
+use crate::planfile::apply::PlannedTask;
+use book::{Book, Standing};
 use chrono::Utc;
 use cli::{LocalArgs, LocalCommand};
 use conflicts::Tiers;
@@ -70,7 +71,7 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
             depends_on,
         } => {
             let mut book = open_book(&repo)?;
-            let new = NewTask {
+            let new = PlannedTask {
                 id: task_id.clone(),
                 title,
                 lane,
