@@ -145,3 +145,38 @@ Its open sub-issues are the tasks; this issue itself is never given a lane.
     );
     assert_eq!(s.labels(parent), ["parallel"]);
 }
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[tokio::test]
+async fn a_push_to_a_pull_request_reads_no_links_or_sub_issues() {
+    let s = Story::configured(THREE_LANES).await;
+    let parent = s.issue("Importer", "");
+    let blocker = s.issue("Schema", "");
+    for title in ["Manifest", "Entries"] {
+        let sub = s.issue(title, "");
+        s.h.gh.add_sub_issue(REPO, parent, REPO, sub).unwrap();
+        s.h.gh.link_blocked_by(REPO, sub, REPO, blocker).unwrap();
+    }
+    s.label(parent, "parallel").await;
+    s.settle().await;
+    let pr =
+        s.h.open_pr_with("alpha", "", vec![fake_github::FileChange::modified("a.rs")])
+            .await;
+    s.settle().await;
+
+    s.h.gh.clear_log();
+    s.h.gh.push(
+        REPO,
+        pr,
+        "",
+        vec![fake_github::FileChange::modified("b.rs")],
+    );
+    s.h.tell_pr(pr, "synchronize").await;
+    s.settle().await;
+    assert_eq!(
+        s.h.gh.count("GET /repos/*/*/issues/**"),
+        0,
+        "{:?}",
+        s.h.gh.calls_by_endpoint()
+    );
+}
