@@ -112,7 +112,7 @@ Its open sub-issues are the tasks; this issue itself is never given a lane.
 
     // "Docs" leaves the plan: its agent label still holds lane `beta` (labels are the
     // truth), so "Changelog", joining, waits for a lane.
-    s.remove_sub(parent, docs).await;
+    let removed = s.remove_sub(parent, docs).await;
     assert_eq!(s.labels(docs), ["agent:beta", "estimate: 1h"]);
     let changelog = s.issue("Changelog", "");
     s.tell_issue("opened", changelog, None).await;
@@ -123,11 +123,13 @@ Its open sub-issues are the tasks; this issue itself is never given a lane.
         comment.contains(&format!("- #{changelog} Changelog: queued")),
         "{comment}"
     );
-    assert_eq!(
-        s.redeliver("sub_issues", &added).await,
-        Vec::<String>::new(),
-        "a redelivered sub-issue event writes nothing"
-    );
+    for event in [&removed, &added] {
+        assert_eq!(
+            s.redeliver("sub_issues", event).await,
+            Vec::<String>::new(),
+            "a redelivered sub-issue event writes nothing"
+        );
+    }
 
     s.close(manifest).await;
     s.settle().await;
@@ -144,4 +146,39 @@ Its open sub-issues are the tasks; this issue itself is never given a lane.
         "{comment}"
     );
     assert_eq!(s.labels(parent), ["parallel"]);
+}
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[tokio::test]
+async fn a_push_to_a_pull_request_reads_no_links_or_sub_issues() {
+    let s = Story::configured(THREE_LANES).await;
+    let parent = s.issue("Importer", "");
+    let blocker = s.issue("Schema", "");
+    for title in ["Manifest", "Entries"] {
+        let sub = s.issue(title, "");
+        s.h.gh.add_sub_issue(REPO, parent, REPO, sub).unwrap();
+        s.h.gh.link_blocked_by(REPO, sub, REPO, blocker).unwrap();
+    }
+    s.label(parent, "parallel").await;
+    s.settle().await;
+    let pr =
+        s.h.open_pr_with("alpha", "", vec![fake_github::FileChange::modified("a.rs")])
+            .await;
+    s.settle().await;
+
+    s.h.gh.clear_log();
+    s.h.gh.push(
+        REPO,
+        pr,
+        "",
+        vec![fake_github::FileChange::modified("b.rs")],
+    );
+    s.h.tell_pr(pr, "synchronize").await;
+    s.settle().await;
+    assert_eq!(
+        s.h.gh.count("GET /repos/*/*/issues/**"),
+        0,
+        "{:?}",
+        s.h.gh.calls_by_endpoint()
+    );
 }

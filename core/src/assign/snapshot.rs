@@ -68,7 +68,7 @@ pub struct Issue {
 }
 
 /// An issue linked on GitHub as blocking another ("blocked by" in the issue's sidebar).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkedBlocker {
     /// Another repository's `owner/name`; `None` for this repository.
     pub repo: Option<RepoName>,

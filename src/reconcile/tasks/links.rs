@@ -24,6 +24,8 @@ pub struct Links {
     /// The server has no issue dependencies, as far as this reconcile knows.
     unavailable: bool,
     full: bool,
+    /// A full reconcile read a list: the server has the feature, as recorded.
+    confirmed: bool,
 }
 
 impl Links {
@@ -34,6 +36,7 @@ impl Links {
         Ok(Links {
             unavailable: marked.unwrap_or(false) && !full,
             full,
+            confirmed: false,
         })
     }
 
@@ -63,8 +66,9 @@ impl Links {
         .await?;
         match read {
             Some(listed) => {
-                if self.full {
+                if self.full && !self.confirmed {
                     self.mark(ctx, false).await?;
+                    self.confirmed = true;
                 }
                 Ok(to_blockers(ctx.repo(), &listed))
             }
@@ -92,8 +96,7 @@ impl Links {
             );
             store_cache(ctx.store, NO_DEPENDENCIES, repo, &true).await?;
         } else {
-            let store = ctx.store.clone();
-            store::blocking(&store, move |s| s.cache_delete(NO_DEPENDENCIES, &repo)).await?;
+            store::blocking(ctx.store, move |s| s.cache_delete(NO_DEPENDENCIES, &repo)).await?;
         }
         Ok(())
     }
