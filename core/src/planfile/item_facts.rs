@@ -8,6 +8,8 @@ use crate::planfile::fields::{self, Label};
 use crate::planfile::names;
 use crate::planfile::paths::{self, Trust};
 
+/// An item's facts as read, each where it was found: the draft then prefers what the item
+/// states for itself over its heading, its totals and its sub-sections.
 #[derive(Default)]
 pub(crate) struct Found {
     pub files: Vec<String>,

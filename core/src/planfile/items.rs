@@ -176,6 +176,7 @@ fn inherit(draft: &mut Draft, ctx: &Context) {
         draft.agent = ctx.agent.clone();
     }
 }
+
 fn read_item(section: &Section<'_>, heading: &Line, ctx: &Context) -> Draft {
     let name = names::clean(&heading.text);
     let ident = names::ident(&name);
