@@ -2,7 +2,7 @@
 //! ownership stated outside the item (`Track 1: \`src/a/*\``), dependency graphs; then the
 //! warnings for what matched nothing, for cycles and for items without files.
 
-use crate::planfile::items::{DepRef, Draft, Drafts};
+use crate::planfile::drafts::{DepRef, Draft, Drafts, Group};
 use crate::planfile::names::{self, Ident};
 use crate::planfile::paths::{self, Trust};
 use crate::planfile::{Plan, Warning, WarningKind, WorkItem};
@@ -176,8 +176,7 @@ fn targets(drafts: &Drafts, piece: &str, from: usize) -> Option<Vec<usize>> {
         if let Some(found) = unique(found) {
             return Some(found);
         }
-        let groups: Vec<&crate::planfile::items::Group> =
-            drafts.groups.iter().filter(|g| keyed(&g.ident)).collect();
+        let groups: Vec<&Group> = drafts.groups.iter().filter(|g| keyed(&g.ident)).collect();
         if let [group] = groups.as_slice()
             && !group.members.is_empty()
         {

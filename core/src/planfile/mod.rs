@@ -10,13 +10,21 @@
 pub mod apply;
 mod blocks;
 pub mod config_tracks;
+mod drafts;
 mod encoding;
 mod estimate;
 mod fields;
+mod headings;
+mod item_facts;
+mod item_reader;
+mod item_tables;
 mod items;
 mod links;
+mod loose_lines;
 mod names;
+mod outline;
 mod paths;
+mod restated;
 #[cfg(test)]
 mod tests;
 
