@@ -395,8 +395,9 @@ async fn two_prs_changing_separate_regions_of_a_lock_file_may_both_merge_now() {
         assert_eq!(h.merge_order_run(pr).title.as_deref(), Some("Merge now"));
         let comment = only(h.app_comments(pr));
         assert!(
-            comment.contains("**Touches the same files as 1 open pull request, in separate regions.**")
-                && comment.contains(&format!("/pull/{other}) (lane "))
+            comment.contains(
+                "**Touches the same files as 1 open pull request, in separate regions.**"
+            ) && comment.contains(&format!("/pull/{other}) (lane "))
                 && comment.contains("same files, separate regions)\n  - `Cargo.lock`\n"),
             "{comment}"
         );

@@ -339,9 +339,21 @@ fn a_side_without_patch_is_never_separate_regions_whatever_the_merge_bases() {
 #[test]
 fn regenerated_files_are_judged_by_their_lines_with_their_own_finding() {
     let mut repo = Repo::new(vec![
-        pr(1, HEAD, vec![modified("web/yarn.lock", &change_line(5, "x"))]),
-        pr(2, HEAD, vec![modified("web/yarn.lock", &change_line(6, "y"))]),
-        pr(3, HEAD, vec![modified("web/yarn.lock", &change_line(90, "z"))]),
+        pr(
+            1,
+            HEAD,
+            vec![modified("web/yarn.lock", &change_line(5, "x"))],
+        ),
+        pr(
+            2,
+            HEAD,
+            vec![modified("web/yarn.lock", &change_line(6, "y"))],
+        ),
+        pr(
+            3,
+            HEAD,
+            vec![modified("web/yarn.lock", &change_line(90, "z"))],
+        ),
         pr(4, HEAD, vec![too_large("web/yarn.lock")]),
     ]);
     repo.regenerated = PathFilter::new(&["**/yarn.lock"]).unwrap();
