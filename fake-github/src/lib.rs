@@ -87,16 +87,25 @@ impl Shared {
 impl FakeGitHub {
     /// Binds `127.0.0.1:0` and serves the API on a background task.
     pub async fn start() -> FakeGitHub {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
+        Self::start_on(&tokio::runtime::Handle::current())
+    }
+
+    /// Like [`FakeGitHub::start`], serving on `runtime`: a benchmark gives the fake a runtime
+    /// of its own, so that the CPU time of the App under test can be told from the fake's.
+    pub fn start_on(runtime: &tokio::runtime::Handle) -> FakeGitHub {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("bind a loopback port for the fake GitHub");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking socket");
         let address = listener.local_addr().expect("bound socket has an address");
         let shared = Shared {
             world: Arc::new(Mutex::new(World::new())),
             base_url: format!("http://{address}").into(),
         };
         let app = routes::router(shared.clone());
-        let server = tokio::spawn(async move {
+        let server = runtime.spawn(async move {
+            let listener = TcpListener::from_std(listener).expect("the socket joins the runtime");
             axum::serve(listener, app)
                 .await
                 .expect("fake GitHub server failed");

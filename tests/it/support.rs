@@ -328,7 +328,11 @@ impl Harness {
     /// A fake GitHub where installation 7 has `octo/repo` (default branch `main`), and the
     /// App running against it.
     pub async fn start() -> Self {
-        let gh = FakeGitHub::start().await;
+        Self::start_against(FakeGitHub::start().await).await
+    }
+
+    /// [`Harness::start`] against a fake GitHub already running.
+    pub async fn start_against(gh: FakeGitHub) -> Self {
         gh.set_app_id(APP_ID);
         gh.install(INSTALLATION, REPO);
         let mut harness = Self {
