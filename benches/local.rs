@@ -8,11 +8,10 @@
 //! requests were merged with merge commits; it is cloned again into a temporary directory
 //! and only that copy is touched. There, one commit B of the first-parent history is the
 //! base: each lane branch is B plus one later pull request, its second parent's changes
-//! since its merge base replayed onto B with a three-way merge as `git cherry-pick` would.
-//! Only pull requests open at B (forked from B or before) are taken, as lanes are written
-//! side by side without seeing each other; those that do not apply to B are skipped. The
-//! default branch is B plus the first of them, so the lanes' line numbers are carried
-//! through a real base diff as the App carries them.
+//! since its merge base replayed onto B with a three-way merge as `git cherry-pick` would
+//! (pull requests that do not apply to B are skipped), and the default branch is B plus the
+//! first of them, so the lanes' line numbers are carried through a real base diff as the App
+//! carries them.
 
 use serde_json::Value;
 use std::path::Path;
@@ -26,11 +25,7 @@ const LANE_COUNTS: [usize; 4] = [3, 10, 30, 100];
 /// Runs per timing; the median is printed.
 const RUNS: usize = 3;
 /// How many merges further back each new try for B lies.
-const STEP: usize = 200;
-/// How many bases are tried, each `STEP` merges further back.
-const TRIES: usize = 5;
-/// How many merges after B are looked at for pull requests open at B.
-const MAX_SCANNED: usize = 1500;
+const STEP: usize = 50;
 const DEFAULT_BRANCH: &str = "bench-main";
 
 fn git(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -56,66 +51,45 @@ fn must(dir: &Path, args: &[&str]) -> String {
     out
 }
 
-/// Why a pull request is not a lane.
-enum Skipped {
-    /// Opened after B: it may build on pull requests merged after B, and would not apply.
-    NotOpenYet,
-    /// It does not apply to B, or changes nothing there.
-    NotApplying,
-}
-
 /// B plus the pull request merged by `merge` (its second parent's changes since the merge
-/// base of its parents), if it was open at B (its branch forked from B or before), applies
-/// cleanly to B and changes something there. Pull requests open at the same moment were
-/// written without seeing each other, as lanes are, so some of them really conflict.
-fn replay(dir: &Path, base: &str, merge: &str) -> Result<String, Skipped> {
+/// base of its parents), if they apply cleanly to B and change something there.
+fn replay(dir: &Path, base: &str, merge: &str) -> Option<String> {
     let (first, second) = (format!("{merge}^1"), format!("{merge}^2"));
-    let (code, fork) = git(dir, &["merge-base", &first, &second]);
+    let (code, merge_base) = git(dir, &["merge-base", &first, &second]);
     if code != 0 {
-        return Err(Skipped::NotApplying);
+        return None;
     }
-    let (code, _) = git(dir, &["merge-base", "--is-ancestor", &fork, base]);
-    if code != 0 {
-        return Err(Skipped::NotOpenYet);
-    }
-    let merge_base = format!("--merge-base={fork}");
+    let merge_base = format!("--merge-base={merge_base}");
     let (code, out) = git(
         dir,
         &["merge-tree", "--write-tree", &merge_base, base, &second],
     );
-    let tree = out.lines().next().unwrap_or_default().to_owned();
-    if code != 0 || tree == must(dir, &["rev-parse", &format!("{base}^{{tree}}")]) {
-        return Err(Skipped::NotApplying);
+    if code != 0 {
+        return None;
+    }
+    let tree = out.lines().next()?.to_owned();
+    if tree == must(dir, &["rev-parse", &format!("{base}^{{tree}}")]) {
+        return None;
     }
     let message = format!("replay of the pull request merged by {merge}");
     let (code, made) = git(dir, &["commit-tree", &tree, "-p", base, "-m", &message]);
-    if code != 0 {
-        return Err(Skipped::NotApplying);
-    }
-    Ok(made)
+    (code == 0).then_some(made)
 }
 
-/// Replays of `merges` onto `base`, up to `wanted`, and how many were skipped meanwhile as
-/// opened later, and as not applying.
-fn replays_onto(
-    dir: &Path,
-    base: &str,
-    merges: &[&str],
-    wanted: usize,
-) -> (Vec<String>, usize, usize) {
+/// Replays of `merges` onto `base`, up to `wanted`, and how many were skipped meanwhile.
+fn replays_onto(dir: &Path, base: &str, merges: &[&str], wanted: usize) -> (Vec<String>, usize) {
     let mut replays = Vec::new();
-    let (mut later, mut not_applying) = (0, 0);
-    for merge in merges.iter().take(MAX_SCANNED) {
+    let mut skipped = 0;
+    for merge in merges {
         match replay(dir, base, merge) {
-            Ok(made) => replays.push(made),
-            Err(Skipped::NotOpenYet) => later += 1,
-            Err(Skipped::NotApplying) => not_applying += 1,
+            Some(made) => replays.push(made),
+            None => skipped += 1,
         }
         if replays.len() == wanted {
             break;
         }
     }
-    (replays, later, not_applying)
+    (replays, skipped)
 }
 
 /// How the two tiers judged the pairs and branches (with the default branch).
@@ -225,25 +199,22 @@ fn main() {
     let wanted = LANE_COUNTS[LANE_COUNTS.len() - 1] + 1;
     // The newest base that enough later pull requests apply to, looking further back a
     // step at a time: the nearer the base, the more apply, as on a team's real lanes.
-    let mut best: (usize, Vec<String>, usize, usize) = (0, Vec::new(), 0, 0);
-    let mut back = wanted * 2;
-    for _ in 0..TRIES {
-        if back > merges.len() {
-            break;
-        }
+    let mut best: (usize, Vec<String>, usize) = (0, Vec::new(), 0);
+    let mut back = wanted + wanted / 2;
+    while back <= merges.len() {
         let start = merges.len() - back;
         let base = format!("{}^1", merges[start]);
         let base = must(&clone, &["rev-parse", &base]);
-        let (replays, later, not_applying) = replays_onto(&clone, &base, &merges[start..], wanted);
+        let (replays, skipped) = replays_onto(&clone, &base, &merges[start..], wanted);
         if replays.len() > best.1.len() {
-            best = (start, replays, later, not_applying);
+            best = (start, replays, skipped);
         }
         if best.1.len() == wanted {
             break;
         }
         back += STEP;
     }
-    let (start, replays, later, not_applying) = best;
+    let (start, replays, skipped) = best;
     if replays.len() <= LANE_COUNTS[0] {
         println!(
             "skipped: only {} pull requests of the history apply to one base; {} are needed",
@@ -269,9 +240,9 @@ fn main() {
         ],
     );
     println!(
-        "repository at {} ({files} files, {} merges on its first-parent history); base B: the \
-         first parent of the merge {} merges back; lanes: {} pull requests open at B and merged \
-         after it (skipped: {later} opened after B, {not_applying} not applying to B); {} cores",
+        "repository at {} ({files} files, {} merges on its first-parent history); base: the \
+         first parent of the merge {} merges back; lanes: {} pull requests merged after it, \
+         {skipped} more skipped as not applying there; {} cores",
         &tip[..10],
         merges.len(),
         merges.len() - start,
