@@ -296,7 +296,7 @@ async fn read_changes(
 /// Where a PR's approval is cached, with the ETag of the reviews it was judged from.
 const APPROVAL: &str = "approval";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Approval {
     approved: bool,
     /// `None` when the reviews run past one page: then a later page may change while the
@@ -324,8 +324,10 @@ async fn read_reviews(
         let approval = match cached {
             Some(approval) if !ask => approval,
             cached => {
-                let approval = read_approval(client, number, cached).await?;
-                store_cache(store, APPROVAL, key(number), &approval).await?;
+                let approval = read_approval(client, number, cached.clone()).await?;
+                if cached.as_ref() != Some(&approval) {
+                    store_cache(store, APPROVAL, key(number), &approval).await?;
+                }
                 approval
             }
         };
@@ -427,31 +429,66 @@ async fn read_commented(
     Ok(())
 }
 
+/// Where each open pull request is cached, by `repo:number`, so that a push rewrites one
+/// entry rather than the whole list.
+const OPEN_PR: &str = "open_pr";
+/// Where the numbers of the open pull requests are cached, by repository.
+const OPEN_PR_NUMBERS: &str = "open_pr_numbers";
+
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
-/// otherwise the cached list with only the pull requests the events named re-read.
+/// otherwise the cached ones with only the pull requests the events named re-read. Only the
+/// entries that changed are written back.
 async fn open_pull_requests(
     client: &RepoClient,
     store: &SharedStore,
     triggers: &[Trigger],
 ) -> Result<Vec<PullRequest>, ReconcileError> {
     let repo = client.repo();
-    let cached_prs: Option<Vec<PullRequest>> = cached(store, "open_prs", repo.to_string()).await?;
-    let mut prs = match cached_prs {
-        Some(prs) if !triggers.contains(&Trigger::Full) => {
-            let mut prs = prs;
-            for number in Trigger::pull_requests(triggers) {
-                let fresh = client.pull_request(number.0).await?;
-                prs.retain(|p| p.number != number);
-                if fresh.is_open() {
-                    prs.push(fresh);
-                }
-            }
-            prs
+    let key = |number: PrNumber| format!("{repo}:{}", number.0);
+    let numbers: Option<Vec<PrNumber>> = cached(store, OPEN_PR_NUMBERS, repo.to_string()).await?;
+    let known: Vec<PullRequest> = match &numbers {
+        Some(numbers) => {
+            let entries: Vec<Option<PullRequest>> =
+                cached_many(store, OPEN_PR, numbers.iter().map(|&n| key(n)).collect()).await?;
+            entries.into_iter().flatten().collect()
         }
-        _ => client.open_pull_requests().await?,
+        None => Vec::new(),
+    };
+    let whole = numbers
+        .as_ref()
+        .is_some_and(|numbers| numbers.len() == known.len());
+    let mut prs = if whole && !triggers.contains(&Trigger::Full) {
+        let mut prs = known.clone();
+        for number in Trigger::pull_requests(triggers) {
+            let fresh = client.pull_request(number.0).await?;
+            prs.retain(|p| p.number != number);
+            if fresh.is_open() {
+                prs.push(fresh);
+            }
+        }
+        prs
+    } else {
+        client.open_pull_requests().await?
     };
     prs.sort_by_key(|p| (p.created_at, p.number));
-    store_cache(store, "open_prs", repo.to_string(), &prs).await?;
+    let known: HashMap<PrNumber, &PullRequest> = known.iter().map(|p| (p.number, p)).collect();
+    for pr in prs.iter().filter(|pr| known.get(&pr.number) != Some(pr)) {
+        store_cache(store, OPEN_PR, key(pr.number), pr).await?;
+    }
+    let open: Vec<PrNumber> = prs.iter().map(|p| p.number).collect();
+    if numbers.as_ref() != Some(&open) {
+        store_cache(store, OPEN_PR_NUMBERS, repo.to_string(), &open).await?;
+        let still_open: BTreeSet<&PrNumber> = open.iter().collect();
+        let closed: Vec<String> = numbers
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| !still_open.contains(n))
+            .map(key)
+            .collect();
+        for entry in closed {
+            store::blocking(store, move |s| s.cache_delete(OPEN_PR, &entry)).await?;
+        }
+    }
     Ok(prs)
 }
 
