@@ -72,6 +72,9 @@ fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
 
+/// More than the store has distinct statements.
+const STATEMENTS_CACHED: usize = 128;
+
 impl SqliteStore {
     /// Opens (creating if absent) the database file and runs the migrations. `:memory:` gives
     /// a private in-memory database.
@@ -84,6 +87,9 @@ impl SqliteStore {
              PRAGMA busy_timeout = 5000;",
         )
         .map_err(db)?;
+        // Room for every statement the store prepares: with rusqlite's default of 16, the
+        // ones a reconcile uses evict each other and are parsed again on every call.
+        conn.set_prepared_statement_cache_capacity(STATEMENTS_CACHED);
         schema::migrate(&conn)?;
         let (tx, rx) = mpsc::channel::<Op>();
         std::thread::Builder::new()
