@@ -95,11 +95,7 @@ fn the_merge_order_lets_the_clear_lane_and_one_of_the_pair_merge_now() {
 fn a_rename_is_followed_by_both_tiers() {
     let scratch = Scratch::new();
     scratch.init();
-    let (one, two, three) = (
-        scratch.lane("agent-1"),
-        scratch.lane("agent-2"),
-        scratch.lane("agent-3"),
-    );
+    let (one, two, three) = scratch.three_lanes();
     scratch.git(&one, &["mv", "app.txt", "app-renamed.txt"]);
     std::fs::rename(one.join("app-renamed.txt"), one.join("app.txt")).unwrap();
     scratch.edit_line(&one, 2, "two, moved by agent-1");

@@ -85,11 +85,7 @@ fn a_nul_inside_a_renamed_text_file_and_a_new_symlink_are_read_without_failing()
     scratch.write(&scratch.repo, "api/swagger.pb", &descriptor);
     scratch.commit(&scratch.repo, "Descriptor");
     scratch.init();
-    let (one, two, three) = (
-        scratch.lane("agent-1"),
-        scratch.lane("agent-2"),
-        scratch.lane("agent-3"),
-    );
+    let (one, two, three) = scratch.three_lanes();
     std::fs::remove_file(one.join("api/swagger.pb")).unwrap();
     scratch.write(
         &one,
@@ -137,11 +133,7 @@ fn a_nul_inside_a_renamed_text_file_and_a_new_symlink_are_read_without_failing()
 fn a_branch_whose_changes_cannot_be_read_is_named_and_every_other_pair_still_judged() {
     let scratch = Scratch::new();
     scratch.init();
-    let (one, two, three) = (
-        scratch.lane("agent-1"),
-        scratch.lane("agent-2"),
-        scratch.lane("agent-3"),
-    );
+    let (one, two, three) = scratch.three_lanes();
     scratch.write(&one, "data.bin.txt", "data agent-1 added\n");
     scratch.commit(&one, "agent-1 adds data");
     scratch.edit_line(&two, 3, "three, by agent-2");

@@ -134,6 +134,15 @@ impl Scratch {
         self.root.join("repo-worktrees").join(lane)
     }
 
+    /// The worktrees of the three default lanes.
+    pub fn three_lanes(&self) -> (PathBuf, PathBuf, PathBuf) {
+        (
+            self.lane("agent-1"),
+            self.lane("agent-2"),
+            self.lane("agent-3"),
+        )
+    }
+
     /// `switchyard local ARGS` in `dir`.
     pub fn local_in(&self, dir: &Path, args: &[&str]) -> Answer {
         let mut command = switchyard();
