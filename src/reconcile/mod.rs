@@ -6,6 +6,7 @@ mod config_files;
 mod desired;
 mod diffs;
 mod error;
+mod handoff;
 mod issue_by_number;
 mod merge_group;
 mod open_work;
@@ -150,6 +151,7 @@ impl Reconciler {
         )
         .await?;
         apply_comments(&client, &self.store, app_id, &plan.comments, &mut history).await?;
+        handoff::apply_handoffs(&client, &self.store, app_id, &plan.handoffs, &mut history).await?;
         let tasks = tasks::Context {
             client: &client,
             store: &self.store,

@@ -22,6 +22,11 @@ pub fn overlap_comment_key(issue: u64) -> String {
     format!("comment:{issue}")
 }
 
+/// The handoff comment on a PR of a lane that takes handoffs.
+pub fn handoff_comment_key(issue: u64) -> String {
+    format!("handoff:{issue}")
+}
+
 /// The App's assignment comment on an issue.
 pub fn assignment_comment_key(issue: IssueNumber) -> String {
     format!("assign_comment:{}", issue.0)

@@ -10,6 +10,7 @@ mod config_check;
 mod connections;
 mod fixtures;
 mod fuzz_corpus;
+mod handoff;
 mod hostile;
 mod instances;
 mod kill;

@@ -58,6 +58,20 @@ pub struct Agent {
     pub name: String,
     /// GitHub login to set as the assignee of the lane's issues.
     pub login: Option<String>,
+    /// Whether the App mentions `login` with what to do when the lane's open PR needs a
+    /// rebase or waits for a PR it shares lines with: for agents that act on mentions.
+    pub handoff: bool,
+}
+
+impl Agent {
+    /// A lane with no login: nobody assigned, nobody mentioned.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            login: None,
+            handoff: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -148,10 +162,7 @@ impl Default for MergeOrderConfig {
 /// `agent-1` … `agent-<count>`, the lanes of `agents: <count>`.
 fn numbered_agents(count: usize) -> Vec<Agent> {
     (1..=count)
-        .map(|n| Agent {
-            name: format!("agent-{n}"),
-            login: None,
-        })
+        .map(|n| Agent::named(format!("agent-{n}")))
         .collect()
 }
 

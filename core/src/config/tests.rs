@@ -112,16 +112,11 @@ fn full_example() {
         vec![
             Agent {
                 name: "alpha".into(),
-                login: Some("octocat".into())
+                login: Some("octocat".into()),
+                handoff: false,
             },
-            Agent {
-                name: "beta".into(),
-                login: None
-            },
-            Agent {
-                name: "gamma".into(),
-                login: None
-            },
+            Agent::named("beta"),
+            Agent::named("gamma"),
         ]
     );
     assert_eq!(config.branch_template, "{agent}/{issue}-{slug}");
@@ -173,6 +168,9 @@ fn full_example() {
     assert!(!ignored.matches("web/package-lock.json"));
     let alpha = config.agent("Alpha").unwrap();
     assert_eq!(alpha.login.as_deref(), Some("octocat"));
+    assert!(!alpha.handoff);
+    let lanes = parse("agents:\n  - {name: a, login: octocat, handoff: true}\n").unwrap();
+    assert!(lanes.agents[0].handoff);
     assert_eq!(
         config.branch_for(alpha, crate::ids::IssueNumber(16), "Status command"),
         "alpha/16-status-command"
@@ -243,8 +241,8 @@ fn unknown_keys_suggest_the_closest() {
     );
     assert_eq!(
         one_error("agents:\n  - name: a\n    user: octocat\n"),
-        "switchyard.yml:3:5: unknown key `user` in an agent; the keys here are `name` and \
-         `login`"
+        "switchyard.yml:3:5: unknown key `user` in an agent; the keys here are `name`, \
+         `login` and `handoff`"
     );
     assert_eq!(
         one_error("colour: red\n"),
@@ -387,6 +385,14 @@ fn agent_errors() {
         one_error("agents: [\"my agent\"]\n"),
         "switchyard.yml:1:10: agent name `my agent` may contain only letters, digits, `-`, `_` \
          and `.`"
+    );
+    assert_eq!(
+        one_error("agents:\n  - name: a\n    handoff: true\n"),
+        "switchyard.yml:3:14: `handoff: true` needs the lane's `login`, to mention it"
+    );
+    assert_eq!(
+        one_error("agents:\n  - name: a\n    login: octocat\n    handoff: yes please\n"),
+        "switchyard.yml:4:14: `handoff` must be `true` or `false`, found text `yes please`"
     );
     assert_eq!(
         one_error("agents: [[a]]\n"),

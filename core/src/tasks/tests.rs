@@ -61,10 +61,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
 fn config(lanes: usize, capacity: u32) -> Config {
     Config {
         agents: (1..=lanes)
-            .map(|n| Agent {
-                name: format!("agent-{n}"),
-                login: None,
-            })
+            .map(|n| Agent::named(format!("agent-{n}")))
             .collect(),
         capacity,
         ..Config::default()

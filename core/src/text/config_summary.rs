@@ -143,6 +143,11 @@ fn estimates_summary(config: &Config) -> String {
 
 fn lane_name(agent: &Agent) -> String {
     match &agent.login {
+        Some(login) if agent.handoff => format!(
+            "{} (assignee {}, mentioned with what to do when its pull request must rebase)",
+            code(&agent.name),
+            code(login)
+        ),
         Some(login) => format!("{} (assignee {})", code(&agent.name), code(login)),
         None => code(&agent.name),
     }
