@@ -317,4 +317,13 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
              them (`**/yarn.lock`) are never mentioned and never ordered"
         ));
     }
+
+    #[test]
+    fn a_lane_taking_handoffs_says_it_is_mentioned() {
+        let config = parse("agents:\n  - {name: a, login: bot, handoff: true}\n").unwrap();
+        assert!(config_summary(&config).contains(
+            "- `a` (assignee `bot`, mentioned with what to do when its pull request must rebase): \
+             branch `parallel-dev/a`"
+        ));
+    }
 }
