@@ -1,6 +1,7 @@
 //! Handoffs: a lane whose agent acts on mentions is told, in one comment per cause, what its
 //! pull request must do when another PR landed on its lines or goes before it.
 
+use crate::store::RecordBlocking;
 use crate::support::{Harness, REPO, changed};
 use switchyard::text::HANDOFF_MARKER;
 
@@ -118,4 +119,31 @@ async fn lanes_without_handoff_are_never_mentioned() {
     h.settle().await;
     assert!(handoffs(&h, c).is_empty());
     assert_eq!(h.app_comments(c).len(), 1, "the overlap comment alone");
+}
+
+#[tokio::test]
+async fn a_crash_between_posting_and_recording_mentions_nobody_twice() {
+    let mut h = configured().await;
+    h.open_pr_with("agent-1", "", vec![changed("src/app.rs", 10, 3, "a")])
+        .await;
+    let b = h
+        .open_pr_with("agent-2", "", vec![changed("src/app.rs", 11, 2, "b")])
+        .await;
+    h.settle().await;
+    assert_eq!(handoffs(&h, b).len(), 1);
+    // Lose the record, as if the process died right after GitHub took the comment.
+    let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
+    h.app()
+        .store
+        .forget_published(&repo, &format!("handoff:{b}"))
+        .unwrap();
+    h.app.take().unwrap().kill();
+    h.start_app().await;
+    h.tell_pr(b, "edited").await;
+    h.settle().await;
+    assert_eq!(
+        handoffs(&h, b).len(),
+        1,
+        "found again by its cause, not posted twice"
+    );
 }
