@@ -15,6 +15,7 @@ mod encoding;
 mod estimate;
 mod fields;
 mod headings;
+mod issue_body;
 mod item_facts;
 mod item_reader;
 mod item_tables;
@@ -27,6 +28,8 @@ mod paths;
 mod restated;
 #[cfg(test)]
 mod tests;
+
+pub use issue_body::{IssueFiles, issue_files, title};
 
 use serde::Serialize;
 

@@ -158,7 +158,7 @@ fn task_text(task: &PlannedTask) -> String {
 
 /// Why a task waits for another lane: "waits: would change `src/store/notes.ts`, which
 /// agent-2 is changing for #12".
-pub fn footprint_wait(wait: &crate::footprint::Wait) -> String {
+pub fn footprint_wait<T: std::fmt::Display>(wait: &crate::footprint::Wait<T>) -> String {
     format!(
         "waits: would change `{}`, which {} is changing for {}",
         wait.path, wait.lane, wait.task
@@ -285,7 +285,7 @@ mod tests {
         let wait = crate::footprint::Wait {
             path: "src/store/notes.ts".into(),
             lane: "agent-2".into(),
-            task: "#12".into(),
+            task: crate::ids::IssueNumber(12),
         };
         assert_eq!(
             footprint_wait(&wait),
