@@ -1,5 +1,6 @@
 //! `switchyard plan …`: read the parallel plan a team wrote, and turn it into tasks.
 
+use crate::local::book::Standing;
 use crate::local::error::LocalError;
 use crate::local::repo::Repo;
 use crate::local::{open_book, save_book};
@@ -98,16 +99,23 @@ pub fn apply_locally(
     let plan = read_plan(path).map_err(LocalError::Usage)?;
     let repo = Repo::open(dir, None)?;
     let mut book = open_book(&repo)?;
+    let open_on = |lane: String| {
+        book.tasks
+            .iter()
+            .filter(move |t| t.lane == lane && t.done_at.is_none() && t.released_at.is_none())
+    };
     let lanes: Vec<apply::LaneLoad> = repo
         .config
         .agents
         .iter()
         .map(|agent| apply::LaneLoad {
             name: agent.name.clone(),
-            hours: book
-                .tasks
-                .iter()
-                .filter(|t| t.lane == agent.name && t.done_at.is_none() && t.released_at.is_none())
+            footprints: if repo.config.footprint_wait {
+                open_on(agent.name.clone()).map(|t| t.footprint.clone()).collect()
+            } else {
+                Vec::new()
+            },
+            hours: open_on(agent.name.clone())
                 .map(|t| {
                     let label = t.estimate.as_deref().map(|e| format!("estimate: {e}"));
                     repo.config
@@ -136,8 +144,12 @@ pub fn apply_locally(
     }
     let mut text = switchyard_core::text::plan_applied(&added, CONFIG_PATH, written);
     // Tasks held back because another lane is changing their files, and why.
+    let plan = book.plan(now);
     for task in &added.tasks {
-        if let Some(wait) = book.task(&task.id).and_then(|t| book.footprint_wait(t)) {
+        if let Some(Standing::Queued {
+            footprint: Some(wait),
+        }) = book.task(&task.id).map(|t| book.standing(&plan, t))
+        {
             let why = switchyard_core::text::footprint_wait(&wait);
             text.push_str(&format!("{} {why}\n", task.id));
         }

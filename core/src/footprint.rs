@@ -20,7 +20,7 @@ pub struct Running<'a, T> {
 }
 
 /// Why a task waits: the file it would change that another lane is changing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Wait<T> {
     /// The candidate's path that meets the running task's footprint.
     pub path: String,

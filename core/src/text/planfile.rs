@@ -156,6 +156,16 @@ fn task_text(task: &PlannedTask) -> String {
     format!("{} on lane `{}`: {}{facts}", task.id, task.lane, task.title)
 }
 
+/// The files section of a task's issue: what the footprint rule reads back as the files
+/// its plan item names. Empty for no files.
+pub fn files_section(files: &[String]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = files.iter().map(|file| format!("- `{file}`")).collect();
+    format!("**Files:**\n\n{}\n", list.join("\n"))
+}
+
 /// Why a task waits for another lane: "waits: would change `src/store/notes.ts`, which
 /// agent-2 is changing for #12".
 pub fn footprint_wait<T: std::fmt::Display>(wait: &crate::footprint::Wait<T>) -> String {
@@ -278,6 +288,18 @@ mod tests {
             "No tasks added: 2 tasks already in the book: task-1, task-2\n\
              No tracks to add to .github/switchyard.yml.\n"
         );
+    }
+
+    #[test]
+    fn the_files_section_reads_back_as_the_footprint() {
+        let files = vec!["src/store/notes.ts".to_owned(), "src/api/".to_owned()];
+        let section = files_section(&files);
+        assert_eq!(
+            section,
+            "**Files:**\n\n- `src/store/notes.ts`\n- `src/api/`\n"
+        );
+        assert_eq!(crate::footprint::of_task(&section, &[]), files);
+        assert_eq!(files_section(&[]), "");
     }
 
     #[test]
