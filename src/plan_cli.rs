@@ -111,7 +111,9 @@ pub fn apply_locally(
         .map(|agent| apply::LaneLoad {
             name: agent.name.clone(),
             footprints: if repo.config.footprint_wait {
-                open_on(agent.name.clone()).map(|t| t.footprint.clone()).collect()
+                open_on(agent.name.clone())
+                    .map(|t| t.footprint.clone())
+                    .collect()
             } else {
                 Vec::new()
             },

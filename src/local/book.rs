@@ -433,7 +433,10 @@ mod tests {
             standing_of(&book, "T1"),
             Standing::Assigned { .. }
         ));
-        assert_eq!(standing_of(&book, "T2"), Standing::Queued { footprint: None });
+        assert_eq!(
+            standing_of(&book, "T2"),
+            Standing::Queued { footprint: None }
+        );
         let done = book.index("T1").unwrap();
         book.tasks[done].done_at = Some(at(3));
         book.settle(at(3));
@@ -442,7 +445,10 @@ mod tests {
             standing_of(&book, "T2"),
             Standing::Assigned { .. }
         ));
-        assert_eq!(standing_of(&book, "T3"), Standing::Queued { footprint: None });
+        assert_eq!(
+            standing_of(&book, "T3"),
+            Standing::Queued { footprint: None }
+        );
     }
 
     #[test]
@@ -462,7 +468,10 @@ mod tests {
         book.tasks[a].done_at = Some(at(3));
         book.settle(at(3));
         assert!(matches!(standing_of(&book, "C"), Standing::Assigned { .. }));
-        assert_eq!(standing_of(&book, "B"), Standing::Queued { footprint: None });
+        assert_eq!(
+            standing_of(&book, "B"),
+            Standing::Queued { footprint: None }
+        );
     }
 
     #[test]
