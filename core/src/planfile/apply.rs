@@ -109,7 +109,7 @@ pub fn additions(
 
 /// One-word ids from the items' identifiers (`track-2`, `task-1.1`, `A`), else from their
 /// titles, each unique.
-fn task_ids(items: &[WorkItem]) -> Vec<String> {
+pub(crate) fn task_ids(items: &[WorkItem]) -> Vec<String> {
     let mut taken = BTreeSet::new();
     items
         .iter()
@@ -132,7 +132,7 @@ fn task_ids(items: &[WorkItem]) -> Vec<String> {
         .collect()
 }
 
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -213,7 +213,7 @@ fn lightest(lanes: &[LaneLoad]) -> Option<String> {
         .map(|l| l.name.clone())
 }
 
-fn estimate(item: &WorkItem) -> Option<String> {
+pub(crate) fn estimate(item: &WorkItem) -> Option<String> {
     if let Some(hours) = item.estimate_hours {
         let text = format!("{hours:.2}");
         return Some(format!(

@@ -14,6 +14,7 @@ mod drafts;
 mod encoding;
 mod estimate;
 mod fields;
+pub mod github;
 mod headings;
 mod issue_body;
 mod item_facts;

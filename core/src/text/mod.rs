@@ -6,6 +6,7 @@ mod config_check;
 mod config_summary;
 mod merge_order;
 mod overlap;
+pub mod plan_issues;
 mod planfile;
 
 pub use config_check::{config_invalid, config_removed, config_valid};

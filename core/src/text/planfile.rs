@@ -63,7 +63,7 @@ fn item_text(item: &WorkItem) -> String {
 }
 
 /// `1.75`, `2`, `0.5`.
-fn hours_text(hours: f64) -> String {
+pub(crate) fn hours_text(hours: f64) -> String {
     let text = format!("{hours:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
