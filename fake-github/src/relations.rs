@@ -74,7 +74,11 @@ pub enum RelationError {
 
 impl Relations {
     /// Links `blocked` as blocked by `blocker`, as GitHub's rules allow.
-    pub(crate) fn block(&mut self, blocked: IssueKey, blocker: IssueKey) -> Result<(), RelationError> {
+    pub(crate) fn block(
+        &mut self,
+        blocked: IssueKey,
+        blocker: IssueKey,
+    ) -> Result<(), RelationError> {
         if blocked == blocker {
             return Err(RelationError::Itself);
         }
@@ -103,7 +107,11 @@ impl Relations {
         if !owner(&parent.0).eq_ignore_ascii_case(owner(&sub.0)) {
             return Err(RelationError::OtherOwner);
         }
-        if self.sub_issues.get(&parent).is_some_and(|subs| subs.contains(&sub)) {
+        if self
+            .sub_issues
+            .get(&parent)
+            .is_some_and(|subs| subs.contains(&sub))
+        {
             return Err(RelationError::AlreadyLinked);
         }
         let has_parent = self.sub_issues.values().any(|subs| subs.contains(&sub));
@@ -184,6 +192,20 @@ impl FakeGitHub {
         if let Some(subs) = world.relations.sub_issues.get_mut(&key(repo, parent)) {
             subs.retain(|held| *held != sub_key);
         }
+    }
+
+    /// The numbers of `parent`'s sub-issues in `repo`, in their order.
+    pub fn sub_issues_of(&self, repo: &str, parent: u64) -> Vec<u64> {
+        let world = self.world();
+        let subs = world.relations.sub_issues.get(&key(repo, parent));
+        subs.map_or_else(Vec::new, |subs| subs.iter().map(|(_, n)| *n).collect())
+    }
+
+    /// What `blocked` in `repo` is linked as blocked by: each blocker's repository and number.
+    pub fn blockers_of(&self, repo: &str, blocked: u64) -> Vec<(String, u64)> {
+        let world = self.world();
+        let blockers = world.relations.blocked_by.get(&key(repo, blocked));
+        blockers.map_or_else(Vec::new, Clone::clone)
     }
 
     /// The server has no issue dependencies (GitHub Enterprise Server before 3.19): their

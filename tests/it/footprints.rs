@@ -111,3 +111,48 @@ async fn a_persons_assign_command_overrides_the_wait() {
     assert_eq!(s.labels(n.search), ["agent:gamma", "parallel"]);
     assert_eq!(s.labels(n.store), ["agent:beta", "parallel"]);
 }
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_applied_to_github_is_dispatched_by_the_files_its_items_name() {
+    let s = Story::configured(LANES).await;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "# Notes\n\n\
+                ## Task 1: Store\nFiles: `src/store/notes.ts`\n\n\
+                ## Task 2: Search\nFiles: `src/store/notes.ts`, `src/search.ts`\n\n\
+                ## Task 3: Guide\nFiles: `docs/guide.md`\n";
+    let (ok, out) = crate::plan::github::apply(&s.h.gh, dir.path(), plan, &[]).await;
+    assert!(ok, "{out}");
+    let number = |title: &str| {
+        s.h.gh
+            .issues(REPO)
+            .into_iter()
+            .find(|issue| issue.title == title)
+            .map(|issue| issue.number)
+            .unwrap()
+    };
+    let (parent, store, search, guide) = (
+        number("Notes"),
+        number("Task 1: Store"),
+        number("Task 2: Search"),
+        number("Task 3: Guide"),
+    );
+    s.tell_issue("labeled", parent, Some("parallel")).await;
+    s.settle().await;
+    assert_eq!(s.labels(store), ["agent:alpha", "parallel"]);
+    assert_eq!(s.labels(search), ["parallel", "queued"]);
+    assert_eq!(s.labels(guide), ["agent:beta", "parallel"]);
+    let why =
+        format!("waits: would change `src/store/notes.ts`, which alpha is changing for #{store}");
+    assert!(
+        s.task_comment(search).contains(&why),
+        "{}",
+        s.task_comment(search)
+    );
+    assert!(
+        s.task_comment(parent)
+            .contains(&format!("- #{search} Task 2: Search: queued, {why}")),
+        "{}",
+        s.task_comment(parent)
+    );
+}

@@ -161,7 +161,9 @@ async fn links_are_added_by_issue_id_and_answer_the_issue_of_the_path() {
         "a link already there"
     );
     assert_eq!(
-        api.post(&blocked_by, json!({ "issue_id": schema })).await.status,
+        api.post(&blocked_by, json!({ "issue_id": schema }))
+            .await
+            .status,
         404,
         "a number is no issue's id"
     );
