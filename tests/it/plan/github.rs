@@ -235,3 +235,28 @@ async fn without_a_token_nothing_is_asked() {
     );
     assert!(gh.requests().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_without_issue_dependencies_gets_the_rest_and_is_told() {
+    let gh = github().await;
+    gh.without_issue_dependencies();
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out) = apply(&gh, dir.path(), PLAN, &[]).await;
+    assert!(ok, "{out}");
+    assert!(
+        out.ends_with(
+            "This GitHub has no issue dependencies: those links were left out; the issues' \
+             bodies name them.\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(gh.sub_issues_of(REPO, numbered(&gh, "Sync plan")).len(), 3);
+    gh.clear_log();
+    let (ok, again) = apply(&gh, dir.path(), PLAN, &[]).await;
+    assert!(ok, "{again}");
+    assert_eq!(
+        writes(&gh),
+        ["POST /repos/{owner}/{repo}/issues/{n}/dependencies/blocked_by"],
+        "one try, refused, and nothing else: {again}"
+    );
+}
