@@ -47,9 +47,12 @@ struct Planner<'s> {
     records_out: RecordChanges,
     /// Each plan's sub-issues, by plan.
     plans: BTreeMap<IssueNumber, Vec<IssueNumber>>,
-    /// The tasks given a slot and running, with their footprints, as the plan goes.
+    /// The tasks given a slot and running, with their footprints, as the plan goes; kept
+    /// only while some issue waits for a lane, as only such an issue asks.
     running: Vec<Held>,
-    /// Finished tasks with the files they changed, most recent first.
+    /// Whether some open issue waits for the rules to choose its lane.
+    choosing: bool,
+    /// Finished tasks with the files they changed, most recent first, while `choosing`.
     finished: Vec<Held>,
 }
 
@@ -136,7 +139,8 @@ pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
         records_out: RecordChanges::default(),
         plans: plans(snapshot, &labels),
         running: Vec::new(),
-        finished: finished(snapshot),
+        choosing: false,
+        finished: Vec::new(),
     };
     let open = open_issues(snapshot, &labels);
     planner.plan_open(&open);
@@ -217,6 +221,10 @@ impl<'s> Planner<'s> {
 
     fn plan_open(&mut self, open: &[OpenIssue<'s>]) {
         let intents: Vec<Intent> = open.iter().map(|o| self.intent(o)).collect();
+        self.choosing = intents.iter().any(|i| matches!(i, Intent::Wanted));
+        if self.choosing {
+            self.finished = finished(self.snapshot);
+        }
         // Issues already on a lane hold their slots before any lane is chosen.
         for (issue, intent) in open.iter().zip(&intents) {
             if let Intent::Placed(lane) = intent {
@@ -271,7 +279,10 @@ impl<'s> Planner<'s> {
         let state = match waiting(open, Some(self.lane_name(lane))) {
             Some(waiting) => waiting,
             None => {
-                self.run(open, lane);
+                if self.choosing {
+                    let footprint = self.footprint(open);
+                    self.run(open, lane, footprint);
+                }
                 self.assigned(open, lane)
             }
         };
@@ -299,7 +310,7 @@ impl<'s> Planner<'s> {
                 Dispatch::Start(at) => {
                     let lane = free[at];
                     self.hold(open, lane);
-                    self.run(open, lane);
+                    self.run(open, lane, footprint);
                     self.assigned(open, lane)
                 }
                 Dispatch::Wait(wait) => self.queued(open, &eligible, Some(wait)),
@@ -328,8 +339,7 @@ impl<'s> Planner<'s> {
     }
 
     /// Records the task as running on `lane`, for the footprints of the tasks after it.
-    fn run(&mut self, open: &OpenIssue<'_>, lane: usize) {
-        let footprint = self.footprint(open);
+    fn run(&mut self, open: &OpenIssue<'_>, lane: usize, footprint: Vec<String>) {
         if !footprint.is_empty() {
             self.running.push(Held {
                 lane: self.lane_name(lane),
@@ -592,8 +602,13 @@ fn merged_closer(snapshot: &Snapshot, issue: IssueNumber) -> Option<&MergedPr> {
         .min_by_key(|pr| (pr.merged_at, pr.number))
 }
 
+/// How many finished tasks are asked which lane last changed a file: the most recent, so the
+/// question costs the same however long the history.
+const RECENT_FINISHED: usize = 100;
+
 /// The tasks lanes finished, with the files their pull requests changed, most recent first:
-/// those recorded, and those a merged pull request closed since.
+/// those recorded, and those a merged pull request closed since; the [`RECENT_FINISHED`] most
+/// recent.
 fn finished(snapshot: &Snapshot) -> Vec<Held> {
     if !snapshot.config.footprint_wait {
         return Vec::new();
@@ -641,6 +656,7 @@ fn finished(snapshot: &Snapshot) -> Vec<Held> {
         })
         .collect();
     done.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.issue.cmp(&a.1.issue)));
+    done.truncate(RECENT_FINISHED);
     done.into_iter().map(|(_, held)| held).collect()
 }
 
