@@ -284,7 +284,9 @@ impl Applying {
             return;
         }
         let title = (issue.title != wanted.title).then_some(wanted.title);
-        let body = (issue.body.trim_end() != wanted.body.trim_end()).then_some(wanted.body);
+        // GitHub keeps a body edited on its pages (a box ticked) with `\r\n` line ends.
+        let held = issue.body.replace("\r\n", "\n");
+        let body = (held.trim_end() != wanted.body.trim_end()).then_some(wanted.body);
         if title.is_some() || body.is_some() {
             self.writes.push(Write::Edit {
                 number: issue.number,
@@ -601,7 +603,8 @@ mod tests {
             .unwrap();
         schema.body = schema
             .body
-            .replace("- [ ] Add the table", "- [x] Add the table");
+            .replace("- [ ] Add the table", "- [x] Add the table")
+            .replace('\n', "\r\n");
         let schema_number = schema.number;
         assert_eq!(writes(&source(&plan), &made), Applying::default());
 
