@@ -62,7 +62,11 @@ pub async fn apply(args: GitHubApply<'_>) -> Result<String, ApplyError> {
     let client = RepoClient::new(token_client(args.api_url, args.token)?, args.repo.clone());
     let config = repository_config(&client).await?;
     let made = made(&client, &id).await?;
-    let path = args.path.display().to_string();
+    // Its name only: the bodies stay the same whichever directory the command runs from.
+    let path = args
+        .path
+        .file_name()
+        .map_or_else(|| stem.clone(), |name| name.to_string_lossy().into_owned());
     let source = Source {
         plan: &plan,
         id: &id,
