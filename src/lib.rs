@@ -9,6 +9,7 @@ pub mod local;
 pub mod metrics;
 pub mod pages;
 pub mod plan_cli;
+pub mod plan_github;
 pub mod queue;
 pub mod reconcile;
 pub mod server;

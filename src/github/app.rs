@@ -49,6 +49,25 @@ pub fn http_client(api_url: &str) -> octocrab::Result<Octocrab> {
     })
 }
 
+/// A client that acts with a token it is given (a person's, or an installation's) rather
+/// than as the App: what the command line uses.
+pub fn token_client(api_url: &str, token: &str) -> Result<InstallationClient, GitHubError> {
+    let base: Uri = api_url
+        .parse()
+        .map_err(|_| GitHubError::Auth(format!("`{api_url}` is not a URL")))?;
+    let octocrab = http_client(api_url)
+        .map_err(|e| GitHubError::Auth(format!("cannot build the HTTP client: {e}")))?;
+    Ok(InstallationClient {
+        transport: Transport {
+            octocrab,
+            base,
+            metrics: Arc::new(Metrics::new()),
+            retry: RetrySettings::default(),
+        },
+        auth: format!("Bearer {}", token.trim()),
+    })
+}
+
 pub struct GitHubApp {
     app_id: u64,
     key: EncodingKey,

@@ -153,7 +153,7 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
                     matches!(
                         s,
                         Standing::Assigned { .. }
-                            | Standing::Queued
+                            | Standing::Queued { .. }
                             | Standing::Blocked { .. }
                             | Standing::Cycle { .. }
                     )

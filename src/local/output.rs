@@ -8,6 +8,7 @@ use crate::assign::UNESTIMATED_HOURS;
 use crate::store::TaskRecord;
 use crate::tasks::Plan;
 use crate::text::assign::duration;
+use crate::text::footprint_wait;
 use serde::Serialize;
 
 fn short(sha: &str) -> &str {
@@ -28,7 +29,10 @@ pub fn task_line(book: &Book, plan: &Plan, task: &TaskRecord, worktree: &str) ->
             task.id,
             if *started { "started" } else { "assigned" },
         ),
-        Standing::Queued => format!(
+        Standing::Queued {
+            footprint: Some(wait),
+        } => format!("{} queued for {lane}: {}", task.id, footprint_wait(wait)),
+        Standing::Queued { footprint: None } => format!(
             "{} queued for {lane}: the lane is full ({} at a time)",
             task.id,
             plural(book.config().capacity as usize, "task", "tasks")
@@ -193,8 +197,14 @@ pub fn status<'b>(
     if !queued.is_empty() {
         lines.push("Queued, assigned oldest first when their lane frees:".into());
         for t in &queued {
+            let why = match &t.standing {
+                Standing::Queued {
+                    footprint: Some(wait),
+                } => format!(": {}", footprint_wait(wait)),
+                _ => String::new(),
+            };
             lines.push(format!(
-                "  {} {} ({}) for {}",
+                "  {} {} ({}) for {}{why}",
                 t.id,
                 t.title,
                 estimate(t.estimate_hours),

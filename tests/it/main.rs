@@ -9,6 +9,7 @@ mod binary;
 mod config_check;
 mod connections;
 mod fixtures;
+mod footprints;
 mod fuzz_corpus;
 mod handoff;
 mod hostile;

@@ -36,6 +36,9 @@ pub struct Config {
     pub branch_template: String,
     /// Tasks at once per lane.
     pub capacity: u32,
+    /// A task whose footprint shares a file with a task running on another lane waits for it
+    /// ([`crate::footprint`]).
+    pub footprint_wait: bool,
     /// The label that asks Switchyard to assign an issue (default `parallel`).
     pub trigger_label: String,
     /// Tracks by name, in configured order.
@@ -132,6 +135,7 @@ impl Default for Config {
             agents: numbered_agents(DEFAULT_AGENT_COUNT),
             branch_template: "parallel-dev/{agent}".to_owned(),
             capacity: 1,
+            footprint_wait: true,
             trigger_label: "parallel".to_owned(),
             tracks: Vec::new(),
             ignore_paths: Vec::new(),

@@ -16,6 +16,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "agents",
     "branch_template",
     "capacity",
+    "footprint_wait",
     "trigger_label",
     "tracks",
     "ignore_paths",
@@ -187,6 +188,11 @@ impl Checker {
                         && let Ok(capacity) = u32::try_from(capacity)
                     {
                         config.capacity = capacity;
+                    }
+                }
+                "footprint_wait" => {
+                    if let Some(wait) = self.boolean(value, "`footprint_wait`") {
+                        config.footprint_wait = wait;
                     }
                 }
                 "trigger_label" => {

@@ -74,6 +74,7 @@ fn defaults() {
     assert!(config.agents.iter().all(|agent| agent.login.is_none()));
     assert_eq!(config.branch_template, "parallel-dev/{agent}");
     assert_eq!(config.capacity, 1);
+    assert!(config.footprint_wait);
     assert_eq!(config.trigger_label, "parallel");
     assert!(config.tracks.is_empty());
     assert!(config.ignore_paths.is_empty());
@@ -184,6 +185,20 @@ fn full_example() {
 }
 
 #[test]
+fn footprint_wait_is_a_switch() {
+    assert!(!parse("footprint_wait: false\n").unwrap().footprint_wait);
+    assert!(parse("footprint_wait: true\n").unwrap().footprint_wait);
+    assert_eq!(
+        one_error("footprint_wait: sometimes\n"),
+        "switchyard.yml:1:17: `footprint_wait` must be `true` or `false`, found text `sometimes`"
+    );
+    assert_eq!(
+        one_error("footprint_waits: false\n"),
+        "switchyard.yml:1:1: unknown key `footprint_waits`, did you mean `footprint_wait`?"
+    );
+}
+
+#[test]
 fn agents_as_a_count() {
     let config = parse("agents: 5\n").unwrap();
     assert_eq!(config.agents.len(), 5);
@@ -247,8 +262,8 @@ fn unknown_keys_suggest_the_closest() {
     assert_eq!(
         one_error("colour: red\n"),
         "switchyard.yml:1:1: unknown key `colour`; the keys here are `agents`, \
-         `branch_template`, `capacity`, `trigger_label`, `tracks`, `ignore_paths`, \
-         `regenerated_paths`, `coordinate`, `merge_order` and `size_labels`"
+         `branch_template`, `capacity`, `footprint_wait`, `trigger_label`, `tracks`, \
+         `ignore_paths`, `regenerated_paths`, `coordinate`, `merge_order` and 1 more"
     );
 }
 
@@ -311,14 +326,14 @@ fn wrong_types_name_what_was_found() {
     assert_eq!(
         one_error("- agents\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
-         `merge_order` and `size_labels`, found a list"
+         `capacity`, `footprint_wait`, `trigger_label`, `tracks`, `ignore_paths`, \
+         `regenerated_paths`, `coordinate`, `merge_order` and 1 more, found a list"
     );
     assert_eq!(
         one_error("just text\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
-         `merge_order` and `size_labels`, found text `just text`"
+         `capacity`, `footprint_wait`, `trigger_label`, `tracks`, `ignore_paths`, \
+         `regenerated_paths`, `coordinate`, `merge_order` and 1 more, found text `just text`"
     );
     assert_eq!(
         one_error("? [a, b]\n: 1\n"),

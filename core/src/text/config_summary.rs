@@ -12,6 +12,7 @@ pub fn config_summary(config: &Config) -> String {
     [
         lanes_summary(config),
         tracks_summary(config),
+        footprints_summary(config),
         ignored_summary(config),
         regenerated_summary(config),
         coordinated_summary(config),
@@ -60,6 +61,19 @@ fn tracks_summary(config: &Config) -> String {
         ));
     }
     text
+}
+
+fn footprints_summary(config: &Config) -> String {
+    if config.footprint_wait {
+        "Footprints: a task waits while another lane changes a file it would change (the \
+         files its plan item lists, else its track's paths, else the paths its issue names), \
+         and goes to the lane that holds or last changed that file."
+            .to_owned()
+    } else {
+        "Footprints: not waited for (`footprint_wait: false`); two lanes may be given work \
+         on the same file at once."
+            .to_owned()
+    }
 }
 
 fn ignored_summary(config: &Config) -> String {
@@ -209,6 +223,10 @@ mod tests {
 
 Tracks: none.
 
+Footprints: a task waits while another lane changes a file it would change (the files its plan \
+item lists, else its track's paths, else the paths its issue names), and goes to the lane that \
+holds or last changed that file.
+
 Ignored paths: none; every changed file counts when pull requests are compared.
 
 Regenerated, not merged by hand (two pull requests that change the same lines of one are told \
@@ -242,6 +260,10 @@ Tracks (an issue joins one with a `track:<name>` label):
 - `core`: owns `src/core/**`
 - `api`: owns `src/api/**`, `src/http/*.rs`; after `core`; bound to lane `alpha`
 - `docs`: owns `docs/**`; after `core`, `api`
+
+Footprints: a task waits while another lane changes a file it would change (the files its plan \
+item lists, else its track's paths, else the paths its issue names), and goes to the lane that \
+holds or last changed that file.
 
 Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`. Lock files among \
 them (`Cargo.lock`) are never mentioned and never ordered, although GitHub makes the second of \
@@ -298,6 +320,15 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
                 assert!(!config_summary(&config).is_empty());
             }
         }
+    }
+
+    #[test]
+    fn footprints_switched_off_are_said_so() {
+        let off = parse("footprint_wait: false\n").unwrap();
+        assert!(config_summary(&off).contains(
+            "Footprints: not waited for (`footprint_wait: false`); two lanes may be given work \
+             on the same file at once."
+        ));
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod config_summary;
 mod handoff;
 mod merge_order;
 mod overlap;
+pub mod plan_issues;
 mod planfile;
 
 pub use config_check::{config_invalid, config_removed, config_valid};
@@ -20,7 +21,7 @@ pub use overlap::{
     Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
     PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
-pub use planfile::{footprint_wait, plan_applied, plan_reading};
+pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading};
 
 use crate::ids::PrNumber;
 

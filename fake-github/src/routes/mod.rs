@@ -108,11 +108,11 @@ pub(crate) fn router(shared: Shared) -> Router {
         )
         .route(
             &repo("/issues/{n}/dependencies/blocked_by"),
-            get(relations::list_blocked_by),
+            get(relations::list_blocked_by).post(relations::add_blocked_by),
         )
         .route(
             &repo("/issues/{n}/sub_issues"),
-            get(relations::list_sub_issues),
+            get(relations::list_sub_issues).post(relations::add_sub_issue),
         )
         .route(
             &repo("/labels"),
