@@ -1,7 +1,6 @@
 //! Handoffs: a lane whose agent acts on mentions is told, in one comment per cause, what its
 //! pull request must do when another PR landed on its lines or goes before it.
 
-use crate::store::RecordBlocking;
 use crate::support::{Harness, REPO, changed};
 use switchyard::text::HANDOFF_MARKER;
 
