@@ -11,6 +11,7 @@ pub mod pages;
 pub mod plan_cli;
 pub mod queue;
 pub mod reconcile;
+pub mod recovery;
 pub mod server;
 pub mod service;
 pub mod settings;
@@ -19,8 +20,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
-    url,
+    assign, config, footprint, globs, graph, ids, order, overlap, planfile, redeliver, suggest,
+    tasks, text, url,
 };
 
 use std::path::Path;

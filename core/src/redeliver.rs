@@ -68,7 +68,8 @@ impl WalkLimit {
     /// Whether `attempt` lies beyond the limit: it, and every attempt listed after it, was
     /// settled by an earlier walk or is too old to redeliver.
     pub fn reached(&self, attempt: &Attempt) -> bool {
-        self.checkpoint.is_some_and(|checkpoint| attempt.id <= checkpoint)
+        self.checkpoint
+            .is_some_and(|checkpoint| attempt.id <= checkpoint)
             || attempt.delivered_at < self.oldest
     }
 }
@@ -317,7 +318,12 @@ mod tests {
         );
         let first = &selection.redeliver[0];
         assert_eq!(
-            (first.first, first.latest, first.failed_at, first.redeliveries),
+            (
+                first.first,
+                first.latest,
+                first.failed_at,
+                first.redeliveries
+            ),
             (HookDeliveryId(2), HookDeliveryId(2), NOW - 800, 0)
         );
         assert_eq!(
@@ -442,7 +448,10 @@ mod tests {
                 .collect()
         };
         assert_eq!(selection.oldest_gap(NOW, &asked(&["asked"])), 900);
-        assert_eq!(selection.oldest_gap(NOW, &asked(&["asked", "refused"])), 400);
+        assert_eq!(
+            selection.oldest_gap(NOW, &asked(&["asked", "refused"])),
+            400
+        );
         assert_eq!(selection.oldest_gap(NOW, &asked(&[])), 1200);
         assert_eq!(Selection::default().oldest_gap(NOW, &asked(&[])), 0);
         assert_eq!(selection.checkpoint(None), Some(HookDeliveryId(0)));
