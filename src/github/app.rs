@@ -7,7 +7,7 @@ use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
 use super::models::InstallationToken;
 use crate::ids::InstallationId;
 use crate::metrics::Metrics;
-pub use hooks::{HookDeliveryItem, HookDeliveryPage, MAX_HOOK_DELIVERIES_PER_PAGE};
+pub use hooks::{HookDeliveryItem, HookDeliveryPage};
 use http::{Method, Uri};
 use octocrab::Octocrab;
 use octocrab::jsonwebtoken::EncodingKey;

@@ -9,10 +9,7 @@ mod endpoint;
 pub mod models;
 mod repo;
 
-pub use app::{
-    AppCredentials, GitHubApp, HookDeliveryItem, HookDeliveryPage, MAX_HOOK_DELIVERIES_PER_PAGE,
-    http_client,
-};
+pub use app::{AppCredentials, GitHubApp, HookDeliveryItem, HookDeliveryPage, http_client};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings, api_request};
 pub use endpoint::endpoint_template;
 pub use repo::{NewLabel, REVIEWS_PER_PAGE, RepoClient};

@@ -336,6 +336,32 @@ async fn what_github_could_not_deliver_while_the_app_was_down_is_worked_on_once_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_that_fails_while_the_app_runs_is_recovered_at_the_next_walk() {
+    let mut h = Harness::start().await;
+    let number = lane_pr(&h.gh, "agent-1");
+    let addr = h.app().addr;
+    h.app.take().expect("the App").stop().await;
+    let mut every_second = settings(h.gh.url(), h.database_url());
+    every_second.listen = addr;
+    every_second.recovery = RecoverySettings {
+        interval: Duration::from_secs(1),
+        ..recovery_on()
+    };
+    h.start_with(every_second).await;
+    let door = FrontDoor::start(Front::BadGateway).await;
+    h.gh.set_webhook(&door.url, SECRET);
+    let failed =
+        h.gh.send_webhook("pull_request", &pr_event(&h.gh, "opened", number))
+            .await;
+    assert_eq!(failed.status_code, 502);
+    h.gh.set_webhook(&webhook_at(addr), SECRET);
+    until_redelivered(&h.gh, 1).await;
+    h.settle().await;
+    assert_eq!(redeliveries(&h.gh)[&failed.guid], [202]);
+    assert_eq!(h.merge_order_run(number).name, "Merge order");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgresql_ask_for_each_missing_delivery_once() {
     let Some(schema) = Schema::create() else {
         return;

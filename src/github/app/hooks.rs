@@ -11,7 +11,7 @@ use http::Method;
 use serde::Deserialize;
 
 /// GitHub allows at most this many entries per page of the log.
-pub const MAX_HOOK_DELIVERIES_PER_PAGE: u32 = 100;
+const MAX_HOOK_DELIVERIES_PER_PAGE: u32 = 100;
 
 /// One entry of GitHub's log of deliveries to the App's webhook (its `hook-delivery-item`):
 /// one attempt at delivering one event.
