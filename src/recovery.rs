@@ -92,6 +92,9 @@ pub struct WalkReport {
     /// Events GitHub refused to deliver again, or the walk had no time left for; asked for
     /// again at the next walk.
     pub not_asked: usize,
+    /// The walk's time ran out before it had asked for every event: the next walk follows at
+    /// once rather than an interval later.
+    pub cut_short: bool,
     /// Events whose earlier redelivery failed too, waiting to be asked for again.
     pub waiting: usize,
     /// The oldest gap left, as `switchyard_delivery_gap_seconds` shows it.
@@ -142,6 +145,11 @@ impl Recovery {
                 }
             };
             report(&walked);
+            if matches!(&walked, Ok(Some(walk)) if walk.cut_short) {
+                // More is missing than one walk could ask for: go on at once.
+                turn = Turn::Now;
+                continue;
+            }
             turn = Turn::WhenDue;
             tokio::select! {
                 () = tokio::time::sleep(self.settings.interval) => {}
@@ -206,7 +214,7 @@ impl Recovery {
             longest: LONGEST_BACKOFF_SECS,
         };
         let selection = select(&attempts, &recorded, may_be_work, began, backoff);
-        let asked = self.ask_again(&selection.redeliver, deadline).await;
+        let (asked, cut_short) = self.ask_again(&selection.redeliver, deadline).await;
         let oldest_gap_secs = selection.oldest_gap(now(), &asked);
         self.metrics.set_delivery_gap(oldest_gap_secs);
         Ok(WalkReport {
@@ -214,6 +222,7 @@ impl Recovery {
             attempts: attempts.len(),
             recovered: asked.len(),
             not_asked: selection.redeliver.len() - asked.len(),
+            cut_short,
             waiting: selection.waiting.len(),
             oldest_gap_secs,
             checkpoint: selection.checkpoint(checkpoint),
@@ -248,8 +257,12 @@ impl Recovery {
     }
 
     /// Asks GitHub to deliver each pending event again, a pause between requests, until the
-    /// walk's time is up; the guids GitHub agreed to deliver.
-    async fn ask_again(&self, pending: &[Pending], deadline: Instant) -> HashSet<DeliveryGuid> {
+    /// walk's time is up: the guids GitHub agreed to deliver, and whether time ran out.
+    async fn ask_again(
+        &self,
+        pending: &[Pending],
+        deadline: Instant,
+    ) -> (HashSet<DeliveryGuid>, bool) {
         let mut asked = HashSet::new();
         for (n, event) in pending.iter().enumerate() {
             if n > 0 {
@@ -260,7 +273,7 @@ impl Recovery {
                     left = pending.len() - n,
                     "the walk's time is up; the next walk asks for the rest"
                 );
-                break;
+                return (asked, true);
             }
             match self.app.redeliver(event.latest).await {
                 Ok(()) => {
@@ -284,7 +297,7 @@ impl Recovery {
                 }
             }
         }
-        asked
+        (asked, false)
     }
 }
 
@@ -313,6 +326,7 @@ fn report(walked: &Result<Option<WalkReport>, RecoveryError>) {
             recovered = walk.recovered,
             not_asked = walk.not_asked,
             waiting = walk.waiting,
+            cut_short = walk.cut_short,
             oldest_gap_secs = walk.oldest_gap_secs,
             pages = walk.pages,
             "walked GitHub's delivery log"
