@@ -12,6 +12,7 @@ pub mod plan_cli;
 pub mod plan_github;
 pub mod queue;
 pub mod reconcile;
+pub mod recovery;
 pub mod server;
 pub mod service;
 pub mod settings;
@@ -20,8 +21,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
-    url,
+    assign, config, footprint, globs, graph, ids, order, overlap, planfile, redeliver, suggest,
+    tasks, text, url,
 };
 
 use std::path::Path;

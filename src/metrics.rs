@@ -1,5 +1,5 @@
 //! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls and rate
-//! limit.
+//! limit, and the recovery of deliveries GitHub could not make.
 
 use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -42,6 +42,8 @@ pub struct Metrics {
     reconcile_seconds: Histogram,
     api_calls: Family<ApiLabels, Counter>,
     rate_limit_remaining: Gauge,
+    deliveries_recovered: Counter,
+    delivery_gap_seconds: Gauge,
 }
 
 impl Default for Metrics {
@@ -97,6 +99,19 @@ impl Metrics {
             "Requests left in the current GitHub rate-limit window, as last reported",
             rate_limit_remaining.clone(),
         );
+        let deliveries_recovered = Counter::default();
+        registry.register(
+            "deliveries_recovered",
+            "Deliveries GitHub could not make that it was asked to make again, and agreed to",
+            deliveries_recovered.clone(),
+        );
+        let delivery_gap_seconds = Gauge::default();
+        registry.register(
+            "delivery_gap_seconds",
+            "At the last walk of GitHub's delivery log: age of the oldest event GitHub could \
+             not deliver, the App has not recorded, and no redelivery is under way for; 0 if none",
+            delivery_gap_seconds.clone(),
+        );
         Self {
             registry,
             deliveries,
@@ -107,6 +122,8 @@ impl Metrics {
             reconcile_seconds,
             api_calls,
             rate_limit_remaining,
+            deliveries_recovered,
+            delivery_gap_seconds,
         }
     }
 
@@ -170,6 +187,15 @@ impl Metrics {
 
     pub fn rate_limit_remaining(&self, remaining: i64) {
         self.rate_limit_remaining.set(remaining);
+    }
+
+    /// GitHub agreed to deliver again an event it could not deliver.
+    pub fn delivery_recovered(&self) {
+        self.deliveries_recovered.inc();
+    }
+
+    pub fn set_delivery_gap(&self, seconds: i64) {
+        self.delivery_gap_seconds.set(seconds);
     }
 
     /// The Prometheus text exposition.

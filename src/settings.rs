@@ -3,6 +3,7 @@
 
 use crate::github::{AppCredentials, RetrySettings};
 use crate::queue::{DEFAULT_LEASE_SECS, QueueSettings};
+use crate::recovery::{DEFAULT_RECOVERY_SECS, RecoverySettings};
 use crate::service::ServerSettings;
 use crate::setup::{self, Mode, SetupSettings, StoredCredentials};
 use crate::webhook::WebhookSecrets;
@@ -75,6 +76,10 @@ pub struct ServeArgs {
     /// work taken over by another within this and a quarter more.
     #[arg(long, env = "SWITCHYARD_LEASE_SECS", default_value_t = DEFAULT_LEASE_SECS)]
     pub lease_secs: u64,
+    /// Seconds between walks of GitHub's delivery log for deliveries it could not make, which
+    /// it is asked to make again (also one at start-up); 0 turns this off.
+    #[arg(long, env = "SWITCHYARD_REDELIVER_SECS", default_value_t = DEFAULT_RECOVERY_SECS)]
+    pub redeliver_secs: u64,
     /// This server's URL as GitHub reaches it; the setup page fills it into the App's manifest.
     #[arg(long, env = "SWITCHYARD_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -154,6 +159,10 @@ impl ServeArgs {
             lease: Duration::from_secs(self.lease_secs),
             ..QueueSettings::default()
         };
+        let recovery = RecoverySettings {
+            interval: Duration::from_secs(self.redeliver_secs),
+            ..RecoverySettings::default()
+        };
         let key_given = self.private_key.is_some() || self.private_key_path.is_some();
         let given = [
             self.app_id.is_some(),
@@ -176,6 +185,7 @@ impl ServeArgs {
                 database_url: self.database_url,
                 queue,
                 retry: RetrySettings::default(),
+                recovery,
             }));
         }
         let stored = stored.as_ref();
@@ -234,6 +244,7 @@ impl ServeArgs {
             database_url: self.database_url,
             queue,
             retry: RetrySettings::default(),
+            recovery,
         }))
     }
 }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod order;
 pub mod overlap;
 pub mod planfile;
+pub mod redeliver;
 pub mod suggest;
 pub mod tasks;
 pub mod text;

@@ -1,10 +1,13 @@
 //! Authenticating as the App: a JWT signed with its private key buys installation tokens,
 //! which are cached and renewed before they expire.
 
+mod hooks;
+
 use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
 use super::models::InstallationToken;
 use crate::ids::InstallationId;
 use crate::metrics::Metrics;
+pub use hooks::{HookDeliveryItem, HookDeliveryPage};
 use http::{Method, Uri};
 use octocrab::Octocrab;
 use octocrab::jsonwebtoken::EncodingKey;

@@ -265,7 +265,7 @@ fn classify(response: &Response) -> Answer {
     Answer::Done
 }
 
-fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
+pub(super) fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
     #[derive(serde::Deserialize)]
     struct Message {
         message: String,
@@ -286,7 +286,7 @@ fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
     }
 }
 
-fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError> {
+pub(super) fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError> {
     serde_json::from_slice(body).map_err(|e| GitHubError::Decode {
         endpoint: endpoint_template(path),
         reason: e.to_string(),
@@ -294,7 +294,7 @@ fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError
 }
 
 /// `rel="next"` of a `Link` header.
-fn next_link(headers: &HeaderMap) -> Option<String> {
+pub(super) fn next_link(headers: &HeaderMap) -> Option<String> {
     let link = headers.get(http::header::LINK)?.to_str().ok()?;
     link.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;

@@ -9,7 +9,9 @@ mod endpoint;
 pub mod models;
 mod repo;
 
-pub use app::{AppCredentials, GitHubApp, http_client, token_client};
+pub use app::{
+    AppCredentials, GitHubApp, HookDeliveryItem, HookDeliveryPage, http_client, token_client,
+};
 pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings, api_request};
 pub use endpoint::endpoint_template;
 pub use repo::{NewLabel, PlanRequest, REVIEWS_PER_PAGE, RepoClient};

@@ -41,6 +41,25 @@ const ISSUE_ACTIONS: &[&str] = &[
     "unlabeled",
 ];
 
+/// Whether a delivery of `event` with `action` can ask for work, judged from its names alone
+/// (as GitHub's delivery log gives them): `false` only where [`route`] ignores every payload
+/// of that kind, so that a delivery this says no to never needs to arrive.
+pub fn may_be_work(event: &str, action: Option<&str>) -> bool {
+    let action = action.unwrap_or_default();
+    match event {
+        "pull_request" => PULL_REQUEST_ACTIONS.contains(&action),
+        "pull_request_review" => REVIEW_ACTIONS.contains(&action),
+        "check_run" => CHECK_RUN_ACTIONS.contains(&action),
+        "check_suite" => CHECK_SUITE_ACTIONS.contains(&action),
+        "merge_group" => action == "checks_requested",
+        "issues" => ISSUE_ACTIONS.contains(&action),
+        "issue_comment" => action == "created",
+        "installation" => matches!(action, "created" | "deleted" | "suspend"),
+        "push" | "issue_dependencies" | "sub_issues" | "installation_repositories" => true,
+        _ => false,
+    }
+}
+
 pub fn route(event: &Event) -> Disposition {
     let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
         match installation {
@@ -328,6 +347,42 @@ mod tests {
             head_sha: crate::ids::Sha("a".repeat(40)),
             name: "Merge order".into(),
             requested_action: requested_action.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn what_routes_to_work_may_be_work_by_its_names_and_what_never_does_is_not() {
+        for (name, event) in [
+            (
+                "issue_comment",
+                comment("created", "User", "/switchyard status"),
+            ),
+            ("check_run", check_run("rerequested", None)),
+            (
+                "check_run",
+                check_run("requested_action", Some(RECOMPUTE_ACTION)),
+            ),
+        ] {
+            assert!(matches!(route(&event), Disposition::Work { .. }));
+            assert!(may_be_work(name, event.action()), "{name} {event:?}");
+        }
+        for (event, action) in [
+            ("pull_request", Some("opened")),
+            ("push", None),
+            ("installation", Some("created")),
+            ("installation_repositories", Some("added")),
+        ] {
+            assert!(may_be_work(event, action), "{event} {action:?}");
+        }
+        for (event, action) in [
+            ("ping", None),
+            ("pull_request", Some("labeled")),
+            ("issue_comment", Some("edited")),
+            ("installation", Some("new_permissions_accepted")),
+            ("merge_group", Some("destroyed")),
+            ("star", Some("created")),
+        ] {
+            assert!(!may_be_work(event, action), "{event} {action:?}");
         }
     }
 

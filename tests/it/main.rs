@@ -23,6 +23,7 @@ mod overlaps;
 mod plan;
 mod receive;
 mod reconcile;
+mod redeliver;
 mod resilience;
 mod setup;
 mod store;

@@ -134,6 +134,7 @@ fn setup_settings(
         database_url,
         queue: app_settings.queue,
         retry: app_settings.retry,
+        recovery: app_settings.recovery,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod app;
 mod checks;
+mod deliveries;
 mod issues;
 mod labels;
 mod pulls;
@@ -42,6 +43,11 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route(
             "/app/installations/{installation_id}/access_tokens",
             post(app::create_access_token),
+        )
+        .route("/app/hook/deliveries", get(deliveries::list_deliveries))
+        .route(
+            "/app/hook/deliveries/{delivery_id}/attempts",
+            post(deliveries::redeliver),
         )
         .route(
             "/app-manifests/{code}/conversions",

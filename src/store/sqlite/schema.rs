@@ -134,6 +134,19 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
         PRIMARY KEY (repo, position)
     );",
     ),
+    // The recovery of webhooks GitHub could not deliver: where its last walk down GitHub's
+    // log left off, and who is walking.
+    (
+        6,
+        "CREATE TABLE delivery_recovery (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checkpoint INTEGER,
+        began_at INTEGER,
+        holder TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO delivery_recovery (id) VALUES (1);",
+    ),
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
