@@ -19,7 +19,7 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
+    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
     url,
 };
 

@@ -41,8 +41,8 @@ pub fn must_wait(lane: &str, footprint: &[String], running: &[Running<'_>]) -> O
 }
 
 /// Whether two footprint entries (paths, folders written with a trailing `/`, or globs) may
-/// name the same file.
-fn shares(a: &str, b: &str) -> bool {
+/// name the same file. Claims follow the same rule.
+pub fn shares(a: &str, b: &str) -> bool {
     may_overlap(&as_glob(a), &as_glob(b))
 }
 

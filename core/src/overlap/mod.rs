@@ -33,6 +33,7 @@ mod merge_rule;
 mod ownership;
 mod parts;
 mod patch;
+mod query;
 mod textdiff;
 
 #[cfg(test)]
@@ -48,6 +49,7 @@ pub use findings::{
 };
 pub use inputs::{FetchRequest, Inputs, OpenPr};
 pub use ownership::{OwnedTrack, Ownership};
+pub use query::{Asked, old_lines, question};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use textdiff::{diff_texts, fetched_file};
 
