@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use switchyard::local::cli::{LocalArgs, LocalCommand};
-use switchyard::local::conflicts::{self, Report, Tiers};
+use switchyard::local::conflicts::{self, Focus, Report, Tiers, ToCompare};
 use switchyard::local::repo::Repo;
 
 const LANE_COUNTS: [usize; 4] = [3, 10, 30, 100];
@@ -262,10 +262,14 @@ fn main() {
         let names = &lanes[..count];
         let conflicts = || LocalCommand::Conflicts {
             branches: names.to_vec(),
+            lane: None,
+            mine: false,
+            committed_only: false,
             json: false,
         };
         let merge_order = |json| LocalCommand::MergeOrder {
             branches: names.to_vec(),
+            committed_only: false,
             json,
         };
         let conflicts_times: Vec<Duration> =
@@ -274,11 +278,11 @@ fn main() {
             .map(|_| timed(&clone, merge_order(false)).0)
             .collect();
         let heads = repo.heads().expect("the branches");
-        let named: Vec<(String, String)> = names
+        let named: Vec<ToCompare> = names
             .iter()
-            .map(|name| (name.clone(), heads[name].clone()))
+            .map(|name| ToCompare::committed(name.clone(), heads[name].clone()))
             .collect();
-        let report = conflicts::find(&repo, &named, Tiers::Both).expect("conflicts");
+        let report = conflicts::find(&repo, &named, Tiers::Both, Focus::All).expect("conflicts");
         let (_, order) = timed(&clone, merge_order(true));
         let order: Value = serde_json::from_str(&order).expect("merge-order's JSON");
         let pairs = report.pairs.len() + report.with_default.len();

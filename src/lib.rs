@@ -19,8 +19,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
-    url,
+    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks,
+    text, url,
 };
 
 use std::path::Path;

@@ -85,9 +85,7 @@ pub fn normalize_path(text: &str) -> Result<String, String> {
     let trimmed = text.trim();
     let mut parts: Vec<&str> = Vec::new();
     if trimmed.starts_with('/') {
-        return Err(format!(
-            "`{text}` is not a path from the repository's root"
-        ));
+        return Err(format!("`{text}` is not a path from the repository's root"));
     }
     for part in trimmed.split('/') {
         match part {
@@ -107,10 +105,10 @@ pub fn normalize_path(text: &str) -> Result<String, String> {
     if trimmed.ends_with('/') {
         path.push('/');
     }
-    if path.contains(['*', '?', '[']) {
-        if let Err(error) = glob::Pattern::new(path.trim_end_matches('/')) {
-            return Err(format!("`{text}` is not a valid glob: {}", error.msg));
-        }
+    if path.contains(['*', '?', '['])
+        && let Err(error) = glob::Pattern::new(path.trim_end_matches('/'))
+    {
+        return Err(format!("`{text}` is not a valid glob: {}", error.msg));
     }
     Ok(path)
 }

@@ -59,6 +59,20 @@ pub fn changed_files(git: &Git, from: &str, to: &str) -> Result<Vec<ChangedFile>
     with_patches(git, from, to, Renames::Find, None)
 }
 
+/// The files changed from `from` to `to` within `pathspecs` (git's pathspecs, magic
+/// included), renames among them followed, each with its hunks.
+pub fn changed_files_in(
+    git: &Git,
+    from: &str,
+    to: &str,
+    pathspecs: &[String],
+) -> Result<Vec<ChangedFile>, LocalError> {
+    if pathspecs.len() > MAX_PATHSPECS {
+        return changed_files(git, from, to);
+    }
+    with_patches(git, from, to, Renames::Find, Some(pathspecs))
+}
+
 /// The files changed from `from` to `to` that touch `paths` (by their path or the path they
 /// were renamed from), each with its hunks: the default branch's changes since a merge
 /// base, which only matter for the files the branches on that merge base change. The whole

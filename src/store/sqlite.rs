@@ -15,6 +15,7 @@ use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
+mod local_claims;
 mod local_tasks;
 mod schema;
 

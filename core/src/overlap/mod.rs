@@ -49,8 +49,8 @@ pub use findings::{
 };
 pub use inputs::{FetchRequest, Inputs, OpenPr};
 pub use ownership::{OwnedTrack, Ownership};
-pub use query::{Asked, old_lines, question};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
+pub use query::{Asked, old_lines, question};
 pub use textdiff::{diff_texts, fetched_file};
 
 use serde::Serialize;

@@ -153,18 +153,31 @@ mod tests {
     }
 
     /// Lines 3-4 replaced by three lines, line 8 removed, two lines inserted before line 10.
-    const OWN: &str = "@@ -3,2 +3,3 @@\n-c\n-d\n+C\n+D\n+E\n@@ -8 +8,0 @@\n-h\n@@ -9,0 +10,2 @@\n+x\n+y";
+    const OWN: &str =
+        "@@ -3,2 +3,3 @@\n-c\n-d\n+C\n+D\n+E\n@@ -8 +8,0 @@\n-h\n@@ -9,0 +10,2 @@\n+x\n+y";
 
     #[test]
     fn lines_are_carried_back_through_the_askers_own_changes() {
         let patch = parse_patch(OWN).unwrap();
         let old = |start, end| old_lines(&patch.changes, range(start, end));
         assert_eq!(old(1, 3), range(1, 3), "above every change");
-        assert_eq!(old(4, 5), range(3, 5), "a written line stands on what it replaced");
+        assert_eq!(
+            old(4, 5),
+            range(3, 5),
+            "a written line stands on what it replaced"
+        );
         assert_eq!(old(6, 7), range(5, 6), "below: one line more");
         assert_eq!(old(8, 9), range(7, 8));
-        assert_eq!(old(9, 10), range(9, 10), "past the removal: as many as before");
-        assert_eq!(old(10, 11), range(10, 10), "an inserted line stands on a point");
+        assert_eq!(
+            old(9, 10),
+            range(9, 10),
+            "past the removal: as many as before"
+        );
+        assert_eq!(
+            old(10, 11),
+            range(10, 10),
+            "an inserted line stands on a point"
+        );
         assert_eq!(old(12, 13), range(10, 11), "past the insertion");
         assert_eq!(old(2, 13), range(2, 11));
     }
@@ -210,8 +223,11 @@ mod tests {
         let mut prs = others.to_vec();
         prs.push(question(PrNumber(99), &base, asked));
         let base_diffs = HashMap::from([(base.clone(), BaseDiff::default())]);
-        let (ignore, regenerated, ownership) =
-            (PathFilter::empty(), PathFilter::empty(), Ownership::default());
+        let (ignore, regenerated, ownership) = (
+            PathFilter::empty(),
+            PathFilter::empty(),
+            Ownership::default(),
+        );
         let analysis = analyze(&Inputs {
             default_head: &base,
             prs: &prs,

@@ -1,0 +1,436 @@
+//! The lanes' work as it is, committed or not: each worktree's files made into a commit of
+//! their own, which both tiers then compare exactly as they compare a branch.
+//!
+//! Nothing of the user's is touched: the snapshot is taken with an index file of our own (a
+//! copy of the worktree's, so git's record of each file's size and time spares it reading
+//! files that did not change), `git add -A` writes the files' contents as objects and that
+//! index alone, and `git write-tree` and `git commit-tree` make a tree and a commit no ref
+//! points at, which `git gc` removes in time. The worktree's index, files and refs are left
+//! as they were.
+//!
+//! A worktree in the middle of a merge, a rebase, a cherry-pick or a revert holds a
+//! half-done operation, conflict markers and all: its branch is compared as committed, and
+//! the answer says why.
+
+use super::error::LocalError;
+use super::git::Git;
+use super::parallel;
+use super::repo::{Repo, Tip};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// An operation git is in the middle of in a worktree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InProgress {
+    Merge,
+    Rebase,
+    CherryPick,
+    Revert,
+}
+
+impl InProgress {
+    pub fn name(self) -> &'static str {
+        match self {
+            InProgress::Merge => "merge",
+            InProgress::Rebase => "rebase",
+            InProgress::CherryPick => "cherry-pick",
+            InProgress::Revert => "revert",
+        }
+    }
+}
+
+/// A worktree a branch is checked out in.
+#[derive(Debug, Clone)]
+pub struct Checkout {
+    pub path: PathBuf,
+    /// The worktree's own git directory, where its index and its operations' state live.
+    pub git_dir: PathBuf,
+    pub in_progress: Option<InProgress>,
+}
+
+/// Each branch checked out in some worktree, with that worktree. A worktree rebasing a
+/// branch has its HEAD detached; it is that branch's all the same.
+pub fn checkouts(repo: &Repo) -> Result<BTreeMap<String, Checkout>, LocalError> {
+    let mut found = BTreeMap::new();
+    for worktree in repo.worktrees()? {
+        if worktree.bare || worktree.prunable {
+            continue;
+        }
+        let Some(git_dir) = git_dir_of(&worktree.path) else {
+            continue;
+        };
+        let (in_progress, rebasing) = operation(&git_dir);
+        if let Some(branch) = worktree.branch.or(rebasing) {
+            found.insert(
+                branch,
+                Checkout {
+                    path: worktree.path,
+                    git_dir,
+                    in_progress,
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// The worktree's git directory: `.git` itself, or where its `.git` file points.
+pub fn git_dir_of(worktree: &Path) -> Option<PathBuf> {
+    let dot_git = worktree.join(".git");
+    let meta = std::fs::metadata(&dot_git).ok()?;
+    if meta.is_dir() {
+        return Some(dot_git);
+    }
+    let text = std::fs::read_to_string(&dot_git).ok()?;
+    let target = text.lines().next()?.strip_prefix("gitdir:")?.trim();
+    Some(worktree.join(target))
+}
+
+/// The operation under way in a worktree with this git directory, and for a rebase the
+/// branch it rewrites.
+fn operation(git_dir: &Path) -> (Option<InProgress>, Option<String>) {
+    for dir in ["rebase-merge", "rebase-apply"] {
+        let state = git_dir.join(dir);
+        if state.is_dir() {
+            let branch = std::fs::read_to_string(state.join("head-name"))
+                .ok()
+                .and_then(|name| name.trim().strip_prefix("refs/heads/").map(str::to_owned));
+            return (Some(InProgress::Rebase), branch);
+        }
+    }
+    let marks = [
+        ("MERGE_HEAD", InProgress::Merge),
+        ("CHERRY_PICK_HEAD", InProgress::CherryPick),
+        ("REVERT_HEAD", InProgress::Revert),
+    ];
+    let found = marks
+        .iter()
+        .find(|(file, _)| git_dir.join(file).exists())
+        .map(|(_, operation)| *operation);
+    (found, None)
+}
+
+/// How much of a worktree's uncommitted work a comparison needs.
+#[derive(Debug, Clone, Copy)]
+pub enum Reach<'a> {
+    /// None: the branch as committed.
+    Committed,
+    /// All of it.
+    Whole,
+    /// Its work on these paths (files or folders, from the top), the only ones where it can
+    /// meet the work it is compared with.
+    Paths(&'a [String]),
+}
+
+/// What is compared of one branch.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    /// The commit compared: the branch's, or a snapshot of its worktree on it.
+    pub commit: String,
+    /// Whether the worktree's uncommitted work is in `commit`.
+    pub uncommitted: bool,
+    pub worktree: Option<PathBuf>,
+    /// Why the worktree's work was left out.
+    pub in_progress: Option<InProgress>,
+}
+
+/// What to compare of each branch (by name and tip), its worktree's work as far as `reach`
+/// says, side by side.
+pub fn compare(
+    repo: &Repo,
+    branches: &[(String, Tip)],
+    checkouts: &BTreeMap<String, Checkout>,
+    reach: &[Reach<'_>],
+) -> Result<Vec<Compared>, LocalError> {
+    let jobs: Vec<(usize, &Checkout, Reach<'_>)> = branches
+        .iter()
+        .zip(reach)
+        .enumerate()
+        .filter_map(|(at, ((name, _), reach))| {
+            let checkout = checkouts.get(name)?;
+            match reach {
+                Reach::Committed => None,
+                _ if checkout.in_progress.is_some() => None,
+                reach => Some((at, checkout, *reach)),
+            }
+        })
+        .collect();
+    let differing = may_differ(repo, branches, &jobs)?;
+    let taken = parallel::map(&jobs, |(at, checkout, reach)| {
+        let tip = &branches[*at].1;
+        match reach {
+            Reach::Whole => take(repo, checkout, tip, None),
+            Reach::Paths(_) => match differing.get(at) {
+                Some(paths) if !paths.is_empty() => take(repo, checkout, tip, Some(paths)),
+                _ => Ok(None),
+            },
+            Reach::Committed => Ok(None),
+        }
+    });
+    let mut snapshots: BTreeMap<usize, String> = BTreeMap::new();
+    for ((at, _, _), taken) in jobs.iter().zip(taken) {
+        if let Some(commit) = taken? {
+            snapshots.insert(*at, commit);
+        }
+    }
+    Ok(branches
+        .iter()
+        .enumerate()
+        .map(|(at, (name, tip))| {
+            let checkout = checkouts.get(name);
+            let snapshot = snapshots.remove(&at);
+            Compared {
+                uncommitted: snapshot.is_some(),
+                commit: snapshot.unwrap_or_else(|| tip.commit.clone()),
+                worktree: checkout.map(|c| c.path.clone()),
+                in_progress: checkout.and_then(|c| c.in_progress),
+            }
+        })
+        .collect())
+}
+
+/// For each job reaching some paths, those of them whose file in the worktree may differ
+/// from the branch's commit: its bytes differ from the committed ones, or either side is
+/// missing or a folder. All the committed files are read by one `git cat-file`, so a lane
+/// whose worktree leaves these paths alone costs no git process of its own. Bytes that
+/// differ only by git's filters (line endings, say) are found equal by the snapshot after.
+fn may_differ(
+    repo: &Repo,
+    branches: &[(String, Tip)],
+    jobs: &[(usize, &Checkout, Reach<'_>)],
+) -> Result<BTreeMap<usize, Vec<String>>, LocalError> {
+    let mut asked: Vec<(usize, &Path, &str)> = Vec::new();
+    let mut input = String::new();
+    for (at, checkout, reach) in jobs {
+        let Reach::Paths(paths) = reach else { continue };
+        for path in *paths {
+            // A name the batch protocol cannot carry is compared by the snapshot itself.
+            if path.contains('\n') || path.ends_with('/') {
+                continue;
+            }
+            input.push_str(&format!("{}:{path}\n", branches[*at].1.commit));
+            asked.push((*at, &checkout.path, path));
+        }
+    }
+    let mut differing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (at, _, reach) in jobs {
+        if let Reach::Paths(paths) = reach {
+            let odd = paths
+                .iter()
+                .filter(|path| path.contains('\n') || path.ends_with('/'))
+                .cloned();
+            differing.entry(*at).or_default().extend(odd);
+        }
+    }
+    if asked.is_empty() {
+        return Ok(differing);
+    }
+    let out = repo
+        .git
+        .run_with_input(&["cat-file", "--batch"], input.as_bytes())?;
+    let committed = read_batch(&out, asked.len()).ok_or_else(|| LocalError::Git {
+        command: "git cat-file --batch".into(),
+        message: "answered in a shape it does not have".into(),
+    })?;
+    for ((at, worktree, path), committed) in asked.into_iter().zip(committed) {
+        if differs(&worktree.join(path), committed) {
+            differing.entry(at).or_default().push(path.to_owned());
+        }
+    }
+    Ok(differing)
+}
+
+/// What was committed at a path: the object's type and contents, if there is one.
+type Committed<'a> = Option<(&'a str, &'a [u8])>;
+
+/// What `git cat-file --batch` holds for each object asked: its type and contents, or
+/// `None` when there is none. `None` overall for output of another shape.
+fn read_batch(out: &[u8], count: usize) -> Option<Vec<Committed<'_>>> {
+    let mut found = Vec::with_capacity(count);
+    let mut at = 0;
+    while found.len() < count {
+        let end = at + out[at..].iter().position(|&b| b == b'\n')?;
+        let header = std::str::from_utf8(&out[at..end]).ok()?;
+        at = end + 1;
+        let words: Vec<&str> = header.split(' ').collect();
+        let object = match words.as_slice() {
+            [oid, kind, size] if oid.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                let size: usize = size.parse().ok()?;
+                let contents = out.get(at..at + size)?;
+                at += size + 1;
+                Some((*kind, contents))
+            }
+            // `<name> missing`, `<name> ambiguous`: the name may hold spaces.
+            _ => None,
+        };
+        found.push(object);
+    }
+    Some(found)
+}
+
+/// Whether the file at `path` may differ from what was committed there.
+fn differs(path: &Path, committed: Committed<'_>) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return committed.is_some();
+    };
+    let Some((kind, contents)) = committed else {
+        return true;
+    };
+    if kind != "blob" {
+        return true;
+    }
+    if meta.file_type().is_symlink() {
+        return std::fs::read_link(path)
+            .map(|target| target.as_os_str().as_encoded_bytes() != contents)
+            .unwrap_or(true);
+    }
+    if !meta.is_file() || meta.len() != contents.len() as u64 {
+        return true;
+    }
+    std::fs::read(path).map_or(true, |bytes| bytes != contents)
+}
+
+/// An index file of our own in the state directory, removed when dropped.
+struct TempIndex {
+    path: PathBuf,
+}
+
+static TAKEN: AtomicUsize = AtomicUsize::new(0);
+
+impl TempIndex {
+    fn new(repo: &Repo) -> Result<TempIndex, LocalError> {
+        let dir = repo.state_dir.join("snapshots");
+        std::fs::create_dir_all(&dir).map_err(|error| LocalError::Io {
+            path: dir.clone(),
+            error,
+        })?;
+        let n = TAKEN.fetch_add(1, Ordering::Relaxed);
+        Ok(TempIndex {
+            path: dir.join(format!("index-{}-{n}", std::process::id())),
+        })
+    }
+}
+
+impl Drop for TempIndex {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(self.path.with_extension("lock"));
+    }
+}
+
+/// What the index file `index` of a worktree holds (what a commit made now would hold),
+/// made into a commit on `tip`; `None` when it holds what `tip` does. The index file is
+/// copied first, so git's lock on it while a commit is being made is no obstacle.
+pub fn staged(
+    repo: &Repo,
+    worktree: &Path,
+    index: &Path,
+    tip: &Tip,
+) -> Result<Option<String>, LocalError> {
+    let copy = TempIndex::new(repo)?;
+    std::fs::copy(index, &copy.path).map_err(|error| LocalError::Io {
+        path: index.to_owned(),
+        error,
+    })?;
+    let git = Git::new(worktree).with_index(&copy.path);
+    let tree = git.text(&["write-tree"])?;
+    commit_unless(&git, &tree, tip, worktree)
+}
+
+/// The worktree's files made into a commit on `tip`, all of them or only `paths` (the rest
+/// as committed); `None` when they are as committed.
+fn take(
+    repo: &Repo,
+    checkout: &Checkout,
+    tip: &Tip,
+    paths: Option<&[String]>,
+) -> Result<Option<String>, LocalError> {
+    let index = TempIndex::new(repo)?;
+    let git = Git::new(&checkout.path).with_index(&index.path);
+    let own_index = checkout.git_dir.join("index");
+    let copied = paths.is_none()
+        && std::fs::copy(&own_index, &index.path)
+            .map(|_| true)
+            .unwrap_or(false);
+    if !copied {
+        // Only the paths asked for are read from the worktree: the rest is the commit's.
+        git.run(&["read-tree", &tip.commit])?;
+    }
+    let added = match paths {
+        None => git.run(&["add", "--all"]).map(drop),
+        Some(paths) => {
+            let mut args = vec!["add".to_owned(), "--all".to_owned(), "--".to_owned()];
+            args.extend(paths.iter().map(|path| format!(":(literal){path}")));
+            git.run(&args).map(drop)
+        }
+    };
+    if added.is_err() && paths.is_some() {
+        // A path git refuses to add on its own (one the worktree ignores): the whole
+        // worktree then, which never names a path.
+        drop(index);
+        return take(repo, checkout, tip, None);
+    }
+    added?;
+    let tree = git.text(&["write-tree"])?;
+    commit_unless(&git, &tree, tip, &checkout.path)
+}
+
+/// A commit of `tree` on `tip`, no ref pointing at it; `None` when `tree` is the tip's own.
+fn commit_unless(
+    git: &Git,
+    tree: &str,
+    tip: &Tip,
+    worktree: &Path,
+) -> Result<Option<String>, LocalError> {
+    if tree == tip.tree {
+        return Ok(None);
+    }
+    let message = format!("switchyard: uncommitted work in {}", worktree.display());
+    let commit = git.text(&[
+        "-c",
+        "user.name=Switchyard",
+        "-c",
+        "user.email=switchyard@localhost",
+        "commit-tree",
+        "--no-gpg-sign",
+        tree,
+        "-p",
+        &tip.commit,
+        "-m",
+        &message,
+    ])?;
+    Ok(Some(commit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_answer_is_read_object_by_object() {
+        let oid = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+        let out = format!("{oid} blob 3\nab\n\nHEAD:a b missing\n{oid} tree 0\n\n");
+        let read = read_batch(out.as_bytes(), 3).unwrap();
+        assert_eq!(read[0], Some(("blob", &b"ab\n"[..])));
+        assert_eq!(read[1], None);
+        assert_eq!(read[2], Some(("tree", &b""[..])));
+        assert!(read_batch(b"garbage", 1).is_none());
+    }
+
+    #[test]
+    fn a_file_differs_when_its_bytes_or_its_kind_do() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = temp.path();
+        let file = dir.join("f");
+        std::fs::write(&file, b"same\n").unwrap();
+        assert!(!differs(&file, Some(("blob", b"same\n"))));
+        assert!(differs(&file, Some(("blob", b"other\n"))));
+        assert!(differs(&file, None), "new in the worktree");
+        assert!(differs(&dir.join("gone"), Some(("blob", b"x"))));
+        assert!(!differs(&dir.join("gone"), None), "missing on both sides");
+        assert!(differs(dir, Some(("tree", b""))), "a folder is left to git");
+    }
+}
