@@ -140,8 +140,29 @@ pub fn unclaim(
     if !super::book_path(repo).exists() {
         return Ok(unclaimed(&lane, &[], &asked));
     }
+    // `src` lets go of `src/` too: the folder may be gone from the worktree by now.
+    let candidates: Vec<String> = asked
+        .iter()
+        .flat_map(|path| {
+            let folder = (!path.ends_with('/')).then(|| format!("{path}/"));
+            std::iter::once(path.clone()).chain(folder)
+        })
+        .collect();
     let removed = open_store(repo)?
-        .remove_local_claims(&lane, (!asked.is_empty()).then_some(&asked), Utc::now())
+        .remove_local_claims(
+            &lane,
+            (!asked.is_empty()).then_some(&candidates),
+            Utc::now(),
+        )
         .map_err(|e| store_error(repo, e))?;
-    Ok(unclaimed(&lane, &removed, &asked))
+    let kept: Vec<String> = asked
+        .iter()
+        .filter(|path| {
+            !removed
+                .iter()
+                .any(|gone| gone == *path || gone.trim_end_matches('/') == path.as_str())
+        })
+        .cloned()
+        .collect();
+    Ok(unclaimed(&lane, &removed, &kept))
 }

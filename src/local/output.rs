@@ -422,8 +422,13 @@ pub fn touching(answer: &Touching, now: DateTime<Utc>, json: bool) -> String {
         lines.push(words::nothing_touching(&asked, answer.compared));
     } else {
         let lined = answer.asked.iter().any(|a| !a.lines.is_empty());
-        let asker = answer.asking.lane.as_deref().filter(|_| lined);
-        lines.push(words::touching_heading(&asked, asker));
+        let lines_of = answer
+            .asking
+            .lane
+            .as_deref()
+            .filter(|_| lined)
+            .map(|lane| (lane, answer.asking.staged));
+        lines.push(words::touching_heading(&asked, lines_of));
         for branch in &answer.branches {
             let files: Vec<String> = branch
                 .files

@@ -204,25 +204,19 @@ fn may_differ(
 ) -> Result<BTreeMap<usize, Vec<String>>, LocalError> {
     let mut asked: Vec<(usize, &Path, &str)> = Vec::new();
     let mut input = String::new();
+    let mut differing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (at, checkout, reach) in jobs {
         let Reach::Paths(paths) = reach else { continue };
+        let odd = differing.entry(*at).or_default();
         for path in *paths {
-            // A name the batch protocol cannot carry is compared by the snapshot itself.
-            if path.contains('\n') || path.ends_with('/') {
+            // A name the batch protocol cannot carry is left to the snapshot itself.
+            if path.contains('\n') {
+                odd.push(path.clone());
                 continue;
             }
-            input.push_str(&format!("{}:{path}\n", branches[*at].1.commit));
+            let name = path.trim_end_matches('/');
+            input.push_str(&format!("{}:{name}\n", branches[*at].1.commit));
             asked.push((*at, &checkout.path, path));
-        }
-    }
-    let mut differing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (at, _, reach) in jobs {
-        if let Reach::Paths(paths) = reach {
-            let odd = paths
-                .iter()
-                .filter(|path| path.contains('\n') || path.ends_with('/'))
-                .cloned();
-            differing.entry(*at).or_default().extend(odd);
         }
     }
     if asked.is_empty() {
@@ -271,7 +265,8 @@ fn read_batch(out: &[u8], count: usize) -> Option<Vec<Committed<'_>>> {
     Some(found)
 }
 
-/// Whether the file at `path` may differ from what was committed there.
+/// Whether the file (or folder) at `path` may differ from what was committed there. A
+/// folder present on either side is left to the snapshot.
 fn differs(path: &Path, committed: Committed<'_>) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return committed.is_some();

@@ -86,25 +86,18 @@ pub fn claimed_too(claim: &ClaimView<'_>) -> String {
     )
 }
 
-/// "agent-1 lets go of a.rs and b/", or that it had nothing to let go of.
-pub fn unclaimed(lane: &str, removed: &[String], asked: &[String]) -> String {
+/// "agent-1 lets go of a.rs and b/", and the paths asked about it held no claim on.
+pub fn unclaimed(lane: &str, removed: &[String], unheld: &[String]) -> String {
     let mut lines = Vec::new();
-    if removed.is_empty() {
-        lines.push(if asked.is_empty() {
-            format!("{lane} has no claims")
-        } else {
-            format!("{lane} has no claim on {}", and_list(asked))
-        });
-    } else {
+    if removed.is_empty() && unheld.is_empty() {
+        lines.push(format!("{lane} has no claims"));
+    }
+    if !removed.is_empty() {
         lines.push(format!("{lane} lets go of {}", and_list(removed)));
-        let kept: Vec<String> = asked
-            .iter()
-            .filter(|path| !removed.contains(path))
-            .cloned()
-            .collect();
-        if !kept.is_empty() {
-            lines.push(format!("{lane} had no claim on {}", and_list(&kept)));
-        }
+    }
+    if !unheld.is_empty() {
+        let verb = if removed.is_empty() { "has" } else { "had" };
+        lines.push(format!("{lane} {verb} no claim on {}", and_list(unheld)));
     }
     lines.join("\n")
 }
@@ -160,11 +153,14 @@ pub fn touching_file(path: &str, lines: &[[u32; 2]]) -> String {
     }
 }
 
-/// The first line of `touching`'s answer when something touches the paths asked about.
-pub fn touching_heading(asked: &[String], asker: Option<&str>) -> String {
-    let from = asker
-        .map(|lane| format!(" (lines as {lane}'s worktree has them)"))
-        .unwrap_or_default();
+/// The first line of `touching`'s answer when something touches the paths asked about;
+/// `lines_of` says whose version the lines asked about are counted in, when that matters.
+pub fn touching_heading(asked: &[String], lines_of: Option<(&str, bool)>) -> String {
+    let from = match lines_of {
+        Some((lane, true)) => format!(" (lines as {lane} is committing them)"),
+        Some((lane, false)) => format!(" (lines as {lane}'s worktree has them)"),
+        None => String::new(),
+    };
     format!("Changing {}{from}:", and_list(asked))
 }
 
@@ -278,10 +274,14 @@ mod tests {
         assert_eq!(lines_text(&[[3, 5], [9, 9]]), "lines 3-5 and 9");
         assert_eq!(touching_file("a", &[]), "a");
         assert_eq!(
-            unclaimed("agent-1", &["a".into()], &["a".into(), "b".into()]),
+            unclaimed("agent-1", &["a".into()], &["b".into()]),
             "agent-1 lets go of a\nagent-1 had no claim on b"
         );
         assert_eq!(unclaimed("agent-1", &[], &[]), "agent-1 has no claims");
+        assert_eq!(
+            unclaimed("agent-1", &[], &["b".into()]),
+            "agent-1 has no claim on b"
+        );
     }
 
     #[test]
