@@ -265,7 +265,11 @@ pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
             } else {
                 Reach::Whole
             };
-            let compared = with_worktrees(&repo, &tips, &vec![reach; tips.len()])?;
+            let checkouts = snapshot::checkouts(&repo)?;
+            let compared = to_compare(
+                &tips,
+                snapshot::compare(&repo, &tips, &checkouts, &vec![reach; tips.len()])?,
+            );
             let (report, arrivals) = std::thread::scope(|scope| {
                 let arrivals = scope.spawn(|| merge_order::arrivals(&repo, &names));
                 let report = conflicts::find(&repo, &compared, Tiers::Exact, Focus::All);
@@ -490,23 +494,16 @@ fn lanes_on_their_branches(repo: &Repo) -> Result<(), LocalError> {
     Ok(())
 }
 
-/// What to compare of each branch: its worktree's uncommitted work as far as `reach` says.
-fn with_worktrees(
-    repo: &Repo,
-    tips: &[(String, Tip)],
-    reach: &[Reach<'_>],
-) -> Result<Vec<ToCompare>, LocalError> {
-    let checkouts = snapshot::checkouts(repo)?;
-    let compared = snapshot::compare(repo, tips, &checkouts, reach)?;
-    Ok(tips
-        .iter()
+/// Each branch with what is compared of it.
+fn to_compare(tips: &[(String, Tip)], compared: Vec<snapshot::Compared>) -> Vec<ToCompare> {
+    tips.iter()
         .zip(compared)
         .map(|((name, tip), compared)| ToCompare {
             name: name.clone(),
             head: tip.commit.clone(),
             compared,
         })
-        .collect())
+        .collect()
 }
 
 /// `conflicts`: every pair, or with `focus_on` (`Some(lane)`: `--lane`; `Some(None)`:
@@ -532,9 +529,9 @@ fn conflicts_report(
             .collect(),
         None => BTreeSet::new(),
     };
-    let committed = |at: usize| ToCompare::committed(tips[at].0.clone(), tips[at].1.commit.clone());
-    let compared: Vec<ToCompare> = if committed_only {
-        (0..tips.len()).map(committed).collect()
+    let every = |reach| vec![reach; tips.len()];
+    let compared = if committed_only {
+        snapshot::compare(repo, &tips, &checkouts, &every(Reach::Committed))?
     } else if asker.is_some() {
         let mine: Vec<(String, Tip)> = focused.iter().map(|&at| tips[at].clone()).collect();
         let own = snapshot::compare(repo, &mine, &checkouts, &vec![Reach::Whole; mine.len()])?;
@@ -556,33 +553,15 @@ fn conflicts_report(
                 }
             })
             .collect();
-        let others = snapshot::compare(repo, &tips, &checkouts, &reach)?;
-        let mut own = own.into_iter();
-        tips.iter()
-            .zip(others)
-            .enumerate()
-            .map(|(at, ((name, tip), other))| ToCompare {
-                name: name.clone(),
-                head: tip.commit.clone(),
-                compared: if focused.contains(&at) {
-                    own.next().unwrap_or(other)
-                } else {
-                    other
-                },
-            })
-            .collect()
+        let mut all = snapshot::compare(repo, &tips, &checkouts, &reach)?;
+        for (&at, own) in focused.iter().zip(own) {
+            all[at] = own;
+        }
+        all
     } else {
-        let checkouts_reach = vec![Reach::Whole; tips.len()];
-        let compared = snapshot::compare(repo, &tips, &checkouts, &checkouts_reach)?;
-        tips.iter()
-            .zip(compared)
-            .map(|((name, tip), compared)| ToCompare {
-                name: name.clone(),
-                head: tip.commit.clone(),
-                compared,
-            })
-            .collect()
+        snapshot::compare(repo, &tips, &checkouts, &every(Reach::Whole))?
     };
+    let compared = to_compare(&tips, compared);
     let focus = match &asker {
         Some(_) => Focus::On(&focused),
         None => Focus::All,

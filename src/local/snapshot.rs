@@ -158,16 +158,41 @@ pub fn compare(
             }
         })
         .collect();
-    let differing = may_differ(repo, branches, &jobs)?;
-    let taken = parallel::map(&jobs, |(at, checkout, reach)| {
+    let asked: Vec<(&str, &Path, &[String])> = jobs
+        .iter()
+        .filter_map(|(at, checkout, reach)| match reach {
+            Reach::Paths(paths) => Some((
+                branches[*at].1.commit.as_str(),
+                checkout.path.as_path(),
+                *paths,
+            )),
+            _ => None,
+        })
+        .collect();
+    let mut states = path_states(repo, &asked)?.into_iter();
+    let differing: Vec<Vec<String>> = jobs
+        .iter()
+        .map(|(_, _, reach)| match reach {
+            Reach::Paths(_) => states
+                .next()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|state| state.differs)
+                .map(|state| state.path)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let each: Vec<usize> = (0..jobs.len()).collect();
+    let taken = parallel::map(&each, |&job| {
+        let (at, checkout, reach) = &jobs[job];
         let tip = &branches[*at].1;
         match reach {
             Reach::Whole => take(repo, checkout, tip, None),
-            Reach::Paths(_) => match differing.get(at) {
-                Some(paths) if !paths.is_empty() => take(repo, checkout, tip, Some(paths)),
-                _ => Ok(None),
-            },
-            Reach::Committed => Ok(None),
+            Reach::Paths(_) if !differing[job].is_empty() => {
+                take(repo, checkout, tip, Some(&differing[job]))
+            }
+            _ => Ok(None),
         }
     });
     let mut snapshots: BTreeMap<usize, String> = BTreeMap::new();
@@ -178,63 +203,126 @@ pub fn compare(
     }
     Ok(branches
         .iter()
+        .zip(reach)
         .enumerate()
-        .map(|(at, (name, tip))| {
+        .map(|(at, ((name, tip), reach))| {
             let checkout = checkouts.get(name);
             let snapshot = snapshots.remove(&at);
+            let wanted = !matches!(reach, Reach::Committed);
             Compared {
                 uncommitted: snapshot.is_some(),
                 commit: snapshot.unwrap_or_else(|| tip.commit.clone()),
                 worktree: checkout.map(|c| c.path.clone()),
-                in_progress: checkout.and_then(|c| c.in_progress),
+                in_progress: checkout.and_then(|c| c.in_progress).filter(|_| wanted),
             }
         })
         .collect())
 }
 
-/// For each job reaching some paths, those of them whose file in the worktree may differ
-/// from the branch's commit: its bytes differ from the committed ones, or either side is
-/// missing or a folder. All the committed files are read by one `git cat-file`, so a lane
-/// whose worktree leaves these paths alone costs no git process of its own. Bytes that
-/// differ only by git's filters (line endings, say) are found equal by the snapshot after.
-fn may_differ(
+/// A path asked about in a worktree, against a commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathState {
+    /// As asked: a folder ends with `/`.
+    pub path: String,
+    /// Whether the commit has something at the path.
+    pub committed: bool,
+    /// Whether the worktree has something at the path.
+    pub on_disk: bool,
+    /// Whether the worktree's file (or folder) there may differ from the commit's.
+    pub differs: bool,
+}
+
+/// For each worktree (with the commit it is compared with, and paths), each path's state:
+/// whether its file there may differ from the commit's (its bytes differ, either side is
+/// missing, or a folder is there). All the committed files are read by one `git cat-file`,
+/// so a worktree that leaves these paths alone costs no git process of its own. Bytes that
+/// differ only by git's filters (line endings, say) are found equal by git afterwards.
+pub fn path_states(
     repo: &Repo,
-    branches: &[(String, Tip)],
-    jobs: &[(usize, &Checkout, Reach<'_>)],
-) -> Result<BTreeMap<usize, Vec<String>>, LocalError> {
-    let mut asked: Vec<(usize, &Path, &str)> = Vec::new();
+    asked: &[(&str, &Path, &[String])],
+) -> Result<Vec<Vec<PathState>>, LocalError> {
     let mut input = String::new();
-    let mut differing: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for (at, checkout, reach) in jobs {
-        let Reach::Paths(paths) = reach else { continue };
-        let odd = differing.entry(*at).or_default();
+    let mut found: Vec<Vec<PathState>> = vec![Vec::new(); asked.len()];
+    let mut read: Vec<(usize, &Path, &str)> = Vec::new();
+    for (at, (commit, worktree, paths)) in asked.iter().enumerate() {
         for path in *paths {
-            // A name the batch protocol cannot carry is left to the snapshot itself.
+            // A name the batch protocol cannot carry is left to git itself.
             if path.contains('\n') {
-                odd.push(path.clone());
+                found[at].push(PathState {
+                    path: path.clone(),
+                    committed: true,
+                    on_disk: true,
+                    differs: true,
+                });
                 continue;
             }
-            let name = path.trim_end_matches('/');
-            input.push_str(&format!("{}:{name}\n", branches[*at].1.commit));
-            asked.push((*at, &checkout.path, path));
+            input.push_str(&format!("{commit}:{}\n", path.trim_end_matches('/')));
+            read.push((at, worktree, path));
         }
     }
-    if asked.is_empty() {
-        return Ok(differing);
+    if read.is_empty() {
+        return Ok(found);
     }
     let out = repo
         .git
         .run_with_input(&["cat-file", "--batch"], input.as_bytes())?;
-    let committed = read_batch(&out, asked.len()).ok_or_else(|| LocalError::Git {
+    let committed = read_batch(&out, read.len()).ok_or_else(|| LocalError::Git {
         command: "git cat-file --batch".into(),
         message: "answered in a shape it does not have".into(),
     })?;
-    for ((at, worktree, path), committed) in asked.into_iter().zip(committed) {
-        if differs(&worktree.join(path), committed) {
-            differing.entry(at).or_default().push(path.to_owned());
-        }
+    for ((at, worktree, path), committed) in read.into_iter().zip(committed) {
+        let file = worktree.join(path);
+        found[at].push(PathState {
+            path: path.to_owned(),
+            committed: committed.is_some(),
+            on_disk: std::fs::symlink_metadata(&file).is_ok(),
+            differs: differs(&file, committed),
+        });
     }
-    Ok(differing)
+    Ok(found)
+}
+
+/// An index of our own holding a worktree's files at some paths and nothing else, and git
+/// reading it in that worktree.
+pub struct PathsIndex {
+    _index: TempIndex,
+    pub git: Git,
+}
+
+/// The worktree's files at the paths of `states` (files, not folders), as `git add` would
+/// record them: a file the commit has is added whatever the ignore files say (git tracks
+/// it), a new one only if they do not ignore it, and a missing one is left out, so that
+/// against the commit it reads as removed.
+pub fn paths_index(
+    repo: &Repo,
+    worktree: &Path,
+    states: &[PathState],
+) -> Result<PathsIndex, LocalError> {
+    let index = TempIndex::new(repo)?;
+    let git = Git::new(worktree).with_index(&index.path);
+    let literal = |state: &PathState| format!(":(literal){}", state.path);
+    let tracked: Vec<String> = states
+        .iter()
+        .filter(|s| s.on_disk && s.committed)
+        .map(literal)
+        .collect();
+    let new: Vec<String> = states
+        .iter()
+        .filter(|s| s.on_disk && !s.committed)
+        .map(literal)
+        .collect();
+    if !tracked.is_empty() {
+        let mut args = vec!["add", "--all", "--force", "--"];
+        args.extend(tracked.iter().map(String::as_str));
+        git.run(&args)?;
+    }
+    if !new.is_empty() {
+        // 1: some of them are ignored, and left out; the others are added.
+        let mut args = vec!["add", "--all", "--"];
+        args.extend(new.iter().map(String::as_str));
+        git.answer(&args, &[0, 1])?;
+    }
+    Ok(PathsIndex { _index: index, git })
 }
 
 /// What was committed at a path: the object's type and contents, if there is one.
@@ -335,9 +423,9 @@ pub fn staged(
     commit_unless(&git, &tree, tip, worktree)
 }
 
-/// The worktree's files made into a commit on `tip`, all of them or only `paths` (the rest
-/// as committed); `None` when they are as committed.
-fn take(
+/// The worktree's files made into a commit on `tip`, all of them or only `paths`; `None`
+/// when they are as committed.
+pub fn take(
     repo: &Repo,
     checkout: &Checkout,
     tip: &Tip,
@@ -345,13 +433,11 @@ fn take(
 ) -> Result<Option<String>, LocalError> {
     let index = TempIndex::new(repo)?;
     let git = Git::new(&checkout.path).with_index(&index.path);
+    // A copy of the worktree's index spares `git add` reading every file again: what git
+    // recorded of their sizes and times says which changed. With `paths`, only those are
+    // read from the worktree; the rest is as its index has it (its staged changes too).
     let own_index = checkout.git_dir.join("index");
-    let copied = paths.is_none()
-        && std::fs::copy(&own_index, &index.path)
-            .map(|_| true)
-            .unwrap_or(false);
-    if !copied {
-        // Only the paths asked for are read from the worktree: the rest is the commit's.
+    if std::fs::copy(&own_index, &index.path).is_err() {
         git.run(&["read-tree", &tip.commit])?;
     }
     let added = match paths {

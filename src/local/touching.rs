@@ -9,11 +9,11 @@
 
 use super::asking::{Asker, asker, canonical};
 use super::conflicts::{FileLines, merge_bases};
-use super::diff::{changed_files_in, changed_files_touching};
+use super::diff::{changed_files_in, changed_files_to_index, changed_files_touching};
 use super::error::LocalError;
 use super::parallel;
 use super::repo::{Repo, Tip};
-use super::snapshot::{self, Compared, InProgress, Reach};
+use super::snapshot::{self, Checkout, InProgress, PathState};
 use crate::claims::Claim;
 use crate::footprint::shares;
 use crate::ids::{PrNumber, Sha};
@@ -217,7 +217,8 @@ pub fn answer(
         .collect::<Result<_, _>>()?;
 
     let own_tip = asker_tip(repo, &asker, &tips)?;
-    let mut asking_commit = own_tip.commit.clone();
+    // With `--staged`: the commit made of what is staged.
+    let mut asking_commit: Option<String> = None;
     let mut asking_uncommitted = false;
     if question.staged {
         let worktree = asker
@@ -239,40 +240,14 @@ pub fn answer(
                     asked.push(Asked { path, lines });
                 }
             }
-            asking_commit = staged;
+            asking_commit = Some(staged);
         }
     }
     asked.sort_by(|a, b| a.path.cmp(&b.path));
     asked.dedup_by(|a, b| a.path == b.path);
 
     let others: Vec<(String, Tip)> = branches_asked_about(repo, &asker, &tips);
-    let paths: Vec<String> = asked.iter().map(|a| a.path.clone()).collect();
     let with_lines: Vec<&Asked> = asked.iter().filter(|a| !a.lines.is_empty()).collect();
-
-    // The asking side's own version of the files asked about by line.
-    let lined_paths: Vec<String> = with_lines.iter().map(|a| a.path.clone()).collect();
-    if !question.staged
-        && !question.committed_only
-        && !lined_paths.is_empty()
-        && let Some(branch) = &asker.branch
-    {
-        let own = [(branch.clone(), own_tip.clone())];
-        let compared = snapshot::compare(repo, &own, &checkouts, &[Reach::Paths(&lined_paths)])?;
-        asking_uncommitted = compared[0].uncommitted;
-        asking_commit = compared[0].commit.clone();
-    }
-
-    let reach: Vec<Reach<'_>> = others
-        .iter()
-        .map(|_| {
-            if question.committed_only {
-                Reach::Committed
-            } else {
-                Reach::Paths(&paths)
-            }
-        })
-        .collect();
-    let compared = snapshot::compare(repo, &others, &checkouts, &reach)?;
 
     // A branch sharing no history with the default branch is read from the default head.
     let mut heads: Vec<&str> = others.iter().map(|(_, tip)| tip.commit.as_str()).collect();
@@ -289,30 +264,22 @@ pub fn answer(
         bases.pop().unwrap_or_else(|| repo.default_head.clone())
     };
 
-    let pathspecs: Vec<String> = asked.iter().map(Asked::pathspec).collect();
-    let jobs: Vec<(&Compared, &String)> = compared.iter().zip(&bases).collect();
-    let changes = parallel::map(&jobs, |(compared, base)| {
-        if compared.commit == **base {
-            return Ok(Vec::new());
-        }
-        // Past git's limit of pathspecs the whole diff is read: keep the files asked about.
-        let files = changed_files_in(&repo.git, base, &compared.commit, &pathspecs)?;
-        Ok::<_, LocalError>(
-            files
-                .into_iter()
-                .filter(|file| asked.iter().any(|a| a.matches(file)))
-                .collect::<Vec<_>>(),
-        )
-    })
-    .into_iter()
-    .collect::<Result<Vec<Vec<ChangedFile>>, _>>()?;
+    let changes = changes_on_paths(
+        repo,
+        &others,
+        &bases,
+        &checkouts,
+        &asked,
+        question.committed_only,
+    )?;
 
     // Files asked about whole touch wherever they are changed; those asked by line, where
     // the line engine says the lines meet.
     let mut touching: Vec<BTreeSet<usize>> = changes
         .iter()
-        .map(|files| {
-            files
+        .map(|changes| {
+            changes
+                .files
                 .iter()
                 .enumerate()
                 .filter(|(_, file)| asked.iter().any(|a| a.lines.is_empty() && a.matches(file)))
@@ -321,13 +288,34 @@ pub fn answer(
         })
         .collect();
     if !with_lines.is_empty() {
-        let own_files = if own_base == asking_commit {
-            Vec::new()
-        } else {
-            let specs: Vec<String> = with_lines.iter().map(|a| a.pathspec()).collect();
-            changed_files_in(&repo.git, &own_base, &asking_commit, &specs)?
+        let lined: Vec<Asked> = with_lines.iter().map(|a| (*a).clone()).collect();
+        let own_files = match (&asking_commit, &asker.branch) {
+            // The asker's own version: what it is committing, or its worktree.
+            (Some(staged), _) => {
+                let specs: Vec<String> = lined.iter().map(Asked::pathspec).collect();
+                changed_files_in(&repo.git, &own_base, staged, &specs)?
+            }
+            (None, Some(branch)) => {
+                let own = changes_on_paths(
+                    repo,
+                    &[(branch.clone(), own_tip.clone())],
+                    std::slice::from_ref(&own_base),
+                    &checkouts,
+                    &lined,
+                    question.committed_only,
+                )?;
+                let own = own.into_iter().next().unwrap_or_default();
+                asking_uncommitted = own.uncommitted;
+                own.files
+            }
+            (None, None) if own_base != own_tip.commit => {
+                let specs: Vec<String> = lined.iter().map(Asked::pathspec).collect();
+                changed_files_in(&repo.git, &own_base, &own_tip.commit, &specs)?
+            }
+            (None, None) => Vec::new(),
         };
-        let met = lines_met(repo, &with_lines, &own_files, &own_base, &changes, &bases)?;
+        let files: Vec<Vec<ChangedFile>> = changes.iter().map(|c| c.files.clone()).collect();
+        let met = lines_met(repo, &with_lines, &own_files, &own_base, &files, &bases)?;
         for (branch, files) in met {
             touching[branch].extend(files);
         }
@@ -335,7 +323,7 @@ pub fn answer(
 
     let mut branches = Vec::new();
     let mut in_progress = Vec::new();
-    for (at, ((name, tip), compared)) in others.iter().zip(&compared).enumerate() {
+    for (at, ((name, tip), compared)) in others.iter().zip(&changes).enumerate() {
         if let (Some(operation), Some(worktree)) = (compared.in_progress, &compared.worktree) {
             in_progress.push(LeftOut {
                 branch: name.clone(),
@@ -357,7 +345,7 @@ pub fn answer(
                 .map(|path| path.display().to_string()),
             files: touching[at]
                 .iter()
-                .map(|&file| FileLines::of(&changes[at][file]))
+                .map(|&file| FileLines::of(&changes[at].files[file]))
                 .collect(),
         });
     }
@@ -397,6 +385,117 @@ pub fn answer(
         claims,
         in_progress,
     })
+}
+
+/// What one branch changes on the paths asked about, committed or not.
+#[derive(Debug, Clone, Default)]
+struct Changes {
+    files: Vec<ChangedFile>,
+    /// Whether its worktree's uncommitted work on those paths is in `files`.
+    uncommitted: bool,
+    worktree: Option<PathBuf>,
+    /// The operation under way in its worktree, which left that worktree out.
+    in_progress: Option<InProgress>,
+}
+
+/// What each branch (by name and tip, with its merge base) changes on the paths asked
+/// about since its merge base: its commits, and unless `committed_only` its worktree's
+/// files there. A worktree whose files there are as committed costs no git process; one
+/// whose files differ is read into an index of its own holding those paths alone.
+fn changes_on_paths(
+    repo: &Repo,
+    branches: &[(String, Tip)],
+    bases: &[String],
+    checkouts: &BTreeMap<String, Checkout>,
+    asked: &[Asked],
+    committed_only: bool,
+) -> Result<Vec<Changes>, LocalError> {
+    let paths: Vec<String> = asked.iter().map(|a| a.path.clone()).collect();
+    let specs: Vec<String> = asked.iter().map(Asked::pathspec).collect();
+    let read: Vec<Option<&Checkout>> = branches
+        .iter()
+        .map(|(name, _)| {
+            checkouts
+                .get(name)
+                .filter(|checkout| !committed_only && checkout.in_progress.is_none())
+        })
+        .collect();
+    let wanted: Vec<(&str, &Path, &[String])> = branches
+        .iter()
+        .zip(&read)
+        .filter_map(|((_, tip), checkout)| {
+            Some((
+                tip.commit.as_str(),
+                (*checkout)?.path.as_path(),
+                paths.as_slice(),
+            ))
+        })
+        .collect();
+    let mut states = snapshot::path_states(repo, &wanted)?.into_iter();
+    let states: Vec<Vec<PathState>> = read
+        .iter()
+        .map(|checkout| match checkout {
+            Some(_) => states.next().unwrap_or_default(),
+            None => Vec::new(),
+        })
+        .collect();
+    let jobs: Vec<usize> = (0..branches.len()).collect();
+    let found = parallel::map(&jobs, |&at| {
+        let (_, tip) = &branches[at];
+        let base = &bases[at];
+        let committed = || {
+            if *base == tip.commit {
+                Ok(Vec::new())
+            } else {
+                changed_files_in(&repo.git, base, &tip.commit, &specs)
+            }
+        };
+        let differing: Vec<&PathState> = states[at].iter().filter(|s| s.differs).collect();
+        let (files, uncommitted) = match read[at] {
+            Some(checkout) if !differing.is_empty() => {
+                if differing.iter().any(|s| s.path.ends_with('/')) {
+                    // A folder: the worktree's files there, as a commit.
+                    let folders: Vec<String> = differing.iter().map(|s| s.path.clone()).collect();
+                    match snapshot::take(repo, checkout, tip, Some(&folders))? {
+                        Some(commit) => (changed_files_in(&repo.git, base, &commit, &specs)?, true),
+                        None => (committed()?, false),
+                    }
+                } else {
+                    let index = snapshot::paths_index(repo, &checkout.path, &states[at])?;
+                    let mut args = vec![
+                        "diff",
+                        "--cached",
+                        "--quiet",
+                        "--no-ext-diff",
+                        &tip.commit,
+                        "--",
+                    ];
+                    args.extend(specs.iter().map(String::as_str));
+                    if index.git.answer(&args, &[0, 1])?.code == 1 {
+                        (changed_files_to_index(&index.git, base, &specs)?, true)
+                    } else {
+                        (committed()?, false)
+                    }
+                }
+            }
+            _ => (committed()?, false),
+        };
+        // Past git's limit of pathspecs the whole diff is read: keep the files asked about.
+        let files = files
+            .into_iter()
+            .filter(|file| asked.iter().any(|a| a.matches(file)))
+            .collect();
+        Ok::<_, LocalError>(Changes {
+            files,
+            uncommitted,
+            worktree: checkouts.get(&branches[at].0).map(|c| c.path.clone()),
+            in_progress: checkouts
+                .get(&branches[at].0)
+                .and_then(|c| c.in_progress)
+                .filter(|_| !committed_only),
+        })
+    });
+    found.into_iter().collect()
 }
 
 /// The commit the asking side stands on: its worktree's HEAD, else its branch's, else the
