@@ -10,7 +10,6 @@
 use super::error::LocalError;
 use super::exact::{self, Merge};
 use super::line::{self, LineTier};
-use super::parallel;
 use super::repo::Repo;
 use super::snapshot::{Compared, InProgress};
 use crate::overlap::{ChangedFile, FileStatus, parse_patch};
@@ -353,7 +352,7 @@ pub fn find(
 /// Each branch with its merge base, found side by side. A snapshot's merge base is its
 /// branch's: it is a commit on the branch's head.
 fn resolve(repo: &Repo, branches: &[ToCompare]) -> Result<Vec<Branch>, LocalError> {
-    let bases = merge_bases(
+    let bases = super::bases::merge_bases(
         repo,
         &branches
             .iter()
@@ -390,17 +389,4 @@ fn resolve(repo: &Repo, branches: &[ToCompare]) -> Result<Vec<Branch>, LocalErro
             })
         })
         .collect()
-}
-
-/// The merge base of each commit with the default branch's head (`None`: they share no
-/// history), found side by side.
-pub fn merge_bases(repo: &Repo, heads: &[&str]) -> Vec<Result<Option<String>, LocalError>> {
-    parallel::map(heads, |head| {
-        repo.git
-            .answer(&["merge-base", &repo.default_head, head], &[0, 1])
-            .map(|answer| {
-                let base = String::from_utf8_lossy(&answer.stdout).trim().to_owned();
-                (!base.is_empty()).then_some(base)
-            })
-    })
 }

@@ -78,6 +78,52 @@ pub fn changed_files_in(
     )
 }
 
+/// For each pair `(from, to)` of commits, whether anything within `pathspecs` changed from
+/// one to the other: one `git diff-tree --stdin` for them all, so that the many pairs that
+/// change none of the paths cost no process of their own.
+pub fn any_changed(
+    git: &Git,
+    pairs: &[(&str, &str)],
+    pathspecs: &[String],
+) -> Result<Vec<bool>, LocalError> {
+    if pairs.is_empty() || pathspecs.len() > MAX_PATHSPECS {
+        return Ok(vec![true; pairs.len()]);
+    }
+    let input: String = pairs
+        .iter()
+        .map(|(from, to)| format!("{to} {from}\n"))
+        .collect();
+    let mut args: Vec<&str> = vec![
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        "--",
+    ];
+    args.extend(pathspecs.iter().map(String::as_str));
+    let out = git.run_with_input(&args, input.as_bytes())?;
+    Ok(changed_sections(&out, pairs))
+}
+
+/// `diff-tree --stdin --always --name-only -z` output: each pair's section starts with the
+/// commit it diffs to, then the paths that changed.
+fn changed_sections(out: &[u8], pairs: &[(&str, &str)]) -> Vec<bool> {
+    let mut changed = vec![false; pairs.len()];
+    let mut at: Option<usize> = None;
+    for field in nul_fields(out) {
+        let next = at.map_or(0, |at| at + 1);
+        if pairs.get(next).is_some_and(|(_, to)| *to == field) {
+            at = Some(next);
+        } else if let Some(at) = at {
+            changed[at] = true;
+        }
+    }
+    changed
+}
+
 /// The files changed from `from` to the index `git` is given, within `pathspecs`, renames
 /// among them followed, each with its hunks.
 pub fn changed_files_to_index(
@@ -376,6 +422,17 @@ fn count_lines(patch: &str) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_pair_of_a_batch_says_whether_it_changed_anything() {
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let pairs = [("x", a.as_str()), ("y", a.as_str()), ("z", b.as_str())];
+        let out = format!("{a}\0{a}\0go.mod\0src/a.rs\0{b}\0");
+        assert_eq!(
+            changed_sections(out.as_bytes(), &pairs),
+            [false, true, false]
+        );
+    }
 
     #[test]
     fn raw_entries_keep_exact_paths_and_follow_renames() {

@@ -8,6 +8,7 @@
 //! claim on the paths), 2 usage or git error, in one line.
 
 pub mod asking;
+pub mod bases;
 pub mod book;
 pub mod claims;
 pub mod cli;

@@ -8,8 +8,9 @@
 //! judged by the line engine, which carries every side to the default branch's head.
 
 use super::asking::{Asker, asker, canonical};
-use super::conflicts::{FileLines, merge_bases};
-use super::diff::{changed_files_in, changed_files_to_index, changed_files_touching};
+use super::bases::merge_bases;
+use super::conflicts::FileLines;
+use super::diff::{any_changed, changed_files_in, changed_files_to_index, changed_files_touching};
 use super::error::LocalError;
 use super::parallel;
 use super::repo::{Repo, Tip};
@@ -439,12 +440,29 @@ fn changes_on_paths(
             None => Vec::new(),
         })
         .collect();
+    // The commits of the branches whose worktrees leave the paths as committed, all asked
+    // at once whether they change any of them.
+    let as_committed: Vec<usize> = (0..branches.len())
+        .filter(|&at| !states[at].iter().any(|s| s.differs))
+        .filter(|&at| bases[at] != branches[at].1.commit)
+        .collect();
+    let pairs: Vec<(&str, &str)> = as_committed
+        .iter()
+        .map(|&at| (bases[at].as_str(), branches[at].1.commit.as_str()))
+        .collect();
+    let mut touches = vec![true; branches.len()];
+    for (&at, changed) in as_committed
+        .iter()
+        .zip(any_changed(&repo.git, &pairs, &specs)?)
+    {
+        touches[at] = changed;
+    }
     let jobs: Vec<usize> = (0..branches.len()).collect();
     let found = parallel::map(&jobs, |&at| {
         let (_, tip) = &branches[at];
         let base = &bases[at];
         let committed = || {
-            if *base == tip.commit {
+            if *base == tip.commit || !touches[at] {
                 Ok(Vec::new())
             } else {
                 changed_files_in(&repo.git, base, &tip.commit, &specs)
