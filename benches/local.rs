@@ -181,12 +181,16 @@ fn ms(time: Duration) -> f64 {
     time.as_secs_f64() * 1e3
 }
 
-/// `switchyard local COMMAND` run in `dir`, timed `QUESTION_RUNS` times: the median, and
-/// the last answer's text and exit code.
-fn asked(dir: &Path, command: impl Fn() -> LocalCommand) -> (Duration, String, u8) {
+/// `switchyard local COMMAND` run in `dir`, timed `runs` times: the median, the first
+/// run's time, and the last answer's text and exit code.
+fn asked(
+    dir: &Path,
+    runs: usize,
+    command: impl Fn() -> LocalCommand,
+) -> (Duration, Duration, String, u8) {
     let mut times = Vec::new();
     let mut last = (String::new(), 0);
-    for _ in 0..QUESTION_RUNS {
+    for _ in 0..runs {
         let args = LocalArgs {
             default_branch: Some(DEFAULT_BRANCH.to_owned()),
             command: command(),
@@ -196,7 +200,8 @@ fn asked(dir: &Path, command: impl Fn() -> LocalCommand) -> (Duration, String, u
         times.push(began.elapsed());
         last = (done.text, done.code);
     }
-    (median(times), last.0, last.1)
+    let first = times[0];
+    (median(times), first, last.0, last.1)
 }
 
 /// The lanes `agent-1` … `agent-N` of the config, each on one of `lanes`' commits, checked
@@ -227,6 +232,10 @@ fn questions_from_worktrees(clone: &Path, lanes: &[String], base: &str) {
             "not committed yet\n",
         )
         .expect("a new file");
+        // As the lane's own `git status` leaves it: an index written in the second its
+        // files were checked out holds their times as unsure, and every reading of the
+        // worktree would hash them all again until git writes the index anew.
+        must(&worktree, &["status", "--porcelain"]);
     }
     let asker = group.join("agent-1");
     let changed = must(
@@ -267,9 +276,13 @@ fn questions_from_worktrees(clone: &Path, lanes: &[String], base: &str) {
                 json: true,
             }
         };
-        let (touching_time, text, touched) = asked(&asker, touching(false));
+        // The merge bases the commands remember are forgotten: the first run finds them.
+        let remembered = clone.join(".git/switchyard/merge-bases");
+        let _ = std::fs::remove_file(&remembered);
+        let (touching_time, touching_first, text, touched) =
+            asked(&asker, QUESTION_RUNS, touching(false));
         let answer: Value = serde_json::from_str(&text).expect("touching's JSON");
-        let (committed_time, _, _) = asked(&asker, touching(true));
+        let (committed_time, _, _, _) = asked(&asker, QUESTION_RUNS, touching(true));
         let mine = || LocalCommand::Conflicts {
             branches: Vec::new(),
             lane: None,
@@ -277,7 +290,8 @@ fn questions_from_worktrees(clone: &Path, lanes: &[String], base: &str) {
             committed_only: false,
             json: true,
         };
-        let (mine_time, text, found) = asked(&asker, mine);
+        let _ = std::fs::remove_file(&remembered);
+        let (mine_time, mine_first, text, found) = asked(&asker, QUESTION_RUNS, mine);
         let report: Value = serde_json::from_str(&text).expect("conflicts' JSON");
         let stops = report["pairs"]
             .as_array()
@@ -292,20 +306,32 @@ fn questions_from_worktrees(clone: &Path, lanes: &[String], base: &str) {
             .flatten()
             .filter(|b| b["uncommitted"] == true)
             .count();
+        let every = || LocalCommand::Conflicts {
+            branches: Vec::new(),
+            lane: None,
+            mine: false,
+            committed_only: false,
+            json: false,
+        };
+        let (every_time, _, _, _) = asked(clone, RUNS, every);
         println!(
-            "{count:>3} lanes in worktrees: touching {:>6.1} ms (--committed-only {:>6.1} ms; \
-             {} asked, {} of {} other branches touch, exit {touched}), conflicts --mine \
-             {:>6.1} ms ({} pairs and branch × default, git stops on {stops}, {uncommitted} \
-             branches with uncommitted work on the paths that matter, exit {found}) \
-             (medians of {QUESTION_RUNS})",
+            "{count:>3} lanes in worktrees: touching {:>6.1} ms (first run {:>6.1} ms; \
+             --committed-only {:>6.1} ms; {} asked, {} of {} other branches touch, exit \
+             {touched}), conflicts --mine {:>6.1} ms (first run {:>6.1} ms; {} pairs and \
+             branch × default, git stops on {stops}, {uncommitted} branches with uncommitted \
+             work on the paths that matter, exit {found}) (medians of {QUESTION_RUNS}); \
+             conflicts of every pair, every worktree read whole {:>6.1} ms (median of {RUNS})",
             ms(touching_time),
+            ms(touching_first),
             ms(committed_time),
             question.join(" "),
             answer["branches"].as_array().map_or(0, Vec::len),
             answer["compared"],
             ms(mine_time),
+            ms(mine_first),
             report["pairs"].as_array().map_or(0, Vec::len)
                 + report["with_default"].as_array().map_or(0, Vec::len),
+            ms(every_time),
         );
     }
 }
