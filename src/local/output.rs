@@ -418,7 +418,9 @@ pub fn touching(answer: &Touching, now: DateTime<Utc>, json: bool) -> String {
     }
     let asked: Vec<String> = answer.asked.iter().map(|a| a.spelled()).collect();
     let mut lines = Vec::new();
-    if !answer.touched {
+    if asked.is_empty() {
+        lines.push(words::nothing_staged());
+    } else if !answer.touched {
         lines.push(words::nothing_touching(&asked, answer.compared));
     } else {
         let lined = answer.asked.iter().any(|a| !a.lines.is_empty());

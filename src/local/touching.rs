@@ -72,6 +72,28 @@ impl Asked {
     }
 }
 
+/// The paths asked about in order, each once: the lines asked about a path twice put
+/// together, and a path asked about whole once asked about whole.
+fn merged(mut asked: Vec<Asked>) -> Vec<Asked> {
+    asked.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut kept: Vec<Asked> = Vec::with_capacity(asked.len());
+    for next in asked {
+        match kept.last_mut() {
+            Some(last) if last.path == next.path => {
+                if last.lines.is_empty() || next.lines.is_empty() {
+                    last.lines.clear();
+                } else {
+                    last.lines.extend(next.lines);
+                    last.lines.sort_unstable();
+                    last.lines.dedup();
+                }
+            }
+            _ => kept.push(next),
+        }
+    }
+    kept
+}
+
 /// `PATH[:LINES]` as written: the path from the repository's root (an absolute path inside
 /// `top` is made relative to it), and lines like `42`, `10-20` or `10-20,42`.
 pub fn parse_asked(text: &str, top: &Path) -> Result<Asked, LocalError> {
@@ -244,8 +266,7 @@ pub fn answer(
             asking_commit = Some(staged);
         }
     }
-    asked.sort_by(|a, b| a.path.cmp(&b.path));
-    asked.dedup_by(|a, b| a.path == b.path);
+    asked = merged(asked);
 
     let others: Vec<(String, Tip)> = branches_asked_about(repo, &asker, &tips);
     let with_lines: Vec<&Asked> = asked.iter().filter(|a| !a.lines.is_empty()).collect();
@@ -675,4 +696,53 @@ fn lines_met(
         }
     }
     Ok(met)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(path: &str, lines: &[[u32; 2]]) -> Asked {
+        Asked {
+            path: path.into(),
+            lines: lines.to_vec(),
+        }
+    }
+
+    #[test]
+    fn paths_and_lines_are_read_as_written() {
+        let top = Path::new("/no/such/top");
+        let read = |text| parse_asked(text, top).unwrap();
+        assert_eq!(
+            read("src/app.rs:42,10-20"),
+            asked("src/app.rs", &[[10, 20], [42, 42]])
+        );
+        assert_eq!(read("src/app.rs:42,10-20").spelled(), "src/app.rs:10-20,42");
+        assert_eq!(read("./notes:v2.txt"), asked("notes:v2.txt", &[]));
+        assert_eq!(
+            read("/no/such/top/src/x.rs:3"),
+            asked("src/x.rs", &[[3, 3]])
+        );
+        assert_eq!(read("docs/"), asked("docs/", &[]));
+        assert!(parse_asked("a.rs:3-", top).is_err());
+        assert!(parse_asked("docs/:3", top).is_err());
+    }
+
+    #[test]
+    fn a_path_asked_twice_is_asked_once() {
+        assert_eq!(
+            merged(vec![
+                asked("b", &[[7, 7]]),
+                asked("a", &[[1, 2]]),
+                asked("b", &[[2, 3]]),
+                asked("c", &[[5, 5]]),
+                asked("c", &[]),
+            ]),
+            [
+                asked("a", &[[1, 2]]),
+                asked("b", &[[2, 3], [7, 7]]),
+                asked("c", &[])
+            ]
+        );
+    }
 }

@@ -183,6 +183,11 @@ pub fn nothing_touching(asked: &[String], branches: usize) -> String {
     )
 }
 
+/// `touching --staged` with nothing staged and no path named.
+pub fn nothing_staged() -> String {
+    "Nothing is staged, and no path was named: nothing to ask about.".to_owned()
+}
+
 /// The marker that tells our pre-commit hook from anyone else's.
 pub const HOOK_MARKER: &str = "# switchyard local pre-commit hook";
 

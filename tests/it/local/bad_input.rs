@@ -229,5 +229,5 @@ fn named_branches_are_compared_before_any_lane_has_a_branch() {
         "{}",
         order.stdout
     );
-    assert!(!scratch.has_state());
+    assert!(!scratch.has_book(), "reading commands make no task book");
 }

@@ -219,7 +219,12 @@ impl Scratch {
         switchyard::store::SqliteStore::open(&path.to_string_lossy()).expect("the book opens")
     }
 
-    /// Whether the task book exists: commands refused for bad input create nothing.
+    /// Whether the task book exists.
+    pub fn has_book(&self) -> bool {
+        self.repo.join(".git/switchyard/tasks.db").exists()
+    }
+
+    /// Whether the state directory exists: commands refused for bad input create nothing.
     pub fn has_state(&self) -> bool {
         self.repo.join(".git/switchyard").exists()
     }

@@ -89,6 +89,23 @@ fn an_uncommitted_edit_colliding_with_a_committed_one_is_a_conflict_by_both_tier
     let after: Vec<_> = worktrees.iter().map(|dir| scratch.state_of(dir)).collect();
     assert_eq!(before, after, "status, index and refs as they were");
 
+    // The merge bases found are remembered, one line per lane head, and read back alike.
+    let remembered =
+        std::fs::read_to_string(scratch.repo.join(".git/switchyard/merge-bases")).unwrap();
+    assert_eq!(remembered.lines().count(), 3, "{remembered}");
+    let bases = |report: &Value| -> Vec<Value> {
+        report["branches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["merge_base"].clone())
+            .collect()
+    };
+    assert_eq!(
+        bases(&scratch.local(&["conflicts", "--json"]).json()),
+        bases(&report)
+    );
+
     let committed = scratch.local(&["conflicts", "--committed-only", "--json"]);
     assert_eq!(committed.code, 0, "{committed:?}");
     let report = committed.json();
