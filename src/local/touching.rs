@@ -434,6 +434,7 @@ fn changes_on_paths(
 ) -> Result<Vec<Changes>, LocalError> {
     let paths: Vec<String> = asked.iter().map(|a| a.path.clone()).collect();
     let specs: Vec<String> = asked.iter().map(Asked::pathspec).collect();
+    let ignored = repo.config.ignored();
     let read: Vec<Option<&Checkout>> = branches
         .iter()
         .map(|(name, _)| {
@@ -520,9 +521,11 @@ fn changes_on_paths(
             _ => (committed()?, false),
         };
         // Past git's limit of pathspecs the whole diff is read: keep the files asked about.
+        // Files the config ignores are never mentioned.
         let files = files
             .into_iter()
             .filter(|file| asked.iter().any(|a| a.matches(file)))
+            .filter(|file| !ignored.matches(&file.filename))
             .collect();
         Ok::<_, LocalError>(Changes {
             files,

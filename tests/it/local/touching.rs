@@ -178,3 +178,27 @@ fn questions_it_cannot_answer_are_refused_in_one_line() {
     let missing = scratch.local_in(&three, &["touching"]);
     assert_eq!(missing.code, 2, "a path or --staged is needed: {missing:?}");
 }
+
+#[test]
+fn files_the_config_ignores_touch_nobody() {
+    let scratch = Scratch::new();
+    scratch.write(
+        &scratch.repo,
+        ".github/switchyard.yml",
+        "ignore_paths: [\"generated/**\"]\n",
+    );
+    scratch.write(&scratch.repo, "generated/api.rs", "// generated\n");
+    scratch.commit(&scratch.repo, "Config and generated code");
+    scratch.init();
+    let (one, _, three) = scratch.three_lanes();
+    scratch.write(&one, "generated/api.rs", "// generated again\n");
+    scratch.edit_line(&one, 4, "four, by agent-1");
+    let answer = scratch.local_in(&three, &["touching", "generated/api.rs", "--json"]);
+    assert_eq!(answer.code, 0, "{answer:?}");
+    let both = scratch.local_in(&three, &["touching", "generated/", "app.txt", "--json"]);
+    assert_eq!(both.code, 1);
+    assert_eq!(
+        both.json()["branches"][0]["files"],
+        json!([{"path": "app.txt", "status": "modified", "lines": [[4, 4]]}])
+    );
+}
