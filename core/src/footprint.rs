@@ -117,8 +117,8 @@ fn shared_path<'m>(mine: &'m [String], theirs: &[String]) -> Option<&'m str> {
 }
 
 /// Whether two footprint entries (paths, folders written with a trailing `/`, or globs) may
-/// name the same file.
-fn shares(a: &str, b: &str) -> bool {
+/// name the same file. Claims follow the same rule.
+pub fn shares(a: &str, b: &str) -> bool {
     may_overlap(&as_glob(a), &as_glob(b))
 }
 

@@ -17,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use std::sync::mpsc;
 
+mod local_claims;
 mod local_tasks;
 mod recovery;
 mod schema;
@@ -83,11 +84,13 @@ impl SqliteStore {
     /// a private in-memory database.
     pub fn open(path: &str) -> Result<Self> {
         let conn = Connection::open(path).map_err(db)?;
+        // The wait first: turning on WAL takes a lock that another process opening the same
+        // file (local mode's commands, run at once) may hold for a moment.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
+            "PRAGMA busy_timeout = 5000;
+             PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA foreign_keys = ON;",
         )
         .map_err(db)?;
         // Room for every statement the store prepares: with rusqlite's default of 16, the

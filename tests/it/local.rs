@@ -2,7 +2,11 @@
 //! through the binary for its output and exit codes.
 
 mod bad_input;
+mod claims;
 mod conflicts;
 mod history;
+mod hooks;
 mod scratch;
 mod tasks;
+mod touching;
+mod uncommitted;

@@ -5,6 +5,7 @@ pub mod assign;
 mod config_check;
 mod config_summary;
 mod handoff;
+pub mod local;
 mod merge_order;
 mod overlap;
 pub mod plan_issues;

@@ -147,6 +147,19 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
     );
     INSERT INTO delivery_recovery (id) VALUES (1);",
     ),
+    // Local mode's claims: the paths a lane is about to change, until when.
+    (
+        7,
+        "CREATE TABLE local_claims (
+        lane TEXT NOT NULL,
+        path TEXT NOT NULL,
+        task TEXT,
+        reason TEXT,
+        claimed_at INTEGER NOT NULL,
+        until INTEGER NOT NULL,
+        PRIMARY KEY (lane, path)
+    );",
+    ),
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
@@ -155,7 +168,12 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
     )
     .map_err(db)?;
     for (version, sql) in MIGRATIONS {
-        let applied: bool = conn
+        // Asked and applied in one write transaction: two processes opening the same file
+        // (local mode's commands, run at once) apply each migration once between them.
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+                .map_err(db)?;
+        let applied: bool = tx
             .query_row(
                 "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)",
                 [version],
@@ -163,15 +181,14 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
             )
             .map_err(db)?;
         if !applied {
-            let tx = conn.unchecked_transaction().map_err(db)?;
             tx.execute_batch(sql).map_err(db)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version) VALUES (?1)",
                 [version],
             )
             .map_err(db)?;
-            tx.commit().map_err(db)?;
         }
+        tx.commit().map_err(db)?;
     }
     Ok(())
 }
