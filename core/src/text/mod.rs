@@ -4,6 +4,7 @@
 pub mod assign;
 mod config_check;
 mod config_summary;
+pub mod mcp;
 mod merge_order;
 mod overlap;
 mod planfile;
