@@ -4,5 +4,5 @@
 mod bad_input;
 mod conflicts;
 mod history;
-mod scratch;
+pub mod scratch;
 mod tasks;
