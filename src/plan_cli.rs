@@ -2,7 +2,7 @@
 
 use crate::local::error::LocalError;
 use crate::local::repo::Repo;
-use crate::local::{open_book, save_book};
+use crate::local::{lock_book, open_book, save_book};
 use chrono::Utc;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
@@ -97,6 +97,7 @@ pub fn apply_locally(
     }
     let plan = read_plan(path).map_err(LocalError::Usage)?;
     let repo = Repo::open(dir, None)?;
+    let _writing = lock_book(&repo)?;
     let mut book = open_book(&repo)?;
     let lanes: Vec<apply::LaneLoad> = repo
         .config

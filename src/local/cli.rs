@@ -69,3 +69,19 @@ pub enum LocalCommand {
         json: bool,
     },
 }
+
+impl LocalCommand {
+    /// Whether the command writes the task book, and so holds its lock while it runs.
+    pub fn changes_book(&self) -> bool {
+        match self {
+            LocalCommand::Assign { .. }
+            | LocalCommand::Start { .. }
+            | LocalCommand::Complete { .. }
+            | LocalCommand::Release { .. } => true,
+            LocalCommand::Init { .. }
+            | LocalCommand::Status { .. }
+            | LocalCommand::Conflicts { .. }
+            | LocalCommand::MergeOrder { .. } => false,
+        }
+    }
+}

@@ -61,6 +61,11 @@ fn fine(text: String) -> Result<Done, LocalError> {
 
 pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
     let repo = Repo::open(dir, args.default_branch.as_deref())?;
+    let _writing = if args.command.changes_book() {
+        Some(lock_book(&repo)?)
+    } else {
+        None
+    };
     match args.command {
         LocalCommand::Init { agents } => fine(worktrees::init(&repo, agents)?),
         LocalCommand::Assign {
@@ -251,6 +256,27 @@ fn repo_name(repo: &Repo) -> String {
     repo.main_worktree
         .file_name()
         .map_or_else(|| "repo".to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Held by a command that changes the task book, from reading the book to saving it (the lock
+/// goes with the file): two such commands at once, two agents or two terminals, each read
+/// what the other saved, rather than the later one writing back what it read before the
+/// earlier one's change.
+pub(crate) fn lock_book(repo: &Repo) -> Result<std::fs::File, LocalError> {
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |error| LocalError::Io { path, error }
+    };
+    std::fs::create_dir_all(&repo.state_dir).map_err(io(&repo.state_dir))?;
+    let path = repo.state_dir.join("tasks.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    file.lock().map_err(io(&path))?;
+    Ok(file)
 }
 
 /// The book for a command that changes it: created on first use.

@@ -1,6 +1,7 @@
 //! `switchyard local`: real repositories built with git in temporary directories, driven
 //! through the binary for its output and exit codes.
 
+mod at_once;
 mod bad_input;
 mod conflicts;
 mod history;
