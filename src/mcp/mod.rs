@@ -15,20 +15,24 @@ pub use error::ToolError;
 pub use tools::Server;
 
 use rmcp::ServiceExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct McpArgs {
+    /// The lane's worktree, for clients that start servers elsewhere; by default the
+    /// directory the server starts in.
+    #[arg(long, value_name = "PATH")]
+    pub dir: Option<PathBuf>,
     /// The default branch, when it is neither `origin/HEAD`'s nor the one checked out in the
     /// main worktree.
     #[arg(long, value_name = "NAME")]
     pub default_branch: Option<String>,
 }
 
-/// Serves the tools over stdin and stdout until the client closes stdin. Nothing else may
-/// write to stdout: it carries the protocol.
-pub fn run(args: McpArgs, dir: &Path) -> ExitCode {
+/// Serves the tools over stdin and stdout until the client closes stdin, for the worktree
+/// `--dir` names or else `here`. Nothing else may write to stdout: it carries the protocol.
+pub fn run(args: McpArgs, here: &Path) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -40,7 +44,7 @@ pub fn run(args: McpArgs, dir: &Path) -> ExitCode {
         }
     };
     let server = Server::new(Place {
-        dir: dir.to_owned(),
+        dir: args.dir.unwrap_or_else(|| here.to_owned()),
         default_branch: args.default_branch,
     });
     runtime.block_on(async {

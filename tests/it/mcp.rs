@@ -81,11 +81,17 @@ fn client() -> Option<PathBuf> {
 /// Starts `switchyard mcp` in `dir` through the SDK, lists the tools, makes `calls` in order,
 /// and returns what the driver reports: `tools` as listed and one answer per call.
 fn drive(scratch: &Scratch, python: &Path, dir: &Path, calls: Value) -> Value {
+    drive_with(scratch, python, dir, &[], calls)
+}
+
+/// [`drive`], the server started as `switchyard mcp ARGS…`.
+fn drive_with(scratch: &Scratch, python: &Path, dir: &Path, args: &[&str], calls: Value) -> Value {
     let mut command = Command::new(python);
     command
         .arg(DRIVER)
         .arg(env!("CARGO_BIN_EXE_switchyard"))
         .arg(dir)
+        .args(args)
         .env_clear()
         .envs(scratch.env())
         .stdin(Stdio::piped())
@@ -298,7 +304,7 @@ fn an_agents_client_lists_the_tools_and_works_the_task_book_through_them() {
 }
 
 #[test]
-fn outside_a_lanes_worktree_a_tool_for_a_lane_says_so_and_the_others_answer() {
+fn outside_a_lanes_worktree_a_tool_for_a_lane_says_so_unless_dir_names_one() {
     let Some(python) = client() else { return };
     let scratch = Scratch::new();
     scratch.init();
@@ -323,6 +329,21 @@ fn outside_a_lanes_worktree_a_tool_for_a_lane_says_so_and_the_others_answer() {
     );
     assert_eq!(structured(&calls[1])["lane"], "agent-3");
     assert_eq!(structured(&calls[2])["lanes"][2]["name"], "agent-3");
+
+    let (_, two, _) = scratch.three_lanes();
+    let two = two.to_string_lossy();
+    let told = drive_with(
+        &scratch,
+        &python,
+        &scratch.repo,
+        &["--dir", &two],
+        json!([{"tool": "my_task"}]),
+    );
+    assert_eq!(
+        structured(&told["calls"][0])["lane"],
+        "agent-2",
+        "--dir names the worktree"
+    );
 }
 
 /// Needs `local touching`, `conflicts --lane`, `claim` and `unclaim`.

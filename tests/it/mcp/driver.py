@@ -1,8 +1,8 @@
 """Drives `switchyard mcp` with the official MCP Python SDK, as an agent's client does.
 
-Usage: driver.py SERVER_BINARY WORKDIR < calls.json > answers.json
+Usage: driver.py SERVER_BINARY WORKDIR [SERVER_ARGS...] < calls.json > answers.json
 
-It starts the server over stdio in WORKDIR with this process's environment, lists the tools,
+It starts `SERVER_BINARY mcp SERVER_ARGS...` over stdio in WORKDIR with this process's environment, lists the tools,
 makes each call of calls.json (a list of {"tool": NAME, "arguments": {...}}) in order, and
 prints one JSON object: {"server": ..., "tools": [...], "calls": [...]}. Each call gives
 either the result as sent on the wire (content, structuredContent, isError) or, when the call
@@ -18,9 +18,9 @@ from mcp import Client, StdioServerParameters
 
 
 async def main() -> None:
-    binary, workdir = sys.argv[1], sys.argv[2]
+    binary, workdir, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
     calls = json.load(sys.stdin)
-    server = StdioServerParameters(command=binary, args=["mcp"], cwd=workdir, env=dict(os.environ))
+    server = StdioServerParameters(command=binary, args=["mcp", *extra], cwd=workdir, env=dict(os.environ))
     answers = []
     async with Client(server, read_timeout_seconds=120) as client:
         tools = await client.list_tools()
