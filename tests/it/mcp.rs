@@ -414,3 +414,25 @@ fn an_agent_learns_who_touches_its_lines_checks_its_uncommitted_work_and_claims_
     assert_eq!(structured(&calls[7])["touched"], false);
     assert_eq!(tool_error(&calls[8]), "name at least one path");
 }
+
+#[test]
+fn with_a_branch_per_task_a_lanes_worktree_between_tasks_is_found_by_its_place() {
+    let Some(python) = client() else { return };
+    let scratch = Scratch::new();
+    scratch.write(
+        &scratch.repo,
+        ".github/switchyard.yml",
+        "agents: 2\nbranch_template: \"{agent}/{issue}-{slug}\"\n",
+    );
+    scratch.commit(&scratch.repo, "Config");
+    scratch.init();
+    let answers = drive(
+        &scratch,
+        &python,
+        &scratch.lane("agent-2"),
+        json!([{"tool": "my_task"}]),
+    );
+    let mine = structured(&answers["calls"][0]);
+    assert_eq!(mine["lane"], "agent-2", "its HEAD is detached: {mine}");
+    assert_eq!(mine["branch"], Value::Null);
+}
