@@ -386,10 +386,11 @@ fn an_agent_learns_who_touches_its_lines_checks_its_uncommitted_work_and_claims_
         "{check}"
     );
     assert_eq!(
-        check["report"],
+        check["report"]["pairs"],
         scratch
             .local_in(&one, &["conflicts", "--lane", "agent-1", "--json"])
-            .json()
+            .json()["pairs"],
+        "the report is the command's"
     );
     let committed = structured(&calls[1]);
     assert_eq!(committed["conflict"], false, "{committed}");
