@@ -71,8 +71,9 @@ pub enum LocalCommand {
 }
 
 impl LocalCommand {
-    /// Whether the command writes the task book, and so holds its lock while it runs.
-    pub fn changes_book(&self) -> bool {
+    /// Whether the command reads the task book and saves it back, and so holds its lock while
+    /// it runs (a command writing rows of its own in one statement needs none).
+    pub fn rewrites_book(&self) -> bool {
         match self {
             LocalCommand::Assign { .. }
             | LocalCommand::Start { .. }

@@ -61,7 +61,7 @@ fn fine(text: String) -> Result<Done, LocalError> {
 
 pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
     let repo = Repo::open(dir, args.default_branch.as_deref())?;
-    let _writing = if args.command.changes_book() {
+    let _writing = if args.command.rewrites_book() {
         Some(lock_book(&repo)?)
     } else {
         None
