@@ -6,6 +6,7 @@
 pub mod github;
 pub mod jobs;
 pub mod local;
+pub mod mcp;
 pub mod metrics;
 pub mod pages;
 pub mod plan_cli;

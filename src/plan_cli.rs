@@ -3,7 +3,7 @@
 use crate::local::book::Standing;
 use crate::local::error::LocalError;
 use crate::local::repo::Repo;
-use crate::local::{open_book, save_book};
+use crate::local::{lock_book, open_book, save_book};
 use crate::plan_github::{self, GitHubApply};
 use chrono::Utc;
 use clap::{Args, Subcommand};
@@ -127,6 +127,7 @@ pub fn apply_locally(
     }
     let plan = read_plan(path).map_err(LocalError::Usage)?;
     let repo = Repo::open(dir, None)?;
+    let _writing = lock_book(&repo)?;
     let mut book = open_book(&repo)?;
     let open_on = |lane: String| {
         book.tasks

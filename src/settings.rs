@@ -39,6 +39,9 @@ pub enum Command {
     },
     /// Coordinate lanes in worktrees on this machine, inside a git repository.
     Local(crate::local::cli::LocalArgs),
+    /// Serve local mode's answers to a coding agent: an MCP server over stdio, started in a
+    /// lane's worktree.
+    Mcp(crate::mcp::McpArgs),
     /// Read a parallel plan written in Markdown, and turn it into tasks.
     Plan(crate::plan_cli::PlanArgs),
 }
@@ -258,7 +261,10 @@ mod tests {
         argv.extend_from_slice(pairs);
         match Cli::try_parse_from(argv).unwrap().command {
             Command::Serve(a) => a,
-            Command::CheckConfig { .. } | Command::Local(_) | Command::Plan(_) => {
+            Command::CheckConfig { .. }
+            | Command::Local(_)
+            | Command::Mcp(_)
+            | Command::Plan(_) => {
                 unreachable!("serve was given")
             }
         }

@@ -131,3 +131,24 @@ pub enum LocalCommand {
         lane: Option<String>,
     },
 }
+
+impl LocalCommand {
+    /// Whether the command reads the task book and saves it back, and so holds its lock while
+    /// it runs (a command writing rows of its own in one statement needs none).
+    pub fn rewrites_book(&self) -> bool {
+        match self {
+            LocalCommand::Assign { .. }
+            | LocalCommand::Start { .. }
+            | LocalCommand::Complete { .. }
+            | LocalCommand::Release { .. } => true,
+            LocalCommand::Init { .. }
+            | LocalCommand::Status { .. }
+            | LocalCommand::Conflicts { .. }
+            | LocalCommand::MergeOrder { .. }
+            // A claim is written in one statement of its own: no read-then-save to guard.
+            | LocalCommand::Touching { .. }
+            | LocalCommand::Claim { .. }
+            | LocalCommand::Unclaim { .. } => false,
+        }
+    }
+}

@@ -69,6 +69,11 @@ fn fine(text: String) -> Result<Done, LocalError> {
 
 pub fn execute(args: LocalArgs, dir: &Path) -> Result<Done, LocalError> {
     let repo = Repo::open(dir, args.default_branch.as_deref())?;
+    let _writing = if args.command.rewrites_book() {
+        Some(lock_book(&repo)?)
+    } else {
+        None
+    };
     match args.command {
         LocalCommand::Init { agents, hooks } => {
             let mut text = worktrees::init(&repo, agents)?;
@@ -336,6 +341,27 @@ fn repo_name(repo: &Repo) -> String {
     repo.main_worktree
         .file_name()
         .map_or_else(|| "repo".to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Held by a command that changes the task book, from reading the book to saving it (the lock
+/// goes with the file): two such commands at once, two agents or two terminals, each read
+/// what the other saved, rather than the later one writing back what it read before the
+/// earlier one's change.
+pub(crate) fn lock_book(repo: &Repo) -> Result<std::fs::File, LocalError> {
+    ensure_state_dir(repo)?;
+    let path = repo.state_dir.join("tasks.lock");
+    let io = |error| LocalError::Io {
+        path: path.clone(),
+        error,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(file)
 }
 
 /// The state directory, made on first use.

@@ -78,6 +78,7 @@ struct TaskJson<'a> {
     title: &'a str,
     lane: &'a str,
     estimate_hours: Option<f64>,
+    depends_on: &'a [String],
     #[serde(flatten)]
     standing: Standing,
 }
@@ -113,6 +114,7 @@ pub fn status<'b>(
                 book.config()
                     .estimate_hours_from_labels(&[format!("estimate: {estimate}")])
             }),
+            depends_on: &task.depends_on,
             standing: book.standing(plan, task),
         }
     };

@@ -17,6 +17,7 @@ mod instances;
 mod kill;
 mod linked_issues;
 mod local;
+mod mcp;
 mod merge_order;
 mod merge_queue;
 mod overlaps;

@@ -6,6 +6,7 @@ mod config_check;
 mod config_summary;
 mod handoff;
 pub mod local;
+pub mod mcp;
 mod merge_order;
 mod overlap;
 pub mod plan_issues;

@@ -83,7 +83,7 @@ impl Scratch {
         command
     }
 
-    fn env(&self) -> Vec<(&'static str, String)> {
+    pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("HOME", self.root.display().to_string()),
             ("GIT_CONFIG_NOSYSTEM", "1".to_owned()),
