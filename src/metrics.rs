@@ -1,5 +1,5 @@
-//! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls and rate
-//! limit.
+//! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls, rate limit
+//! and the pauses it asked for.
 
 use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -27,6 +27,12 @@ struct ReasonLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PauseLabels {
+    /// `writes`, or `all` requests.
+    paused: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiLabels {
     endpoint: String,
     status: String,
@@ -42,6 +48,7 @@ pub struct Metrics {
     reconcile_seconds: Histogram,
     api_calls: Family<ApiLabels, Counter>,
     rate_limit_remaining: Gauge,
+    github_pauses: Family<PauseLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -97,6 +104,12 @@ impl Metrics {
             "Requests left in the current GitHub rate-limit window, as last reported",
             rate_limit_remaining.clone(),
         );
+        let github_pauses = Family::<PauseLabels, Counter>::default();
+        registry.register(
+            "github_pauses",
+            "Times an installation's writes, or all its requests, paused for a GitHub rate limit",
+            github_pauses.clone(),
+        );
         Self {
             registry,
             deliveries,
@@ -107,6 +120,7 @@ impl Metrics {
             reconcile_seconds,
             api_calls,
             rate_limit_remaining,
+            github_pauses,
         }
     }
 
@@ -170,6 +184,14 @@ impl Metrics {
 
     pub fn rate_limit_remaining(&self, remaining: i64) {
         self.rate_limit_remaining.set(remaining);
+    }
+
+    pub fn github_pause(&self, paused: &str) {
+        self.github_pauses
+            .get_or_create(&PauseLabels {
+                paused: paused.to_owned(),
+            })
+            .inc();
     }
 
     /// The Prometheus text exposition.

@@ -1,8 +1,9 @@
-//! GitHub: App authentication, a client per installation with retries, pagination and
-//! conditional reads, a client scoped to one repository with typed methods, and the
-//! response types we read.
+//! GitHub: App authentication, a client per installation with retries, pagination,
+//! conditional reads and a rate-limit budget per installation, a client scoped to one
+//! repository with typed methods, and the response types we read.
 
 mod app;
+pub mod budget;
 pub mod checks;
 mod client;
 mod endpoint;
@@ -10,6 +11,10 @@ pub mod models;
 mod repo;
 
 pub use app::{AppCredentials, GitHubApp, http_client};
-pub use client::{Conditional, GitHubError, InstallationClient, RetrySettings, api_request};
+pub use budget::{Ledger, Pauses};
+pub use client::{
+    Conditional, DEFAULT_WRITE_INTERVAL, GitHubError, InstallationClient, RetrySettings,
+    api_request,
+};
 pub use endpoint::endpoint_template;
 pub use repo::{NewLabel, REVIEWS_PER_PAGE, RepoClient};

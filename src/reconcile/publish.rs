@@ -1,6 +1,6 @@
 //! How everything the App shows on GitHub goes out, for pull requests and tasks alike: each
-//! thing under a key, with a digest of what was written, found again by its marker when its
-//! record was lost, created or updated, and recorded only once the write is done.
+//! thing under a key, with a digest of what was written, found again by its marker when a
+//! create's record was lost, created or updated, and recorded only once the write is done.
 
 use super::error::ReconcileError;
 use crate::github::{GitHubError, RepoClient};
@@ -54,8 +54,69 @@ pub async fn last_published_many(
     Ok(store::blocking(store, move |s| s.published_many(&repo, &keys)).await?)
 }
 
+/// Where the sign that a create under `key` began is kept until its record replaces it.
+fn creating_key(key: &str) -> String {
+    format!("creating:{key}")
+}
+
+/// What the store holds of one key: the record of what was published, or only the sign
+/// that a create began and its record never came (the process stopped in between).
+pub enum Held {
+    Nothing,
+    /// Something may exist on GitHub without its id on record: look for it before creating.
+    Unrecorded,
+    Published(Published),
+}
+
+/// [`Held`] for many keys, in the keys' order: one trip to the store for the records, and one
+/// more for the signs of the keys without a record, if any.
+pub async fn held_many(
+    store: &SharedStore,
+    client: &RepoClient,
+    keys: &[String],
+) -> Result<Vec<Held>, ReconcileError> {
+    let found = last_published_many(store, client, keys.to_vec()).await?;
+    let unrecorded: Vec<String> = keys
+        .iter()
+        .zip(&found)
+        .filter(|(_, published)| published.is_none())
+        .map(|(key, _)| creating_key(key))
+        .collect();
+    let mut signs = if unrecorded.is_empty() {
+        Vec::new()
+    } else {
+        last_published_many(store, client, unrecorded).await?
+    }
+    .into_iter();
+    Ok(found
+        .into_iter()
+        .map(|published| match published {
+            Some(published) => Held::Published(published),
+            None if signs.next().flatten().is_some() => Held::Unrecorded,
+            None => Held::Nothing,
+        })
+        .collect())
+}
+
+/// Written down before a create: a crash between the create and its record leaves this sign,
+/// and only a key with it is looked for on GitHub before the next create. So a first
+/// reconcile of 1,000 PRs, or a push, creates without first listing what exists.
+pub async fn before_create(
+    store: &SharedStore,
+    client: &RepoClient,
+    key: &str,
+) -> Result<(), ReconcileError> {
+    let (repo, key) = (client.repo().clone(), creating_key(key));
+    let sign = Published {
+        github_id: 0,
+        digest: String::new(),
+    };
+    store::blocking(store, move |s| s.set_published(&repo, &key, &sign)).await?;
+    Ok(())
+}
+
 /// Written down after the write to GitHub succeeded, never before: a crash in between leaves
-/// a thing without a record, which its marker finds again.
+/// the sign [`before_create`] wrote, and the thing is found again by its marker.
 pub async fn record(
     store: &SharedStore,
     client: &RepoClient,
@@ -65,7 +126,11 @@ pub async fn record(
 ) -> Result<(), ReconcileError> {
     let (repo, key) = (client.repo().clone(), key.to_owned());
     let published = Published { github_id, digest };
-    store::blocking(store, move |s| s.set_published(&repo, &key, &published)).await?;
+    store::blocking(store, move |s| {
+        s.set_published(&repo, &key, &published)?;
+        s.forget_published(&repo, &creating_key(&key))
+    })
+    .await?;
     Ok(())
 }
 
@@ -77,48 +142,6 @@ pub async fn forget(
     let (repo, key) = (client.repo().clone(), key.to_owned());
     store::blocking(store, move |s| s.forget_published(&repo, &key)).await?;
     Ok(())
-}
-
-/// Recorded before the App's first write on a repository, so that a crash between that write
-/// and its record still leaves a sign that something of ours may be there.
-const WRITES_BEGUN_KEY: &str = "writes_begun";
-
-/// Whether the App may have written on the repository before this reconcile. Only then can a
-/// comment or check run of ours exist without a record (a crash between a write and its
-/// record), so only then is one looked for before creating it: the first reconcile of a
-/// repository with 1,000 open PRs saves a listing of runs and one of comments per PR.
-pub struct WriteHistory {
-    wrote_before: bool,
-    marked: bool,
-}
-
-impl WriteHistory {
-    pub async fn read(store: &SharedStore, client: &RepoClient) -> Result<Self, ReconcileError> {
-        let repo = client.repo().clone();
-        let wrote_before = store::blocking(store, move |s| s.has_published(&repo)).await?;
-        Ok(Self {
-            wrote_before,
-            marked: wrote_before,
-        })
-    }
-
-    /// Whether a comment or run of ours may exist that the store holds no record of.
-    pub fn may_hold_unrecorded(&self) -> bool {
-        self.wrote_before
-    }
-
-    /// Called before each create; the first records the sign that writing began.
-    pub async fn before_create(
-        &mut self,
-        store: &SharedStore,
-        client: &RepoClient,
-    ) -> Result<(), ReconcileError> {
-        if !self.marked {
-            record(store, client, WRITES_BEGUN_KEY, 0, String::new()).await?;
-            self.marked = true;
-        }
-        Ok(())
-    }
 }
 
 /// A comment that exists once per issue.
@@ -152,8 +175,14 @@ pub async fn comment(
     };
     let id = match edited {
         Some(id) => id,
-        None if look_for_ours => post_once(client, app_id, comment).await?,
-        None => client.post_comment(comment.issue, comment.body).await?,
+        None => {
+            before_create(store, client, &comment.key).await?;
+            if look_for_ours {
+                post_once(client, app_id, comment).await?
+            } else {
+                client.post_comment(comment.issue, comment.body).await?
+            }
+        }
     };
     record(store, client, &comment.key, id, digest(comment.body)).await?;
     Ok(id)

@@ -9,12 +9,14 @@ use super::{
     Store, StoreError, TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
 use crate::jobs::RepoChange;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::mpsc;
 
+mod budget;
 mod local_tasks;
 mod schema;
 
@@ -582,6 +584,23 @@ impl Store for SqliteStore {
         false
     }
 
+    fn take_write_slot(
+        &self,
+        installation: InstallationId,
+        now_ms: i64,
+        interval_ms: i64,
+    ) -> Result<(i64, Pauses)> {
+        self.run(move |conn| budget::take_write_slot(conn, installation, now_ms, interval_ms))
+    }
+
+    fn pause_installation(&self, installation: InstallationId, pauses: Pauses) -> Result<()> {
+        self.run(move |conn| budget::pause(conn, installation, pauses))
+    }
+
+    fn installation_pauses(&self, installation: InstallationId) -> Result<Pauses> {
+        self.run(move |conn| budget::read(conn, installation))
+    }
+
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
         let task = task.to_owned();
         self.run(move |conn| {
@@ -757,15 +776,6 @@ impl Store for SqliteStore {
                         .map_err(db)
                 })
                 .collect()
-        })
-    }
-
-    fn has_published(&self, repo: &RepoName) -> Result<bool> {
-        let repo = repo.clone();
-        self.run(move |conn| {
-            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM published WHERE repo = ?1)")
-                .and_then(|mut s| s.query_row(params![repo.as_str()], |r| r.get(0)))
-                .map_err(db)
         })
     }
 

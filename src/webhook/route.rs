@@ -72,7 +72,7 @@ pub fn route(event: &Event) -> Disposition {
             installation,
             number,
         } if REVIEW_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::PullRequest(*number))
+            one(&repo.name, installation, Trigger::Review(*number))
         }
         Event::Push {
             repo,

@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod hostile;
 mod instances;
 mod kill;
+mod limits;
 mod linked_issues;
 mod local;
 mod merge_order;

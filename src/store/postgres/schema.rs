@@ -1,5 +1,6 @@
 //! The tables, as embedded migrations.
 
+use super::budget;
 use super::errors::{pg, pool_error};
 use crate::store::Result;
 use deadpool_postgres::Pool;
@@ -123,6 +124,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
         WHERE state IN ('queued', 'running')
         ORDER BY repo, id;",
     ),
+    // Each installation's rate-limit budget, shared by the instances: its next write slot
+    // and its pauses.
+    (4, budget::TABLE),
 ];
 
 pub(super) async fn migrate(pool: &Pool) -> Result<()> {

@@ -1,6 +1,6 @@
 //! The tables, as embedded migrations.
 
-use super::db;
+use super::{budget, db};
 use crate::store::Result;
 use rusqlite::Connection;
 
@@ -134,6 +134,8 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
         PRIMARY KEY (repo, position)
     );",
     ),
+    // Each installation's rate-limit budget: its next write slot and its pauses.
+    (6, budget::TABLE),
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
