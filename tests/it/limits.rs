@@ -17,11 +17,12 @@ const PAUSE: Duration = Duration::from_secs(2);
 /// Between two writes, spaced wider than the stories' usual few milliseconds, to be seen.
 const INTERVAL: Duration = Duration::from_millis(100);
 
+/// The installation's writes, oldest first (a token is the App's to ask for, not theirs).
 fn writes(gh: &FakeGitHub) -> Vec<RequestRecord> {
     let mut writes: Vec<RequestRecord> = gh
         .requests()
         .into_iter()
-        .filter(|r| r.method != "GET")
+        .filter(|r| r.method != "GET" && !r.path.starts_with("/app/"))
         .collect();
     writes.sort_by_key(|r| r.at);
     writes

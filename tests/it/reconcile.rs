@@ -155,7 +155,7 @@ async fn the_reconcile_that_opens_the_board_gives_every_run_its_link_in_one_run_
             h.gh.open_pr(
                 REPO,
                 PrSpec {
-                    files: vec![crate::support::changed("src/app.rs", i * 2, 1, "x")],
+                    files: vec![crate::support::changed("src/app.rs", 10 + i, 1, "x")],
                     ..PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), "")
                 },
             )

@@ -31,10 +31,11 @@ pub(super) async fn take_write_slot(
 ) -> Result<(i64, Pauses)> {
     let statement = client
         .prepare_cached(
-            "INSERT INTO write_budgets (installation, next_write_at) VALUES ($1, $2 + $3)
+            "INSERT INTO write_budgets (installation, next_write_at)
+             VALUES ($1, $2::BIGINT + $3::BIGINT)
              ON CONFLICT (installation) DO UPDATE
-             SET next_write_at = GREATEST(write_budgets.next_write_at, $2) + $3
-             RETURNING next_write_at - $3, writes_paused_until, all_paused_until",
+             SET next_write_at = GREATEST(write_budgets.next_write_at, $2::BIGINT) + $3::BIGINT
+             RETURNING next_write_at - $3::BIGINT, writes_paused_until, all_paused_until",
         )
         .await
         .map_err(pg)?;
