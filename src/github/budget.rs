@@ -205,12 +205,14 @@ impl Budget {
         limit: Limit,
     ) -> Result<(), GitHubError> {
         let installation = self.installation(id);
-        let (pauses, kind) = match limit {
+        // What pauses, until when, and how the log and the metrics say it.
+        let (pauses, writes_only, what) = match limit {
             Limit::Secondary { until } if write => (
                 Pauses {
                     writes_until: until,
                     all_until: 0,
                 },
+                true,
                 "secondary rate limit on a write: writes pause",
             ),
             Limit::Secondary { until } => (
@@ -218,6 +220,7 @@ impl Budget {
                     writes_until: 0,
                     all_until: until,
                 },
+                false,
                 "secondary rate limit on a read: every request pauses",
             ),
             Limit::Primary { until } => (
@@ -225,6 +228,7 @@ impl Budget {
                     writes_until: 0,
                     all_until: until,
                 },
+                false,
                 "rate limit spent: every request pauses",
             ),
         };
@@ -234,15 +238,20 @@ impl Budget {
         if after == before {
             return Ok(());
         }
-        let (was, is) = (before.until(write), after.until(write));
+        let (was, is) = if writes_only {
+            (before.until(true), after.until(true))
+        } else {
+            (before.all_until, after.all_until)
+        };
+        // A pause that starts, not one that runs a little longer: once per pause.
         if was <= now && is > now {
             self.metrics
-                .github_pause(if write { "writes" } else { "all" });
+                .github_pause(if writes_only { "writes" } else { "all" });
             tracing::warn!(
                 installation = id.0,
                 until = %chrono::DateTime::from_timestamp_millis(is).unwrap_or_default(),
                 wait_secs = (is - now) as f64 / 1000.0,
-                "{kind}"
+                "{what}"
             );
         }
         let ledger = self.ledger.clone();

@@ -107,22 +107,44 @@ pub async fn apply_check_runs(
         .filter(|(_, _, held)| runs == Runs::All || !matches!(held, Held::Published(_)))
         .collect();
     work.sort_by_key(|(_, _, held)| matches!(held, Held::Published(_)));
-    for (spec, key, held) in work {
-        let bare;
-        let spec = if runs == Runs::New && !spec.annotations.is_empty() {
-            bare = CheckRunSpec {
-                annotations: Vec::new(),
-                ..spec.clone()
+    // Every run that may be created for the first time is signed at once; should a write fail
+    // part-way, the signs of those never tried are taken back, so they cost no look later.
+    let first_creates: Vec<String> = work
+        .iter()
+        .filter(|(_, _, held)| matches!(held, Held::Nothing))
+        .map(|(_, key, _)| key.clone())
+        .collect();
+    publish::before_creates(store, client, &first_creates).await?;
+    let mut tried = 0;
+    let written = async {
+        for (spec, key, held) in &work {
+            tried += 1;
+            let bare;
+            let spec = if runs == Runs::New && !spec.annotations.is_empty() {
+                bare = CheckRunSpec {
+                    annotations: Vec::new(),
+                    ..(*spec).clone()
+                };
+                &bare
+            } else {
+                spec
             };
-            &bare
-        } else {
-            spec
-        };
-        let fresh_run =
-            runs == Runs::All && rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
-        write_run(client, store, app_id, spec, &key, held, fresh_run).await?;
+            let fresh_run = runs == Runs::All
+                && rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
+            write_run(client, store, app_id, spec, key, held, fresh_run).await?;
+        }
+        Ok::<(), ReconcileError>(())
     }
-    Ok(())
+    .await;
+    if written.is_err() {
+        let untried = work[tried..]
+            .iter()
+            .filter(|(_, _, held)| matches!(held, Held::Nothing))
+            .map(|(_, key, _)| key.clone())
+            .collect();
+        publish::not_created(store, client, untried).await?;
+    }
+    written
 }
 
 /// Writes one run unless what we last wrote is the same: updates it in place where it can,
@@ -133,7 +155,7 @@ async fn write_run(
     app_id: u64,
     spec: &CheckRunSpec,
     key: &str,
-    held: Held,
+    held: &Held,
     fresh_run: bool,
 ) -> Result<(), ReconcileError> {
     let digest = spec.digest();
@@ -172,7 +194,6 @@ async fn write_run(
             id
         }
         None => {
-            publish::before_create(store, client, key).await?;
             client
                 .create_check_run(&CheckRunCreate {
                     head_sha: &spec.head_sha,

@@ -98,25 +98,53 @@ pub async fn held_many(
         .collect())
 }
 
-/// Written down before a create: a crash between the create and its record leaves this sign,
-/// and only a key with it is looked for on GitHub before the next create. So a first
-/// reconcile of 1,000 PRs, or a push, creates without first listing what exists.
-pub async fn before_create(
+/// Written down before creates under `keys`, in one trip to the store: a crash between a
+/// create and its record leaves this sign, and only a key with it is looked for on GitHub
+/// before the next create. So a first reconcile of 1,000 PRs, or a push, creates without
+/// first listing what exists.
+pub async fn before_creates(
     store: &SharedStore,
     client: &RepoClient,
-    key: &str,
+    keys: &[String],
 ) -> Result<(), ReconcileError> {
-    let (repo, key) = (client.repo().clone(), creating_key(key));
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let repo = client.repo().clone();
+    let signs: Vec<String> = keys.iter().map(|key| creating_key(key)).collect();
     let sign = Published {
         github_id: 0,
         digest: String::new(),
     };
-    store::blocking(store, move |s| s.set_published(&repo, &key, &sign)).await?;
+    store::blocking(store, move |s| {
+        signs
+            .iter()
+            .try_for_each(|key| s.set_published(&repo, key, &sign))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Takes back the signs of creates that were never tried (a write before them failed).
+pub async fn not_created(
+    store: &SharedStore,
+    client: &RepoClient,
+    keys: Vec<String>,
+) -> Result<(), ReconcileError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let repo = client.repo().clone();
+    store::blocking(store, move |s| {
+        keys.iter()
+            .try_for_each(|key| s.forget_published(&repo, &creating_key(key)))
+    })
+    .await?;
     Ok(())
 }
 
 /// Written down after the write to GitHub succeeded, never before: a crash in between leaves
-/// the sign [`before_create`] wrote, and the thing is found again by its marker.
+/// the sign [`before_creates`] wrote, and the thing is found again by its marker.
 pub async fn record(
     store: &SharedStore,
     client: &RepoClient,
@@ -176,7 +204,7 @@ pub async fn comment(
     let id = match edited {
         Some(id) => id,
         None => {
-            before_create(store, client, &comment.key).await?;
+            before_creates(store, client, std::slice::from_ref(&comment.key)).await?;
             if look_for_ours {
                 post_once(client, app_id, comment).await?
             } else {

@@ -821,13 +821,12 @@ impl Store for SqliteStore {
 
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()> {
         let (repo, key) = (repo.clone(), key.to_owned());
+        // Kept prepared: every record of a create takes its sign back.
         self.run(move |conn| {
-            conn.execute(
-                "DELETE FROM published WHERE repo = ?1 AND key = ?2",
-                params![repo.as_str(), key],
-            )
-            .map(drop)
-            .map_err(db)
+            conn.prepare_cached("DELETE FROM published WHERE repo = ?1 AND key = ?2")
+                .and_then(|mut s| s.execute(params![repo.as_str(), key]))
+                .map(drop)
+                .map_err(db)
         })
     }
 
