@@ -110,7 +110,8 @@ async fn a_limit_on_one_workers_write_pauses_every_workers_writes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_spent_rate_limit_is_found_by_one_request_not_one_per_worker() {
     let gh = FakeGitHub::start().await;
-    let repos = Repositories::open(&gh, REPOS);
+    // More repositories than workers: a worker that finishes one takes the next meanwhile.
+    let repos = Repositories::open(&gh, REPOS * 3);
     let mut h = Harness::start_against(gh).await;
     h.app.take().expect("the App").stop().await;
     let mut parallel = settings(h.gh.url(), h.database_url());
@@ -121,7 +122,7 @@ async fn a_spent_rate_limit_is_found_by_one_request_not_one_per_worker() {
         Failure::PrimaryRateLimit { reset_in_secs: 2 },
         1,
     );
-    for n in 0..REPOS {
+    for n in 0..repos.len() {
         h.deliver("pull_request", &repos.payload(n)).await;
     }
     h.settle().await;
