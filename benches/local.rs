@@ -2,7 +2,9 @@
 //! `merge-order` take over 3, 10, 30 and 100 lane branches, how often the line tier (the
 //! App's engine on `git diff` patches) and the exact tier (`git merge-tree`) agree on the
 //! pairs that really conflict and on those that do not, and whether the merge order costs
-//! what it claims.
+//! what it claims. Then the questions one lane's agent asks, with 10 and 30 lanes each
+//! checked out in a worktree of its own holding committed and uncommitted work: `touching`
+//! on the files its pull request changes (one of them by line), and `conflicts --mine`.
 //!
 //! `SWITCHYARD_BENCH_REPO` names a local clone (bare or not) of a repository whose pull
 //! requests were merged with merge commits; it is cloned again into a temporary directory
@@ -18,10 +20,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use switchyard::local::cli::{LocalArgs, LocalCommand};
-use switchyard::local::conflicts::{self, Report, Tiers};
+use switchyard::local::conflicts::{self, Focus, Report, Tiers, ToCompare};
 use switchyard::local::repo::Repo;
 
 const LANE_COUNTS: [usize; 4] = [3, 10, 30, 100];
+/// Lanes checked out in worktrees, each with uncommitted work, for the asking lane's
+/// questions.
+const WORKTREE_LANE_COUNTS: [usize; 2] = [10, 30];
+/// Runs per timing of a question; the median is printed.
+const QUESTION_RUNS: usize = 5;
 /// Runs per timing; the median is printed.
 const RUNS: usize = 3;
 /// How many merges further back each new try for B lies.
@@ -174,6 +181,161 @@ fn ms(time: Duration) -> f64 {
     time.as_secs_f64() * 1e3
 }
 
+/// `switchyard local COMMAND` run in `dir`, timed `runs` times: the median, the first
+/// run's time, and the last answer's text and exit code.
+fn asked(
+    dir: &Path,
+    runs: usize,
+    command: impl Fn() -> LocalCommand,
+) -> (Duration, Duration, String, u8) {
+    let mut times = Vec::new();
+    let mut last = (String::new(), 0);
+    for _ in 0..runs {
+        let args = LocalArgs {
+            default_branch: Some(DEFAULT_BRANCH.to_owned()),
+            command: command(),
+        };
+        let began = Instant::now();
+        let done = switchyard::local::execute(args, dir).expect("the command runs");
+        times.push(began.elapsed());
+        last = (done.text, done.code);
+    }
+    let first = times[0];
+    (median(times), first, last.0, last.1)
+}
+
+/// The lanes `agent-1` … `agent-N` of the config, each on one of `lanes`' commits, checked
+/// out in `<clone>-worktrees/agent-K`, each with uncommitted work: a line added to the
+/// first file its pull request changes and a new file. Then `agent-1`'s questions, timed.
+fn questions_from_worktrees(clone: &Path, lanes: &[String], base: &str) {
+    let most = WORKTREE_LANE_COUNTS[WORKTREE_LANE_COUNTS.len() - 1].min(lanes.len());
+    let group = clone.with_file_name("clone-worktrees");
+    for (at, commit) in lanes[..most].iter().enumerate() {
+        let lane = format!("agent-{}", at + 1);
+        let branch = format!("parallel-dev/{lane}");
+        must(clone, &["branch", "--force", &branch, commit]);
+        let worktree = group.join(&lane);
+        let target = worktree.to_string_lossy().into_owned();
+        must(clone, &["worktree", "add", "--quiet", &target, &branch]);
+        let changed = must(
+            clone,
+            &["diff", "--name-only", "--diff-filter=AM", base, commit],
+        );
+        if let Some(first) = changed.lines().next() {
+            let path = worktree.join(first);
+            let mut text = std::fs::read(&path).expect("a changed file");
+            text.extend_from_slice(format!("\n// uncommitted work of {lane}\n").as_bytes());
+            std::fs::write(&path, text).expect("an edit");
+        }
+        std::fs::write(
+            worktree.join(format!("uncommitted-{lane}.txt")),
+            "not committed yet\n",
+        )
+        .expect("a new file");
+        // As the lane's own `git status` leaves it: an index written in the second its
+        // files were checked out holds their times as unsure, and every reading of the
+        // worktree would hash them all again until git writes the index anew.
+        must(&worktree, &["status", "--porcelain"]);
+    }
+    let asker = group.join("agent-1");
+    let changed = must(
+        clone,
+        &["diff", "--name-only", "--diff-filter=AM", base, &lanes[0]],
+    );
+    let mut question: Vec<String> = changed.lines().take(3).map(str::to_owned).collect();
+    // The first file by the lines of its first change, as the asker's worktree has them.
+    let hunk = must(&asker, &["diff", "--unified=0", base, "--", &question[0]]);
+    if let Some(lines) = hunk
+        .lines()
+        .find_map(|line| line.strip_prefix("@@ "))
+        .and_then(|header| header.split(' ').nth(1))
+        .and_then(|new| new.strip_prefix('+'))
+    {
+        let (start, count) = lines.split_once(',').unwrap_or((lines, "1"));
+        let (start, count): (u32, u32) = (start.parse().unwrap(), count.parse().unwrap());
+        question[0] = format!("{}:{start}-{}", question[0], start + count.max(1) - 1);
+    }
+    for &count in &WORKTREE_LANE_COUNTS {
+        if count > most {
+            println!("{count:>3} lanes in worktrees: skipped: only {most} lanes");
+            continue;
+        }
+        std::fs::write(
+            clone.join(".github/switchyard.yml"),
+            format!("agents: {count}\n"),
+        )
+        .expect("the config");
+        let question = &question;
+        let touching = |committed_only| {
+            move || LocalCommand::Touching {
+                paths: question.clone(),
+                lane: None,
+                mine: false,
+                committed_only,
+                staged: false,
+                json: true,
+            }
+        };
+        // The merge bases the commands remember are forgotten: the first run finds them.
+        let remembered = clone.join(".git/switchyard/merge-bases");
+        let _ = std::fs::remove_file(&remembered);
+        let (touching_time, touching_first, text, touched) =
+            asked(&asker, QUESTION_RUNS, touching(false));
+        let answer: Value = serde_json::from_str(&text).expect("touching's JSON");
+        let (committed_time, _, _, _) = asked(&asker, QUESTION_RUNS, touching(true));
+        let mine = || LocalCommand::Conflicts {
+            branches: Vec::new(),
+            lane: None,
+            mine: true,
+            committed_only: false,
+            json: true,
+        };
+        let _ = std::fs::remove_file(&remembered);
+        let (mine_time, mine_first, text, found) = asked(&asker, QUESTION_RUNS, mine);
+        let report: Value = serde_json::from_str(&text).expect("conflicts' JSON");
+        let stops = report["pairs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(report["with_default"].as_array().into_iter().flatten())
+            .filter(|finding| finding["exact"]["conflict"] == true)
+            .count();
+        let uncommitted = report["branches"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|b| b["uncommitted"] == true)
+            .count();
+        let every = || LocalCommand::Conflicts {
+            branches: Vec::new(),
+            lane: None,
+            mine: false,
+            committed_only: false,
+            json: false,
+        };
+        let (every_time, _, _, _) = asked(clone, RUNS, every);
+        println!(
+            "{count:>3} lanes in worktrees: touching {:>6.1} ms (first run {:>6.1} ms; \
+             --committed-only {:>6.1} ms; {} asked, {} of {} other branches touch, exit \
+             {touched}), conflicts --mine {:>6.1} ms (first run {:>6.1} ms; {} pairs and \
+             branch × default, git stops on {stops}, {uncommitted} branches with uncommitted \
+             work on the paths that matter, exit {found}) (medians of {QUESTION_RUNS}); \
+             conflicts of every pair, every worktree read whole {:>6.1} ms (median of {RUNS})",
+            ms(touching_time),
+            ms(touching_first),
+            ms(committed_time),
+            question.join(" "),
+            answer["branches"].as_array().map_or(0, Vec::len),
+            answer["compared"],
+            ms(mine_time),
+            ms(mine_first),
+            report["pairs"].as_array().map_or(0, Vec::len)
+                + report["with_default"].as_array().map_or(0, Vec::len),
+            ms(every_time),
+        );
+    }
+}
+
 fn main() {
     let Some(source) = std::env::var_os("SWITCHYARD_BENCH_REPO") else {
         println!("skipped: set SWITCHYARD_BENCH_REPO to a local clone of a repository");
@@ -251,6 +413,7 @@ fn main() {
     );
 
     let repo = Repo::open(&clone, Some(DEFAULT_BRANCH)).expect("the clone opens");
+    let replay_base = must(&clone, &["merge-base", DEFAULT_BRANCH, &lanes[0]]);
     for &count in &LANE_COUNTS {
         if count > lanes.len() {
             println!(
@@ -262,10 +425,14 @@ fn main() {
         let names = &lanes[..count];
         let conflicts = || LocalCommand::Conflicts {
             branches: names.to_vec(),
+            lane: None,
+            mine: false,
+            committed_only: false,
             json: false,
         };
         let merge_order = |json| LocalCommand::MergeOrder {
             branches: names.to_vec(),
+            committed_only: false,
             json,
         };
         let conflicts_times: Vec<Duration> =
@@ -274,11 +441,11 @@ fn main() {
             .map(|_| timed(&clone, merge_order(false)).0)
             .collect();
         let heads = repo.heads().expect("the branches");
-        let named: Vec<(String, String)> = names
+        let named: Vec<ToCompare> = names
             .iter()
-            .map(|name| (name.clone(), heads[name].clone()))
+            .map(|name| ToCompare::committed(name.clone(), heads[name].clone()))
             .collect();
-        let report = conflicts::find(&repo, &named, Tiers::Both).expect("conflicts");
+        let report = conflicts::find(&repo, &named, Tiers::Both, Focus::All).expect("conflicts");
         let (_, order) = timed(&clone, merge_order(true));
         let order: Value = serde_json::from_str(&order).expect("merge-order's JSON");
         let pairs = report.pairs.len() + report.with_default.len();
@@ -310,4 +477,6 @@ fn main() {
             order["arrival_rebases"],
         );
     }
+    std::fs::create_dir_all(clone.join(".github")).expect("the config's folder");
+    questions_from_worktrees(&clone, &replays[1..], &replay_base);
 }

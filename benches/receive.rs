@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use switchyard::github::{AppCredentials, RetrySettings};
 use switchyard::queue::QueueSettings;
+use switchyard::recovery::RecoverySettings;
 use switchyard::service::{self, ServerSettings};
 use switchyard::webhook::WebhookSecrets;
 
@@ -106,6 +107,7 @@ async fn measure(label: &str, database_urls: &[String]) {
                 ..QueueSettings::default()
             },
             retry: RetrySettings::default(),
+            recovery: RecoverySettings::off(),
         };
         servers.push(service::start(settings).await.expect("the App starts"));
     }

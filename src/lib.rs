@@ -6,11 +6,14 @@
 pub mod github;
 pub mod jobs;
 pub mod local;
+pub mod mcp;
 pub mod metrics;
 pub mod pages;
 pub mod plan_cli;
+pub mod plan_github;
 pub mod queue;
 pub mod reconcile;
+pub mod recovery;
 pub mod server;
 pub mod service;
 pub mod settings;
@@ -19,8 +22,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, config, footprint, globs, graph, ids, order, overlap, planfile, suggest, tasks, text,
-    url,
+    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, redeliver,
+    suggest, tasks, text, url,
 };
 
 use std::path::Path;

@@ -11,6 +11,10 @@ fn main() -> ExitCode {
             let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
             switchyard::local::run(args, &here)
         }
+        Command::Mcp(args) => {
+            let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
+            switchyard::mcp::run(args, &here)
+        }
         Command::Plan(args) => {
             let here = std::env::current_dir().unwrap_or_else(|_| ".".into());
             switchyard::plan_cli::run(args, &here)

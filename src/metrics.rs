@@ -1,5 +1,5 @@
 //! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls, rate limit
-//! and the pauses it asked for.
+//! and the pauses it asked for, and the recovery of deliveries GitHub could not make.
 
 use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -49,6 +49,8 @@ pub struct Metrics {
     api_calls: Family<ApiLabels, Counter>,
     rate_limit_remaining: Gauge,
     github_pauses: Family<PauseLabels, Counter>,
+    deliveries_recovered: Counter,
+    delivery_gap_seconds: Gauge,
 }
 
 impl Default for Metrics {
@@ -110,6 +112,19 @@ impl Metrics {
             "Times an installation's writes, or all its requests, paused for a GitHub rate limit",
             github_pauses.clone(),
         );
+        let deliveries_recovered = Counter::default();
+        registry.register(
+            "deliveries_recovered",
+            "Deliveries GitHub could not make that it was asked to make again, and agreed to",
+            deliveries_recovered.clone(),
+        );
+        let delivery_gap_seconds = Gauge::default();
+        registry.register(
+            "delivery_gap_seconds",
+            "At the last walk of GitHub's delivery log: age of the oldest event GitHub could \
+             not deliver, the App has not recorded, and no redelivery is under way for; 0 if none",
+            delivery_gap_seconds.clone(),
+        );
         Self {
             registry,
             deliveries,
@@ -121,6 +136,8 @@ impl Metrics {
             api_calls,
             rate_limit_remaining,
             github_pauses,
+            deliveries_recovered,
+            delivery_gap_seconds,
         }
     }
 
@@ -192,6 +209,15 @@ impl Metrics {
                 paused: paused.to_owned(),
             })
             .inc();
+    }
+
+    /// GitHub agreed to deliver again an event it could not deliver.
+    pub fn delivery_recovered(&self) {
+        self.deliveries_recovered.inc();
+    }
+
+    pub fn set_delivery_gap(&self, seconds: i64) {
+        self.delivery_gap_seconds.set(seconds);
     }
 
     /// The Prometheus text exposition.

@@ -1,10 +1,12 @@
 //! Start-up of the whole App for the binary and for tests: the store, the queue and its
-//! workers, and the HTTP server; and the handles that stop it.
+//! workers, the recovery of undelivered webhooks, and the HTTP server; and the handles that
+//! stop it.
 
 use crate::github::{AppCredentials, GitHubApp, Ledger, RetrySettings};
 use crate::metrics::Metrics;
 use crate::queue::{Queue, QueueSettings};
 use crate::reconcile::Reconciler;
+use crate::recovery::{Recovery, RecoverySettings};
 use crate::server::{AppState, BodyBudget, ConnectionLimits, router, serve};
 use crate::store::{self, SharedStore, StoreLedger};
 use crate::webhook::WebhookSecrets;
@@ -24,6 +26,7 @@ pub struct ServerSettings {
     pub database_url: String,
     pub queue: QueueSettings,
     pub retry: RetrySettings,
+    pub recovery: RecoverySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,10 +95,9 @@ pub async fn start(settings: ServerSettings) -> Result<Running, StartError> {
     )?);
     let listener = Listener::bind(settings.listen).await?;
     let router = router(services.app_state(settings.secrets.clone()));
-    let reconciler = services.reconciler(app);
-    let queue = services.queue.clone();
-    Ok(services.serve(listener, router, |stopped| {
-        tokio::spawn(queue.run(reconciler, stopped))
+    let workers = services.clone();
+    Ok(services.serve(listener, router, move |stopped| {
+        tokio::spawn(async move { workers.work(app, settings.recovery, stopped).await })
     }))
 }
 
@@ -140,6 +142,27 @@ impl Services {
             app,
             store: self.store.clone(),
         })
+    }
+
+    /// Runs the queue's workers as `app`, and beside them the recovery of what GitHub could
+    /// not deliver, until `stopped` turns true and both have ended.
+    pub async fn work(
+        &self,
+        app: Arc<GitHubApp>,
+        recovery: RecoverySettings,
+        stopped: watch::Receiver<bool>,
+    ) {
+        let recovery = Recovery::new(
+            app.clone(),
+            self.store.clone(),
+            self.metrics.clone(),
+            recovery,
+        );
+        let queue = self
+            .queue
+            .clone()
+            .run(self.reconciler(app), stopped.clone());
+        tokio::join!(queue, recovery.run(stopped));
     }
 
     /// Serves `router` on `listener`; `workers` is started with the signal that asks for a

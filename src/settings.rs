@@ -3,6 +3,7 @@
 
 use crate::github::{AppCredentials, DEFAULT_WRITE_INTERVAL, RetrySettings};
 use crate::queue::{DEFAULT_LEASE_SECS, QueueSettings};
+use crate::recovery::{DEFAULT_RECOVERY_SECS, RecoverySettings};
 use crate::service::ServerSettings;
 use crate::setup::{self, Mode, SetupSettings, StoredCredentials};
 use crate::webhook::WebhookSecrets;
@@ -38,6 +39,9 @@ pub enum Command {
     },
     /// Coordinate lanes in worktrees on this machine, inside a git repository.
     Local(crate::local::cli::LocalArgs),
+    /// Serve local mode's answers to a coding agent: an MCP server over stdio, started in a
+    /// lane's worktree.
+    Mcp(crate::mcp::McpArgs),
     /// Read a parallel plan written in Markdown, and turn it into tasks.
     Plan(crate::plan_cli::PlanArgs),
 }
@@ -80,6 +84,10 @@ pub struct ServeArgs {
     /// lifted its limits may take less.
     #[arg(long, env = "SWITCHYARD_WRITE_INTERVAL_MS", default_value_t = DEFAULT_WRITE_INTERVAL.as_millis() as u64)]
     pub write_interval_ms: u64,
+    /// Seconds between walks of GitHub's delivery log for deliveries it could not make, which
+    /// it is asked to make again (also one at start-up); 0 turns this off.
+    #[arg(long, env = "SWITCHYARD_REDELIVER_SECS", default_value_t = DEFAULT_RECOVERY_SECS)]
+    pub redeliver_secs: u64,
     /// This server's URL as GitHub reaches it; the setup page fills it into the App's manifest.
     #[arg(long, env = "SWITCHYARD_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -163,6 +171,10 @@ impl ServeArgs {
             write_interval: Duration::from_millis(self.write_interval_ms),
             ..RetrySettings::default()
         };
+        let recovery = RecoverySettings {
+            interval: Duration::from_secs(self.redeliver_secs),
+            ..RecoverySettings::default()
+        };
         let key_given = self.private_key.is_some() || self.private_key_path.is_some();
         let given = [
             self.app_id.is_some(),
@@ -185,6 +197,7 @@ impl ServeArgs {
                 database_url: self.database_url,
                 queue,
                 retry,
+                recovery,
             }));
         }
         let stored = stored.as_ref();
@@ -243,6 +256,7 @@ impl ServeArgs {
             database_url: self.database_url,
             queue,
             retry,
+            recovery,
         }))
     }
 }
@@ -256,7 +270,10 @@ mod tests {
         argv.extend_from_slice(pairs);
         match Cli::try_parse_from(argv).unwrap().command {
             Command::Serve(a) => a,
-            Command::CheckConfig { .. } | Command::Local(_) | Command::Plan(_) => {
+            Command::CheckConfig { .. }
+            | Command::Local(_)
+            | Command::Mcp(_)
+            | Command::Plan(_) => {
                 unreachable!("serve was given")
             }
         }

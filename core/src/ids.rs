@@ -102,6 +102,12 @@ number_id!(
     CommentId,
     ""
 );
+number_id!(
+    /// An issue's id across GitHub (not its number): what sub-issue and "blocked by" links
+    /// name.
+    IssueId,
+    ""
+);
 
 /// A git object id (commit or blob), as GitHub sends it: 40 hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

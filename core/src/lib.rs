@@ -3,6 +3,7 @@
 //! nothing here depends on an async runtime, an HTTP client, a database or a web framework.
 
 pub mod assign;
+pub mod claims;
 pub mod config;
 pub mod footprint;
 pub mod globs;
@@ -11,6 +12,7 @@ pub mod ids;
 pub mod order;
 pub mod overlap;
 pub mod planfile;
+pub mod redeliver;
 pub mod suggest;
 pub mod tasks;
 pub mod text;

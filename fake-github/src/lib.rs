@@ -27,8 +27,14 @@
 //! ([`FakeGitHub::limit_writes`]) and counts what an App sends while told to wait. Tests can script failures ([`FakeGitHub::fail_next`], or a
 //! seeded random share of requests with [`FakeGitHub::fail_randomly`]) and count every request
 //! ([`FakeGitHub::count`], [`FakeGitHub::calls_by_endpoint`]).
+//!
+//! It also plays GitHub's side of the App's webhook: [`FakeGitHub::send_webhook`] delivers an
+//! event, signed, to the URL [`FakeGitHub::set_webhook`] gives, and logs the attempt with the
+//! App's answer ([`FakeGitHub::hook_deliveries`]); the App reads that log and asks for a
+//! redelivery through `GET /app/hook/deliveries` and `POST /app/hook/deliveries/{id}/attempts`.
 
 mod auth;
+mod deliveries;
 mod dsl;
 mod error;
 mod failure;
@@ -49,6 +55,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use deliveries::HookDelivery;
 pub use dsl::RepoBuilder;
 pub use failure::{Failure, SplitMix64};
 pub use log::RequestRecord;

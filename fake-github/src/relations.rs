@@ -13,6 +13,13 @@
 //!   sub-issue belongs to the same owner as its parent (`sub_issue_id`'s description there).
 //!   An issue is blocked by at most 50 issues (GitHub's changelog of 2025-08-21, "Link up to
 //!   50 issues for each relationship type").
+//! - Adding links, `POST .../issues/{issue_number}/dependencies/blocked_by` with
+//!   `{"issue_id"}` and `POST .../issues/{issue_number}/sub_issues` with `{"sub_issue_id",
+//!   "replace_parent"}` (operations `issues/add-blocked-by-dependency` and
+//!   `issues/add-sub-issue`), name the other issue by its `id`, not its number, and answer
+//!   201 with the issue of the path: the blocked issue, the parent. An id no issue has is 404;
+//!   a link GitHub refuses (to itself, over a limit, a sub-issue that has a parent without
+//!   `replace_parent`, one already there) is 422.
 //! - GitHub Enterprise Server releases before 3.19 have no dependencies endpoints (their
 //!   descriptions, `generated/ghes-3.18.json`, lack the path): [`FakeGitHub::without_issue_dependencies`]
 //!   makes them answer 404 as such a server would.
@@ -61,6 +68,65 @@ pub enum RelationError {
     HasParent,
     #[error("a sub-issue must belong to the same owner as its parent")]
     OtherOwner,
+    #[error("the issues are linked already")]
+    AlreadyLinked,
+}
+
+impl Relations {
+    /// Links `blocked` as blocked by `blocker`, as GitHub's rules allow.
+    pub(crate) fn block(
+        &mut self,
+        blocked: IssueKey,
+        blocker: IssueKey,
+    ) -> Result<(), RelationError> {
+        if blocked == blocker {
+            return Err(RelationError::Itself);
+        }
+        let blockers = self.blocked_by.entry(blocked).or_default();
+        if blockers.contains(&blocker) {
+            return Err(RelationError::AlreadyLinked);
+        }
+        if blockers.len() >= MAX_BLOCKED_BY {
+            return Err(RelationError::TooManyBlockers);
+        }
+        blockers.push(blocker);
+        Ok(())
+    }
+
+    /// Adds `sub` as the last sub-issue of `parent`; `replace_parent` moves it from the
+    /// parent it has.
+    pub(crate) fn add_sub(
+        &mut self,
+        parent: IssueKey,
+        sub: IssueKey,
+        replace_parent: bool,
+    ) -> Result<(), RelationError> {
+        if parent == sub {
+            return Err(RelationError::Itself);
+        }
+        if !owner(&parent.0).eq_ignore_ascii_case(owner(&sub.0)) {
+            return Err(RelationError::OtherOwner);
+        }
+        if self
+            .sub_issues
+            .get(&parent)
+            .is_some_and(|subs| subs.contains(&sub))
+        {
+            return Err(RelationError::AlreadyLinked);
+        }
+        let has_parent = self.sub_issues.values().any(|subs| subs.contains(&sub));
+        if has_parent && !replace_parent {
+            return Err(RelationError::HasParent);
+        }
+        if self.sub_issues.get(&parent).map_or(0, Vec::len) >= MAX_SUB_ISSUES {
+            return Err(RelationError::TooManySubIssues);
+        }
+        for subs in self.sub_issues.values_mut() {
+            subs.retain(|held| *held != sub);
+        }
+        self.sub_issues.entry(parent).or_default().push(sub);
+        Ok(())
+    }
 }
 
 fn key(repo: &str, number: u64) -> IssueKey {
@@ -85,18 +151,13 @@ impl FakeGitHub {
         let mut world = self.world();
         self.expect_issue(&world, repo, blocked);
         self.expect_issue(&world, blocker_repo, blocker);
-        let (from, to) = (key(repo, blocked), key(blocker_repo, blocker));
-        if from == to {
-            return Err(RelationError::Itself);
+        match world
+            .relations
+            .block(key(repo, blocked), key(blocker_repo, blocker))
+        {
+            Err(RelationError::AlreadyLinked) => Ok(()),
+            other => other,
         }
-        let blockers = world.relations.blocked_by.entry(from).or_default();
-        if !blockers.contains(&to) {
-            if blockers.len() >= MAX_BLOCKED_BY {
-                return Err(RelationError::TooManyBlockers);
-            }
-            blockers.push(to);
-        }
-        Ok(())
     }
 
     /// Removes a "blocked by" link; removing one that does not exist changes nothing.
@@ -119,27 +180,9 @@ impl FakeGitHub {
         let mut world = self.world();
         self.expect_issue(&world, repo, parent);
         self.expect_issue(&world, sub_repo, sub);
-        let (parent_key, sub_key) = (key(repo, parent), key(sub_repo, sub));
-        if parent_key == sub_key {
-            return Err(RelationError::Itself);
-        }
-        if !owner(repo).eq_ignore_ascii_case(owner(sub_repo)) {
-            return Err(RelationError::OtherOwner);
-        }
-        let relations = &mut world.relations;
-        if relations
-            .sub_issues
-            .values()
-            .any(|subs| subs.contains(&sub_key))
-        {
-            return Err(RelationError::HasParent);
-        }
-        let subs = relations.sub_issues.entry(parent_key).or_default();
-        if subs.len() >= MAX_SUB_ISSUES {
-            return Err(RelationError::TooManySubIssues);
-        }
-        subs.push(sub_key);
-        Ok(())
+        world
+            .relations
+            .add_sub(key(repo, parent), key(sub_repo, sub), false)
     }
 
     /// Removes a sub-issue from its parent; it stays an issue of its own.
@@ -149,6 +192,20 @@ impl FakeGitHub {
         if let Some(subs) = world.relations.sub_issues.get_mut(&key(repo, parent)) {
             subs.retain(|held| *held != sub_key);
         }
+    }
+
+    /// The numbers of `parent`'s sub-issues in `repo`, in their order.
+    pub fn sub_issues_of(&self, repo: &str, parent: u64) -> Vec<u64> {
+        let world = self.world();
+        let subs = world.relations.sub_issues.get(&key(repo, parent));
+        subs.map_or_else(Vec::new, |subs| subs.iter().map(|(_, n)| *n).collect())
+    }
+
+    /// What `blocked` in `repo` is linked as blocked by: each blocker's repository and number.
+    pub fn blockers_of(&self, repo: &str, blocked: u64) -> Vec<(String, u64)> {
+        let world = self.world();
+        let blockers = world.relations.blocked_by.get(&key(repo, blocked));
+        blockers.map_or_else(Vec::new, Clone::clone)
     }
 
     /// The server has no issue dependencies (GitHub Enterprise Server before 3.19): their

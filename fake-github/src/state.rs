@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::deliveries::HookLog;
 use crate::error::ApiError;
 use crate::failure::{RandomFailures, ScriptedFailure};
 use crate::hash;
@@ -38,6 +39,8 @@ pub(crate) struct World {
     pub seq: Sequence,
     /// How long every request takes before it is answered, as a distant GitHub's would.
     pub latency: Duration,
+    /// The App's webhook and GitHub's log of deliveries to it.
+    pub hooks: HookLog,
 }
 
 pub(crate) struct AppIdentity {
@@ -121,6 +124,7 @@ impl World {
             log: Vec::new(),
             seq: Sequence::new(),
             latency: Duration::ZERO,
+            hooks: HookLog::default(),
         }
     }
 

@@ -1,11 +1,14 @@
 //! Authenticating as the App: a JWT signed with its private key buys installation tokens,
 //! which are cached and renewed before they expire.
 
+mod hooks;
+
 use super::budget::{Budget, Ledger};
 use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
 use super::models::InstallationToken;
 use crate::ids::InstallationId;
 use crate::metrics::Metrics;
+pub use hooks::{HookDeliveryItem, HookDeliveryPage};
 use http::{Method, Uri};
 use octocrab::Octocrab;
 use octocrab::jsonwebtoken::EncodingKey;
@@ -50,6 +53,27 @@ pub fn http_client(api_url: &str) -> octocrab::Result<Octocrab> {
     })
 }
 
+/// A client that acts with a token it is given (a person's, or an installation's) rather
+/// than as the App: what the command line uses.
+pub fn token_client(api_url: &str, token: &str) -> Result<InstallationClient, GitHubError> {
+    let base: Uri = api_url
+        .parse()
+        .map_err(|_| GitHubError::Auth(format!("`{api_url}` is not a URL")))?;
+    let octocrab = http_client(api_url)
+        .map_err(|e| GitHubError::Auth(format!("cannot build the HTTP client: {e}")))?;
+    Ok(InstallationClient {
+        transport: Transport {
+            octocrab,
+            base,
+            metrics: Arc::new(Metrics::new()),
+            retry: RetrySettings::default(),
+            budget: None,
+        },
+        auth: format!("Bearer {}", token.trim()),
+        installation: None,
+    })
+}
+
 pub struct GitHubApp {
     app_id: u64,
     key: EncodingKey,
@@ -84,7 +108,7 @@ impl GitHubApp {
                 base,
                 metrics,
                 retry,
-                budget,
+                budget: Some(budget),
             },
             tokens: Mutex::new(TokenCache::default()),
         })
@@ -116,7 +140,7 @@ impl GitHubApp {
         Ok(InstallationClient {
             transport: self.transport.clone(),
             auth: format!("token {}", token.token),
-            installation,
+            installation: Some(installation),
         })
     }
 

@@ -115,7 +115,8 @@ pub(crate) struct Transport {
     pub base: Uri,
     pub metrics: Arc<Metrics>,
     pub retry: RetrySettings,
-    pub budget: Arc<Budget>,
+    /// The App's installations' budgets; none for a client acting with a person's token.
+    pub budget: Option<Arc<Budget>>,
 }
 
 impl Transport {
@@ -190,13 +191,16 @@ impl Transport {
         // did, so it is never repeated here; the next reconcile reads first and then decides.
         let repeatable = method != Method::POST;
         let write = method != Method::GET && method != Method::HEAD;
+        let budget = self.budget.as_deref().zip(installation);
         let mut tries = 0;
         loop {
             tries += 1;
-            let turn = match installation {
-                Some(id) if write => Some(self.budget.before_write(id, self.retry.max_wait).await?),
-                Some(id) => {
-                    self.budget.before_read(id, self.retry.max_wait).await?;
+            let turn = match budget {
+                Some((budget, id)) if write => {
+                    Some(budget.before_write(id, self.retry.max_wait).await?)
+                }
+                Some((budget, id)) => {
+                    budget.before_read(id, self.retry.max_wait).await?;
                     None
                 }
                 None => None,
@@ -222,8 +226,8 @@ impl Transport {
             if let Some(remaining) = header_i64(&response.headers, "x-ratelimit-remaining") {
                 self.metrics.rate_limit_remaining(remaining);
             }
-            if let (Some(id), Some(limit)) = (installation, limit_seen(&response, now_ms())) {
-                self.budget.observe(id, write, limit).await?;
+            if let (Some((budget, id)), Some(limit)) = (budget, limit_seen(&response, now_ms())) {
+                budget.observe(id, write, limit).await?;
             }
             drop(turn);
             let answer = classify(&response);
@@ -245,7 +249,7 @@ impl Transport {
             }
             tracing::debug!(%endpoint, status = response.status.as_u16(), ?wait, "waiting before retry");
             // An installation's budget holds the pause and waits it out before the next try.
-            if installation.is_none() || answer == Answer::ServerError {
+            if budget.is_none() || answer == Answer::ServerError {
                 tokio::time::sleep(wait).await;
             }
         }
@@ -319,7 +323,7 @@ fn classify(response: &Response) -> Answer {
     Answer::Done
 }
 
-fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
+pub(super) fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
     #[derive(serde::Deserialize)]
     struct Message {
         message: String,
@@ -340,7 +344,7 @@ fn error_for(method: &Method, path: &str, response: &Response) -> GitHubError {
     }
 }
 
-fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError> {
+pub(super) fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError> {
     serde_json::from_slice(body).map_err(|e| GitHubError::Decode {
         endpoint: endpoint_template(path),
         reason: e.to_string(),
@@ -348,7 +352,7 @@ fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, GitHubError
 }
 
 /// `rel="next"` of a `Link` header.
-fn next_link(headers: &HeaderMap) -> Option<String> {
+pub(super) fn next_link(headers: &HeaderMap) -> Option<String> {
     let link = headers.get(http::header::LINK)?.to_str().ok()?;
     link.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
@@ -369,7 +373,8 @@ fn next_link(headers: &HeaderMap) -> Option<String> {
 pub struct InstallationClient {
     pub(crate) transport: Transport,
     pub(crate) auth: String,
-    pub(crate) installation: InstallationId,
+    /// The installation whose budget its requests keep; none for a person's token.
+    pub(crate) installation: Option<InstallationId>,
 }
 
 impl InstallationClient {
@@ -388,7 +393,7 @@ impl InstallationClient {
                 &self.auth,
                 body,
                 etag,
-                Some(self.installation),
+                self.installation,
             )
             .await?;
         if response.status.is_success() || response.status == StatusCode::NOT_MODIFIED {

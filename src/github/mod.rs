@@ -10,11 +10,13 @@ mod endpoint;
 pub mod models;
 mod repo;
 
-pub use app::{AppCredentials, GitHubApp, http_client};
+pub use app::{
+    AppCredentials, GitHubApp, HookDeliveryItem, HookDeliveryPage, http_client, token_client,
+};
 pub use budget::{Ledger, Pauses};
 pub use client::{
     Conditional, DEFAULT_WRITE_INTERVAL, GitHubError, InstallationClient, RetrySettings,
     api_request,
 };
 pub use endpoint::endpoint_template;
-pub use repo::{NewLabel, REVIEWS_PER_PAGE, RepoClient};
+pub use repo::{NewLabel, PlanRequest, REVIEWS_PER_PAGE, RepoClient};

@@ -124,6 +124,9 @@ pub struct Created {
 /// An issue or, as GitHub also lists them as issues, a pull request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GhIssue {
+    /// Its id across GitHub, which links between issues name.
+    #[serde(default)]
+    pub id: u64,
     pub number: u64,
     pub title: String,
     #[serde(default)]
@@ -147,6 +150,8 @@ pub struct GhIssue {
 /// another repository's issue apart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkedIssue {
+    #[serde(default)]
+    pub id: u64,
     pub number: u64,
     pub state: String,
     /// `https://api.github.com/repos/{owner}/{repo}`.

@@ -9,10 +9,13 @@ use super::models::{
     LinkedIssue, Permission, PullRequest, Repository, Review, SubIssue,
 };
 use crate::assign::Reaction;
-use crate::ids::{RepoName, Sha};
+use crate::ids::{IssueId, IssueNumber, RepoName, Sha};
 use crate::overlap::ChangedFile;
+use crate::planfile::github::{Key, Target, Write};
 use crate::url::{encode_component, encode_path};
+use http::Method;
 use serde::Serialize;
+use serde_json::{Value, json};
 
 /// GitHub's largest page of reviews.
 pub const REVIEWS_PER_PAGE: usize = 100;
@@ -30,6 +33,17 @@ pub struct NewLabel<'a> {
     pub name: &'a str,
     pub color: &'a str,
     pub description: &'a str,
+}
+
+/// A write of `plan apply --github` as it goes to GitHub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanRequest {
+    pub method: Method,
+    pub path: String,
+    pub body: Option<Value>,
+    /// False when it names an issue not created yet (a dry run's), shown by its key: such a
+    /// request is only shown, never sent.
+    pub complete: bool,
 }
 
 #[derive(Serialize)]
@@ -234,6 +248,112 @@ impl RepoClient {
             .await
     }
 
+    /// Every issue, open and closed (with the pull requests, which GitHub lists as issues).
+    pub async fn all_issues(&self) -> Result<Vec<GhIssue>, GitHubError> {
+        self.client
+            .get_all(&self.path("/issues?state=all&per_page=100"))
+            .await
+    }
+
+    /// A plan's write as a request. `known` gives the number and id of each issue it names,
+    /// where they are known.
+    pub fn plan_request(
+        &self,
+        write: &Write,
+        known: &dyn Fn(&Target) -> Option<(IssueNumber, IssueId)>,
+    ) -> PlanRequest {
+        let mut complete = true;
+        let mut number = |target: &Target| match known(target) {
+            Some((number, _)) => number.0.to_string(),
+            None => {
+                complete = false;
+                format!("{{{}}}", key_name(target))
+            }
+        };
+        let (method, path, body) = match write {
+            Write::Create {
+                title,
+                body,
+                labels,
+                ..
+            } => (
+                Method::POST,
+                "/issues".to_owned(),
+                Some(json!({ "title": title, "body": body, "labels": labels })),
+            ),
+            Write::Edit {
+                number: issue,
+                title,
+                body,
+            } => {
+                let mut changes = serde_json::Map::new();
+                if let Some(title) = title {
+                    changes.insert("title".into(), json!(title));
+                }
+                if let Some(body) = body {
+                    changes.insert("body".into(), json!(body));
+                }
+                (
+                    Method::PATCH,
+                    format!("/issues/{}", issue.0),
+                    Some(Value::Object(changes)),
+                )
+            }
+            Write::AddLabels {
+                number: issue,
+                labels,
+            } => (
+                Method::POST,
+                format!("/issues/{}/labels", issue.0),
+                Some(json!({ "labels": labels })),
+            ),
+            Write::RemoveLabel {
+                number: issue,
+                label,
+            } => (
+                Method::DELETE,
+                format!("/issues/{}/labels/{}", issue.0, encode_component(label)),
+                None,
+            ),
+            Write::AddSubIssue { parent, child } => {
+                let path = format!("/issues/{}/sub_issues", number(parent));
+                (
+                    Method::POST,
+                    path,
+                    Some(json!({ "sub_issue_id": id_value(known, child, &mut complete) })),
+                )
+            }
+            Write::AddBlockedBy { blocked, blocker } => {
+                let path = format!("/issues/{}/dependencies/blocked_by", number(blocked));
+                (
+                    Method::POST,
+                    path,
+                    Some(json!({ "issue_id": id_value(known, blocker, &mut complete) })),
+                )
+            }
+        };
+        PlanRequest {
+            method,
+            path: self.path(&path),
+            body,
+            complete,
+        }
+    }
+
+    /// Sends a complete plan request; its answer, `null` for none.
+    pub async fn send_plan_request(&self, request: &PlanRequest) -> Result<Value, GitHubError> {
+        let body = request.body.clone().unwrap_or(Value::Null);
+        match request.method {
+            Method::POST => self.client.post(&request.path, &body).await,
+            Method::PATCH => self.client.patch(&request.path, &body).await,
+            _ => self
+                .client
+                .delete(&request.path)
+                .await
+                .map(|()| Value::Null),
+        }
+    }
+
     /// An issue or pull request by number.
     pub async fn issue(
         &self,
@@ -393,5 +513,29 @@ impl RepoClient {
             )
             .await
             .map(drop)
+    }
+}
+
+/// How a request shows an issue not created yet: by its key.
+fn key_name(target: &Target) -> String {
+    match target {
+        Target::Existing { number, .. } => number.0.to_string(),
+        Target::New(Key::Parent) => "new: the plan".to_owned(),
+        Target::New(Key::Item(item)) => format!("new: {item}"),
+    }
+}
+
+/// The id of the issue `target` names, or a placeholder naming it.
+fn id_value(
+    known: &dyn Fn(&Target) -> Option<(IssueNumber, IssueId)>,
+    target: &Target,
+    complete: &mut bool,
+) -> Value {
+    match known(target) {
+        Some((_, id)) => json!(id.0),
+        None => {
+            *complete = false;
+            json!(format!("{{id of {}}}", key_name(target)))
+        }
     }
 }

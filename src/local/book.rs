@@ -11,12 +11,13 @@
 use super::error::LocalError;
 use crate::assign::{AssignmentRecord, Completion, Issue, Snapshot, TaskState};
 use crate::config::{Agent, Config, Track};
-use crate::footprint::{Running, Wait, must_wait};
+use crate::footprint::Wait;
 use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::planfile::apply::PlannedTask;
 use crate::store::TaskRecord;
 use crate::suggest::closest;
 use crate::tasks::{self, Plan};
+use crate::text::{files_section, footprint_wait};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -29,8 +30,11 @@ pub enum Standing {
         branch: String,
         started: bool,
     },
-    /// Its lane is full.
-    Queued,
+    /// Its lane is full, or (with `footprint`) another lane is changing one of its files.
+    Queued {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        footprint: Option<Wait<String>>,
+    },
     /// Waits for these tasks.
     Blocked {
         waits_for: Vec<String>,
@@ -215,21 +219,18 @@ impl Book {
                     merged_at: done_at,
                 });
             }
-            let mut deps: Vec<String> = task
+            let mut body: Vec<String> = task
                 .depends_on
                 .iter()
                 .filter_map(|dep| seq_of.get(dep.as_str()))
                 .map(|seq| format!("Depends on #{seq}"))
                 .collect();
-            // A waiting task that would change a file another lane is changing waits for
-            // that task as for a dependency.
-            if let Some(holder) = self.footprint_wait(task).and_then(|w| self.task(&w.task)) {
-                deps.push(format!("Depends on #{}", holder.seq));
-            }
+            // The files as an issue lists them, so the App's footprint rule reads them.
+            body.push(files_section(&task.footprint));
             issues.push(Issue {
                 number,
                 title: task.title.clone(),
-                body: deps.join("\n"),
+                body: body.join("\n\n"),
                 labels,
                 assignees: Vec::new(),
                 created_at: task.created_at,
@@ -257,25 +258,6 @@ impl Book {
             merge_queue: None,
             commands: Vec::new(),
         }
-    }
-
-    /// The task running on another lane whose files `task`, still waiting, would change too.
-    pub fn footprint_wait(&self, task: &TaskRecord) -> Option<Wait> {
-        let open = |t: &TaskRecord| t.done_at.is_none() && t.released_at.is_none();
-        if task.assigned_at.is_some() || !open(task) || task.footprint.is_empty() {
-            return None;
-        }
-        let running: Vec<Running<'_>> = self
-            .tasks
-            .iter()
-            .filter(|t| t.assigned_at.is_some() && open(t))
-            .map(|t| Running {
-                lane: &t.lane,
-                task: &t.id,
-                footprint: &t.footprint,
-            })
-            .collect();
-        must_wait(&task.lane, &task.footprint, &running)
     }
 
     /// The id of the task numbered `issue`.
@@ -314,7 +296,14 @@ impl Book {
             Some(TaskState::Cycle(cycle)) => Standing::Cycle {
                 cycle: self.ids(&cycle.cycle),
             },
-            _ => Standing::Queued,
+            Some(TaskState::Queued(queued)) => Standing::Queued {
+                footprint: queued.footprint.as_ref().map(|wait| Wait {
+                    path: wait.path.clone(),
+                    lane: wait.lane.clone(),
+                    task: self.id_of(wait.task),
+                }),
+            },
+            _ => Standing::Queued { footprint: None },
         }
     }
 
@@ -399,7 +388,10 @@ pub fn describe(standing: &Standing) -> String {
     match standing {
         Standing::Assigned { started: true, .. } => "started".into(),
         Standing::Assigned { started: false, .. } => "assigned".into(),
-        Standing::Queued => "queued".into(),
+        Standing::Queued { footprint: None } => "queued".into(),
+        Standing::Queued {
+            footprint: Some(wait),
+        } => format!("queued, {}", footprint_wait(wait)),
         Standing::Blocked { waits_for } => format!("blocked by {}", waits_for.join(", ")),
         Standing::Cycle { cycle } => format!("on a dependency cycle ({})", cycle.join(" → ")),
         Standing::Done => "done".into(),
@@ -441,7 +433,10 @@ mod tests {
             standing_of(&book, "T1"),
             Standing::Assigned { .. }
         ));
-        assert_eq!(standing_of(&book, "T2"), Standing::Queued);
+        assert_eq!(
+            standing_of(&book, "T2"),
+            Standing::Queued { footprint: None }
+        );
         let done = book.index("T1").unwrap();
         book.tasks[done].done_at = Some(at(3));
         book.settle(at(3));
@@ -450,7 +445,10 @@ mod tests {
             standing_of(&book, "T2"),
             Standing::Assigned { .. }
         ));
-        assert_eq!(standing_of(&book, "T3"), Standing::Queued);
+        assert_eq!(
+            standing_of(&book, "T3"),
+            Standing::Queued { footprint: None }
+        );
     }
 
     #[test]
@@ -470,7 +468,10 @@ mod tests {
         book.tasks[a].done_at = Some(at(3));
         book.settle(at(3));
         assert!(matches!(standing_of(&book, "C"), Standing::Assigned { .. }));
-        assert_eq!(standing_of(&book, "B"), Standing::Queued);
+        assert_eq!(
+            standing_of(&book, "B"),
+            Standing::Queued { footprint: None }
+        );
     }
 
     #[test]
@@ -487,9 +488,17 @@ mod tests {
         book.add(apart, at(2)).unwrap();
         assert_eq!(
             standing_of(&book, "B"),
-            Standing::Blocked {
-                waits_for: vec!["A".into()]
+            Standing::Queued {
+                footprint: Some(Wait {
+                    path: "src/store/".into(),
+                    lane: "agent-1".into(),
+                    task: "A".into(),
+                })
             }
+        );
+        assert_eq!(
+            describe(&standing_of(&book, "B")),
+            "queued, waits: would change `src/store/`, which agent-1 is changing for A"
         );
         assert!(matches!(standing_of(&book, "C"), Standing::Assigned { .. }));
         let a = book.index("A").unwrap();

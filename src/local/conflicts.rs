@@ -10,22 +10,112 @@
 use super::error::LocalError;
 use super::exact::{self, Merge};
 use super::line::{self, LineTier};
-use super::parallel;
 use super::repo::Repo;
+use super::snapshot::{Compared, InProgress};
+use crate::overlap::{ChangedFile, FileStatus, parse_patch};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
-/// One branch taking part, at the commit it had.
+/// One branch taking part, at the commit it had, with its worktree's uncommitted work when
+/// that was compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Branch {
     pub name: String,
     pub lane: Option<String>,
+    /// The branch's commit.
     pub head: String,
     pub merge_base: String,
-    /// Whether it has commits the default branch lacks.
+    /// Whether it has work the default branch lacks, committed or not.
     pub ahead: bool,
+    /// Whether its worktree's uncommitted work was compared, in `snapshot`.
+    pub uncommitted: bool,
+    /// The commit made of its worktree's files, on `head`, that was compared instead of
+    /// `head`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// The worktree the branch is checked out in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktree: Option<String>,
+    /// The operation its worktree is in the middle of, which left its uncommitted work out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_progress: Option<InProgress>,
     /// Why its changes could not be read, so that only the exact tier judged it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unread: Option<String>,
+    /// What it changes since its merge base, as the line tier read it (none when only the
+    /// exact tier ran).
+    pub files: Vec<FileLines>,
+}
+
+impl Branch {
+    /// The commit compared: the snapshot of its worktree, or its own.
+    pub fn tip(&self) -> &str {
+        self.snapshot.as_deref().unwrap_or(&self.head)
+    }
+}
+
+/// One changed file and the lines the change leaves changed, in the changed version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileLines {
+    pub path: String,
+    pub status: FileStatus,
+    /// Its path before a rename or copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_path: Option<String>,
+    /// `[first, last]` line of each change, 1-based, in the changed version; a removal of
+    /// lines is shown as the line above where they were. Empty when there is no line detail
+    /// (a binary file, a removed one, a pure rename).
+    pub lines: Vec<[u32; 2]>,
+}
+
+impl FileLines {
+    pub fn of(file: &ChangedFile) -> FileLines {
+        let lines: BTreeSet<[u32; 2]> = file
+            .patch
+            .as_deref()
+            .and_then(|patch| parse_patch(patch).ok())
+            .map(|patch| {
+                patch
+                    .changes
+                    .iter()
+                    .map(|change| {
+                        let (first, last) = change.new.annotation_lines();
+                        [first, last]
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        FileLines {
+            path: file.filename.clone(),
+            status: file.status,
+            previous_path: file.previous_filename.clone(),
+            lines: lines.into_iter().collect(),
+        }
+    }
+}
+
+/// A branch to compare: its name, its commit, and what of it is compared.
+#[derive(Debug, Clone)]
+pub struct ToCompare {
+    pub name: String,
+    pub head: String,
+    pub compared: Compared,
+}
+
+impl ToCompare {
+    /// The branch as committed.
+    pub fn committed(name: String, head: String) -> ToCompare {
+        ToCompare {
+            compared: Compared {
+                commit: head.clone(),
+                uncommitted: false,
+                worktree: None,
+                in_progress: None,
+            },
+            name,
+            head,
+        }
+    }
 }
 
 /// What one tier says of a pair (or of a branch and the default branch).
@@ -71,12 +161,27 @@ pub struct BaseFinding {
 /// Everything `conflicts` finds.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// The lane asked about (`--lane`, `--mine`): only its pairs are judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lane: Option<String>,
+    pub committed_only: bool,
     pub default_branch: String,
     pub default_head: String,
     pub branches: Vec<Branch>,
-    /// Every pair, in the order of `branches`.
+    /// Every pair judged, in the order of `branches`.
     pub pairs: Vec<PairFinding>,
     pub with_default: Vec<BaseFinding>,
+    /// Branches' changes to paths another lane has claimed.
+    pub claimed: Vec<ClaimedChange>,
+}
+
+/// A branch changing a path that another lane has claimed: advice, not a conflict.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimedChange {
+    pub branch: String,
+    /// The branch's changed files the claim covers.
+    pub paths: Vec<String>,
+    pub claim: crate::claims::Claim,
 }
 
 impl Report {
@@ -112,22 +217,51 @@ pub enum Tiers {
     Exact,
 }
 
-/// The tiers over `branches` (local branches other than the default branch, by name and
-/// head).
+/// Which pairs to judge: all, or those where one side is among the branches at these
+/// places (a lane's), and only they against the default branch.
+#[derive(Debug, Clone, Copy)]
+pub enum Focus<'a> {
+    All,
+    On(&'a BTreeSet<usize>),
+}
+
+impl Focus<'_> {
+    fn pair(&self, i: usize, j: usize) -> bool {
+        match self {
+            Focus::All => true,
+            Focus::On(set) => set.contains(&i) || set.contains(&j),
+        }
+    }
+
+    fn one(&self, i: usize) -> bool {
+        match self {
+            Focus::All => true,
+            Focus::On(set) => set.contains(&i),
+        }
+    }
+}
+
+/// The tiers over `branches` (local branches other than the default branch), on the pairs
+/// `focus` names.
 pub fn find(
     repo: &Repo,
-    branches: &[(String, String)],
+    branches: &[ToCompare],
     tiers: Tiers,
+    focus: Focus<'_>,
 ) -> Result<Report, LocalError> {
     let mut branches = resolve(repo, branches)?;
     let mut merges: Vec<Merge> = Vec::new();
     for (i, a) in branches.iter().enumerate() {
-        for b in &branches[i + 1..] {
-            merges.push((a.head.clone(), b.head.clone()));
+        for (j, b) in branches.iter().enumerate().skip(i + 1) {
+            if focus.pair(i, j) {
+                merges.push((a.tip().to_owned(), b.tip().to_owned()));
+            }
         }
     }
-    for branch in &branches {
-        merges.push((repo.default_head.clone(), branch.head.clone()));
+    for (i, branch) in branches.iter().enumerate() {
+        if focus.one(i) {
+            merges.push((repo.default_head.clone(), branch.tip().to_owned()));
+        }
     }
     // The tiers share nothing, so they run side by side.
     let (exact, line) = std::thread::scope(|scope| {
@@ -141,8 +275,9 @@ pub fn find(
     });
     let mut exact = exact?.into_iter();
     if let Some(line) = &line {
-        for (branch, unread) in branches.iter_mut().zip(&line.unread) {
+        for ((branch, unread), files) in branches.iter_mut().zip(&line.unread).zip(&line.files) {
             branch.unread.clone_from(unread);
+            branch.files.clone_from(files);
         }
     }
     let line_pair = |i: usize, j: usize| {
@@ -177,6 +312,9 @@ pub fn find(
     let mut pairs = Vec::new();
     for (i, a) in branches.iter().enumerate() {
         for (j, b) in branches.iter().enumerate().skip(i + 1) {
+            if !focus.pair(i, j) {
+                continue;
+            }
             let (exact, regenerate) = split(exact.next().unwrap_or_default());
             pairs.push(PairFinding {
                 a: a.name.clone(),
@@ -188,6 +326,7 @@ pub fn find(
         }
     }
     let with_default = (0..branches.len())
+        .filter(|&i| focus.one(i))
         .map(|i| {
             let (exact, regenerate) = split(exact.next().unwrap_or_default());
             BaseFinding {
@@ -199,39 +338,54 @@ pub fn find(
         })
         .collect();
     Ok(Report {
+        lane: None,
+        committed_only: false,
         default_branch: repo.default_branch.clone(),
         default_head: repo.default_head.clone(),
         branches,
         pairs,
         with_default,
+        claimed: Vec::new(),
     })
 }
 
-/// Each branch with its merge base, found side by side.
-fn resolve(repo: &Repo, branches: &[(String, String)]) -> Result<Vec<Branch>, LocalError> {
-    let git = &repo.git;
-    let bases = parallel::map(branches, |(_, head)| {
-        git.answer(&["merge-base", &repo.default_head, head], &[0, 1])
-            .map(|answer| String::from_utf8_lossy(&answer.stdout).trim().to_owned())
-    });
+/// Each branch with its merge base, found side by side. A snapshot's merge base is its
+/// branch's: it is a commit on the branch's head.
+fn resolve(repo: &Repo, branches: &[ToCompare]) -> Result<Vec<Branch>, LocalError> {
+    let bases = super::bases::merge_bases(
+        repo,
+        &branches
+            .iter()
+            .map(|branch| branch.head.as_str())
+            .collect::<Vec<_>>(),
+    );
     branches
         .iter()
         .zip(bases)
-        .map(|((name, head), merge_base)| {
-            let merge_base = merge_base?;
-            if merge_base.is_empty() {
-                return Err(LocalError::Usage(format!(
+        .map(|(branch, merge_base)| {
+            let name = &branch.name;
+            let merge_base = merge_base?.ok_or_else(|| {
+                LocalError::Usage(format!(
                     "branch `{name}` shares no history with `{}`",
                     repo.default_branch
-                )));
-            }
+                ))
+            })?;
+            let compared = &branch.compared;
             Ok(Branch {
                 name: name.clone(),
                 lane: repo.config.lane_for_branch(name).map(|a| a.name.clone()),
-                ahead: merge_base != *head,
-                head: head.clone(),
+                ahead: merge_base != branch.head || compared.uncommitted,
+                head: branch.head.clone(),
                 merge_base,
+                uncommitted: compared.uncommitted,
+                snapshot: compared.uncommitted.then(|| compared.commit.clone()),
+                worktree: compared
+                    .worktree
+                    .as_ref()
+                    .map(|path| path.display().to_string()),
+                in_progress: compared.in_progress,
                 unread: None,
+                files: Vec::new(),
             })
         })
         .collect()

@@ -56,7 +56,83 @@ impl Renames {
 
 /// The files changed from `from` to `to`, renames followed, each with its hunks.
 pub fn changed_files(git: &Git, from: &str, to: &str) -> Result<Vec<ChangedFile>, LocalError> {
-    with_patches(git, from, to, Renames::Find, None)
+    with_patches(git, Sides::commits(from, to), Renames::Find, None)
+}
+
+/// The files changed from `from` to `to` within `pathspecs` (git's pathspecs, magic
+/// included), renames among them followed, each with its hunks.
+pub fn changed_files_in(
+    git: &Git,
+    from: &str,
+    to: &str,
+    pathspecs: &[String],
+) -> Result<Vec<ChangedFile>, LocalError> {
+    if pathspecs.len() > MAX_PATHSPECS {
+        return changed_files(git, from, to);
+    }
+    with_patches(
+        git,
+        Sides::commits(from, to),
+        Renames::Find,
+        Some(pathspecs),
+    )
+}
+
+/// For each pair `(from, to)` of commits, whether anything within `pathspecs` changed from
+/// one to the other: one `git diff-tree --stdin` for them all, so that the many pairs that
+/// change none of the paths cost no process of their own.
+pub fn any_changed(
+    git: &Git,
+    pairs: &[(&str, &str)],
+    pathspecs: &[String],
+) -> Result<Vec<bool>, LocalError> {
+    if pairs.is_empty() || pathspecs.len() > MAX_PATHSPECS {
+        return Ok(vec![true; pairs.len()]);
+    }
+    let input: String = pairs
+        .iter()
+        .map(|(from, to)| format!("{to} {from}\n"))
+        .collect();
+    let mut args: Vec<&str> = vec![
+        "diff-tree",
+        "--stdin",
+        "--always",
+        "-r",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        "--",
+    ];
+    args.extend(pathspecs.iter().map(String::as_str));
+    let out = git.run_with_input(&args, input.as_bytes())?;
+    Ok(changed_sections(&out, pairs))
+}
+
+/// `diff-tree --stdin --always --name-only -z` output: each pair's section starts with the
+/// commit it diffs to, then the paths that changed.
+fn changed_sections(out: &[u8], pairs: &[(&str, &str)]) -> Vec<bool> {
+    let mut changed = vec![false; pairs.len()];
+    let mut at: Option<usize> = None;
+    for field in nul_fields(out) {
+        let next = at.map_or(0, |at| at + 1);
+        if pairs.get(next).is_some_and(|(_, to)| *to == field) {
+            at = Some(next);
+        } else if let Some(at) = at {
+            changed[at] = true;
+        }
+    }
+    changed
+}
+
+/// The files changed from `from` to the index `git` is given, within `pathspecs`, renames
+/// among them followed, each with its hunks.
+pub fn changed_files_to_index(
+    git: &Git,
+    from: &str,
+    pathspecs: &[String],
+) -> Result<Vec<ChangedFile>, LocalError> {
+    let sides = Sides { from, to: None };
+    with_patches(git, sides, Renames::Find, Some(pathspecs))
 }
 
 /// The files changed from `from` to `to` that touch `paths` (by their path or the path they
@@ -70,7 +146,8 @@ pub fn changed_files_touching(
     to: &str,
     paths: &BTreeSet<&str>,
 ) -> Result<Vec<ChangedFile>, LocalError> {
-    let listed = raw_entries(git, from, to, Renames::Skip, None)?;
+    let sides = Sides::commits(from, to);
+    let listed = raw_entries(git, sides, Renames::Skip, None)?;
     let renames = if listed
         .iter()
         .any(|entry| entry.status == FileStatus::Removed && paths.contains(entry.path.as_str()))
@@ -80,7 +157,7 @@ pub fn changed_files_touching(
         Renames::Skip
     };
     let listed = match renames {
-        Renames::Find => raw_entries(git, from, to, renames, None)?,
+        Renames::Find => raw_entries(git, sides, renames, None)?,
         Renames::Skip => listed,
     };
     let touches = |entry: &RawEntry| {
@@ -103,7 +180,7 @@ pub fn changed_files_touching(
         .map(|path| format!(":(literal){path}"))
         .collect();
     let limit = (pathspecs.len() <= MAX_PATHSPECS).then_some(pathspecs.as_slice());
-    let files = with_patches(git, from, to, renames, limit)?;
+    let files = with_patches(git, sides, renames, limit)?;
     Ok(files
         .into_iter()
         .filter(|file| {
@@ -116,52 +193,79 @@ pub fn changed_files_touching(
         .collect())
 }
 
+/// What a diff compares: two commits, or a commit and the index git is given.
+#[derive(Debug, Clone, Copy)]
+struct Sides<'a> {
+    from: &'a str,
+    /// `None`: the index.
+    to: Option<&'a str>,
+}
+
+impl<'a> Sides<'a> {
+    fn commits(from: &'a str, to: &'a str) -> Self {
+        Sides { from, to: Some(to) }
+    }
+
+    fn args(&self) -> Vec<&'a str> {
+        match self.to {
+            Some(to) => vec![self.from, to],
+            None => vec!["--cached", self.from],
+        }
+    }
+
+    fn named(&self) -> String {
+        format!("git diff {}", self.args().join(" "))
+    }
+}
+
 /// The raw list and the patches of one diff, matched.
 fn with_patches(
     git: &Git,
-    from: &str,
-    to: &str,
+    sides: Sides<'_>,
     renames: Renames,
     pathspecs: Option<&[String]>,
 ) -> Result<Vec<ChangedFile>, LocalError> {
-    let entries = raw_entries(git, from, to, renames, pathspecs)?;
+    let entries = raw_entries(git, sides, renames, pathspecs)?;
     if entries.is_empty() {
         return Ok(Vec::new());
     }
     let mut args: Vec<&str> = vec!["diff"];
     args.extend_from_slice(PATCH_OPTIONS);
     args.extend_from_slice(DIFF_OPTIONS);
-    args.extend_from_slice(&[renames.option(), from, to, "--"]);
+    args.push(renames.option());
+    args.extend(sides.args());
+    args.push("--");
     args.extend(pathspecs.unwrap_or_default().iter().map(String::as_str));
-    let sections = split_patches(&git.run(&args).map_err(|e| shorter(e, from, to))?);
+    let sections = split_patches(&git.run(&args).map_err(|e| shorter(e, sides))?);
     match_patches(entries, sections).map_err(|(listed, patched)| LocalError::Git {
-        command: format!("git diff {from} {to}"),
+        command: sides.named(),
         message: format!("listed {listed} files but gave {patched} patches"),
     })
 }
 
 fn raw_entries(
     git: &Git,
-    from: &str,
-    to: &str,
+    sides: Sides<'_>,
     renames: Renames,
     pathspecs: Option<&[String]>,
 ) -> Result<Vec<RawEntry>, LocalError> {
     let mut args: Vec<&str> = vec!["diff", "--raw", "-z"];
     args.extend_from_slice(DIFF_OPTIONS);
-    args.extend_from_slice(&[renames.option(), from, to, "--"]);
+    args.push(renames.option());
+    args.extend(sides.args());
+    args.push("--");
     args.extend(pathspecs.unwrap_or_default().iter().map(String::as_str));
-    parse_raw(&git.run(&args).map_err(|e| shorter(e, from, to))?).map_err(|field| LocalError::Git {
-        command: format!("git diff --raw {from} {to}"),
+    parse_raw(&git.run(&args).map_err(|e| shorter(e, sides))?).map_err(|field| LocalError::Git {
+        command: format!("git diff --raw {}", sides.args().join(" ")),
         message: format!("cannot read `{field}` as a file's status"),
     })
 }
 
-/// git's error named by the commits compared rather than by every option.
-fn shorter(error: LocalError, from: &str, to: &str) -> LocalError {
+/// git's error named by the sides compared rather than by every option.
+fn shorter(error: LocalError, sides: Sides<'_>) -> LocalError {
     match error {
         LocalError::Git { message, .. } => LocalError::Git {
-            command: format!("git diff {from} {to}"),
+            command: sides.named(),
             message,
         },
         other => other,
@@ -318,6 +422,17 @@ fn count_lines(patch: &str) -> (u64, u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_pair_of_a_batch_says_whether_it_changed_anything() {
+        let (a, b) = ("a".repeat(40), "b".repeat(40));
+        let pairs = [("x", a.as_str()), ("y", a.as_str()), ("z", b.as_str())];
+        let out = format!("{a}\0{a}\0go.mod\0src/a.rs\0{b}\0");
+        assert_eq!(
+            changed_sections(out.as_bytes(), &pairs),
+            [false, true, false]
+        );
+    }
 
     #[test]
     fn raw_entries_keep_exact_paths_and_follow_renames() {

@@ -15,10 +15,25 @@ use std::process::{Command, Output, Stdio};
 /// one `--stdin`.
 pub const MIN_VERSION: (u32, u32) = (2, 40);
 
+/// What git reads from the environment to find a repository, a working tree or an index
+/// elsewhere than the directory it runs in. Git exports some of them to the hooks it runs
+/// (`GIT_DIR`, `GIT_INDEX_FILE`), so a command run from a hook would otherwise read the
+/// committing worktree's repository and index wherever it is pointed.
+const REDIRECTS: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_COMMON_DIR",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_NAMESPACE",
+];
+
 /// `git` run in one directory.
 #[derive(Debug, Clone)]
 pub struct Git {
     dir: PathBuf,
+    /// An index of our own to use instead of the worktree's (a snapshot's).
+    index: Option<PathBuf>,
 }
 
 /// What a git call answered, when its exit code is one the caller reads.
@@ -29,7 +44,19 @@ pub struct Answer {
 
 impl Git {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            index: None,
+        }
+    }
+
+    /// git in the same directory, reading and writing the index file `index` instead of the
+    /// worktree's own.
+    pub fn with_index(&self, index: &Path) -> Self {
+        Self {
+            dir: self.dir.clone(),
+            index: Some(index.to_owned()),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -38,15 +65,22 @@ impl Git {
 
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
         let mut command = Command::new("git");
+        command.arg("-C").arg(&self.dir).args(args);
+        for name in REDIRECTS {
+            command.env_remove(name);
+        }
+        if let Some(index) = &self.index {
+            command.env("GIT_INDEX_FILE", index);
+        }
         command
-            .arg("-C")
-            .arg(&self.dir)
-            .args(args)
             // Messages in one language, so the one line we show reads the same everywhere;
             // never a prompt for credentials or an editor.
             .env("LC_ALL", "C")
             .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_EDITOR", "true");
+            .env("GIT_EDITOR", "true")
+            // Reading a worktree's state never rewrites its index on the side, as `git
+            // status` does to save its next run some work: the user's index is the user's.
+            .env("GIT_OPTIONAL_LOCKS", "0");
         command
     }
 

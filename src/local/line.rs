@@ -5,7 +5,7 @@
 //! A branch whose changes cannot be read is left out, with the reason, and every other
 //! branch is still judged.
 
-use super::conflicts::Branch;
+use super::conflicts::{Branch, FileLines};
 use super::diff::{changed_files, changed_files_touching};
 use super::error::LocalError;
 use super::parallel;
@@ -24,13 +24,15 @@ pub struct LineTier {
     pub with_default: Vec<Vec<String>>,
     /// Why a branch's changes could not be read: it is judged by the exact tier alone.
     pub unread: Vec<Option<String>>,
+    /// What each branch changes, file by file.
+    pub files: Vec<Vec<FileLines>>,
 }
 
 pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
     let git = &repo.git;
     let mut files: Vec<Result<Vec<ChangedFile>, LocalError>> = parallel::map(branches, |branch| {
         if branch.ahead {
-            changed_files(git, &branch.merge_base, &branch.head)
+            changed_files(git, &branch.merge_base, branch.tip())
         } else {
             Ok(Vec::new())
         }
@@ -86,6 +88,18 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
         }
     }
 
+    let ignored = repo.config.ignored();
+    let file_lines: Vec<Vec<FileLines>> = files
+        .iter()
+        .map(|files| {
+            files
+                .iter()
+                .flatten()
+                .filter(|file| !ignored.matches(&file.filename))
+                .map(FileLines::of)
+                .collect()
+        })
+        .collect();
     let mut unread: Vec<Option<String>> = Vec::with_capacity(branches.len());
     let mut prs = Vec::new();
     let mut index_of: HashMap<PrNumber, usize> = HashMap::new();
@@ -106,7 +120,7 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
         index_of.insert(number, at);
         prs.push(OpenPr {
             number,
-            head_sha: Sha(branch.head.clone()),
+            head_sha: Sha(branch.tip().to_owned()),
             merge_base: Sha(branch.merge_base.clone()),
             files,
             files_complete: true,
@@ -162,6 +176,7 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
         pairs,
         with_default,
         unread,
+        files: file_lines,
     }
 }
 

@@ -2,12 +2,18 @@
 //! named by the ids the team gave them, where the App's posts name issues.
 
 use super::book::{Book, Standing, describe};
+use super::claims::view;
 use super::conflicts::{Finding, Report};
 use super::merge_order::LocalOrder;
+use super::touching::Touching;
 use crate::assign::UNESTIMATED_HOURS;
+use crate::claims::Claim;
 use crate::store::TaskRecord;
 use crate::tasks::Plan;
 use crate::text::assign::duration;
+use crate::text::footprint_wait;
+use crate::text::local as words;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 fn short(sha: &str) -> &str {
@@ -28,7 +34,10 @@ pub fn task_line(book: &Book, plan: &Plan, task: &TaskRecord, worktree: &str) ->
             task.id,
             if *started { "started" } else { "assigned" },
         ),
-        Standing::Queued => format!(
+        Standing::Queued {
+            footprint: Some(wait),
+        } => format!("{} queued for {lane}: {}", task.id, footprint_wait(wait)),
+        Standing::Queued { footprint: None } => format!(
             "{} queued for {lane}: the lane is full ({} at a time)",
             task.id,
             plural(book.config().capacity as usize, "task", "tasks")
@@ -50,6 +59,8 @@ struct StatusJson<'a> {
     queued: Vec<TaskJson<'a>>,
     blocked: Vec<TaskJson<'a>>,
     plan: PlanJson,
+    /// The claims holding now.
+    claims: &'a [Claim],
 }
 
 #[derive(Serialize)]
@@ -67,6 +78,7 @@ struct TaskJson<'a> {
     title: &'a str,
     lane: &'a str,
     estimate_hours: Option<f64>,
+    depends_on: &'a [String],
     #[serde(flatten)]
     standing: Standing,
 }
@@ -82,11 +94,14 @@ struct PlanJson {
     left_out: Vec<String>,
 }
 
-/// The status board, as text or JSON. `worktree` gives each lane's worktree for display.
+/// The status board, as text or JSON. `worktree` gives each lane's worktree for display;
+/// `claims` are those holding at `now`.
 pub fn status<'b>(
     book: &'b Book,
     plan: &'b Plan,
     worktree: &dyn Fn(&str) -> String,
+    claims: &'b [Claim],
+    now: DateTime<Utc>,
     json: bool,
 ) -> String {
     let board = &plan.board;
@@ -99,6 +114,7 @@ pub fn status<'b>(
                 book.config()
                     .estimate_hours_from_labels(&[format!("estimate: {estimate}")])
             }),
+            depends_on: &task.depends_on,
             standing: book.standing(plan, task),
         }
     };
@@ -155,6 +171,7 @@ pub fn status<'b>(
             queued,
             blocked,
             plan: plan_json,
+            claims,
         };
         return serde_json::to_string_pretty(&status).unwrap_or_default();
     }
@@ -193,8 +210,14 @@ pub fn status<'b>(
     if !queued.is_empty() {
         lines.push("Queued, assigned oldest first when their lane frees:".into());
         for t in &queued {
+            let why = match &t.standing {
+                Standing::Queued {
+                    footprint: Some(wait),
+                } => format!(": {}", footprint_wait(wait)),
+                _ => String::new(),
+            };
             lines.push(format!(
-                "  {} {} ({}) for {}",
+                "  {} {} ({}) for {}{why}",
                 t.id,
                 t.title,
                 estimate(t.estimate_hours),
@@ -212,6 +235,12 @@ pub fn status<'b>(
                 t.lane,
                 describe(&t.standing)
             ));
+        }
+    }
+    if !claims.is_empty() {
+        lines.push("Claims:".into());
+        for claim in claims {
+            lines.push(words::status_claim(&view(claim, now)));
         }
     }
     lines.push(plan_lines(&plan_json));
@@ -273,8 +302,8 @@ pub fn conflict_paths(paths: &[String], regenerated: &[String]) -> String {
     text
 }
 
-/// The conflicts, as text or JSON.
-pub fn conflicts(report: &Report, json: bool) -> String {
+/// The conflicts, as text or JSON; claims told on the clock at `now`.
+pub fn conflicts(report: &Report, now: DateTime<Utc>, json: bool) -> String {
     if json {
         return serde_json::to_string_pretty(report).unwrap_or_default();
     }
@@ -283,7 +312,6 @@ pub fn conflicts(report: &Report, json: bool) -> String {
         report.default_branch,
         short(&report.default_head)
     );
-    let count = plural(report.branches.len(), "branch", "branches");
     let mut lines = Vec::new();
     let pairs: Vec<_> = report.pairs.iter().filter(|p| p.exact.conflict).collect();
     let bases: Vec<_> = report
@@ -291,11 +319,28 @@ pub fn conflicts(report: &Report, json: bool) -> String {
         .iter()
         .filter(|b| b.exact.conflict)
         .collect();
+    let scope = match &report.lane {
+        Some(lane) => {
+            let others = report
+                .branches
+                .iter()
+                .filter(|b| b.lane.as_deref() != Some(lane.as_str()))
+                .count();
+            format!(
+                "of {lane} with {} and {base}",
+                plural(others, "other branch", "other branches")
+            )
+        }
+        None => format!(
+            "among {} and {base}",
+            plural(report.branches.len(), "branch", "branches")
+        ),
+    };
     if pairs.is_empty() && bases.is_empty() {
-        lines.push(format!("No conflicts among {count} and {base}."));
+        lines.push(format!("No conflicts {scope}."));
     } else {
         lines.push(format!(
-            "Conflicts among {count} and {base}, by a trial merge (git merge-tree):"
+            "Conflicts {scope}, by a trial merge (git merge-tree):"
         ));
         for pair in &pairs {
             lines.push(format!(
@@ -353,6 +398,73 @@ pub fn conflicts(report: &Report, json: bool) -> String {
                 &b.exact,
             ));
         }
+    }
+    for claimed in &report.claimed {
+        lines.push(words::changes_claimed(
+            &claimed.branch,
+            &view(&claimed.claim, now),
+            &claimed.paths,
+        ));
+    }
+    let uncommitted: Vec<String> = report
+        .branches
+        .iter()
+        .filter(|b| b.uncommitted)
+        .map(|b| b.name.clone())
+        .collect();
+    if !uncommitted.is_empty() {
+        lines.push(words::uncommitted_compared(&uncommitted));
+    }
+    for branch in &report.branches {
+        if let (Some(operation), Some(worktree)) = (branch.in_progress, &branch.worktree) {
+            lines.push(words::in_progress(worktree, operation.name(), &branch.name));
+        }
+    }
+    lines.join("\n")
+}
+
+/// What touches the paths asked about, as text or JSON.
+pub fn touching(answer: &Touching, now: DateTime<Utc>, json: bool) -> String {
+    if json {
+        return serde_json::to_string_pretty(answer).unwrap_or_default();
+    }
+    let asked: Vec<String> = answer.asked.iter().map(|a| a.spelled()).collect();
+    let mut lines = Vec::new();
+    if asked.is_empty() {
+        lines.push(words::nothing_staged());
+    } else if !answer.touched {
+        lines.push(words::nothing_touching(&asked, answer.compared));
+    } else {
+        let lined = answer.asked.iter().any(|a| !a.lines.is_empty());
+        let lines_of = answer
+            .asking
+            .lane
+            .as_deref()
+            .filter(|_| lined)
+            .map(|lane| (lane, answer.asking.staged));
+        lines.push(words::touching_heading(&asked, lines_of));
+        for branch in &answer.branches {
+            let files: Vec<String> = branch
+                .files
+                .iter()
+                .map(|file| words::touching_file(&file.path, &file.lines))
+                .collect();
+            lines.push(words::touching_branch(
+                &branch.name,
+                branch.uncommitted,
+                &files,
+            ));
+        }
+        for on in &answer.claims {
+            lines.push(format!("  {}", words::claimed(&view(&on.claim, now))));
+        }
+    }
+    for left in &answer.in_progress {
+        lines.push(words::in_progress(
+            &left.worktree,
+            left.operation.name(),
+            &left.branch,
+        ));
     }
     lines.join("\n")
 }
@@ -445,7 +557,12 @@ mod tests {
             head: "b".repeat(40),
             merge_base: "c".repeat(40),
             ahead: true,
+            uncommitted: false,
+            snapshot: None,
+            worktree: None,
+            in_progress: None,
             unread: None,
+            files: Vec::new(),
         }
     }
 
@@ -454,6 +571,9 @@ mod tests {
         let mut unread = branch("d");
         unread.unread = Some("git diff x y: unable to read 1234".into());
         let report = Report {
+            lane: None,
+            committed_only: false,
+            claimed: Vec::new(),
             default_branch: "main".into(),
             default_head: "0123456789".repeat(4),
             branches: vec![branch("a"), branch("b"), branch("c"), unread],
@@ -495,7 +615,7 @@ mod tests {
             }],
         };
         assert_eq!(
-            conflicts(&report, false),
+            conflicts(&report, Utc::now(), false),
             "Conflicts among 4 branches and main (0123456), by a trial merge (git merge-tree):\n  \
              a × b: Cargo.lock; regenerate it after rebasing, don't merge it by hand\n  \
              a × c: src/y.rs\n  \

@@ -96,16 +96,39 @@ impl Repo {
 
     /// Every local branch with the commit it points at, from one call.
     pub fn heads(&self) -> Result<BTreeMap<String, String>, LocalError> {
+        Ok(self
+            .tips()?
+            .into_iter()
+            .map(|(name, tip)| (name, tip.commit))
+            .collect())
+    }
+
+    /// Every local branch with its commit and that commit's tree, from one call.
+    pub fn tips(&self) -> Result<BTreeMap<String, Tip>, LocalError> {
         let out = self.git.text(&[
             "for-each-ref",
-            "--format=%(objectname) %(refname)",
+            "--format=%(objectname) %(tree) %(refname)",
             "refs/heads",
         ])?;
         Ok(out
             .lines()
-            .filter_map(|line| line.split_once(" refs/heads/"))
-            .map(|(sha, name)| (name.to_owned(), sha.to_owned()))
+            .filter_map(|line| {
+                let (commit, rest) = line.split_once(' ')?;
+                let (tree, name) = rest.split_once(" refs/heads/")?;
+                Some((
+                    name.to_owned(),
+                    Tip {
+                        commit: commit.to_owned(),
+                        tree: tree.to_owned(),
+                    },
+                ))
+            })
             .collect())
+    }
+
+    /// The worktrees git lists, the main one first.
+    pub fn worktrees(&self) -> Result<Vec<Worktree>, LocalError> {
+        worktrees(&self.git)
     }
 
     /// Each worktree git lists, with the branch checked out there (`None`: its HEAD is
@@ -129,6 +152,13 @@ impl Repo {
             .collect())
     }
 
+    /// The top of the worktree `dir` is in.
+    pub fn top_of(dir: &Path) -> Result<PathBuf, LocalError> {
+        Ok(PathBuf::from(
+            Git::new(dir).text(&["rev-parse", "--show-toplevel"])?,
+        ))
+    }
+
     /// Whether the worktree at `path` has uncommitted changes or untracked files.
     pub fn is_dirty(&self, path: &Path) -> Result<bool, LocalError> {
         let out = Git::new(path).run(&["status", "--porcelain=v1", "-z"])?;
@@ -136,11 +166,24 @@ impl Repo {
     }
 }
 
-struct Worktree {
-    path: PathBuf,
+/// A branch's commit and its tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tip {
+    pub commit: String,
+    pub tree: String,
+}
+
+/// One worktree of the repository, as `git worktree list` gives it.
+#[derive(Debug, Clone)]
+pub struct Worktree {
+    pub path: PathBuf,
+    /// The commit checked out; `None` before the first commit.
+    pub head: Option<String>,
     /// `None` when its HEAD is detached.
-    branch: Option<String>,
-    bare: bool,
+    pub branch: Option<String>,
+    pub bare: bool,
+    /// Its directory is gone; git prunes it in time.
+    pub prunable: bool,
 }
 
 /// The worktrees git lists, the main one first.
@@ -151,14 +194,20 @@ fn worktrees(git: &Git) -> Result<Vec<Worktree>, LocalError> {
         if let Some(path) = field.strip_prefix("worktree ") {
             listed.push(Worktree {
                 path: PathBuf::from(path),
+                head: None,
                 branch: None,
                 bare: false,
+                prunable: false,
             });
         } else if let Some(worktree) = listed.last_mut() {
             if let Some(branch) = field.strip_prefix("branch refs/heads/") {
                 worktree.branch = Some(branch.to_owned());
+            } else if let Some(head) = field.strip_prefix("HEAD ") {
+                worktree.head = Some(head.to_owned());
             } else if field == "bare" {
                 worktree.bare = true;
+            } else if field == "prunable" || field.starts_with("prunable ") {
+                worktree.prunable = true;
             }
         }
     }

@@ -40,3 +40,18 @@ pub struct CommentSpec {
     pub issue: u64,
     pub body: String,
 }
+
+/// A PR of a lane that takes handoffs: what its lane's login must do now, if anything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoffSpec {
+    pub issue: u64,
+    pub request: Option<HandoffRequest>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoffRequest {
+    /// Tells one reason to act from another; a new cause is a new comment, so its mention
+    /// reaches the agent (GitHub notifies nobody of a mention added by an edit).
+    pub cause: String,
+    pub body: String,
+}

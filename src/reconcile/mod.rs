@@ -6,6 +6,7 @@ mod config_files;
 mod desired;
 mod diffs;
 mod error;
+mod handoff;
 mod issue_by_number;
 mod merge_group;
 mod open_work;
@@ -159,6 +160,7 @@ impl Reconciler {
         // last, the board's body.
         publisher.runs(&snapshot, &plan, Runs::All).await?;
         apply_comments(&client, &self.store, app_id, &plan.comments).await?;
+        handoff::apply_handoffs(&client, &self.store, app_id, &plan.handoffs).await?;
         let open = OpenWork {
             pull_requests: !plan.check_runs.is_empty(),
             tasks: tasks::write_tasks(&publisher.tasks(&snapshot), tasks, &plan).await?,

@@ -22,6 +22,11 @@ pub fn overlap_comment_key(issue: u64) -> String {
     format!("comment:{issue}")
 }
 
+/// The handoff comment on a PR of a lane that takes handoffs.
+pub fn handoff_comment_key(issue: u64) -> String {
+    format!("handoff:{issue}")
+}
+
 /// The App's assignment comment on an issue.
 pub fn assignment_comment_key(issue: IssueNumber) -> String {
     format!("assign_comment:{}", issue.0)
@@ -123,6 +128,18 @@ pub async fn before_creates(
     })
     .await?;
     Ok(())
+}
+
+/// Whether a create under `key` began and its record never came: then what it made may be on
+/// GitHub without our knowing its id.
+pub async fn create_began(
+    store: &SharedStore,
+    client: &RepoClient,
+    key: &str,
+) -> Result<bool, ReconcileError> {
+    Ok(last_published(store, client, &creating_key(key))
+        .await?
+        .is_some())
 }
 
 /// Takes back the signs of creates that were never tried (a write before them failed).

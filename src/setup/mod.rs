@@ -20,6 +20,7 @@ pub use credentials::StoredCredentials;
 use crate::github::{AppCredentials, GitHubApp, RetrySettings};
 use crate::pages::{self, CALLBACK_PATH, html};
 use crate::queue::QueueSettings;
+use crate::recovery::RecoverySettings;
 use crate::server;
 use crate::service::{self, Listener, Running, ServerSettings, Services, StartError};
 use crate::webhook::WEBHOOK_PATH;
@@ -66,6 +67,7 @@ pub struct SetupSettings {
     pub database_url: String,
     pub queue: QueueSettings,
     pub retry: RetrySettings,
+    pub recovery: RecoverySettings,
 }
 
 /// GitHub's web address for its API address: `https://api.github.com` → `https://github.com`,
@@ -129,14 +131,21 @@ pub async fn start(settings: SetupSettings) -> Result<Running, StartError> {
         app_router: OnceLock::new(),
     });
     let workers = services.clone();
+    let recovery = settings.recovery;
     Ok(services.serve(listener, router(setup), move |stopped| {
-        tokio::spawn(workers_once_registered(workers, app_receiver, stopped))
+        tokio::spawn(workers_once_registered(
+            workers,
+            recovery,
+            app_receiver,
+            stopped,
+        ))
     }))
 }
 
 /// The workers start when the App is registered, or never if the server stops first.
 async fn workers_once_registered(
     services: Services,
+    recovery: RecoverySettings,
     mut registered: watch::Receiver<Option<Arc<GitHubApp>>>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -149,11 +158,7 @@ async fn workers_once_registered(
         _ = stopped.wait_for(|stop| *stop) => None,
     };
     if let Some(app) = app {
-        services
-            .queue
-            .clone()
-            .run(services.reconciler(app), stopped)
-            .await;
+        services.work(app, recovery, stopped).await;
     }
 }
 

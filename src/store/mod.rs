@@ -17,6 +17,8 @@ use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
+use crate::redeliver::{DeliveryGuid, HookDeliveryId};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,13 @@ pub struct TaskRecords {
 pub struct Published {
     pub github_id: u64,
     pub digest: String,
+}
+
+/// A turn at walking GitHub's log of deliveries for what it could not deliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecoveryTurn {
+    /// Where the last walk left off: every event first attempted at or before it was settled.
+    pub checkpoint: Option<HookDeliveryId>,
 }
 
 /// Most jobs one claim takes. A repository's backlog (GitHub down for an hour) is worked off
@@ -165,6 +174,23 @@ pub trait Store: Send + Sync + 'static {
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()>;
 
     fn prune_deliveries(&self, received_before: i64) -> Result<u64>;
+    /// Which of `guids` (`X-GitHub-Delivery`) are recorded as received.
+    fn recorded_deliveries(&self, guids: &[DeliveryGuid]) -> Result<HashSet<DeliveryGuid>>;
+
+    /// Takes the turn at recovering undelivered webhooks for `holder` until `lease_until`,
+    /// and says where the last turn left off; `None` when the turn is not to be had: another
+    /// holder's turn lasts past `now`, or, with `last_began_by`, the last turn began after that
+    /// time. On SQLite, one instance's, no turn is another's.
+    fn begin_recovery(
+        &self,
+        holder: &str,
+        now: i64,
+        lease_until: i64,
+        last_began_by: Option<i64>,
+    ) -> Result<Option<RecoveryTurn>>;
+    /// Ends `holder`'s turn, keeping `checkpoint` when given; `false`, keeping nothing, when
+    /// the turn was no longer its own (it ran out and another holder took it).
+    fn end_recovery(&self, holder: &str, checkpoint: Option<HookDeliveryId>) -> Result<bool>;
     /// The database answers.
     fn ping(&self) -> Result<()>;
 }
@@ -197,6 +223,20 @@ pub async fn record(
     });
     store.submit_delivery(delivery, changes, jobs, reply);
     rx.await.map_err(|_| StoreError::Closed)?
+}
+
+/// A name no other instance has, for what it holds in a shared database: the process id and
+/// random bytes.
+pub fn instance_name() -> String {
+    let mut bytes = [0u8; 8];
+    let random = match getrandom::fill(&mut bytes) {
+        Ok(()) => hex::encode(bytes),
+        Err(_) => format!(
+            "{:x}",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
+        ),
+    };
+    format!("{}-{random}", std::process::id())
 }
 
 /// Opens the store a `DATABASE_URL` names: `postgres://…` (or `postgresql://…`),

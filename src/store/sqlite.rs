@@ -5,19 +5,23 @@
 
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, Result,
-    Store, StoreError, TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, RecoveryTurn,
+    Result, Store, StoreError, TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
 use crate::jobs::RepoChange;
+use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashSet;
 use std::sync::mpsc;
 
 mod budget;
+mod local_claims;
 mod local_tasks;
+mod recovery;
 mod schema;
 
 pub use local_tasks::TaskRecord;
@@ -82,11 +86,13 @@ impl SqliteStore {
     /// a private in-memory database.
     pub fn open(path: &str) -> Result<Self> {
         let conn = Connection::open(path).map_err(db)?;
+        // The wait first: turning on WAL takes a lock that another process opening the same
+        // file (local mode's commands, run at once) may hold for a moment.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
+            "PRAGMA busy_timeout = 5000;
+             PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA foreign_keys = ON;",
         )
         .map_err(db)?;
         // Room for every statement the store prepares: with rusqlite's default of 16, the
@@ -839,6 +845,27 @@ impl Store for SqliteStore {
             .map(|n| n as u64)
             .map_err(db)
         })
+    }
+
+    fn recorded_deliveries(&self, guids: &[DeliveryGuid]) -> Result<HashSet<DeliveryGuid>> {
+        let guids = guids.to_vec();
+        self.run(move |conn| recovery::recorded(conn, &guids))
+    }
+
+    fn begin_recovery(
+        &self,
+        holder: &str,
+        now: i64,
+        lease_until: i64,
+        last_began_by: Option<i64>,
+    ) -> Result<Option<RecoveryTurn>> {
+        let holder = holder.to_owned();
+        self.run(move |conn| recovery::begin(conn, &holder, now, lease_until, last_began_by))
+    }
+
+    fn end_recovery(&self, holder: &str, checkpoint: Option<HookDeliveryId>) -> Result<bool> {
+        let holder = holder.to_owned();
+        self.run(move |conn| recovery::end(conn, &holder, checkpoint))
     }
 
     fn ping(&self) -> Result<()> {

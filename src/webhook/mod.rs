@@ -7,7 +7,7 @@ mod route;
 mod signature;
 
 pub use event::{EVENT_NAMES, Event, EventError, parse_event};
-pub use route::{Disposition, route};
+pub use route::{Disposition, may_be_work, route};
 pub use signature::{SignatureError, WebhookSecrets};
 
 /// The path GitHub delivers webhooks to.

@@ -41,22 +41,60 @@ const ISSUE_ACTIONS: &[&str] = &[
     "unlabeled",
 ];
 
+/// Whether a delivery of `event` with `action` can ask for work, judged from its names alone
+/// (as GitHub's delivery log gives them): `false` only where [`route`] ignores every payload
+/// of that kind, so that a delivery this says no to never needs to arrive.
+pub fn may_be_work(event: &str, action: Option<&str>) -> bool {
+    let action = action.unwrap_or_default();
+    match event {
+        "pull_request" => PULL_REQUEST_ACTIONS.contains(&action),
+        "pull_request_review" => REVIEW_ACTIONS.contains(&action),
+        "check_run" => CHECK_RUN_ACTIONS.contains(&action),
+        "check_suite" => CHECK_SUITE_ACTIONS.contains(&action),
+        "merge_group" => action == "checks_requested",
+        "issues" => ISSUE_ACTIONS.contains(&action),
+        "issue_comment" => action == "created",
+        "installation" => matches!(action, "created" | "deleted" | "suspend"),
+        "push" | "issue_dependencies" | "sub_issues" | "installation_repositories" => true,
+        _ => false,
+    }
+}
+
 pub fn route(event: &Event) -> Disposition {
-    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
+    let some = |repo: &RepoName, installation: &Option<InstallationId>, triggers: Vec<Trigger>| {
         match installation {
             Some(installation) => Disposition::Work {
                 changes: vec![RepoChange::Add(repo.clone(), *installation)],
-                jobs: vec![JobRequest {
-                    repo: repo.clone(),
-                    installation: *installation,
-                    trigger,
-                }],
+                jobs: triggers
+                    .into_iter()
+                    .map(|trigger| JobRequest {
+                        repo: repo.clone(),
+                        installation: *installation,
+                        trigger,
+                    })
+                    .collect(),
             },
             None => Disposition::Ignore("the payload has no installation"),
         }
     };
+    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
+        some(repo, installation, vec![trigger])
+    };
     match event {
         Event::Ping => Disposition::Ignore("ping"),
+        // A pull request closed may have been merged: the default branch has moved then, and
+        // what the App holds of it is read again at once rather than when the push arrives.
+        Event::PullRequest {
+            action,
+            repo,
+            installation,
+            number,
+            ..
+        } if action == "closed" => some(
+            &repo.name,
+            installation,
+            vec![Trigger::PullRequest(*number), Trigger::BaseMoved],
+        ),
         Event::PullRequest {
             action,
             repo,
@@ -332,6 +370,42 @@ mod tests {
     }
 
     #[test]
+    fn what_routes_to_work_may_be_work_by_its_names_and_what_never_does_is_not() {
+        for (name, event) in [
+            (
+                "issue_comment",
+                comment("created", "User", "/switchyard status"),
+            ),
+            ("check_run", check_run("rerequested", None)),
+            (
+                "check_run",
+                check_run("requested_action", Some(RECOMPUTE_ACTION)),
+            ),
+        ] {
+            assert!(matches!(route(&event), Disposition::Work { .. }));
+            assert!(may_be_work(name, event.action()), "{name} {event:?}");
+        }
+        for (event, action) in [
+            ("pull_request", Some("opened")),
+            ("push", None),
+            ("installation", Some("created")),
+            ("installation_repositories", Some("added")),
+        ] {
+            assert!(may_be_work(event, action), "{event} {action:?}");
+        }
+        for (event, action) in [
+            ("ping", None),
+            ("pull_request", Some("labeled")),
+            ("issue_comment", Some("edited")),
+            ("installation", Some("new_permissions_accepted")),
+            ("merge_group", Some("destroyed")),
+            ("star", Some("created")),
+        ] {
+            assert!(!may_be_work(event, action), "{event} {action:?}");
+        }
+    }
+
+    #[test]
     fn only_the_recompute_button_and_a_rerun_recompute() {
         for queued in [
             check_run("rerequested", None),
@@ -393,5 +467,55 @@ mod relation_tests {
             Some(Trigger::SubIssues(IssueNumber(20)))
         );
         assert_eq!(trigger(route(&sub_issues(None))), None);
+    }
+}
+
+#[cfg(test)]
+mod pull_request_tests {
+    use super::*;
+    use crate::ids::{PrNumber, Sha};
+    use crate::webhook::event::RepoRef;
+
+    fn triggers(event: &Event) -> Vec<Trigger> {
+        match route(event) {
+            Disposition::Work { jobs, .. } => jobs.into_iter().map(|job| job.trigger).collect(),
+            Disposition::Ignore(reason) => panic!("ignored: {reason}"),
+        }
+    }
+
+    fn pull_request(action: &str) -> Event {
+        Event::PullRequest {
+            action: action.into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: Some("main".into()),
+            },
+            installation: Some(InstallationId(7)),
+            number: PrNumber(3),
+            head_sha: Sha("a1".into()),
+        }
+    }
+
+    #[test]
+    fn a_push_names_its_pull_request_a_review_its_reviews_and_a_close_the_default_branch_too() {
+        assert_eq!(
+            triggers(&pull_request("synchronize")),
+            [Trigger::PullRequest(PrNumber(3))]
+        );
+        assert_eq!(
+            triggers(&pull_request("closed")),
+            [Trigger::PullRequest(PrNumber(3)), Trigger::BaseMoved],
+            "a merge moves the default branch"
+        );
+        let review = Event::PullRequestReview {
+            action: "submitted".into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: None,
+            },
+            installation: Some(InstallationId(7)),
+            number: PrNumber(3),
+        };
+        assert_eq!(triggers(&review), [Trigger::Review(PrNumber(3))]);
     }
 }

@@ -309,8 +309,9 @@ async fn with_tasks_in_play_a_push_reads_nothing_more_of_them() {
 #[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
 #[tokio::test]
 async fn tracks_that_share_paths_warn_both_issues() {
-    let config =
-        "tracks:\n  api:\n    paths: [\"src/api/**\"]\n  server:\n    paths: [\"src/**\"]\n";
+    // With footprints waited for, the server's issue would wait for the API's instead.
+    let config = "footprint_wait: false\ntracks:\n  api:\n    paths: [\"src/api/**\"]\n  \
+                  server:\n    paths: [\"src/**\"]\n";
     let s = Story::configured(config).await;
     let api = s.issue("API", "");
     s.h.gh.label_issue(REPO, api, "track:api");

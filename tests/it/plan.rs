@@ -3,6 +3,7 @@
 //! as `score.py` scores it, against the goals the reader is held to.
 
 mod apply;
+pub(crate) mod github;
 mod score;
 
 use crate::support::switchyard;

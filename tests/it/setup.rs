@@ -134,6 +134,7 @@ fn setup_settings(
         database_url,
         queue: app_settings.queue,
         retry: app_settings.retry,
+        recovery: app_settings.recovery,
     }
 }
 
@@ -145,7 +146,10 @@ fn cli(args: &[&str]) -> switchyard::settings::ServeArgs {
         .command
     {
         CliCommand::Serve(args) => args,
-        CliCommand::CheckConfig { .. } | CliCommand::Local(_) | CliCommand::Plan(_) => {
+        CliCommand::CheckConfig { .. }
+        | CliCommand::Local(_)
+        | CliCommand::Mcp(_)
+        | CliCommand::Plan(_) => {
             unreachable!("serve was given")
         }
     }

@@ -3,7 +3,7 @@
 
 use super::schedule::{Job, PlanTime, plan_time};
 use super::snapshot::{Completion, Issue, MergeQueue, OpenPr};
-use super::state::{Dependency, ForeignBlocker, PlanProgress, TaskState};
+use super::state::{Dependency, FootprintWait, ForeignBlocker, PlanProgress, TaskState};
 use crate::config::Config;
 use crate::ids::{IssueNumber, PrNumber};
 use std::collections::BTreeSet;
@@ -57,6 +57,8 @@ pub struct WaitingTask {
     pub issue: IssueNumber,
     pub title: String,
     pub estimate: Option<f64>,
+    /// Set when it waits for a task changing one of its files rather than for a free lane.
+    pub footprint: Option<FootprintWait>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,11 +103,14 @@ pub(crate) fn board(input: &BoardInput<'_>) -> Board {
     let queued = input
         .tasks
         .iter()
-        .filter(|task| matches!(task.state, TaskState::Queued(_)))
-        .map(|task| WaitingTask {
-            issue: task.issue.number,
-            title: task.issue.title.clone(),
-            estimate: task.estimate,
+        .filter_map(|task| match task.state {
+            TaskState::Queued(queued) => Some(WaitingTask {
+                issue: task.issue.number,
+                title: task.issue.title.clone(),
+                estimate: task.estimate,
+                footprint: queued.footprint.clone(),
+            }),
+            _ => None,
         })
         .collect();
     let mut blocked: Vec<BlockedTask> = input.tasks.iter().filter_map(blocked_task).collect();

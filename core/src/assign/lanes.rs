@@ -82,18 +82,18 @@ impl<'c> Lanes<'c> {
         }
     }
 
-    /// The lane for a new task among `eligible` ones with room: first a lane none of whose
-    /// tasks' tracks shares paths with `tracks`, then the least remaining estimated work, then
-    /// a lane not `reserved` (one that issues waiting their turn can only go to), then the
-    /// order of the config. `None` when every eligible lane is full.
-    pub(crate) fn choose(
+    /// The `eligible` lanes with room for a new task, best first: first the lanes none of
+    /// whose tasks' tracks shares paths with `tracks`, then the least remaining estimated
+    /// work, then lanes not `reserved` (those issues waiting their turn can only go to), then
+    /// the order of the config. Empty when every eligible lane is full.
+    pub(crate) fn ranked(
         &self,
         eligible: &[usize],
         tracks: &[&Track],
         reserved: &BTreeSet<usize>,
-    ) -> Option<usize> {
+    ) -> Vec<usize> {
         // Each lane's key is worked out once: comparing path globs compiles them.
-        eligible
+        let mut keyed: Vec<(bool, f64, bool, usize)> = eligible
             .iter()
             .copied()
             .filter(|&lane| !self.is_full(lane))
@@ -105,16 +105,17 @@ impl<'c> Lanes<'c> {
                     lane,
                 )
             })
-            .min_by(
-                |(shares_a, hours_a, reserved_a, a), (shares_b, hours_b, reserved_b, b)| {
-                    shares_a
-                        .cmp(shares_b)
-                        .then_with(|| hours_a.partial_cmp(hours_b).unwrap_or(Ordering::Equal))
-                        .then(reserved_a.cmp(reserved_b))
-                        .then(a.cmp(b))
-                },
-            )
-            .map(|(.., lane)| lane)
+            .collect();
+        keyed.sort_by(
+            |(shares_a, hours_a, reserved_a, a), (shares_b, hours_b, reserved_b, b)| {
+                shares_a
+                    .cmp(shares_b)
+                    .then_with(|| hours_a.partial_cmp(hours_b).unwrap_or(Ordering::Equal))
+                    .then(reserved_a.cmp(reserved_b))
+                    .then(a.cmp(b))
+            },
+        );
+        keyed.into_iter().map(|(.., lane)| lane).collect()
     }
 
     fn remaining_hours(&self, lane: usize) -> f64 {
@@ -145,6 +146,16 @@ mod tests {
         Slot { hours, tracks }
     }
 
+    /// The best lane with room, as the planner takes it when no footprint says otherwise.
+    fn choose(
+        lanes: &Lanes<'_>,
+        eligible: &[usize],
+        tracks: &[&Track],
+        reserved: &BTreeSet<usize>,
+    ) -> Option<usize> {
+        lanes.ranked(eligible, tracks, reserved).first().copied()
+    }
+
     fn config(capacity: u32) -> Config {
         Config {
             capacity,
@@ -159,12 +170,12 @@ mod tests {
         let none = BTreeSet::new();
         let all = lanes.eligible(&[]);
         assert_eq!(all, [0, 1, 2]);
-        assert_eq!(lanes.choose(&all, &[], &none), Some(0));
+        assert_eq!(choose(&lanes, &all, &[], &none), Some(0));
         lanes.take(0, slot(2.0, vec![]));
         lanes.take(1, slot(1.0, vec![]));
-        assert_eq!(lanes.choose(&all, &[], &none), Some(2));
+        assert_eq!(choose(&lanes, &all, &[], &none), Some(2));
         lanes.take(2, slot(3.0, vec![]));
-        assert_eq!(lanes.choose(&all, &[], &none), Some(1));
+        assert_eq!(choose(&lanes, &all, &[], &none), Some(1));
     }
 
     #[test]
@@ -178,8 +189,8 @@ mod tests {
         lanes.take(0, slot(1.0, vec![&core]));
         lanes.take(1, slot(5.0, vec![&web]));
         lanes.take(2, slot(5.0, vec![&web]));
-        assert_eq!(lanes.choose(&[0, 1, 2], &[&api], &none), Some(1));
-        assert_eq!(lanes.choose(&[0, 1, 2], &[&web], &none), Some(0));
+        assert_eq!(choose(&lanes, &[0, 1, 2], &[&api], &none), Some(1));
+        assert_eq!(choose(&lanes, &[0, 1, 2], &[&web], &none), Some(0));
     }
 
     #[test]
@@ -187,8 +198,8 @@ mod tests {
         let config = config(1);
         let lanes = Lanes::new(&config);
         let reserved = BTreeSet::from([0]);
-        assert_eq!(lanes.choose(&[0, 1, 2], &[], &reserved), Some(1));
-        assert_eq!(lanes.choose(&[0], &[], &reserved), Some(0));
+        assert_eq!(choose(&lanes, &[0, 1, 2], &[], &reserved), Some(1));
+        assert_eq!(choose(&lanes, &[0], &[], &reserved), Some(0));
     }
 
     #[test]
@@ -200,7 +211,7 @@ mod tests {
             assert!(!lanes.is_full(lane));
             lanes.take(lane, slot(1.0, vec![]));
         }
-        assert_eq!(lanes.choose(&[0, 1, 2], &[], &none), None);
+        assert_eq!(choose(&lanes, &[0, 1, 2], &[], &none), None);
         assert!(lanes.is_full(7));
     }
 

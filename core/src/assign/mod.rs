@@ -42,7 +42,7 @@ pub use snapshot::{
     LinkedBlocker, MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
-    Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, ForeignBlocker,
-    PlanProgress, PlanStep, PlannedOverlap, Queued, ReleaseReason, Released, Stage, TaskState,
-    TrackPaths, UnknownLane, Withdrawn,
+    Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, FootprintWait,
+    ForeignBlocker, PlanProgress, PlanStep, PlannedOverlap, Queued, ReleaseReason, Released, Stage,
+    TaskState, TrackPaths, UnknownLane, Withdrawn,
 };

@@ -10,13 +10,14 @@ use super::labels::{BLOCKED_LABEL, QUEUED_LABEL, agent_label_name, same_label};
 use super::lanes::{Lanes, Slot, UNESTIMATED_HOURS};
 use super::open::{OpenIssue, open_issues, waiting};
 use super::plans::{plans, progress};
-use super::snapshot::{AssignmentRecord, Completion, Issue, Snapshot, WasBlocked};
+use super::snapshot::{AssignmentRecord, Completion, Issue, MergedPr, Snapshot, WasBlocked};
 use super::state::{
-    Assignment, DependencyState, PlannedOverlap, Queued, ReleaseReason, Released, TaskState,
-    TrackPaths, UnknownLane, Withdrawn,
+    Assignment, DependencyState, FootprintWait, PlannedOverlap, Queued, ReleaseReason, Released,
+    TaskState, TrackPaths, UnknownLane, Withdrawn,
 };
 use super::track_overlap::first_overlap;
 use crate::config::{Config, Track};
+use crate::footprint::{self, Dispatch, Running};
 use crate::ids::IssueNumber;
 use crate::suggest::closest;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +47,30 @@ struct Planner<'s> {
     records_out: RecordChanges,
     /// Each plan's sub-issues, by plan.
     plans: BTreeMap<IssueNumber, Vec<IssueNumber>>,
+    /// The tasks given a slot and running, with their footprints, as the plan goes; kept
+    /// only while some issue waits for a lane, as only such an issue asks.
+    running: Vec<Held>,
+    /// Whether some open issue waits for the rules to choose its lane.
+    choosing: bool,
+    /// Finished tasks with the files they changed, most recent first, while `choosing`.
+    finished: Vec<Held>,
+}
+
+/// A task on a lane, or one a lane finished, and its footprint.
+struct Held {
+    lane: String,
+    issue: IssueNumber,
+    footprint: Vec<String>,
+}
+
+fn as_running(held: &[Held]) -> Vec<Running<'_, IssueNumber>> {
+    held.iter()
+        .map(|h| Running {
+            lane: &h.lane,
+            task: h.issue,
+            footprint: &h.footprint,
+        })
+        .collect()
 }
 
 /// What the rules make of a snapshot: each issue's state, the labels after the snapshot's
@@ -113,6 +138,9 @@ pub(crate) fn settle(snapshot: &Snapshot) -> Settled<'_> {
         states: BTreeMap::new(),
         records_out: RecordChanges::default(),
         plans: plans(snapshot, &labels),
+        running: Vec::new(),
+        choosing: false,
+        finished: Vec::new(),
     };
     let open = open_issues(snapshot, &labels);
     planner.plan_open(&open);
@@ -193,6 +221,10 @@ impl<'s> Planner<'s> {
 
     fn plan_open(&mut self, open: &[OpenIssue<'s>]) {
         let intents: Vec<Intent> = open.iter().map(|o| self.intent(o)).collect();
+        self.choosing = intents.iter().any(|i| matches!(i, Intent::Wanted));
+        if self.choosing {
+            self.finished = finished(self.snapshot);
+        }
         // Issues already on a lane hold their slots before any lane is chosen.
         for (issue, intent) in open.iter().zip(&intents) {
             if let Intent::Placed(lane) = intent {
@@ -246,7 +278,13 @@ impl<'s> Planner<'s> {
     fn place(&mut self, open: &OpenIssue<'s>, lane: usize) {
         let state = match waiting(open, Some(self.lane_name(lane))) {
             Some(waiting) => waiting,
-            None => self.assigned(open, lane),
+            None => {
+                if self.choosing {
+                    let footprint = self.footprint(open);
+                    self.run(open, lane, footprint);
+                }
+                self.assigned(open, lane)
+            }
         };
         self.hold(open, lane);
         self.states.insert(open.issue.number, state);
@@ -258,12 +296,25 @@ impl<'s> Planner<'s> {
         let number = open.issue.number;
         let state = waiting(open, None).unwrap_or_else(|| {
             let eligible = self.lanes.eligible(&open.tracks);
-            match self.lanes.choose(&eligible, &open.tracks, reserved) {
-                Some(lane) => {
+            let free = self.lanes.ranked(&eligible, &open.tracks, reserved);
+            let names: Vec<String> = free.iter().map(|&lane| self.lane_name(lane)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let footprint = self.footprint(open);
+            let dispatch = footprint::dispatch(
+                &names,
+                &footprint,
+                &as_running(&self.running),
+                &as_running(&self.finished),
+            );
+            match dispatch {
+                Dispatch::Start(at) => {
+                    let lane = free[at];
                     self.hold(open, lane);
+                    self.run(open, lane, footprint);
                     self.assigned(open, lane)
                 }
-                None => self.queued(open, &eligible),
+                Dispatch::Wait(wait) => self.queued(open, &eligible, Some(wait)),
+                Dispatch::NoRoom => self.queued(open, &eligible, None),
             }
         });
         // A command's assignment that did not take replaces the old record, or the next
@@ -272,6 +323,30 @@ impl<'s> Planner<'s> {
             self.records_out.forgotten.push(number);
         }
         self.states.insert(number, state);
+    }
+
+    /// The files the task will change, when footprints are waited for.
+    fn footprint(&self, open: &OpenIssue<'_>) -> Vec<String> {
+        if !self.config.footprint_wait {
+            return Vec::new();
+        }
+        let tracks: Vec<String> = open
+            .tracks
+            .iter()
+            .flat_map(|track| track.paths.iter().cloned())
+            .collect();
+        footprint::of_task(&open.issue.body, &tracks)
+    }
+
+    /// Records the task as running on `lane`, for the footprints of the tasks after it.
+    fn run(&mut self, open: &OpenIssue<'_>, lane: usize, footprint: Vec<String>) {
+        if !footprint.is_empty() {
+            self.running.push(Held {
+                lane: self.lane_name(lane),
+                issue: open.issue.number,
+                footprint,
+            });
+        }
     }
 
     fn hold(&mut self, open: &OpenIssue<'s>, lane: usize) {
@@ -379,13 +454,19 @@ impl<'s> Planner<'s> {
             .collect()
     }
 
-    fn queued(&self, open: &OpenIssue<'_>, eligible: &[usize]) -> TaskState {
+    fn queued(
+        &self,
+        open: &OpenIssue<'_>,
+        eligible: &[usize],
+        footprint: Option<FootprintWait>,
+    ) -> TaskState {
         let bound_by = self
             .lanes
             .bound_track(&open.tracks)
             .map(|track| track.name.clone());
         TaskState::Queued(Queued {
             lanes: eligible.iter().map(|&lane| self.lane_name(lane)).collect(),
+            footprint,
             bound_by,
             capacity: self.config.capacity,
             depends_on: open.depends_on.clone(),
@@ -418,13 +499,7 @@ impl<'s> Planner<'s> {
             let Some(record) = self.records.get(&issue.number) else {
                 continue;
             };
-            let merged = self
-                .snapshot
-                .merged_prs
-                .iter()
-                .filter(|pr| pr.closes.contains(&issue.number))
-                .min_by_key(|pr| (pr.merged_at, pr.number));
-            let state = match merged {
+            let state = match merged_closer(self.snapshot, issue.number) {
                 Some(pr) => {
                     let done = Completion {
                         issue: issue.number,
@@ -516,6 +591,73 @@ impl<'s> Planner<'s> {
             merge_queue: self.snapshot.merge_queue.as_ref(),
         })
     }
+}
+
+/// The merged pull request that closed `issue`: the first to merge.
+fn merged_closer(snapshot: &Snapshot, issue: IssueNumber) -> Option<&MergedPr> {
+    snapshot
+        .merged_prs
+        .iter()
+        .filter(|pr| pr.closes.contains(&issue))
+        .min_by_key(|pr| (pr.merged_at, pr.number))
+}
+
+/// How many finished tasks are asked which lane last changed a file: the most recent, so the
+/// question costs the same however long the history.
+const RECENT_FINISHED: usize = 100;
+
+/// The tasks lanes finished, with the files their pull requests changed, most recent first:
+/// those recorded, and those a merged pull request closed since; the [`RECENT_FINISHED`] most
+/// recent.
+fn finished(snapshot: &Snapshot) -> Vec<Held> {
+    if !snapshot.config.footprint_wait {
+        return Vec::new();
+    }
+    let mut done: Vec<(chrono::DateTime<chrono::Utc>, Held)> = snapshot
+        .completions
+        .iter()
+        .map(|c| {
+            (
+                c.merged_at,
+                c.lane.clone(),
+                c.issue,
+                c.files_changed.clone(),
+            )
+        })
+        .chain(
+            snapshot
+                .issues
+                .iter()
+                .filter(|i| !i.open)
+                .filter_map(|issue| {
+                    let record = snapshot
+                        .assignments
+                        .iter()
+                        .find(|r| r.issue == issue.number)?;
+                    let pr = merged_closer(snapshot, issue.number)?;
+                    Some((
+                        pr.merged_at,
+                        record.lane.clone(),
+                        issue.number,
+                        pr.files.clone(),
+                    ))
+                }),
+        )
+        .filter(|(.., files)| !files.is_empty())
+        .map(|(at, lane, issue, footprint)| {
+            (
+                at,
+                Held {
+                    lane,
+                    issue,
+                    footprint,
+                },
+            )
+        })
+        .collect();
+    done.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.issue.cmp(&a.1.issue)));
+    done.truncate(RECENT_FINISHED);
+    done.into_iter().map(|(_, held)| held).collect()
 }
 
 /// The first pair of tracks that share paths: the other track's name, our glob, theirs.

@@ -60,7 +60,7 @@ pub(super) fn progress(
             (Some(_), Some(TaskState::Assigned(a))) => Stage::Running {
                 lane: a.lane.clone(),
             },
-            (Some(_), Some(TaskState::Queued(_))) => Stage::Queued,
+            (Some(_), Some(TaskState::Queued(q))) => Stage::Queued(q.footprint.clone()),
             (Some(_), Some(TaskState::Blocked(b))) => Stage::Blocked {
                 by: b.open_dependencies().copied().collect(),
                 elsewhere: b.elsewhere.clone(),

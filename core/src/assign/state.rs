@@ -1,7 +1,11 @@
 //! What Switchyard makes of one issue: everything its comment says, as plain values.
 
 use super::snapshot::Completion;
+use crate::footprint::Wait;
 use crate::ids::{IssueNumber, RepoName};
+
+/// Why a task waits for another lane: the file it would change there, the lane, the task.
+pub type FootprintWait = Wait<IssueNumber>;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TaskState {
@@ -11,7 +15,7 @@ pub enum TaskState {
     Blocked(Blocked),
     /// On a dependency cycle: can never start as things stand.
     Cycle(Cycle),
-    /// Every lane it may go to is full.
+    /// Every lane it may go to is full, or would put it beside a task changing its files.
     Queued(Queued),
     /// Left its lane: the agent label was removed, or the issue closed unmerged.
     Released(Released),
@@ -149,8 +153,10 @@ pub struct Cycle {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queued {
-    /// The lanes it may go to, all full.
+    /// The lanes it may go to: all full, unless it waits for a file.
     pub lanes: Vec<String>,
+    /// Set when a lane has room but another lane's task is changing one of its files.
+    pub footprint: Option<FootprintWait>,
     /// The track that binds it to its one lane, if one does.
     pub bound_by: Option<String>,
     pub capacity: u32,
@@ -223,7 +229,8 @@ pub enum Stage {
     Running {
         lane: String,
     },
-    Queued,
+    /// Waits for a lane to free, or (when set) for a task changing one of its files.
+    Queued(Option<FootprintWait>),
     Blocked {
         by: Vec<Dependency>,
         elsewhere: Vec<ForeignBlocker>,

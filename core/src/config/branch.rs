@@ -347,13 +347,7 @@ mod tests {
     fn config(template: &str, agents: &[&str]) -> Config {
         Config {
             branch_template: template.to_owned(),
-            agents: agents
-                .iter()
-                .map(|name| Agent {
-                    name: (*name).to_owned(),
-                    login: None,
-                })
-                .collect(),
+            agents: agents.iter().map(|name| Agent::named(*name)).collect(),
             ..Config::default()
         }
     }
@@ -442,10 +436,7 @@ mod tests {
 
     #[test]
     fn branch_for_fills_the_template() {
-        let agent = Agent {
-            name: "agent-1".into(),
-            login: None,
-        };
+        let agent = Agent::named("agent-1");
         let per_issue = config("{agent}/{issue}-{slug}", &["agent-1"]);
         assert_eq!(
             per_issue.branch_for(&agent, IssueNumber(16), "Status command"),

@@ -36,6 +36,9 @@ pub struct Config {
     pub branch_template: String,
     /// Tasks at once per lane.
     pub capacity: u32,
+    /// A task whose footprint shares a file with a task running on another lane waits for it
+    /// ([`crate::footprint`]).
+    pub footprint_wait: bool,
     /// The label that asks Switchyard to assign an issue (default `parallel`).
     pub trigger_label: String,
     /// Tracks by name, in configured order.
@@ -58,6 +61,20 @@ pub struct Agent {
     pub name: String,
     /// GitHub login to set as the assignee of the lane's issues.
     pub login: Option<String>,
+    /// Whether the App mentions `login` with what to do when the lane's open PR needs a
+    /// rebase or waits for a PR it shares lines with: for agents that act on mentions.
+    pub handoff: bool,
+}
+
+impl Agent {
+    /// A lane with no login: nobody assigned, nobody mentioned.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            login: None,
+            handoff: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +135,7 @@ impl Default for Config {
             agents: numbered_agents(DEFAULT_AGENT_COUNT),
             branch_template: "parallel-dev/{agent}".to_owned(),
             capacity: 1,
+            footprint_wait: true,
             trigger_label: "parallel".to_owned(),
             tracks: Vec::new(),
             ignore_paths: Vec::new(),
@@ -148,10 +166,7 @@ impl Default for MergeOrderConfig {
 /// `agent-1` … `agent-<count>`, the lanes of `agents: <count>`.
 fn numbered_agents(count: usize) -> Vec<Agent> {
     (1..=count)
-        .map(|n| Agent {
-            name: format!("agent-{n}"),
-            login: None,
-        })
+        .map(|n| Agent::named(format!("agent-{n}")))
         .collect()
 }
 

@@ -16,6 +16,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "agents",
     "branch_template",
     "capacity",
+    "footprint_wait",
     "trigger_label",
     "tracks",
     "ignore_paths",
@@ -24,7 +25,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "merge_order",
     "size_labels",
 ];
-const AGENT_KEYS: &[&str] = &["name", "login"];
+const AGENT_KEYS: &[&str] = &["name", "login", "handoff"];
 const TRACK_KEYS: &[&str] = &["paths", "depends_on", "agent"];
 const MERGE_ORDER_KEYS: &[&str] = &["check_name", "enforce", "exact_budget_ms"];
 const COORDINATE_VALUES: &[&str] = &["lanes", "all"];
@@ -187,6 +188,11 @@ impl Checker {
                         && let Ok(capacity) = u32::try_from(capacity)
                     {
                         config.capacity = capacity;
+                    }
+                }
+                "footprint_wait" => {
+                    if let Some(wait) = self.boolean(value, "`footprint_wait`") {
+                        config.footprint_wait = wait;
                     }
                 }
                 "trigger_label" => {
@@ -495,24 +501,21 @@ impl Checker {
         match &item.value {
             Value::Scalar(_, name) => {
                 self.check_name(name, item.pos, "agent");
-                Some((
-                    Agent {
-                        name: name.clone(),
-                        login: None,
-                    },
-                    item.pos,
-                ))
+                Some((Agent::named(name.clone()), item.pos))
             }
             Value::Map(_) => {
                 let fields = self.fields(item, AGENT_KEYS, "an agent", " in an agent")?;
                 let mut name = None;
                 let mut login = None;
+                let mut handoff = None;
                 for field in fields {
                     let Some(value) = field.value.present() else {
                         continue;
                     };
                     if field.key == "name" {
                         name = self.text(value, "`name`").map(|text| (text, value.pos));
+                    } else if field.key == "handoff" {
+                        handoff = self.boolean(value, "`handoff`").map(|on| (on, value.pos));
                     } else if let Some(text) = self.text(value, "`login`") {
                         match login_problem(&text) {
                             Some(problem) => self.error(value.pos, problem),
@@ -525,7 +528,25 @@ impl Checker {
                     return None;
                 };
                 self.check_name(&name, pos, "agent");
-                Some((Agent { name, login }, pos))
+                let handoff = match handoff {
+                    Some((true, at)) if login.is_none() => {
+                        self.error(
+                            at,
+                            "`handoff: true` needs the lane's `login`, to mention it",
+                        );
+                        false
+                    }
+                    Some((on, _)) => on,
+                    None => false,
+                };
+                Some((
+                    Agent {
+                        name,
+                        login,
+                        handoff,
+                    },
+                    pos,
+                ))
             }
             _ => {
                 self.error(

@@ -74,6 +74,7 @@ fn defaults() {
     assert!(config.agents.iter().all(|agent| agent.login.is_none()));
     assert_eq!(config.branch_template, "parallel-dev/{agent}");
     assert_eq!(config.capacity, 1);
+    assert!(config.footprint_wait);
     assert_eq!(config.trigger_label, "parallel");
     assert!(config.tracks.is_empty());
     assert!(config.ignore_paths.is_empty());
@@ -112,16 +113,11 @@ fn full_example() {
         vec![
             Agent {
                 name: "alpha".into(),
-                login: Some("octocat".into())
+                login: Some("octocat".into()),
+                handoff: false,
             },
-            Agent {
-                name: "beta".into(),
-                login: None
-            },
-            Agent {
-                name: "gamma".into(),
-                login: None
-            },
+            Agent::named("beta"),
+            Agent::named("gamma"),
         ]
     );
     assert_eq!(config.branch_template, "{agent}/{issue}-{slug}");
@@ -173,6 +169,9 @@ fn full_example() {
     assert!(!ignored.matches("web/package-lock.json"));
     let alpha = config.agent("Alpha").unwrap();
     assert_eq!(alpha.login.as_deref(), Some("octocat"));
+    assert!(!alpha.handoff);
+    let lanes = parse("agents:\n  - {name: a, login: octocat, handoff: true}\n").unwrap();
+    assert!(lanes.agents[0].handoff);
     assert_eq!(
         config.branch_for(alpha, crate::ids::IssueNumber(16), "Status command"),
         "alpha/16-status-command"
@@ -183,6 +182,20 @@ fn full_example() {
     );
     assert_eq!(config.track("API").map(|t| t.name.as_str()), Some("api"));
     assert_eq!(config.agent("delta"), None);
+}
+
+#[test]
+fn footprint_wait_is_a_switch() {
+    assert!(!parse("footprint_wait: false\n").unwrap().footprint_wait);
+    assert!(parse("footprint_wait: true\n").unwrap().footprint_wait);
+    assert_eq!(
+        one_error("footprint_wait: sometimes\n"),
+        "switchyard.yml:1:17: `footprint_wait` must be `true` or `false`, found text `sometimes`"
+    );
+    assert_eq!(
+        one_error("footprint_waits: false\n"),
+        "switchyard.yml:1:1: unknown key `footprint_waits`, did you mean `footprint_wait`?"
+    );
 }
 
 #[test]
@@ -243,14 +256,14 @@ fn unknown_keys_suggest_the_closest() {
     );
     assert_eq!(
         one_error("agents:\n  - name: a\n    user: octocat\n"),
-        "switchyard.yml:3:5: unknown key `user` in an agent; the keys here are `name` and \
-         `login`"
+        "switchyard.yml:3:5: unknown key `user` in an agent; the keys here are `name`, \
+         `login` and `handoff`"
     );
     assert_eq!(
         one_error("colour: red\n"),
         "switchyard.yml:1:1: unknown key `colour`; the keys here are `agents`, \
-         `branch_template`, `capacity`, `trigger_label`, `tracks`, `ignore_paths`, \
-         `regenerated_paths`, `coordinate`, `merge_order` and `size_labels`"
+         `branch_template`, `capacity`, `footprint_wait`, `trigger_label`, `tracks`, \
+         `ignore_paths`, `regenerated_paths`, `coordinate`, `merge_order` and 1 more"
     );
 }
 
@@ -313,14 +326,14 @@ fn wrong_types_name_what_was_found() {
     assert_eq!(
         one_error("- agents\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
-         `merge_order` and `size_labels`, found a list"
+         `capacity`, `footprint_wait`, `trigger_label`, `tracks`, `ignore_paths`, \
+         `regenerated_paths`, `coordinate`, `merge_order` and 1 more, found a list"
     );
     assert_eq!(
         one_error("just text\n"),
         "switchyard.yml:1:1: the file must be a mapping with keys `agents`, `branch_template`, \
-         `capacity`, `trigger_label`, `tracks`, `ignore_paths`, `regenerated_paths`, `coordinate`, \
-         `merge_order` and `size_labels`, found text `just text`"
+         `capacity`, `footprint_wait`, `trigger_label`, `tracks`, `ignore_paths`, \
+         `regenerated_paths`, `coordinate`, `merge_order` and 1 more, found text `just text`"
     );
     assert_eq!(
         one_error("? [a, b]\n: 1\n"),
@@ -387,6 +400,14 @@ fn agent_errors() {
         one_error("agents: [\"my agent\"]\n"),
         "switchyard.yml:1:10: agent name `my agent` may contain only letters, digits, `-`, `_` \
          and `.`"
+    );
+    assert_eq!(
+        one_error("agents:\n  - name: a\n    handoff: true\n"),
+        "switchyard.yml:3:14: `handoff: true` needs the lane's `login`, to mention it"
+    );
+    assert_eq!(
+        one_error("agents:\n  - name: a\n    login: octocat\n    handoff: yes please\n"),
+        "switchyard.yml:4:14: `handoff` must be `true` or `false`, found text `yes please`"
     );
     assert_eq!(
         one_error("agents: [[a]]\n"),

@@ -33,6 +33,7 @@ mod merge_rule;
 mod ownership;
 mod parts;
 mod patch;
+mod query;
 mod textdiff;
 
 #[cfg(test)]
@@ -49,6 +50,7 @@ pub use findings::{
 pub use inputs::{FetchRequest, Inputs, OpenPr};
 pub use ownership::{OwnedTrack, Ownership};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
+pub use query::{Asked, old_lines, question};
 pub use textdiff::{diff_texts, fetched_file};
 
 use serde::Serialize;

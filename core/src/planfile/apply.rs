@@ -3,15 +3,18 @@
 //! one track per item with files for `.github/switchyard.yml`. Items already in the book and
 //! tracks already configured are left alone, so applying twice adds nothing.
 
+use crate::footprint::{Running, holder_lane};
 use crate::planfile::names;
 use crate::planfile::{Plan, WorkItem};
 use std::collections::BTreeSet;
 
-/// A lane and the hours of open work on it.
+/// A lane, the hours of open work on it and the footprints of its open tasks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LaneLoad {
     pub name: String,
     pub hours: f64,
+    /// Each open task's files; a new task sharing one of them goes to this lane.
+    pub footprints: Vec<Vec<String>>,
 }
 
 /// A task to add to the book.
@@ -82,12 +85,15 @@ pub fn additions(
             out.already.push(id);
             continue;
         }
-        let Some(lane) = lane_named(&loads, item.agent.as_deref()).or_else(|| lightest(&loads))
+        let Some(lane) = lane_named(&loads, item.agent.as_deref())
+            .or_else(|| holding(&loads, &item.files))
+            .or_else(|| lightest(&loads))
         else {
             continue;
         };
         if let Some(load) = loads.iter_mut().find(|l| l.name == lane) {
             load.hours += item.estimate_hours.unwrap_or(UNKNOWN_HOURS);
+            load.footprints.push(item.files.clone());
         }
         out.tasks.push(PlannedTask {
             id,
@@ -103,7 +109,7 @@ pub fn additions(
 
 /// One-word ids from the items' identifiers (`track-2`, `task-1.1`, `A`), else from their
 /// titles, each unique.
-fn task_ids(items: &[WorkItem]) -> Vec<String> {
+pub(crate) fn task_ids(items: &[WorkItem]) -> Vec<String> {
     let mut taken = BTreeSet::new();
     items
         .iter()
@@ -126,7 +132,7 @@ fn task_ids(items: &[WorkItem]) -> Vec<String> {
         .collect()
 }
 
-fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -183,6 +189,22 @@ fn lane_named(lanes: &[LaneLoad], agent: Option<&str>) -> Option<String> {
         .map(|l| l.name.clone())
 }
 
+/// The lane whose open tasks change one of `files`: the task runs after them there rather
+/// than waiting for them on another lane.
+fn holding(lanes: &[LaneLoad], files: &[String]) -> Option<String> {
+    let holders: Vec<Running<'_, ()>> = lanes
+        .iter()
+        .flat_map(|lane| {
+            lane.footprints.iter().map(|footprint| Running {
+                lane: lane.name.as_str(),
+                task: (),
+                footprint,
+            })
+        })
+        .collect();
+    holder_lane(files, &holders).map(str::to_owned)
+}
+
 /// The lane with the least open work; the first of equals.
 fn lightest(lanes: &[LaneLoad]) -> Option<String> {
     lanes
@@ -191,7 +213,7 @@ fn lightest(lanes: &[LaneLoad]) -> Option<String> {
         .map(|l| l.name.clone())
 }
 
-fn estimate(item: &WorkItem) -> Option<String> {
+pub(crate) fn estimate(item: &WorkItem) -> Option<String> {
     if let Some(hours) = item.estimate_hours {
         let text = format!("{hours:.2}");
         return Some(format!(
@@ -227,6 +249,7 @@ mod tests {
             .map(|name| LaneLoad {
                 name: (*name).into(),
                 hours: 0.0,
+                footprints: Vec::new(),
             })
             .collect()
     }
@@ -293,6 +316,31 @@ mod tests {
         assert!(added.tasks.is_empty());
         assert!(added.tracks.is_empty());
         assert_eq!(added.already, ids);
+    }
+
+    #[test]
+    fn an_item_goes_to_the_lane_holding_one_of_its_files() {
+        let plan = read(
+            "## Task 1: Parser\nFiles: `src/app.rs`\n\n## Task 2: Docs\nFiles: `docs/`\n\n\
+             ## Task 3: Printer\nFiles: `src/app.rs`, `src/print.rs`\n",
+        );
+        let mut lanes = lanes();
+        lanes[1].footprints.push(vec!["docs/guide.md".into()]);
+        let added = additions(&plan, &lanes, &[], &[]);
+        let placed: Vec<(&str, &str)> = added
+            .tasks
+            .iter()
+            .map(|t| (t.id.as_str(), t.lane.as_str()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("task-1", "agent-1"),
+                ("task-2", "agent-2"),
+                ("task-3", "agent-1")
+            ],
+            "docs go where the book's docs task is; the printer after the parser"
+        );
     }
 
     #[test]

@@ -13,6 +13,9 @@ use crate::planfile::paths::{self, Trust};
 #[derive(Default)]
 pub(crate) struct Found {
     pub files: Vec<String>,
+    /// The files among `files` that a files label, column or tree listing gives, rather than
+    /// the item's prose.
+    pub listed: Vec<String>,
     pub deps: Vec<DepRef>,
     pub estimate: Option<Estimate>,
     pub heading_estimate: Option<Estimate>,
@@ -24,6 +27,12 @@ pub(crate) struct Found {
 }
 
 impl Found {
+    /// Files a files label, column or tree listing gives.
+    pub fn list(&mut self, paths: Vec<String>) {
+        self.listed.extend(paths.iter().cloned());
+        self.files.extend(paths);
+    }
+
     /// Dependencies and a time the item's heading gives.
     pub fn heading(&mut self, heading: &Line) {
         let raw = heading.text.to_lowercase();
@@ -93,7 +102,7 @@ impl Found {
         for row in rows {
             for (cell, column) in row.iter().zip(&columns) {
                 match column {
-                    Some(Label::Files) => self.files.extend(paths::in_line(cell, Trust::Listed)),
+                    Some(Label::Files) => self.list(paths::in_line(cell, Trust::Listed)),
                     Some(Label::Subtasks) => tasks.push((
                         cell.text.clone(),
                         estimate::parse(&cell.text).and_then(|e| e.hours),

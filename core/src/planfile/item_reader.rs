@@ -146,7 +146,7 @@ impl ItemReader<'_> {
                     .into_iter()
                     .filter(|p| !name.contains(p.as_str()))
                     .collect();
-                self.found.files.extend(found);
+                self.found.list(found);
                 self.state = if empty { State::Files } else { State::Free };
             }
             Label::Reads => self.state = if empty { State::Reads } else { State::Free },
@@ -206,7 +206,7 @@ impl ItemReader<'_> {
             return;
         }
         match self.state {
-            State::Files => self.found.files.extend(paths::in_line(line, Trust::Listed)),
+            State::Files => self.found.list(paths::in_line(line, Trust::Listed)),
             State::Depends => self.found.deps.push(DepRef {
                 text: line.text.clone(),
                 line: line.line,
@@ -241,10 +241,7 @@ impl ItemReader<'_> {
             fields::split(first).filter(|_| state != State::Subtasks && entry.checked.is_none());
         match (field, state) {
             (Some((label, name, value)), _) => self.field(label, &name, &value, first),
-            (None, State::Files) => self
-                .found
-                .files
-                .extend(paths::in_line(first, Trust::Listed)),
+            (None, State::Files) => self.found.list(paths::in_line(first, Trust::Listed)),
             (None, State::Depends) => self.found.deps.push(DepRef {
                 text: first.text.clone(),
                 line: first.line,
@@ -274,7 +271,7 @@ impl ItemReader<'_> {
                     self.field(label, &name, &value, line)
                 }
                 _ => match self.state {
-                    State::Files => self.found.files.extend(paths::in_line(line, Trust::Listed)),
+                    State::Files => self.found.list(paths::in_line(line, Trust::Listed)),
                     State::Free | State::Subtasks if !fields::only_reads(&line.text) => {
                         self.found.files.extend(paths::in_line(line, Trust::Prose))
                     }
@@ -313,7 +310,7 @@ impl ItemReader<'_> {
             return;
         }
         if paths::is_tree(text) {
-            self.found.files.extend(paths::tree(text));
+            self.found.list(paths::tree(text));
         } else if matches!(self.state, State::Free | State::Subtasks) && lang.is_empty() {
             let kind = if self.state == State::Subtasks {
                 ListKind::Labelled
@@ -325,7 +322,7 @@ impl ItemReader<'_> {
             for line in text.lines() {
                 let word = line.split_whitespace().next().unwrap_or("");
                 if paths::is_path(word, Trust::Listed, true) {
-                    self.found.files.push(word.to_owned());
+                    self.found.list(vec![word.to_owned()]);
                 }
             }
         }

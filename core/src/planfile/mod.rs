@@ -14,7 +14,9 @@ mod drafts;
 mod encoding;
 mod estimate;
 mod fields;
+pub mod github;
 mod headings;
+mod issue_body;
 mod item_facts;
 mod item_reader;
 mod item_tables;
@@ -27,6 +29,8 @@ mod paths;
 mod restated;
 #[cfg(test)]
 mod tests;
+
+pub use issue_body::{IssueFiles, issue_files, title};
 
 use serde::Serialize;
 

@@ -61,10 +61,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
 fn config(lanes: usize, capacity: u32) -> Config {
     Config {
         agents: (1..=lanes)
-            .map(|n| Agent {
-                name: format!("agent-{n}"),
-                login: None,
-            })
+            .map(|n| Agent::named(format!("agent-{n}")))
             .collect(),
         capacity,
         ..Config::default()
@@ -421,6 +418,122 @@ fn capacity_two_takes_two_tasks_per_lane() {
     assert_eq!(plan.branches_to_create, ["parallel-dev/agent-1"]);
 }
 
+const NOTES: &str = "**Files:**\n\n- `src/store/notes.ts`\n";
+const SEARCH: &str = "Files: `src/store/notes.ts`, `src/search.ts`\n";
+
+/// Docs on agent-1, the notes store on agent-2, and the search, which also changes the notes
+/// store, labelled last.
+fn notes_world(config: Config) -> World {
+    let mut world = World::new(config);
+    world
+        .issue(
+            1,
+            "Docs",
+            "Update `docs/guide.md`.",
+            &["parallel", "estimate: 1h"],
+        )
+        .issue(2, "Notes store", NOTES, &["parallel", "estimate: 2h"])
+        .issue(3, "Notes search", SEARCH, &["parallel", "estimate: 2h"]);
+    world
+}
+
+#[test]
+fn two_tasks_sharing_a_file_never_run_at_once_and_the_waiting_one_takes_the_holder_lane() {
+    let mut world = notes_world(config(3, 1));
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 1).as_deref(), Some("agent-1"));
+    assert_eq!(lane_of(&plan, 2).as_deref(), Some("agent-2"));
+    assert_eq!(
+        state_name(&plan, 3),
+        "queued",
+        "agent-3 is free, but #2 changes the file"
+    );
+    assert_eq!(world.labels(3), ["estimate: 2h", "parallel", "queued"]);
+    assert!(world.comment(3).contains(
+        "**Queued** — waits: would change `src/store/notes.ts`, which agent-2 is changing for #2."
+    ));
+    assert!(
+        world.board().contains(
+            "- #3 Notes search (2 h): waits: would change `src/store/notes.ts`, which agent-2 \
+             is changing for #2"
+        ),
+        "{}",
+        world.board()
+    );
+
+    // agent-1 frees first: the search still waits, as it would run beside #2.
+    world
+        .later(60)
+        .open_pr(10, "parallel-dev/agent-1", &[1], &[]);
+    world.merge(10, &["docs/guide.md"]);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 1), "done");
+    assert_eq!(state_name(&plan, 3), "queued");
+
+    // #2 lands: every lane is free and the search goes to agent-2, which changed the file.
+    world
+        .later(60)
+        .open_pr(11, "parallel-dev/agent-2", &[2], &[]);
+    world.merge(11, &["src/store/notes.ts"]);
+    let plan = world.settle();
+    assert_eq!(state_name(&plan, 2), "done");
+    assert_eq!(lane_of(&plan, 3).as_deref(), Some("agent-2"));
+}
+
+#[test]
+fn with_footprint_wait_off_both_run_at_once() {
+    let mut config = config(3, 1);
+    config.footprint_wait = false;
+    let mut world = notes_world(config);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 2).as_deref(), Some("agent-2"));
+    assert_eq!(lane_of(&plan, 3).as_deref(), Some("agent-3"));
+}
+
+#[test]
+fn a_lane_with_room_takes_the_task_beside_the_one_changing_its_file() {
+    let mut world = notes_world(config(3, 2));
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 1).as_deref(), Some("agent-1"));
+    assert_eq!(lane_of(&plan, 2).as_deref(), Some("agent-2"));
+    assert_eq!(
+        lane_of(&plan, 3).as_deref(),
+        Some("agent-2"),
+        "the lightest lane is agent-3, but agent-2 holds the file"
+    );
+}
+
+#[test]
+fn a_persons_assign_command_overrides_the_wait() {
+    let mut world = notes_world(config(3, 1));
+    world.settle();
+    world.command(3, "octocat", Access::Write, "/switchyard assign agent-3");
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 3).as_deref(), Some("agent-3"));
+    assert_eq!(lane_of(&plan, 2).as_deref(), Some("agent-2"));
+}
+
+#[test]
+fn a_tracks_paths_are_the_footprint_of_an_issue_without_files() {
+    let mut config = config(2, 1);
+    config.tracks = vec![
+        track("core", &["src/**"], None),
+        track("api", &["src/api/**"], None),
+    ];
+    let mut world = World::new(config);
+    world
+        .issue(1, "Core", "", &["parallel", "track:core"])
+        .issue(2, "Api", "", &["parallel", "track:api"]);
+    let plan = world.settle();
+    assert_eq!(lane_of(&plan, 1).as_deref(), Some("agent-1"));
+    assert_eq!(state_name(&plan, 2), "queued");
+    assert!(
+        world
+            .comment(2)
+            .contains("waits: would change `src/api/**`, which agent-1 is changing for #1")
+    );
+}
+
 #[test]
 fn a_bound_track_sends_its_issues_to_its_lane_or_waits_for_it() {
     let mut config = config(3, 1);
@@ -440,6 +553,8 @@ fn a_bound_track_sends_its_issues_to_its_lane_or_waits_for_it() {
 #[test]
 fn lanes_whose_tracks_share_no_paths_come_first_and_overlaps_are_warned() {
     let mut config = config(3, 2);
+    // Footprints would hold #4 back while #1 runs, or put it beside #1; here they are off.
+    config.footprint_wait = false;
     config.tracks = vec![
         track("core", &["src/**"], None),
         track("api", &["src/api/**"], None),

@@ -14,7 +14,7 @@ use crate::assign::{
     UnknownLane, Withdrawn,
 };
 use crate::ids::IssueNumber;
-use crate::text::{MAX_COMMENT_CHARS, and_list, code_list, plural, within};
+use crate::text::{MAX_COMMENT_CHARS, and_list, code_list, footprint_wait, plural, within};
 
 /// Marks the App's assignment comment on an issue, so it is found again and edited in place.
 pub const ASSIGN_MARKER: &str = "<!-- switchyard:assign -->";
@@ -205,17 +205,15 @@ fn cycle_text(cycle: &Cycle) -> String {
 
 fn queued_text(queued: &Queued) -> String {
     let each = plural(queued.capacity as usize, "task", "tasks");
-    let head = match &queued.bound_by {
-        Some(track) => format!(
-            "**Queued**: its track `{track}` is bound to lane {}, which is full ({each} at a \
-             time). It is assigned, oldest issue first, as soon as the lane frees.",
-            code_list(&queued.lanes),
+    let head = match (&queued.footprint, &queued.bound_by) {
+        (Some(wait), _) => format!(
+            "**Queued** — {}. Two lanes are never given work on the same file at once: this \
+             issue is assigned once {} is done, to lane `{}` first, which holds the file.",
+            footprint_wait(wait),
+            wait.task,
+            wait.lane,
         ),
-        None => format!(
-            "**Queued**: every lane is full ({}, {each} at a time each). It is assigned, oldest \
-             issue first, as soon as a lane frees.",
-            code_list(&queued.lanes),
-        ),
+        (None, bound_by) => queued_head(bound_by.as_deref(), &queued.lanes, &each),
     };
     let mut parts = vec![head];
     if !queued.was_blocked_by.is_empty() {
@@ -227,6 +225,22 @@ fn queued_text(queued: &Queued) -> String {
         estimate_line(queued.estimate)
     ));
     parts.join("\n\n")
+}
+
+/// Why an issue waits for a full lane.
+fn queued_head(bound_by: Option<&str>, lanes: &[String], each: &str) -> String {
+    match bound_by {
+        Some(track) => format!(
+            "**Queued**: its track `{track}` is bound to lane {}, which is full ({each} at a \
+             time). It is assigned, oldest issue first, as soon as the lane frees.",
+            code_list(lanes),
+        ),
+        None => format!(
+            "**Queued**: every lane is full ({}, {each} at a time each). It is assigned, oldest \
+             issue first, as soon as a lane frees.",
+            code_list(lanes),
+        ),
+    }
 }
 
 fn released_text(released: &Released) -> String {

@@ -12,6 +12,7 @@ pub fn config_summary(config: &Config) -> String {
     [
         lanes_summary(config),
         tracks_summary(config),
+        footprints_summary(config),
         ignored_summary(config),
         regenerated_summary(config),
         coordinated_summary(config),
@@ -60,6 +61,19 @@ fn tracks_summary(config: &Config) -> String {
         ));
     }
     text
+}
+
+fn footprints_summary(config: &Config) -> String {
+    if config.footprint_wait {
+        "Footprints: a task waits while another lane changes a file it would change (the \
+         files its plan item lists, else its track's paths, else the paths its issue names), \
+         and goes to the lane that holds or last changed that file."
+            .to_owned()
+    } else {
+        "Footprints: not waited for (`footprint_wait: false`); two lanes may be given work \
+         on the same file at once."
+            .to_owned()
+    }
 }
 
 fn ignored_summary(config: &Config) -> String {
@@ -143,6 +157,11 @@ fn estimates_summary(config: &Config) -> String {
 
 fn lane_name(agent: &Agent) -> String {
     match &agent.login {
+        Some(login) if agent.handoff => format!(
+            "{} (assignee {}, mentioned with what to do when its pull request must rebase)",
+            code(&agent.name),
+            code(login)
+        ),
         Some(login) => format!("{} (assignee {})", code(&agent.name), code(login)),
         None => code(&agent.name),
     }
@@ -204,6 +223,10 @@ mod tests {
 
 Tracks: none.
 
+Footprints: a task waits while another lane changes a file it would change (the files its plan \
+item lists, else its track's paths, else the paths its issue names), and goes to the lane that \
+holds or last changed that file.
+
 Ignored paths: none; every changed file counts when pull requests are compared.
 
 Regenerated, not merged by hand (two pull requests that change the same lines of one are told \
@@ -237,6 +260,10 @@ Tracks (an issue joins one with a `track:<name>` label):
 - `core`: owns `src/core/**`
 - `api`: owns `src/api/**`, `src/http/*.rs`; after `core`; bound to lane `alpha`
 - `docs`: owns `docs/**`; after `core`, `api`
+
+Footprints: a task waits while another lane changes a file it would change (the files its plan \
+item lists, else its track's paths, else the paths its issue names), and goes to the lane that \
+holds or last changed that file.
 
 Ignored when pull requests are compared: `Cargo.lock`, `**/*.generated.*`. Lock files among \
 them (`Cargo.lock`) are never mentioned and never ordered, although GitHub makes the second of \
@@ -296,6 +323,15 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
     }
 
     #[test]
+    fn footprints_switched_off_are_said_so() {
+        let off = parse("footprint_wait: false\n").unwrap();
+        assert!(config_summary(&off).contains(
+            "Footprints: not waited for (`footprint_wait: false`); two lanes may be given work \
+             on the same file at once."
+        ));
+    }
+
+    #[test]
     fn no_regenerated_paths_compare_lock_files_line_by_line() {
         let none = parse("regenerated_paths: []\n").unwrap();
         assert!(config_summary(&none).contains(
@@ -310,6 +346,15 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
         assert!(config_summary(&config).contains(
             "Ignored when pull requests are compared: `**/yarn.lock`, `docs/**`. Lock files among \
              them (`**/yarn.lock`) are never mentioned and never ordered"
+        ));
+    }
+
+    #[test]
+    fn a_lane_taking_handoffs_says_it_is_mentioned() {
+        let config = parse("agents:\n  - {name: a, login: bot, handoff: true}\n").unwrap();
+        assert!(config_summary(&config).contains(
+            "- `a` (assignee `bot`, mentioned with what to do when its pull request must rebase): \
+             branch `parallel-dev/a`"
         ));
     }
 }

@@ -4,18 +4,26 @@
 pub mod assign;
 mod config_check;
 mod config_summary;
+mod handoff;
+pub mod local;
+pub mod mcp;
 mod merge_order;
 mod overlap;
+pub mod plan_issues;
 mod planfile;
 
 pub use config_check::{config_invalid, config_removed, config_valid};
 pub use config_summary::config_summary;
+pub use handoff::{
+    HANDOFF_MARKER, HandoffView, handoff_cause_of, handoff_comment, handoff_done_comment,
+    handoff_replaced_comment,
+};
 pub use merge_order::{ConflictPaths, merge_group_check, merge_order_check, merge_order_draft};
 pub use overlap::{
     Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
     PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
-pub use planfile::{footprint_wait, plan_applied, plan_reading};
+pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading};
 
 use crate::ids::PrNumber;
 

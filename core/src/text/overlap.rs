@@ -171,7 +171,11 @@ fn regenerated_line(paths: &[&str]) -> String {
 }
 
 /// Links to the first lines of a file, and a count of the rest.
-fn links(pr_url: &str, path: &str, lines: impl ExactSizeIterator<Item = LineRange>) -> String {
+pub(super) fn links(
+    pr_url: &str,
+    path: &str,
+    lines: impl ExactSizeIterator<Item = LineRange>,
+) -> String {
     let total = lines.len();
     let shown: Vec<String> = lines
         .take(LINKS_NAMED)

@@ -63,7 +63,7 @@ fn item_text(item: &WorkItem) -> String {
 }
 
 /// `1.75`, `2`, `0.5`.
-fn hours_text(hours: f64) -> String {
+pub(crate) fn hours_text(hours: f64) -> String {
     let text = format!("{hours:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
@@ -156,9 +156,19 @@ fn task_text(task: &PlannedTask) -> String {
     format!("{} on lane `{}`: {}{facts}", task.id, task.lane, task.title)
 }
 
+/// The files section of a task's issue: what the footprint rule reads back as the files
+/// its plan item names. Empty for no files.
+pub fn files_section(files: &[String]) -> String {
+    if files.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = files.iter().map(|file| format!("- `{file}`")).collect();
+    format!("**Files:**\n\n{}\n", list.join("\n"))
+}
+
 /// Why a task waits for another lane: "waits: would change `src/store/notes.ts`, which
 /// agent-2 is changing for #12".
-pub fn footprint_wait(wait: &crate::footprint::Wait) -> String {
+pub fn footprint_wait<T: std::fmt::Display>(wait: &crate::footprint::Wait<T>) -> String {
     format!(
         "waits: would change `{}`, which {} is changing for {}",
         wait.path, wait.lane, wait.task
@@ -281,11 +291,23 @@ mod tests {
     }
 
     #[test]
+    fn the_files_section_reads_back_as_the_footprint() {
+        let files = vec!["src/store/notes.ts".to_owned(), "src/api/".to_owned()];
+        let section = files_section(&files);
+        assert_eq!(
+            section,
+            "**Files:**\n\n- `src/store/notes.ts`\n- `src/api/`\n"
+        );
+        assert_eq!(crate::footprint::of_task(&section, &[]), files);
+        assert_eq!(files_section(&[]), "");
+    }
+
+    #[test]
     fn a_footprint_wait_names_the_file_the_lane_and_the_task() {
         let wait = crate::footprint::Wait {
             path: "src/store/notes.ts".into(),
             lane: "agent-2".into(),
-            task: "#12".into(),
+            task: crate::ids::IssueNumber(12),
         };
         assert_eq!(
             footprint_wait(&wait),

@@ -2,6 +2,7 @@
 
 mod app;
 mod checks;
+mod deliveries;
 mod issues;
 mod labels;
 mod pulls;
@@ -42,6 +43,11 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route(
             "/app/installations/{installation_id}/access_tokens",
             post(app::create_access_token),
+        )
+        .route("/app/hook/deliveries", get(deliveries::list_deliveries))
+        .route(
+            "/app/hook/deliveries/{delivery_id}/attempts",
+            post(deliveries::redeliver),
         )
         .route(
             "/app-manifests/{code}/conversions",
@@ -108,11 +114,11 @@ pub(crate) fn router(shared: Shared) -> Router {
         )
         .route(
             &repo("/issues/{n}/dependencies/blocked_by"),
-            get(relations::list_blocked_by),
+            get(relations::list_blocked_by).post(relations::add_blocked_by),
         )
         .route(
             &repo("/issues/{n}/sub_issues"),
-            get(relations::list_sub_issues),
+            get(relations::list_sub_issues).post(relations::add_sub_issue),
         )
         .route(
             &repo("/labels"),

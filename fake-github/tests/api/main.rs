@@ -4,6 +4,7 @@ mod auth;
 mod caching;
 mod checks;
 mod client;
+mod deliveries;
 mod endpoints;
 mod failures;
 mod octocrab_shapes;

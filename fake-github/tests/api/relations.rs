@@ -1,4 +1,5 @@
 use fake_github::{FakeGitHub, IssueSpec, MAX_SUB_ISSUES, RelationError};
+use serde_json::json;
 
 use crate::client::Api;
 
@@ -132,4 +133,96 @@ async fn sub_issues_are_paginated_and_limited_to_a_hundred_per_parent() {
         ))
         .await;
     assert_eq!(emptied.json, serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn links_are_added_by_issue_id_and_answer_the_issue_of_the_path() {
+    let gh = FakeGitHub::start().await;
+    gh.install(7, "octo/repo");
+    let parent = issue(&gh, "octo/repo", "Plan");
+    let schema = issue(&gh, "octo/repo", "Schema");
+    let api_issue = issue(&gh, "octo/repo", "API");
+    let id = |number: u64| gh.issue("octo/repo", number).id;
+    let api = Api::installation(&gh, 7);
+
+    let blocked_by = format!("/repos/octo/repo/issues/{api_issue}/dependencies/blocked_by");
+    let linked = api
+        .post(&blocked_by, json!({ "issue_id": id(schema) }))
+        .await;
+    assert_eq!(linked.status, 201);
+    assert_eq!(linked.json["number"], api_issue, "the blocked issue");
+    let listed = api.get(&blocked_by).await;
+    assert_eq!(listed.json[0]["number"], schema);
+    assert_eq!(
+        api.post(&blocked_by, json!({ "issue_id": id(schema) }))
+            .await
+            .status,
+        422,
+        "a link already there"
+    );
+    assert_eq!(
+        api.post(&blocked_by, json!({ "issue_id": schema }))
+            .await
+            .status,
+        404,
+        "a number is no issue's id"
+    );
+    assert_eq!(
+        api.post(&blocked_by, json!({ "issue_id": id(api_issue) }))
+            .await
+            .status,
+        422,
+        "an issue cannot block itself"
+    );
+    assert_eq!(api.post(&blocked_by, json!({})).await.status, 422);
+
+    let subs = format!("/repos/octo/repo/issues/{parent}/sub_issues");
+    for sub in [schema, api_issue] {
+        let added = api.post(&subs, json!({ "sub_issue_id": id(sub) })).await;
+        assert_eq!(added.status, 201);
+        assert_eq!(added.json["number"], parent, "the parent");
+    }
+    let listed = api.get(&subs).await;
+    let numbers: Vec<u64> = listed
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, [schema, api_issue]);
+    assert_eq!(
+        api.post(&subs, json!({ "sub_issue_id": id(schema) }))
+            .await
+            .status,
+        422,
+        "already a sub-issue"
+    );
+    let other = issue(&gh, "octo/repo", "Other plan");
+    let moved = format!("/repos/octo/repo/issues/{other}/sub_issues");
+    assert_eq!(
+        api.post(&moved, json!({ "sub_issue_id": id(schema) }))
+            .await
+            .status,
+        422,
+        "a sub-issue has one parent"
+    );
+    assert_eq!(
+        api.post(
+            &moved,
+            json!({ "sub_issue_id": id(schema), "replace_parent": true })
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(api.get(&subs).await.json.as_array().unwrap().len(), 1);
+
+    gh.without_issue_dependencies();
+    assert_eq!(
+        api.post(&blocked_by, json!({ "issue_id": id(parent) }))
+            .await
+            .status,
+        404
+    );
 }

@@ -2,12 +2,13 @@
 //! gives the same plan.
 
 mod config_check;
+mod handoff;
 mod merge_order;
 mod overlaps;
 
 pub use config_check::check_run as config_check;
 
-use super::desired::{CheckRunSpec, CommentSpec};
+use super::desired::{CheckRunSpec, CommentSpec, HandoffSpec};
 use super::snapshot::{Snapshot, ownership};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
@@ -21,6 +22,8 @@ pub struct Plan {
     pub check_runs: Vec<CheckRunSpec>,
     /// The overlap comment of each PR that has (or had) something to say.
     pub comments: Vec<CommentSpec>,
+    /// What each PR of a lane that takes handoffs must be told, if anything.
+    pub handoffs: Vec<HandoffSpec>,
     /// The recommended merge order of the coordinated PRs that are not drafts.
     pub order: MergeOrder<ConflictPaths>,
     /// For each coordinated PR, the other open PRs it shares a file with.
@@ -75,9 +78,11 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
             })
         })
         .collect();
+    let handoffs = handoff::handoffs(snapshot, &prs, &findings.views);
     Plan {
         check_runs,
         comments,
+        handoffs,
         order,
         overlaps_with,
     }

@@ -129,6 +129,7 @@ mod tests {
     fn blockers_in_this_repository_carry_no_repository_and_others_do() {
         let here: RepoName = "octo/repo".parse().unwrap();
         let listed = |repo: &str, number: u64, state: &str| LinkedIssue {
+            id: 1000 + number,
             number,
             state: state.into(),
             repository_url: format!("https://api.github.com/repos/{repo}"),

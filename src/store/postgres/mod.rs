@@ -24,6 +24,7 @@ macro_rules! record_heads {
 mod budget;
 mod deliveries;
 mod errors;
+mod recovery;
 mod schema;
 
 use self::deliveries::{PendingDelivery, job_columns};
@@ -32,15 +33,16 @@ use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
+use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use crate::store::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use crate::store::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Result, Store,
-    StoreError, TaskRecords,
+    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, RecoveryTurn, Result,
+    Store, StoreError, TaskRecords,
 };
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::time::Duration;
 use tokio_postgres::NoTls;
@@ -123,7 +125,7 @@ impl PostgresStore {
             pool,
             deliveries,
             runtime: Some(runtime),
-            holder: holder_name(),
+            holder: crate::store::instance_name(),
         };
         store.run(|pool| async move { schema::migrate(&pool).await })?;
         Ok(store)
@@ -181,19 +183,6 @@ impl Drop for PostgresStore {
             runtime.shutdown_background();
         }
     }
-}
-
-/// A name no other instance has: the process id and random bytes.
-fn holder_name() -> String {
-    let mut bytes = [0u8; 8];
-    let random = match getrandom::fill(&mut bytes) {
-        Ok(()) => hex::encode(bytes),
-        Err(_) => format!(
-            "{:x}",
-            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)
-        ),
-    };
-    format!("{}-{random}", std::process::id())
 }
 
 /// Takes the lease on `repo` and the repository's jobs with it, in one transaction; `None`
@@ -785,6 +774,31 @@ impl Store for PostgresStore {
                 .await
                 .map_err(pg)
         })
+    }
+
+    fn recorded_deliveries(&self, guids: &[DeliveryGuid]) -> Result<HashSet<DeliveryGuid>> {
+        let guids: Vec<String> = guids.iter().map(|guid| guid.0.clone()).collect();
+        self.with_client(move |client| async move { recovery::recorded(&client, guids).await })
+    }
+
+    fn begin_recovery(
+        &self,
+        holder: &str,
+        now: i64,
+        lease_until: i64,
+        last_began_by: Option<i64>,
+    ) -> Result<Option<RecoveryTurn>> {
+        let holder = holder.to_owned();
+        self.with_client(move |client| async move {
+            recovery::begin(&client, &holder, now, lease_until, last_began_by).await
+        })
+    }
+
+    fn end_recovery(&self, holder: &str, checkpoint: Option<HookDeliveryId>) -> Result<bool> {
+        let holder = holder.to_owned();
+        self.with_client(
+            move |client| async move { recovery::end(&client, &holder, checkpoint).await },
+        )
     }
 
     fn ping(&self) -> Result<()> {

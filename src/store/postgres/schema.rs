@@ -124,9 +124,22 @@ const MIGRATIONS: &[(i64, &str)] = &[
         WHERE state IN ('queued', 'running')
         ORDER BY repo, id;",
     ),
+    // The recovery of webhooks GitHub could not deliver: where its last walk down GitHub's
+    // log left off, and which instance is walking until when.
+    (
+        4,
+        "CREATE TABLE delivery_recovery (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checkpoint BIGINT,
+        began_at BIGINT,
+        holder TEXT,
+        lease_until BIGINT NOT NULL DEFAULT 0
+    );
+    INSERT INTO delivery_recovery (id) VALUES (1);",
+    ),
     // Each installation's rate-limit budget, shared by the instances: its next write slot
     // and its pauses.
-    (4, budget::TABLE),
+    (5, budget::TABLE),
 ];
 
 pub(super) async fn migrate(pool: &Pool) -> Result<()> {

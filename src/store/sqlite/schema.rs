@@ -134,8 +134,34 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
         PRIMARY KEY (repo, position)
     );",
     ),
+    // The recovery of webhooks GitHub could not deliver: where its last walk down GitHub's
+    // log left off, and who is walking.
+    (
+        6,
+        "CREATE TABLE delivery_recovery (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checkpoint INTEGER,
+        began_at INTEGER,
+        holder TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO delivery_recovery (id) VALUES (1);",
+    ),
+    // Local mode's claims: the paths a lane is about to change, until when.
+    (
+        7,
+        "CREATE TABLE local_claims (
+        lane TEXT NOT NULL,
+        path TEXT NOT NULL,
+        task TEXT,
+        reason TEXT,
+        claimed_at INTEGER NOT NULL,
+        until INTEGER NOT NULL,
+        PRIMARY KEY (lane, path)
+    );",
+    ),
     // Each installation's rate-limit budget: its next write slot and its pauses.
-    (6, budget::TABLE),
+    (8, budget::TABLE),
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
@@ -144,7 +170,12 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
     )
     .map_err(db)?;
     for (version, sql) in MIGRATIONS {
-        let applied: bool = conn
+        // Asked and applied in one write transaction: two processes opening the same file
+        // (local mode's commands, run at once) apply each migration once between them.
+        let tx =
+            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)
+                .map_err(db)?;
+        let applied: bool = tx
             .query_row(
                 "SELECT EXISTS(SELECT 1 FROM schema_migrations WHERE version = ?1)",
                 [version],
@@ -152,15 +183,14 @@ pub(super) fn migrate(conn: &Connection) -> Result<()> {
             )
             .map_err(db)?;
         if !applied {
-            let tx = conn.unchecked_transaction().map_err(db)?;
             tx.execute_batch(sql).map_err(db)?;
             tx.execute(
                 "INSERT INTO schema_migrations (version) VALUES (?1)",
                 [version],
             )
             .map_err(db)?;
-            tx.commit().map_err(db)?;
         }
+        tx.commit().map_err(db)?;
     }
     Ok(())
 }

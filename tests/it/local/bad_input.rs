@@ -90,9 +90,13 @@ fn completing_with_a_dirty_worktree() {
         status.stdout
     );
     let conflicts = scratch.local(&["conflicts"]);
-    assert_eq!(
-        conflicts.stderr,
-        "note: ../repo-worktrees/agent-1 has uncommitted changes, which are not compared\n"
+    assert_eq!(conflicts.stderr, "");
+    assert!(
+        conflicts.stdout.ends_with(
+            "With uncommitted work, as their worktrees hold it: parallel-dev/agent-1.\n"
+        ),
+        "{}",
+        conflicts.stdout
     );
 }
 
@@ -225,5 +229,5 @@ fn named_branches_are_compared_before_any_lane_has_a_branch() {
         "{}",
         order.stdout
     );
-    assert!(!scratch.has_state());
+    assert!(!scratch.has_book(), "reading commands make no task book");
 }

@@ -152,7 +152,9 @@ fn a_branch_whose_changes_cannot_be_read_is_named_and_every_other_pair_still_jud
     )
     .unwrap();
 
-    let answer = scratch.local(&["conflicts"]);
+    // Commits only: a snapshot of agent-1's worktree would hash the file again and so
+    // write the missing object back.
+    let answer = scratch.local(&["conflicts", "--committed-only"]);
     assert_eq!(answer.code, 1, "{answer:?}");
     let head = scratch.git(&scratch.repo, &["rev-parse", "--short=7", "main"]);
     let merge_base = scratch.git(&scratch.repo, &["merge-base", "main", A1]);
@@ -167,12 +169,14 @@ fn a_branch_whose_changes_cannot_be_read_is_named_and_every_other_pair_still_jud
              The line engine agrees on every other pair.\n"
         )
     );
-    let report = scratch.local(&["conflicts", "--json"]).json();
+    let report = scratch
+        .local(&["conflicts", "--committed-only", "--json"])
+        .json();
     assert!(report["branches"][0]["unread"].is_string(), "{report}");
     assert_eq!(pair(&report, A1, A2)["line"], Value::Null);
     assert_eq!(pair(&report, A1, A2)["exact"]["conflict"], false);
     assert_eq!(pair(&report, A2, A3)["line"]["paths"], json!(["app.txt"]));
     assert_eq!(base(&report, A1)["line"], Value::Null);
-    let order = scratch.local(&["merge-order", "--json"]);
+    let order = scratch.local(&["merge-order", "--committed-only", "--json"]);
     assert_eq!(order.code, 0, "the order needs no diff: {order:?}");
 }

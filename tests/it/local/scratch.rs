@@ -83,7 +83,7 @@ impl Scratch {
         command
     }
 
-    fn env(&self) -> Vec<(&'static str, String)> {
+    pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("HOME", self.root.display().to_string()),
             ("GIT_CONFIG_NOSYSTEM", "1".to_owned()),
@@ -194,7 +194,37 @@ impl Scratch {
             .collect()
     }
 
-    /// Whether the task book exists: commands refused for bad input create nothing.
+    /// What the user sees of a worktree's state: `git status`, the index file's bytes, and
+    /// every ref; a command that reads worktrees must leave all three as they were.
+    pub fn state_of(&self, dir: &Path) -> (String, Vec<u8>, String) {
+        let status = self.git(dir, &["status", "--porcelain=v1", "--untracked-files=all"]);
+        let index = self.git(
+            dir,
+            &["rev-parse", "--path-format=absolute", "--git-path", "index"],
+        );
+        let bytes = std::fs::read(index).expect("the index");
+        let refs = self.git(dir, &["for-each-ref", "--format=%(objectname) %(refname)"]);
+        (status, bytes, refs)
+    }
+
+    /// git in `dir` as a user runs it, whatever it answers.
+    pub fn git_output(&self, dir: &Path, args: &[&str]) -> std::process::Output {
+        self.git_command(dir, args).output().expect("git runs")
+    }
+
+    /// The task book's database, as the binary keeps it.
+    pub fn book(&self) -> switchyard::store::SqliteStore {
+        std::fs::create_dir_all(self.repo.join(".git/switchyard")).expect("the state dir");
+        let path = self.repo.join(".git/switchyard/tasks.db");
+        switchyard::store::SqliteStore::open(&path.to_string_lossy()).expect("the book opens")
+    }
+
+    /// Whether the task book exists.
+    pub fn has_book(&self) -> bool {
+        self.repo.join(".git/switchyard/tasks.db").exists()
+    }
+
+    /// Whether the state directory exists: commands refused for bad input create nothing.
     pub fn has_state(&self) -> bool {
         self.repo.join(".git/switchyard").exists()
     }

@@ -157,7 +157,9 @@ fn a_task_sharing_a_file_with_one_running_on_another_lane_waits_and_says_why() {
     let repo = dir.path();
     std::fs::write(
         repo.join("SHARED.md"),
-        "## Task A: Parser\nFiles: `src/app.rs`\n\n## Task B: Printer\nFiles: `src/app.rs`, `src/print.rs`\n",
+        "## Task A: Parser\nFiles: `src/app.rs`\n\n\
+         ## Task B: Printer\nAgent: agent-2\nFiles: `src/app.rs`, `src/print.rs`\n\n\
+         ## Task C: Lexer\nFiles: `src/lex.rs`, `src/app.rs`\n",
     )
     .unwrap();
     let answer = stdout(&run(
@@ -165,11 +167,27 @@ fn a_task_sharing_a_file_with_one_running_on_another_lane_waits_and_says_why() {
         "switchyard",
         &["plan", "apply", "SHARED.md", "--local"],
     ));
+    assert!(answer.contains("task-b on lane `agent-2`"), "{answer}");
+    assert!(
+        answer.contains("task-c on lane `agent-1`"),
+        "the lane holding the file takes the lexer: {answer}"
+    );
     assert!(
         answer.ends_with(
             "task-b waits: would change `src/app.rs`, which agent-1 is changing for task-a\n"
         ),
         "{answer}"
     );
-    assert!(answer.contains("task-b on lane `agent-2`"), "{answer}");
+    let status = stdout(&run(repo, "switchyard", &["local", "status"]));
+    assert!(
+        status.contains(
+            "  task-b Task B: Printer (no estimate) for agent-2: waits: would change \
+             `src/app.rs`, which agent-1 is changing for task-a"
+        ),
+        "{status}"
+    );
+    assert!(
+        status.contains("  task-c Task C: Lexer (no estimate) for agent-1\n"),
+        "{status}"
+    );
 }

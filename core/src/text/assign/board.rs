@@ -4,7 +4,7 @@ use super::plan::plan_group;
 use super::{blocker_list, duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
 use crate::ids::PrNumber;
-use crate::text::{MAX_COMMENT_CHARS, plural, within};
+use crate::text::{MAX_COMMENT_CHARS, footprint_wait, plural, within};
 
 pub const BOARD_TITLE: &str = "Switchyard status";
 /// Marks the status issue's body, so the issue is found again and never duplicated.
@@ -128,7 +128,12 @@ pub(crate) fn waiting(board: &Board) -> String {
                     .estimate
                     .map(|hours| format!(" ({})", duration(hours)))
                     .unwrap_or_default();
-                format!("- {} {}{estimate}", task.issue, cell_text(&task.title))
+                let why = task
+                    .footprint
+                    .as_ref()
+                    .map(|wait| format!(": {}", footprint_wait(wait)))
+                    .unwrap_or_default();
+                format!("- {} {}{estimate}{why}", task.issue, cell_text(&task.title))
             })
             .collect();
         parts.push(format!(

@@ -2,7 +2,7 @@
 
 use super::{blocker_list, duration};
 use crate::assign::{PlanGroup, PlanProgress, Stage};
-use crate::text::plural;
+use crate::text::{footprint_wait, plural};
 
 pub(super) fn plan_text(progress: &PlanProgress) -> String {
     let (done, total) = (progress.done(), progress.steps.len());
@@ -46,7 +46,8 @@ fn steps(progress: &PlanProgress, indent: &str) -> String {
         .map(|step| {
             let stage = match &step.stage {
                 Stage::Running { lane } => format!("running on lane `{lane}`"),
-                Stage::Queued => "queued".to_owned(),
+                Stage::Queued(None) => "queued".to_owned(),
+                Stage::Queued(Some(wait)) => format!("queued, {}", footprint_wait(wait)),
                 Stage::Blocked { by, elsewhere } => {
                     format!("blocked by {}", blocker_list(by, elsewhere))
                 }

@@ -163,9 +163,35 @@ fn cycles_name_the_circle() {
 }
 
 #[test]
+fn queued_for_a_file_another_lane_is_changing() {
+    let queued = Queued {
+        lanes: vec!["agent-1".into(), "agent-2".into()],
+        footprint: Some(crate::footprint::Wait {
+            path: "src/store/notes.ts".into(),
+            lane: "agent-2".into(),
+            task: IssueNumber(12),
+        }),
+        bound_by: None,
+        capacity: 1,
+        depends_on: vec![],
+        estimate: Some(2.0),
+        was_blocked_by: vec![],
+    };
+    assert_eq!(
+        task_comment(&TaskState::Queued(queued)),
+        "<!-- switchyard:assign -->
+**Queued** — waits: would change `src/store/notes.ts`, which agent-2 is changing for #12. Two lanes are never given work on the same file at once: this issue is assigned once #12 is done, to lane `agent-2` first, which holds the file.
+
+- Depends on: nothing.
+- Estimate: 2 h."
+    );
+}
+
+#[test]
 fn queued_for_any_lane_or_its_bound_lane() {
     let queued = Queued {
         lanes: vec!["agent-1".into(), "agent-2".into(), "agent-3".into()],
+        footprint: None,
         bound_by: None,
         capacity: 1,
         depends_on: vec![],
@@ -182,6 +208,7 @@ fn queued_for_any_lane_or_its_bound_lane() {
     );
     let bound = Queued {
         lanes: vec!["agent-1".into()],
+        footprint: None,
         bound_by: Some("core".into()),
         capacity: 2,
         depends_on: vec![dep(1, DependencyState::Closed)],
@@ -347,6 +374,7 @@ fn board() -> Board {
             issue: IssueNumber(7),
             title: "Search".into(),
             estimate: Some(3.0),
+            footprint: None,
         }],
         blocked: vec![
             BlockedTask {
@@ -737,7 +765,7 @@ fn the_board_groups_tasks_under_their_plan() {
                             lane: "agent-1".into(),
                         },
                     ),
-                    step(23, "Index", Stage::Queued),
+                    step(23, "Index", Stage::Queued(None)),
                 ],
                 hours_left: 2.0,
                 parallel_hours: 1.0,

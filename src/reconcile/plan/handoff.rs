@@ -1,0 +1,49 @@
+//! Which pull requests of lanes that take handoffs must be told what to do: a rebase because
+//! the default branch changed their lines, or a PR the merge order puts first on their lines.
+
+use crate::overlap::Tier;
+use crate::reconcile::desired::{HandoffRequest, HandoffSpec};
+use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
+use crate::text::{self, HandoffView, OrderHint, OverlapView};
+use std::collections::BTreeMap;
+
+pub fn handoffs(
+    snapshot: &Snapshot,
+    prs: &[&OpenPullRequest],
+    views: &BTreeMap<crate::ids::PrNumber, OverlapView>,
+) -> Vec<HandoffSpec> {
+    prs.iter()
+        .filter_map(|pr| {
+            let lane = snapshot.config.lane_for_branch(&pr.head_branch)?;
+            let login = lane.login.as_ref().filter(|_| lane.handoff)?;
+            let view = views.get(&pr.number)?;
+            let handoff = HandoffView {
+                login: login.clone(),
+                pr_url: pr.url.clone(),
+                head_branch: pr.head_branch.clone(),
+                default_branch: snapshot.default_branch.clone(),
+                rebase: view.base_conflicts.clone(),
+                goes_first: view
+                    .others
+                    .iter()
+                    .filter(|other| {
+                        other.order == OrderHint::OtherFirst
+                            && matches!(other.tier, Tier::Lines | Tier::Regenerated)
+                    })
+                    .map(|other| {
+                        let mut other = other.clone();
+                        other
+                            .files
+                            .retain(|file| file.regenerated || !file.same_lines.is_empty());
+                        other
+                    })
+                    .collect(),
+            };
+            let request = handoff.cause().zip(text::handoff_comment(&handoff));
+            Some(HandoffSpec {
+                issue: pr.number.0,
+                request: request.map(|(cause, body)| HandoffRequest { cause, body }),
+            })
+        })
+        .collect()
+}
