@@ -20,10 +20,13 @@ pub struct JobRequest {
 pub enum Trigger {
     /// Re-read everything (new installation, periodic sweep).
     Full,
-    /// Nothing in particular changed that we cache (check suites, reviews).
+    /// Nothing in particular changed that we cache (check suites).
     Refresh,
     /// This pull request changed.
     PullRequest(PrNumber),
+    /// A review of this pull request was submitted or dismissed: its reviews are read again,
+    /// and nothing else of it.
+    Review(PrNumber),
     /// This issue changed.
     Issue(IssueNumber),
     /// GitHub's "blocked by" links of this issue changed.

@@ -1,5 +1,5 @@
-//! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls and rate
-//! limit, and the recovery of deliveries GitHub could not make.
+//! Prometheus metrics: deliveries, jobs, leases, reconcile time, GitHub API calls, rate limit
+//! and the pauses it asked for, and the recovery of deliveries GitHub could not make.
 
 use crate::jobs::JobCounts;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -27,6 +27,12 @@ struct ReasonLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PauseLabels {
+    /// `writes`, or `all` requests.
+    paused: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ApiLabels {
     endpoint: String,
     status: String,
@@ -42,6 +48,7 @@ pub struct Metrics {
     reconcile_seconds: Histogram,
     api_calls: Family<ApiLabels, Counter>,
     rate_limit_remaining: Gauge,
+    github_pauses: Family<PauseLabels, Counter>,
     deliveries_recovered: Counter,
     delivery_gap_seconds: Gauge,
 }
@@ -99,6 +106,12 @@ impl Metrics {
             "Requests left in the current GitHub rate-limit window, as last reported",
             rate_limit_remaining.clone(),
         );
+        let github_pauses = Family::<PauseLabels, Counter>::default();
+        registry.register(
+            "github_pauses",
+            "Times an installation's writes, or all its requests, paused for a GitHub rate limit",
+            github_pauses.clone(),
+        );
         let deliveries_recovered = Counter::default();
         registry.register(
             "deliveries_recovered",
@@ -122,6 +135,7 @@ impl Metrics {
             reconcile_seconds,
             api_calls,
             rate_limit_remaining,
+            github_pauses,
             deliveries_recovered,
             delivery_gap_seconds,
         }
@@ -187,6 +201,14 @@ impl Metrics {
 
     pub fn rate_limit_remaining(&self, remaining: i64) {
         self.rate_limit_remaining.set(remaining);
+    }
+
+    pub fn github_pause(&self, paused: &str) {
+        self.github_pauses
+            .get_or_create(&PauseLabels {
+                paused: paused.to_owned(),
+            })
+            .inc();
     }
 
     /// GitHub agreed to deliver again an event it could not deliver.

@@ -2,13 +2,13 @@
 //! workers, the recovery of undelivered webhooks, and the HTTP server; and the handles that
 //! stop it.
 
-use crate::github::{AppCredentials, GitHubApp, RetrySettings};
+use crate::github::{AppCredentials, GitHubApp, Ledger, RetrySettings};
 use crate::metrics::Metrics;
 use crate::queue::{Queue, QueueSettings};
 use crate::reconcile::Reconciler;
 use crate::recovery::{Recovery, RecoverySettings};
 use crate::server::{AppState, BodyBudget, ConnectionLimits, router, serve};
-use crate::store::{self, SharedStore};
+use crate::store::{self, SharedStore, StoreLedger};
 use crate::webhook::WebhookSecrets;
 use axum::Router;
 use std::net::SocketAddr;
@@ -91,6 +91,7 @@ pub async fn start(settings: ServerSettings) -> Result<Running, StartError> {
         &settings.api_url,
         services.metrics.clone(),
         settings.retry.clone(),
+        services.ledger(),
     )?);
     let listener = Listener::bind(settings.listen).await?;
     let router = router(services.app_state(settings.secrets.clone()));
@@ -128,6 +129,12 @@ impl Services {
             queue: self.queue.clone(),
             bodies: BodyBudget::default(),
         }
+    }
+
+    /// Where the installations' rate-limit budgets are kept: the store, shared by the
+    /// instances on one PostgreSQL.
+    pub fn ledger(&self) -> Arc<dyn Ledger> {
+        Arc::new(StoreLedger(self.store.clone()))
     }
 
     pub fn reconciler(&self, app: Arc<GitHubApp>) -> Arc<Reconciler> {

@@ -1,7 +1,7 @@
 //! Command line and environment. The environment variable names are a contract that docs,
 //! deployments and outside tools rely on.
 
-use crate::github::{AppCredentials, RetrySettings};
+use crate::github::{AppCredentials, DEFAULT_WRITE_INTERVAL, RetrySettings};
 use crate::queue::{DEFAULT_LEASE_SECS, QueueSettings};
 use crate::recovery::{DEFAULT_RECOVERY_SECS, RecoverySettings};
 use crate::service::ServerSettings;
@@ -79,6 +79,11 @@ pub struct ServeArgs {
     /// work taken over by another within this and a quarter more.
     #[arg(long, env = "SWITCHYARD_LEASE_SECS", default_value_t = DEFAULT_LEASE_SECS)]
     pub lease_secs: u64,
+    /// Milliseconds at least between two writes of one installation, across workers and
+    /// instances. GitHub asks for a second; a GitHub Enterprise Server whose administrators
+    /// lifted its limits may take less.
+    #[arg(long, env = "SWITCHYARD_WRITE_INTERVAL_MS", default_value_t = DEFAULT_WRITE_INTERVAL.as_millis() as u64)]
+    pub write_interval_ms: u64,
     /// Seconds between walks of GitHub's delivery log for deliveries it could not make, which
     /// it is asked to make again (also one at start-up); 0 turns this off.
     #[arg(long, env = "SWITCHYARD_REDELIVER_SECS", default_value_t = DEFAULT_RECOVERY_SECS)]
@@ -162,6 +167,10 @@ impl ServeArgs {
             lease: Duration::from_secs(self.lease_secs),
             ..QueueSettings::default()
         };
+        let retry = RetrySettings {
+            write_interval: Duration::from_millis(self.write_interval_ms),
+            ..RetrySettings::default()
+        };
         let recovery = RecoverySettings {
             interval: Duration::from_secs(self.redeliver_secs),
             ..RecoverySettings::default()
@@ -187,7 +196,7 @@ impl ServeArgs {
                 credentials_path: self.credentials_path,
                 database_url: self.database_url,
                 queue,
-                retry: RetrySettings::default(),
+                retry,
                 recovery,
             }));
         }
@@ -246,7 +255,7 @@ impl ServeArgs {
             api_url,
             database_url: self.database_url,
             queue,
-            retry: RetrySettings::default(),
+            retry,
             recovery,
         }))
     }
@@ -312,6 +321,30 @@ mod tests {
                 name
             );
         }
+    }
+
+    #[test]
+    fn writes_are_a_second_apart_unless_told_otherwise() {
+        let full = [
+            "--app-id",
+            "12",
+            "--private-key",
+            KEY,
+            "--webhook-secret",
+            "s",
+        ];
+        let interval = |extra: &[&str]| {
+            let argv: Vec<&str> = full.iter().chain(extra).copied().collect();
+            match args(&argv).into_settings().unwrap() {
+                Mode::App(settings) => settings.retry.write_interval,
+                other => panic!("expected the App, got {other:?}"),
+            }
+        };
+        assert_eq!(interval(&[]), Duration::from_secs(1));
+        assert_eq!(
+            interval(&["--write-interval-ms", "250"]),
+            Duration::from_millis(250)
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::model::{
 use crate::rate_limit::RateKey;
 use crate::spec::{CompareSpec, IssueSpec, PrSpec};
 use crate::state::{Blob, Installation, Repo, Sequence, Tree, branch_ref};
+use crate::write_limits::WriteLimits;
 use crate::{FakeGitHub, TEST_PRIVATE_KEY_PEM, auth, hash};
 
 /// The app, its installations and tokens.
@@ -480,6 +481,23 @@ impl FakeGitHub {
         self.world()
             .rate_limits
             .set(RateKey::Installation(installation_id), remaining, reset);
+    }
+
+    /// Holds every installation's writes to `limits` from now on: a write past them gets
+    /// GitHub's 403 with `retry-after`.
+    pub fn limit_writes(&self, limits: WriteLimits) {
+        self.world().limiter.limits = Some(limits);
+    }
+
+    /// Writes refused for [`limit_writes`](Self::limit_writes)' limits.
+    pub fn writes_refused(&self) -> usize {
+        self.world().limiter.refused
+    }
+
+    /// Writes that arrived while their installation had been told to wait (a 403 or 429 with
+    /// `retry-after` not yet over): an App that honours secondary limits sends none.
+    pub fn writes_while_limited(&self) -> usize {
+        self.world().limiter.writes_while_limited
     }
 
     /// Makes the next `times` requests matching `route` fail. `route` is a method and a path

@@ -1,7 +1,8 @@
 //! What happens around every request, in GitHub's order: scripted failures, authentication,
-//! the primary rate limit, the handler, ETags, rate-limit headers, and the request log.
+//! the primary rate limit, the limits on writes, the handler, ETags, rate-limit headers, and
+//! the request log.
 
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
@@ -23,6 +24,8 @@ enum Refusal {
     Scripted(Failure),
     Denied(crate::error::ApiError),
     RateLimited(RateKey),
+    /// A write past the installation's limits on writes: wait this many seconds.
+    WritesLimited(u64),
 }
 
 pub(crate) async fn gateway(
@@ -35,6 +38,7 @@ pub(crate) async fn gateway(
     let json_body = serde_json::from_slice::<serde_json::Value>(&body).ok();
     let mut request = Request::from_parts(parts, Body::from(body));
     let now = SystemTime::now();
+    let now_instant = Instant::now();
     let now_secs = unix_secs(now);
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -48,10 +52,14 @@ pub(crate) async fn gateway(
     let authorization = header(&request, AUTHORIZATION);
     let accept = header(&request, ACCEPT);
 
+    let write = method != Method::GET && method != Method::HEAD;
     let (caller, refusal, latency) = {
         let mut world = shared.lock();
         let caller = auth::identify(&world, authorization.as_deref(), now);
-        let refusal = refusal(&mut world, &caller, method.as_str(), &path, now_secs);
+        if write && let Caller::Installation(id) = caller {
+            world.limiter.arrived(id, now_instant);
+        }
+        let refusal = refusal(&mut world, &caller, &method, &path, now_instant, now_secs);
         (caller, refusal, world.latency)
     };
     if !latency.is_zero() {
@@ -68,6 +76,10 @@ pub(crate) async fn gateway(
         Some(Refusal::Scripted(failure)) => failure.into_response(),
         Some(Refusal::Denied(denied)) => denied.into_response(),
         Some(Refusal::RateLimited(key)) => failure::forbidden(&exhausted_message(key)),
+        Some(Refusal::WritesLimited(secs)) => Failure::SecondaryRateLimit {
+            retry_after_secs: secs,
+        }
+        .into_response(),
         None => {
             request.extensions_mut().insert(caller.clone());
             next.run(request).await
@@ -106,6 +118,9 @@ pub(crate) async fn gateway(
         limits.reset = reset;
     }
     limits.write_headers(response.headers_mut());
+    if let (Caller::Installation(id), Some(secs)) = (&caller, retry_after(&response)) {
+        world.limiter.told_to_wait(*id, secs, now_instant);
+    }
     world.log.push(RequestRecord {
         method: method.to_string(),
         path,
@@ -120,14 +135,16 @@ pub(crate) async fn gateway(
 }
 
 /// A scripted failure comes first (an outage ignores credentials), then a random one, then
-/// authentication, then the primary rate limit.
+/// authentication, then the primary rate limit, then the limits on an installation's writes.
 fn refusal(
     world: &mut World,
     caller: &Caller,
-    method: &str,
+    method: &Method,
     path: &str,
+    now: Instant,
     now_secs: u64,
 ) -> Option<Refusal> {
+    let method = method.as_str();
     if let Some(failure) = failure::take(&mut world.failures, method, path) {
         return Some(Refusal::Scripted(failure));
     }
@@ -142,7 +159,33 @@ fn refusal(
         return Some(Refusal::Denied(denied));
     }
     let key = caller.rate_key();
-    (world.rate_limits.current(key, now_secs).remaining == 0).then_some(Refusal::RateLimited(key))
+    if world.rate_limits.current(key, now_secs).remaining == 0 {
+        return Some(Refusal::RateLimited(key));
+    }
+    match caller {
+        Caller::Installation(id) if method != "GET" && method != "HEAD" => world
+            .limiter
+            .admit(*id, now)
+            .err()
+            .map(Refusal::WritesLimited),
+        _ => None,
+    }
+}
+
+/// The wait a secondary rate limit asks for, in seconds.
+fn retry_after(response: &Response) -> Option<u64> {
+    if response.status() != StatusCode::FORBIDDEN
+        && response.status() != StatusCode::TOO_MANY_REQUESTS
+    {
+        return None;
+    }
+    response
+        .headers()
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 fn header(request: &Request, name: HeaderName) -> Option<String> {

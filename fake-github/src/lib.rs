@@ -23,7 +23,8 @@
 //!
 //! Like GitHub it authenticates apps (JWT → installation token), paginates with absolute `Link`
 //! URLs, sends rate-limit headers and ETags (a matching `If-None-Match` gets a free 304), and
-//! answers errors with GitHub's JSON. Tests can script failures ([`FakeGitHub::fail_next`], or a
+//! answers errors with GitHub's JSON. It can hold installations to GitHub's limits on writes
+//! ([`FakeGitHub::limit_writes`]) and counts what an App sends while told to wait. Tests can script failures ([`FakeGitHub::fail_next`], or a
 //! seeded random share of requests with [`FakeGitHub::fail_randomly`]) and count every request
 //! ([`FakeGitHub::count`], [`FakeGitHub::calls_by_endpoint`]).
 //!
@@ -47,6 +48,7 @@ mod relations;
 mod routes;
 mod spec;
 mod state;
+mod write_limits;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -63,6 +65,7 @@ pub use model::{
 };
 pub use relations::{MAX_BLOCKED_BY, MAX_SUB_ISSUES, RelationError};
 pub use spec::{CompareSpec, IssueSpec, PrSpec};
+pub use write_limits::WriteLimits;
 
 use crate::state::World;
 

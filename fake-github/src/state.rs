@@ -18,6 +18,7 @@ use crate::model::{CheckRun, Comment, FileChange, FileStatus, Issue, Label, Mani
 use crate::rate_limit::RateLimits;
 use crate::relations::Relations;
 use crate::spec::CompareSpec;
+use crate::write_limits::Limiter;
 
 pub(crate) struct World {
     pub app: AppIdentity,
@@ -30,6 +31,8 @@ pub(crate) struct World {
     pub relations: Relations,
     pub manifest_codes: HashMap<String, ManifestApp>,
     pub rate_limits: RateLimits,
+    /// The limits on writes, and what arrived while an installation was told to wait.
+    pub limiter: Limiter,
     pub failures: Vec<ScriptedFailure>,
     pub random_failures: Option<RandomFailures>,
     pub log: Vec<RequestRecord>,
@@ -115,6 +118,7 @@ impl World {
             relations: Relations::default(),
             manifest_codes: HashMap::new(),
             rate_limits: RateLimits::default(),
+            limiter: Limiter::default(),
             failures: Vec::new(),
             random_failures: None,
             log: Vec::new(),

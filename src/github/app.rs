@@ -3,6 +3,7 @@
 
 mod hooks;
 
+use super::budget::{Budget, Ledger};
 use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
 use super::models::InstallationToken;
 use crate::ids::InstallationId;
@@ -66,8 +67,10 @@ pub fn token_client(api_url: &str, token: &str) -> Result<InstallationClient, Gi
             base,
             metrics: Arc::new(Metrics::new()),
             retry: RetrySettings::default(),
+            budget: None,
         },
         auth: format!("Bearer {}", token.trim()),
+        installation: None,
     })
 }
 
@@ -79,11 +82,13 @@ pub struct GitHubApp {
 }
 
 impl GitHubApp {
+    /// The App, keeping each installation's rate-limit budget in `ledger`.
     pub fn new(
         credentials: &AppCredentials,
         api_url: &str,
         metrics: Arc<Metrics>,
         retry: RetrySettings,
+        ledger: Arc<dyn Ledger>,
     ) -> Result<Self, GitHubError> {
         let key =
             EncodingKey::from_rsa_pem(credentials.private_key_pem.as_bytes()).map_err(|e| {
@@ -94,6 +99,7 @@ impl GitHubApp {
             .map_err(|_| GitHubError::Auth(format!("`{api_url}` is not a URL")))?;
         let octocrab = http_client(api_url)
             .map_err(|e| GitHubError::Auth(format!("cannot build the HTTP client: {e}")))?;
+        let budget = Arc::new(Budget::new(ledger, retry.write_interval, metrics.clone()));
         Ok(Self {
             app_id: credentials.app_id,
             key,
@@ -102,6 +108,7 @@ impl GitHubApp {
                 base,
                 metrics,
                 retry,
+                budget: Some(budget),
             },
             tokens: Mutex::new(TokenCache::default()),
         })
@@ -133,6 +140,7 @@ impl GitHubApp {
         Ok(InstallationClient {
             transport: self.transport.clone(),
             auth: format!("token {}", token.token),
+            installation: Some(installation),
         })
     }
 
@@ -153,7 +161,7 @@ impl GitHubApp {
         for _ in 0..self.transport.retry.max_tries {
             let response = self
                 .transport
-                .send(Method::POST, &path, &auth, None, None)
+                .send(Method::POST, &path, &auth, None, None, None)
                 .await?;
             if response.status.is_success() {
                 return serde_json::from_slice(&response.body).map_err(|e| GitHubError::Decode {

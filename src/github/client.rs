@@ -1,7 +1,10 @@
 //! One installation's client: every call counted, 5xx and rate limits retried with the
-//! waits GitHub asks for (creates excepted), pages followed, reads made conditional.
+//! waits GitHub asks for (creates excepted), pages followed, reads made conditional, and
+//! every request within the installation's budget (see [`super::budget`]).
 
+use super::budget::{Budget, Limit, now_ms};
 use super::endpoint::endpoint_template;
+use crate::ids::InstallationId;
 use crate::metrics::Metrics;
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, Uri};
@@ -42,6 +45,8 @@ pub enum GitHubError {
     Decode { endpoint: String, reason: String },
     #[error("GitHub App authentication failed: {0}")]
     Auth(String),
+    #[error("the installation's rate-limit budget could not be read or kept: {0}")]
+    Budget(String),
 }
 
 impl GitHubError {
@@ -68,7 +73,12 @@ pub struct RetrySettings {
     pub max_wait: Duration,
     /// A whole request, connection and body included.
     pub request_timeout: Duration,
+    /// The least time between two writes of one installation, across workers and instances.
+    pub write_interval: Duration,
 }
+
+/// GitHub asks Apps to wait at least a second between writes of one installation.
+pub const DEFAULT_WRITE_INTERVAL: Duration = Duration::from_secs(1);
 
 impl Default for RetrySettings {
     fn default() -> Self {
@@ -77,6 +87,7 @@ impl Default for RetrySettings {
             backoff: Duration::from_millis(500),
             max_wait: Duration::from_secs(60),
             request_timeout: Duration::from_secs(30),
+            write_interval: DEFAULT_WRITE_INTERVAL,
         }
     }
 }
@@ -104,6 +115,8 @@ pub(crate) struct Transport {
     pub base: Uri,
     pub metrics: Arc<Metrics>,
     pub retry: RetrySettings,
+    /// The App's installations' budgets; none for a client acting with a person's token.
+    pub budget: Option<Arc<Budget>>,
 }
 
 impl Transport {
@@ -161,7 +174,8 @@ impl Transport {
             .map_err(|_| "timed out".to_owned())?
     }
 
-    /// One logical request with GitHub's retry etiquette.
+    /// One logical request with GitHub's retry etiquette; an installation's request waits for
+    /// its budget, and what the answer says of the rate limits is kept there for the others.
     pub async fn send(
         &self,
         method: Method,
@@ -169,19 +183,33 @@ impl Transport {
         auth: &str,
         body: Option<&serde_json::Value>,
         etag: Option<&str>,
+        installation: Option<InstallationId>,
     ) -> Result<Response, GitHubError> {
         let uri = self.uri(path_or_url)?;
         let endpoint = endpoint_template(uri.path());
         // A POST creates something: after a 5xx or a lost answer we cannot know whether it
         // did, so it is never repeated here; the next reconcile reads first and then decides.
         let repeatable = method != Method::POST;
+        let write = method != Method::GET && method != Method::HEAD;
+        let budget = self.budget.as_deref().zip(installation);
         let mut tries = 0;
         loop {
             tries += 1;
+            let turn = match budget {
+                Some((budget, id)) if write => {
+                    Some(budget.before_write(id, self.retry.max_wait).await?)
+                }
+                Some((budget, id)) => {
+                    budget.before_read(id, self.retry.max_wait).await?;
+                    None
+                }
+                None => None,
+            };
             let outcome = self.once(&method, &uri, auth, body, etag).await;
             let response = match outcome {
                 Ok(response) => response,
                 Err(reason) => {
+                    drop(turn);
                     self.metrics.api_call(&endpoint, 0);
                     if repeatable && tries < self.retry.max_tries {
                         tokio::time::sleep(self.backoff(tries)).await;
@@ -198,7 +226,12 @@ impl Transport {
             if let Some(remaining) = header_i64(&response.headers, "x-ratelimit-remaining") {
                 self.metrics.rate_limit_remaining(remaining);
             }
-            let wait = match classify(&response) {
+            if let (Some((budget, id)), Some(limit)) = (budget, limit_seen(&response, now_ms())) {
+                budget.observe(id, write, limit).await?;
+            }
+            drop(turn);
+            let answer = classify(&response);
+            let wait = match answer {
                 Answer::Done => return Ok(response),
                 Answer::ServerError if repeatable => {
                     retry_after(&response.headers).unwrap_or_else(|| self.backoff(tries))
@@ -207,7 +240,7 @@ impl Transport {
                 Answer::RateLimited(wait) => wait,
             };
             if tries >= self.retry.max_tries || wait > self.retry.max_wait {
-                if classify(&response) == Answer::ServerError {
+                if answer == Answer::ServerError {
                     return Ok(response);
                 }
                 return Err(GitHubError::RateLimited {
@@ -215,7 +248,10 @@ impl Transport {
                 });
             }
             tracing::debug!(%endpoint, status = response.status.as_u16(), ?wait, "waiting before retry");
-            tokio::time::sleep(wait).await;
+            // An installation's budget holds the pause and waits it out before the next try.
+            if budget.is_none() || answer == Answer::ServerError {
+                tokio::time::sleep(wait).await;
+            }
         }
     }
 
@@ -237,6 +273,28 @@ fn header_i64(headers: &HeaderMap, name: &str) -> Option<i64> {
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     header_i64(headers, "retry-after").map(|s| Duration::from_secs(s.max(0) as u64))
+}
+
+/// The rate limit an answer reports, with when it ends (unix milliseconds at `now`): as
+/// [`classify`] tells them apart, and also a success that spent the hour's last request.
+fn limit_seen(response: &Response, now: i64) -> Option<Limit> {
+    let spent_until = || {
+        (header_i64(&response.headers, "x-ratelimit-remaining") == Some(0))
+            .then(|| header_i64(&response.headers, "x-ratelimit-reset").unwrap_or(0) * 1000)
+            .filter(|&reset| reset > now)
+    };
+    match classify(response) {
+        Answer::RateLimited(wait) => {
+            let until = now + wait.as_millis() as i64;
+            if retry_after(&response.headers).is_none()
+                && let Some(reset) = spent_until()
+            {
+                return Some(Limit::Primary { until: reset });
+            }
+            Some(Limit::Secondary { until })
+        }
+        _ => spent_until().map(|until| Limit::Primary { until }),
+    }
 }
 
 /// GitHub's rules: a 403 or 429 with `retry-after` is a secondary rate limit; with
@@ -315,6 +373,8 @@ pub(super) fn next_link(headers: &HeaderMap) -> Option<String> {
 pub struct InstallationClient {
     pub(crate) transport: Transport,
     pub(crate) auth: String,
+    /// The installation whose budget its requests keep; none for a person's token.
+    pub(crate) installation: Option<InstallationId>,
 }
 
 impl InstallationClient {
@@ -327,7 +387,14 @@ impl InstallationClient {
     ) -> Result<Response, GitHubError> {
         let response = self
             .transport
-            .send(method.clone(), path, &self.auth, body, etag)
+            .send(
+                method.clone(),
+                path,
+                &self.auth,
+                body,
+                etag,
+                self.installation,
+            )
             .await?;
         if response.status.is_success() || response.status == StatusCode::NOT_MODIFIED {
             Ok(response)
@@ -480,6 +547,38 @@ mod tests {
             Answer::RateLimited(wait) => assert!(wait.as_secs() >= 29 && wait.as_secs() <= 30),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_limit_on_the_answer_says_until_when_and_which() {
+        let now = chrono::Utc::now().timestamp() * 1000;
+        let reset = (now / 1000 + 30).to_string();
+        let spent = [
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", reset.as_str()),
+        ];
+        assert_eq!(
+            limit_seen(&response(403, &[("retry-after", "3")], ""), now),
+            Some(Limit::Secondary { until: now + 3000 })
+        );
+        assert_eq!(
+            limit_seen(&response(403, &spent, ""), now),
+            Some(Limit::Primary {
+                until: (now / 1000 + 30) * 1000
+            })
+        );
+        assert_eq!(
+            limit_seen(&response(200, &spent, "{}"), now),
+            Some(Limit::Primary {
+                until: (now / 1000 + 30) * 1000
+            }),
+            "the hour's last request went through; the next would not"
+        );
+        assert_eq!(
+            limit_seen(&response(200, &[("x-ratelimit-remaining", "9")], ""), now),
+            None
+        );
+        assert_eq!(limit_seen(&response(502, &spent[..1], ""), now), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::desired::{Annotation, CheckRunSpec, CommentSpec};
 use super::error::ReconcileError;
-use super::publish::{self, Comment, WriteHistory, check_run_key, overlap_comment_key};
+use super::publish::{self, Comment, Held, check_run_key, overlap_comment_key};
 use crate::github::checks::{
     ANNOTATIONS_PER_REQUEST, ActionWrite, AnnotationWrite, CheckRunCreate, CheckRunWrite,
     OutputWrite,
@@ -71,75 +71,144 @@ impl CheckRunSpec {
     }
 }
 
-/// Writes the check runs whose content differs from what we last wrote. A rerequested run
-/// is created anew, as GitHub expects.
+/// Which of the runs a pass writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// Every run whose content differs from what we last wrote.
+    All,
+    /// Only the runs of heads that have none yet, without their annotations: published while
+    /// the rest of a large snapshot is still being read, and completed by the pass over
+    /// [`Runs::All`] at its end (a run without annotations is updated in place, so no head
+    /// gets a second run).
+    New,
+}
+
+/// Writes the check runs whose content differs from what we last wrote, the runs of heads that
+/// have none yet first: a PR waits longest for the run it does not have. A rerequested run is
+/// created anew, as GitHub expects.
 pub async fn apply_check_runs(
     client: &RepoClient,
     store: &SharedStore,
     app_id: u64,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
-    history: &mut WriteHistory,
+    runs: Runs,
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
         .iter()
         .map(|spec| check_run_key(&spec.name, &spec.head_sha))
         .collect();
-    let records = publish::last_published_many(store, client, keys.clone()).await?;
-    for ((spec, key), published) in specs.iter().zip(keys).zip(records) {
-        let digest = spec.digest();
-        let fresh_run = rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
-        let update = match published {
-            _ if fresh_run => None,
-            Some(p) if p.digest == digest => continue,
-            Some(p) if p.digest.ends_with(ANNOTATED) || !spec.annotations.is_empty() => None,
-            Some(p) => Some(p.github_id),
-            None if !history.may_hold_unrecorded() => None,
-            None => match find_check_run(client, spec, app_id).await? {
-                // Ours from before a crash that lost its record, whole and current: kept.
-                Some(found) if found.external_id.as_deref() == Some(digest.as_str()) => {
-                    publish::record(store, client, &key, found.id.0, digest).await?;
-                    continue;
-                }
-                // Ours but stale or unfinished: written over, unless annotations go on it
-                // (GitHub appends them, and which it already has is unknown).
-                Some(found) if spec.annotations.is_empty() => Some(found.id.0),
-                _ => None,
-            },
-        };
-        let batches: Vec<&[Annotation]> = if spec.annotations.is_empty() {
-            vec![&[]]
-        } else {
-            spec.annotations.chunks(ANNOTATIONS_PER_REQUEST).collect()
-        };
-        let last = batches.len() - 1;
-        let external_id = |batch: usize| if batch == last { digest.as_str() } else { "" };
-        let id = match update {
-            Some(id) => {
-                client
-                    .update_check_run(id, &spec.write(batches[0], external_id(0)))
-                    .await?;
-                id
-            }
-            None => {
-                history.before_create(store, client).await?;
-                client
-                    .create_check_run(&CheckRunCreate {
-                        head_sha: &spec.head_sha,
-                        run: spec.write(batches[0], external_id(0)),
-                    })
-                    .await?
-            }
-        };
-        for (batch, annotations) in batches.iter().enumerate().skip(1) {
-            client
-                .update_check_run(id, &spec.write(annotations, external_id(batch)))
-                .await?;
+    let held = publish::held_many(store, client, &keys).await?;
+    let mut work: Vec<(&CheckRunSpec, String, Held)> = specs
+        .iter()
+        .zip(keys)
+        .zip(held)
+        .map(|((spec, key), held)| (spec, key, held))
+        .filter(|(_, _, held)| runs == Runs::All || !matches!(held, Held::Published(_)))
+        .collect();
+    work.sort_by_key(|(_, _, held)| matches!(held, Held::Published(_)));
+    // Every run that may be created for the first time is signed at once; should a write fail
+    // part-way, the signs of those never tried are taken back, so they cost no look later.
+    let first_creates: Vec<String> = work
+        .iter()
+        .filter(|(_, _, held)| matches!(held, Held::Nothing))
+        .map(|(_, key, _)| key.clone())
+        .collect();
+    publish::before_creates(store, client, &first_creates).await?;
+    let mut tried = 0;
+    let written = async {
+        for (spec, key, held) in &work {
+            tried += 1;
+            let bare;
+            let spec = if runs == Runs::New && !spec.annotations.is_empty() {
+                bare = CheckRunSpec {
+                    annotations: Vec::new(),
+                    ..(*spec).clone()
+                };
+                &bare
+            } else {
+                spec
+            };
+            let fresh_run = runs == Runs::All
+                && rerequested.contains(&(spec.head_sha.clone(), spec.name.clone()));
+            write_run(client, store, app_id, spec, key, held, fresh_run).await?;
         }
-        // Only once every annotation is on: a retry after a failed batch writes the run again.
-        publish::record(store, client, &key, id, digest).await?;
+        Ok::<(), ReconcileError>(())
     }
-    Ok(())
+    .await;
+    if written.is_err() {
+        let untried = work[tried..]
+            .iter()
+            .filter(|(_, _, held)| matches!(held, Held::Nothing))
+            .map(|(_, key, _)| key.clone())
+            .collect();
+        publish::not_created(store, client, untried).await?;
+    }
+    written
+}
+
+/// Writes one run unless what we last wrote is the same: updates it in place where it can,
+/// else creates it.
+async fn write_run(
+    client: &RepoClient,
+    store: &SharedStore,
+    app_id: u64,
+    spec: &CheckRunSpec,
+    key: &str,
+    held: &Held,
+    fresh_run: bool,
+) -> Result<(), ReconcileError> {
+    let digest = spec.digest();
+    let update = match held {
+        _ if fresh_run => None,
+        Held::Published(p) if p.digest == digest => return Ok(()),
+        // GitHub appends annotations on every update, so a run that has some is replaced;
+        // one that has none takes them as they are.
+        Held::Published(p) if p.digest.ends_with(ANNOTATED) => None,
+        Held::Published(p) => Some(p.github_id),
+        Held::Nothing => None,
+        Held::Unrecorded => match find_check_run(client, spec, app_id).await? {
+            // Ours from before a crash that lost its record, whole and current: kept.
+            Some(found) if found.external_id.as_deref() == Some(digest.as_str()) => {
+                publish::record(store, client, key, found.id.0, digest).await?;
+                return Ok(());
+            }
+            // Ours but stale or unfinished: written over, unless annotations go on it
+            // (GitHub appends them, and which it already has is unknown).
+            Some(found) if spec.annotations.is_empty() => Some(found.id.0),
+            _ => None,
+        },
+    };
+    let batches: Vec<&[Annotation]> = if spec.annotations.is_empty() {
+        vec![&[]]
+    } else {
+        spec.annotations.chunks(ANNOTATIONS_PER_REQUEST).collect()
+    };
+    let last = batches.len() - 1;
+    let external_id = |batch: usize| if batch == last { digest.as_str() } else { "" };
+    let id = match update {
+        Some(id) => {
+            client
+                .update_check_run(id, &spec.write(batches[0], external_id(0)))
+                .await?;
+            id
+        }
+        None => {
+            client
+                .create_check_run(&CheckRunCreate {
+                    head_sha: &spec.head_sha,
+                    run: spec.write(batches[0], external_id(0)),
+                })
+                .await?
+        }
+    };
+    for (batch, annotations) in batches.iter().enumerate().skip(1) {
+        client
+            .update_check_run(id, &spec.write(annotations, external_id(batch)))
+            .await?;
+    }
+    // Only once every annotation is on: a retry after a failed batch writes the run again.
+    publish::record(store, client, key, id, digest).await
 }
 
 /// Our latest run of this name on this head, if one exists that we did not record (a crash
@@ -158,38 +227,32 @@ async fn find_check_run(
         .max_by_key(|run| run.id.0))
 }
 
-/// Writes each comment whose text changed; finds our comment again by its marker when we
-/// hold no record of it, so a retry never posts a second one.
+/// Writes each comment whose text changed; finds our comment again by its marker when a
+/// create's record was lost, so a retry never posts a second one.
 pub async fn apply_comments(
     client: &RepoClient,
     store: &SharedStore,
     app_id: u64,
     specs: &[CommentSpec],
-    history: &mut WriteHistory,
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
         .iter()
         .map(|spec| overlap_comment_key(spec.issue))
         .collect();
-    let records = publish::last_published_many(store, client, keys.clone()).await?;
-    for ((spec, key), published) in specs.iter().zip(keys).zip(records) {
-        if published
-            .as_ref()
-            .is_some_and(|p| p.digest == publish::digest(&spec.body))
-        {
-            continue;
-        }
+    let held = publish::held_many(store, client, &keys).await?;
+    for ((spec, key), held) in specs.iter().zip(keys).zip(held) {
+        let (known, look) = match held {
+            Held::Published(p) if p.digest == publish::digest(&spec.body) => continue,
+            Held::Published(p) => (Some(p.github_id), false),
+            Held::Unrecorded => (None, true),
+            Held::Nothing => (None, false),
+        };
         let comment = Comment {
             key,
             issue: spec.issue,
             body: &spec.body,
             is_ours: is_overlap_comment,
         };
-        let known = published.map(|p| p.github_id);
-        if known.is_none() {
-            history.before_create(store, client).await?;
-        }
-        let look = history.may_hold_unrecorded();
         publish::comment(client, store, app_id, &comment, known, look).await?;
     }
     Ok(())

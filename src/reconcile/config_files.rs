@@ -1,12 +1,12 @@
 //! The configuration file as Switchyard reads it: from the default branch for the rules, and
 //! from the head of each PR that changes it, for the "Switchyard config" check.
 
-use super::cache::{cached, read_through, store_cache};
+use super::cache::{cached, last_read, read_through, store_cache};
 use super::diffs::{self, FileText};
 use super::error::ReconcileError;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
-use crate::github::RepoClient;
 use crate::github::models::Content;
+use crate::github::{Conditional, RepoClient};
 use crate::ids::{PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::overlap::{ChangedFile, OpenPr};
@@ -108,23 +108,43 @@ async fn config_at(
 }
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
-/// judge it, or its errors. No file means the defaults.
+/// judge it, or its errors. No file means the defaults. Read again (conditionally) only when
+/// `refresh` (the default branch may have moved) or nothing is cached; that the branch has no
+/// file is cached too, so a repository without one does not pay a 404 on every event.
 pub(super) async fn load_config(
     client: &RepoClient,
     store: &SharedStore,
     default_branch: &str,
+    refresh: bool,
 ) -> Result<Result<Config, ConfigErrors>, ReconcileError> {
-    let content: Option<Content> = read_through(
-        store,
-        "config",
-        client.repo().to_string(),
-        |etag| async move {
-            client
+    let key = client.repo().to_string();
+    let held: Option<Option<Content>> = if refresh {
+        None
+    } else {
+        last_read(store, "config", key.clone()).await?
+    };
+    let content = match held {
+        Some(content) => content,
+        None => read_through(store, "config", key, |etag| async move {
+            match client
                 .file_on_branch(CONFIG_PATH, default_branch, etag.as_deref())
                 .await
-        },
-    )
-    .await?;
+            {
+                Ok(Conditional::Fresh { value, etag }) => Ok(Conditional::Fresh {
+                    value: Some(value),
+                    etag,
+                }),
+                Ok(Conditional::NotModified) => Ok(Conditional::NotModified),
+                Err(e) if e.is_not_found() => Ok(Conditional::Fresh {
+                    value: None,
+                    etag: None,
+                }),
+                Err(e) => Err(e),
+            }
+        })
+        .await?
+        .flatten(),
+    };
     let Some(content) = content else {
         return Ok(Ok(Config::default()));
     };

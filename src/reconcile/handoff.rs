@@ -7,7 +7,7 @@
 
 use super::desired::{HandoffRequest, HandoffSpec};
 use super::error::ReconcileError;
-use super::publish::{self, WriteHistory, handoff_comment_key};
+use super::publish::{self, handoff_comment_key};
 use crate::github::RepoClient;
 use crate::store::SharedStore;
 use crate::text::{handoff_cause_of, handoff_done_comment, handoff_replaced_comment};
@@ -19,7 +19,6 @@ pub async fn apply_handoffs(
     store: &SharedStore,
     app_id: u64,
     specs: &[HandoffSpec],
-    history: &mut WriteHistory,
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
         .iter()
@@ -59,12 +58,14 @@ pub async fn apply_handoffs(
         let id = match kept {
             Some(id) => id,
             None => {
-                if history.may_hold_unrecorded()
+                // Only a post that began and was never recorded can have left a comment we
+                // hold no id of.
+                if publish::create_began(store, client, &key).await?
                     && let Some(id) = find_posted(client, app_id, spec.issue, request).await?
                 {
                     id
                 } else {
-                    history.before_create(store, client).await?;
+                    publish::before_creates(store, client, std::slice::from_ref(&key)).await?;
                     client.post_comment(spec.issue, &request.body).await?
                 }
             }

@@ -5,15 +5,13 @@
 //! another, so the run is `success` at once. It costs the config's read and the write: no
 //! snapshot, no read of any PR.
 
-use super::apply::apply_check_runs;
-use super::cache::read_required;
+use super::apply::{Runs, apply_check_runs};
 use super::config_files::load_config;
 use super::desired::{CheckRunSpec, Conclusion};
 use super::error::ReconcileError;
-use super::publish::WriteHistory;
+use super::snapshot::{base_may_have_moved, repository};
 use crate::config::Config;
 use crate::github::RepoClient;
-use crate::github::models::Repository;
 use crate::ids::{PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::store::SharedStore;
@@ -100,21 +98,15 @@ pub(super) async fn publish(
     if groups.is_empty() {
         return Ok(());
     }
-    let meta: Repository = read_required(
-        store,
-        "repo",
-        client.repo().to_string(),
-        |etag| async move { client.repository(etag.as_deref()).await },
-    )
-    .await?;
+    let refresh = base_may_have_moved(triggers);
+    let meta = repository(client, store, refresh).await?;
     // A broken config on the default branch still names no other check: the queue would wait
     // for ever on a run that never comes, so the default name is used then.
-    let config = load_config(client, store, &meta.default_branch)
+    let config = load_config(client, store, &meta.default_branch, refresh)
         .await?
         .unwrap_or_default();
     let runs: Vec<CheckRunSpec> = groups.iter().map(|g| check_run(&config, g)).collect();
-    let mut history = WriteHistory::read(store, client).await?;
-    apply_check_runs(client, store, app_id, &runs, &BTreeSet::new(), &mut history).await
+    apply_check_runs(client, store, app_id, &runs, &BTreeSet::new(), Runs::All).await
 }
 
 #[cfg(test)]

@@ -15,16 +15,15 @@ mod publish;
 mod snapshot;
 mod tasks;
 
-pub use apply::{apply_check_runs, apply_comments};
+pub use apply::{Runs, apply_check_runs, apply_comments};
 pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclusion};
 pub use error::ReconcileError;
 pub use plan::{Plan, config_check, plan};
 pub use publish::BOARD_KEY;
-use publish::WriteHistory;
-pub use snapshot::{OpenPullRequest, Snapshot, StartingPoint, take_snapshot};
+pub use snapshot::{OpenPullRequest, Reading, Snapshot, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
-use crate::jobs::Claim;
+use crate::jobs::{Claim, Trigger};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
 use open_work::OpenWork;
@@ -108,8 +107,8 @@ impl Reconciler {
         if merge_group::only_merge_groups(&claim.triggers) {
             return Ok(());
         }
-        let snapshot = match take_snapshot(&client, &self.store, claim).await? {
-            StartingPoint::Snapshot(snapshot) => snapshot,
+        let mut reading = match take_snapshot(&client, &self.store, claim).await? {
+            StartingPoint::Snapshot(reading) => *reading,
             StartingPoint::BrokenConfig {
                 errors,
                 config_changes,
@@ -119,54 +118,129 @@ impl Reconciler {
                 // was published under the last good rules stays.
                 tracing::warn!(repo = %claim.repo, errors = %errors.render(crate::config::CONFIG_PATH), "configuration error");
                 let checks: Vec<CheckRunSpec> = config_changes.iter().map(config_check).collect();
-                let mut history = WriteHistory::read(&self.store, &client).await?;
                 apply_check_runs(
                     &client,
                     &self.store,
                     app_id,
                     &checks,
                     &rerequested,
-                    &mut history,
+                    Runs::All,
                 )
                 .await?;
                 return Ok(());
             }
         };
-        // The overlap threads and the merge order's search are CPU work of up to seconds:
-        // they run on the blocking pool, so the async workers keep serving other repositories.
-        let (snapshot, plan) = tokio::task::spawn_blocking(move || {
-            let plan = plan(&snapshot);
-            (snapshot, plan)
-        })
-        .await
-        .map_err(|e| ReconcileError::Plan(e.to_string()))?;
-        let mut history = WriteHistory::read(&self.store, &client).await?;
-        apply_check_runs(
-            &client,
-            &self.store,
-            app_id,
-            &plan.check_runs,
-            &snapshot.rerequested,
-            &mut history,
-        )
-        .await?;
-        apply_comments(&client, &self.store, app_id, &plan.comments, &mut history).await?;
-        handoff::apply_handoffs(&client, &self.store, app_id, &plan.handoffs, &mut history).await?;
-        let tasks = tasks::Context {
+        let publisher = Publisher {
             client: &client,
             store: &self.store,
-            app_id: self.app.app_id(),
+            app_id,
             triggers: &claim.triggers,
-            main: &snapshot,
-            order: &plan,
         };
+        let mut tasks = tasks::read_tasks(&publisher.tasks(&reading.snapshot)).await?;
+        // A large snapshot (a first reconcile) is published as it is read: each batch's new
+        // heads get their runs before the next batch is read, so the first runs go out within
+        // seconds rather than after every PR is read.
+        let mut batch = FIRST_BATCH;
+        while reading.unread() > batch {
+            reading
+                .read_next(&client, &self.store, batch, &claim.triggers)
+                .await?;
+            let (partial, plan) = publisher.plan(reading.partial(), &mut tasks).await?;
+            if partial.board_url.is_some() {
+                reading.snapshot.board_url.clone_from(&partial.board_url);
+            }
+            publisher.runs(&partial, &plan, Runs::New).await?;
+            batch *= 2;
+        }
+        let snapshot = reading
+            .finish(&client, &self.store, &claim.triggers)
+            .await?;
+        let (snapshot, plan) = publisher.plan(snapshot, &mut tasks).await?;
+        // New heads' runs first, then the runs that changed, the comments, the tasks and,
+        // last, the board's body.
+        publisher.runs(&snapshot, &plan, Runs::All).await?;
+        apply_comments(&client, &self.store, app_id, &plan.comments).await?;
+        handoff::apply_handoffs(&client, &self.store, app_id, &plan.handoffs).await?;
         let open = OpenWork {
             pull_requests: !plan.check_runs.is_empty(),
-            tasks: tasks::reconcile_tasks(&tasks).await?,
+            tasks: tasks::write_tasks(&publisher.tasks(&snapshot), tasks, &plan).await?,
         };
         open_work::save(&self.store, &claim.repo, open).await?;
         Ok(())
     }
+}
+
+/// PRs read from GitHub before the first runs of a large snapshot go out; each batch after it
+/// is twice the one before.
+const FIRST_BATCH: usize = 25;
+
+/// What one reconcile plans and writes with.
+struct Publisher<'a> {
+    client: &'a RepoClient,
+    store: &'a SharedStore,
+    app_id: u64,
+    triggers: &'a [Trigger],
+}
+
+impl Publisher<'_> {
+    fn tasks<'s>(&'s self, main: &'s Snapshot) -> tasks::Context<'s> {
+        tasks::Context {
+            client: self.client,
+            store: self.store,
+            app_id: self.app_id,
+            triggers: self.triggers,
+            main,
+        }
+    }
+
+    /// Plans the snapshot. When the task plan opens the status board, it is opened first and
+    /// the snapshot planned again with its link, so that no run goes out without it.
+    async fn plan(
+        &self,
+        snapshot: Snapshot,
+        tasks: &mut Option<tasks::TaskInputs>,
+    ) -> Result<(Snapshot, Plan), ReconcileError> {
+        let (mut snapshot, plan) = plan_off_the_executor(snapshot).await?;
+        let Some(inputs) = tasks.as_mut() else {
+            return Ok((snapshot, plan));
+        };
+        let opened = tasks::open_board_first(&self.tasks(&snapshot), inputs, &plan).await?;
+        match opened {
+            Some(url) => {
+                snapshot.board_url = Some(url);
+                plan_off_the_executor(snapshot).await
+            }
+            None => Ok((snapshot, plan)),
+        }
+    }
+
+    async fn runs(
+        &self,
+        snapshot: &Snapshot,
+        plan: &Plan,
+        runs: Runs,
+    ) -> Result<(), ReconcileError> {
+        apply_check_runs(
+            self.client,
+            self.store,
+            self.app_id,
+            &plan.check_runs,
+            &snapshot.rerequested,
+            runs,
+        )
+        .await
+    }
+}
+
+/// The overlap threads and the merge order's search are CPU work of up to seconds: they run
+/// on the blocking pool, so the async workers keep serving other repositories.
+async fn plan_off_the_executor(snapshot: Snapshot) -> Result<(Snapshot, Plan), ReconcileError> {
+    tokio::task::spawn_blocking(move || {
+        let plan = plan(&snapshot);
+        (snapshot, plan)
+    })
+    .await
+    .map_err(|e| ReconcileError::Plan(e.to_string()))
 }
 
 impl Reconcile for Reconciler {

@@ -1,6 +1,6 @@
 //! How everything the App shows on GitHub goes out, for pull requests and tasks alike: each
-//! thing under a key, with a digest of what was written, found again by its marker when its
-//! record was lost, created or updated, and recorded only once the write is done.
+//! thing under a key, with a digest of what was written, found again by its marker when a
+//! create's record was lost, created or updated, and recorded only once the write is done.
 
 use super::error::ReconcileError;
 use crate::github::{GitHubError, RepoClient};
@@ -59,8 +59,109 @@ pub async fn last_published_many(
     Ok(store::blocking(store, move |s| s.published_many(&repo, &keys)).await?)
 }
 
+/// Where the sign that a create under `key` began is kept until its record replaces it.
+fn creating_key(key: &str) -> String {
+    format!("creating:{key}")
+}
+
+/// What the store holds of one key: the record of what was published, or only the sign
+/// that a create began and its record never came (the process stopped in between).
+pub enum Held {
+    Nothing,
+    /// Something may exist on GitHub without its id on record: look for it before creating.
+    Unrecorded,
+    Published(Published),
+}
+
+/// [`Held`] for many keys, in the keys' order: one trip to the store for the records, and one
+/// more for the signs of the keys without a record, if any.
+pub async fn held_many(
+    store: &SharedStore,
+    client: &RepoClient,
+    keys: &[String],
+) -> Result<Vec<Held>, ReconcileError> {
+    let found = last_published_many(store, client, keys.to_vec()).await?;
+    let unrecorded: Vec<String> = keys
+        .iter()
+        .zip(&found)
+        .filter(|(_, published)| published.is_none())
+        .map(|(key, _)| creating_key(key))
+        .collect();
+    let mut signs = if unrecorded.is_empty() {
+        Vec::new()
+    } else {
+        last_published_many(store, client, unrecorded).await?
+    }
+    .into_iter();
+    Ok(found
+        .into_iter()
+        .map(|published| match published {
+            Some(published) => Held::Published(published),
+            None if signs.next().flatten().is_some() => Held::Unrecorded,
+            None => Held::Nothing,
+        })
+        .collect())
+}
+
+/// Written down before creates under `keys`, in one trip to the store: a crash between a
+/// create and its record leaves this sign, and only a key with it is looked for on GitHub
+/// before the next create. So a first reconcile of 1,000 PRs, or a push, creates without
+/// first listing what exists.
+pub async fn before_creates(
+    store: &SharedStore,
+    client: &RepoClient,
+    keys: &[String],
+) -> Result<(), ReconcileError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let repo = client.repo().clone();
+    let signs: Vec<String> = keys.iter().map(|key| creating_key(key)).collect();
+    let sign = Published {
+        github_id: 0,
+        digest: String::new(),
+    };
+    store::blocking(store, move |s| {
+        signs
+            .iter()
+            .try_for_each(|key| s.set_published(&repo, key, &sign))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Whether a create under `key` began and its record never came: then what it made may be on
+/// GitHub without our knowing its id.
+pub async fn create_began(
+    store: &SharedStore,
+    client: &RepoClient,
+    key: &str,
+) -> Result<bool, ReconcileError> {
+    Ok(last_published(store, client, &creating_key(key))
+        .await?
+        .is_some())
+}
+
+/// Takes back the signs of creates that were never tried (a write before them failed).
+pub async fn not_created(
+    store: &SharedStore,
+    client: &RepoClient,
+    keys: Vec<String>,
+) -> Result<(), ReconcileError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let repo = client.repo().clone();
+    store::blocking(store, move |s| {
+        keys.iter()
+            .try_for_each(|key| s.forget_published(&repo, &creating_key(key)))
+    })
+    .await?;
+    Ok(())
+}
+
 /// Written down after the write to GitHub succeeded, never before: a crash in between leaves
-/// a thing without a record, which its marker finds again.
+/// the sign [`before_creates`] wrote, and the thing is found again by its marker.
 pub async fn record(
     store: &SharedStore,
     client: &RepoClient,
@@ -70,7 +171,11 @@ pub async fn record(
 ) -> Result<(), ReconcileError> {
     let (repo, key) = (client.repo().clone(), key.to_owned());
     let published = Published { github_id, digest };
-    store::blocking(store, move |s| s.set_published(&repo, &key, &published)).await?;
+    store::blocking(store, move |s| {
+        s.set_published(&repo, &key, &published)?;
+        s.forget_published(&repo, &creating_key(&key))
+    })
+    .await?;
     Ok(())
 }
 
@@ -82,48 +187,6 @@ pub async fn forget(
     let (repo, key) = (client.repo().clone(), key.to_owned());
     store::blocking(store, move |s| s.forget_published(&repo, &key)).await?;
     Ok(())
-}
-
-/// Recorded before the App's first write on a repository, so that a crash between that write
-/// and its record still leaves a sign that something of ours may be there.
-const WRITES_BEGUN_KEY: &str = "writes_begun";
-
-/// Whether the App may have written on the repository before this reconcile. Only then can a
-/// comment or check run of ours exist without a record (a crash between a write and its
-/// record), so only then is one looked for before creating it: the first reconcile of a
-/// repository with 1,000 open PRs saves a listing of runs and one of comments per PR.
-pub struct WriteHistory {
-    wrote_before: bool,
-    marked: bool,
-}
-
-impl WriteHistory {
-    pub async fn read(store: &SharedStore, client: &RepoClient) -> Result<Self, ReconcileError> {
-        let repo = client.repo().clone();
-        let wrote_before = store::blocking(store, move |s| s.has_published(&repo)).await?;
-        Ok(Self {
-            wrote_before,
-            marked: wrote_before,
-        })
-    }
-
-    /// Whether a comment or run of ours may exist that the store holds no record of.
-    pub fn may_hold_unrecorded(&self) -> bool {
-        self.wrote_before
-    }
-
-    /// Called before each create; the first records the sign that writing began.
-    pub async fn before_create(
-        &mut self,
-        store: &SharedStore,
-        client: &RepoClient,
-    ) -> Result<(), ReconcileError> {
-        if !self.marked {
-            record(store, client, WRITES_BEGUN_KEY, 0, String::new()).await?;
-            self.marked = true;
-        }
-        Ok(())
-    }
 }
 
 /// A comment that exists once per issue.
@@ -157,8 +220,14 @@ pub async fn comment(
     };
     let id = match edited {
         Some(id) => id,
-        None if look_for_ours => post_once(client, app_id, comment).await?,
-        None => client.post_comment(comment.issue, comment.body).await?,
+        None => {
+            before_creates(store, client, std::slice::from_ref(&comment.key)).await?;
+            if look_for_ours {
+                post_once(client, app_id, comment).await?
+            } else {
+                client.post_comment(comment.issue, comment.body).await?
+            }
+        }
     };
     record(store, client, &comment.key, id, digest(comment.body)).await?;
     Ok(id)

@@ -1,7 +1,7 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::cache::{cached, cached_many, read_required, store_cache};
+use super::cache::{cached, cached_many, last_read, read_required, store_cache};
 use super::config_files::{ConfigChange, load_config, read_config_changes};
 use super::diffs::{self, PrFiles};
 use super::error::ReconcileError;
@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{self, SharedStore};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -125,7 +125,7 @@ pub fn ownership(config: &Config) -> Ownership {
 
 /// What a reconcile starts from.
 pub enum StartingPoint {
-    Snapshot(Box<Snapshot>),
+    Snapshot(Box<Reading>),
     /// The configuration on the default branch is invalid: nothing is coordinated under
     /// broken rules, but the PRs an event named that change the file still get their
     /// config check, so the PR that fixes it shows it does.
@@ -136,22 +136,63 @@ pub enum StartingPoint {
     },
 }
 
+/// Whether the triggers say that what the default branch holds (its head, the configuration,
+/// the repository's settings) may have changed: a push to it, or a full reconcile. Otherwise
+/// what was read before stands, and a push to a pull request reads none of it.
+pub fn base_may_have_moved(triggers: &[Trigger]) -> bool {
+    triggers
+        .iter()
+        .any(|t| matches!(t, Trigger::Full | Trigger::BaseMoved))
+}
+
+/// The repository's metadata (its default branch, its web page), read again (conditionally)
+/// only when `refresh` or nothing is cached. A default branch renamed without a push to it is
+/// seen at the next full reconcile.
+pub async fn repository(
+    client: &RepoClient,
+    store: &SharedStore,
+    refresh: bool,
+) -> Result<Repository, ReconcileError> {
+    let key = client.repo().to_string();
+    if !refresh && let Some(meta) = last_read(store, "repo", key.clone()).await? {
+        return Ok(meta);
+    }
+    read_required(store, "repo", key, |etag| async move {
+        client.repository(etag.as_deref()).await
+    })
+    .await
+}
+
+/// The head of the default branch, read again only when `refresh` or nothing is cached (the
+/// same as for the repository's metadata, so the two always come from the same reads).
+async fn default_head(
+    client: &RepoClient,
+    store: &SharedStore,
+    branch: &str,
+    refresh: bool,
+) -> Result<GitRef, ReconcileError> {
+    let key = client.repo().to_string();
+    if !refresh && let Some(head) = last_read(store, "default_head", key.clone()).await? {
+        return Ok(head);
+    }
+    read_required(store, "default_head", key, |etag| async move {
+        client.branch(branch, etag.as_deref()).await
+    })
+    .await
+}
+
+/// The repository as the default branch has it, and every open PR; what each coordinated PR
+/// changed is filled in from the caches here, and from GitHub by [`Reading::read_next`].
 pub async fn take_snapshot(
     client: &RepoClient,
     store: &SharedStore,
     claim: &Claim,
 ) -> Result<StartingPoint, ReconcileError> {
     let repo = &claim.repo;
-    let meta: Repository = read_required(store, "repo", repo.to_string(), |etag| async move {
-        client.repository(etag.as_deref()).await
-    })
-    .await?;
-    let branch = &meta.default_branch;
-    let head: GitRef = read_required(store, "default_head", repo.to_string(), |etag| async move {
-        client.branch(branch, etag.as_deref()).await
-    })
-    .await?;
-    let config = load_config(client, store, &meta.default_branch).await?;
+    let refresh = base_may_have_moved(&claim.triggers);
+    let meta = repository(client, store, refresh).await?;
+    let head = default_head(client, store, &meta.default_branch, refresh).await?;
+    let config = load_config(client, store, &meta.default_branch, refresh).await?;
     let open_prs: Vec<OpenPullRequest> = open_pull_requests(client, store, &claim.triggers)
         .await?
         .iter()
@@ -196,19 +237,157 @@ pub async fn take_snapshot(
         rerequested,
         config_changes: Vec::new(),
     };
-    read_changes(client, store, &mut snapshot).await?;
-    read_reviews(client, store, &mut snapshot, &claim.triggers).await?;
     read_dependencies(client, store, &mut snapshot, &claim.triggers).await?;
     read_commented(store, &mut snapshot).await?;
-    snapshot.config_changes = read_config_changes(
-        client,
-        store,
-        &heads(&snapshot.open_prs),
-        &snapshot.prs,
-        &claim.triggers,
-    )
-    .await?;
-    Ok(StartingPoint::Snapshot(Box::new(snapshot)))
+    let unread = read_cached_changes(client, store, &mut snapshot).await?;
+    let added = snapshot.prs.iter().map(|pr| pr.number).collect();
+    Ok(StartingPoint::Snapshot(Box::new(Reading {
+        snapshot,
+        unread: unread.into(),
+        added,
+        fetched: BTreeSet::new(),
+    })))
+}
+
+/// A snapshot being read: the coordinated PRs whose changes are not cached are read from
+/// GitHub a batch at a time, so that a large first reconcile can publish between batches.
+pub struct Reading {
+    pub snapshot: Snapshot,
+    /// Coordinated PRs not read yet, oldest first, with what the caches had of them.
+    unread: VecDeque<Unread>,
+    /// PRs in the snapshot whose base diffs and reviews are still to read: those the caches
+    /// held whole are completed with the first batch read from GitHub.
+    added: Vec<PrNumber>,
+    /// The files past the compare's cap already fetched into the base diffs.
+    fetched: BTreeSet<(Sha, String)>,
+}
+
+/// A coordinated PR whose files or merge base the caches did not have.
+struct Unread {
+    number: PrNumber,
+    head_sha: Sha,
+    lane: Option<String>,
+    files: Option<PrFiles>,
+    merge_base: Option<Sha>,
+}
+
+impl Reading {
+    /// How many coordinated PRs are still to read from GitHub.
+    pub fn unread(&self) -> usize {
+        self.unread.len()
+    }
+
+    /// Reads the next `count` unread PRs: their files, merge bases, the base diffs they need
+    /// and their reviews.
+    pub async fn read_next(
+        &mut self,
+        client: &RepoClient,
+        store: &SharedStore,
+        count: usize,
+        triggers: &[Trigger],
+    ) -> Result<(), ReconcileError> {
+        let count = count.min(self.unread.len());
+        for pr in self.unread.drain(..count).collect::<Vec<_>>() {
+            let files = match pr.files {
+                Some(files) => files,
+                None => diffs::read_pr_files(client, store, pr.number.0, &pr.head_sha).await?,
+            };
+            let default_head = &self.snapshot.default_head;
+            let merge_base = match pr.merge_base {
+                Some(sha) => sha,
+                None => diffs::read_merge_base(client, store, default_head, &pr.head_sha).await?,
+            };
+            self.added.push(pr.number);
+            self.snapshot.prs.push(OpenPr {
+                number: pr.number,
+                head_sha: pr.head_sha,
+                merge_base,
+                files: files.files,
+                files_complete: files.complete,
+                lane: pr.lane,
+            });
+        }
+        self.complete(client, store, triggers).await
+    }
+
+    /// What the PRs just added need besides their own changes: the base diffs of their merge
+    /// bases, the files past the compare's cap, and their reviews.
+    async fn complete(
+        &mut self,
+        client: &RepoClient,
+        store: &SharedStore,
+        triggers: &[Trigger],
+    ) -> Result<(), ReconcileError> {
+        let added = std::mem::take(&mut self.added);
+        let snapshot = &mut self.snapshot;
+        let bases: BTreeSet<Sha> = snapshot
+            .prs
+            .iter()
+            .map(|pr| pr.merge_base.clone())
+            .filter(|base| !snapshot.base_diffs.contains_key(base))
+            .collect();
+        for base in bases {
+            let diff = diffs::base_diff(client, store, &base, &snapshot.default_head).await?;
+            snapshot.base_diffs.insert(base, diff);
+        }
+        let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
+        let regenerated = snapshot.config.regenerated();
+        let requests = files_to_fetch(&Inputs {
+            default_head: &snapshot.default_head,
+            prs: &snapshot.prs,
+            base_diffs: &snapshot.base_diffs,
+            ignore: &ignore,
+            regenerated: &regenerated,
+            ownership: &ownership,
+        });
+        for request in requests {
+            if !self
+                .fetched
+                .insert((request.merge_base.clone(), request.path.clone()))
+            {
+                continue;
+            }
+            let file =
+                diffs::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
+            if let (Some(file), Some(diff)) =
+                (file, snapshot.base_diffs.get_mut(&request.merge_base))
+            {
+                diff.files.push(file);
+            }
+        }
+        read_reviews(client, store, snapshot, &added, triggers).await
+    }
+
+    /// The snapshot as far as it is read: the coordinated PRs not read yet are left out, as if
+    /// they were not open. Its plan is right for what is read, and the runs of the heads it
+    /// covers can go out while the rest is read.
+    pub fn partial(&self) -> Snapshot {
+        let unread: BTreeSet<PrNumber> = self.unread.iter().map(|pr| pr.number).collect();
+        let mut partial = self.snapshot.clone();
+        partial.open_prs.retain(|pr| !unread.contains(&pr.number));
+        partial
+    }
+
+    /// The snapshot once every PR is read, with the PRs that change the configuration file.
+    pub async fn finish(
+        mut self,
+        client: &RepoClient,
+        store: &SharedStore,
+        triggers: &[Trigger],
+    ) -> Result<Snapshot, ReconcileError> {
+        let rest = self.unread.len();
+        self.read_next(client, store, rest, triggers).await?;
+        let mut snapshot = self.snapshot;
+        snapshot.config_changes = read_config_changes(
+            client,
+            store,
+            &heads(&snapshot.open_prs),
+            &snapshot.prs,
+            triggers,
+        )
+        .await?;
+        Ok(snapshot)
+    }
 }
 
 /// Each open PR's number and head.
@@ -218,12 +397,13 @@ fn heads(prs: &[OpenPullRequest]) -> Vec<(PrNumber, Sha)> {
         .collect()
 }
 
-/// Files, merge bases and base diffs of the coordinated PRs: all cached by SHA.
-async fn read_changes(
+/// Files and merge bases of the coordinated PRs, all cached by SHA: those the caches hold
+/// whole go into the snapshot, the others come back to be read from GitHub.
+async fn read_cached_changes(
     client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
-) -> Result<(), ReconcileError> {
+) -> Result<Vec<Unread>, ReconcileError> {
     let heads: Vec<(PrNumber, Sha, Option<String>)> = snapshot
         .coordinated()
         .iter()
@@ -241,56 +421,30 @@ async fn read_changes(
     let files_cached: Vec<Option<PrFiles>> =
         cached_many(store, diffs::PR_FILES, keys.clone()).await?;
     let bases_cached: Vec<Option<Sha>> = cached_many(store, diffs::MERGE_BASE, keys).await?;
+    let mut unread = Vec::new();
     for ((number, head_sha, lane), (files, merge_base)) in heads
         .into_iter()
         .zip(files_cached.into_iter().zip(bases_cached))
     {
-        let files = match files {
-            Some(files) => files,
-            None => diffs::read_pr_files(client, store, number.0, &head_sha).await?,
-        };
-        let merge_base = match merge_base {
-            Some(sha) => sha,
-            None => {
-                diffs::read_merge_base(client, store, &snapshot.default_head, &head_sha).await?
-            }
-        };
-        snapshot.prs.push(OpenPr {
-            number,
-            head_sha,
-            merge_base,
-            files: files.files,
-            files_complete: files.complete,
-            lane,
-        });
-    }
-    let bases: BTreeSet<Sha> = snapshot
-        .prs
-        .iter()
-        .map(|pr| pr.merge_base.clone())
-        .collect();
-    for base in bases {
-        let diff = diffs::base_diff(client, store, &base, &snapshot.default_head).await?;
-        snapshot.base_diffs.insert(base, diff);
-    }
-    let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
-    let regenerated = snapshot.config.regenerated();
-    let requests = files_to_fetch(&Inputs {
-        default_head: &snapshot.default_head,
-        prs: &snapshot.prs,
-        base_diffs: &snapshot.base_diffs,
-        ignore: &ignore,
-        regenerated: &regenerated,
-        ownership: &ownership,
-    });
-    for request in requests {
-        let file =
-            diffs::fetched_base_file(client, store, &request, &snapshot.default_head).await?;
-        if let (Some(file), Some(diff)) = (file, snapshot.base_diffs.get_mut(&request.merge_base)) {
-            diff.files.push(file);
+        match (files, merge_base) {
+            (Some(files), Some(merge_base)) => snapshot.prs.push(OpenPr {
+                number,
+                head_sha,
+                merge_base,
+                files: files.files,
+                files_complete: files.complete,
+                lane,
+            }),
+            (files, merge_base) => unread.push(Unread {
+                number,
+                head_sha,
+                lane,
+                files,
+                merge_base,
+            }),
         }
     }
-    Ok(())
+    Ok(unread)
 }
 
 /// Where a PR's approval is cached, with the ETag of the reviews it was judged from.
@@ -304,23 +458,23 @@ struct Approval {
     etag: Option<String>,
 }
 
-/// Approvals, asked again only for the PRs an event named (reviews arrive as events) and on
-/// a full reconcile, and then conditionally: reviews that did not change cost a 304, which
-/// GitHub does not count.
+/// Approvals of `numbers`, asked again only for the PRs a review event named (reviews
+/// arrive as events; a push does not change them) and on a full reconcile, and then
+/// conditionally: reviews that did not change cost a 304, which GitHub does not count.
 async fn read_reviews(
     client: &RepoClient,
     store: &SharedStore,
     snapshot: &mut Snapshot,
+    numbers: &[PrNumber],
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let full = triggers.contains(&Trigger::Full);
-    let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     let key = |number: PrNumber| format!("{repo}:{}", number.0);
     let cached: Vec<Option<Approval>> =
         cached_many(store, APPROVAL, numbers.iter().map(|&n| key(n)).collect()).await?;
-    for (number, cached) in numbers.into_iter().zip(cached) {
-        let ask = full || triggers.contains(&Trigger::PullRequest(number));
+    for (&number, cached) in numbers.iter().zip(cached) {
+        let ask = full || triggers.contains(&Trigger::Review(number));
         let approval = match cached {
             Some(approval) if !ask => approval,
             cached => {

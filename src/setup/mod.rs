@@ -217,6 +217,7 @@ impl Activation {
             &self.api_url,
             self.services.metrics.clone(),
             self.retry.clone(),
+            self.services.ledger(),
         )
         .map_err(|e| e.to_string())?;
         let _ = app_router.set(server::router(self.services.app_state(secrets)));

@@ -3,15 +3,18 @@
 //! One small interface, two implementations: SQLite for one process, PostgreSQL for several
 //! instances sharing one database. Every SQL dialect detail stays inside its implementation.
 
+mod budget;
 mod postgres;
 mod records;
 mod sqlite;
 
+pub use budget::StoreLedger;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::TaskRecord;
 
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
 use crate::redeliver::{DeliveryGuid, HookDeliveryId};
@@ -127,6 +130,19 @@ pub trait Store: Send + Sync + 'static {
     /// turn, however many ask at once.
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool>;
 
+    /// An installation's rate-limit budget, in unix milliseconds (see
+    /// [`crate::github::Ledger`]): takes its next write slot, `now_ms` or `interval_ms` after
+    /// the slot taken before, whichever is later, and says its pauses.
+    fn take_write_slot(
+        &self,
+        installation: InstallationId,
+        now_ms: i64,
+        interval_ms: i64,
+    ) -> Result<(i64, Pauses)>;
+    /// Records pauses of an installation's requests; a later one on record stays.
+    fn pause_installation(&self, installation: InstallationId, pauses: Pauses) -> Result<()>;
+    fn installation_pauses(&self, installation: InstallationId) -> Result<Pauses>;
+
     /// The installed repositories the sweep reconciles: those with open coordinated work,
     /// and those no reconcile has gone through for since they were installed.
     fn repos_with_open_work(&self) -> Result<Vec<(RepoName, InstallationId)>>;
@@ -154,8 +170,6 @@ pub trait Store: Send + Sync + 'static {
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>>;
     /// [`Store::published`] for many keys in one call, in the keys' order.
     fn published_many(&self, repo: &RepoName, keys: &[String]) -> Result<Vec<Option<Published>>>;
-    /// Whether anything is on record as published on the repository.
-    fn has_published(&self, repo: &RepoName) -> Result<bool>;
     fn set_published(&self, repo: &RepoName, key: &str, published: &Published) -> Result<()>;
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()>;
 

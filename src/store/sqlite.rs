@@ -9,6 +9,7 @@ use super::{
     Result, Store, StoreError, TaskRecords,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
 use crate::jobs::RepoChange;
@@ -17,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use std::sync::mpsc;
 
+mod budget;
 mod local_claims;
 mod local_tasks;
 mod recovery;
@@ -588,6 +590,23 @@ impl Store for SqliteStore {
         false
     }
 
+    fn take_write_slot(
+        &self,
+        installation: InstallationId,
+        now_ms: i64,
+        interval_ms: i64,
+    ) -> Result<(i64, Pauses)> {
+        self.run(move |conn| budget::take_write_slot(conn, installation, now_ms, interval_ms))
+    }
+
+    fn pause_installation(&self, installation: InstallationId, pauses: Pauses) -> Result<()> {
+        self.run(move |conn| budget::pause(conn, installation, pauses))
+    }
+
+    fn installation_pauses(&self, installation: InstallationId) -> Result<Pauses> {
+        self.run(move |conn| budget::read(conn, installation))
+    }
+
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
         let task = task.to_owned();
         self.run(move |conn| {
@@ -766,15 +785,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn has_published(&self, repo: &RepoName) -> Result<bool> {
-        let repo = repo.clone();
-        self.run(move |conn| {
-            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM published WHERE repo = ?1)")
-                .and_then(|mut s| s.query_row(params![repo.as_str()], |r| r.get(0)))
-                .map_err(db)
-        })
-    }
-
     fn published(&self, repo: &RepoName, key: &str) -> Result<Option<Published>> {
         let (repo, key) = (repo.clone(), key.to_owned());
         self.run(move |conn| {
@@ -817,13 +827,12 @@ impl Store for SqliteStore {
 
     fn forget_published(&self, repo: &RepoName, key: &str) -> Result<()> {
         let (repo, key) = (repo.clone(), key.to_owned());
+        // Kept prepared: every record of a create takes its sign back.
         self.run(move |conn| {
-            conn.execute(
-                "DELETE FROM published WHERE repo = ?1 AND key = ?2",
-                params![repo.as_str(), key],
-            )
-            .map(drop)
-            .map_err(db)
+            conn.prepare_cached("DELETE FROM published WHERE repo = ?1 AND key = ?2")
+                .and_then(|mut s| s.execute(params![repo.as_str(), key]))
+                .map(drop)
+                .map_err(db)
         })
     }
 

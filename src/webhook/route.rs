@@ -61,21 +61,40 @@ pub fn may_be_work(event: &str, action: Option<&str>) -> bool {
 }
 
 pub fn route(event: &Event) -> Disposition {
-    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
+    let some = |repo: &RepoName, installation: &Option<InstallationId>, triggers: Vec<Trigger>| {
         match installation {
             Some(installation) => Disposition::Work {
                 changes: vec![RepoChange::Add(repo.clone(), *installation)],
-                jobs: vec![JobRequest {
-                    repo: repo.clone(),
-                    installation: *installation,
-                    trigger,
-                }],
+                jobs: triggers
+                    .into_iter()
+                    .map(|trigger| JobRequest {
+                        repo: repo.clone(),
+                        installation: *installation,
+                        trigger,
+                    })
+                    .collect(),
             },
             None => Disposition::Ignore("the payload has no installation"),
         }
     };
+    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
+        some(repo, installation, vec![trigger])
+    };
     match event {
         Event::Ping => Disposition::Ignore("ping"),
+        // A pull request closed may have been merged: the default branch has moved then, and
+        // what the App holds of it is read again at once rather than when the push arrives.
+        Event::PullRequest {
+            action,
+            repo,
+            installation,
+            number,
+            ..
+        } if action == "closed" => some(
+            &repo.name,
+            installation,
+            vec![Trigger::PullRequest(*number), Trigger::BaseMoved],
+        ),
         Event::PullRequest {
             action,
             repo,
@@ -91,7 +110,7 @@ pub fn route(event: &Event) -> Disposition {
             installation,
             number,
         } if REVIEW_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::PullRequest(*number))
+            one(&repo.name, installation, Trigger::Review(*number))
         }
         Event::Push {
             repo,
@@ -448,5 +467,55 @@ mod relation_tests {
             Some(Trigger::SubIssues(IssueNumber(20)))
         );
         assert_eq!(trigger(route(&sub_issues(None))), None);
+    }
+}
+
+#[cfg(test)]
+mod pull_request_tests {
+    use super::*;
+    use crate::ids::{PrNumber, Sha};
+    use crate::webhook::event::RepoRef;
+
+    fn triggers(event: &Event) -> Vec<Trigger> {
+        match route(event) {
+            Disposition::Work { jobs, .. } => jobs.into_iter().map(|job| job.trigger).collect(),
+            Disposition::Ignore(reason) => panic!("ignored: {reason}"),
+        }
+    }
+
+    fn pull_request(action: &str) -> Event {
+        Event::PullRequest {
+            action: action.into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: Some("main".into()),
+            },
+            installation: Some(InstallationId(7)),
+            number: PrNumber(3),
+            head_sha: Sha("a1".into()),
+        }
+    }
+
+    #[test]
+    fn a_push_names_its_pull_request_a_review_its_reviews_and_a_close_the_default_branch_too() {
+        assert_eq!(
+            triggers(&pull_request("synchronize")),
+            [Trigger::PullRequest(PrNumber(3))]
+        );
+        assert_eq!(
+            triggers(&pull_request("closed")),
+            [Trigger::PullRequest(PrNumber(3)), Trigger::BaseMoved],
+            "a merge moves the default branch"
+        );
+        let review = Event::PullRequestReview {
+            action: "submitted".into(),
+            repo: RepoRef {
+                name: "octo/repo".parse().unwrap(),
+                default_branch: None,
+            },
+            installation: Some(InstallationId(7)),
+            number: PrNumber(3),
+        };
+        assert_eq!(triggers(&review), [Trigger::Review(PrNumber(3))]);
     }
 }

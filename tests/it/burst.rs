@@ -95,6 +95,9 @@ pub fn serve(dir: &std::path::Path, gh: &FakeGitHub, settings: &[(&str, &str)]) 
         ("GITHUB_PRIVATE_KEY", TEST_PRIVATE_KEY_PEM),
         ("GITHUB_WEBHOOK_SECRET", SECRET),
         ("GITHUB_API_URL", gh.url()),
+        // Writes of the one installation spaced as GitHub's second is, kept short so that a
+        // burst's hundreds of writes stay quick.
+        ("SWITCHYARD_WRITE_INTERVAL_MS", "5"),
     ];
     env.extend_from_slice(settings);
     Binary::spawn(dir, &env)

@@ -130,11 +130,19 @@ async fn a_crash_between_posting_and_recording_mentions_nobody_twice() {
         .await;
     h.settle().await;
     assert_eq!(handoffs(&h, b).len(), 1);
-    // Lose the record, as if the process died right after GitHub took the comment.
+    // Leave the store as a process that died right after GitHub took the comment leaves it:
+    // the sign that the post began, no record of the comment.
     let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
-    h.app()
-        .store
+    let store = &h.app().store;
+    store
         .forget_published(&repo, &format!("handoff:{b}"))
+        .unwrap();
+    let sign = switchyard::store::Published {
+        github_id: 0,
+        digest: String::new(),
+    };
+    store
+        .set_published(&repo, &format!("creating:handoff:{b}"), &sign)
         .unwrap();
     h.app.take().unwrap().kill();
     h.start_app().await;

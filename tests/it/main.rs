@@ -15,6 +15,7 @@ mod handoff;
 mod hostile;
 mod instances;
 mod kill;
+mod limits;
 mod linked_issues;
 mod local;
 mod mcp;

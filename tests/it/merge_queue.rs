@@ -74,14 +74,9 @@ async fn the_queue_commit_gets_a_successful_run_at_once_without_reading_any_pr()
     );
     assert_eq!(
         calls,
-        [
-            "GET /repos/{owner}/{repo}",
-            "GET /repos/{owner}/{repo}/contents/{*path}",
-            "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-            "POST /repos/{owner}/{repo}/check-runs",
-        ],
-        "the repository and its config (both conditional), our runs already on the commit \
-         (none), then the run"
+        ["POST /repos/{owner}/{repo}/check-runs"],
+        "the repository and its config as read when the default branch last moved, our runs \
+         on the commit as the store records them (none), then the run"
     );
     assert_eq!(
         h.merge_order_run(b).title.unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! The pipeline end to end: PRs opened and pushed, check runs posted, nothing rewritten.
 
 use crate::support::{Harness, REPO};
-use fake_github::PrSpec;
+use fake_github::{IssueSpec, PrSpec};
 
 #[tokio::test]
 async fn every_coordinated_pr_gets_a_merge_order_run() {
@@ -143,4 +143,102 @@ async fn the_sweep_asks_for_reviews_conditionally_and_writes_nothing_when_nothin
             .collect();
     assert_eq!(reviews, [304, 304, 304], "GitHub counts none of them");
     assert_eq!(h.writes().len(), 0, "{:?}", h.gh.calls_by_endpoint());
+}
+
+#[tokio::test]
+async fn the_reconcile_that_opens_the_board_gives_every_run_its_link_in_one_run_per_head() {
+    let h = Harness::start().await;
+    // Adjacent lines: every run carries annotations, which a later link would have replaced
+    // with a second run on the same head.
+    let prs: Vec<u64> = (1..=6)
+        .map(|i| {
+            h.gh.open_pr(
+                REPO,
+                PrSpec {
+                    files: vec![crate::support::changed("src/app.rs", 10 + i, 1, "x")],
+                    ..PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), "")
+                },
+            )
+        })
+        .collect();
+    h.gh.add_issue(
+        REPO,
+        IssueSpec {
+            labels: vec!["parallel".into()],
+            ..IssueSpec::new("Add the parser")
+        },
+    );
+    h.add_repository().await;
+    h.settle().await;
+    h.check_suite_event(&h.head(prs[0])).await;
+    h.settle().await;
+
+    let board =
+        h.gh.issues(REPO)
+            .into_iter()
+            .find(|issue| issue.title == "Switchyard status")
+            .expect("the first assignment opened the board");
+    let link = format!(
+        "[status board](https://github.com/{REPO}/issues/{})",
+        board.number
+    );
+    for pr in prs {
+        let runs = h.gh.check_runs(REPO, &h.head(pr));
+        assert_eq!(runs.len(), 1, "#{pr}: one run on its head");
+        let summary = runs[0].summary.clone().unwrap_or_default();
+        assert!(summary.contains(&link), "#{pr}: {summary}");
+        assert!(
+            !runs[0].annotations.is_empty(),
+            "#{pr}: its overlapping lines"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_large_first_reconcile_publishes_runs_as_it_reads_with_one_run_per_head() {
+    let h = Harness::start().await;
+    // PR i and PR i + 40 change adjacent lines of one file: pairs that the batches read apart.
+    let prs: Vec<u64> = (0..80)
+        .map(|i| {
+            h.gh.open_pr(
+                REPO,
+                PrSpec {
+                    files: vec![crate::support::changed(
+                        &format!("src/f{}.rs", i % 40),
+                        10 + i / 40,
+                        1,
+                        "x",
+                    )],
+                    ..PrSpec::new(format!("parallel-dev/agent-{}", i % 3 + 1), "")
+                },
+            )
+        })
+        .collect();
+    h.add_repository().await;
+    h.settle().await;
+
+    let log = h.gh.requests();
+    let position = |what: &dyn Fn(&fake_github::RequestRecord) -> bool| {
+        log.iter().position(what).expect("such a request")
+    };
+    let first_run = position(&|r| r.method == "POST" && r.path.ends_with("/check-runs"));
+    let last_files = log
+        .iter()
+        .rposition(|r| r.method == "GET" && r.path.ends_with("/files"))
+        .expect("files read");
+    assert!(
+        first_run < last_files,
+        "runs went out before every PR was read"
+    );
+    let last_run_write = log
+        .iter()
+        .rposition(|r| r.method != "GET" && r.path.contains("/check-runs"))
+        .expect("runs written");
+    let first_comment = position(&|r| r.method == "POST" && r.path.ends_with("/comments"));
+    assert!(last_run_write < first_comment, "runs before comments");
+    for pr in prs {
+        let runs = h.gh.check_runs(REPO, &h.head(pr));
+        assert_eq!(runs.len(), 1, "#{pr}: one run on its head");
+        assert!(!runs[0].annotations.is_empty(), "#{pr}: its shared line");
+    }
 }

@@ -19,7 +19,7 @@ use switchyard::github::{AppCredentials, GitHubApp, RetrySettings};
 use switchyard::recovery::{Recovery, RecoverySettings, Turn, WalkReport};
 use switchyard::redeliver::HookDeliveryId;
 use switchyard::service::{self, Running};
-use switchyard::store;
+use switchyard::store::{self, StoreLedger};
 
 /// Recovery as the tests run it: a walk at start-up, the next only when a test asks; two
 /// entries a page, so that walks cross pages; no pause between redeliveries.
@@ -166,6 +166,7 @@ fn walker(gh: &FakeGitHub, running: &Running) -> Recovery {
         gh.url(),
         running.metrics.clone(),
         RetrySettings::default(),
+        Arc::new(StoreLedger(running.store.clone())),
     )
     .expect("the App's client");
     Recovery::new(

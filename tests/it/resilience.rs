@@ -36,13 +36,20 @@ async fn a_crash_after_writing_but_before_recording_never_duplicates() {
     assert_eq!(h.gh.check_runs(REPO, &head).len(), 1);
 }
 
-/// Loses the record of the "Merge order" run on `head`, as if the process died right after
-/// GitHub created the run, and starts the App again.
+/// Leaves the store as a process that died right after GitHub created the "Merge order" run
+/// on `head` leaves it (the sign that the create began, no record of the run), and starts the
+/// App again.
 async fn crash_before_recording_the_run(h: &mut Harness, head: &str) {
     let repo: switchyard::ids::RepoName = REPO.parse().unwrap();
-    h.app()
-        .store
-        .forget_published(&repo, &format!("check:Merge order:{head}"))
+    let key = format!("check:Merge order:{head}");
+    let store = &h.app().store;
+    store.forget_published(&repo, &key).unwrap();
+    let sign = switchyard::store::Published {
+        github_id: 0,
+        digest: String::new(),
+    };
+    store
+        .set_published(&repo, &format!("creating:{key}"), &sign)
         .unwrap();
     h.app.take().unwrap().kill();
     h.start_app().await;

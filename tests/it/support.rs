@@ -25,6 +25,9 @@ pub const APP_ID: u64 = 42;
 pub const INSTALLATION: u64 = 7;
 pub const REPO: &str = "octo/repo";
 pub const SECRET: &str = "it-is-a-secret";
+/// Between two writes of the installation: short, so that stories stay quick, yet spaced as
+/// GitHub's second is.
+pub const WRITE_INTERVAL: Duration = Duration::from_millis(5);
 
 /// The `switchyard` binary with an empty environment: only the settings a test gives reach it.
 pub fn switchyard() -> Command {
@@ -321,6 +324,7 @@ pub fn settings(api_url: &str, database_url: String) -> ServerSettings {
             backoff: Duration::from_millis(50),
             max_wait: Duration::from_secs(5),
             request_timeout: Duration::from_secs(10),
+            write_interval: WRITE_INTERVAL,
         },
         // The tests of recovery turn it on; others count GitHub's requests without it.
         recovery: RecoverySettings::off(),

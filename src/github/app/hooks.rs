@@ -51,7 +51,7 @@ impl GitHubApp {
         let auth = format!("Bearer {}", self.jwt()?);
         let response = self
             .transport
-            .send(Method::GET, page, &auth, None, None)
+            .send(Method::GET, page, &auth, None, None, None)
             .await?;
         if !response.status.is_success() {
             return Err(error_for(&Method::GET, page, &response));
@@ -69,7 +69,7 @@ impl GitHubApp {
         let auth = format!("Bearer {}", self.jwt()?);
         let response = self
             .transport
-            .send(Method::POST, &path, &auth, None, None)
+            .send(Method::POST, &path, &auth, None, None, None)
             .await?;
         if response.status.is_success() {
             Ok(())

@@ -1,10 +1,9 @@
 //! What the task part works with: the reconcile's client and store, and what the rest of the
-//! reconcile already read and planned (pull requests, the merge order).
+//! reconcile read (the repository's configuration and pull requests).
 
 use crate::github::RepoClient;
 use crate::ids::RepoName;
 use crate::jobs::Trigger;
-use crate::reconcile::plan::Plan;
 use crate::reconcile::snapshot::Snapshot;
 use crate::store::SharedStore;
 
@@ -14,7 +13,6 @@ pub struct Context<'a> {
     pub app_id: u64,
     pub triggers: &'a [Trigger],
     pub main: &'a Snapshot,
-    pub order: &'a Plan,
 }
 
 impl Context<'_> {

@@ -17,23 +17,74 @@ mod stored;
 mod write;
 
 pub use context::Context;
+pub use read::TaskInputs;
 
+use crate::assign::StatusIssue;
+use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::open_work;
+use crate::reconcile::plan::Plan;
+use crate::reconcile::snapshot::Snapshot;
 use crate::tasks::{self, BoardChange};
 
-/// Reconciles the repository's tasks when they are in play or an event may start them.
-/// Returns whether tasks are in play now.
-pub async fn reconcile_tasks(ctx: &Context<'_>) -> Result<bool, ReconcileError> {
+/// Reads what the task rules need, when tasks are in play or an event may start them; `None`
+/// when nothing in the repository concerns them. Read before anything is written, so that a
+/// status board the plan opens can go out before the runs that link to it.
+pub async fn read_tasks(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let active = open_work::tasks_in_play(ctx.store, ctx.repo()).await?;
     if !active && !concerns_tasks(ctx.triggers) {
-        return Ok(false);
+        return Ok(None);
     }
-    let Some(mut inputs) = read::read(ctx).await? else {
+    read::read(ctx).await
+}
+
+/// The task plan, with the pull requests' merge order and overlaps as `order` has them.
+fn plan_tasks(ctx: &Context<'_>, inputs: &mut TaskInputs, order: &Plan) -> tasks::Plan {
+    read::with_order(&mut inputs.snapshot, ctx.main, order);
+    tasks::plan(&inputs.snapshot)
+}
+
+/// Opens the status board now when the plan opens one, so that the runs written after it
+/// carry its link; returns the link. The rest of the task plan is written later, and the
+/// board's body is brought up to date then.
+pub async fn open_board_first(
+    ctx: &Context<'_>,
+    inputs: &mut TaskInputs,
+    order: &Plan,
+) -> Result<Option<String>, ReconcileError> {
+    if inputs.snapshot.status_issue.is_some() {
+        return Ok(None);
+    }
+    let plan = plan_tasks(ctx, inputs, order);
+    let Some(change @ BoardChange::Create { body, .. }) = &plan.board_change else {
+        return Ok(None);
+    };
+    let Some(number) = write::write_board(ctx, change, &mut inputs.open).await? else {
+        return Ok(None);
+    };
+    inputs.snapshot.status_issue = Some(StatusIssue {
+        number,
+        body: body.clone(),
+    });
+    Ok(Some(board_url(ctx.main, number)))
+}
+
+/// The status board's page.
+pub fn board_url(main: &Snapshot, number: IssueNumber) -> String {
+    format!("{}/issues/{}", main.repo_url, number.0)
+}
+
+/// Writes the task plan, when [`read_tasks`] read one. Returns whether tasks are in play now.
+pub async fn write_tasks(
+    ctx: &Context<'_>,
+    inputs: Option<TaskInputs>,
+    order: &Plan,
+) -> Result<bool, ReconcileError> {
+    let Some(mut inputs) = inputs else {
         return Ok(false);
     };
-    let plan = tasks::plan(&inputs.snapshot);
+    let plan = plan_tasks(ctx, &mut inputs, order);
     write::apply(ctx, &mut inputs, &plan).await?;
     let config = &ctx.main.config;
     let active = !inputs.records.assignments.is_empty()

@@ -18,7 +18,9 @@ use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
+use crate::reconcile::plan::Plan;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
+use crate::reconcile::snapshot::Snapshot;
 use crate::store;
 use crate::text::assign::is_status_board;
 
@@ -71,7 +73,8 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
-        open_prs: open_prs(ctx),
+        // Filled in from the pull requests' plan by `with_order`, once it is made.
+        open_prs: Vec::new(),
         merged_prs: records.merged.clone(),
         branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
@@ -79,7 +82,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         completions: records.completions.clone(),
         was_blocked: records.was_blocked.clone(),
         status_issue,
-        merge_queue: Some(MergeQueue::from(&ctx.order.order)),
+        merge_queue: None,
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
     };
     Ok(Some(TaskInputs {
@@ -102,23 +105,24 @@ pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
     })
 }
 
-/// The open pull requests as the board shows them, with what the overlap engine found.
-fn open_prs(ctx: &Context<'_>) -> Vec<assign::OpenPr> {
-    ctx.main
+/// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
+/// requests with what the overlap engine found.
+pub fn with_order(snapshot: &mut assign::Snapshot, main: &Snapshot, order: &Plan) {
+    snapshot.merge_queue = Some(MergeQueue::from(&order.order));
+    snapshot.open_prs = main
         .open_prs
         .iter()
         .map(|pr| assign::OpenPr {
             number: pr.number,
             head_branch: pr.head_branch.clone(),
             closes: closing_issues(&pr.body),
-            overlaps_with: ctx
-                .order
+            overlaps_with: order
                 .overlaps_with
                 .get(&pr.number)
                 .map(|others| others.iter().copied().collect())
                 .unwrap_or_default(),
         })
-        .collect()
+        .collect();
 }
 
 /// The App's assignment comment on each issue that has one, found by the id recorded when it

@@ -204,13 +204,13 @@ async fn answer_command(ctx: &Context<'_>, outcome: &CommandOutcome) -> Result<(
     Ok(())
 }
 
-/// Opens the status issue, or edits its body. One deleted by hand is forgotten, so the next
-/// reconcile opens a new one.
-async fn write_board(
+/// Opens the status issue, or edits its body; returns its number. One deleted by hand is
+/// forgotten, so the next reconcile opens a new one.
+pub async fn write_board(
     ctx: &Context<'_>,
     change: &BoardChange,
     open: &mut OpenIssues,
-) -> Result<(), ReconcileError> {
+) -> Result<Option<IssueNumber>, ReconcileError> {
     let (written, body) = match change {
         BoardChange::Create { title, body } => {
             let created = ctx.client.create_issue(title, body).await?;
@@ -228,17 +228,18 @@ async fn write_board(
                         s.cache_delete(BOARD_BODY, repo.as_str())
                     })
                     .await?;
-                    return Ok(());
+                    return Ok(None);
                 }
                 Err(e) => return Err(e.into()),
             }
         }
     };
     store_cache(ctx.store, BOARD_BODY, ctx.repo().to_string(), body).await?;
+    let number = IssueNumber(written.number);
     if written.is_open() {
         open.insert(written.number, written);
     }
-    Ok(())
+    Ok(Some(number))
 }
 
 /// A write whose failure with `status` means what it was to do is done already.

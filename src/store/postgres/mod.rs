@@ -21,6 +21,7 @@ macro_rules! record_heads {
     };
 }
 
+mod budget;
 mod deliveries;
 mod errors;
 mod recovery;
@@ -29,6 +30,7 @@ mod schema;
 use self::deliveries::{PendingDelivery, job_columns};
 use self::errors::{corrupt, pg, pool_error};
 use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
 use crate::redeliver::{DeliveryGuid, HookDeliveryId};
@@ -512,6 +514,27 @@ impl Store for PostgresStore {
         true
     }
 
+    fn take_write_slot(
+        &self,
+        installation: InstallationId,
+        now_ms: i64,
+        interval_ms: i64,
+    ) -> Result<(i64, Pauses)> {
+        self.with_client(move |client| async move {
+            budget::take_write_slot(&client, installation, now_ms, interval_ms).await
+        })
+    }
+
+    fn pause_installation(&self, installation: InstallationId, pauses: Pauses) -> Result<()> {
+        self.with_client(
+            move |client| async move { budget::pause(&client, installation, pauses).await },
+        )
+    }
+
+    fn installation_pauses(&self, installation: InstallationId) -> Result<Pauses> {
+        self.with_client(move |client| async move { budget::read(&client, installation).await })
+    }
+
     fn take_turn(&self, task: &str, now: i64, next_at: i64) -> Result<bool> {
         let task = task.to_owned();
         self.with_client(move |client| async move {
@@ -691,21 +714,6 @@ impl Store for PostgresStore {
                 })
                 .collect();
             Ok(keys.iter().map(|key| found.get(key).cloned()).collect())
-        })
-    }
-
-    fn has_published(&self, repo: &RepoName) -> Result<bool> {
-        let repo = repo.to_string();
-        self.with_client(move |client| async move {
-            let statement = client
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM published WHERE repo = $1)")
-                .await
-                .map_err(pg)?;
-            client
-                .query_one(&statement, &[&repo])
-                .await
-                .map(|row| row.get(0))
-                .map_err(pg)
         })
     }
 

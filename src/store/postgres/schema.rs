@@ -1,5 +1,6 @@
 //! The tables, as embedded migrations.
 
+use super::budget;
 use super::errors::{pg, pool_error};
 use crate::store::Result;
 use deadpool_postgres::Pool;
@@ -136,6 +137,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     );
     INSERT INTO delivery_recovery (id) VALUES (1);",
     ),
+    // Each installation's rate-limit budget, shared by the instances: its next write slot
+    // and its pauses.
+    (5, budget::TABLE),
 ];
 
 pub(super) async fn migrate(pool: &Pool) -> Result<()> {

@@ -1,6 +1,6 @@
 //! The tables, as embedded migrations.
 
-use super::db;
+use super::{budget, db};
 use crate::store::Result;
 use rusqlite::Connection;
 
@@ -160,6 +160,8 @@ pub(super) const MIGRATIONS: &[(i64, &str)] = &[
         PRIMARY KEY (lane, path)
     );",
     ),
+    // Each installation's rate-limit budget: its next write slot and its pauses.
+    (8, budget::TABLE),
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<()> {
