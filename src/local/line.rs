@@ -11,7 +11,7 @@ use super::error::LocalError;
 use super::parallel;
 use super::repo::Repo;
 use crate::ids::{PrNumber, Sha};
-use crate::overlap::{self, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership};
+use crate::overlap::{self, BaseDiff, ChangedFile, FileStatus, OpenPr, PathRules};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the line engine says, by index in the branches given.
@@ -128,18 +128,9 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
         });
     }
 
-    let ignore = repo.config.ignored();
-    let regenerated = repo.config.regenerated();
-    let ownership = Ownership::default();
+    let rules = PathRules::without_ownership(&repo.config);
     let default_head = Sha(repo.default_head.clone());
-    let analysis = overlap::analyze(&Inputs {
-        default_head: &default_head,
-        prs: &prs,
-        base_diffs: &base_diffs,
-        ignore: &ignore,
-        regenerated: &regenerated,
-        ownership: &ownership,
-    });
+    let analysis = overlap::analyze(&rules.inputs(&default_head, &prs, &base_diffs));
 
     let mut pairs = HashMap::new();
     for pair in analysis.pairs() {
@@ -166,7 +157,7 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
             .chain(report.unmapped_files.iter().map(|path| (*path).to_owned()))
             .chain(
                 without_line_detail_on_both(&pr.files, &base.files)
-                    .filter(|path| !ignore.matches(path))
+                    .filter(|path| !rules.ignore.matches(path))
                     .map(str::to_owned),
             )
             .collect();

@@ -19,7 +19,7 @@ use crate::claims::Claim;
 use crate::footprint::shares;
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{
-    self, Asked as AskedLines, BaseDiff, ChangedFile, Inputs, LineRange, OpenPr, Ownership,
+    self, Asked as AskedLines, BaseDiff, ChangedFile, LineRange, OpenPr, PathRules,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -666,18 +666,9 @@ fn lines_met(
             }
         }
     }
-    let ignore = repo.config.ignored();
-    let regenerated = repo.config.regenerated();
-    let ownership = Ownership::default();
+    let rules = PathRules::without_ownership(&repo.config);
     let default_head = Sha(repo.default_head.clone());
-    let analysis = overlap::analyze(&Inputs {
-        default_head: &default_head,
-        prs: &prs,
-        base_diffs: &base_diffs,
-        ignore: &ignore,
-        regenerated: &regenerated,
-        ownership: &ownership,
-    });
+    let analysis = overlap::analyze(&rules.inputs(&default_head, &prs, &base_diffs));
     let mut met: Vec<(usize, Vec<usize>)> = Vec::new();
     for pair in analysis.pairs() {
         if pair.b != question_number {

@@ -14,8 +14,7 @@ use crate::github::{Conditional, REVIEWS_PER_PAGE, RepoClient};
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::jobs::Claim;
 use crate::jobs::Trigger;
-use crate::overlap::Ownership;
-use crate::overlap::{BaseDiff, Inputs, OpenPr, files_to_fetch};
+use crate::overlap::{BaseDiff, OpenPr, PathRules, files_to_fetch};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -116,11 +115,6 @@ fn is_coordinated(config: &Config, pr: &OpenPullRequest) -> bool {
         Coordinate::All => true,
         Coordinate::LaneBranches => config.lane_for_branch(&pr.head_branch).is_some(),
     }
-}
-
-/// The tracks bound to lanes, with their globs (validated when the file was parsed).
-pub fn ownership(config: &Config) -> Ownership {
-    Ownership::from_tracks(&config.tracks).unwrap_or_default()
 }
 
 /// What a reconcile starts from.
@@ -330,16 +324,12 @@ impl Reading {
             let diff = diffs::base_diff(client, store, &base, &snapshot.default_head).await?;
             snapshot.base_diffs.insert(base, diff);
         }
-        let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
-        let regenerated = snapshot.config.regenerated();
-        let requests = files_to_fetch(&Inputs {
-            default_head: &snapshot.default_head,
-            prs: &snapshot.prs,
-            base_diffs: &snapshot.base_diffs,
-            ignore: &ignore,
-            regenerated: &regenerated,
-            ownership: &ownership,
-        });
+        let rules = PathRules::of(&snapshot.config);
+        let requests = files_to_fetch(&rules.inputs(
+            &snapshot.default_head,
+            &snapshot.prs,
+            &snapshot.base_diffs,
+        ));
         for request in requests {
             if !self
                 .fetched

@@ -4,6 +4,7 @@
 use super::BaseDiff;
 use super::files::ChangedFile;
 use super::ownership::Ownership;
+use crate::config::Config;
 use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use std::collections::HashMap;
@@ -37,6 +38,51 @@ pub struct Inputs<'a> {
     /// no conflict, as in any other file.
     pub regenerated: &'a PathFilter,
     pub ownership: &'a Ownership,
+}
+
+/// What a configuration says about paths when pull requests are compared: which never matter,
+/// which are regenerated, which tracks own which. Compiled once and lent to each analysis.
+#[derive(Debug, Default)]
+pub struct PathRules {
+    pub ignore: PathFilter,
+    pub regenerated: PathFilter,
+    pub ownership: Ownership,
+}
+
+impl PathRules {
+    /// The rules of `config`, its tracks' ownership included.
+    pub fn of(config: &Config) -> Self {
+        Self {
+            ownership: Ownership::from_tracks(&config.tracks).unwrap_or_default(),
+            ..Self::without_ownership(config)
+        }
+    }
+
+    /// The rules of `config` without ownership: for comparing branches no track governs.
+    pub fn without_ownership(config: &Config) -> Self {
+        Self {
+            ignore: config.ignored(),
+            regenerated: config.regenerated(),
+            ownership: Ownership::default(),
+        }
+    }
+
+    /// The engine's inputs for these PRs under these rules.
+    pub fn inputs<'a>(
+        &'a self,
+        default_head: &'a Sha,
+        prs: &'a [OpenPr],
+        base_diffs: &'a HashMap<Sha, BaseDiff>,
+    ) -> Inputs<'a> {
+        Inputs {
+            default_head,
+            prs,
+            base_diffs,
+            ignore: &self.ignore,
+            regenerated: &self.regenerated,
+            ownership: &self.ownership,
+        }
+    }
 }
 
 /// A file to fetch at a merge base and at the default branch's head, then diff with

@@ -47,7 +47,7 @@ pub use findings::{
     BaseConflict, Certainty, FileOverlap, FileOverlapKind, OwnershipFinding, PrReport, Region,
     Sides, Tier,
 };
-pub use inputs::{FetchRequest, Inputs, OpenPr};
+pub use inputs::{FetchRequest, Inputs, OpenPr, PathRules};
 pub use ownership::{OwnedTrack, Ownership};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use query::{Asked, old_lines, question};

@@ -144,8 +144,7 @@ fn patch_of(mut ranges: Vec<LineRange>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::globs::PathFilter;
-    use crate::overlap::{BaseDiff, Inputs, Ownership, analyze};
+    use crate::overlap::{BaseDiff, PathRules, analyze};
     use std::collections::HashMap;
 
     fn range(start: u32, end: u32) -> LineRange {
@@ -223,19 +222,8 @@ mod tests {
         let mut prs = others.to_vec();
         prs.push(question(PrNumber(99), &base, asked));
         let base_diffs = HashMap::from([(base.clone(), BaseDiff::default())]);
-        let (ignore, regenerated, ownership) = (
-            PathFilter::empty(),
-            PathFilter::empty(),
-            Ownership::default(),
-        );
-        let analysis = analyze(&Inputs {
-            default_head: &base,
-            prs: &prs,
-            base_diffs: &base_diffs,
-            ignore: &ignore,
-            regenerated: &regenerated,
-            ownership: &ownership,
-        });
+        let rules = PathRules::default();
+        let analysis = analyze(&rules.inputs(&base, &prs, &base_diffs));
         analysis
             .pairs()
             .filter(|pair| pair.b == PrNumber(99) && pair.may_conflict())

@@ -9,10 +9,10 @@ mod overlaps;
 pub use config_check::check_run as config_check;
 
 use super::desired::{CheckRunSpec, CommentSpec, HandoffSpec};
-use super::snapshot::{Snapshot, ownership};
+use super::snapshot::Snapshot;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
-use crate::overlap::{Inputs, analyze};
+use crate::overlap::{PathRules, analyze};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,16 +32,9 @@ pub struct Plan {
 
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let prs = snapshot.coordinated();
-    let (ignore, ownership) = (snapshot.config.ignored(), ownership(&snapshot.config));
-    let regenerated = snapshot.config.regenerated();
-    let analysis = analyze(&Inputs {
-        default_head: &snapshot.default_head,
-        prs: &snapshot.prs,
-        base_diffs: &snapshot.base_diffs,
-        ignore: &ignore,
-        regenerated: &regenerated,
-        ownership: &ownership,
-    });
+    let rules = PathRules::of(&snapshot.config);
+    let analysis =
+        analyze(&rules.inputs(&snapshot.default_head, &snapshot.prs, &snapshot.base_diffs));
     let order = merge_order::order(snapshot, &prs, overlaps::conflicts(&analysis));
     let mut overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>> = BTreeMap::new();
     for pair in analysis.pairs() {
