@@ -303,7 +303,6 @@ fn million_line_patch() {
         open_pr(2, vec![modified("file.rs", even)], &default_head),
     ];
     let (ignore, regenerated) = (Default::default(), Default::default());
-    let ownership = Default::default();
     let base_diffs = HashMap::new();
     measure(
         "two PRs changing alternate lines of it, analysed",
@@ -314,7 +313,7 @@ fn million_line_patch() {
                 base_diffs: &base_diffs,
                 ignore: &ignore,
                 regenerated: &regenerated,
-                ownership: &ownership,
+                tracks: &[],
             });
             analysis
                 .overlaps()
@@ -381,7 +380,6 @@ fn many_shared_files() {
         config_changes: Vec::new(),
     };
     let (ignore, regenerated) = (Default::default(), Default::default());
-    let ownership = Default::default();
     measure(
         "the overlap engine alone",
         || {
@@ -391,7 +389,7 @@ fn many_shared_files() {
                 base_diffs: &snapshot.base_diffs,
                 ignore: &ignore,
                 regenerated: &regenerated,
-                ownership: &ownership,
+                tracks: &[],
             })
             .pairs()
             .map(|pair| (pair.files().count(), pair.omitted_files()))
