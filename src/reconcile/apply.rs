@@ -10,7 +10,7 @@ use crate::github::checks::{
 };
 use crate::github::models::CheckRun;
 use crate::github::{GitHubError, RepoClient};
-use crate::ids::Sha;
+use crate::ids::{AppId, CheckRunId, CommentId, Sha};
 use crate::jobs::RECOMPUTE_ACTION;
 use crate::store::SharedStore;
 use crate::text::OVERLAP_MARKER;
@@ -89,7 +89,7 @@ pub enum Runs {
 pub async fn apply_check_runs(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
     runs: Runs,
@@ -152,7 +152,7 @@ pub async fn apply_check_runs(
 async fn write_run(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     spec: &CheckRunSpec,
     key: &str,
     held: &Held,
@@ -165,7 +165,7 @@ async fn write_run(
         // GitHub appends annotations on every update, so a run that has some is replaced;
         // one that has none takes them as they are.
         Held::Published(p) if p.digest.ends_with(ANNOTATED) => None,
-        Held::Published(p) => Some(p.github_id),
+        Held::Published(p) => Some(CheckRunId(p.github_id)),
         Held::Nothing => None,
         Held::Unrecorded => match find_check_run(client, spec, app_id).await? {
             // Ours from before a crash that lost its record, whole and current: kept.
@@ -175,7 +175,7 @@ async fn write_run(
             }
             // Ours but stale or unfinished: written over, unless annotations go on it
             // (GitHub appends them, and which it already has is unknown).
-            Some(found) if spec.annotations.is_empty() => Some(found.id.0),
+            Some(found) if spec.annotations.is_empty() => Some(found.id),
             _ => None,
         },
     };
@@ -208,7 +208,7 @@ async fn write_run(
             .await?;
     }
     // Only once every annotation is on: a retry after a failed batch writes the run again.
-    publish::record(store, client, key, id, digest).await
+    publish::record(store, client, key, id.0, digest).await
 }
 
 /// Our latest run of this name on this head, if one exists that we did not record (a crash
@@ -216,7 +216,7 @@ async fn write_run(
 async fn find_check_run(
     client: &RepoClient,
     spec: &CheckRunSpec,
-    app_id: u64,
+    app_id: AppId,
 ) -> Result<Option<CheckRun>, GitHubError> {
     let runs = client
         .check_runs(&spec.head_sha, &spec.name, app_id)
@@ -232,7 +232,7 @@ async fn find_check_run(
 pub async fn apply_comments(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     specs: &[CommentSpec],
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
@@ -243,13 +243,13 @@ pub async fn apply_comments(
     for ((spec, key), held) in specs.iter().zip(keys).zip(held) {
         let (known, look) = match held {
             Held::Published(p) if p.digest == publish::digest(&spec.body) => continue,
-            Held::Published(p) => (Some(p.github_id), false),
+            Held::Published(p) => (Some(CommentId(p.github_id)), false),
             Held::Unrecorded => (None, true),
             Held::Nothing => (None, false),
         };
         let comment = Comment {
             key,
-            issue: spec.issue,
+            issue: spec.issue.into(),
             body: &spec.body,
             is_ours: is_overlap_comment,
         };

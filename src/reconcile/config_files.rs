@@ -61,7 +61,7 @@ pub(super) async fn read_config_changes(
         let files = match known.get(number) {
             Some(files) => *files,
             None => {
-                read = diffs::pr_files(client, store, number.0, head).await?;
+                read = diffs::pr_files(client, store, *number, head).await?;
                 read.files.as_slice()
             }
         };

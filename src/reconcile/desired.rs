@@ -2,7 +2,7 @@
 //! reads it: the check runs on its head and the overlap comment.
 
 pub use crate::github::checks::{AnnotationLevel, Conclusion};
-use crate::ids::Sha;
+use crate::ids::{PrNumber, Sha};
 use serde::Serialize;
 
 /// Annotations a check run carries at most: two requests' worth (GitHub takes 50 at a time,
@@ -37,14 +37,14 @@ pub struct CheckRunSpec {
 /// The overlap comment as we want it on one PR.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommentSpec {
-    pub issue: u64,
+    pub issue: PrNumber,
     pub body: String,
 }
 
 /// A PR of a lane that takes handoffs: what its lane's login must do now, if anything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandoffSpec {
-    pub issue: u64,
+    pub issue: PrNumber,
     pub request: Option<HandoffRequest>,
 }
 

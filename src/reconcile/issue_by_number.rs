@@ -5,6 +5,7 @@ use super::cache::{last_read, read_through};
 use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::github::models::GhIssue;
+use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
 use crate::store::SharedStore;
 use std::collections::BTreeSet;
@@ -17,10 +18,10 @@ const ISSUE: &str = "task_issue";
 pub async fn read_issue(
     client: &RepoClient,
     store: &SharedStore,
-    number: u64,
+    number: IssueNumber,
     refresh: bool,
 ) -> Result<Option<GhIssue>, ReconcileError> {
-    let key = format!("{}:{number}", client.repo());
+    let key = format!("{}:{}", client.repo(), number.0);
     if !refresh {
         let held = last_read(store, ISSUE, key.clone()).await?;
         if held.is_some() {
@@ -34,16 +35,17 @@ pub async fn read_issue(
 }
 
 /// The issues whose own events arrived.
-pub fn changed(triggers: &[Trigger]) -> BTreeSet<u64> {
+pub fn changed(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
     Trigger::issues(triggers)
-        .into_iter()
-        .map(|issue| issue.0)
-        .collect()
 }
 
 /// Every number an event named, pull requests included.
-pub fn named(triggers: &[Trigger]) -> BTreeSet<u64> {
+pub fn named(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
     let mut named = changed(triggers);
-    named.extend(Trigger::pull_requests(triggers).into_iter().map(|pr| pr.0));
+    named.extend(
+        Trigger::pull_requests(triggers)
+            .into_iter()
+            .map(IssueNumber::from),
+    );
     named
 }

@@ -12,7 +12,7 @@ use super::error::ReconcileError;
 use super::snapshot::{base_may_have_moved, repository};
 use crate::config::Config;
 use crate::github::RepoClient;
-use crate::ids::{PrNumber, Sha};
+use crate::ids::{AppId, PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::store::SharedStore;
 use crate::text;
@@ -91,7 +91,7 @@ fn check_run(config: &Config, group: &Group) -> CheckRunSpec {
 pub(super) async fn publish(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let groups = groups(triggers);

@@ -23,6 +23,7 @@ pub use publish::BOARD_KEY;
 pub use snapshot::{OpenPullRequest, Reading, Snapshot, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
+use crate::ids::AppId;
 use crate::jobs::{Claim, Trigger};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
@@ -178,7 +179,7 @@ const FIRST_BATCH: usize = 25;
 struct Publisher<'a> {
     client: &'a RepoClient,
     store: &'a SharedStore,
-    app_id: u64,
+    app_id: AppId,
     triggers: &'a [Trigger],
 }
 

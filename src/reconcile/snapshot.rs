@@ -284,7 +284,7 @@ impl Reading {
         for pr in self.unread.drain(..count).collect::<Vec<_>>() {
             let files = match pr.files {
                 Some(files) => files,
-                None => diffs::read_pr_files(client, store, pr.number.0, &pr.head_sha).await?,
+                None => diffs::read_pr_files(client, store, pr.number, &pr.head_sha).await?,
             };
             let default_head = &self.snapshot.default_head;
             let merge_base = match pr.merge_base {
@@ -489,11 +489,11 @@ async fn read_approval(
     cached: Option<Approval>,
 ) -> Result<Approval, ReconcileError> {
     let etag = cached.as_ref().and_then(|a| a.etag.as_deref());
-    let (first_page, etag) = match client.reviews_first_page(number.0, etag).await? {
+    let (first_page, etag) = match client.reviews_first_page(number, etag).await? {
         Conditional::Fresh { value, etag } => (value, etag),
         Conditional::NotModified => match cached {
             Some(approval) => return Ok(approval),
-            None => (client.reviews(number.0).await?, None),
+            None => (client.reviews(number).await?, None),
         },
     };
     if first_page.len() < REVIEWS_PER_PAGE {
@@ -503,7 +503,7 @@ async fn read_approval(
         });
     }
     Ok(Approval {
-        approved: is_approved(&client.reviews(number.0).await?),
+        approved: is_approved(&client.reviews(number).await?),
         etag: None,
     })
 }
@@ -539,8 +539,8 @@ async fn read_dependencies(
         .collect();
     let (full, named) = (triggers.contains(&Trigger::Full), named(triggers));
     for number in wanted {
-        let refresh = full || named.contains(&number.0);
-        let issue = read_issue(client, store, number.0, refresh).await?;
+        let refresh = full || named.contains(&number.into());
+        let issue = read_issue(client, store, number.into(), refresh).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -559,9 +559,7 @@ async fn read_commented(
     let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
-            if s.published(&repo, &overlap_comment_key(number.0))?
-                .is_some()
-            {
+            if s.published(&repo, &overlap_comment_key(number))?.is_some() {
                 commented.insert(number);
             }
         }
@@ -604,7 +602,7 @@ async fn open_pull_requests(
     let mut prs = if whole && !triggers.contains(&Trigger::Full) {
         let mut prs = known.clone();
         for number in Trigger::pull_requests(triggers) {
-            let fresh = client.pull_request(number.0).await?;
+            let fresh = client.pull_request(number).await?;
             prs.retain(|p| p.number != number);
             if fresh.is_open() {
                 prs.push(fresh);

@@ -41,7 +41,7 @@ pub fn handoffs(
             };
             let request = handoff.cause().zip(text::handoff_comment(&handoff));
             Some(HandoffSpec {
-                issue: pr.number.0,
+                issue: pr.number,
                 request: request.map(|(cause, body)| HandoffRequest { cause, body }),
             })
         })

@@ -66,7 +66,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
                 return None;
             };
             Some(CommentSpec {
-                issue: pr.number.0,
+                issue: pr.number,
                 body,
             })
         })

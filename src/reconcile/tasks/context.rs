@@ -2,7 +2,7 @@
 //! reconcile read (the repository's configuration and pull requests).
 
 use crate::github::RepoClient;
-use crate::ids::RepoName;
+use crate::ids::{AppId, RepoName};
 use crate::jobs::Trigger;
 use crate::reconcile::snapshot::Snapshot;
 use crate::store::SharedStore;
@@ -10,7 +10,7 @@ use crate::store::SharedStore;
 pub struct Context<'a> {
     pub client: &'a RepoClient,
     pub store: &'a SharedStore,
-    pub app_id: u64,
+    pub app_id: AppId,
     pub triggers: &'a [Trigger],
     pub main: &'a Snapshot,
 }

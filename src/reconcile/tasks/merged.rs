@@ -64,7 +64,7 @@ async fn merged_pr(
     records: &Records,
     number: PrNumber,
 ) -> Result<Option<MergedPr>, ReconcileError> {
-    let pr = match ctx.client.pull_request(number.0).await {
+    let pr = match ctx.client.pull_request(number).await {
         Ok(pr) => pr,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -79,7 +79,7 @@ async fn merged_pr(
     if closed.is_empty() {
         return Ok(None);
     }
-    let files = pr_files(ctx.client, ctx.store, number.0, &pr.head.sha).await?;
+    let files = pr_files(ctx.client, ctx.store, number, &pr.head.sha).await?;
     Ok(Some(MergedPr {
         number,
         merged_at,

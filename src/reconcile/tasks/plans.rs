@@ -25,7 +25,7 @@ pub async fn read(
     issues: &mut Issues,
 ) -> Result<BTreeMap<IssueNumber, Vec<IssueNumber>>, ReconcileError> {
     let trigger = &ctx.main.config.trigger_label;
-    let parents: Vec<u64> = issues
+    let parents: Vec<IssueNumber> = issues
         .open
         .values()
         .filter(|issue| issue.label_names().iter().any(|l| same_label(l, trigger)))
@@ -35,9 +35,9 @@ pub async fn read(
     let mut plans = BTreeMap::new();
     let mut joined = false;
     for parent in parents {
-        let key = format!("{}:{parent}", ctx.repo());
+        let key = format!("{}:{}", ctx.repo(), parent.0);
         let named = ctx.triggers.iter().any(
-            |trigger| matches!(trigger, Trigger::SubIssues(n) | Trigger::Issue(n) if n.0 == parent),
+            |trigger| matches!(trigger, Trigger::SubIssues(n) | Trigger::Issue(n) if *n == parent),
         );
         let held: Option<Vec<SubIssue>> = if full || named {
             None
@@ -66,8 +66,8 @@ pub async fn read(
             }
         }
         if !here.is_empty() {
-            let numbers = here.iter().map(|sub| IssueNumber(sub.issue.number));
-            plans.insert(IssueNumber(parent), numbers.collect());
+            let numbers = here.iter().map(|sub| sub.issue.number);
+            plans.insert(parent, numbers.collect());
         }
     }
     if joined {

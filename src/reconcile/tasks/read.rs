@@ -47,7 +47,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         .open
         .values()
         .filter(|issue| has_task_labels(config, &issue.label_names()))
-        .map(|issue| IssueNumber(issue.number))
+        .map(|issue| issue.number)
         .collect();
     task_issues.extend(records.assignments.iter().map(|r| r.issue));
     task_issues.extend(pending.issues());
@@ -63,10 +63,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         }
     }
     let open_issues = &issues.open;
-    merged::track(ctx, &mut records, |issue| {
-        open_issues.contains_key(&issue.0)
-    })
-    .await?;
+    merged::track(ctx, &mut records, |issue| open_issues.contains_key(&issue)).await?;
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
@@ -147,7 +144,7 @@ async fn own_comments(
             let body = s
                 .cache_get(COMMENT_BODY, &repo_key(&repo, record.github_id))?
                 .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
-            stored.push((number, record.github_id, body));
+            stored.push((number, CommentId(record.github_id), body));
         }
         Ok(stored)
     })
@@ -161,11 +158,7 @@ async fn own_comments(
                 None => continue,
             },
         };
-        comments.push(ExistingComment {
-            issue,
-            id: CommentId(id),
-            body,
-        });
+        comments.push(ExistingComment { issue, id, body });
     }
     Ok(comments)
 }
@@ -175,7 +168,7 @@ async fn own_comments(
 async fn read_comment_body(
     ctx: &Context<'_>,
     issue: IssueNumber,
-    id: u64,
+    id: CommentId,
 ) -> Result<Option<String>, ReconcileError> {
     match ctx.client.comment(id).await {
         Ok(comment) => {
@@ -212,7 +205,7 @@ async fn status_issue(
 ) -> Result<Option<StatusIssue>, ReconcileError> {
     let record = publish::last_published(ctx.store, ctx.client, BOARD_KEY).await?;
     let number = match record {
-        Some(record) => record.github_id,
+        Some(record) => IssueNumber(record.github_id),
         None => {
             let Some(found) = issues
                 .open
@@ -222,7 +215,7 @@ async fn status_issue(
                 return Ok(None);
             };
             let board = StatusIssue {
-                number: IssueNumber(found.number),
+                number: found.number,
                 body: found.body().to_owned(),
             };
             // What it says is read from the issue itself, so no digest of a write is known.
@@ -230,7 +223,7 @@ async fn status_issue(
                 ctx.store,
                 ctx.client,
                 BOARD_KEY,
-                found.number,
+                found.number.0,
                 String::new(),
             )
             .await?;
@@ -248,8 +241,5 @@ async fn status_issue(
             }
         },
     };
-    Ok(Some(StatusIssue {
-        number: IssueNumber(number),
-        body,
-    }))
+    Ok(Some(StatusIssue { number, body }))
 }

@@ -25,7 +25,7 @@ pub const COMMENT_BODY: &str = "task_comment_body";
 /// The status board's body as last written.
 pub const BOARD_BODY: &str = "task_board_body";
 
-pub type OpenIssues = BTreeMap<u64, GhIssue>;
+pub type OpenIssues = BTreeMap<IssueNumber, GhIssue>;
 
 pub fn repo_key(repo: &RepoName, id: impl std::fmt::Display) -> String {
     format!("{repo}:{id}")

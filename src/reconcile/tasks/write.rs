@@ -114,7 +114,7 @@ async fn write_task(
     task: &TaskPlan,
     open: &mut OpenIssues,
 ) -> Result<(), ReconcileError> {
-    let (client, issue) = (ctx.client, task.issue.0);
+    let (client, issue) = (ctx.client, task.issue);
     if let Some(change) = &task.comment {
         write_comment(ctx, task.issue, change).await?;
     }
@@ -133,7 +133,7 @@ async fn write_task(
             .remove_assignees(issue, &task.remove_assignees)
             .await?;
     }
-    if let Some(stored) = open.get_mut(&task.issue.0) {
+    if let Some(stored) = open.get_mut(&task.issue) {
         follow(stored, task);
     }
     Ok(())
@@ -175,12 +175,12 @@ async fn write_comment(
     change: &CommentChange,
 ) -> Result<(), ReconcileError> {
     let (known, body) = match change {
-        CommentChange::Update { id, body } => (Some(id.0), body),
+        CommentChange::Update { id, body } => (Some(*id), body),
         CommentChange::Create { body } => (None, body),
     };
     let comment = Comment {
         key: assignment_comment_key(issue),
-        issue: issue.0,
+        issue,
         body,
         is_ours: is_assign_comment,
     };
@@ -194,12 +194,12 @@ async fn write_comment(
 /// Reacts to a command and posts its reply.
 async fn answer_command(ctx: &Context<'_>, outcome: &CommandOutcome) -> Result<(), ReconcileError> {
     if let Some(reaction) = outcome.reaction {
-        let reacted = ctx.client.react(outcome.comment.0, reaction).await;
+        let reacted = ctx.client.react(outcome.comment, reaction).await;
         // Deleted meanwhile: there is nothing left to react to.
         ignore_status(reacted, 404)?;
     }
     if let Some(reply) = &outcome.reply {
-        ctx.client.post_comment(outcome.issue.0, reply).await?;
+        ctx.client.post_comment(outcome.issue, reply).await?;
     }
     Ok(())
 }
@@ -215,11 +215,11 @@ pub async fn write_board(
         BoardChange::Create { title, body } => {
             let created = ctx.client.create_issue(title, body).await?;
             let digest = publish::digest(body);
-            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number, digest).await?;
+            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number.0, digest).await?;
             (created, body)
         }
         BoardChange::Update { issue, body } => {
-            match ctx.client.edit_issue_body(issue.0, body).await {
+            match ctx.client.edit_issue_body(*issue, body).await {
                 Ok(edited) => (edited, body),
                 Err(e) if matches!(e.status(), Some(404 | 410)) => {
                     publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
@@ -235,7 +235,7 @@ pub async fn write_board(
         }
     };
     store_cache(ctx.store, BOARD_BODY, ctx.repo().to_string(), body).await?;
-    let number = IssueNumber(written.number);
+    let number = written.number;
     if written.is_open() {
         open.insert(written.number, written);
     }
