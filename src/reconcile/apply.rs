@@ -13,7 +13,7 @@ use crate::github::{GitHubError, RepoClient};
 use crate::ids::Sha;
 use crate::jobs::RECOMPUTE_ACTION;
 use crate::store::SharedStore;
-use crate::text::OVERLAP_MARKER;
+use crate::text::{self, OVERLAP_MARKER};
 use std::collections::BTreeSet;
 
 /// Marks digests of runs that carry annotations: GitHub appends annotations on every update,
@@ -38,9 +38,10 @@ impl CheckRunSpec {
         external_id: &'a str,
     ) -> CheckRunWrite<'a> {
         let actions = if self.recompute {
+            let button = text::recompute_button();
             vec![ActionWrite {
-                label: "Recompute",
-                description: "Compute the merge order again",
+                label: button.label,
+                description: button.description,
                 identifier: RECOMPUTE_ACTION,
             }]
         } else {

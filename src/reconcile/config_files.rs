@@ -32,7 +32,7 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
         errors: vec![config::ConfigError {
             line: 0,
             column: 0,
-            message: "the file could not be read as UTF-8 text".into(),
+            message: crate::text::config_unreadable(),
         }],
     })?;
     config::parse(&text)

@@ -19,13 +19,16 @@ pub fn check_run(change: &ConfigChange) -> CheckRunSpec {
                 .errors
                 .iter()
                 .take(MAX_ANNOTATIONS)
-                .map(|e| Annotation {
-                    level: AnnotationLevel::Failure,
-                    path: CONFIG_PATH.to_owned(),
-                    start_line: e.line.max(1) as u32,
-                    end_line: e.line.max(1) as u32,
-                    title: "Invalid configuration".into(),
-                    message: e.message.clone(),
+                .map(|e| {
+                    let words = text::config_error_annotation(e);
+                    Annotation {
+                        level: AnnotationLevel::Failure,
+                        path: CONFIG_PATH.to_owned(),
+                        start_line: e.line.max(1) as u32,
+                        end_line: e.line.max(1) as u32,
+                        title: words.title,
+                        message: words.message,
+                    }
                 })
                 .collect(),
         ),

@@ -6,8 +6,8 @@ use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
 use crate::reconcile::desired::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
 use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{
-    Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView, OwnershipNote,
-    PathLines, SharedFile,
+    self, Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView,
+    OwnershipNote, PathLines, SharedFile,
 };
 use std::collections::BTreeMap;
 
@@ -171,6 +171,7 @@ pub fn findings(
                 .map(|s| s.file.tier())
                 .max()
                 .unwrap_or(Tier::File);
+            let words = text::overlap_annotation(other.number, &other.title);
             // Only files changed on the same lines have regions.
             for side in files {
                 for region in side.file.regions {
@@ -188,11 +189,8 @@ pub fn findings(
                         path: side.path_here.to_owned(),
                         start_line,
                         end_line,
-                        title: format!("Overlaps {}", other.number),
-                        message: format!(
-                            "{} ({}) changes the same lines.",
-                            other.number, other.title
-                        ),
+                        title: words.title.clone(),
+                        message: words.message.clone(),
                     });
                 }
             }
