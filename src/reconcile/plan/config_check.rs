@@ -2,10 +2,8 @@
 //! version of the file, checked exactly as `switchyard check-config` checks it.
 
 use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
-use crate::reconcile::config_files::{ConfigChange, ConfigVersion};
-use crate::reconcile::desired::{
-    Annotation, AnnotationLevel, CheckRunSpec, Conclusion, MAX_ANNOTATIONS,
-};
+use crate::pulls::{Annotation, AnnotationLevel, CheckRunSpec, Conclusion, MAX_ANNOTATIONS};
+use crate::pulls::{ConfigChange, ConfigVersion};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {

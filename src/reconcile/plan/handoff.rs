@@ -2,14 +2,14 @@
 //! the default branch changed their lines, or a PR the merge order puts first on their lines.
 
 use crate::overlap::Tier;
-use crate::reconcile::desired::{HandoffRequest, HandoffSpec};
-use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
+use crate::pulls::{HandoffRequest, HandoffSpec};
+use crate::pulls::{PrListing, PullSnapshot};
 use crate::text::{self, HandoffView, OrderHint, OverlapView};
 use std::collections::BTreeMap;
 
 pub fn handoffs(
-    snapshot: &Snapshot,
-    prs: &[&OpenPullRequest],
+    snapshot: &PullSnapshot,
+    prs: &[&PrListing],
     views: &BTreeMap<crate::ids::PrNumber, OverlapView>,
 ) -> Vec<HandoffSpec> {
     prs.iter()

@@ -8,11 +8,11 @@ mod overlaps;
 
 pub use config_check::check_run as config_check;
 
-use super::desired::{CheckRunSpec, CommentSpec, HandoffSpec};
-use super::snapshot::Snapshot;
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{PathRules, analyze};
+use crate::pulls::PullSnapshot;
+use crate::pulls::{CheckRunSpec, CommentSpec, HandoffSpec};
 use crate::text::{self, ConflictPaths};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,7 +30,7 @@ pub struct Plan {
     pub overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>>,
 }
 
-pub fn plan(snapshot: &Snapshot) -> Plan {
+pub fn plan(snapshot: &PullSnapshot) -> Plan {
     let prs = snapshot.coordinated();
     let rules = PathRules::of(&snapshot.config);
     let analysis =

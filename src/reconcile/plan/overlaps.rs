@@ -3,8 +3,8 @@
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
-use crate::reconcile::desired::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
-use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
+use crate::pulls::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
+use crate::pulls::{PrListing, PullSnapshot};
 use crate::text::{
     self, Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView,
     OwnershipNote, PathLines, SharedFile,
@@ -142,13 +142,12 @@ pub struct Findings {
 }
 
 pub fn findings(
-    snapshot: &Snapshot,
-    prs: &[&OpenPullRequest],
+    snapshot: &PullSnapshot,
+    prs: &[&PrListing],
     analysis: &Analysis,
     order: &MergeOrder<ConflictPaths>,
 ) -> Findings {
-    let by_number: BTreeMap<PrNumber, &OpenPullRequest> =
-        prs.iter().map(|p| (p.number, *p)).collect();
+    let by_number: BTreeMap<PrNumber, &PrListing> = prs.iter().map(|p| (p.number, *p)).collect();
     let mut sides = sides_of(analysis);
     for list in sides.values_mut() {
         list.sort_by_key(|side| side.other);

@@ -22,10 +22,10 @@ pub use read::TaskInputs;
 use crate::assign::StatusIssue;
 use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
+use crate::pulls::PullSnapshot;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::open_work;
 use crate::reconcile::plan::Plan;
-use crate::reconcile::snapshot::Snapshot;
 use crate::tasks::{self, BoardChange};
 
 /// Reads what the task rules need, when tasks are in play or an event may start them; `None`
@@ -71,7 +71,7 @@ pub async fn open_board_first(
 }
 
 /// The status board's page.
-pub fn board_url(main: &Snapshot, number: IssueNumber) -> String {
+pub fn board_url(main: &PullSnapshot, number: IssueNumber) -> String {
     format!("{}/issues/{}", main.repo_url, number.0)
 }
 

@@ -1,7 +1,6 @@
-//! The desired state of a pull request's published results, as the plan writes it and apply
-//! reads it: the check runs on its head and the overlap comment.
+//! The desired state of a pull request's published results, as the plan writes it and the
+//! App's apply reads it: the check runs on its head, the overlap comment and the handoff.
 
-pub use crate::github::checks::{AnnotationLevel, Conclusion};
 use crate::ids::Sha;
 use serde::Serialize;
 
@@ -9,6 +8,24 @@ use serde::Serialize;
 /// and keeps adding them on every update). A PR overlapping thousands of lines gets warnings
 /// on the first ones; its comment names the rest.
 pub const MAX_ANNOTATIONS: usize = 100;
+
+/// How a completed check run ended, in GitHub's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Conclusion {
+    Success,
+    Neutral,
+    Failure,
+    ActionRequired,
+}
+
+/// How loud an annotation is, in GitHub's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationLevel {
+    Warning,
+    Failure,
+}
 
 /// A warning on lines of a PR's head, shown in "Files changed".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,7 +38,8 @@ pub struct Annotation {
     pub message: String,
 }
 
-/// A check run as we want it to be on one head.
+/// A check run as we want it to be on one head. Its serialized form is what the App keeps a
+/// digest of, to tell whether a run needs writing again.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckRunSpec {
     pub name: String,
@@ -54,4 +72,26 @@ pub struct HandoffRequest {
     /// reaches the agent (GitHub notifies nobody of a mention added by an edit).
     pub cause: String,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conclusions_and_levels_are_spelled_as_github_spells_them() {
+        let words = serde_json::to_value([
+            Conclusion::Success,
+            Conclusion::Neutral,
+            Conclusion::Failure,
+            Conclusion::ActionRequired,
+        ])
+        .unwrap();
+        assert_eq!(
+            words,
+            serde_json::json!(["success", "neutral", "failure", "action_required"])
+        );
+        let levels = serde_json::to_value([AnnotationLevel::Warning, AnnotationLevel::Failure]);
+        assert_eq!(levels.unwrap(), serde_json::json!(["warning", "failure"]));
+    }
 }
