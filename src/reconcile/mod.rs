@@ -9,20 +9,18 @@ mod handoff;
 mod issue_by_number;
 mod merge_group;
 mod open_work;
-mod plan;
 mod publish;
 mod snapshot;
 mod tasks;
 
 pub use apply::{Runs, apply_check_runs, apply_comments};
 pub use error::ReconcileError;
-pub use plan::{Plan, config_check, plan};
 pub use publish::BOARD_KEY;
 pub use snapshot::{Reading, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::jobs::{Claim, Trigger};
-use crate::pulls::{CheckRunSpec, PullSnapshot};
+use crate::pulls::{self, CheckRunSpec, PullPlan, PullSnapshot, config_check};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
 use open_work::OpenWork;
@@ -198,7 +196,7 @@ impl Publisher<'_> {
         &self,
         snapshot: PullSnapshot,
         tasks: &mut Option<tasks::TaskInputs>,
-    ) -> Result<(PullSnapshot, Plan), ReconcileError> {
+    ) -> Result<(PullSnapshot, PullPlan), ReconcileError> {
         let (mut snapshot, plan) = plan_off_the_executor(snapshot).await?;
         let Some(inputs) = tasks.as_mut() else {
             return Ok((snapshot, plan));
@@ -216,7 +214,7 @@ impl Publisher<'_> {
     async fn runs(
         &self,
         snapshot: &PullSnapshot,
-        plan: &Plan,
+        plan: &PullPlan,
         runs: Runs,
     ) -> Result<(), ReconcileError> {
         apply_check_runs(
@@ -235,9 +233,9 @@ impl Publisher<'_> {
 /// on the blocking pool, so the async workers keep serving other repositories.
 async fn plan_off_the_executor(
     snapshot: PullSnapshot,
-) -> Result<(PullSnapshot, Plan), ReconcileError> {
+) -> Result<(PullSnapshot, PullPlan), ReconcileError> {
     tokio::task::spawn_blocking(move || {
-        let plan = plan(&snapshot);
+        let plan = pulls::plan(&snapshot);
         (snapshot, plan)
     })
     .await

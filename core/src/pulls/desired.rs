@@ -1,8 +1,27 @@
 //! The desired state of a pull request's published results, as the plan writes it and the
 //! App's apply reads it: the check runs on its head, the overlap comment and the handoff.
 
-use crate::ids::Sha;
+use crate::ids::{PrNumber, Sha};
+use crate::order::MergeOrder;
+use crate::text::ConflictPaths;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the pull requests' plan asks for: what each PR should show, and what the task
+/// plan reads of the PRs (their merge order and overlaps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullPlan {
+    /// One "Merge order" run per coordinated open PR's head.
+    pub check_runs: Vec<CheckRunSpec>,
+    /// The overlap comment of each PR that has (or had) something to say.
+    pub comments: Vec<CommentSpec>,
+    /// What each PR of a lane that takes handoffs must be told, if anything.
+    pub handoffs: Vec<HandoffSpec>,
+    /// The recommended merge order of the coordinated PRs that are not drafts.
+    pub order: MergeOrder<ConflictPaths>,
+    /// For each coordinated PR, the other open PRs it shares a file with.
+    pub overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>>,
+}
 
 /// Annotations a check run carries at most: two requests' worth (GitHub takes 50 at a time,
 /// and keeps adding them on every update). A PR overlapping thousands of lines gets warnings

@@ -16,10 +16,9 @@ use crate::assign::{
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
-use crate::pulls::PullSnapshot;
+use crate::pulls::{PullPlan, PullSnapshot};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
-use crate::reconcile::plan::Plan;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
 use crate::store;
 use crate::text::assign::is_status_board;
@@ -107,7 +106,7 @@ pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
 
 /// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
 /// requests with what the overlap engine found.
-pub fn with_order(snapshot: &mut assign::Snapshot, main: &PullSnapshot, order: &Plan) {
+pub fn with_order(snapshot: &mut assign::Snapshot, main: &PullSnapshot, order: &PullPlan) {
     snapshot.merge_queue = Some(MergeQueue::from(&order.order));
     snapshot.open_prs = main
         .open_prs

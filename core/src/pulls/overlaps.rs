@@ -1,10 +1,9 @@
 //! From the overlap engine's findings to what each PR's comment says and where its warnings go.
 
+use super::{Annotation, AnnotationLevel, MAX_ANNOTATIONS, PrListing, PullSnapshot};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
-use crate::pulls::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
-use crate::pulls::{PrListing, PullSnapshot};
 use crate::text::{
     self, Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView,
     OwnershipNote, PathLines, SharedFile,

@@ -1,9 +1,8 @@
 //! Which pull requests of lanes that take handoffs must be told what to do: a rebase because
 //! the default branch changed their lines, or a PR the merge order puts first on their lines.
 
+use super::{HandoffRequest, HandoffSpec, PrListing, PullSnapshot};
 use crate::overlap::Tier;
-use crate::pulls::{HandoffRequest, HandoffSpec};
-use crate::pulls::{PrListing, PullSnapshot};
 use crate::text::{self, HandoffView, OrderHint, OverlapView};
 use std::collections::BTreeMap;
 

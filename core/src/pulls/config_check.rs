@@ -1,9 +1,11 @@
 //! The "Switchyard config" run on a PR that changes the configuration file: the PR's own
 //! version of the file, checked exactly as `switchyard check-config` checks it.
 
+use super::{
+    Annotation, AnnotationLevel, CheckRunSpec, Conclusion, ConfigChange, ConfigVersion,
+    MAX_ANNOTATIONS,
+};
 use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
-use crate::pulls::{Annotation, AnnotationLevel, CheckRunSpec, Conclusion, MAX_ANNOTATIONS};
-use crate::pulls::{ConfigChange, ConfigVersion};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {

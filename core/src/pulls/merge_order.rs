@@ -1,9 +1,8 @@
 //! The merge queue: the order engine's input from the snapshot, and each PR's check run.
 
+use super::{Annotation, CheckRunSpec, Conclusion, PrListing, PullSnapshot};
 use crate::ids::PrNumber;
 use crate::order::{Candidate, Conflict, MergeOrder, OrderInput, recommend};
-use crate::pulls::{Annotation, CheckRunSpec, Conclusion};
-use crate::pulls::{PrListing, PullSnapshot};
 use crate::text::{self, ConflictPaths};
 use std::time::Duration;
 
