@@ -38,8 +38,8 @@ pub use plan::RecordChanges;
 pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
-    Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
-    LinkedBlocker, MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
+    Access, AssignmentRecord, Author, BoardPr, CommandComment, Completion, ExistingComment, Issue,
+    LinkedBlocker, MergeQueue, MergedPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
     Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, FootprintWait,

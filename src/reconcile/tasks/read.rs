@@ -111,7 +111,7 @@ pub fn with_order(snapshot: &mut assign::Snapshot, main: &PullSnapshot, order: &
     snapshot.open_prs = main
         .open_prs
         .iter()
-        .map(|pr| assign::OpenPr {
+        .map(|pr| assign::BoardPr {
             number: pr.number,
             head_branch: pr.head_branch.clone(),
             closes: closing_issues(&pr.body),
