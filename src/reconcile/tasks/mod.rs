@@ -86,7 +86,7 @@ pub async fn write_tasks(
     let plan = plan_tasks(ctx, &mut inputs, order);
     write::apply(ctx, &mut inputs, &plan).await?;
     let config = &ctx.main.config;
-    let active = !inputs.records.assignments.is_empty()
+    let active = !inputs.ledger.assignments.is_empty()
         || inputs.snapshot.status_issue.is_some()
         || matches!(plan.board_change, Some(BoardChange::Create { .. }))
         || inputs

@@ -7,11 +7,11 @@ use super::issues::Issues;
 use super::merged;
 use super::plans;
 use super::stored::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, load_ledger, repo_key,
 };
 use crate::assign::{
-    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
-    closing_issues, same_label,
+    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, TaskLedger,
+    agent_label_name, closing_issues, same_label,
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
@@ -27,7 +27,7 @@ use crate::text::assign::is_status_board;
 pub struct TaskInputs {
     pub snapshot: assign::Snapshot,
     pub open: OpenIssues,
-    pub records: Records,
+    pub ledger: TaskLedger,
     /// Issues with assignment records that GitHub no longer has.
     pub gone: Vec<IssueNumber>,
     /// Command comments deleted before they were read.
@@ -38,7 +38,7 @@ pub struct TaskInputs {
 /// labels, no assignment, no command and no status board.
 pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let mut issues = Issues::read(ctx).await?;
-    let mut records = Records::load(ctx.store, ctx.repo()).await?;
+    let mut ledger = load_ledger(ctx.store, ctx.repo()).await?;
     let pending = commands::pending(ctx).await?;
     let status_issue = status_issue(ctx, &mut issues).await?;
     let config = &ctx.main.config;
@@ -48,7 +48,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         .filter(|issue| has_task_labels(config, &issue.label_names()))
         .map(|issue| IssueNumber(issue.number))
         .collect();
-    task_issues.extend(records.assignments.iter().map(|r| r.issue));
+    task_issues.extend(ledger.assignments.iter().map(|r| r.issue));
     task_issues.extend(pending.issues());
     if task_issues.is_empty() && pending.is_empty() && status_issue.is_none() {
         return Ok(None);
@@ -62,10 +62,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         }
     }
     let open_issues = &issues.open;
-    merged::track(ctx, &mut records, |issue| {
-        open_issues.contains_key(&issue.0)
-    })
-    .await?;
+    merged::track(ctx, &mut ledger, |issue| open_issues.contains_key(&issue.0)).await?;
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
@@ -74,12 +71,12 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         issues: found,
         // Filled in from the pull requests' plan by `with_order`, once it is made.
         open_prs: Vec::new(),
-        merged_prs: records.merged.clone(),
+        merged_prs: ledger.merged.clone(),
         branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
-        assignments: records.assignments.clone(),
-        completions: records.completions.clone(),
-        was_blocked: records.was_blocked.clone(),
+        assignments: ledger.assignments.clone(),
+        completions: ledger.completions.clone(),
+        was_blocked: ledger.was_blocked.clone(),
         status_issue,
         merge_queue: None,
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
@@ -87,7 +84,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
     Ok(Some(TaskInputs {
         snapshot,
         open: issues.open,
-        records,
+        ledger,
         gone,
         deleted_commands: pending.deleted,
     }))
