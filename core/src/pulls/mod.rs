@@ -9,6 +9,8 @@ mod handoff;
 mod inputs;
 mod merge_order;
 mod overlaps;
+#[cfg(test)]
+mod tests;
 
 pub use config_check::check_run as config_check;
 pub use desired::{
