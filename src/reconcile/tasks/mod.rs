@@ -40,7 +40,7 @@ pub async fn read_tasks(ctx: &Context<'_>) -> Result<Option<TaskInputs>, Reconci
 
 /// The task plan, with the pull requests' merge order and overlaps as `order` has them.
 fn plan_tasks(ctx: &Context<'_>, inputs: &mut TaskInputs, order: &PullPlan) -> tasks::Plan {
-    read::with_order(&mut inputs.snapshot, ctx.main, order);
+    tasks::with_pulls(&mut inputs.snapshot, &ctx.main.open_prs, order);
     tasks::plan(&inputs.snapshot)
 }
 

@@ -10,13 +10,12 @@ use super::stored::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, load_ledger, repo_key,
 };
 use crate::assign::{
-    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, TaskLedger,
-    agent_label_name, closing_issues, same_label,
+    self, BLOCKED_LABEL, ExistingComment, QUEUED_LABEL, StatusIssue, TaskLedger, agent_label_name,
+    same_label,
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
-use crate::pulls::{PullPlan, PullSnapshot};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
@@ -69,7 +68,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
-        // Filled in from the pull requests' plan by `with_order`, once it is made.
+        // Filled in from the pull requests' plan by `tasks::with_pulls`, once it is made.
         open_prs: Vec::new(),
         merged_prs: ledger.merged.clone(),
         branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
@@ -99,26 +98,6 @@ pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
             || same_label(label, BLOCKED_LABEL)
             || agent_label_name(label).is_some()
     })
-}
-
-/// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
-/// requests with what the overlap engine found.
-pub fn with_order(snapshot: &mut assign::Snapshot, main: &PullSnapshot, order: &PullPlan) {
-    snapshot.merge_queue = Some(MergeQueue::from(&order.order));
-    snapshot.open_prs = main
-        .open_prs
-        .iter()
-        .map(|pr| assign::BoardPr {
-            number: pr.number,
-            head_branch: pr.head_branch.clone(),
-            closes: closing_issues(&pr.body),
-            overlaps_with: order
-                .overlaps_with
-                .get(&pr.number)
-                .map(|others| others.iter().copied().collect())
-                .unwrap_or_default(),
-        })
-        .collect();
 }
 
 /// The App's assignment comment on each issue that has one, found by the id recorded when it
