@@ -17,8 +17,8 @@ use switchyard::config::{self, Config, Coordinate};
 use switchyard::ids::{CommentId, IssueNumber, PrNumber, RepoName, Sha};
 use switchyard::metrics::Metrics;
 use switchyard::overlap::{ChangedFile, FileStatus, Inputs, OpenPr, analyze, parse_patch};
+use switchyard::pulls::{PrListing, PullSnapshot, plan};
 use switchyard::queue::{Queue, QueueSettings};
-use switchyard::reconcile::{OpenPullRequest, Snapshot, plan};
 use switchyard::server::{AppState, BodyBudget, MAX_BODY_BYTES, router};
 use switchyard::webhook::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
@@ -346,7 +346,7 @@ fn many_shared_files() {
         })
         .collect();
     let open_prs = (1..=PRS)
-        .map(|number| OpenPullRequest {
+        .map(|number| PrListing {
             number: PrNumber(number),
             title: format!("Change every module, take {number}"),
             body: String::new(),
@@ -360,7 +360,7 @@ fn many_shared_files() {
             depends_on: Vec::new(),
         })
         .collect();
-    let snapshot = Snapshot {
+    let snapshot = PullSnapshot {
         repo: "octo/repo".parse::<RepoName>().expect("a name"),
         repo_url: "https://github.com/octo/repo".into(),
         default_branch: "main".into(),

@@ -5,11 +5,11 @@
 //! The record's digest says what the live comment is about: `<cause>:<digest of its text>`,
 //! or `done` once it says there is nothing to do.
 
-use super::desired::{HandoffRequest, HandoffSpec};
 use super::error::ReconcileError;
 use super::publish::{self, handoff_comment_key};
 use crate::github::RepoClient;
 use crate::ids::{AppId, CommentId, PrNumber};
+use crate::pulls::{HandoffRequest, HandoffSpec};
 use crate::store::SharedStore;
 use crate::text::{handoff_cause_of, handoff_done_comment, handoff_replaced_comment};
 

@@ -7,13 +7,13 @@
 
 use super::apply::{Runs, apply_check_runs};
 use super::config_files::load_config;
-use super::desired::{CheckRunSpec, Conclusion};
 use super::error::ReconcileError;
 use super::snapshot::{base_may_have_moved, repository};
 use crate::config::Config;
 use crate::github::RepoClient;
 use crate::ids::{AppId, PrNumber, Sha};
 use crate::jobs::Trigger;
+use crate::pulls::{CheckRunSpec, Conclusion};
 use crate::store::SharedStore;
 use crate::text;
 use std::collections::BTreeSet;

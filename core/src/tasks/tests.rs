@@ -133,7 +133,7 @@ impl World {
     }
 
     fn open_pr(&mut self, pr: u64, head: &str, closes: &[u64], overlaps: &[u64]) -> &mut Self {
-        self.snapshot.open_prs.push(OpenPr {
+        self.snapshot.open_prs.push(BoardPr {
             number: PrNumber(pr),
             head_branch: head.into(),
             closes: closes.iter().copied().map(IssueNumber).collect(),

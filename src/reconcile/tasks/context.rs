@@ -4,7 +4,7 @@
 use crate::github::RepoClient;
 use crate::ids::{AppId, RepoName};
 use crate::jobs::Trigger;
-use crate::reconcile::snapshot::Snapshot;
+use crate::pulls::PullSnapshot;
 use crate::store::SharedStore;
 
 pub struct Context<'a> {
@@ -12,7 +12,7 @@ pub struct Context<'a> {
     pub store: &'a SharedStore,
     pub app_id: AppId,
     pub triggers: &'a [Trigger],
-    pub main: &'a Snapshot,
+    pub main: &'a PullSnapshot,
 }
 
 impl Context<'_> {

@@ -7,20 +7,18 @@ use super::issues::Issues;
 use super::merged;
 use super::plans;
 use super::stored::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
+    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, load_ledger, repo_key,
 };
 use crate::assign::{
-    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
-    closing_issues, same_label,
+    self, BLOCKED_LABEL, ExistingComment, QUEUED_LABEL, StatusIssue, TaskLedger, agent_label_name,
+    same_label,
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
-use crate::reconcile::plan::Plan;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
-use crate::reconcile::snapshot::Snapshot;
 use crate::store;
 use crate::text::assign::is_status_board;
 
@@ -28,7 +26,7 @@ use crate::text::assign::is_status_board;
 pub struct TaskInputs {
     pub snapshot: assign::Snapshot,
     pub open: OpenIssues,
-    pub records: Records,
+    pub ledger: TaskLedger,
     /// Issues with assignment records that GitHub no longer has.
     pub gone: Vec<IssueNumber>,
     /// Command comments deleted before they were read.
@@ -39,7 +37,7 @@ pub struct TaskInputs {
 /// labels, no assignment, no command and no status board.
 pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let mut issues = Issues::read(ctx).await?;
-    let mut records = Records::load(ctx.store, ctx.repo()).await?;
+    let mut ledger = load_ledger(ctx.store, ctx.repo()).await?;
     let pending = commands::pending(ctx).await?;
     let status_issue = status_issue(ctx, &mut issues).await?;
     let config = &ctx.main.config;
@@ -49,7 +47,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         .filter(|issue| has_task_labels(config, &issue.label_names()))
         .map(|issue| issue.number)
         .collect();
-    task_issues.extend(records.assignments.iter().map(|r| r.issue));
+    task_issues.extend(ledger.assignments.iter().map(|r| r.issue));
     task_issues.extend(pending.issues());
     if task_issues.is_empty() && pending.is_empty() && status_issue.is_none() {
         return Ok(None);
@@ -63,21 +61,21 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         }
     }
     let open_issues = &issues.open;
-    merged::track(ctx, &mut records, |issue| open_issues.contains_key(&issue)).await?;
+    merged::track(ctx, &mut ledger, |issue| open_issues.contains_key(&issue)).await?;
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
-        // Filled in from the pull requests' plan by `with_order`, once it is made.
+        // Filled in from the pull requests' plan by `tasks::with_pulls`, once it is made.
         open_prs: Vec::new(),
-        merged_prs: records.merged.clone(),
+        merged_prs: ledger.merged.clone(),
         branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
         labels: labels(ctx).await?,
-        assignments: records.assignments.clone(),
-        completions: records.completions.clone(),
-        was_blocked: records.was_blocked.clone(),
+        assignments: ledger.assignments.clone(),
+        completions: ledger.completions.clone(),
+        was_blocked: ledger.was_blocked.clone(),
         status_issue,
         merge_queue: None,
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
@@ -85,7 +83,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
     Ok(Some(TaskInputs {
         snapshot,
         open: issues.open,
-        records,
+        ledger,
         gone,
         deleted_commands: pending.deleted,
     }))
@@ -100,26 +98,6 @@ pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
             || same_label(label, BLOCKED_LABEL)
             || agent_label_name(label).is_some()
     })
-}
-
-/// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
-/// requests with what the overlap engine found.
-pub fn with_order(snapshot: &mut assign::Snapshot, main: &Snapshot, order: &Plan) {
-    snapshot.merge_queue = Some(MergeQueue::from(&order.order));
-    snapshot.open_prs = main
-        .open_prs
-        .iter()
-        .map(|pr| assign::OpenPr {
-            number: pr.number,
-            head_branch: pr.head_branch.clone(),
-            closes: closing_issues(&pr.body),
-            overlaps_with: order
-                .overlaps_with
-                .get(&pr.number)
-                .map(|others| others.iter().copied().collect())
-                .unwrap_or_default(),
-        })
-        .collect();
 }
 
 /// The App's assignment comment on each issue that has one, found by the id recorded when it

@@ -1,11 +1,12 @@
 //! The task plan written to GitHub, in the order its docs ask for so that a crash part-way
 //! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
-//! assignees, the records, the answers to commands, the board.
+//! assignees, the ledger, the answers to commands, the board.
 
 use super::context::Context;
 use super::read::TaskInputs;
 use super::stored::{
     self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
+    save_ledger,
 };
 use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
@@ -29,19 +30,16 @@ pub async fn apply(
     for task in &plan.tasks {
         write_task(ctx, task, &mut inputs.open).await?;
     }
-    inputs.records.apply(&plan.records);
-    inputs.records.forget(&inputs.gone);
-    // Each command is on record as handled together with the records, once its answer is
+    inputs.ledger.apply(&plan.records);
+    inputs.ledger.forget(&inputs.gone);
+    // Each command is on record as handled together with the ledger, once its answer is
     // out: a failure further on answers again only the commands not answered yet.
     for outcome in &plan.commands {
         answer_command(ctx, outcome).await?;
-        (inputs.records)
-            .save(ctx.store, ctx.repo(), vec![outcome.comment])
-            .await?;
+        save_ledger(ctx.store, ctx.repo(), &inputs.ledger, vec![outcome.comment]).await?;
     }
-    (inputs.records)
-        .save(ctx.store, ctx.repo(), inputs.deleted_commands.clone())
-        .await?;
+    let deleted = inputs.deleted_commands.clone();
+    save_ledger(ctx.store, ctx.repo(), &inputs.ledger, deleted).await?;
     if let Some(change) = &plan.board_change {
         write_board(ctx, change, &mut inputs.open).await?;
     }
