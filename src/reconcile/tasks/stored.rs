@@ -4,7 +4,7 @@
 
 use crate::assign::TaskLedger;
 use crate::github::models::GhIssue;
-use crate::ids::{CommentId, RepoName};
+use crate::ids::{CommentId, IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::store::{self, SharedStore, StoreError};
 use serde::Serialize;
