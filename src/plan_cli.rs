@@ -182,8 +182,8 @@ pub fn apply_locally(
             footprint: Some(wait),
         }) = book.task(&task.id).map(|t| book.standing(&plan, t))
         {
-            let why = switchyard_core::text::footprint_wait(&wait);
-            text.push_str(&format!("{} {why}\n", task.id));
+            text.push_str(&switchyard_core::text::task_waits(&task.id, &wait));
+            text.push('\n');
         }
     }
     Ok(text)

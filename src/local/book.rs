@@ -16,36 +16,12 @@ use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::planfile::apply::PlannedTask;
 use crate::store::TaskRecord;
 use crate::suggest::closest;
+pub use crate::tasks::Standing;
 use crate::tasks::{self, Plan};
-use crate::text::{files_section, footprint_wait};
+use crate::text::files_section;
+use crate::text::local::describe;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-
-/// Where a task stands, for the commands and the status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum Standing {
-    /// Holds a slot on its lane.
-    Assigned {
-        branch: String,
-        started: bool,
-    },
-    /// Its lane is full, or (with `footprint`) another lane is changing one of its files.
-    Queued {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        footprint: Option<Wait<String>>,
-    },
-    /// Waits for these tasks.
-    Blocked {
-        waits_for: Vec<String>,
-    },
-    /// On a dependency cycle with these tasks.
-    Cycle {
-        cycle: Vec<String>,
-    },
-    Done,
-    Released,
-}
 
 pub struct Book {
     /// The repository's config, its tracks replaced by one track bound to each lane.
@@ -381,22 +357,6 @@ pub fn lane_of<'c>(config: &'c Config, name: &str) -> Result<&'c Agent, LocalErr
 
 fn estimate_label(estimate: &str) -> String {
     format!("estimate: {estimate}")
-}
-
-/// "assigned", "queued", "blocked by T1", as a sentence ends.
-pub fn describe(standing: &Standing) -> String {
-    match standing {
-        Standing::Assigned { started: true, .. } => "started".into(),
-        Standing::Assigned { started: false, .. } => "assigned".into(),
-        Standing::Queued { footprint: None } => "queued".into(),
-        Standing::Queued {
-            footprint: Some(wait),
-        } => format!("queued, {}", footprint_wait(wait)),
-        Standing::Blocked { waits_for } => format!("blocked by {}", waits_for.join(", ")),
-        Standing::Cycle { cycle } => format!("on a dependency cycle ({})", cycle.join(" → ")),
-        Standing::Done => "done".into(),
-        Standing::Released => "released".into(),
-    }
 }
 
 #[cfg(test)]

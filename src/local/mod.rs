@@ -320,7 +320,7 @@ fn change(
     for task in book.tasks.iter().filter(|t| t.id != id) {
         let was = before.iter().find(|(i, _)| i == &task.id).map(|(_, s)| s);
         if was != Some(&book.standing(&plan, task)) {
-            lines.push(format!("then {}", line(task)));
+            lines.push(crate::text::local::then(&line(task)));
         }
     }
     fine(lines.join("\n"))

@@ -3,6 +3,7 @@
 use super::error::LocalError;
 use super::repo::Repo;
 use crate::ids::IssueNumber;
+use crate::text::local as words;
 
 /// A lane's worktree as the user finds it from the main worktree.
 pub fn display(repo: &Repo, lane: &str) -> String {
@@ -37,22 +38,22 @@ pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
         let path = repo.worktree_for(&agent.name);
         let shown = display(repo, &agent.name);
         if path.exists() {
-            lines.push(format!("kept {shown}: it exists"));
+            lines.push(words::worktree_kept(&shown));
             continue;
         }
         let target = path.to_string_lossy().into_owned();
         if config.branch_per_lane() {
             let branch = config.branch_for(agent, IssueNumber(0), "");
-            let made_branch = if repo.branch_head(&branch)?.is_none() {
+            let new_from = if repo.branch_head(&branch)?.is_none() {
                 repo.git
                     .run(&["branch", "--no-track", &branch, &repo.default_head])?;
-                format!(", a new branch from {}", repo.default_branch)
+                Some(repo.default_branch.as_str())
             } else {
-                String::new()
+                None
             };
             repo.git
                 .run(&["worktree", "add", "--quiet", &target, &branch])?;
-            lines.push(format!("made {shown} on {branch}{made_branch}"));
+            lines.push(words::worktree_made(&shown, &branch, new_from));
         } else {
             repo.git.run(&[
                 "worktree",
@@ -62,10 +63,7 @@ pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
                 &target,
                 &repo.default_head,
             ])?;
-            lines.push(format!(
-                "made {shown} at {} (each task gets its own branch when it starts)",
-                repo.default_branch
-            ));
+            lines.push(words::worktree_made_detached(&shown, &repo.default_branch));
         }
     }
     Ok(lines.join("\n"))

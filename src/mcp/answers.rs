@@ -1,7 +1,7 @@
 //! The answers the tools compute from the commands' JSON, where no command gives them whole:
 //! one lane's view of the board, and what to do about the conflicts found.
 
-use crate::local::output::conflict_paths;
+use crate::text::local::conflict_paths;
 use crate::text::mcp as words;
 use serde_json::{Map, Value, json};
 

@@ -5,10 +5,12 @@
 
 mod changes;
 mod desired;
+mod standing;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use desired::{BoardChange, CommentChange, Plan, TaskPlan};
+pub use standing::Standing;
 
 use crate::assign::{Snapshot, settle};
 use changes::{board_change, branches_to_create, command_outcomes, labels_to_create, task_plans};

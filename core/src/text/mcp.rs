@@ -19,7 +19,7 @@ pub fn who(branch: &str, lane: Option<&str>) -> String {
 }
 
 /// The default branch changed what the lane changes. `paths` names them, as
-/// `conflict_paths` words it (lock files last, with the advice to regenerate them).
+/// [`super::local::conflict_paths`] words it (lock files last, with the advice to regenerate them).
 pub fn rebase_on_default(default_branch: &str, paths: &str) -> String {
     format!(
         "Rebase on {default_branch} now (`git rebase {default_branch}` once your work is \

@@ -1,6 +1,6 @@
 //! The "Merge order" check run's words: what concerns this one PR.
 
-use super::{CheckText, MAX_SUMMARY_CHARS, and_more, code_list_of, pr_list, within};
+use super::{CheckText, MAX_SUMMARY_CHARS, and_more, code_list_of, plural, pr_list, within};
 use crate::ids::PrNumber;
 use crate::order::{Placement, WaitReason};
 
@@ -176,6 +176,20 @@ pub fn merge_group_check(prs: &[PrNumber], base_branch: &str) -> CheckText {
             it = if prs.len() > 1 { "them" } else { "it" },
         ),
     }
+}
+
+/// What an order costs, as the status board and local mode's merge order both say it: "This
+/// order costs 2 rebases; the fewest possible is 2; arrival order would cost 4."
+pub(crate) fn order_cost(rebases: usize, fewest: usize, proven: bool, arrival: usize) -> String {
+    let fewest = if proven {
+        format!("the fewest possible is {fewest}")
+    } else {
+        format!("no order can cost fewer than {fewest}")
+    };
+    format!(
+        "This order costs {}; {fewest}; arrival order would cost {arrival}.",
+        plural(rebases, "rebase", "rebases"),
+    )
 }
 
 /// The run for a draft: it stays out of the queue until it is ready for review.

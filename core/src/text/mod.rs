@@ -23,7 +23,7 @@ pub use overlap::{
     Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
     PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
-pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading};
+pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading, task_waits};
 
 use crate::ids::PrNumber;
 

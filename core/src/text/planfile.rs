@@ -175,6 +175,11 @@ pub fn footprint_wait<T: std::fmt::Display>(wait: &crate::footprint::Wait<T>) ->
     )
 }
 
+/// A task `plan apply` added that waits, because another lane is changing one of its files.
+pub fn task_waits<T: std::fmt::Display>(task: &str, wait: &crate::footprint::Wait<T>) -> String {
+    format!("{task} {}", footprint_wait(wait))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
