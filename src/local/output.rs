@@ -348,18 +348,7 @@ mod tests {
                 regenerated: vec![],
             }],
         };
-        assert_eq!(
-            conflicts(&report, Utc::now(), false),
-            "Conflicts among 4 branches and main (0123456), by a trial merge (git merge-tree):\n  \
-             a × b: Cargo.lock; regenerate it after rebasing, don't merge it by hand\n  \
-             a × c: src/y.rs\n  \
-             c × d: README\n  \
-             c × main: README\n\
-             The line engine could not read d, so the trial merge alone judged it: \
-             git diff x y: unable to read 1234\n\
-             Where the line engine and the trial merge disagree:\n  \
-             a × c: git stops on src/y.rs; the line engine saw no overlap"
-        );
+        insta::assert_snapshot!(conflicts(&report, Utc::now(), false));
         assert!(report.any_conflict());
     }
 }

@@ -105,8 +105,13 @@ pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A check run as GitHub shows it, its title above its summary: what its snapshot holds.
+    pub(crate) fn shown(check: &CheckText) -> String {
+        format!("{}\n\n{}", check.title, check.summary)
+    }
 
     #[test]
     fn lists_read_as_prose() {

@@ -132,39 +132,33 @@ mod tests {
 
     #[test]
     fn a_claim_is_told_with_its_lane_task_and_end() {
+        let mut said = Vec::new();
         let paths = vec!["src/app.rs".to_owned()];
-        assert_eq!(
-            changes_claimed("parallel-dev/agent-1", &claim(Some("T12"), None), &paths),
-            "parallel-dev/agent-1 changes a path agent-2 claimed for T12 (until 15:40): src/app.rs"
-        );
-        assert_eq!(
-            changes_claimed("agent-1", &claim(None, Some("new parser")), &paths),
-            "agent-1 changes a path agent-2 claimed (until 15:40: new parser): src/app.rs"
-        );
-        assert_eq!(
-            claim_made(&claim(Some("T12"), None)),
-            "agent-2 claims src/app.rs for T12 until 15:40"
-        );
+        said.push(changes_claimed(
+            "parallel-dev/agent-1",
+            &claim(Some("T12"), None),
+            &paths,
+        ));
+        said.push(changes_claimed(
+            "agent-1",
+            &claim(None, Some("new parser")),
+            &paths,
+        ));
+        said.push(claim_made(&claim(Some("T12"), None)));
         let tomorrow = ClaimView {
             until: at(4, 9, 5),
             ..claim(None, None)
         };
-        assert_eq!(
-            claimed(&tomorrow),
-            "agent-2 claimed src/app.rs (until Mar 4 09:05)"
-        );
+        said.push(claimed(&tomorrow));
+        said.push(claimed_too(&claim(Some("T12"), Some("new parser"))));
+        said.push(status_claim(&claim(None, None)));
+        insta::assert_snapshot!(said.join("\n"));
     }
 
     #[test]
     fn letting_go_names_what_was_held_and_what_was_not() {
-        assert_eq!(
-            unclaimed("agent-1", &["a".into()], &["b".into()]),
-            "agent-1 lets go of a\nagent-1 had no claim on b"
-        );
-        assert_eq!(unclaimed("agent-1", &[], &[]), "agent-1 has no claims");
-        assert_eq!(
-            unclaimed("agent-1", &[], &["b".into()]),
-            "agent-1 has no claim on b"
-        );
+        insta::assert_snapshot!(unclaimed("agent-1", &["a".into()], &["b".into()]));
+        insta::assert_snapshot!(unclaimed("agent-1", &[], &[]));
+        insta::assert_snapshot!(unclaimed("agent-1", &[], &["b".into()]));
     }
 }

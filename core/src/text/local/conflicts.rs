@@ -213,47 +213,97 @@ mod tests {
             uncommitted: vec![],
             in_progress: vec![],
         };
+        insta::assert_snapshot!(conflicts(&view));
+    }
+
+    #[test]
+    fn no_conflicts_among_the_branches() {
+        let said = conflicts(&ConflictsView {
+            scope: Scope::All { branches: 1 },
+            default_branch: "main",
+            default_head: "0123456789",
+            conflicts: vec![],
+            unread: vec![],
+            disagreements: vec![],
+            claimed: vec![],
+            uncommitted: vec![],
+            in_progress: vec![],
+        });
         assert_eq!(
-            conflicts(&view),
-            "Conflicts among 4 branches and main (0123456), by a trial merge (git merge-tree):\n  \
-             a × b: Cargo.lock; regenerate it after rebasing, don't merge it by hand\n  \
-             a × c: src/y.rs\n  \
-             c × d: README\n  \
-             c × main: README\n\
-             The line engine could not read d, so the trial merge alone judged it: \
-             git diff x y: unable to read 1234\n\
-             Where the line engine and the trial merge disagree:\n  \
-             a × c: git stops on src/y.rs; the line engine saw no overlap"
+            said,
+            "No conflicts among 1 branch and main (0123456).\nThe line engine agrees on every pair."
         );
+        insta::assert_snapshot!(said);
+    }
+
+    #[test]
+    fn one_lanes_conflicts_with_claims_uncommitted_work_and_a_merge_under_way() {
+        let at = |hour, minute| {
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 3)
+                .unwrap()
+                .and_hms_opt(hour, minute, 0)
+                .unwrap()
+        };
+        let app = strings(&["src/app.rs"]);
+        let readme = strings(&["README"]);
+        let view = ConflictsView {
+            scope: Scope::Lane {
+                lane: "agent-1",
+                others: 2,
+            },
+            default_branch: "main",
+            default_head: "0123456789",
+            conflicts: vec![ConflictLine {
+                a: "parallel-dev/agent-1",
+                b: "parallel-dev/agent-2",
+                paths: &app,
+                regenerated: &[],
+            }],
+            unread: vec![],
+            disagreements: vec![Disagreement::LineWarns {
+                a: "parallel-dev/agent-1",
+                b: "parallel-dev/agent-3",
+                paths: &readme,
+            }],
+            claimed: vec![ClaimedChange {
+                branch: "parallel-dev/agent-1",
+                claim: ClaimView {
+                    lane: "agent-3",
+                    path: "README",
+                    task: Some("T3"),
+                    reason: None,
+                    until: at(15, 40),
+                    now: at(13, 40),
+                },
+                paths: &readme,
+            }],
+            uncommitted: vec!["parallel-dev/agent-1", "parallel-dev/agent-2"],
+            in_progress: vec![LeftOut {
+                worktree: "../repo-worktrees/agent-3",
+                operation: "merge",
+                branch: "parallel-dev/agent-3",
+            }],
+        };
+        insta::assert_snapshot!(conflicts(&view));
     }
 
     #[test]
     fn lock_files_come_last_with_the_advice_to_regenerate_them() {
-        assert_eq!(
+        let said = [
             conflict_paths(&strings(&["a.rs", "b.rs"]), &[]),
-            "a.rs, b.rs"
-        );
-        assert_eq!(
             conflict_paths(
                 &strings(&["Cargo.lock", "src/x.rs"]),
-                &strings(&["Cargo.lock"])
+                &strings(&["Cargo.lock"]),
             ),
-            "src/x.rs, Cargo.lock; regenerate Cargo.lock after rebasing, don't merge it by hand"
-        );
-        assert_eq!(
             conflict_paths(
                 &strings(&["Cargo.lock", "yarn.lock"]),
-                &strings(&["Cargo.lock", "yarn.lock"])
+                &strings(&["Cargo.lock", "yarn.lock"]),
             ),
-            "Cargo.lock, yarn.lock; regenerate them after rebasing, don't merge them by hand"
-        );
-        assert_eq!(
             conflict_paths(
                 &strings(&["Cargo.lock", "a.rs", "yarn.lock"]),
-                &strings(&["Cargo.lock", "yarn.lock"])
+                &strings(&["Cargo.lock", "yarn.lock"]),
             ),
-            "a.rs, Cargo.lock, yarn.lock; regenerate Cargo.lock, yarn.lock after rebasing, \
-             don't merge them by hand"
-        );
+        ];
+        insta::assert_snapshot!(said.join("\n"));
     }
 }

@@ -42,10 +42,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_installing_it_did() {
+        let path = ".git/hooks/pre-commit";
+        let said = [hook_installed(path), hook_kept(path), hook_refused(path)];
+        insta::assert_snapshot!(said.join("\n"));
+    }
+
+    #[test]
     fn the_hook_never_stops_a_commit_and_quotes_its_path() {
         let hook = pre_commit_hook("/opt/it's/switchyard");
         assert!(hook.contains(r"exe='/opt/it'\''s/switchyard'"), "{hook}");
         assert!(hook.contains(HOOK_MARKER));
         assert!(hook.trim_end().ends_with("exit 0"));
+        insta::assert_snapshot!(hook);
     }
 }

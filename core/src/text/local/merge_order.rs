@@ -98,3 +98,116 @@ fn wait(wait: &WaitView<'_>) -> String {
     };
     format!("{} ({why})", wait.branch)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A1: &str = "parallel-dev/agent-1";
+    const A2: &str = "parallel-dev/agent-2";
+    const A3: &str = "parallel-dev/agent-3";
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| item.to_string()).collect()
+    }
+
+    fn view<'a>(places: Vec<PlaceView<'a>>, nothing_to_merge: &'a [String]) -> MergeOrderView<'a> {
+        MergeOrderView {
+            default_branch: "main",
+            default_head: "0123456789abcdef",
+            places,
+            rebases: 1,
+            fewest_rebases: 1,
+            fewest_proven: true,
+            arrival_rebases: 1,
+            nothing_to_merge,
+        }
+    }
+
+    fn after<'a>(branch: &'a str, depends: bool, conflicts: &'a [String]) -> WaitView<'a> {
+        WaitView {
+            branch,
+            depends,
+            conflicts,
+            regenerated: &[],
+        }
+    }
+
+    #[test]
+    fn each_branch_merges_now_or_after_others_and_the_order_has_a_cost() {
+        let rebase_a2 = strings(&[A2]);
+        let app = strings(&["app.txt"]);
+        let said = merge_order(&view(
+            vec![
+                PlaceView {
+                    branch: A3,
+                    waits_for: vec![],
+                    forces_rebase_on: &[],
+                },
+                PlaceView {
+                    branch: A1,
+                    waits_for: vec![after(A3, true, &[])],
+                    forces_rebase_on: &rebase_a2,
+                },
+                PlaceView {
+                    branch: A2,
+                    waits_for: vec![after(A1, false, &app)],
+                    forces_rebase_on: &[],
+                },
+            ],
+            &[],
+        ));
+        assert_eq!(
+            said,
+            format!(
+                "Merge order of 3 branches (main at 0123456):\n  \
+                 1. {A3}: merge now\n  \
+                 2. {A1}: after {A3} (a task here depends on it); then rebase {A2}\n  \
+                 3. {A2}: after {A1} (both change app.txt)\n\
+                 This order costs 1 rebase; the fewest possible is 1; arrival order would cost 1."
+            )
+        );
+        insta::assert_snapshot!(said);
+    }
+
+    #[test]
+    fn lock_files_dependencies_with_conflicts_an_unproven_fewest_and_branches_with_nothing() {
+        let lock = strings(&["Cargo.lock"]);
+        let both = strings(&["src/app.rs", "Cargo.lock"]);
+        let nothing = strings(&[A3, "spike"]);
+        let mut order = view(
+            vec![
+                PlaceView {
+                    branch: A1,
+                    waits_for: vec![],
+                    forces_rebase_on: &[],
+                },
+                PlaceView {
+                    branch: A2,
+                    waits_for: vec![
+                        WaitView {
+                            regenerated: &lock,
+                            ..after(A1, false, &lock)
+                        },
+                        WaitView {
+                            regenerated: &lock,
+                            ..after("feature", true, &both)
+                        },
+                    ],
+                    forces_rebase_on: &[],
+                },
+            ],
+            &nothing,
+        );
+        order.rebases = 2;
+        order.fewest_proven = false;
+        order.arrival_rebases = 3;
+        insta::assert_snapshot!(merge_order(&order));
+    }
+
+    #[test]
+    fn nothing_to_merge_at_all() {
+        let nothing = strings(&[A1]);
+        insta::assert_snapshot!(merge_order(&view(vec![], &nothing)));
+    }
+}

@@ -177,3 +177,225 @@ fn plan_lines(time: &PlanTime<String>) -> String {
     lines.extend(notes.iter().map(|note| format!("  {note}")));
     lines.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::footprint::Wait;
+    use chrono::NaiveDate;
+
+    fn assigned(started: bool) -> Standing {
+        Standing::Assigned {
+            branch: "parallel-dev/agent-1".into(),
+            started,
+        }
+    }
+
+    fn file_wait() -> Standing {
+        Standing::Queued {
+            footprint: Some(Wait {
+                path: "src/store/notes.ts".into(),
+                lane: "agent-1".into(),
+                task: "T1".into(),
+            }),
+        }
+    }
+
+    fn task<'a>(id: &'a str, title: &'a str, lane: &'a str, standing: Standing) -> StatusTask<'a> {
+        StatusTask {
+            id,
+            title,
+            lane,
+            estimate_hours: Some(2.0),
+            depends_on: &[],
+            standing,
+        }
+    }
+
+    fn lane<'a>(name: &'a str, tasks: Vec<StatusTask<'a>>) -> StatusLane<'a> {
+        StatusLane {
+            name,
+            branch: None,
+            worktree: format!("../repo-worktrees/{name}"),
+            tasks,
+            done: vec![],
+        }
+    }
+
+    fn time(chain: &[&str], unestimated: &[&str], left_out: &[&str]) -> PlanTime<String> {
+        let ids = |ids: &[&str]| ids.iter().map(|id| id.to_string()).collect();
+        PlanTime {
+            work_hours: 10.5,
+            parallel_hours: 5.0,
+            lanes: 3,
+            longest_chain: ids(chain),
+            longest_chain_hours: 4.0,
+            unestimated: ids(unestimated),
+            left_out: ids(left_out),
+        }
+    }
+
+    #[test]
+    fn a_line_for_each_standing_of_a_task() {
+        let worktree = "../repo-worktrees/agent-1";
+        let standings = [
+            assigned(false),
+            assigned(true),
+            Standing::Queued { footprint: None },
+            file_wait(),
+            Standing::Blocked {
+                waits_for: vec!["T1".into(), "T4".into()],
+            },
+            Standing::Cycle {
+                cycle: vec!["T2".into(), "T3".into(), "T2".into()],
+            },
+            Standing::Done,
+            Standing::Released,
+        ];
+        let mut said: Vec<String> = standings
+            .iter()
+            .map(|standing| task_line("T2", "agent-1", standing, 1, worktree))
+            .collect();
+        said.push(task_line(
+            "T2",
+            "agent-1",
+            &Standing::Queued { footprint: None },
+            3,
+            worktree,
+        ));
+        let on_agent_2 = Standing::Assigned {
+            branch: "parallel-dev/agent-2".into(),
+            started: false,
+        };
+        said.push(then(&task_line(
+            "T3",
+            "agent-2",
+            &on_agent_2,
+            1,
+            "../repo-worktrees/agent-2",
+        )));
+        insta::assert_snapshot!(said.join("\n"));
+    }
+
+    #[test]
+    fn the_status_of_lanes_a_queue_and_a_blocked_task() {
+        let view = Status {
+            lanes: vec![
+                StatusLane {
+                    branch: Some("parallel-dev/agent-1"),
+                    ..lane(
+                        "agent-1",
+                        vec![task("T1", "Parser", "agent-1", assigned(false))],
+                    )
+                },
+                StatusLane {
+                    branch: Some("parallel-dev/agent-2"),
+                    ..lane("agent-2", vec![])
+                },
+                StatusLane {
+                    branch: Some("parallel-dev/agent-3"),
+                    ..lane(
+                        "agent-3",
+                        vec![StatusTask {
+                            estimate_hours: Some(4.0),
+                            ..task("T4", "CI", "agent-3", assigned(false))
+                        }],
+                    )
+                },
+            ],
+            queued: vec![StatusTask {
+                estimate_hours: Some(3.0),
+                ..task(
+                    "T2",
+                    "Lexer",
+                    "agent-1",
+                    Standing::Queued { footprint: None },
+                )
+            }],
+            blocked: vec![task(
+                "T3",
+                "Docs",
+                "agent-2",
+                Standing::Blocked {
+                    waits_for: vec!["T1".into()],
+                },
+            )],
+            plan: time(&["T1"], &[], &[]),
+            claims: &[],
+        };
+        let said = status(&view, &[]);
+        assert_eq!(
+            said,
+            "Lanes:\n  \
+             agent-1  parallel-dev/agent-1  T1 Parser (2 h, assigned)  none done\n  \
+             agent-2  parallel-dev/agent-2  no task  none done\n  \
+             agent-3  parallel-dev/agent-3  T4 CI (4 h, assigned)  none done\n\
+             Queued, assigned oldest first when their lane frees:\n  \
+             T2 Lexer (3 h) for agent-1\n\
+             Blocked:\n  \
+             T3 Docs (agent-2): blocked by T1\n\
+             Plan: 10.5 h of work, 5 h with 3 lanes."
+        );
+        insta::assert_snapshot!(said);
+    }
+
+    #[test]
+    fn the_status_with_done_tasks_a_file_wait_claims_and_what_the_plan_rests_on() {
+        let at = |hour, minute| {
+            NaiveDate::from_ymd_opt(2025, 3, 3)
+                .unwrap()
+                .and_hms_opt(hour, minute, 0)
+                .unwrap()
+        };
+        let view = Status {
+            lanes: vec![
+                StatusLane {
+                    done: vec!["T0", "T5"],
+                    ..lane(
+                        "agent-1",
+                        vec![
+                            task("T1", "Parser", "agent-1", assigned(true)),
+                            StatusTask {
+                                estimate_hours: None,
+                                ..task("T6", "Lexer", "agent-1", assigned(false))
+                            },
+                        ],
+                    )
+                },
+                lane("agent-2", vec![]),
+            ],
+            queued: vec![task("T7", "Notes", "agent-2", file_wait())],
+            blocked: vec![task(
+                "T8",
+                "Loop",
+                "agent-2",
+                Standing::Cycle {
+                    cycle: vec!["T8".into(), "T9".into(), "T8".into()],
+                },
+            )],
+            plan: time(&["T1", "T7"], &["T6"], &["T8", "T9"]),
+            claims: &[],
+        };
+        let claims = [ClaimView {
+            lane: "agent-2",
+            path: "src/store/",
+            task: Some("T7"),
+            reason: Some("new schema"),
+            until: at(15, 40),
+            now: at(13, 40),
+        }];
+        insta::assert_snapshot!(status(&view, &claims));
+    }
+
+    #[test]
+    fn a_status_with_nothing_to_schedule() {
+        let view = Status {
+            lanes: vec![lane("agent-1", vec![])],
+            queued: vec![],
+            blocked: vec![],
+            plan: time(&[], &[], &[]),
+            claims: &[],
+        };
+        insta::assert_snapshot!(status(&view, &[]));
+    }
+}

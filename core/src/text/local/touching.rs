@@ -118,11 +118,123 @@ fn toucher(branch: &Toucher<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
+
+    const A1: &str = "parallel-dev/agent-1";
+    const A2: &str = "parallel-dev/agent-2";
+
+    fn view<'a>(asked: &[&str], branches: Vec<Toucher<'a>>) -> TouchingView<'a> {
+        TouchingView {
+            asked: asked.iter().map(|path| path.to_string()).collect(),
+            touched: true,
+            compared: 2,
+            lines_of: None,
+            branches,
+            claims: vec![],
+            in_progress: vec![],
+        }
+    }
 
     #[test]
     fn lines_read_as_prose() {
         assert_eq!(lines_text(&[[9, 9]]), "line 9");
         assert_eq!(lines_text(&[[3, 5], [9, 9]]), "lines 3-5 and 9");
         assert_eq!(touched_file("a", &[]), "a");
+    }
+
+    #[test]
+    fn branches_changing_the_paths_asked_about() {
+        let said = touching(&view(
+            &["app.txt"],
+            vec![
+                Toucher {
+                    name: A1,
+                    uncommitted: false,
+                    files: vec![("app.txt", &[[2, 2]])],
+                },
+                Toucher {
+                    name: A2,
+                    uncommitted: true,
+                    files: vec![("app.txt", &[[7, 7]])],
+                },
+            ],
+        ));
+        assert_eq!(
+            said,
+            format!(
+                "Changing app.txt:\n  \
+                 {A1} changes app.txt (line 2)\n  \
+                 {A2} (with uncommitted work) changes app.txt (line 7)"
+            )
+        );
+        insta::assert_snapshot!(said);
+    }
+
+    #[test]
+    fn lines_asked_in_the_askers_worktree() {
+        let mut asked = view(
+            &["app.txt:9-10"],
+            vec![Toucher {
+                name: A2,
+                uncommitted: true,
+                files: vec![("app.txt", &[[7, 7]])],
+            }],
+        );
+        asked.lines_of = Some(("agent-3", false));
+        let said = touching(&asked);
+        assert_eq!(
+            said,
+            format!(
+                "Changing app.txt:9-10 (lines as agent-3's worktree has them):\n  \
+                 {A2} (with uncommitted work) changes app.txt (line 7)"
+            )
+        );
+        insta::assert_snapshot!(said);
+    }
+
+    #[test]
+    fn staged_lines_claims_files_without_lines_and_a_rebase_under_way() {
+        let at = |hour, minute| {
+            NaiveDate::from_ymd_opt(2025, 3, 3)
+                .unwrap()
+                .and_hms_opt(hour, minute, 0)
+                .unwrap()
+        };
+        let mut asked = view(
+            &["src/app.rs:3-5", "logo.png"],
+            vec![Toucher {
+                name: A1,
+                uncommitted: false,
+                files: vec![("src/app.rs", &[[3, 5], [9, 9]]), ("logo.png", &[])],
+            }],
+        );
+        asked.lines_of = Some(("agent-2", true));
+        asked.claims = vec![ClaimView {
+            lane: "agent-3",
+            path: "src/",
+            task: Some("T4"),
+            reason: None,
+            until: at(15, 40),
+            now: at(13, 40),
+        }];
+        asked.in_progress = vec![LeftOut {
+            worktree: "../repo-worktrees/agent-3",
+            operation: "rebase",
+            branch: "parallel-dev/agent-3",
+        }];
+        insta::assert_snapshot!(touching(&asked));
+    }
+
+    #[test]
+    fn nothing_touches_or_nothing_was_asked() {
+        let mut quiet = view(&["README", "docs/"], vec![]);
+        quiet.touched = false;
+        let said = touching(&quiet);
+        assert_eq!(
+            said,
+            "No other lane changes or claims README and docs/ (2 branches compared)."
+        );
+        insta::assert_snapshot!(said);
+        insta::assert_snapshot!(touching(&view(&[], vec![])));
     }
 }

@@ -52,25 +52,16 @@ mod tests {
 
     #[test]
     fn init_says_what_it_made_and_what_it_kept() {
-        assert_eq!(
+        let said = [
             worktree_made(
                 "../r-worktrees/agent-1",
                 "parallel-dev/agent-1",
-                Some("main")
+                Some("main"),
             ),
-            "made ../r-worktrees/agent-1 on parallel-dev/agent-1, a new branch from main"
-        );
-        assert_eq!(
             worktree_made("../r-worktrees/agent-1", "parallel-dev/agent-1", None),
-            "made ../r-worktrees/agent-1 on parallel-dev/agent-1"
-        );
-        assert_eq!(
             worktree_made_detached("../r-worktrees/agent-1", "main"),
-            "made ../r-worktrees/agent-1 at main (each task gets its own branch when it starts)"
-        );
-        assert_eq!(
             worktree_kept("../r-worktrees/agent-1"),
-            "kept ../r-worktrees/agent-1: it exists"
-        );
+        ];
+        insta::assert_snapshot!(said.join("\n"));
     }
 }
