@@ -123,8 +123,9 @@ pub fn handoff_comment(view: &HandoffView) -> Option<String> {
     let when = if firsts.is_empty() {
         "In this branch's worktree:".to_owned()
     } else {
+        let verb = if firsts.len() == 1 { "is" } else { "are" };
         format!(
-            "Once {} is merged, in this branch's worktree:",
+            "Once {} {verb} merged, in this branch's worktree:",
             and_list(&firsts)
         )
     };
