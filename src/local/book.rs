@@ -18,6 +18,7 @@ use crate::store::TaskRecord;
 use crate::suggest::closest;
 pub use crate::tasks::Standing;
 use crate::tasks::{self, Plan};
+use crate::text::errors;
 use crate::text::files_section;
 use crate::text::local::describe;
 use chrono::{DateTime, Utc};
@@ -75,10 +76,7 @@ impl Book {
     pub fn add(&mut self, new: PlannedTask, now: DateTime<Utc>) -> Result<Plan, LocalError> {
         let lane = self.lane(&new.lane)?.name.clone();
         if new.id.trim().is_empty() || new.id.chars().any(char::is_whitespace) {
-            return Err(LocalError::Usage(format!(
-                "task id `{}` must be one word",
-                new.id
-            )));
+            return Err(LocalError::Usage(errors::task_id_not_one_word(&new.id)));
         }
         if let Some(estimate) = &new.estimate
             && self
@@ -86,21 +84,14 @@ impl Book {
                 .estimate_hours_from_labels(&[estimate_label(estimate)])
                 .is_none()
         {
-            return Err(LocalError::Usage(format!(
-                "estimate `{estimate}` is not like 2h, 30m or 1d"
-            )));
+            return Err(LocalError::Usage(errors::estimate_unreadable(estimate)));
         }
         for dep in &new.depends_on {
             if dep == &new.id {
-                return Err(LocalError::Usage(format!(
-                    "task {dep} cannot depend on itself"
-                )));
+                return Err(LocalError::Usage(errors::depends_on_itself(dep)));
             }
             if self.index(dep).is_none() {
-                return Err(LocalError::Usage(format!(
-                    "task {} depends on {dep}, which is not in the book",
-                    new.id
-                )));
+                return Err(LocalError::Usage(errors::depends_on_unknown(&new.id, dep)));
             }
         }
         let record = TaskRecord {
@@ -124,14 +115,10 @@ impl Book {
             }
             Some(at) => {
                 let existing = &self.tasks[at];
-                let standing = if existing.done_at.is_some() {
-                    "done"
-                } else {
-                    "in the book"
-                };
-                return Err(LocalError::Usage(format!(
-                    "task {} is already {standing} (lane `{}`)",
-                    existing.id, existing.lane
+                return Err(LocalError::Usage(errors::task_exists(
+                    &existing.id,
+                    &existing.lane,
+                    existing.done_at.is_some(),
                 )));
             }
             None => {
@@ -296,19 +283,19 @@ impl Book {
         if let Some(id) = id {
             let at = self
                 .index(id)
-                .ok_or_else(|| LocalError::Usage(format!("there is no task {id}")))?;
+                .ok_or_else(|| LocalError::Usage(errors::no_task(id)))?;
             let task = &self.tasks[at];
             if !task.lane.eq_ignore_ascii_case(&lane) {
-                return Err(LocalError::Usage(format!(
-                    "task {id} is on lane `{}`, not `{lane}`",
-                    task.lane
+                return Err(LocalError::Usage(errors::task_on_another_lane(
+                    id, &task.lane, &lane,
                 )));
             }
             let standing = self.standing(plan, task);
             if !fits(&standing) {
-                return Err(LocalError::Usage(format!(
-                    "task {id} cannot be {doing}: it is {}",
-                    describe(&standing)
+                return Err(LocalError::Usage(errors::task_cannot_be(
+                    id,
+                    doing,
+                    &describe(&standing),
                 )));
             }
             return Ok(at);
@@ -319,18 +306,14 @@ impl Book {
             .collect();
         match fitting.as_slice() {
             [one] => Ok(*one),
-            [] => Err(LocalError::Usage(format!(
-                "lane `{lane}` has no task to be {doing}"
-            ))),
+            [] => Err(LocalError::Usage(errors::lane_has_no_task(&lane, doing))),
             several => {
                 let ids: Vec<&str> = several
                     .iter()
                     .map(|&at| self.tasks[at].id.as_str())
                     .collect();
-                Err(LocalError::Usage(format!(
-                    "lane `{lane}` has {} tasks to be {doing} ({}): name one",
-                    ids.len(),
-                    ids.join(", ")
+                Err(LocalError::Usage(errors::lane_has_several_tasks(
+                    &lane, doing, &ids,
                 )))
             }
         }
@@ -345,13 +328,8 @@ impl Book {
 pub fn lane_of<'c>(config: &'c Config, name: &str) -> Result<&'c Agent, LocalError> {
     config.agent(name).ok_or_else(|| {
         let lanes: Vec<&str> = config.agents.iter().map(|a| a.name.as_str()).collect();
-        let hint = closest(name, lanes.iter().copied())
-            .map(|lane| format!("did you mean `{lane}`? "))
-            .unwrap_or_default();
-        LocalError::Usage(format!(
-            "there is no lane `{name}`: {hint}the lanes are {}",
-            lanes.join(", ")
-        ))
+        let suggestion = closest(name, lanes.iter().copied());
+        LocalError::Usage(errors::no_lane(name, suggestion, &lanes))
     })
 }
 

@@ -439,9 +439,9 @@ fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<(String, Tip
     }
     for branch in extra {
         if branch == &repo.default_branch {
-            return Err(LocalError::Usage(format!(
-                "`{branch}` is the default branch: every branch is compared with it already"
-            )));
+            return Err(LocalError::Usage(
+                crate::text::errors::default_branch_named(branch),
+            ));
         }
         if !heads.contains_key(branch) {
             return Err(LocalError::MissingBranch(branch.clone()));

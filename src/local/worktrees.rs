@@ -3,6 +3,7 @@
 use super::error::LocalError;
 use super::repo::Repo;
 use crate::ids::IssueNumber;
+use crate::text::errors;
 use crate::text::local as words;
 
 /// A lane's worktree as the user finds it from the main worktree.
@@ -23,11 +24,11 @@ pub fn display(repo: &Repo, lane: &str) -> String {
 pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
     let config = &repo.config;
     let lanes = match agents {
-        Some(0) => return Err(LocalError::Usage("--agents must be at least 1".into())),
+        Some(0) => return Err(LocalError::Usage(errors::no_agents())),
         Some(n) if n > config.agents.len() => {
-            return Err(LocalError::Usage(format!(
-                "--agents {n}: the config has {} lanes; set `agents: {n}` in .github/switchyard.yml",
-                config.agents.len()
+            return Err(LocalError::Usage(errors::more_agents_than_lanes(
+                n,
+                config.agents.len(),
             )));
         }
         Some(n) => &config.agents[..n],

@@ -122,7 +122,7 @@ pub fn todo(report: &Value, lane: &str) -> Vec<String> {
     let mine = |branch: &str| lane_of(branch).is_some_and(|l| same_lane(l, lane));
     let default_branch = report["default_branch"]
         .as_str()
-        .unwrap_or("the default branch");
+        .unwrap_or(words::DEFAULT_BRANCH);
     let mut todo = Vec::new();
     for base in array(&report["with_default"]) {
         let branch = base["branch"].as_str().unwrap_or_default();

@@ -10,6 +10,9 @@ about to change; `check_my_changes` after editing (committed or not) to find con
 lanes and the default branch while they are small; `start_task` and `complete_task` as your task \
 moves on. `board` and `merge_order` show the whole team.";
 
+/// The default branch, when a report does not name it.
+pub const DEFAULT_BRANCH: &str = "the default branch";
+
 /// Who a conflict is with: a lane's branch, or a branch no lane owns.
 pub fn who(branch: &str, lane: Option<&str>) -> String {
     match lane {

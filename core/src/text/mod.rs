@@ -4,6 +4,7 @@
 pub mod assign;
 mod config_check;
 mod config_summary;
+pub mod errors;
 mod handoff;
 pub mod local;
 pub mod mcp;

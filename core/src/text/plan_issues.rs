@@ -150,6 +150,10 @@ pub fn github_applied(repo: &str, applying: &Applying, done: &[String], dry_run:
     out
 }
 
+/// The kinds of link a GitHub may have no endpoint for, as [`links_unavailable`] names them.
+pub const SUB_ISSUES: &str = "sub-issues";
+pub const ISSUE_DEPENDENCIES: &str = "issue dependencies";
+
 /// Said once when GitHub has no endpoint for a kind of link (GitHub Enterprise Server before
 /// 3.19 has no issue dependencies).
 pub fn links_unavailable(kind: &str) -> String {
@@ -303,6 +307,7 @@ mod tests {
             ..Applying::default()
         };
         insta::assert_snapshot!(github_applied("octo/repo", &applying, &done, true));
-        insta::assert_snapshot!(links_unavailable("issue dependencies"));
+        insta::assert_snapshot!(links_unavailable(ISSUE_DEPENDENCIES));
+        insta::assert_snapshot!(links_unavailable(SUB_ISSUES));
     }
 }
