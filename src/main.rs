@@ -2,6 +2,7 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use switchyard::settings::{Cli, Command};
+use switchyard::text::errors;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => {
-                    eprintln!("switchyard: cannot start the runtime: {e}");
+                    eprintln!("switchyard: {}", errors::no_runtime(&e.to_string()));
                     return ExitCode::FAILURE;
                 }
             };

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use switchyard_core::ids::RepoName;
 use switchyard_core::planfile::{self, apply, config_tracks};
+use switchyard_core::text::errors;
 
 /// Where local mode reads the config from, inside the main worktree.
 const CONFIG_PATH: &str = ".github/switchyard.yml";
@@ -119,11 +120,7 @@ pub fn apply_locally(
     dir: &Path,
 ) -> Result<String, LocalError> {
     if !local {
-        return Err(LocalError::Usage(
-            "say where the tasks go: `--local` (the task book of the repository here) or \
-             `--github OWNER/REPO`"
-                .into(),
-        ));
+        return Err(LocalError::Usage(errors::plan_apply_where()));
     }
     let plan = read_plan(path).map_err(LocalError::Usage)?;
     let repo = Repo::open(dir, None)?;
@@ -182,8 +179,8 @@ pub fn apply_locally(
             footprint: Some(wait),
         }) = book.task(&task.id).map(|t| book.standing(&plan, t))
         {
-            let why = switchyard_core::text::footprint_wait(&wait);
-            text.push_str(&format!("{} {why}\n", task.id));
+            text.push_str(&switchyard_core::text::task_waits(&task.id, &wait));
+            text.push('\n');
         }
     }
     Ok(text)
@@ -201,11 +198,11 @@ fn apply_to_github(
     let token = std::env::var("GITHUB_TOKEN")
         .ok()
         .filter(|token| !token.trim().is_empty())
-        .ok_or("set GITHUB_TOKEN to a token that may read and write the repository's issues")?;
+        .ok_or_else(errors::no_token)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(|e| errors::no_runtime(&e.to_string()))?;
     runtime
         .block_on(plan_github::apply(GitHubApply {
             path,
@@ -230,11 +227,10 @@ fn write_tracks(path: &Path, tracks: &[apply::PlannedTrack]) -> Result<(), Local
         Err(e) => return Err(io(e)),
     };
     let updated = config_tracks::with_tracks(&text, tracks);
-    if let Err(errors) = switchyard_core::config::parse(&updated) {
-        return Err(LocalError::Config(format!(
-            "the tracks would make {} invalid, so it was left as it was:\n{}",
+    if let Err(invalid) = switchyard_core::config::parse(&updated) {
+        return Err(LocalError::Config(errors::tracks_invalid(
             CONFIG_PATH,
-            errors.render(CONFIG_PATH)
+            &invalid.render(CONFIG_PATH),
         )));
     }
     if let Some(parent) = path.parent() {

@@ -7,7 +7,10 @@ use crate::config::{self, CONFIG_PATH, Config};
 use crate::github::{Conditional, GitHubError, PlanRequest, RepoClient, token_client};
 use crate::ids::{IssueId, IssueNumber, RepoName};
 use crate::planfile::github::{self, Key, Made, MadeIssue, Marker, Source, Target, Write};
-use crate::text::plan_issues::{github_applied, github_write, links_unavailable};
+use crate::text::errors;
+use crate::text::plan_issues::{
+    ISSUE_DEPENDENCIES, SUB_ISSUES, github_applied, github_write, links_unavailable,
+};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -45,9 +48,8 @@ pub async fn apply(args: GitHubApply<'_>) -> Result<String, ApplyError> {
         .map_err(|e| ApplyError::Usage(format!("{}: {e}", args.path.display())))?;
     let plan = crate::planfile::read(&markdown);
     if plan.items.is_empty() {
-        return Err(ApplyError::Usage(format!(
-            "{} holds no work items to apply",
-            args.path.display()
+        return Err(ApplyError::Usage(errors::no_work_items(
+            &args.path.display().to_string(),
         )));
     }
     let stem = args
@@ -120,8 +122,8 @@ struct Sender<'c> {
 impl Sender<'_> {
     async fn send(&mut self, write: &Write) -> Result<(), GitHubError> {
         let kind = match write {
-            Write::AddSubIssue { .. } => Some("sub-issues"),
-            Write::AddBlockedBy { .. } => Some("issue dependencies"),
+            Write::AddSubIssue { .. } => Some(SUB_ISSUES),
+            Write::AddBlockedBy { .. } => Some(ISSUE_DEPENDENCIES),
             _ => None,
         };
         if kind.is_some_and(|kind| self.missing.contains(&kind)) {

@@ -6,6 +6,7 @@ use super::error::LocalError;
 use super::repo::Repo;
 use super::snapshot::Checkout;
 use crate::ids::IssueNumber;
+use crate::text::errors;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -49,9 +50,8 @@ pub fn asker(
         })
         .map(|agent| agent.name.clone());
     if mine && lane.is_none() {
-        return Err(LocalError::Usage(format!(
-            "{} is no lane's worktree: run this in one, or name the lane with --lane NAME",
-            top.display()
+        return Err(LocalError::Usage(errors::not_a_lanes_worktree(
+            &top.display().to_string(),
         )));
     }
     Ok(Asker {

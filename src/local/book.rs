@@ -17,36 +17,13 @@ use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::planfile::apply::PlannedTask;
 use crate::store::TaskRecord;
 use crate::suggest::closest;
+pub use crate::tasks::Standing;
 use crate::tasks::{self, Plan};
-use crate::text::{files_section, footprint_wait};
+use crate::text::errors;
+use crate::text::files_section;
+use crate::text::local::describe;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
-
-/// Where a task stands, for the commands and the status.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum Standing {
-    /// Holds a slot on its lane.
-    Assigned {
-        branch: String,
-        started: bool,
-    },
-    /// Its lane is full, or (with `footprint`) another lane is changing one of its files.
-    Queued {
-        #[serde(skip_serializing_if = "Option::is_none")]
-        footprint: Option<Wait<String>>,
-    },
-    /// Waits for these tasks.
-    Blocked {
-        waits_for: Vec<String>,
-    },
-    /// On a dependency cycle with these tasks.
-    Cycle {
-        cycle: Vec<String>,
-    },
-    Done,
-    Released,
-}
 
 pub struct Book {
     /// The repository's config, its tracks replaced by one track bound to each lane.
@@ -100,10 +77,7 @@ impl Book {
     pub fn add(&mut self, new: PlannedTask, now: DateTime<Utc>) -> Result<Plan, LocalError> {
         let lane = self.lane(&new.lane)?.name.clone();
         if new.id.trim().is_empty() || new.id.chars().any(char::is_whitespace) {
-            return Err(LocalError::Usage(format!(
-                "task id `{}` must be one word",
-                new.id
-            )));
+            return Err(LocalError::Usage(errors::task_id_not_one_word(&new.id)));
         }
         if let Some(estimate) = &new.estimate
             && self
@@ -111,21 +85,14 @@ impl Book {
                 .estimate_hours_from_labels(&[estimate_label(estimate)])
                 .is_none()
         {
-            return Err(LocalError::Usage(format!(
-                "estimate `{estimate}` is not like 2h, 30m or 1d"
-            )));
+            return Err(LocalError::Usage(errors::estimate_unreadable(estimate)));
         }
         for dep in &new.depends_on {
             if dep == &new.id {
-                return Err(LocalError::Usage(format!(
-                    "task {dep} cannot depend on itself"
-                )));
+                return Err(LocalError::Usage(errors::depends_on_itself(dep)));
             }
             if self.index(dep).is_none() {
-                return Err(LocalError::Usage(format!(
-                    "task {} depends on {dep}, which is not in the book",
-                    new.id
-                )));
+                return Err(LocalError::Usage(errors::depends_on_unknown(&new.id, dep)));
             }
         }
         let record = TaskRecord {
@@ -149,14 +116,10 @@ impl Book {
             }
             Some(at) => {
                 let existing = &self.tasks[at];
-                let standing = if existing.done_at.is_some() {
-                    "done"
-                } else {
-                    "in the book"
-                };
-                return Err(LocalError::Usage(format!(
-                    "task {} is already {standing} (lane `{}`)",
-                    existing.id, existing.lane
+                return Err(LocalError::Usage(errors::task_exists(
+                    &existing.id,
+                    &existing.lane,
+                    existing.done_at.is_some(),
                 )));
             }
             None => {
@@ -321,19 +284,19 @@ impl Book {
         if let Some(id) = id {
             let at = self
                 .index(id)
-                .ok_or_else(|| LocalError::Usage(format!("there is no task {id}")))?;
+                .ok_or_else(|| LocalError::Usage(errors::no_task(id)))?;
             let task = &self.tasks[at];
             if !task.lane.eq_ignore_ascii_case(&lane) {
-                return Err(LocalError::Usage(format!(
-                    "task {id} is on lane `{}`, not `{lane}`",
-                    task.lane
+                return Err(LocalError::Usage(errors::task_on_another_lane(
+                    id, &task.lane, &lane,
                 )));
             }
             let standing = self.standing(plan, task);
             if !fits(&standing) {
-                return Err(LocalError::Usage(format!(
-                    "task {id} cannot be {doing}: it is {}",
-                    describe(&standing)
+                return Err(LocalError::Usage(errors::task_cannot_be(
+                    id,
+                    doing,
+                    &describe(&standing),
                 )));
             }
             return Ok(at);
@@ -344,18 +307,14 @@ impl Book {
             .collect();
         match fitting.as_slice() {
             [one] => Ok(*one),
-            [] => Err(LocalError::Usage(format!(
-                "lane `{lane}` has no task to be {doing}"
-            ))),
+            [] => Err(LocalError::Usage(errors::lane_has_no_task(&lane, doing))),
             several => {
                 let ids: Vec<&str> = several
                     .iter()
                     .map(|&at| self.tasks[at].id.as_str())
                     .collect();
-                Err(LocalError::Usage(format!(
-                    "lane `{lane}` has {} tasks to be {doing} ({}): name one",
-                    ids.len(),
-                    ids.join(", ")
+                Err(LocalError::Usage(errors::lane_has_several_tasks(
+                    &lane, doing, &ids,
                 )))
             }
         }
@@ -370,34 +329,13 @@ impl Book {
 pub fn lane_of<'c>(config: &'c Config, name: &str) -> Result<&'c Agent, LocalError> {
     config.agent(name).ok_or_else(|| {
         let lanes: Vec<&str> = config.agents.iter().map(|a| a.name.as_str()).collect();
-        let hint = closest(name, lanes.iter().copied())
-            .map(|lane| format!("did you mean `{lane}`? "))
-            .unwrap_or_default();
-        LocalError::Usage(format!(
-            "there is no lane `{name}`: {hint}the lanes are {}",
-            lanes.join(", ")
-        ))
+        let suggestion = closest(name, lanes.iter().copied());
+        LocalError::Usage(errors::no_lane(name, suggestion, &lanes))
     })
 }
 
 fn estimate_label(estimate: &str) -> String {
     format!("estimate: {estimate}")
-}
-
-/// "assigned", "queued", "blocked by T1", as a sentence ends.
-pub fn describe(standing: &Standing) -> String {
-    match standing {
-        Standing::Assigned { started: true, .. } => "started".into(),
-        Standing::Assigned { started: false, .. } => "assigned".into(),
-        Standing::Queued { footprint: None } => "queued".into(),
-        Standing::Queued {
-            footprint: Some(wait),
-        } => format!("queued, {}", footprint_wait(wait)),
-        Standing::Blocked { waits_for } => format!("blocked by {}", waits_for.join(", ")),
-        Standing::Cycle { cycle } => format!("on a dependency cycle ({})", cycle.join(" → ")),
-        Standing::Done => "done".into(),
-        Standing::Released => "released".into(),
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::repo::Repo;
 use super::snapshot;
 use super::{open_store, read_book, store_error};
 use crate::claims::{self, Claim};
+use crate::text::errors;
 use crate::text::local::{ClaimView, claim_made, claimed_too, unclaimed};
 use chrono::{DateTime, Duration, Local, Utc};
 use std::path::Path;
@@ -88,7 +89,7 @@ pub fn claim(
     wanted.dedup();
     let duration = match duration {
         Some(text) => claims::parse_duration(text)
-            .map_err(|message| LocalError::Usage(format!("--for {message}")))?,
+            .map_err(|why| LocalError::Usage(errors::claim_duration(&why)))?,
         None => Duration::hours(claims::DEFAULT_HOURS),
     };
     let reason = reason

@@ -13,6 +13,7 @@ use super::line::{self, LineTier};
 use super::repo::Repo;
 use super::snapshot::{Compared, InProgress};
 use crate::overlap::{ChangedFile, FileStatus, parse_patch};
+use crate::text::errors;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -365,10 +366,7 @@ fn resolve(repo: &Repo, branches: &[ToCompare]) -> Result<Vec<Branch>, LocalErro
         .map(|(branch, merge_base)| {
             let name = &branch.name;
             let merge_base = merge_base?.ok_or_else(|| {
-                LocalError::Usage(format!(
-                    "branch `{name}` shares no history with `{}`",
-                    repo.default_branch
-                ))
+                LocalError::Usage(errors::no_shared_history(name, &repo.default_branch))
             })?;
             let compared = &branch.compared;
             Ok(Branch {

@@ -12,6 +12,7 @@ use super::parallel;
 use super::repo::Repo;
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{self, BaseDiff, ChangedFile, FileStatus, OpenPr, PathRules};
+use crate::text::errors;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What the line engine says, by index in the branches given.
@@ -79,10 +80,7 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
             Err(e) => {
                 unread_bases.insert(
                     base,
-                    format!(
-                        "the changes of {} since its merge base could not be read ({e})",
-                        repo.default_branch
-                    ),
+                    errors::default_changes_unread(&repo.default_branch, &e.to_string()),
                 );
             }
         }

@@ -320,7 +320,7 @@ fn change(
     for task in book.tasks.iter().filter(|t| t.id != id) {
         let was = before.iter().find(|(i, _)| i == &task.id).map(|(_, s)| s);
         if was != Some(&book.standing(&plan, task)) {
-            lines.push(format!("then {}", line(task)));
+            lines.push(crate::text::local::then(&line(task)));
         }
     }
     fine(lines.join("\n"))
@@ -439,9 +439,9 @@ fn branches_to_compare(repo: &Repo, extra: &[String]) -> Result<Vec<(String, Tip
     }
     for branch in extra {
         if branch == &repo.default_branch {
-            return Err(LocalError::Usage(format!(
-                "`{branch}` is the default branch: every branch is compared with it already"
-            )));
+            return Err(LocalError::Usage(
+                crate::text::errors::default_branch_named(branch),
+            ));
         }
         if !heads.contains_key(branch) {
             return Err(LocalError::MissingBranch(branch.clone()));

@@ -21,6 +21,7 @@ use crate::ids::{PrNumber, Sha};
 use crate::overlap::{
     self, Asked as AskedLines, BaseDiff, ChangedFile, LineRange, OpenPr, PathRules,
 };
+use crate::text::errors;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -113,28 +114,20 @@ pub fn parse_asked(text: &str, top: &Path) -> Result<Asked, LocalError> {
         _ => path.to_owned(),
     };
     if relative.contains(['*', '?', '[']) {
-        return Err(LocalError::Usage(format!(
-            "`{path}`: `touching` takes files and folders, not globs"
-        )));
+        return Err(LocalError::Usage(errors::touching_glob(path)));
     }
     let mut path = crate::claims::normalize_path(&relative).map_err(LocalError::Usage)?;
     if !path.ends_with('/') && top.join(&path).is_dir() {
         path.push('/');
     }
     if path.ends_with('/') && !lines.is_empty() {
-        return Err(LocalError::Usage(format!(
-            "`{text}`: {path} is a folder, which has no lines"
-        )));
+        return Err(LocalError::Usage(errors::folder_lines(text, &path)));
     }
     Ok(Asked { path, lines })
 }
 
 fn parse_lines(text: &str, lines: &str) -> Result<Vec<[u32; 2]>, LocalError> {
-    let bad = || {
-        LocalError::Usage(format!(
-            "`{text}`: lines are written like 42, 10-20 or 10-20,42, counted from 1"
-        ))
-    };
+    let bad = || LocalError::Usage(errors::lines_unreadable(text));
     let mut ranges = Vec::new();
     for part in lines.split(',') {
         let (first, last) = part.split_once('-').unwrap_or((part, part));
@@ -247,13 +240,15 @@ pub fn answer(
         let worktree = asker
             .worktree
             .as_deref()
-            .ok_or_else(|| LocalError::Usage("--staged needs a worktree: run it in one".into()))?;
+            .ok_or_else(|| LocalError::Usage(errors::staged_without_worktree()))?;
         let index = match &question.index_file {
             Some(index) if index.is_absolute() => index.clone(),
             Some(index) => dir.join(index),
             None => snapshot::git_dir_of(worktree)
                 .map(|git_dir| git_dir.join("index"))
-                .ok_or_else(|| LocalError::Usage(format!("{} has no index", worktree.display())))?,
+                .ok_or_else(|| {
+                    LocalError::Usage(errors::no_index(&worktree.display().to_string()))
+                })?,
         };
         if let Some(staged) = snapshot::staged(repo, worktree, &index, &own_tip)? {
             for file in changed_files_in(&repo.git, &own_tip.commit, &staged, &[])? {

@@ -3,6 +3,8 @@
 use super::error::LocalError;
 use super::repo::Repo;
 use crate::ids::IssueNumber;
+use crate::text::errors;
+use crate::text::local as words;
 
 /// A lane's worktree as the user finds it from the main worktree.
 pub fn display(repo: &Repo, lane: &str) -> String {
@@ -22,11 +24,11 @@ pub fn display(repo: &Repo, lane: &str) -> String {
 pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
     let config = &repo.config;
     let lanes = match agents {
-        Some(0) => return Err(LocalError::Usage("--agents must be at least 1".into())),
+        Some(0) => return Err(LocalError::Usage(errors::no_agents())),
         Some(n) if n > config.agents.len() => {
-            return Err(LocalError::Usage(format!(
-                "--agents {n}: the config has {} lanes; set `agents: {n}` in .github/switchyard.yml",
-                config.agents.len()
+            return Err(LocalError::Usage(errors::more_agents_than_lanes(
+                n,
+                config.agents.len(),
             )));
         }
         Some(n) => &config.agents[..n],
@@ -37,22 +39,22 @@ pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
         let path = repo.worktree_for(&agent.name);
         let shown = display(repo, &agent.name);
         if path.exists() {
-            lines.push(format!("kept {shown}: it exists"));
+            lines.push(words::worktree_kept(&shown));
             continue;
         }
         let target = path.to_string_lossy().into_owned();
         if config.branch_per_lane() {
             let branch = config.branch_for(agent, IssueNumber(0), "");
-            let made_branch = if repo.branch_head(&branch)?.is_none() {
+            let new_from = if repo.branch_head(&branch)?.is_none() {
                 repo.git
                     .run(&["branch", "--no-track", &branch, &repo.default_head])?;
-                format!(", a new branch from {}", repo.default_branch)
+                Some(repo.default_branch.as_str())
             } else {
-                String::new()
+                None
             };
             repo.git
                 .run(&["worktree", "add", "--quiet", &target, &branch])?;
-            lines.push(format!("made {shown} on {branch}{made_branch}"));
+            lines.push(words::worktree_made(&shown, &branch, new_from));
         } else {
             repo.git.run(&[
                 "worktree",
@@ -62,10 +64,7 @@ pub fn init(repo: &Repo, agents: Option<usize>) -> Result<String, LocalError> {
                 &target,
                 &repo.default_head,
             ])?;
-            lines.push(format!(
-                "made {shown} at {} (each task gets its own branch when it starts)",
-                repo.default_branch
-            ));
+            lines.push(words::worktree_made_detached(&shown, &repo.default_branch));
         }
     }
     Ok(lines.join("\n"))

@@ -1,7 +1,7 @@
 //! The answers the tools compute from the commands' JSON, where no command gives them whole:
 //! one lane's view of the board, and what to do about the conflicts found.
 
-use crate::local::output::conflict_paths;
+use crate::text::local::conflict_paths;
 use crate::text::mcp as words;
 use serde_json::{Map, Value, json};
 
@@ -122,7 +122,7 @@ pub fn todo(report: &Value, lane: &str) -> Vec<String> {
     let mine = |branch: &str| lane_of(branch).is_some_and(|l| same_lane(l, lane));
     let default_branch = report["default_branch"]
         .as_str()
-        .unwrap_or("the default branch");
+        .unwrap_or(words::DEFAULT_BRANCH);
     let mut todo = Vec::new();
     for base in array(&report["with_default"]) {
         let branch = base["branch"].as_str().unwrap_or_default();

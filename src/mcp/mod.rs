@@ -14,6 +14,7 @@ pub use command::Place;
 pub use error::ToolError;
 pub use tools::Server;
 
+use crate::text::errors;
 use rmcp::ServiceExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,7 +40,7 @@ pub fn run(args: McpArgs, here: &Path) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("switchyard: cannot start the runtime: {e}");
+            eprintln!("switchyard: {}", errors::no_runtime(&e.to_string()));
             return ExitCode::FAILURE;
         }
     };
@@ -51,14 +52,17 @@ pub fn run(args: McpArgs, here: &Path) -> ExitCode {
         let running = match server.serve(rmcp::transport::stdio()).await {
             Ok(running) => running,
             Err(e) => {
-                eprintln!("switchyard: the MCP session did not start: {e}");
+                eprintln!(
+                    "switchyard: {}",
+                    errors::session_not_started(&e.to_string())
+                );
                 return ExitCode::FAILURE;
             }
         };
         match running.waiting().await {
             Ok(_) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("switchyard: the MCP session stopped: {e}");
+                eprintln!("switchyard: {}", errors::session_stopped(&e.to_string()));
                 ExitCode::FAILURE
             }
         }

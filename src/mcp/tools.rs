@@ -7,6 +7,7 @@ use super::command::Place;
 use super::error::ToolError;
 use super::lane;
 use crate::local::repo::Repo;
+use crate::text::errors;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
@@ -121,18 +122,13 @@ fn words(items: &[&str]) -> Vec<String> {
 fn path_spec(asked: &PathLines) -> Result<String, ToolError> {
     match (asked.start_line, asked.end_line) {
         (None, None) => Ok(asked.path.clone()),
-        (None, Some(_)) => Err(ToolError::Arguments(format!(
-            "{}: end_line without start_line",
-            asked.path
-        ))),
-        (Some(0), _) => Err(ToolError::Arguments(format!(
-            "{}: lines count from 1",
-            asked.path
-        ))),
+        (None, Some(_)) => Err(ToolError::Arguments(errors::end_line_alone(&asked.path))),
+        (Some(0), _) => Err(ToolError::Arguments(errors::line_zero(&asked.path))),
         (Some(start), end) => match end.unwrap_or(start) {
-            end if end < start => Err(ToolError::Arguments(format!(
-                "{}: end_line {end} is before start_line {start}",
-                asked.path
+            end if end < start => Err(ToolError::Arguments(errors::end_before_start(
+                &asked.path,
+                start,
+                end,
             ))),
             end if end == start => Ok(format!("{}:{start}", asked.path)),
             end => Ok(format!("{}:{start}-{end}", asked.path)),
@@ -153,7 +149,7 @@ impl Place {
     fn my_task(&self, lane: &str) -> Result<Value, ToolError> {
         let (status, _) = self.json(&words(&["status", "--json"]))?;
         answers::my_task(&status, lane)
-            .ok_or_else(|| ToolError::Arguments(format!("the board has no lane `{lane}`")))
+            .ok_or_else(|| ToolError::Arguments(errors::board_has_no_lane(lane)))
     }
 
     /// A command that changes the task book and prints lines: what it said, and the lane's
@@ -215,7 +211,7 @@ impl Server {
     async fn touching(&self, Parameters(args): Parameters<TouchingArgs>) -> CallToolResult {
         self.answer(move |place| {
             if args.paths.is_empty() {
-                return Err(ToolError::Arguments("name at least one path".into()));
+                return Err(ToolError::Arguments(errors::no_path_named()));
             }
             let specs = args
                 .paths
@@ -261,7 +257,7 @@ impl Server {
     async fn claim(&self, Parameters(args): Parameters<ClaimArgs>) -> CallToolResult {
         self.answer(move |place| {
             if args.paths.is_empty() {
-                return Err(ToolError::Arguments("name at least one path".into()));
+                return Err(ToolError::Arguments(errors::no_path_named()));
             }
             let lane = place.lane(args.lane.as_deref())?;
             let mut line = words(&["claim", "--lane", &lane]);

@@ -26,20 +26,38 @@ pub(crate) struct Job {
     pub(crate) stuck: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlanTime {
+/// The plan's time, its tasks named by issue; local mode names them by their ids
+/// ([`PlanTime::named`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlanTime<T = IssueNumber> {
     /// The estimates of the scheduled tasks, one after another.
     pub work_hours: f64,
     /// With the lanes in parallel, given the dependencies.
     pub parallel_hours: f64,
     pub lanes: usize,
     /// The longest chain of dependent tasks, first to last, and its hours.
-    pub longest_chain: Vec<IssueNumber>,
+    pub longest_chain: Vec<T>,
     pub longest_chain_hours: f64,
     /// Tasks without an estimate, counted as [`UNESTIMATED_HOURS`].
-    pub unestimated: Vec<IssueNumber>,
+    pub unestimated: Vec<T>,
     /// Tasks that can never start: on a dependency cycle, or waiting for one.
-    pub left_out: Vec<IssueNumber>,
+    pub left_out: Vec<T>,
+}
+
+impl<T> PlanTime<T> {
+    /// The same time, each task named by `name`.
+    pub fn named<U>(&self, name: impl Fn(&T) -> U) -> PlanTime<U> {
+        let names = |tasks: &[T]| tasks.iter().map(&name).collect();
+        PlanTime {
+            work_hours: self.work_hours,
+            parallel_hours: self.parallel_hours,
+            lanes: self.lanes,
+            longest_chain: names(&self.longest_chain),
+            longest_chain_hours: self.longest_chain_hours,
+            unestimated: names(&self.unestimated),
+            left_out: names(&self.left_out),
+        }
+    }
 }
 
 pub(crate) fn plan_time(jobs: &[Job], lanes: usize) -> PlanTime {

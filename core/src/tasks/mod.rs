@@ -5,10 +5,12 @@
 
 mod changes;
 mod desired;
+mod standing;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use desired::{BoardChange, CommentChange, Plan, TaskPlan};
+pub use standing::Standing;
 
 use crate::assign::{BoardPr, MergeQueue, Snapshot, closing_issues, settle};
 use crate::pulls::{PrListing, PullPlan};

@@ -5,6 +5,7 @@ mod board;
 mod plan;
 mod replies;
 
+pub(crate) use board::plan_sentences;
 pub use board::{BOARD_MARKER, BOARD_TITLE, board_body, is_status_board};
 pub use replies::reply;
 

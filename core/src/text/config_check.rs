@@ -65,18 +65,13 @@ pub fn config_removed() -> CheckText {
 mod tests {
     use super::*;
     use crate::config::parse;
+    use crate::text::tests::shown;
 
     #[test]
     fn an_invalid_file_lists_its_errors_with_positions() {
         let errors = parse("agents: 2\ntrak: {}\n").unwrap_err();
         let text = config_invalid(&errors);
-        assert_eq!(text.title, "1 error in the configuration");
-        assert_eq!(
-            text.summary,
-            "Switchyard keeps using the configuration on the default branch until this is \
-             fixed.\n\n```\n.github/switchyard.yml:2:1: unknown key `trak`, did you mean \
-             `tracks`?\n```"
-        );
+        insta::assert_snapshot!(shown(&text));
     }
 
     #[test]
@@ -104,13 +99,15 @@ mod tests {
     #[test]
     fn a_valid_file_says_what_it_configures() {
         let text = config_valid(&Config::default());
-        assert_eq!(text.title, "The new configuration is valid");
-        assert!(text.summary.starts_with(
-            "Once this pull request is merged, `.github/switchyard.yml` configures:\n\n"
-        ));
         assert!(
             text.summary
                 .ends_with(&crate::text::config_summary(&Config::default()))
         );
+        insta::assert_snapshot!(shown(&text));
+    }
+
+    #[test]
+    fn a_removed_file_leaves_the_defaults() {
+        insta::assert_snapshot!(shown(&config_removed()));
     }
 }

@@ -10,6 +10,9 @@ about to change; `check_my_changes` after editing (committed or not) to find con
 lanes and the default branch while they are small; `start_task` and `complete_task` as your task \
 moves on. `board` and `merge_order` show the whole team.";
 
+/// The default branch, when a report does not name it.
+pub const DEFAULT_BRANCH: &str = "the default branch";
+
 /// Who a conflict is with: a lane's branch, or a branch no lane owns.
 pub fn who(branch: &str, lane: Option<&str>) -> String {
     match lane {
@@ -19,7 +22,7 @@ pub fn who(branch: &str, lane: Option<&str>) -> String {
 }
 
 /// The default branch changed what the lane changes. `paths` names them, as
-/// `conflict_paths` words it (lock files last, with the advice to regenerate them).
+/// [`super::local::conflict_paths`] words it (lock files last, with the advice to regenerate them).
 pub fn rebase_on_default(default_branch: &str, paths: &str) -> String {
     format!(
         "Rebase on {default_branch} now (`git rebase {default_branch}` once your work is \
@@ -55,28 +58,19 @@ mod tests {
 
     #[test]
     fn each_conflict_says_what_to_do() {
+        let mut said = Vec::new();
         let other = who("parallel-dev/agent-2", Some("agent-2"));
-        assert_eq!(other, "agent-2 (branch parallel-dev/agent-2)");
-        assert_eq!(who("feature", None), "branch feature");
-        assert_eq!(
-            agree_with(&other, "src/app.rs"),
-            "Agree with agent-2 (branch parallel-dev/agent-2) which of you merges first \
-             (`merge_order` says which costs fewer rebases), and keep off each other's lines \
-             meanwhile: you both change the same lines, and git stops on src/app.rs."
-        );
-        assert_eq!(
-            rebase_on_default("main", "README"),
-            "Rebase on main now (`git rebase main` once your work is committed): it changed \
-             the same lines, and git stops on README."
-        );
-        assert_eq!(
-            lines_near("branch feature", "a.rs"),
-            "branch feature changes lines next to yours in a.rs: git merges them cleanly \
-             today; look before you widen your change there."
-        );
-        assert_eq!(
-            nothing_to_do("main"),
-            "Nothing you changed conflicts with another lane or with main: carry on."
-        );
+        said.push(other.clone());
+        said.push(who("feature", None));
+        said.push(agree_with(&other, "src/app.rs"));
+        said.push(rebase_on_default("main", "README"));
+        said.push(lines_near("branch feature", "a.rs"));
+        said.push(nothing_to_do("main"));
+        insta::assert_snapshot!(said.join("\n"));
+    }
+
+    #[test]
+    fn the_instructions_a_client_gets() {
+        insta::assert_snapshot!(INSTRUCTIONS);
     }
 }

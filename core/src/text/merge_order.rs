@@ -1,6 +1,6 @@
 //! The "Merge order" check run's words: what concerns this one PR.
 
-use super::{CheckText, MAX_SUMMARY_CHARS, and_more, code_list_of, pr_list, within};
+use super::{CheckText, MAX_SUMMARY_CHARS, and_more, code_list_of, plural, pr_list, within};
 use crate::ids::PrNumber;
 use crate::order::{Placement, WaitReason};
 
@@ -178,6 +178,20 @@ pub fn merge_group_check(prs: &[PrNumber], base_branch: &str) -> CheckText {
     }
 }
 
+/// What an order costs, as the status board and local mode's merge order both say it: "This
+/// order costs 2 rebases; the fewest possible is 2; arrival order would cost 4."
+pub(crate) fn order_cost(rebases: usize, fewest: usize, proven: bool, arrival: usize) -> String {
+    let fewest = if proven {
+        format!("the fewest possible is {fewest}")
+    } else {
+        format!("no order can cost fewer than {fewest}")
+    };
+    format!(
+        "This order costs {}; {fewest}; arrival order would cost {arrival}.",
+        plural(rebases, "rebase", "rebases"),
+    )
+}
+
 /// The run for a draft: it stays out of the queue until it is ready for review.
 pub fn merge_order_draft() -> CheckText {
     CheckText {
@@ -192,6 +206,7 @@ pub fn merge_order_draft() -> CheckText {
 mod tests {
     use super::*;
     use crate::order::{ConflictWith, Wait};
+    use crate::text::tests::shown;
 
     fn same_lines(paths: &[&str]) -> ConflictPaths {
         ConflictPaths {
@@ -260,15 +275,9 @@ mod tests {
             None,
         );
         let text = merge_order_check(&v, Some("https://github.com/o/r/issues/3"));
-        assert_eq!(text.title, "Merge now");
-        assert_eq!(
-            text.summary,
-            "**Merge now.** Nothing this pull request depends on or conflicts with has to land \
-             before it.\n\
-             \n**Once this lands, these will need a rebase:**\n\
-             - #15 (same lines of `src/app.rs`)\n\
-             \nThe whole merge queue is on the [status board](https://github.com/o/r/issues/3).\n"
-        );
+        insta::assert_snapshot!(shown(&text));
+        // A snapshot leaves out the line break a summary ends with.
+        assert!(text.summary.ends_with('\n'));
     }
 
     #[test]
@@ -292,16 +301,7 @@ mod tests {
             None,
         );
         let text = merge_order_check(&v, None);
-        assert_eq!(text.title, "Merge after #12, #9 and #4");
-        assert_eq!(
-            text.summary,
-            "**Waits for:**\n\
-             - #12: both change the same lines of `src/app.rs` and `README.md`\n\
-             - #9: this pull request depends on it\n\
-             - #4: this pull request depends on it, and it is not in the merge queue yet (a \
-             draft, an issue without a pull request, or a pull request Switchyard does not \
-             coordinate)\n"
-        );
+        insta::assert_snapshot!(shown(&text));
     }
 
     #[test]
@@ -315,14 +315,7 @@ mod tests {
             Some(vec![PrNumber(3), PrNumber(5)]),
         );
         let text = merge_order_check(&v, None);
-        assert_eq!(text.title, "Dependency cycle: #3 and #5");
-        assert_eq!(
-            text.summary,
-            "#3 and #5 depend on each other in a circle, so none of them can go first. Remove \
-             one \"Depends on\" line to break it.\n\n\
-             **Waits for:**\n\
-             - #5: this pull request depends on it, and both change the same lines of `a.rs`\n"
-        );
+        insta::assert_snapshot!(shown(&text));
     }
 
     #[test]
@@ -347,55 +340,27 @@ mod tests {
             }],
             None,
         );
-        assert_eq!(
-            merge_order_check(&v, None).summary,
-            "**Waits for:**\n\
-             - #12: both change `Cargo.lock` and `yarn.lock` on the same lines (regenerate them \
-             after rebasing, don't merge them by hand)\n\
-             \n**Once this lands, these will need a rebase:**\n\
-             - #15 (same lines of `src/app.rs`; same lines of regenerated `yarn.lock`; may \
-             conflict in \
-             `assets/big.json`)\n"
-        );
+        insta::assert_snapshot!(shown(&merge_order_check(&v, None)));
         let unsure = ConflictPaths {
             unsure: vec!["logo.png".into()],
             ..ConflictPaths::default()
         };
-        assert_eq!(
-            reason_text(&WaitReason::DependsOnAndConflicts(unsure)),
-            "this pull request depends on it, and both change `logo.png`, which may conflict \
-             (no line detail)"
-        );
+        insta::assert_snapshot!(reason_text(&WaitReason::DependsOnAndConflicts(unsure)));
     }
 
     #[test]
     fn a_merge_group_run_names_its_pull_requests() {
         let text = merge_group_check(&[PrNumber(104)], "main");
-        assert_eq!(text.title, "In GitHub's merge queue");
-        assert_eq!(
-            text.summary,
-            "**#104 is in GitHub's merge queue.** The merge order was judged when the queue \
-             took it in; the queue now merges its pull requests onto `main` one after another, \
-             so nothing is left to wait for here.\n"
-        );
-        assert!(
-            merge_group_check(&[PrNumber(3), PrNumber(5)], "release/1.x")
-                .summary
-                .starts_with(
-                    "**#3 and #5 are in GitHub's merge queue.** The merge order was judged when \
-                     the queue took them in; the queue now merges its pull requests onto \
-                     `release/1.x`"
-                )
-        );
-        assert!(
-            merge_group_check(&[], "main")
-                .summary
-                .starts_with("**This merge group is in GitHub's merge queue.**")
-        );
+        insta::assert_snapshot!(shown(&text));
+        insta::assert_snapshot!(shown(&merge_group_check(
+            &[PrNumber(3), PrNumber(5)],
+            "release/1.x"
+        )));
+        insta::assert_snapshot!(shown(&merge_group_check(&[], "main")));
     }
 
     #[test]
     fn drafts_are_told_why_they_have_no_place() {
-        assert_eq!(merge_order_draft().title, "Draft: not in the merge queue");
+        insta::assert_snapshot!(shown(&merge_order_draft()));
     }
 }

@@ -5,6 +5,7 @@ pub mod assign;
 mod check_parts;
 mod config_check;
 mod config_summary;
+pub mod errors;
 mod handoff;
 pub mod local;
 pub mod mcp;
@@ -25,7 +26,7 @@ pub use overlap::{
     Caveat, FILES_NAMED_PER_PR, OVERLAP_MARKER, OrderHint, OtherPr, OverlapView, OwnershipNote,
     PathLines, SharedFile, overlap_comment, overlap_gone_comment,
 };
-pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading};
+pub use planfile::{files_section, footprint_wait, plan_applied, plan_reading, task_waits};
 
 use crate::ids::PrNumber;
 
@@ -121,8 +122,13 @@ pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A check run as GitHub shows it, its title above its summary: what its snapshot holds.
+    pub(crate) fn shown(check: &CheckText) -> String {
+        format!("{}\n\n{}", check.title, check.summary)
+    }
 
     #[test]
     fn lists_read_as_prose() {

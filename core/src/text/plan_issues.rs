@@ -150,6 +150,10 @@ pub fn github_applied(repo: &str, applying: &Applying, done: &[String], dry_run:
     out
 }
 
+/// The kinds of link a GitHub may have no endpoint for, as [`links_unavailable`] names them.
+pub const SUB_ISSUES: &str = "sub-issues";
+pub const ISSUE_DEPENDENCIES: &str = "issue dependencies";
+
 /// Said once when GitHub has no endpoint for a kind of link (GitHub Enterprise Server before
 /// 3.19 has no issue dependencies).
 pub fn links_unavailable(kind: &str) -> String {
@@ -184,26 +188,10 @@ mod tests {
 
     #[test]
     fn an_items_body_lists_its_files_checklist_and_facts() {
-        assert_eq!(
-            item_body(&marker(), "PLAN.md", &item(), &["Migrate".into()]),
-            "<!-- switchyard-plan: sync item: task-1.1 -->\n\
-             A work item of the plan in `PLAN.md`.\n\
-             \n\
-             **Files:**\n\
-             \n\
-             - `src/offline/queue.ts`\n\
-             - `src/offline/`\n\
-             \n\
-             **Checklist:**\n\
-             \n\
-             - [ ] Add the store\n\
-             - [x] Migrate\n\
-             \n\
-             **Waits for:** Task 0: Setup\n\
-             **Estimate:** 1.75 h\n\
-             **Agent in the plan:** claude-1\n\
-             **Runs alone:** the plan says it must not run alongside other work.\n"
-        );
+        let body = item_body(&marker(), "PLAN.md", &item(), &["Migrate".into()]);
+        insta::assert_snapshot!(body);
+        // A snapshot leaves out the line break a body ends with.
+        assert!(body.ends_with('\n'));
     }
 
     #[test]
@@ -232,15 +220,9 @@ mod tests {
             plan: "sync".into(),
             item: None,
         };
-        assert_eq!(
-            parent_body(&parent, "PLAN.md", &["Task 1: Schema", "Task 2: API"]),
-            "<!-- switchyard-plan: sync -->\n\
-             The parallel plan in `PLAN.md`, applied by `switchyard plan apply`. Its 2 work \
-             items are the sub-issues of this issue, in the order lanes take them:\n\
-             \n\
-             - Task 1: Schema\n\
-             - Task 2: API\n"
-        );
+        let body = parent_body(&parent, "PLAN.md", &["Task 1: Schema", "Task 2: API"]);
+        insta::assert_snapshot!(body);
+        assert!(body.ends_with('\n'));
     }
 
     #[test]
@@ -268,17 +250,64 @@ mod tests {
             dropped: vec![IssueNumber(6)],
             ..Applying::default()
         };
-        assert_eq!(
-            github_applied("octo/repo", &applying, &done, false),
-            "octo/repo: 2 changes:\n  \
-             made #7 a sub-issue of #10\n  \
-             updated the body of #7\n\
-             Left as they are, being closed: #5.\n\
-             No longer in the plan, left as they are: #6.\n"
-        );
-        assert_eq!(
-            github_applied("octo/repo", &Applying::default(), &[], false),
-            "octo/repo: nothing to change; the plan's issues are up to date.\n"
-        );
+        insta::assert_snapshot!(github_applied("octo/repo", &applying, &done, false));
+        insta::assert_snapshot!(github_applied(
+            "octo/repo",
+            &Applying::default(),
+            &[],
+            false
+        ));
+    }
+
+    #[test]
+    fn every_kind_of_write_a_dry_run_and_a_cut_link() {
+        let name = |target: &Target| match target {
+            Target::Existing { number, .. } => number.to_string(),
+            Target::New(Key::Parent) => "#10".into(),
+            Target::New(Key::Item(_)) => "#11".into(),
+        };
+        let item = Target::New(Key::Item("task-1.1".into()));
+        let writes = [
+            Write::Create {
+                key: Key::Parent,
+                title: "Sync".into(),
+                body: String::new(),
+                labels: vec![],
+            },
+            Write::Create {
+                key: Key::Item("task-1.1".into()),
+                title: "Task 1.1: Edit queue schema".into(),
+                body: String::new(),
+                labels: vec![],
+            },
+            Write::Edit {
+                number: IssueNumber(7),
+                title: Some("t".into()),
+                body: Some("b".into()),
+            },
+            Write::AddLabels {
+                number: IssueNumber(7),
+                labels: vec!["parallel".into(), "agent:agent-1".into()],
+            },
+            Write::RemoveLabel {
+                number: IssueNumber(7),
+                label: "parallel".into(),
+            },
+            Write::AddBlockedBy {
+                blocked: item,
+                blocker: Target::Existing {
+                    number: IssueNumber(7),
+                    id: IssueId(70),
+                },
+            },
+        ];
+        let done: Vec<String> = writes.iter().map(|w| github_write(w, &name)).collect();
+        let applying = Applying {
+            cut: vec![("Task 2: API".into(), "Task 1: Schema".into())],
+            ..Applying::default()
+        };
+        insta::assert_snapshot!(github_applied("octo/repo", &applying, &done, true));
+        insta::assert_snapshot!(links_unavailable(ISSUE_DEPENDENCIES));
+        insta::assert_snapshot!(links_unavailable(SUB_ISSUES));
     }
 }

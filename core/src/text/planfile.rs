@@ -175,6 +175,11 @@ pub fn footprint_wait<T: std::fmt::Display>(wait: &crate::footprint::Wait<T>) ->
     )
 }
 
+/// A task `plan apply` added that waits, because another lane is changing one of its files.
+pub fn task_waits<T: std::fmt::Display>(task: &str, wait: &crate::footprint::Wait<T>) -> String {
+    format!("{task} {}", footprint_wait(wait))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,21 +206,7 @@ mod tests {
                 },
             }],
         };
-        assert_eq!(
-            plan_reading("PLAN.md", &plan),
-            "PLAN.md: 1 work item, 1 warning\n\
-             \n\
-             line 8: Task 1.1: Edit queue schema (runs alone)\n  \
-             agent: claude-1\n  \
-             estimate: 1.75 h\n  \
-             waits for: Task 0: Setup\n  \
-             files: `src/offline/queue.ts`\n  \
-             1 subtask:\n    \
-             - Add the store\n\
-             \n\
-             Warnings:\n  \
-             line 9: Task 1.1: Edit queue schema depends on \"Task 9\", which names no item of the plan\n"
-        );
+        insta::assert_snapshot!(plan_reading("PLAN.md", &plan));
     }
 
     #[test]
@@ -231,20 +222,14 @@ mod tests {
             parallel: true,
             line: 3,
         };
-        assert_eq!(
-            item_text(&item),
-            "line 3: A: Model\n  estimate: 1 day (no hours)\n"
-        );
+        insta::assert_snapshot!(item_text(&item));
         let cycle = Warning {
             line: 3,
             kind: WarningKind::Cycle {
                 items: vec!["A".into(), "B".into()],
             },
         };
-        assert_eq!(
-            warning_text(&cycle),
-            "these items wait for each other in a circle: A → B"
-        );
+        insta::assert_snapshot!(warning_text(&cycle));
     }
 
     #[test]
@@ -267,37 +252,19 @@ mod tests {
                 agent: None,
             }],
         };
-        assert_eq!(
-            plan_applied(&added, ".github/switchyard.yml", false),
-            "Added 1 task:\n  \
-             task-2 on lane `agent-1`: Task 2: API (0.75h; waits for task-1; changes `src/api.rs`)\n\
-             1 task already in the book: task-1\n\
-             \n\
-             Tracks for .github/switchyard.yml (`--write-config` adds them):\n\
-             \n\
-             tracks:\n  \
-             task-2:\n    \
-             paths: [\"src/api.rs\"]\n"
-        );
+        insta::assert_snapshot!(plan_applied(&added, ".github/switchyard.yml", false));
         let again = Additions {
             already: vec!["task-1".into(), "task-2".into()],
             ..Additions::default()
         };
-        assert_eq!(
-            plan_applied(&again, ".github/switchyard.yml", true),
-            "No tasks added: 2 tasks already in the book: task-1, task-2\n\
-             No tracks to add to .github/switchyard.yml.\n"
-        );
+        insta::assert_snapshot!(plan_applied(&again, ".github/switchyard.yml", true));
     }
 
     #[test]
     fn the_files_section_reads_back_as_the_footprint() {
         let files = vec!["src/store/notes.ts".to_owned(), "src/api/".to_owned()];
         let section = files_section(&files);
-        assert_eq!(
-            section,
-            "**Files:**\n\n- `src/store/notes.ts`\n- `src/api/`\n"
-        );
+        insta::assert_snapshot!(section);
         assert_eq!(crate::footprint::of_task(&section, &[]), files);
         assert_eq!(files_section(&[]), "");
     }
@@ -309,9 +276,7 @@ mod tests {
             lane: "agent-2".into(),
             task: crate::ids::IssueNumber(12),
         };
-        assert_eq!(
-            footprint_wait(&wait),
-            "waits: would change `src/store/notes.ts`, which agent-2 is changing for #12"
-        );
+        insta::assert_snapshot!(footprint_wait(&wait));
+        insta::assert_snapshot!(task_waits("T5", &wait));
     }
 }

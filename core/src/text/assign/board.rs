@@ -4,7 +4,9 @@ use super::plan::plan_group;
 use super::{blocker_list, duration, issue_chain, issue_list};
 use crate::assign::{BlockedTask, Board, LaneStatus, MergeQueue, PlanTime, UNESTIMATED_HOURS};
 use crate::ids::PrNumber;
+use crate::text::merge_order::order_cost;
 use crate::text::{MAX_COMMENT_CHARS, footprint_wait, plural, within};
+use std::fmt::Display;
 
 pub const BOARD_TITLE: &str = "Switchyard status";
 /// Marks the status issue's body, so the issue is found again and never duplicated.
@@ -184,54 +186,61 @@ fn merge_queue(queue: Option<&MergeQueue>) -> String {
         };
         rows.push(format!("| {} | {} | {waits} |", place + 1, entry.pr));
     }
-    let fewest = if queue.fewest_proven {
-        format!("the fewest possible is {}", queue.fewest_rebases)
-    } else {
-        format!("no order can cost fewer than {}", queue.fewest_rebases)
-    };
-    format!(
-        "{}\n\nThis order costs {}; {fewest}; arrival order would cost {}.",
-        rows.join("\n"),
-        plural(queue.rebases, "rebase", "rebases"),
+    let cost = order_cost(
+        queue.rebases,
+        queue.fewest_rebases,
+        queue.fewest_proven,
         queue.arrival_rebases,
-    )
+    );
+    format!("{}\n\n{cost}", rows.join("\n"))
 }
 
 pub(crate) fn plan_time(time: &PlanTime) -> String {
-    let mut lines = Vec::new();
-    let headline = if time.longest_chain.is_empty() {
-        "No open tasks to schedule.".to_owned()
-    } else {
+    let (headline, lines) = plan_sentences(time, issue_list);
+    let headline = headline.unwrap_or_else(|| "No open tasks to schedule.".to_owned());
+    if lines.is_empty() {
+        return headline;
+    }
+    let items: Vec<String> = lines.iter().map(|line| format!("- {line}")).collect();
+    format!("{headline}\n\n{}", items.join("\n"))
+}
+
+/// The plan's time as the board and local mode's status both say it: the headline ("10.5 h
+/// of work, 7 h with 3 lanes."), none when no open task is scheduled, then a sentence on each
+/// thing the time rests on. Tasks are named as they `Display`, and listed by `list`.
+pub(crate) fn plan_sentences<T: Display>(
+    time: &PlanTime<T>,
+    list: impl Fn(&[T]) -> String,
+) -> (Option<String>, Vec<String>) {
+    let headline = (!time.longest_chain.is_empty()).then(|| {
         format!(
             "{} of work, {} with {}.",
             duration(time.work_hours),
             duration(time.parallel_hours),
             plural(time.lanes, "lane", "lanes")
         )
-    };
+    });
+    let mut lines = Vec::new();
     if time.longest_chain.len() > 1 {
+        let chain: Vec<String> = time.longest_chain.iter().map(T::to_string).collect();
         lines.push(format!(
-            "- Longest chain of dependencies: {}, {}.",
-            issue_chain(&time.longest_chain),
+            "Longest chain of dependencies: {}, {}.",
+            chain.join(" → "),
             duration(time.longest_chain_hours)
         ));
     }
     if !time.unestimated.is_empty() {
         lines.push(format!(
-            "- Without an estimate, counted as {} each: {}.",
+            "Without an estimate, counted as {} each: {}.",
             duration(UNESTIMATED_HOURS),
-            issue_list(&time.unestimated)
+            list(&time.unestimated)
         ));
     }
     if !time.left_out.is_empty() {
         lines.push(format!(
-            "- Left out, on or behind a dependency cycle: {}.",
-            issue_list(&time.left_out)
+            "Left out, on or behind a dependency cycle: {}.",
+            list(&time.left_out)
         ));
     }
-    if lines.is_empty() {
-        headline
-    } else {
-        format!("{headline}\n\n{}", lines.join("\n"))
-    }
+    (headline, lines)
 }
