@@ -2,12 +2,12 @@
 
 use super::error::ReconcileError;
 use crate::github::{Conditional, GitHubError};
-use crate::store::{self, SharedStore, StoreError};
+use crate::store::{self, CacheKind, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub async fn cached<T: DeserializeOwned + Send + 'static>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
 ) -> Result<Option<T>, StoreError> {
     let bytes = store::blocking(store, move |s| s.cache_get(kind, &key)).await?;
@@ -17,7 +17,7 @@ pub async fn cached<T: DeserializeOwned + Send + 'static>(
 /// [`cached`] for many keys with one trip to the store, in the keys' order.
 pub async fn cached_many<T: DeserializeOwned + Send + 'static>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     keys: Vec<String>,
 ) -> Result<Vec<Option<T>>, StoreError> {
     let values = store::blocking(store, move |s| s.cache_get_many(kind, &keys)).await?;
@@ -29,7 +29,7 @@ pub async fn cached_many<T: DeserializeOwned + Send + 'static>(
 
 pub async fn store_cache<T: Serialize>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
     value: &T,
 ) -> Result<(), StoreError> {
@@ -47,7 +47,7 @@ struct Tagged<T> {
 /// What [`read_through`] keeps under `kind`/`key`, without asking GitHub.
 pub async fn last_read<T: DeserializeOwned + Send + 'static>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
 ) -> Result<Option<T>, StoreError> {
     Ok(cached::<Tagged<T>>(store, kind, key)
@@ -59,7 +59,7 @@ pub async fn last_read<T: DeserializeOwned + Send + 'static>(
 /// A 404 forgets what was cached and is handed back; `None` is a 304 with nothing cached.
 async fn read_tagged<T, F, Fut>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
     fetch: F,
 ) -> Result<Result<Option<T>, GitHubError>, StoreError>
@@ -89,7 +89,7 @@ where
 /// A read made conditional on what we cached under `kind`/`key`. `Ok(None)` is a 404.
 pub async fn read_through<T, F, Fut>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
     fetch: F,
 ) -> Result<Option<T>, ReconcileError>
@@ -108,7 +108,7 @@ where
 /// Like [`read_through`] for a resource that must exist: a 404 is an error.
 pub async fn read_required<T, F, Fut>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     key: String,
     fetch: F,
 ) -> Result<T, ReconcileError>
@@ -120,7 +120,7 @@ where
     read_tagged(store, kind, key, fetch).await??.ok_or_else(|| {
         GitHubError::Status {
             method: "GET".into(),
-            endpoint: kind.into(),
+            endpoint: kind.as_str().into(),
             status: 404,
             message: "Not Found".into(),
         }

@@ -10,7 +10,7 @@ use crate::github::{Conditional, RepoClient};
 use crate::ids::{PrNumber, Sha};
 use crate::jobs::Trigger;
 use crate::overlap::{ChangedFile, OpenPr};
-use crate::store::SharedStore;
+use crate::store::{CacheKind, SharedStore};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
@@ -88,11 +88,11 @@ async fn config_at(
     head: &Sha,
 ) -> Result<ConfigVersion, ReconcileError> {
     let key = format!("{}:{head}", client.repo());
-    let file = match cached::<FileText>(store, "config_at", key.clone()).await? {
+    let file = match cached::<FileText>(store, CacheKind::ConfigAt, key.clone()).await? {
         Some(file) => file,
         None => {
             let file = diffs::file_text(client, CONFIG_PATH, head).await?;
-            store_cache(store, "config_at", key, &file).await?;
+            store_cache(store, CacheKind::ConfigAt, key, &file).await?;
             file
         }
     };
@@ -121,11 +121,11 @@ pub(super) async fn load_config(
     let held: Option<Option<Content>> = if refresh {
         None
     } else {
-        last_read(store, "config", key.clone()).await?
+        last_read(store, CacheKind::Config, key.clone()).await?
     };
     let content = match held {
         Some(content) => content,
-        None => read_through(store, "config", key, |etag| async move {
+        None => read_through(store, CacheKind::Config, key, |etag| async move {
             match client
                 .file_on_branch(CONFIG_PATH, default_branch, etag.as_deref())
                 .await

@@ -6,11 +6,8 @@ use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::github::models::GhIssue;
 use crate::jobs::Trigger;
-use crate::store::SharedStore;
+use crate::store::{CacheKind, SharedStore};
 use std::collections::BTreeSet;
-
-/// One issue or pull request read by number, with its ETag.
-const ISSUE: &str = "task_issue";
 
 /// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
 /// taken as it is: events name the issues that change, and the periodic sweep reads all.
@@ -22,12 +19,12 @@ pub async fn read_issue(
 ) -> Result<Option<GhIssue>, ReconcileError> {
     let key = format!("{}:{number}", client.repo());
     if !refresh {
-        let held = last_read(store, ISSUE, key.clone()).await?;
+        let held = last_read(store, CacheKind::Issue, key.clone()).await?;
         if held.is_some() {
             return Ok(held);
         }
     }
-    read_through(store, ISSUE, key, |etag| async move {
+    read_through(store, CacheKind::Issue, key, |etag| async move {
         client.issue(number, etag.as_deref()).await
     })
     .await

@@ -18,7 +18,7 @@ use crate::overlap::{BaseDiff, OpenPr, PathRules, files_to_fetch};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{self, SharedStore};
+use crate::store::{self, CacheKind, SharedStore};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 #[derive(Debug, Clone)]
@@ -148,10 +148,10 @@ pub async fn repository(
     refresh: bool,
 ) -> Result<Repository, ReconcileError> {
     let key = client.repo().to_string();
-    if !refresh && let Some(meta) = last_read(store, "repo", key.clone()).await? {
+    if !refresh && let Some(meta) = last_read(store, CacheKind::Repo, key.clone()).await? {
         return Ok(meta);
     }
-    read_required(store, "repo", key, |etag| async move {
+    read_required(store, CacheKind::Repo, key, |etag| async move {
         client.repository(etag.as_deref()).await
     })
     .await
@@ -166,10 +166,10 @@ async fn default_head(
     refresh: bool,
 ) -> Result<GitRef, ReconcileError> {
     let key = client.repo().to_string();
-    if !refresh && let Some(head) = last_read(store, "default_head", key.clone()).await? {
+    if !refresh && let Some(head) = last_read(store, CacheKind::DefaultHead, key.clone()).await? {
         return Ok(head);
     }
-    read_required(store, "default_head", key, |etag| async move {
+    read_required(store, CacheKind::DefaultHead, key, |etag| async move {
         client.branch(branch, etag.as_deref()).await
     })
     .await
@@ -409,8 +409,8 @@ async fn read_cached_changes(
         .map(|(_, head, _)| diffs::head_key(client.repo(), head))
         .collect();
     let files_cached: Vec<Option<PrFiles>> =
-        cached_many(store, diffs::PR_FILES, keys.clone()).await?;
-    let bases_cached: Vec<Option<Sha>> = cached_many(store, diffs::MERGE_BASE, keys).await?;
+        cached_many(store, CacheKind::PrFiles, keys.clone()).await?;
+    let bases_cached: Vec<Option<Sha>> = cached_many(store, CacheKind::MergeBase, keys).await?;
     let mut unread = Vec::new();
     for ((number, head_sha, lane), (files, merge_base)) in heads
         .into_iter()
@@ -437,9 +437,6 @@ async fn read_cached_changes(
     Ok(unread)
 }
 
-/// Where a PR's approval is cached, with the ETag of the reviews it was judged from.
-const APPROVAL: &str = "approval";
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Approval {
     approved: bool,
@@ -461,8 +458,12 @@ async fn read_reviews(
     let repo = snapshot.repo.clone();
     let full = triggers.contains(&Trigger::Full);
     let key = |number: PrNumber| format!("{repo}:{}", number.0);
-    let cached: Vec<Option<Approval>> =
-        cached_many(store, APPROVAL, numbers.iter().map(|&n| key(n)).collect()).await?;
+    let cached: Vec<Option<Approval>> = cached_many(
+        store,
+        CacheKind::Approval,
+        numbers.iter().map(|&n| key(n)).collect(),
+    )
+    .await?;
     for (&number, cached) in numbers.iter().zip(cached) {
         let ask = full || triggers.contains(&Trigger::Review(number));
         let approval = match cached {
@@ -470,7 +471,7 @@ async fn read_reviews(
             cached => {
                 let approval = read_approval(client, number, cached.clone()).await?;
                 if cached.as_ref() != Some(&approval) {
-                    store_cache(store, APPROVAL, key(number), &approval).await?;
+                    store_cache(store, CacheKind::Approval, key(number), &approval).await?;
                 }
                 approval
             }
@@ -573,12 +574,6 @@ async fn read_commented(
     Ok(())
 }
 
-/// Where each open pull request is cached, by `repo:number`, so that a push rewrites one
-/// entry rather than the whole list.
-const OPEN_PR: &str = "open_pr";
-/// Where the numbers of the open pull requests are cached, by repository.
-const OPEN_PR_NUMBERS: &str = "open_pr_numbers";
-
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
 /// otherwise the cached ones with only the pull requests the events named re-read. Only the
 /// entries that changed are written back.
@@ -589,11 +584,16 @@ async fn open_pull_requests(
 ) -> Result<Vec<PullRequest>, ReconcileError> {
     let repo = client.repo();
     let key = |number: PrNumber| format!("{repo}:{}", number.0);
-    let numbers: Option<Vec<PrNumber>> = cached(store, OPEN_PR_NUMBERS, repo.to_string()).await?;
+    let numbers: Option<Vec<PrNumber>> =
+        cached(store, CacheKind::OpenPrNumbers, repo.to_string()).await?;
     let known: Vec<PullRequest> = match &numbers {
         Some(numbers) => {
-            let entries: Vec<Option<PullRequest>> =
-                cached_many(store, OPEN_PR, numbers.iter().map(|&n| key(n)).collect()).await?;
+            let entries: Vec<Option<PullRequest>> = cached_many(
+                store,
+                CacheKind::OpenPr,
+                numbers.iter().map(|&n| key(n)).collect(),
+            )
+            .await?;
             entries.into_iter().flatten().collect()
         }
         None => Vec::new(),
@@ -617,11 +617,11 @@ async fn open_pull_requests(
     prs.sort_by_key(|p| (p.created_at, p.number));
     let known: HashMap<PrNumber, &PullRequest> = known.iter().map(|p| (p.number, p)).collect();
     for pr in prs.iter().filter(|pr| known.get(&pr.number) != Some(pr)) {
-        store_cache(store, OPEN_PR, key(pr.number), pr).await?;
+        store_cache(store, CacheKind::OpenPr, key(pr.number), pr).await?;
     }
     let open: Vec<PrNumber> = prs.iter().map(|p| p.number).collect();
     if numbers.as_ref() != Some(&open) {
-        store_cache(store, OPEN_PR_NUMBERS, repo.to_string(), &open).await?;
+        store_cache(store, CacheKind::OpenPrNumbers, repo.to_string(), &open).await?;
         let still_open: BTreeSet<&PrNumber> = open.iter().collect();
         let closed: Vec<String> = numbers
             .unwrap_or_default()
@@ -630,7 +630,7 @@ async fn open_pull_requests(
             .map(key)
             .collect();
         for entry in closed {
-            store::blocking(store, move |s| s.cache_delete(OPEN_PR, &entry)).await?;
+            store::blocking(store, move |s| s.cache_delete(CacheKind::OpenPr, &entry)).await?;
         }
     }
     Ok(prs)

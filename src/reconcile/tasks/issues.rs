@@ -4,7 +4,7 @@
 
 use super::context::Context;
 use super::links::Links;
-use super::stored::{self, OPEN_ISSUES, OpenIssues};
+use super::stored::{self, OpenIssues};
 use crate::assign;
 use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
@@ -12,6 +12,7 @@ use crate::jobs::Trigger;
 use crate::reconcile::cache::cached;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::issue_by_number::{changed, named, read_issue};
+use crate::store::CacheKind;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub struct Issues {
@@ -35,7 +36,7 @@ impl Issues {
             full,
         };
         let stored: Option<OpenIssues> =
-            cached(ctx.store, OPEN_ISSUES, ctx.repo().to_string()).await?;
+            cached(ctx.store, CacheKind::OpenIssues, ctx.repo().to_string()).await?;
         match stored {
             Some(open) if !full => {
                 issues.open = open;
@@ -49,7 +50,7 @@ impl Issues {
             }
             _ => issues.open = list_open(ctx).await?,
         }
-        stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        stored::save(ctx.store, CacheKind::OpenIssues, ctx.repo(), &issues.open).await?;
         Ok(issues)
     }
 

@@ -6,17 +6,15 @@
 use super::context::Context;
 use super::issues::Issues;
 use super::links::repository;
-use super::stored::{self, OPEN_ISSUES};
+use super::stored;
 use crate::assign::same_label;
 use crate::github::models::SubIssue;
 use crate::ids::IssueNumber;
 use crate::jobs::Trigger;
 use crate::reconcile::cache::{last_read, read_through};
 use crate::reconcile::error::ReconcileError;
+use crate::store::CacheKind;
 use std::collections::BTreeMap;
-
-/// One parent's sub-issues, with the ETag of the list.
-const SUB_ISSUES: &str = "task_sub_issues";
 
 /// This repository's sub-issues of each open issue with the trigger label that has any.
 /// Sub-issues read fresh join the open issues, as their own events would have put them.
@@ -42,12 +40,12 @@ pub async fn read(
         let held: Option<Vec<SubIssue>> = if full || named {
             None
         } else {
-            last_read(ctx.store, SUB_ISSUES, key.clone()).await?
+            last_read(ctx.store, CacheKind::SubIssues, key.clone()).await?
         };
         let fresh = held.is_none();
         let listed = match held {
             Some(held) => held,
-            None => read_through(ctx.store, SUB_ISSUES, key, |etag| async move {
+            None => read_through(ctx.store, CacheKind::SubIssues, key, |etag| async move {
                 ctx.client.sub_issues(parent, etag.as_deref()).await
             })
             .await?
@@ -71,7 +69,7 @@ pub async fn read(
         }
     }
     if joined {
-        stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        stored::save(ctx.store, CacheKind::OpenIssues, ctx.repo(), &issues.open).await?;
     }
     Ok(plans)
 }

@@ -6,9 +6,7 @@ use super::context::Context;
 use super::issues::Issues;
 use super::merged;
 use super::plans;
-use super::stored::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, Records, repo_key,
-};
+use super::stored::{self, OpenIssues, Records, repo_key};
 use crate::assign::{
     self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
     closing_issues, same_label,
@@ -21,7 +19,7 @@ use crate::reconcile::error::ReconcileError;
 use crate::reconcile::plan::Plan;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
 use crate::reconcile::snapshot::Snapshot;
-use crate::store;
+use crate::store::{self, CacheKind};
 use crate::text::assign::is_status_board;
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
@@ -76,7 +74,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         // Filled in from the pull requests' plan by `with_order`, once it is made.
         open_prs: Vec::new(),
         merged_prs: records.merged.clone(),
-        branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
+        branches: stored::load(ctx.store, CacheKind::Branches, ctx.repo()).await?,
         labels: labels(ctx).await?,
         assignments: records.assignments.clone(),
         completions: records.completions.clone(),
@@ -145,7 +143,7 @@ async fn own_comments(
                 continue;
             };
             let body = s
-                .cache_get(COMMENT_BODY, &repo_key(&repo, record.github_id))?
+                .cache_get(CacheKind::CommentBody, &repo_key(&repo, record.github_id))?
                 .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
             stored.push((number, record.github_id, body));
         }
@@ -180,7 +178,7 @@ async fn read_comment_body(
     match ctx.client.comment(id).await {
         Ok(comment) => {
             let key = repo_key(ctx.repo(), id);
-            store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
+            store_cache(ctx.store, CacheKind::CommentBody, key, &comment.body()).await?;
             Ok(Some(comment.body().to_owned()))
         }
         Err(e) if e.is_not_found() => {
@@ -194,13 +192,14 @@ async fn read_comment_body(
 /// The repository's label names: listed on a full reconcile or when the store has none;
 /// otherwise as the App last knew them (creating one that exists is harmless).
 async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
-    let stored: Option<Vec<String>> = cached(ctx.store, LABELS, ctx.repo().to_string()).await?;
+    let stored: Option<Vec<String>> =
+        cached(ctx.store, CacheKind::Labels, ctx.repo().to_string()).await?;
     if let Some(labels) = stored.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
         return Ok(labels);
     }
     let listed = ctx.client.labels().await?;
     let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
-    stored::save(ctx.store, LABELS, ctx.repo(), &names).await?;
+    stored::save(ctx.store, CacheKind::Labels, ctx.repo(), &names).await?;
     Ok(names)
 }
 
@@ -237,7 +236,8 @@ async fn status_issue(
             return Ok(Some(board));
         }
     };
-    let stored: Option<String> = cached(ctx.store, BOARD_BODY, ctx.repo().to_string()).await?;
+    let stored: Option<String> =
+        cached(ctx.store, CacheKind::BoardBody, ctx.repo().to_string()).await?;
     let body = match stored {
         Some(body) => body,
         None => match issues.get(ctx, number).await? {
