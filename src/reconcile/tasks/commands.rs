@@ -7,7 +7,6 @@ use super::stored::repo_key;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
-use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::store::{self, CacheKind};
@@ -40,10 +39,7 @@ pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
         comments: Vec::new(),
         deleted: Vec::new(),
     };
-    for trigger in ctx.triggers {
-        let Trigger::Command { issue, comment } = trigger else {
-            continue;
-        };
+    for (issue, comment) in ctx.reads.stale().commands() {
         if !seen.insert(*comment) || is_handled(ctx, *comment).await? {
             continue;
         }

@@ -10,22 +10,24 @@ use super::context::Context;
 use crate::assign::LinkedBlocker;
 use crate::github::models::LinkedIssue;
 use crate::ids::{IssueNumber, RepoName};
-use crate::jobs::Trigger;
-use crate::reconcile::cache::{cached, last_read, read_through, store_cache};
+use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::store::{self, CacheKind};
 
 pub struct Links {
     /// The server has no issue dependencies, as far as this reconcile knows.
     unavailable: bool,
-    full: bool,
-    /// A full reconcile read a list: the server has the feature, as recorded.
+    /// Whether the server has them is asked again (a full reconcile).
+    ask: bool,
+    /// A list was read since: the server has the feature, as recorded.
     confirmed: bool,
 }
 
 impl Links {
     pub async fn new(ctx: &Context<'_>) -> Result<Self, ReconcileError> {
-        let full = ctx.triggers.contains(&Trigger::Full);
+        let ask = ctx
+            .reads
+            .is_stale(CacheKind::NoIssueDependencies, ctx.repo(), None);
         let marked: Option<bool> = cached(
             ctx.store,
             CacheKind::NoIssueDependencies,
@@ -33,8 +35,8 @@ impl Links {
         )
         .await?;
         Ok(Links {
-            unavailable: marked.unwrap_or(false) && !full,
-            full,
+            unavailable: marked.unwrap_or(false) && !ask,
+            ask,
             confirmed: false,
         })
     }
@@ -48,24 +50,19 @@ impl Links {
         if self.unavailable {
             return Ok(Vec::new());
         }
-        let key = format!("{}:{}", ctx.repo(), issue.0);
-        let named = ctx.triggers.iter().any(|trigger| {
-            matches!(trigger, Trigger::Dependencies(n) | Trigger::Issue(n) if *n == issue)
-        });
-        if !self.full && !named {
-            let held: Option<Vec<LinkedIssue>> =
-                last_read(ctx.store, CacheKind::BlockedBy, key.clone()).await?;
-            if let Some(held) = held {
-                return Ok(to_blockers(ctx.repo(), &held));
-            }
-        }
-        let read = read_through(ctx.store, CacheKind::BlockedBy, key, |etag| async move {
-            ctx.client.blocked_by(issue.0, etag.as_deref()).await
-        })
-        .await?;
+        let read: Option<Vec<LinkedIssue>> = ctx
+            .reads
+            .kept_or_read(
+                ctx.client,
+                ctx.store,
+                CacheKind::BlockedBy,
+                Some(issue.0),
+                |etag| async move { ctx.client.blocked_by(issue.0, etag.as_deref()).await },
+            )
+            .await?;
         match read {
             Some(listed) => {
-                if self.full && !self.confirmed {
+                if self.ask && !self.confirmed {
                     self.mark(ctx, false).await?;
                     self.confirmed = true;
                 }

@@ -10,8 +10,6 @@ use super::stored;
 use crate::assign::same_label;
 use crate::github::models::SubIssue;
 use crate::ids::IssueNumber;
-use crate::jobs::Trigger;
-use crate::reconcile::cache::{last_read, read_through};
 use crate::reconcile::error::ReconcileError;
 use crate::store::CacheKind;
 use std::collections::BTreeMap;
@@ -29,27 +27,26 @@ pub async fn read(
         .filter(|issue| issue.label_names().iter().any(|l| same_label(l, trigger)))
         .map(|issue| issue.number)
         .collect();
-    let full = ctx.triggers.contains(&Trigger::Full);
     let mut plans = BTreeMap::new();
     let mut joined = false;
     for parent in parents {
-        let key = format!("{}:{parent}", ctx.repo());
-        let named = ctx.triggers.iter().any(
-            |trigger| matches!(trigger, Trigger::SubIssues(n) | Trigger::Issue(n) if n.0 == parent),
-        );
-        let held: Option<Vec<SubIssue>> = if full || named {
-            None
-        } else {
-            last_read(ctx.store, CacheKind::SubIssues, key.clone()).await?
-        };
+        let held: Option<Vec<SubIssue>> = (ctx.reads)
+            .kept(ctx.store, CacheKind::SubIssues, ctx.repo(), Some(parent))
+            .await?;
         let fresh = held.is_none();
         let listed = match held {
             Some(held) => held,
-            None => read_through(ctx.store, CacheKind::SubIssues, key, |etag| async move {
-                ctx.client.sub_issues(parent, etag.as_deref()).await
-            })
-            .await?
-            .unwrap_or_default(),
+            None => ctx
+                .reads
+                .read(
+                    ctx.client,
+                    ctx.store,
+                    CacheKind::SubIssues,
+                    Some(parent),
+                    |etag| async move { ctx.client.sub_issues(parent, etag.as_deref()).await },
+                )
+                .await?
+                .unwrap_or_default(),
         };
         let here: Vec<&SubIssue> = listed
             .iter()

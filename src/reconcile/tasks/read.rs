@@ -13,7 +13,6 @@ use crate::assign::{
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
-use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::plan::Plan;
@@ -194,7 +193,8 @@ async fn read_comment_body(
 async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
     let stored: Option<Vec<String>> =
         cached(ctx.store, CacheKind::Labels, ctx.repo().to_string()).await?;
-    if let Some(labels) = stored.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
+    let stale = ctx.reads.is_stale(CacheKind::Labels, ctx.repo(), None);
+    if let Some(labels) = stored.filter(|_| !stale) {
         return Ok(labels);
     }
     let listed = ctx.client.labels().await?;
