@@ -32,6 +32,9 @@ pub enum Trigger {
     Dependencies(IssueNumber),
     /// This issue's sub-issues changed.
     SubIssues(IssueNumber),
+    /// A label was renamed or deleted: every issue carrying it changed, with no event of its
+    /// own.
+    Labels,
     /// The default branch moved.
     BaseMoved,
     /// Someone asked for a check run to be run again.

@@ -24,6 +24,8 @@ pub struct Stale {
     links: BTreeSet<IssueNumber>,
     /// Issues whose sub-issues changed.
     sub_issues: BTreeSet<IssueNumber>,
+    /// A label was renamed or deleted: any open issue may carry other labels now.
+    labels: bool,
     /// Comments that may hold commands, with the issue or pull request each is on.
     commands: Vec<(IssueNumber, CommentId)>,
     /// Heads whose check run someone asked to run again, with the run's name.
@@ -71,6 +73,7 @@ impl Stale {
                 Trigger::SubIssues(number) => {
                     stale.sub_issues.insert(*number);
                 }
+                Trigger::Labels => stale.labels = true,
                 Trigger::Command { issue, comment } => stale.commands.push((*issue, *comment)),
                 Trigger::Rerequested {
                     head_sha,
@@ -108,10 +111,10 @@ impl Stale {
         let commented = number.is_some_and(|n| self.commands.iter().any(|(on, _)| on.0 == n));
         match kind {
             CacheKind::Repo | CacheKind::DefaultHead | CacheKind::Config => self.base,
-            CacheKind::OpenPrNumbers
-            | CacheKind::OpenIssues
-            | CacheKind::Labels
-            | CacheKind::NoIssueDependencies => self.everything,
+            CacheKind::OpenPrNumbers | CacheKind::NoIssueDependencies => self.everything,
+            // The open issues are listed again with their labels, and the label names with
+            // them, so that a deleted label the tasks need is made again.
+            CacheKind::OpenIssues | CacheKind::Labels => self.everything || self.labels,
             CacheKind::OpenPr => self.everything || pull_request(&self.pull_requests),
             CacheKind::Approval => self.everything || pull_request(&self.reviews),
             // PRs and issues share the numbering, and a comment names either.
@@ -169,9 +172,11 @@ impl Stale {
         !self.merge_groups.is_empty() && !self.beyond_merge_groups
     }
 
-    /// Whether the events may start tasks where none are in play.
+    /// Whether the events may start tasks where none are in play (a label renamed to the
+    /// trigger label may).
     pub fn concerns_tasks(&self) -> bool {
         self.everything
+            || self.labels
             || !self.issues.is_empty()
             || !self.links.is_empty()
             || !self.commands.is_empty()
@@ -252,6 +257,27 @@ mod tests {
         assert_eq!(stale.issues(), BTreeSet::from([IssueNumber(7)]));
         assert_eq!(stale.commands(), [(IssueNumber(7), CommentId(70))]);
         assert!(stale.concerns_tasks());
+    }
+
+    #[test]
+    fn a_label_renamed_or_deleted_makes_the_open_issues_stale_and_nothing_of_the_pull_requests() {
+        let stale = Stale::of(&[Trigger::Labels]);
+        assert!(stale.is_stale(CacheKind::OpenIssues, None));
+        assert!(stale.is_stale(CacheKind::Labels, None));
+        assert!(
+            stale.concerns_tasks(),
+            "a label renamed `parallel` starts tasks"
+        );
+        for kind in [
+            CacheKind::Repo,
+            CacheKind::OpenPrNumbers,
+            CacheKind::NoIssueDependencies,
+        ] {
+            assert!(!stale.is_stale(kind, None), "{kind}");
+        }
+        assert!(!stale.is_stale(CacheKind::OpenPr, Some(1)));
+        assert!(!stale.is_stale(CacheKind::Issue, Some(1)));
+        assert!(!stale.is_stale(CacheKind::BlockedBy, Some(1)));
     }
 
     #[test]

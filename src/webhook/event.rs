@@ -82,6 +82,15 @@ pub enum Event {
         author: User,
         body: String,
     },
+    /// One of the repository's labels was created, edited or deleted. `renamed_from` is its
+    /// name before an edit that changed it.
+    Label {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        name: String,
+        renamed_from: Option<String>,
+    },
     Installation {
         action: String,
         installation: InstallationId,
@@ -133,6 +142,7 @@ impl Event {
             Event::IssueDependencies { .. } => "issue_dependencies",
             Event::SubIssues { .. } => "sub_issues",
             Event::IssueComment { .. } => "issue_comment",
+            Event::Label { .. } => "label",
             Event::Installation { .. } => "installation",
             Event::InstallationRepositories { .. } => "installation_repositories",
             Event::Other { name } => name,
@@ -150,6 +160,7 @@ impl Event {
             | Event::IssueDependencies { action, .. }
             | Event::SubIssues { action, .. }
             | Event::IssueComment { action, .. }
+            | Event::Label { action, .. }
             | Event::Installation { action, .. }
             | Event::InstallationRepositories { action, .. } => Some(action),
             Event::Ping | Event::Push { .. } | Event::Other { .. } => None,
@@ -167,7 +178,8 @@ impl Event {
             | Event::Issues { repo, .. }
             | Event::IssueDependencies { repo, .. }
             | Event::SubIssues { repo, .. }
-            | Event::IssueComment { repo, .. } => Some(&repo.name),
+            | Event::IssueComment { repo, .. }
+            | Event::Label { repo, .. } => Some(&repo.name),
             _ => None,
         }
     }
@@ -184,7 +196,8 @@ impl Event {
             | Event::Issues { installation, .. }
             | Event::IssueDependencies { installation, .. }
             | Event::SubIssues { installation, .. }
-            | Event::IssueComment { installation, .. } => *installation,
+            | Event::IssueComment { installation, .. }
+            | Event::Label { installation, .. } => *installation,
             Event::Installation { installation, .. }
             | Event::InstallationRepositories { installation, .. } => Some(*installation),
             Event::Ping | Event::Other { .. } => None,
@@ -337,6 +350,32 @@ struct CommentBody {
 }
 
 #[derive(Deserialize)]
+pub(super) struct LabelPayload {
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
+    label: LabelBody,
+    #[serde(default)]
+    changes: Option<LabelChanges>,
+}
+
+#[derive(Deserialize)]
+struct LabelBody {
+    name: String,
+}
+
+/// What an edit changed: only a new name is read.
+#[derive(Deserialize)]
+struct LabelChanges {
+    name: Option<Previous>,
+}
+
+#[derive(Deserialize)]
+struct Previous {
+    from: String,
+}
+
+#[derive(Deserialize)]
 pub(super) struct InstallationPayload {
     action: String,
     installation: Id,
@@ -454,6 +493,18 @@ impl From<IssueCommentPayload> for Event {
             comment: CommentId(p.comment.id),
             author: p.comment.user,
             body: p.comment.body.unwrap_or_default(),
+        }
+    }
+}
+
+impl From<LabelPayload> for Event {
+    fn from(p: LabelPayload) -> Event {
+        Event::Label {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            name: p.label.name,
+            renamed_from: p.changes.and_then(|c| c.name).map(|name| name.from),
         }
     }
 }

@@ -5,8 +5,8 @@
 
 use super::event::{
     CheckRunPayload, CheckSuitePayload, Event, EventError, InstallationPayload,
-    InstallationRepositoriesPayload, IssueCommentPayload, IssuesPayload, MergeGroupPayload,
-    PullRequestPayload, PushPayload, ReviewPayload,
+    InstallationRepositoriesPayload, IssueCommentPayload, IssuesPayload, LabelPayload,
+    MergeGroupPayload, PullRequestPayload, PushPayload, ReviewPayload,
 };
 use super::relations::{IssueDependenciesPayload, SubIssuesPayload};
 use crate::assign::COMMAND_PREFIX;
@@ -73,7 +73,7 @@ fn read<P: DeserializeOwned + Into<Event>>(body: &[u8]) -> serde_json::Result<Ev
 /// What an entry's `asks` gives for an event of another kind, which `route` never hands it.
 const NOT_MINE: Asks = Asks::Nothing(OTHER_ACTION);
 
-pub(super) const HANDLED: [Handled; 13] = [
+pub(super) const HANDLED: [Handled; 14] = [
     Handled {
         name: "ping",
         subscribed: false,
@@ -263,6 +263,24 @@ pub(super) const HANDLED: [Handled; 13] = [
         },
     },
     Handled {
+        name: "label",
+        subscribed: true,
+        actions: Actions::Only(&["edited", "deleted"]),
+        otherwise: "a new label is on no issue yet",
+        read: read::<LabelPayload>,
+        asks: |event| match event {
+            // Every issue carrying it changed, and GitHub sends no `issues` event for them.
+            Event::Label {
+                action,
+                renamed_from,
+                ..
+            } if action == "deleted" || renamed_from.is_some() => {
+                Asks::Reconcile(vec![Trigger::Labels])
+            }
+            _ => Asks::Nothing("a label edited without a new name"),
+        },
+    },
+    Handled {
         name: "installation",
         subscribed: false,
         actions: Actions::Only(&["created", "deleted", "suspend"]),
@@ -376,7 +394,8 @@ mod tests {
         "check_suite": {"head_sha": "a1"},
         "merge_group": {"head_sha": "a1", "head_ref": "refs/heads/q", "base_ref": "refs/heads/main"},
         "issue": {"number": 1},
-        "comment": {"id": 1, "user": {"login": "mona", "type": "User"}, "body": "hi"}
+        "comment": {"id": 1, "user": {"login": "mona", "type": "User"}, "body": "hi"},
+        "label": {"name": "parallel"}
     }"#;
 
     #[test]

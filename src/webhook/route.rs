@@ -158,6 +158,8 @@ mod tests {
             ("push", None),
             ("installation", Some("created")),
             ("installation_repositories", Some("added")),
+            ("label", Some("edited")),
+            ("label", Some("deleted")),
         ] {
             assert!(may_be_work(event, action), "{event} {action:?}");
         }
@@ -167,6 +169,7 @@ mod tests {
             ("issue_comment", Some("edited")),
             ("installation", Some("new_permissions_accepted")),
             ("merge_group", Some("destroyed")),
+            ("label", Some("created")),
             ("star", Some("created")),
         ] {
             assert!(!may_be_work(event, action), "{event} {action:?}");
