@@ -6,15 +6,12 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use switchyard::globs::PathFilter;
 use switchyard::ids::{PrNumber, Sha};
-use switchyard::overlap::{
-    BaseDiff, ChangedFile, Inputs, OpenPr, Ownership, fetched_file, files_to_fetch,
-};
+use switchyard::overlap::{BaseDiff, ChangedFile, Inputs, OpenPr, fetched_file, files_to_fetch};
 
 /// GitHub's compare lists at most this many files.
 const COMPARE_CAP: usize = 300;
 /// The benchmarks ignore no path and bind no track: no rules about particular files.
 pub static NO_PATHS: PathFilter = PathFilter::empty();
-pub static NO_OWNERS: Ownership = Ownership::empty();
 
 #[derive(Deserialize)]
 pub struct Compare {
@@ -47,7 +44,7 @@ pub fn base_diffs(
         base_diffs: &diffs,
         ignore: &NO_PATHS,
         regenerated: &NO_PATHS,
-        ownership: &NO_OWNERS,
+        tracks: &[],
     });
     for request in &requests {
         if let Some(diff) = diffs.get_mut(&request.merge_base) {

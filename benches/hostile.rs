@@ -17,8 +17,8 @@ use switchyard::config::{self, Config, Coordinate};
 use switchyard::ids::{CommentId, IssueNumber, PrNumber, RepoName, Sha};
 use switchyard::metrics::Metrics;
 use switchyard::overlap::{ChangedFile, FileStatus, Inputs, OpenPr, analyze, parse_patch};
+use switchyard::pulls::{PrListing, PullSnapshot, plan};
 use switchyard::queue::{Queue, QueueSettings};
-use switchyard::reconcile::{OpenPullRequest, Snapshot, plan};
 use switchyard::server::{AppState, BodyBudget, MAX_BODY_BYTES, router};
 use switchyard::webhook::WEBHOOK_PATH;
 use switchyard::webhook::WebhookSecrets;
@@ -303,7 +303,6 @@ fn million_line_patch() {
         open_pr(2, vec![modified("file.rs", even)], &default_head),
     ];
     let (ignore, regenerated) = (Default::default(), Default::default());
-    let ownership = Default::default();
     let base_diffs = HashMap::new();
     measure(
         "two PRs changing alternate lines of it, analysed",
@@ -314,7 +313,7 @@ fn million_line_patch() {
                 base_diffs: &base_diffs,
                 ignore: &ignore,
                 regenerated: &regenerated,
-                ownership: &ownership,
+                tracks: &[],
             });
             analysis
                 .overlaps()
@@ -347,7 +346,7 @@ fn many_shared_files() {
         })
         .collect();
     let open_prs = (1..=PRS)
-        .map(|number| OpenPullRequest {
+        .map(|number| PrListing {
             number: PrNumber(number),
             title: format!("Change every module, take {number}"),
             body: String::new(),
@@ -361,7 +360,7 @@ fn many_shared_files() {
             depends_on: Vec::new(),
         })
         .collect();
-    let snapshot = Snapshot {
+    let snapshot = PullSnapshot {
         repo: "octo/repo".parse::<RepoName>().expect("a name"),
         repo_url: "https://github.com/octo/repo".into(),
         default_branch: "main".into(),
@@ -381,7 +380,6 @@ fn many_shared_files() {
         config_changes: Vec::new(),
     };
     let (ignore, regenerated) = (Default::default(), Default::default());
-    let ownership = Default::default();
     measure(
         "the overlap engine alone",
         || {
@@ -391,7 +389,7 @@ fn many_shared_files() {
                 base_diffs: &snapshot.base_diffs,
                 ignore: &ignore,
                 regenerated: &regenerated,
-                ownership: &ownership,
+                tracks: &[],
             })
             .pairs()
             .map(|pair| (pair.files().count(), pair.omitted_files()))

@@ -127,7 +127,7 @@ fn predicted_conflicts(slice: &Slice) -> Edges {
         base_diffs: &base_diffs,
         ignore: &dataset::NO_PATHS,
         regenerated: &dataset::NO_PATHS,
-        ownership: &dataset::NO_OWNERS,
+        tracks: &[],
     });
     analysis
         .pairs()

@@ -28,12 +28,10 @@ const DATASET_FILES: [(&str, &str); 2] = [
 #[path = "dataset.rs"]
 mod dataset;
 
-use dataset::{Compare, NO_OWNERS, NO_PATHS};
+use dataset::{Compare, NO_PATHS};
 
 /// The App's default `regenerated_paths`: lock files.
-static LOCK_FILES: LazyLock<PathFilter> = LazyLock::new(|| {
-    PathFilter::new(&Config::default().regenerated_paths).expect("the default globs compile")
-});
+static LOCK_FILES: LazyLock<PathFilter> = LazyLock::new(|| Config::default().regenerated_paths);
 
 /// The README's changelog-like files, counted apart among the true conflicts.
 fn is_changelog(path: &str) -> bool {
@@ -173,7 +171,7 @@ impl Prepared {
             base_diffs: &self.base_diffs,
             ignore: &NO_PATHS,
             regenerated: &LOCK_FILES,
-            ownership: &NO_OWNERS,
+            tracks: &[],
         })
     }
 }
@@ -530,7 +528,7 @@ fn time_engine(
         base_diffs,
         ignore: &NO_PATHS,
         regenerated: &LOCK_FILES,
-        ownership: &NO_OWNERS,
+        tracks: &[],
     };
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {

@@ -22,8 +22,8 @@ pub mod store;
 pub mod webhook;
 
 pub use switchyard_core::{
-    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, redeliver,
-    suggest, tasks, text, url,
+    assign, claims, config, footprint, globs, graph, ids, order, overlap, planfile, pulls,
+    redeliver, suggest, tasks, text, url,
 };
 
 use std::path::Path;

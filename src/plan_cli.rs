@@ -92,7 +92,7 @@ pub fn run(args: PlanArgs, dir: &Path) -> ExitCode {
     }
 }
 
-fn read_plan(path: &Path) -> Result<planfile::Plan, String> {
+fn read_plan(path: &Path) -> Result<planfile::PlanDocument, String> {
     let markdown = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(planfile::read(&markdown))
 }

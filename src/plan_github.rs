@@ -219,8 +219,8 @@ async fn made(client: &RepoClient, id: &str) -> Result<Made, GitHubError> {
         .filter_map(|issue| {
             let marker = Marker::find(issue.body()).filter(|m| m.plan == id)?;
             Some(MadeIssue {
-                number: IssueNumber(issue.number),
-                id: IssueId(issue.id),
+                number: issue.number,
+                id: issue.id,
                 open: issue.is_open(),
                 labels: issue.label_names(),
                 title: issue.title.clone(),
@@ -240,10 +240,8 @@ async fn made(client: &RepoClient, id: &str) -> Result<Made, GitHubError> {
         .map(|issue| issue.number)
         .min();
     if let Some(parent) = parent {
-        made.sub_issues = match client.sub_issues(parent.0, None).await {
-            Ok(Conditional::Fresh { value, .. }) => {
-                value.iter().map(|sub| IssueId(sub.issue.id)).collect()
-            }
+        made.sub_issues = match client.sub_issues(parent, None).await {
+            Ok(Conditional::Fresh { value, .. }) => value.iter().map(|sub| sub.issue.id).collect(),
             Ok(Conditional::NotModified) => Vec::new(),
             Err(error) if error.is_not_found() => Vec::new(),
             Err(error) => return Err(error),
@@ -256,9 +254,9 @@ async fn made(client: &RepoClient, id: &str) -> Result<Made, GitHubError> {
         .map(|issue| issue.number)
         .collect();
     for number in items {
-        let blockers = match client.blocked_by(number.0, None).await {
+        let blockers = match client.blocked_by(number, None).await {
             Ok(Conditional::Fresh { value, .. }) => {
-                value.iter().map(|blocker| IssueId(blocker.id)).collect()
+                value.iter().map(|blocker| blocker.id).collect()
             }
             Ok(Conditional::NotModified) => Vec::new(),
             // No issue dependencies on this server: nothing is linked.

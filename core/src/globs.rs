@@ -14,7 +14,7 @@
 //!
 //! So `src/**` and `src/api/**` overlap, as do `src/**/*.rs` and `**/mod.rs`.
 
-use glob::{MatchOptions, Pattern, PatternError};
+use glob::{MatchOptions, Pattern};
 
 /// `*` stays within one directory and `**` crosses directories, as in `.gitignore` and
 /// GitHub's CODEOWNERS; a leading dot needs no special pattern.
@@ -24,57 +24,95 @@ const MATCH_OPTIONS: MatchOptions = MatchOptions {
     require_literal_leading_dot: false,
 };
 
-/// A set of path globs.
+/// One path glob, checked as a config's paths are and compiled.
+#[derive(Debug, Clone)]
+pub struct Glob {
+    text: String,
+    pattern: Pattern,
+}
+
+impl Glob {
+    /// `text` as a glob, or what is wrong with it, in words for the file's author.
+    pub fn new(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err("a path pattern is empty".to_owned());
+        }
+        if let Some(relative) = text.strip_prefix("./").or(text.strip_prefix('/')) {
+            return Err(format!(
+                "path `{text}` must be relative to the repository root: write `{relative}`"
+            ));
+        }
+        if text.ends_with('/') {
+            return Err(format!(
+                "path `{text}` names a directory, but patterns match files: write `{text}**`"
+            ));
+        }
+        match Pattern::new(text) {
+            Ok(pattern) => Ok(Self {
+                text: text.to_owned(),
+                pattern,
+            }),
+            Err(error) => Err(format!(
+                "path `{text}` is not a valid glob: {} (at character {})",
+                error.msg,
+                error.pos + 1
+            )),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn matches(&self, path: &str) -> bool {
+        self.pattern.matches_with(path, MATCH_OPTIONS)
+    }
+}
+
+/// A set of path globs, compiled, with their text as written.
 #[derive(Debug, Clone, Default)]
 pub struct PathFilter {
-    patterns: Vec<Pattern>,
+    globs: Vec<Glob>,
 }
 
 impl PathFilter {
     /// Matches nothing.
     pub const fn empty() -> Self {
-        Self {
-            patterns: Vec::new(),
-        }
+        Self { globs: Vec::new() }
     }
 
-    pub fn new<S: AsRef<str>>(globs: &[S]) -> Result<Self, PatternError> {
-        let patterns = globs
-            .iter()
-            .map(|glob| Pattern::new(glob.as_ref()))
-            .collect::<Result<_, _>>()?;
-        Ok(Self { patterns })
+    /// The globs, or the problem of the first that is not one.
+    pub fn new<S: AsRef<str>>(globs: &[S]) -> Result<Self, String> {
+        globs.iter().map(|glob| Glob::new(glob.as_ref())).collect()
     }
 
     pub fn matches(&self, path: &str) -> bool {
-        self.patterns
-            .iter()
-            .any(|pattern| pattern.matches_with(path, MATCH_OPTIONS))
+        self.globs.iter().any(|glob| glob.matches(path))
+    }
+
+    /// The globs as written, in order.
+    pub fn globs(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.globs.iter().map(Glob::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.globs.is_empty()
     }
 }
 
-/// What is wrong with `pattern` as a path glob in this file, if anything.
-pub fn problem(pattern: &str) -> Option<String> {
-    if pattern.trim().is_empty() {
-        return Some("a path pattern is empty".to_owned());
+impl FromIterator<Glob> for PathFilter {
+    fn from_iter<I: IntoIterator<Item = Glob>>(globs: I) -> Self {
+        Self {
+            globs: globs.into_iter().collect(),
+        }
     }
-    if let Some(relative) = pattern.strip_prefix("./").or(pattern.strip_prefix('/')) {
-        return Some(format!(
-            "path `{pattern}` must be relative to the repository root: write `{relative}`"
-        ));
+}
+
+/// Two filters are the same when they hold the same globs in the same order.
+impl PartialEq for PathFilter {
+    fn eq(&self, other: &Self) -> bool {
+        self.globs().eq(other.globs())
     }
-    if pattern.ends_with('/') {
-        return Some(format!(
-            "path `{pattern}` names a directory, but patterns match files: write `{pattern}**`"
-        ));
-    }
-    Pattern::new(pattern).err().map(|error| {
-        format!(
-            "path `{pattern}` is not a valid glob: {} (at character {})",
-            error.msg,
-            error.pos + 1
-        )
-    })
 }
 
 const WILDCARDS: [char; 4] = ['*', '?', '[', ']'];
@@ -166,6 +204,10 @@ mod tests {
     fn invalid_globs_match_nothing() {
         assert!(!matches("src/[", "src/["));
         assert!(!matches("a**", "abc"));
+    }
+
+    fn problem(text: &str) -> Option<String> {
+        Glob::new(text).err()
     }
 
     #[test]

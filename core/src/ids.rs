@@ -93,6 +93,11 @@ number_id!(
     ""
 );
 number_id!(
+    /// A GitHub App: what tells the App's own comments and check runs from others'.
+    AppId,
+    ""
+);
+number_id!(
     /// A check run's id.
     CheckRunId,
     ""
@@ -108,6 +113,21 @@ number_id!(
     IssueId,
     ""
 );
+
+/// Zero, for an answer that leaves the id out.
+impl Default for IssueId {
+    fn default() -> Self {
+        IssueId(0)
+    }
+}
+
+/// A pull request is an issue too: GitHub numbers them together, and the issue endpoints
+/// (comments, labels) take a pull request's number.
+impl From<PrNumber> for IssueNumber {
+    fn from(number: PrNumber) -> Self {
+        IssueNumber(number.0)
+    }
+}
 
 /// A git object id (commit or blob), as GitHub sends it: 40 hex digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod order;
 pub mod overlap;
 pub mod planfile;
+pub mod pulls;
 pub mod redeliver;
 pub mod suggest;
 pub mod tasks;

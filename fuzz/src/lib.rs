@@ -10,9 +10,7 @@ use switchyard::assign::{self, Board, CommandErrorKind, PlanTime, ReplyPart};
 use switchyard::config::{self, Config};
 use switchyard::globs::PathFilter;
 use switchyard::ids::{PrNumber, Sha};
-use switchyard::overlap::{
-    self, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, Ownership, parse_patch,
-};
+use switchyard::overlap::{self, BaseDiff, ChangedFile, FileStatus, Inputs, OpenPr, parse_patch};
 use switchyard::setup::{CallbackRefusal, read_callback};
 use switchyard::text::{self, MAX_COMMENT_CHARS, MAX_SUMMARY_CHARS};
 use switchyard::webhook::{Disposition, WebhookSecrets, parse_event, route};
@@ -103,7 +101,6 @@ pub fn patch(data: &[u8]) {
             complete: true,
         },
     )]);
-    let ownership = Ownership::default();
     let nothing = PathFilter::empty();
     let analysis = overlap::analyze(&Inputs {
         default_head: &head,
@@ -111,7 +108,7 @@ pub fn patch(data: &[u8]) {
         base_diffs: &base_diffs,
         ignore: &nothing,
         regenerated: &nothing,
-        ownership: &ownership,
+        tracks: &[],
     });
     assert_eq!(analysis.prs.len(), 2);
     for pair in analysis.pairs() {

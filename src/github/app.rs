@@ -6,13 +6,12 @@ mod hooks;
 use super::budget::{Budget, Ledger};
 use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
 use super::models::InstallationToken;
-use crate::ids::InstallationId;
+use crate::ids::{AppId, InstallationId};
 use crate::metrics::Metrics;
 pub use hooks::{HookDeliveryItem, HookDeliveryPage};
 use http::{Method, Uri};
 use octocrab::Octocrab;
 use octocrab::jsonwebtoken::EncodingKey;
-use octocrab::models::AppId;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,7 +74,7 @@ pub fn token_client(api_url: &str, token: &str) -> Result<InstallationClient, Gi
 }
 
 pub struct GitHubApp {
-    app_id: u64,
+    app_id: AppId,
     key: EncodingKey,
     transport: Transport,
     tokens: Mutex<TokenCache>,
@@ -101,7 +100,7 @@ impl GitHubApp {
             .map_err(|e| GitHubError::Auth(format!("cannot build the HTTP client: {e}")))?;
         let budget = Arc::new(Budget::new(ledger, retry.write_interval, metrics.clone()));
         Ok(Self {
-            app_id: credentials.app_id,
+            app_id: AppId(credentials.app_id),
             key,
             transport: Transport {
                 octocrab,
@@ -114,12 +113,12 @@ impl GitHubApp {
         })
     }
 
-    pub fn app_id(&self) -> u64 {
+    pub fn app_id(&self) -> AppId {
         self.app_id
     }
 
     fn jwt(&self) -> Result<String, GitHubError> {
-        octocrab::auth::create_jwt(AppId(self.app_id), &self.key)
+        octocrab::auth::create_jwt(octocrab::models::AppId(self.app_id.0), &self.key)
             .map_err(|e| GitHubError::Auth(format!("cannot sign the App's JWT: {e}")))
     }
 

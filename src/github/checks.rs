@@ -1,26 +1,11 @@
-//! Check runs as GitHub takes them: the words of its vocabulary as enums, and the body of a
-//! create or an update.
+//! Check runs as GitHub takes them: the body of a create or an update. The words of its
+//! vocabulary (a run's conclusion, an annotation's level) are the plan's own, spelled as
+//! GitHub spells them.
 
 use crate::ids::Sha;
 use serde::Serialize;
 
-/// How a completed check run ended, in GitHub's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Conclusion {
-    Success,
-    Neutral,
-    Failure,
-    ActionRequired,
-}
-
-/// How loud an annotation is, in GitHub's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AnnotationLevel {
-    Warning,
-    Failure,
-}
+pub use crate::pulls::{AnnotationLevel, Conclusion};
 
 #[derive(Debug, Serialize)]
 pub struct AnnotationWrite<'a> {
@@ -71,25 +56,3 @@ pub struct CheckRunCreate<'a> {
 }
 
 pub const ANNOTATIONS_PER_REQUEST: usize = 50;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn conclusions_and_levels_are_spelled_as_github_spells_them() {
-        let words = serde_json::to_value([
-            Conclusion::Success,
-            Conclusion::Neutral,
-            Conclusion::Failure,
-            Conclusion::ActionRequired,
-        ])
-        .unwrap();
-        assert_eq!(
-            words,
-            serde_json::json!(["success", "neutral", "failure", "action_required"])
-        );
-        let levels = serde_json::to_value([AnnotationLevel::Warning, AnnotationLevel::Failure]);
-        assert_eq!(levels.unwrap(), serde_json::json!(["warning", "failure"]));
-    }
-}

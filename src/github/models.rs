@@ -1,7 +1,7 @@
 //! The fields of GitHub's responses that Switchyard reads. Small structs of our own rather
 //! than octocrab's models, so a field GitHub adds, drops or reshapes elsewhere never breaks us.
 
-use crate::ids::{CheckRunId, PrNumber, Sha};
+use crate::ids::{AppId, CheckRunId, CommentId, IssueId, IssueNumber, PrNumber, Sha};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -113,7 +113,7 @@ pub struct CheckRun {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AppRef {
-    pub id: u64,
+    pub id: AppId,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -126,8 +126,8 @@ pub struct Created {
 pub struct GhIssue {
     /// Its id across GitHub, which links between issues name.
     #[serde(default)]
-    pub id: u64,
-    pub number: u64,
+    pub id: IssueId,
+    pub number: IssueNumber,
     pub title: String,
     #[serde(default)]
     pub body: Option<String>,
@@ -151,8 +151,8 @@ pub struct GhIssue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkedIssue {
     #[serde(default)]
-    pub id: u64,
-    pub number: u64,
+    pub id: IssueId,
+    pub number: IssueNumber,
     pub state: String,
     /// `https://api.github.com/repos/{owner}/{repo}`.
     pub repository_url: String,
@@ -179,7 +179,7 @@ pub struct PullRequestLink {}
 
 /// Written by this App: GitHub names the App on what it performed; without that field, a bot
 /// account is the best evidence there is.
-fn by_app(user: Option<&User>, via: Option<&AppRef>, app_id: u64) -> bool {
+fn by_app(user: Option<&User>, via: Option<&AppRef>, app_id: AppId) -> bool {
     match via {
         Some(app) => app.id == app_id,
         None => user.is_some_and(User::is_bot),
@@ -203,7 +203,7 @@ impl GhIssue {
         self.labels.iter().map(|l| l.name.clone()).collect()
     }
 
-    pub fn by_app(&self, app_id: u64) -> bool {
+    pub fn by_app(&self, app_id: AppId) -> bool {
         by_app(
             self.user.as_ref(),
             self.performed_via_github_app.as_ref(),
@@ -214,7 +214,7 @@ impl GhIssue {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct GhComment {
-    pub id: u64,
+    pub id: CommentId,
     #[serde(default)]
     pub body: Option<String>,
     #[serde(default)]
@@ -230,7 +230,7 @@ impl GhComment {
         self.body.as_deref().unwrap_or_default()
     }
 
-    pub fn by_app(&self, app_id: u64) -> bool {
+    pub fn by_app(&self, app_id: AppId) -> bool {
         by_app(
             self.user.as_ref(),
             self.performed_via_github_app.as_ref(),

@@ -9,7 +9,7 @@ use super::models::{
     LinkedIssue, Permission, PullRequest, Repository, Review, SubIssue,
 };
 use crate::assign::Reaction;
-use crate::ids::{IssueId, IssueNumber, RepoName, Sha};
+use crate::ids::{AppId, CheckRunId, CommentId, IssueId, IssueNumber, PrNumber, RepoName, Sha};
 use crate::overlap::ChangedFile;
 use crate::planfile::github::{Key, Target, Write};
 use crate::url::{encode_component, encode_path};
@@ -170,22 +170,26 @@ impl RepoClient {
             .await
     }
 
-    pub async fn pull_request(&self, number: u64) -> Result<PullRequest, GitHubError> {
+    pub async fn pull_request(&self, number: PrNumber) -> Result<PullRequest, GitHubError> {
         self.client
-            .get(&self.path(&format!("/pulls/{number}")))
+            .get(&self.path(&format!("/pulls/{}", number.0)))
             .await
     }
 
-    pub async fn pull_request_files(&self, number: u64) -> Result<Vec<ChangedFile>, GitHubError> {
+    pub async fn pull_request_files(
+        &self,
+        number: PrNumber,
+    ) -> Result<Vec<ChangedFile>, GitHubError> {
         self.client
-            .get_all(&self.path(&format!("/pulls/{number}/files?per_page=100")))
+            .get_all(&self.path(&format!("/pulls/{}/files?per_page=100", number.0)))
             .await
     }
 
-    pub async fn reviews(&self, number: u64) -> Result<Vec<Review>, GitHubError> {
+    pub async fn reviews(&self, number: PrNumber) -> Result<Vec<Review>, GitHubError> {
         self.client
             .get_all(&self.path(&format!(
-                "/pulls/{number}/reviews?per_page={REVIEWS_PER_PAGE}"
+                "/pulls/{}/reviews?per_page={REVIEWS_PER_PAGE}",
+                number.0
             )))
             .await
     }
@@ -193,13 +197,14 @@ impl RepoClient {
     /// The first page of a PR's reviews, oldest first, made conditional on `etag`.
     pub async fn reviews_first_page(
         &self,
-        number: u64,
+        number: PrNumber,
         etag: Option<&str>,
     ) -> Result<Conditional<Vec<Review>>, GitHubError> {
         self.client
             .get_conditional(
                 &self.path(&format!(
-                    "/pulls/{number}/reviews?per_page={REVIEWS_PER_PAGE}"
+                    "/pulls/{}/reviews?per_page={REVIEWS_PER_PAGE}",
+                    number.0
                 )),
                 etag,
             )
@@ -213,29 +218,33 @@ impl RepoClient {
         &self,
         sha: &Sha,
         name: &str,
-        app_id: u64,
+        app_id: AppId,
     ) -> Result<Vec<CheckRun>, GitHubError> {
         let path = self.path(&format!(
-            "/commits/{sha}/check-runs?check_name={}&app_id={app_id}",
-            encode_component(name)
+            "/commits/{sha}/check-runs?check_name={}&app_id={}",
+            encode_component(name),
+            app_id.0
         ));
         let list: CheckRunList = self.client.get(&path).await?;
         Ok(list.check_runs)
     }
 
     /// Creates a run; returns its id.
-    pub async fn create_check_run(&self, run: &CheckRunCreate<'_>) -> Result<u64, GitHubError> {
+    pub async fn create_check_run(
+        &self,
+        run: &CheckRunCreate<'_>,
+    ) -> Result<CheckRunId, GitHubError> {
         let created: Created = self.client.post(&self.path("/check-runs"), run).await?;
-        Ok(created.id)
+        Ok(CheckRunId(created.id))
     }
 
     pub async fn update_check_run(
         &self,
-        id: u64,
+        id: CheckRunId,
         run: &CheckRunWrite<'_>,
     ) -> Result<(), GitHubError> {
         self.client
-            .patch::<_, Created>(&self.path(&format!("/check-runs/{id}")), run)
+            .patch::<_, Created>(&self.path(&format!("/check-runs/{}", id.0)), run)
             .await
             .map(drop)
     }
@@ -357,11 +366,11 @@ impl RepoClient {
     /// An issue or pull request by number.
     pub async fn issue(
         &self,
-        number: u64,
+        number: IssueNumber,
         etag: Option<&str>,
     ) -> Result<Conditional<GhIssue>, GitHubError> {
         self.client
-            .get_conditional(&self.path(&format!("/issues/{number}")), etag)
+            .get_conditional(&self.path(&format!("/issues/{}", number.0)), etag)
             .await
     }
 
@@ -369,20 +378,20 @@ impl RepoClient {
     /// per issue, so one page of 100 holds them all. A server without the feature answers 404.
     pub async fn blocked_by(
         &self,
-        number: u64,
+        number: IssueNumber,
         etag: Option<&str>,
     ) -> Result<Conditional<Vec<LinkedIssue>>, GitHubError> {
-        let path = format!("/issues/{number}/dependencies/blocked_by?per_page=100");
+        let path = format!("/issues/{}/dependencies/blocked_by?per_page=100", number.0);
         self.client.get_conditional(&self.path(&path), etag).await
     }
 
     /// An issue's sub-issues. GitHub allows 100 per parent, so one page of 100 holds them all.
     pub async fn sub_issues(
         &self,
-        number: u64,
+        number: IssueNumber,
         etag: Option<&str>,
     ) -> Result<Conditional<Vec<SubIssue>>, GitHubError> {
-        let path = format!("/issues/{number}/sub_issues?per_page=100");
+        let path = format!("/issues/{}/sub_issues?per_page=100", number.0);
         self.client.get_conditional(&self.path(&path), etag).await
     }
 
@@ -397,9 +406,13 @@ impl RepoClient {
             .await
     }
 
-    pub async fn edit_issue_body(&self, number: u64, body: &str) -> Result<GhIssue, GitHubError> {
+    pub async fn edit_issue_body(
+        &self,
+        number: IssueNumber,
+        body: &str,
+    ) -> Result<GhIssue, GitHubError> {
         self.client
-            .patch(&self.path(&format!("/issues/{number}")), &Body { body })
+            .patch(&self.path(&format!("/issues/{}", number.0)), &Body { body })
             .await
     }
 
@@ -416,38 +429,51 @@ impl RepoClient {
             .map(drop)
     }
 
-    pub async fn add_labels(&self, issue: u64, labels: &[String]) -> Result<(), GitHubError> {
+    pub async fn add_labels(
+        &self,
+        issue: IssueNumber,
+        labels: &[String],
+    ) -> Result<(), GitHubError> {
         self.client
             .post::<_, serde_json::Value>(
-                &self.path(&format!("/issues/{issue}/labels")),
+                &self.path(&format!("/issues/{}/labels", issue.0)),
                 &Labels { labels },
             )
             .await
             .map(drop)
     }
 
-    pub async fn remove_label(&self, issue: u64, label: &str) -> Result<(), GitHubError> {
+    pub async fn remove_label(&self, issue: IssueNumber, label: &str) -> Result<(), GitHubError> {
         let path = self.path(&format!(
-            "/issues/{issue}/labels/{}",
+            "/issues/{}/labels/{}",
+            issue.0,
             encode_component(label)
         ));
         self.client.delete(&path).await
     }
 
-    pub async fn add_assignees(&self, issue: u64, logins: &[String]) -> Result<(), GitHubError> {
+    pub async fn add_assignees(
+        &self,
+        issue: IssueNumber,
+        logins: &[String],
+    ) -> Result<(), GitHubError> {
         self.client
             .post::<_, serde_json::Value>(
-                &self.path(&format!("/issues/{issue}/assignees")),
+                &self.path(&format!("/issues/{}/assignees", issue.0)),
                 &Assignees { assignees: logins },
             )
             .await
             .map(drop)
     }
 
-    pub async fn remove_assignees(&self, issue: u64, logins: &[String]) -> Result<(), GitHubError> {
+    pub async fn remove_assignees(
+        &self,
+        issue: IssueNumber,
+        logins: &[String],
+    ) -> Result<(), GitHubError> {
         self.client
             .delete_with(
-                &self.path(&format!("/issues/{issue}/assignees")),
+                &self.path(&format!("/issues/{}/assignees", issue.0)),
                 &Assignees { assignees: logins },
             )
             .await
@@ -464,41 +490,45 @@ impl RepoClient {
 
     // Comments.
 
-    pub async fn comments(&self, issue: u64) -> Result<Vec<GhComment>, GitHubError> {
+    pub async fn comments(&self, issue: IssueNumber) -> Result<Vec<GhComment>, GitHubError> {
         self.client
-            .get_all(&self.path(&format!("/issues/{issue}/comments?per_page=100")))
+            .get_all(&self.path(&format!("/issues/{}/comments?per_page=100", issue.0)))
             .await
     }
 
-    pub async fn comment(&self, id: u64) -> Result<GhComment, GitHubError> {
+    pub async fn comment(&self, id: CommentId) -> Result<GhComment, GitHubError> {
         self.client
-            .get(&self.path(&format!("/issues/comments/{id}")))
+            .get(&self.path(&format!("/issues/comments/{}", id.0)))
             .await
     }
 
     /// Posts a comment; returns its id.
-    pub async fn post_comment(&self, issue: u64, body: &str) -> Result<u64, GitHubError> {
+    pub async fn post_comment(
+        &self,
+        issue: IssueNumber,
+        body: &str,
+    ) -> Result<CommentId, GitHubError> {
         let created: Created = self
             .client
             .post(
-                &self.path(&format!("/issues/{issue}/comments")),
+                &self.path(&format!("/issues/{}/comments", issue.0)),
                 &Body { body },
             )
             .await?;
-        Ok(created.id)
+        Ok(CommentId(created.id))
     }
 
-    pub async fn edit_comment(&self, id: u64, body: &str) -> Result<(), GitHubError> {
+    pub async fn edit_comment(&self, id: CommentId, body: &str) -> Result<(), GitHubError> {
         self.client
             .patch::<_, Created>(
-                &self.path(&format!("/issues/comments/{id}")),
+                &self.path(&format!("/issues/comments/{}", id.0)),
                 &Body { body },
             )
             .await
             .map(drop)
     }
 
-    pub async fn react(&self, comment: u64, reaction: Reaction) -> Result<(), GitHubError> {
+    pub async fn react(&self, comment: CommentId, reaction: Reaction) -> Result<(), GitHubError> {
         #[derive(Serialize)]
         struct NewReaction {
             content: &'static str,
@@ -508,7 +538,7 @@ impl RepoClient {
         };
         self.client
             .post::<_, serde_json::Value>(
-                &self.path(&format!("/issues/comments/{comment}/reactions")),
+                &self.path(&format!("/issues/comments/{}/reactions", comment.0)),
                 &body,
             )
             .await

@@ -12,6 +12,7 @@ use super::error::LocalError;
 use crate::assign::{AssignmentRecord, Completion, Issue, Snapshot, TaskState};
 use crate::config::{Agent, Config, Track};
 use crate::footprint::Wait;
+use crate::globs::PathFilter;
 use crate::ids::{IssueNumber, PrNumber, RepoName};
 use crate::planfile::apply::PlannedTask;
 use crate::store::TaskRecord;
@@ -69,7 +70,7 @@ impl Book {
             .iter()
             .map(|agent| Track {
                 name: lane_track(&agent.name),
-                paths: Vec::new(),
+                paths: PathFilter::empty(),
                 depends_on: Vec::new(),
                 agent: Some(agent.name.clone()),
             })

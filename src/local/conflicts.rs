@@ -298,8 +298,8 @@ pub fn find(
         Some(Finding::from_paths(line.with_default[i].clone()))
     };
 
-    let ignore = repo.config.ignored();
-    let regenerated = repo.config.regenerated();
+    let ignore = &repo.config.ignore_paths;
+    let regenerated = &repo.config.regenerated_paths;
     let split = |paths: Vec<String>| -> (Finding, Vec<String>) {
         let paths: Vec<String> = paths.into_iter().filter(|p| !ignore.matches(p)).collect();
         let regenerate = paths

@@ -88,7 +88,7 @@ pub fn judge(repo: &Repo, branches: &[Branch]) -> LineTier {
         }
     }
 
-    let ignored = repo.config.ignored();
+    let ignored = &repo.config.ignore_paths;
     let file_lines: Vec<Vec<FileLines>> = files
         .iter()
         .map(|files| {

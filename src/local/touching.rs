@@ -434,7 +434,7 @@ fn changes_on_paths(
 ) -> Result<Vec<Changes>, LocalError> {
     let paths: Vec<String> = asked.iter().map(|a| a.path.clone()).collect();
     let specs: Vec<String> = asked.iter().map(Asked::pathspec).collect();
-    let ignored = repo.config.ignored();
+    let ignored = &repo.config.ignore_paths;
     let read: Vec<Option<&Checkout>> = branches
         .iter()
         .map(|(name, _)| {

@@ -1,7 +1,6 @@
 //! Desired state vs what we last wrote → the fewest writes. Running it twice writes nothing
 //! the second time, and a retry after a crash finds what it already created.
 
-use super::desired::{Annotation, CheckRunSpec, CommentSpec};
 use super::error::ReconcileError;
 use super::publish::{self, Comment, Held, check_run_key, overlap_comment_key};
 use crate::github::checks::{
@@ -10,64 +9,65 @@ use crate::github::checks::{
 };
 use crate::github::models::CheckRun;
 use crate::github::{GitHubError, RepoClient};
-use crate::ids::Sha;
+use crate::ids::{AppId, CheckRunId, CommentId, Sha};
 use crate::jobs::RECOMPUTE_ACTION;
+use crate::pulls::{Annotation, CheckRunSpec, CommentSpec};
 use crate::store::SharedStore;
-use crate::text::OVERLAP_MARKER;
+use crate::text::{self, OVERLAP_MARKER};
 use std::collections::BTreeSet;
 
 /// Marks digests of runs that carry annotations: GitHub appends annotations on every update,
 /// so such a run is replaced by a new one rather than updated.
 const ANNOTATED: &str = "+annotated";
 
-impl CheckRunSpec {
-    fn digest(&self) -> String {
-        let mark = if self.annotations.is_empty() {
-            ""
-        } else {
-            ANNOTATED
-        };
-        format!("{}{mark}", publish::digest(self))
-    }
+/// What we keep of a run we wrote, to tell whether it needs writing again.
+fn run_digest(spec: &CheckRunSpec) -> String {
+    let mark = if spec.annotations.is_empty() {
+        ""
+    } else {
+        ANNOTATED
+    };
+    format!("{}{mark}", publish::digest(spec))
+}
 
-    /// The write that sends `annotations`; `external_id` is the run's digest on the write
-    /// that completes it, so that a run found without our record says whether it is whole.
-    fn write<'a>(
-        &'a self,
-        annotations: &'a [Annotation],
-        external_id: &'a str,
-    ) -> CheckRunWrite<'a> {
-        let actions = if self.recompute {
-            vec![ActionWrite {
-                label: "Recompute",
-                description: "Compute the merge order again",
-                identifier: RECOMPUTE_ACTION,
-            }]
-        } else {
-            vec![]
-        };
-        CheckRunWrite {
-            name: &self.name,
-            external_id,
-            status: "completed",
-            conclusion: self.conclusion,
-            output: OutputWrite {
-                title: &self.title,
-                summary: &self.summary,
-                annotations: annotations
-                    .iter()
-                    .map(|a| AnnotationWrite {
-                        path: &a.path,
-                        start_line: a.start_line,
-                        end_line: a.end_line,
-                        annotation_level: a.level,
-                        title: &a.title,
-                        message: &a.message,
-                    })
-                    .collect(),
-            },
-            actions,
-        }
+/// The write that sends `annotations` of `spec`; `external_id` is the run's digest on the
+/// write that completes it, so that a run found without our record says whether it is whole.
+fn run_write<'a>(
+    spec: &'a CheckRunSpec,
+    annotations: &'a [Annotation],
+    external_id: &'a str,
+) -> CheckRunWrite<'a> {
+    let actions = if spec.recompute {
+        let button = text::recompute_button();
+        vec![ActionWrite {
+            label: button.label,
+            description: button.description,
+            identifier: RECOMPUTE_ACTION,
+        }]
+    } else {
+        vec![]
+    };
+    CheckRunWrite {
+        name: &spec.name,
+        external_id,
+        status: "completed",
+        conclusion: spec.conclusion,
+        output: OutputWrite {
+            title: &spec.title,
+            summary: &spec.summary,
+            annotations: annotations
+                .iter()
+                .map(|a| AnnotationWrite {
+                    path: &a.path,
+                    start_line: a.start_line,
+                    end_line: a.end_line,
+                    annotation_level: a.level,
+                    title: &a.title,
+                    message: &a.message,
+                })
+                .collect(),
+        },
+        actions,
     }
 }
 
@@ -89,7 +89,7 @@ pub enum Runs {
 pub async fn apply_check_runs(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     specs: &[CheckRunSpec],
     rerequested: &BTreeSet<(Sha, String)>,
     runs: Runs,
@@ -152,20 +152,20 @@ pub async fn apply_check_runs(
 async fn write_run(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     spec: &CheckRunSpec,
     key: &str,
     held: &Held,
     fresh_run: bool,
 ) -> Result<(), ReconcileError> {
-    let digest = spec.digest();
+    let digest = run_digest(spec);
     let update = match held {
         _ if fresh_run => None,
         Held::Published(p) if p.digest == digest => return Ok(()),
         // GitHub appends annotations on every update, so a run that has some is replaced;
         // one that has none takes them as they are.
         Held::Published(p) if p.digest.ends_with(ANNOTATED) => None,
-        Held::Published(p) => Some(p.github_id),
+        Held::Published(p) => Some(CheckRunId(p.github_id)),
         Held::Nothing => None,
         Held::Unrecorded => match find_check_run(client, spec, app_id).await? {
             // Ours from before a crash that lost its record, whole and current: kept.
@@ -175,7 +175,7 @@ async fn write_run(
             }
             // Ours but stale or unfinished: written over, unless annotations go on it
             // (GitHub appends them, and which it already has is unknown).
-            Some(found) if spec.annotations.is_empty() => Some(found.id.0),
+            Some(found) if spec.annotations.is_empty() => Some(found.id),
             _ => None,
         },
     };
@@ -189,7 +189,7 @@ async fn write_run(
     let id = match update {
         Some(id) => {
             client
-                .update_check_run(id, &spec.write(batches[0], external_id(0)))
+                .update_check_run(id, &run_write(spec, batches[0], external_id(0)))
                 .await?;
             id
         }
@@ -197,18 +197,18 @@ async fn write_run(
             client
                 .create_check_run(&CheckRunCreate {
                     head_sha: &spec.head_sha,
-                    run: spec.write(batches[0], external_id(0)),
+                    run: run_write(spec, batches[0], external_id(0)),
                 })
                 .await?
         }
     };
     for (batch, annotations) in batches.iter().enumerate().skip(1) {
         client
-            .update_check_run(id, &spec.write(annotations, external_id(batch)))
+            .update_check_run(id, &run_write(spec, annotations, external_id(batch)))
             .await?;
     }
     // Only once every annotation is on: a retry after a failed batch writes the run again.
-    publish::record(store, client, key, id, digest).await
+    publish::record(store, client, key, id.0, digest).await
 }
 
 /// Our latest run of this name on this head, if one exists that we did not record (a crash
@@ -216,7 +216,7 @@ async fn write_run(
 async fn find_check_run(
     client: &RepoClient,
     spec: &CheckRunSpec,
-    app_id: u64,
+    app_id: AppId,
 ) -> Result<Option<CheckRun>, GitHubError> {
     let runs = client
         .check_runs(&spec.head_sha, &spec.name, app_id)
@@ -232,7 +232,7 @@ async fn find_check_run(
 pub async fn apply_comments(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     specs: &[CommentSpec],
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
@@ -243,13 +243,13 @@ pub async fn apply_comments(
     for ((spec, key), held) in specs.iter().zip(keys).zip(held) {
         let (known, look) = match held {
             Held::Published(p) if p.digest == publish::digest(&spec.body) => continue,
-            Held::Published(p) => (Some(p.github_id), false),
+            Held::Published(p) => (Some(CommentId(p.github_id)), false),
             Held::Unrecorded => (None, true),
             Held::Nothing => (None, false),
         };
         let comment = Comment {
             key,
-            issue: spec.issue,
+            issue: spec.issue.into(),
             body: &spec.body,
             is_ours: is_overlap_comment,
         };

@@ -5,7 +5,7 @@
 use super::error::ReconcileError;
 use super::stale::Stale;
 use crate::github::{Conditional, GitHubError, RepoClient};
-use crate::ids::RepoName;
+use crate::ids::{IssueNumber, RepoName};
 use crate::store::{self, CacheKind, SharedStore, StoreError};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::collections::HashSet;
@@ -34,7 +34,7 @@ impl Reads {
 
     /// Whether the entry of `kind` about `number` (or about the whole repository) is to be
     /// read again: the triggers made it stale and this reconcile has not read it yet.
-    pub fn is_stale(&self, kind: CacheKind, repo: &RepoName, number: Option<u64>) -> bool {
+    pub fn is_stale(&self, kind: CacheKind, repo: &RepoName, number: Option<IssueNumber>) -> bool {
         self.stale.is_stale(kind, number) && !self.was_read(kind, &key(repo, number))
     }
 
@@ -50,7 +50,7 @@ impl Reads {
         store: &SharedStore,
         kind: CacheKind,
         repo: &RepoName,
-        number: Option<u64>,
+        number: Option<IssueNumber>,
     ) -> Result<Option<T>, StoreError> {
         if self.is_stale(kind, repo, number) {
             return Ok(None);
@@ -64,7 +64,7 @@ impl Reads {
         client: &RepoClient,
         store: &SharedStore,
         kind: CacheKind,
-        number: Option<u64>,
+        number: Option<IssueNumber>,
         fetch: F,
     ) -> Result<Option<T>, ReconcileError>
     where
@@ -84,7 +84,7 @@ impl Reads {
         client: &RepoClient,
         store: &SharedStore,
         kind: CacheKind,
-        number: Option<u64>,
+        number: Option<IssueNumber>,
         fetch: F,
     ) -> Result<T, ReconcileError>
     where
@@ -108,7 +108,7 @@ impl Reads {
         client: &RepoClient,
         store: &SharedStore,
         kind: CacheKind,
-        number: Option<u64>,
+        number: Option<IssueNumber>,
         fetch: F,
     ) -> Result<Option<T>, ReconcileError>
     where
@@ -121,16 +121,16 @@ impl Reads {
         Ok(read)
     }
 
-    fn mark_read(&self, kind: CacheKind, repo: &RepoName, number: Option<u64>) {
+    fn mark_read(&self, kind: CacheKind, repo: &RepoName, number: Option<IssueNumber>) {
         let mut read = self.read_again.lock().unwrap_or_else(|e| e.into_inner());
         read.insert((kind, key(repo, number)));
     }
 }
 
 /// Where an entry about the repository, or about one number in it, is kept.
-pub fn key(repo: &RepoName, number: Option<u64>) -> String {
+pub fn key(repo: &RepoName, number: Option<IssueNumber>) -> String {
     match number {
-        Some(number) => format!("{repo}:{number}"),
+        Some(number) => format!("{repo}:{}", number.0),
         None => repo.to_string(),
     }
 }

@@ -9,21 +9,9 @@ use crate::github::models::Content;
 use crate::github::{Conditional, RepoClient};
 use crate::ids::{PrNumber, Sha};
 use crate::overlap::{ChangedFile, OpenPr};
+use crate::pulls::{ConfigChange, ConfigVersion};
 use crate::store::{CacheKind, SharedStore};
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone)]
-pub struct ConfigChange {
-    pub head_sha: Sha,
-    pub version: ConfigVersion,
-}
-
-#[derive(Debug, Clone)]
-pub enum ConfigVersion {
-    Valid(Config),
-    Invalid(ConfigErrors),
-    Removed,
-}
 
 /// The file's text parsed; `None` is a file that could not be read as UTF-8 text.
 fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
@@ -31,7 +19,7 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
         errors: vec![config::ConfigError {
             line: 0,
             column: 0,
-            message: "the file could not be read as UTF-8 text".into(),
+            message: crate::text::config_unreadable(),
         }],
     })?;
     config::parse(&text)
@@ -60,7 +48,7 @@ pub(super) async fn read_config_changes(
         let files = match known.get(number) {
             Some(files) => *files,
             None => {
-                read = diffs::pr_files(client, store, number.0, head).await?;
+                read = diffs::pr_files(client, store, *number, head).await?;
                 read.files.as_slice()
             }
         };

@@ -5,7 +5,7 @@
 use super::cache::{cached, store_cache};
 use super::error::ReconcileError;
 use crate::github::RepoClient;
-use crate::ids::{RepoName, Sha};
+use crate::ids::{PrNumber, RepoName, Sha};
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};
 use crate::store::{CacheKind, SharedStore};
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub fn head_key(repo: &RepoName, head: &Sha) -> String {
 pub async fn pr_files(
     client: &RepoClient,
     store: &SharedStore,
-    number: u64,
+    number: PrNumber,
     head: &Sha,
 ) -> Result<PrFiles, ReconcileError> {
     let key = head_key(client.repo(), head);
@@ -45,7 +45,7 @@ pub async fn pr_files(
 pub async fn read_pr_files(
     client: &RepoClient,
     store: &SharedStore,
-    number: u64,
+    number: PrNumber,
     head: &Sha,
 ) -> Result<PrFiles, ReconcileError> {
     let files = client.pull_request_files(number).await?;

@@ -5,10 +5,11 @@
 //! The record's digest says what the live comment is about: `<cause>:<digest of its text>`,
 //! or `done` once it says there is nothing to do.
 
-use super::desired::{HandoffRequest, HandoffSpec};
 use super::error::ReconcileError;
 use super::publish::{self, handoff_comment_key};
 use crate::github::RepoClient;
+use crate::ids::{AppId, CommentId, PrNumber};
+use crate::pulls::{HandoffRequest, HandoffSpec};
 use crate::store::SharedStore;
 use crate::text::{handoff_cause_of, handoff_done_comment, handoff_replaced_comment};
 
@@ -17,7 +18,7 @@ const DONE: &str = "done";
 pub async fn apply_handoffs(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     specs: &[HandoffSpec],
 ) -> Result<(), ReconcileError> {
     let keys: Vec<String> = specs
@@ -32,12 +33,12 @@ pub async fn apply_handoffs(
             .and_then(|p| {
                 p.digest
                     .split_once(':')
-                    .map(|(cause, _)| (p.github_id, cause))
+                    .map(|(cause, _)| (CommentId(p.github_id), cause))
             });
         let Some(request) = &spec.request else {
             if let Some((id, _)) = live {
                 edit_or_gone(client, id, &handoff_done_comment()).await?;
-                publish::record(store, client, &key, id, DONE.into()).await?;
+                publish::record(store, client, &key, id.0, DONE.into()).await?;
             }
             continue;
         };
@@ -66,17 +67,23 @@ pub async fn apply_handoffs(
                     id
                 } else {
                     publish::before_creates(store, client, std::slice::from_ref(&key)).await?;
-                    client.post_comment(spec.issue, &request.body).await?
+                    client
+                        .post_comment(spec.issue.into(), &request.body)
+                        .await?
                 }
             }
         };
-        publish::record(store, client, &key, id, digest).await?;
+        publish::record(store, client, &key, id.0, digest).await?;
     }
     Ok(())
 }
 
 /// Edits a comment; false when someone deleted it.
-async fn edit_or_gone(client: &RepoClient, id: u64, body: &str) -> Result<bool, ReconcileError> {
+async fn edit_or_gone(
+    client: &RepoClient,
+    id: CommentId,
+    body: &str,
+) -> Result<bool, ReconcileError> {
     match client.edit_comment(id, body).await {
         Ok(()) => Ok(true),
         Err(e) if e.is_not_found() => Ok(false),
@@ -89,11 +96,11 @@ async fn edit_or_gone(client: &RepoClient, id: u64, body: &str) -> Result<bool, 
 /// A new cause is rare, so the listing costs little.
 async fn find_posted(
     client: &RepoClient,
-    app_id: u64,
-    issue: u64,
+    app_id: AppId,
+    pr: PrNumber,
     request: &HandoffRequest,
-) -> Result<Option<u64>, ReconcileError> {
-    let listed = client.comments(issue).await?;
+) -> Result<Option<CommentId>, ReconcileError> {
+    let listed = client.comments(pr.into()).await?;
     let Some(ours) = listed
         .into_iter()
         .find(|c| c.by_app(app_id) && handoff_cause_of(c.body()) == Some(&request.cause))

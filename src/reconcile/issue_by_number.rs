@@ -5,6 +5,7 @@ use super::cache::Reads;
 use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::github::models::GhIssue;
+use crate::ids::IssueNumber;
 use crate::store::{CacheKind, SharedStore};
 
 /// An issue or pull request by number. Unless the events made it stale, a copy read before is
@@ -13,7 +14,7 @@ pub async fn read_issue(
     client: &RepoClient,
     store: &SharedStore,
     reads: &Reads,
-    number: u64,
+    number: IssueNumber,
 ) -> Result<Option<GhIssue>, ReconcileError> {
     reads
         .kept_or_read(

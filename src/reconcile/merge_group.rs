@@ -8,13 +8,13 @@
 use super::apply::{Runs, apply_check_runs};
 use super::cache::Reads;
 use super::config_files::load_config;
-use super::desired::{CheckRunSpec, Conclusion};
 use super::error::ReconcileError;
 use super::snapshot::repository;
 use super::stale::MergeGroup;
 use crate::config::Config;
 use crate::github::RepoClient;
-use crate::ids::PrNumber;
+use crate::ids::{AppId, PrNumber};
+use crate::pulls::{CheckRunSpec, Conclusion};
 use crate::store::SharedStore;
 use crate::text;
 use std::collections::BTreeSet;
@@ -59,7 +59,7 @@ pub(super) async fn publish(
     client: &RepoClient,
     store: &SharedStore,
     reads: &Reads,
-    app_id: u64,
+    app_id: AppId,
 ) -> Result<(), ReconcileError> {
     let groups = reads.stale().merge_groups();
     if groups.is_empty() {

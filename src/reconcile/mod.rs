@@ -3,28 +3,26 @@
 mod apply;
 mod cache;
 mod config_files;
-mod desired;
 mod diffs;
 mod error;
 mod handoff;
 mod issue_by_number;
 mod merge_group;
 mod open_work;
-mod plan;
 mod publish;
 mod snapshot;
 mod stale;
 mod tasks;
 
 pub use apply::{Runs, apply_check_runs, apply_comments};
-pub use desired::{Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclusion};
 pub use error::ReconcileError;
-pub use plan::{Plan, config_check, plan};
 pub use publish::BOARD_KEY;
-pub use snapshot::{OpenPullRequest, Reading, Snapshot, StartingPoint, take_snapshot};
+pub use snapshot::{Reading, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
+use crate::ids::AppId;
 use crate::jobs::Claim;
+use crate::pulls::{self, CheckRunSpec, PullPlan, PullSnapshot, config_check};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
 use cache::Reads;
@@ -180,12 +178,12 @@ const FIRST_BATCH: usize = 25;
 struct Publisher<'a> {
     client: &'a RepoClient,
     store: &'a SharedStore,
-    app_id: u64,
+    app_id: AppId,
     reads: &'a Reads,
 }
 
 impl Publisher<'_> {
-    fn tasks<'s>(&'s self, main: &'s Snapshot) -> tasks::Context<'s> {
+    fn tasks<'s>(&'s self, main: &'s PullSnapshot) -> tasks::Context<'s> {
         tasks::Context {
             client: self.client,
             store: self.store,
@@ -199,9 +197,9 @@ impl Publisher<'_> {
     /// the snapshot planned again with its link, so that no run goes out without it.
     async fn plan(
         &self,
-        snapshot: Snapshot,
+        snapshot: PullSnapshot,
         tasks: &mut Option<tasks::TaskInputs>,
-    ) -> Result<(Snapshot, Plan), ReconcileError> {
+    ) -> Result<(PullSnapshot, PullPlan), ReconcileError> {
         let (mut snapshot, plan) = plan_off_the_executor(snapshot).await?;
         let Some(inputs) = tasks.as_mut() else {
             return Ok((snapshot, plan));
@@ -218,8 +216,8 @@ impl Publisher<'_> {
 
     async fn runs(
         &self,
-        snapshot: &Snapshot,
-        plan: &Plan,
+        snapshot: &PullSnapshot,
+        plan: &PullPlan,
         runs: Runs,
     ) -> Result<(), ReconcileError> {
         apply_check_runs(
@@ -236,9 +234,11 @@ impl Publisher<'_> {
 
 /// The overlap threads and the merge order's search are CPU work of up to seconds: they run
 /// on the blocking pool, so the async workers keep serving other repositories.
-async fn plan_off_the_executor(snapshot: Snapshot) -> Result<(Snapshot, Plan), ReconcileError> {
+async fn plan_off_the_executor(
+    snapshot: PullSnapshot,
+) -> Result<(PullSnapshot, PullPlan), ReconcileError> {
     tokio::task::spawn_blocking(move || {
-        let plan = plan(&snapshot);
+        let plan = pulls::plan(&snapshot);
         (snapshot, plan)
     })
     .await

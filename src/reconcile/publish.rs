@@ -4,7 +4,7 @@
 
 use super::error::ReconcileError;
 use crate::github::{GitHubError, RepoClient};
-use crate::ids::{IssueNumber, Sha};
+use crate::ids::{AppId, CommentId, IssueNumber, PrNumber, Sha};
 use crate::store::{self, Published, SharedStore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -18,13 +18,13 @@ pub fn check_run_key(name: &str, head_sha: &Sha) -> String {
 }
 
 /// The overlap comment on a PR.
-pub fn overlap_comment_key(issue: u64) -> String {
-    format!("comment:{issue}")
+pub fn overlap_comment_key(pr: PrNumber) -> String {
+    format!("comment:{}", pr.0)
 }
 
 /// The handoff comment on a PR of a lane that takes handoffs.
-pub fn handoff_comment_key(issue: u64) -> String {
-    format!("handoff:{issue}")
+pub fn handoff_comment_key(pr: PrNumber) -> String {
+    format!("handoff:{}", pr.0)
 }
 
 /// The App's assignment comment on an issue.
@@ -192,7 +192,7 @@ pub async fn forget(
 /// A comment that exists once per issue.
 pub struct Comment<'a> {
     pub key: String,
-    pub issue: u64,
+    pub issue: IssueNumber,
     pub body: &'a str,
     /// Recognises the App's comment of this kind by its hidden marker.
     pub is_ours: fn(&str) -> bool,
@@ -204,11 +204,11 @@ pub struct Comment<'a> {
 pub async fn comment(
     client: &RepoClient,
     store: &SharedStore,
-    app_id: u64,
+    app_id: AppId,
     comment: &Comment<'_>,
-    known: Option<u64>,
+    known: Option<CommentId>,
     look_for_ours: bool,
-) -> Result<u64, ReconcileError> {
+) -> Result<CommentId, ReconcileError> {
     let edited = match known {
         Some(id) => match client.edit_comment(id, comment.body).await {
             Ok(()) => Some(id),
@@ -229,7 +229,7 @@ pub async fn comment(
             }
         }
     };
-    record(store, client, &comment.key, id, digest(comment.body)).await?;
+    record(store, client, &comment.key, id.0, digest(comment.body)).await?;
     Ok(id)
 }
 
@@ -237,9 +237,9 @@ pub async fn comment(
 /// crash right after posting it): that one is edited instead, so an issue never gets two.
 async fn post_once(
     client: &RepoClient,
-    app_id: u64,
+    app_id: AppId,
     comment: &Comment<'_>,
-) -> Result<u64, GitHubError> {
+) -> Result<CommentId, GitHubError> {
     let listed = client.comments(comment.issue).await?;
     let ours = listed
         .into_iter()
@@ -261,7 +261,8 @@ mod tests {
     fn keys_and_digests_stay_what_the_store_already_holds() {
         let head = Sha("abc".into());
         assert_eq!(check_run_key("Merge order", &head), "check:Merge order:abc");
-        assert_eq!(overlap_comment_key(7), "comment:7");
+        assert_eq!(overlap_comment_key(PrNumber(7)), "comment:7");
+        assert_eq!(handoff_comment_key(PrNumber(7)), "handoff:7");
         assert_eq!(assignment_comment_key(IssueNumber(3)), "assign_comment:3");
         // The digest of a text is that of its JSON string, as the records already written.
         assert_eq!(

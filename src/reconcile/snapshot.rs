@@ -2,77 +2,29 @@
 //! caches so that one event costs a handful of calls however many PRs are open.
 
 use super::cache::{Reads, cached, cached_many, store_cache};
-use super::config_files::{ConfigChange, load_config, read_config_changes};
+use super::config_files::{load_config, read_config_changes};
 use super::diffs::{self, PrFiles};
 use super::error::ReconcileError;
 use super::issue_by_number::read_issue;
 use super::publish::{BOARD_KEY, overlap_comment_key};
-use crate::assign;
-use crate::config::{Config, ConfigErrors, Coordinate};
+use crate::config::ConfigErrors;
 use crate::github::models::{GitRef, PullRequest, Repository, Review};
 use crate::github::{Conditional, REVIEWS_PER_PAGE, RepoClient};
-use crate::ids::{PrNumber, RepoName, Sha};
-use crate::overlap::{BaseDiff, OpenPr, PathRules, files_to_fetch};
-use chrono::{DateTime, Utc};
+use crate::ids::{PrNumber, Sha};
+use crate::overlap::{OpenPr, PathRules, files_to_fetch};
+use crate::pulls::{ConfigChange, PrListing, PullSnapshot, depends_on};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{self, CacheKind, SharedStore};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    pub repo: RepoName,
-    /// The repository's web page.
-    pub repo_url: String,
-    pub default_branch: String,
-    /// The head of the default branch: all line numbers are compared in its coordinates.
-    pub default_head: Sha,
-    pub config: Config,
-    /// Every open pull request, oldest first.
-    pub open_prs: Vec<OpenPullRequest>,
-    /// The coordinated PRs, with what each changed and where it branched, as the overlap
-    /// engine takes them.
-    pub prs: Vec<OpenPr>,
-    /// How the default branch moved since each merge base.
-    pub base_diffs: HashMap<Sha, BaseDiff>,
-    /// Coordinated PRs approved by review.
-    pub approved: BTreeSet<PrNumber>,
-    /// Numbers PRs depend on that are closed or merged (no longer anything to wait for).
-    pub closed: BTreeSet<PrNumber>,
-    /// PRs that carry our overlap comment.
-    pub commented: BTreeSet<PrNumber>,
-    /// Where the whole merge queue is shown, once there is a status board.
-    pub board_url: Option<String>,
-    /// Heads whose check run someone asked to run again, with the run's name.
-    pub rerequested: BTreeSet<(Sha, String)>,
-    /// Open PRs that change the configuration file, with their version of it.
-    pub config_changes: Vec<ConfigChange>,
-}
-
-/// An open pull request as the rules read it, built from GitHub's answer here at the edge.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OpenPullRequest {
-    pub number: PrNumber,
-    pub title: String,
-    pub body: String,
-    pub draft: bool,
-    pub created_at: DateTime<Utc>,
-    pub head_branch: String,
-    pub head_sha: Sha,
-    /// Its page on GitHub.
-    pub url: String,
-    pub labels: Vec<String>,
-    /// The numbers its body says it depends on.
-    pub depends_on: Vec<PrNumber>,
-}
-
-impl From<&PullRequest> for OpenPullRequest {
+impl From<&PullRequest> for PrListing {
     fn from(pr: &PullRequest) -> Self {
         let body = pr.body.clone().unwrap_or_default();
-        OpenPullRequest {
+        PrListing {
             number: pr.number,
             title: pr.title.clone(),
-            depends_on: dependencies(&body),
+            depends_on: depends_on(&body),
             body,
             draft: pr.draft,
             created_at: pr.created_at,
@@ -81,37 +33,6 @@ impl From<&PullRequest> for OpenPullRequest {
             url: pr.html_url.clone(),
             labels: pr.labels.iter().map(|l| l.name.clone()).collect(),
         }
-    }
-}
-
-/// The numbers a PR body says it depends on ("Depends on #12", "Blocked by #12", unticked
-/// task-list items); PRs and issues share the numbering.
-pub fn dependencies(body: &str) -> Vec<PrNumber> {
-    assign::dependencies(body)
-        .into_iter()
-        .map(|issue| PrNumber(issue.0))
-        .collect()
-}
-
-impl Snapshot {
-    pub fn merged_or_closed(&self, number: PrNumber) -> bool {
-        self.closed.contains(&number)
-    }
-
-    /// The open PRs Switchyard coordinates.
-    pub fn coordinated(&self) -> Vec<&OpenPullRequest> {
-        self.open_prs
-            .iter()
-            .filter(|pr| is_coordinated(&self.config, pr))
-            .collect()
-    }
-}
-
-/// Whether Switchyard coordinates this pull request.
-fn is_coordinated(config: &Config, pr: &OpenPullRequest) -> bool {
-    match config.coordinate {
-        Coordinate::All => true,
-        Coordinate::LaneBranches => config.lane_for_branch(&pr.head_branch).is_some(),
     }
 }
 
@@ -174,10 +95,10 @@ pub async fn take_snapshot(
     let meta = repository(client, store, reads).await?;
     let head = default_head(client, store, reads, &meta.default_branch).await?;
     let config = load_config(client, store, reads, &meta.default_branch).await?;
-    let open_prs: Vec<OpenPullRequest> = open_pull_requests(client, store, reads)
+    let open_prs: Vec<PrListing> = open_pull_requests(client, store, reads)
         .await?
         .iter()
-        .map(OpenPullRequest::from)
+        .map(PrListing::from)
         .collect();
     let rerequested = reads.stale().reruns().clone();
     let config = match config {
@@ -192,7 +113,7 @@ pub async fn take_snapshot(
             });
         }
     };
-    let mut snapshot = Snapshot {
+    let mut snapshot = PullSnapshot {
         repo: repo.clone(),
         repo_url: meta.html_url,
         default_branch: meta.default_branch,
@@ -223,7 +144,7 @@ pub async fn take_snapshot(
 /// A snapshot being read: the coordinated PRs whose changes are not cached are read from
 /// GitHub a batch at a time, so that a large first reconcile can publish between batches.
 pub struct Reading {
-    pub snapshot: Snapshot,
+    pub snapshot: PullSnapshot,
     /// Coordinated PRs not read yet, oldest first, with what the caches had of them.
     unread: VecDeque<Unread>,
     /// PRs in the snapshot whose base diffs and reviews are still to read: those the caches
@@ -261,7 +182,7 @@ impl Reading {
         for pr in self.unread.drain(..count).collect::<Vec<_>>() {
             let files = match pr.files {
                 Some(files) => files,
-                None => diffs::read_pr_files(client, store, pr.number.0, &pr.head_sha).await?,
+                None => diffs::read_pr_files(client, store, pr.number, &pr.head_sha).await?,
             };
             let default_head = &self.snapshot.default_head;
             let merge_base = match pr.merge_base {
@@ -328,7 +249,7 @@ impl Reading {
     /// The snapshot as far as it is read: the coordinated PRs not read yet are left out, as if
     /// they were not open. Its plan is right for what is read, and the runs of the heads it
     /// covers can go out while the rest is read.
-    pub fn partial(&self) -> Snapshot {
+    pub fn partial(&self) -> PullSnapshot {
         let unread: BTreeSet<PrNumber> = self.unread.iter().map(|pr| pr.number).collect();
         let mut partial = self.snapshot.clone();
         partial.open_prs.retain(|pr| !unread.contains(&pr.number));
@@ -341,7 +262,7 @@ impl Reading {
         client: &RepoClient,
         store: &SharedStore,
         reads: &Reads,
-    ) -> Result<Snapshot, ReconcileError> {
+    ) -> Result<PullSnapshot, ReconcileError> {
         let rest = self.unread.len();
         self.read_next(client, store, reads, rest).await?;
         let mut snapshot = self.snapshot;
@@ -358,7 +279,7 @@ impl Reading {
 }
 
 /// Each open PR's number and head.
-fn heads(prs: &[OpenPullRequest]) -> Vec<(PrNumber, Sha)> {
+fn heads(prs: &[PrListing]) -> Vec<(PrNumber, Sha)> {
     prs.iter()
         .map(|pr| (pr.number, pr.head_sha.clone()))
         .collect()
@@ -369,7 +290,7 @@ fn heads(prs: &[OpenPullRequest]) -> Vec<(PrNumber, Sha)> {
 async fn read_cached_changes(
     client: &RepoClient,
     store: &SharedStore,
-    snapshot: &mut Snapshot,
+    snapshot: &mut PullSnapshot,
 ) -> Result<Vec<Unread>, ReconcileError> {
     let heads: Vec<(PrNumber, Sha, Option<String>)> = snapshot
         .coordinated()
@@ -429,11 +350,11 @@ async fn read_reviews(
     client: &RepoClient,
     store: &SharedStore,
     reads: &Reads,
-    snapshot: &mut Snapshot,
+    snapshot: &mut PullSnapshot,
     numbers: &[PrNumber],
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let key = |number: PrNumber| super::cache::key(&repo, Some(number.0));
+    let key = |number: PrNumber| super::cache::key(&repo, Some(number.into()));
     let cached: Vec<Option<Approval>> = cached_many(
         store,
         CacheKind::Approval,
@@ -441,7 +362,7 @@ async fn read_reviews(
     )
     .await?;
     for (&number, cached) in numbers.iter().zip(cached) {
-        let ask = reads.is_stale(CacheKind::Approval, &repo, Some(number.0));
+        let ask = reads.is_stale(CacheKind::Approval, &repo, Some(number.into()));
         let approval = match cached {
             Some(approval) if !ask => approval,
             cached => {
@@ -466,11 +387,11 @@ async fn read_approval(
     cached: Option<Approval>,
 ) -> Result<Approval, ReconcileError> {
     let etag = cached.as_ref().and_then(|a| a.etag.as_deref());
-    let (first_page, etag) = match client.reviews_first_page(number.0, etag).await? {
+    let (first_page, etag) = match client.reviews_first_page(number, etag).await? {
         Conditional::Fresh { value, etag } => (value, etag),
         Conditional::NotModified => match cached {
             Some(approval) => return Ok(approval),
-            None => (client.reviews(number.0).await?, None),
+            None => (client.reviews(number).await?, None),
         },
     };
     if first_page.len() < REVIEWS_PER_PAGE {
@@ -480,7 +401,7 @@ async fn read_approval(
         });
     }
     Ok(Approval {
-        approved: is_approved(&client.reviews(number.0).await?),
+        approved: is_approved(&client.reviews(number).await?),
         etag: None,
     })
 }
@@ -505,7 +426,7 @@ async fn read_dependencies(
     client: &RepoClient,
     store: &SharedStore,
     reads: &Reads,
-    snapshot: &mut Snapshot,
+    snapshot: &mut PullSnapshot,
 ) -> Result<(), ReconcileError> {
     let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
     let wanted: BTreeSet<PrNumber> = snapshot
@@ -515,7 +436,7 @@ async fn read_dependencies(
         .filter(|n| !open.contains(n))
         .collect();
     for number in wanted {
-        let issue = read_issue(client, store, reads, number.0).await?;
+        let issue = read_issue(client, store, reads, number.into()).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -527,16 +448,14 @@ async fn read_dependencies(
 /// What we published before: which PRs carry our comment, and the status board's issue.
 async fn read_commented(
     store: &SharedStore,
-    snapshot: &mut Snapshot,
+    snapshot: &mut PullSnapshot,
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
     let (commented, board) = store::blocking(store, move |s| {
         let mut commented = BTreeSet::new();
         for number in numbers {
-            if s.published(&repo, &overlap_comment_key(number.0))?
-                .is_some()
-            {
+            if s.published(&repo, &overlap_comment_key(number))?.is_some() {
                 commented.insert(number);
             }
         }
@@ -558,7 +477,7 @@ async fn open_pull_requests(
     reads: &Reads,
 ) -> Result<Vec<PullRequest>, ReconcileError> {
     let repo = client.repo();
-    let key = |number: PrNumber| super::cache::key(repo, Some(number.0));
+    let key = |number: PrNumber| super::cache::key(repo, Some(number.into()));
     let numbers: Option<Vec<PrNumber>> =
         cached(store, CacheKind::OpenPrNumbers, repo.to_string()).await?;
     let known: Vec<PullRequest> = match &numbers {
@@ -579,7 +498,7 @@ async fn open_pull_requests(
     let mut prs = if whole && !reads.is_stale(CacheKind::OpenPrNumbers, repo, None) {
         let mut prs = known.clone();
         for &number in reads.stale().pull_requests() {
-            let fresh = client.pull_request(number.0).await?;
+            let fresh = client.pull_request(number).await?;
             prs.retain(|p| p.number != number);
             if fresh.is_open() {
                 prs.push(fresh);
@@ -609,18 +528,4 @@ async fn open_pull_requests(
         }
     }
     Ok(prs)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dependencies_are_read_from_lines_outside_code_and_quotes() {
-        let body = "Adds the parser.\n\nDepends on #12, #15\n- blocked by #3.\n\
-                    > Depends on #99\n```\nDepends on #98\n```\nmentions #7 in passing";
-        let mut found = dependencies(body);
-        found.sort();
-        assert_eq!(found, vec![PrNumber(3), PrNumber(12), PrNumber(15)]);
-    }
 }

@@ -101,14 +101,13 @@ impl Stale {
     }
 
     /// Whether what the cache keeps of `kind` is stale; `number` is the issue or pull request
-    /// an entry kept by number is about.
-    pub fn is_stale(&self, kind: CacheKind, number: Option<u64>) -> bool {
-        let named = |numbers: &BTreeSet<IssueNumber>| {
-            number.is_some_and(|n| numbers.contains(&IssueNumber(n)))
+    /// (they share the numbering) an entry kept by number is about.
+    pub fn is_stale(&self, kind: CacheKind, number: Option<IssueNumber>) -> bool {
+        let named = |numbers: &BTreeSet<IssueNumber>| number.is_some_and(|n| numbers.contains(&n));
+        let pull_request = |numbers: &BTreeSet<PrNumber>| {
+            number.is_some_and(|n| numbers.iter().any(|&pr| IssueNumber::from(pr) == n))
         };
-        let pull_request =
-            |numbers: &BTreeSet<PrNumber>| number.is_some_and(|n| numbers.contains(&PrNumber(n)));
-        let commented = number.is_some_and(|n| self.commands.iter().any(|(on, _)| on.0 == n));
+        let commented = self.commands.iter().any(|(on, _)| Some(*on) == number);
         match kind {
             CacheKind::Repo | CacheKind::DefaultHead | CacheKind::Config => self.base,
             CacheKind::OpenPrNumbers | CacheKind::NoIssueDependencies => self.everything,
@@ -198,14 +197,14 @@ mod tests {
     #[test]
     fn a_push_to_a_pull_request_makes_that_pull_request_stale_and_nothing_of_the_base() {
         let stale = Stale::of(&[Trigger::PullRequest(PrNumber(3))]);
-        assert!(stale.is_stale(CacheKind::OpenPr, Some(3)));
+        assert!(stale.is_stale(CacheKind::OpenPr, Some(PrNumber(3).into())));
         assert!(
-            stale.is_stale(CacheKind::Issue, Some(3)),
+            stale.is_stale(CacheKind::Issue, Some(IssueNumber(3))),
             "read by number too"
         );
-        assert!(!stale.is_stale(CacheKind::OpenPr, Some(4)));
+        assert!(!stale.is_stale(CacheKind::OpenPr, Some(PrNumber(4).into())));
         assert!(
-            !stale.is_stale(CacheKind::Approval, Some(3)),
+            !stale.is_stale(CacheKind::Approval, Some(PrNumber(3).into())),
             "reviews are their own event"
         );
         for kind in [CacheKind::Repo, CacheKind::Config, CacheKind::OpenPrNumbers] {
@@ -225,8 +224,8 @@ mod tests {
         ] {
             assert!(stale.is_stale(kind, None), "{kind}");
         }
-        assert!(stale.is_stale(CacheKind::Approval, Some(9)));
-        assert!(stale.is_stale(CacheKind::BlockedBy, Some(9)));
+        assert!(stale.is_stale(CacheKind::Approval, Some(PrNumber(9).into())));
+        assert!(stale.is_stale(CacheKind::BlockedBy, Some(IssueNumber(9))));
         assert!(!stale.is_stale(CacheKind::PrFiles, None));
         assert!(!stale.is_stale(CacheKind::Permission, None));
         assert!(stale.concerns_tasks());
@@ -238,11 +237,11 @@ mod tests {
             Trigger::Issue(IssueNumber(5)),
             Trigger::Dependencies(IssueNumber(6)),
         ]);
-        assert!(stale.is_stale(CacheKind::BlockedBy, Some(5)));
-        assert!(stale.is_stale(CacheKind::SubIssues, Some(5)));
-        assert!(stale.is_stale(CacheKind::BlockedBy, Some(6)));
-        assert!(!stale.is_stale(CacheKind::SubIssues, Some(6)));
-        assert!(!stale.is_stale(CacheKind::Issue, Some(6)));
+        assert!(stale.is_stale(CacheKind::BlockedBy, Some(IssueNumber(5))));
+        assert!(stale.is_stale(CacheKind::SubIssues, Some(IssueNumber(5))));
+        assert!(stale.is_stale(CacheKind::BlockedBy, Some(IssueNumber(6))));
+        assert!(!stale.is_stale(CacheKind::SubIssues, Some(IssueNumber(6))));
+        assert!(!stale.is_stale(CacheKind::Issue, Some(IssueNumber(6))));
         assert_eq!(stale.issues(), BTreeSet::from([IssueNumber(5)]));
     }
 
@@ -252,8 +251,8 @@ mod tests {
             issue: IssueNumber(7),
             comment: CommentId(70),
         }]);
-        assert!(stale.is_stale(CacheKind::Issue, Some(7)));
-        assert!(!stale.is_stale(CacheKind::BlockedBy, Some(7)));
+        assert!(stale.is_stale(CacheKind::Issue, Some(IssueNumber(7))));
+        assert!(!stale.is_stale(CacheKind::BlockedBy, Some(IssueNumber(7))));
         assert_eq!(stale.issues(), BTreeSet::from([IssueNumber(7)]));
         assert_eq!(stale.commands(), [(IssueNumber(7), CommentId(70))]);
         assert!(stale.concerns_tasks());
@@ -275,9 +274,9 @@ mod tests {
         ] {
             assert!(!stale.is_stale(kind, None), "{kind}");
         }
-        assert!(!stale.is_stale(CacheKind::OpenPr, Some(1)));
-        assert!(!stale.is_stale(CacheKind::Issue, Some(1)));
-        assert!(!stale.is_stale(CacheKind::BlockedBy, Some(1)));
+        assert!(!stale.is_stale(CacheKind::OpenPr, Some(PrNumber(1).into())));
+        assert!(!stale.is_stale(CacheKind::Issue, Some(IssueNumber(1))));
+        assert!(!stale.is_stale(CacheKind::BlockedBy, Some(IssueNumber(1))));
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::TaskRecord;
 
-use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::assign::TaskLedger;
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, RepoName};
 use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
@@ -50,17 +50,6 @@ pub enum Recorded {
     New,
     /// The delivery id was already recorded: a redelivery changes nothing.
     Duplicate,
-}
-
-/// What the task rules remember of a repository that labels cannot hold: when each
-/// assignment was made, the finished tasks, and the merged pull requests that will finish
-/// them. Durable: losing them would forget a lane's task.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TaskRecords {
-    pub assignments: Vec<AssignmentRecord>,
-    pub completions: Vec<Completion>,
-    pub merged: Vec<MergedPr>,
-    pub was_blocked: Vec<WasBlocked>,
 }
 
 /// Something we wrote to GitHub: its id there, and a digest of what we last wrote.
@@ -158,13 +147,14 @@ pub trait Store: Send + Sync + 'static {
     fn cache_put(&self, kind: CacheKind, key: &str, value: &[u8]) -> Result<()>;
     fn cache_delete(&self, kind: CacheKind, key: &str) -> Result<()>;
 
-    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords>;
-    /// Replaces the repository's task records and marks the `handled` commands handled, in
+    /// The repository's task ledger. Durable: losing it would forget a lane's task.
+    fn task_ledger(&self, repo: &RepoName) -> Result<TaskLedger>;
+    /// Replaces the repository's task ledger and marks the `handled` commands handled, in
     /// one transaction: a command and what it changed are on record together or not at all.
-    fn set_task_records(
+    fn set_task_ledger(
         &self,
         repo: &RepoName,
-        records: &TaskRecords,
+        ledger: &TaskLedger,
         handled: &[CommentId],
     ) -> Result<()>;
     fn command_handled(&self, repo: &RepoName, comment: CommentId) -> Result<bool>;

@@ -6,9 +6,9 @@
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
     CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded,
-    RecoveryTurn, Result, Store, StoreError, TaskRecords,
+    RecoveryTurn, Result, Store, StoreError,
 };
-use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, TaskLedger, WasBlocked};
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::JobRequest;
@@ -231,8 +231,8 @@ fn apply_change(conn: &Connection, change: &RepoChange) -> Result<()> {
     .map_err(db)
 }
 
-fn read_task_records(conn: &Connection, repo: &str) -> Result<TaskRecords> {
-    let mut records = TaskRecords::default();
+fn read_task_ledger(conn: &Connection, repo: &str) -> Result<TaskLedger> {
+    let mut records = TaskLedger::default();
     let mut stmt = conn
         .prepare_cached(
             "SELECT issue, lane, assigned_at FROM task_assignments WHERE repo = ?1
@@ -331,7 +331,7 @@ fn read_task_records(conn: &Connection, repo: &str) -> Result<TaskRecords> {
 }
 
 /// Runs inside the operation's savepoint, so the tables change together or not at all.
-fn write_task_records(conn: &Connection, repo: &str, records: &TaskRecords) -> Result<()> {
+fn write_task_ledger(conn: &Connection, repo: &str, records: &TaskLedger) -> Result<()> {
     for table in TASK_TABLES {
         conn.execute(&format!("DELETE FROM {table} WHERE repo = ?1"), [repo])
             .map_err(db)?;
@@ -722,20 +722,20 @@ impl Store for SqliteStore {
         })
     }
 
-    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords> {
+    fn task_ledger(&self, repo: &RepoName) -> Result<TaskLedger> {
         let repo = repo.clone();
-        self.run(move |conn| read_task_records(conn, repo.as_str()))
+        self.run(move |conn| read_task_ledger(conn, repo.as_str()))
     }
 
-    fn set_task_records(
+    fn set_task_ledger(
         &self,
         repo: &RepoName,
-        records: &TaskRecords,
+        records: &TaskLedger,
         handled: &[CommentId],
     ) -> Result<()> {
         let (repo, records, handled) = (repo.clone(), records.clone(), handled.to_vec());
         self.run(move |conn| {
-            write_task_records(conn, repo.as_str(), &records)?;
+            write_task_ledger(conn, repo.as_str(), &records)?;
             let mut mark = conn
                 .prepare_cached(
                     "INSERT INTO handled_commands (repo, comment) VALUES (?1, ?2)
@@ -885,7 +885,7 @@ mod tests {
         let path = dir.path().join("old.db");
         let assigned: chrono::DateTime<chrono::Utc> = "2026-03-01T10:00:00.5Z".parse().unwrap();
         let merged: chrono::DateTime<chrono::Utc> = "2026-03-02T10:00:00Z".parse().unwrap();
-        let records = TaskRecords {
+        let records = TaskLedger {
             assignments: vec![AssignmentRecord {
                 issue: IssueNumber(4),
                 lane: "agent-2".into(),
@@ -942,7 +942,7 @@ mod tests {
         }
         let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
         let repo: RepoName = "o/a".parse().unwrap();
-        assert_eq!(store.task_records(&repo).unwrap(), records);
+        assert_eq!(store.task_ledger(&repo).unwrap(), records);
         assert!(store.command_handled(&repo, CommentId(77)).unwrap());
         // A kind the cache no longer has, so it is looked for in the table itself.
         let assignments: i64 = Connection::open(&path)

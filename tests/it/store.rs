@@ -5,13 +5,12 @@
 use crate::database::Schema;
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Barrier};
-use switchyard::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use switchyard::assign::{AssignmentRecord, Completion, MergedPr, TaskLedger, WasBlocked};
 use switchyard::github::Pauses;
 use switchyard::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use switchyard::jobs::{JobCounts, JobRequest, RepoChange, Trigger};
 use switchyard::store::{
     self, CacheKind, Delivery, PostgresStore, Published, Recorded, SharedStore, Store, StoreError,
-    TaskRecords,
 };
 
 /// A database the suite opens stores on, as often as a test likes.
@@ -436,8 +435,8 @@ fn at(text: &str) -> DateTime<Utc> {
 fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
     let store = db.open();
     let (a, b) = (repo("o/a"), repo("o/b"));
-    assert_eq!(store.task_records(&a).unwrap(), TaskRecords::default());
-    let records = TaskRecords {
+    assert_eq!(store.task_ledger(&a).unwrap(), TaskLedger::default());
+    let records = TaskLedger {
         assignments: vec![
             AssignmentRecord {
                 issue: IssueNumber(4),
@@ -475,34 +474,34 @@ fn task_records_round_trip_and_are_replaced_whole(db: &dyn Backend) {
             },
         ],
     };
-    store.set_task_records(&a, &records, &[]).unwrap();
+    store.set_task_ledger(&a, &records, &[]).unwrap();
     store
-        .set_task_records(&b, &TaskRecords::default(), &[])
+        .set_task_ledger(&b, &TaskLedger::default(), &[])
         .unwrap();
     assert_eq!(
-        store.task_records(&a).unwrap(),
+        store.task_ledger(&a).unwrap(),
         records,
         "in order, to the nanosecond"
     );
-    let fewer = TaskRecords {
+    let fewer = TaskLedger {
         assignments: records.assignments[1..].to_vec(),
-        ..TaskRecords::default()
+        ..TaskLedger::default()
     };
-    store.set_task_records(&a, &fewer, &[]).unwrap();
-    assert_eq!(store.task_records(&a).unwrap(), fewer);
-    assert_eq!(db.open().task_records(&a).unwrap(), fewer, "durable");
+    store.set_task_ledger(&a, &fewer, &[]).unwrap();
+    assert_eq!(store.task_ledger(&a).unwrap(), fewer);
+    assert_eq!(db.open().task_ledger(&a).unwrap(), fewer, "durable");
 }
 
 fn a_handled_command_is_remembered(db: &dyn Backend) {
     let store = db.open();
     let (a, b) = (repo("o/a"), repo("o/b"));
     assert!(!store.command_handled(&a, CommentId(5)).unwrap());
-    let records = TaskRecords::default();
+    let records = TaskLedger::default();
     store
-        .set_task_records(&a, &records, &[CommentId(5)])
+        .set_task_ledger(&a, &records, &[CommentId(5)])
         .unwrap();
     store
-        .set_task_records(&a, &records, &[CommentId(5), CommentId(6)])
+        .set_task_ledger(&a, &records, &[CommentId(5), CommentId(6)])
         .unwrap();
     assert!(store.command_handled(&a, CommentId(5)).unwrap());
     assert!(store.command_handled(&a, CommentId(6)).unwrap());

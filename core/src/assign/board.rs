@@ -2,7 +2,7 @@
 //! time, as plain values for [`crate::text::assign::board_body`].
 
 use super::schedule::{Job, PlanTime, plan_time};
-use super::snapshot::{Completion, Issue, MergeQueue, OpenPr};
+use super::snapshot::{BoardPr, Completion, Issue, MergeQueue};
 use super::state::{Dependency, FootprintWait, ForeignBlocker, PlanProgress, TaskState};
 use crate::config::Config;
 use crate::ids::{IssueNumber, PrNumber};
@@ -88,7 +88,7 @@ pub(crate) struct BoardInput<'a> {
     pub(crate) config: &'a Config,
     /// In the order queued issues are assigned: oldest first.
     pub(crate) tasks: &'a [BoardTask<'a>],
-    pub(crate) open_prs: &'a [OpenPr],
+    pub(crate) open_prs: &'a [BoardPr],
     pub(crate) completions: &'a [Completion],
     pub(crate) merge_queue: Option<&'a MergeQueue>,
 }
@@ -156,7 +156,7 @@ fn lane_status(input: &BoardInput<'_>, lane: &str) -> LaneStatus {
             _ => None,
         })
         .collect();
-    let open_prs: Vec<&OpenPr> = input
+    let open_prs: Vec<&BoardPr> = input
         .open_prs
         .iter()
         .filter(|pr| {

@@ -14,6 +14,7 @@ mod commands;
 mod deps;
 mod labels;
 mod lanes;
+mod ledger;
 mod markdown;
 mod open;
 mod plan;
@@ -34,12 +35,13 @@ pub(crate) use labels::spec as label_spec;
 pub use labels::{BLOCKED_LABEL, LabelSpec, QUEUED_LABEL, agent_label};
 pub use labels::{agent_label_name, same_label};
 pub use lanes::UNESTIMATED_HOURS;
+pub use ledger::TaskLedger;
 pub use plan::RecordChanges;
 pub(crate) use plan::settle;
 pub use schedule::PlanTime;
 pub use snapshot::{
-    Access, AssignmentRecord, Author, CommandComment, Completion, ExistingComment, Issue,
-    LinkedBlocker, MergeQueue, MergedPr, OpenPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
+    Access, AssignmentRecord, Author, BoardPr, CommandComment, Completion, ExistingComment, Issue,
+    LinkedBlocker, MergeQueue, MergedPr, QueueEntry, Snapshot, StatusIssue, WasBlocked,
 };
 pub use state::{
     Assignment, Blocked, Cycle, Dependency, DependencySource, DependencyState, FootprintWait,

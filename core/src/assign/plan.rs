@@ -333,7 +333,7 @@ impl<'s> Planner<'s> {
         let tracks: Vec<String> = open
             .tracks
             .iter()
-            .flat_map(|track| track.paths.iter().cloned())
+            .flat_map(|track| track.paths.globs().map(str::to_owned))
             .collect();
         footprint::of_task(&open.issue.body, &tracks)
     }
@@ -399,7 +399,7 @@ impl<'s> Planner<'s> {
                 .iter()
                 .map(|track| TrackPaths {
                     name: track.name.clone(),
-                    paths: track.paths.clone(),
+                    paths: track.paths.globs().map(str::to_owned).collect(),
                 })
                 .collect(),
             depends_on: open.depends_on.clone(),

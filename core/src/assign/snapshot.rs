@@ -24,7 +24,7 @@ pub struct Snapshot {
     /// marker is not it).
     pub comments: Vec<ExistingComment>,
     /// Open pull requests, for the board's lanes.
-    pub open_prs: Vec<OpenPr>,
+    pub open_prs: Vec<BoardPr>,
     /// Merged pull requests that close issues: at least those closing an issue with an
     /// assignment record.
     pub merged_prs: Vec<MergedPr>,
@@ -89,8 +89,10 @@ pub struct ExistingComment {
     pub body: String,
 }
 
+/// An open pull request as the board places it: on the lane of its branch, or of the tasks
+/// it closes, with the pull requests it overlaps.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenPr {
+pub struct BoardPr {
     pub number: PrNumber,
     pub head_branch: String,
     /// The issues its body closes ([`super::closing_issues`]).

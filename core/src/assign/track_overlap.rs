@@ -5,11 +5,11 @@ use crate::globs::may_overlap;
 
 /// The first pair of globs, one from each track, that may match the same path.
 pub(crate) fn first_overlap<'t>(a: &'t Track, b: &'t Track) -> Option<(&'t str, &'t str)> {
-    a.paths.iter().find_map(|ours| {
+    a.paths.globs().find_map(|ours| {
         b.paths
-            .iter()
+            .globs()
             .find(|theirs| may_overlap(ours, theirs))
-            .map(|theirs| (ours.as_str(), theirs.as_str()))
+            .map(|theirs| (ours, theirs))
     })
 }
 
@@ -19,12 +19,7 @@ mod tests {
 
     #[test]
     fn first_overlap_names_the_globs() {
-        let track = |paths: &[&str]| Track {
-            name: "t".into(),
-            paths: paths.iter().map(|p| (*p).to_owned()).collect(),
-            depends_on: vec![],
-            agent: None,
-        };
+        let track = |paths: &[&str]| crate::config::tests::track("t", paths, None);
         let api = track(&["docs/api/**", "src/api/**"]);
         let core = track(&["src/**"]);
         let web = track(&["web/**"]);

@@ -1,15 +1,15 @@
 //! Which globs name lock files, so a config that ignores them can be told apart.
 
 use super::{Config, DEFAULT_REGENERATED_PATHS};
-use crate::globs::PathFilter;
+use crate::globs::Glob;
 
 impl Config {
     /// The globs of `ignore_paths` that name lock files, which are better regenerated.
     pub fn ignored_lock_files(&self) -> Vec<String> {
         self.ignore_paths
-            .iter()
+            .globs()
             .filter(|glob| matches_a_lock_file(glob))
-            .cloned()
+            .map(str::to_owned)
             .collect()
     }
 }
@@ -21,7 +21,7 @@ fn matches_a_lock_file(glob: &str) -> bool {
     if name_glob.chars().all(|c| c == '*') {
         return false;
     }
-    let Ok(names) = PathFilter::new(&[name_glob]) else {
+    let Ok(names) = Glob::new(name_glob) else {
         return false;
     };
     DEFAULT_REGENERATED_PATHS

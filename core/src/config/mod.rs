@@ -1,9 +1,11 @@
 //! `.github/switchyard.yml`: schema, defaults, validation.
 //!
 //! [`parse`] reads the file strictly: every key is optional, an unknown key is an error with a
-//! suggestion, and every error carries the line and column of the node it is about. The
-//! helpers on [`Config`] answer the questions the rest of the crate asks of it: is this path
-//! ignored, which lane does this branch belong to, what is this issue's estimate.
+//! suggestion, and every error carries the line and column of the node it is about. What the
+//! checks compile (the branch template, each set of path globs) is what the [`Config`] holds,
+//! so nothing is parsed twice and a config built in code goes through the same constructors.
+//! The helpers on [`Config`] answer the questions the rest of the crate asks of it: which lane
+//! does this branch belong to, what is this issue's estimate.
 
 mod branch;
 mod errors;
@@ -17,7 +19,7 @@ mod yaml;
 use crate::globs::PathFilter;
 use std::collections::BTreeMap;
 
-pub use branch::LaneBranch;
+pub use branch::{BranchTemplate, LaneBranch};
 pub use errors::{ConfigError, ConfigErrors};
 
 /// Where the file lives in a repository.
@@ -33,7 +35,7 @@ pub struct Config {
     pub agents: Vec<Agent>,
     /// Lane branch template: `parallel-dev/{agent}` (one long-lived branch per agent) or
     /// `{agent}/{issue}-{slug}` (a branch per task). Placeholders: `{agent}`, `{issue}`, `{slug}`.
-    pub branch_template: String,
+    pub branch_template: BranchTemplate,
     /// Tasks at once per lane.
     pub capacity: u32,
     /// A task whose footprint shares a file with a task running on another lane waits for it
@@ -44,10 +46,10 @@ pub struct Config {
     /// Tracks by name, in configured order.
     pub tracks: Vec<Track>,
     /// Globs of paths whose overlaps never matter: never mentioned, never ordered.
-    pub ignore_paths: Vec<String>,
+    pub ignore_paths: PathFilter,
     /// Globs of files regenerated rather than merged by hand (lock files): two PRs changing
     /// one get their own short finding and count as a conflict in the merge order.
-    pub regenerated_paths: Vec<String>,
+    pub regenerated_paths: PathFilter,
     /// Which open PRs are coordinated.
     pub coordinate: Coordinate,
     pub merge_order: MergeOrderConfig,
@@ -81,7 +83,7 @@ impl Agent {
 pub struct Track {
     pub name: String,
     /// Globs of the paths the track owns.
-    pub paths: Vec<String>,
+    pub paths: PathFilter,
     /// Names of tracks whose work comes first.
     pub depends_on: Vec<String>,
     /// The lane the track is bound to, if any.
@@ -109,6 +111,9 @@ pub struct MergeOrderConfig {
 /// Number of lanes when the file does not say.
 const DEFAULT_AGENT_COUNT: usize = 3;
 
+/// One long-lived branch per lane.
+const DEFAULT_BRANCH_TEMPLATE: &str = "parallel-dev/{agent}";
+
 /// Lock files: two branches that both change one collide on it (GitHub refuses the second
 /// merge until it is rebased), and the fix is to regenerate it, not to merge it by hand.
 pub const DEFAULT_REGENERATED_PATHS: &[&str] = &[
@@ -133,16 +138,16 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             agents: numbered_agents(DEFAULT_AGENT_COUNT),
-            branch_template: "parallel-dev/{agent}".to_owned(),
+            branch_template: DEFAULT_BRANCH_TEMPLATE
+                .parse()
+                .expect("the default template is valid"),
             capacity: 1,
             footprint_wait: true,
             trigger_label: "parallel".to_owned(),
             tracks: Vec::new(),
-            ignore_paths: Vec::new(),
-            regenerated_paths: DEFAULT_REGENERATED_PATHS
-                .iter()
-                .map(|p| (*p).to_owned())
-                .collect(),
+            ignore_paths: PathFilter::empty(),
+            regenerated_paths: PathFilter::new(DEFAULT_REGENERATED_PATHS)
+                .expect("the default globs are valid"),
             coordinate: Coordinate::LaneBranches,
             merge_order: MergeOrderConfig::default(),
             size_labels: [("size: S", 1.0), ("size: M", 4.0), ("size: L", 8.0)]
@@ -213,17 +218,6 @@ fn on_git_lines(mut errors: ConfigErrors, text: &str) -> ConfigErrors {
 }
 
 impl Config {
-    /// The paths whose overlaps never matter. The globs were checked when the file was
-    /// parsed, so they compile here.
-    pub fn ignored(&self) -> PathFilter {
-        PathFilter::new(&self.ignore_paths).unwrap_or_else(|_| PathFilter::empty())
-    }
-
-    /// The files regenerated rather than merged (checked when the file was parsed).
-    pub fn regenerated(&self) -> PathFilter {
-        PathFilter::new(&self.regenerated_paths).unwrap_or_else(|_| PathFilter::empty())
-    }
-
     /// The lane named `name`. Names compare without regard to ASCII case, as GitHub labels
     /// (`agent:<name>`) do.
     pub fn agent(&self, name: &str) -> Option<&Agent> {

@@ -2,13 +2,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::branch::Template;
+use super::BranchTemplate;
 use super::yaml::{Node, Pos, Scalar, Value};
 use super::{
     Agent, CONFIG_CHECK_NAME, Config, ConfigError, ConfigErrors, Coordinate, MergeOrderConfig,
     Track, numbered_agents,
 };
-use crate::globs;
+use crate::globs::{Glob, PathFilter};
 use crate::graph;
 use crate::suggest::closest;
 
@@ -397,17 +397,18 @@ impl Checker {
         }
     }
 
-    fn globs(&mut self, node: &Node, what: &str) -> Option<Vec<String>> {
+    /// The globs, compiled; each that is not one is reported and left out.
+    fn globs(&mut self, node: &Node, what: &str) -> Option<PathFilter> {
         let patterns = self.texts(node, what)?;
         Some(
             patterns
                 .into_iter()
-                .filter_map(|(pattern, pos)| match globs::problem(&pattern) {
-                    Some(problem) => {
+                .filter_map(|(pattern, pos)| match Glob::new(&pattern) {
+                    Ok(glob) => Some(glob),
+                    Err(problem) => {
                         self.error(pos, problem);
                         None
                     }
-                    None => Some(pattern),
                 })
                 .collect(),
         )
@@ -561,10 +562,10 @@ impl Checker {
         }
     }
 
-    fn branch_template(&mut self, node: &Node) -> Option<String> {
+    fn branch_template(&mut self, node: &Node) -> Option<BranchTemplate> {
         let text = self.text(node, "`branch_template`")?;
-        match Template::parse(&text) {
-            Ok(_) => Some(text),
+        match BranchTemplate::parse(&text) {
+            Ok(template) => Some(template),
             Err(problem) => {
                 self.error(node.pos, problem);
                 None
@@ -700,7 +701,7 @@ impl Checker {
         let mut draft = TrackDraft {
             track: Track {
                 name,
-                paths: Vec::new(),
+                paths: PathFilter::empty(),
                 depends_on: Vec::new(),
                 agent: None,
             },

@@ -38,7 +38,8 @@ pub const WORK_UNITS_PER_MS: u64 = 15_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Candidate {
     pub pr: PrNumber,
-    /// Approved, checks green and mergeable: goes first among equals.
+    /// Approved by review, and nothing more (checks and mergeability are not read): goes
+    /// first among equals.
     pub ready: bool,
     /// When it arrived, smaller is older: a creation time in seconds or an arrival index.
     pub arrival: i64,

@@ -9,6 +9,7 @@ use super::coords::{BaseFile, MappedFile, Mapping};
 use super::findings::{BaseConflict, OwnershipFinding, PrReport, Region, Tier, may_conflict};
 use super::index::PrFiles;
 use super::inputs::{FetchRequest, Inputs, OpenPr};
+use super::ownership::foreign_owners;
 use super::parts::{Split, balanced_ranges, run_parts};
 use crate::ids::PrNumber;
 use std::collections::{BTreeMap, BTreeSet};
@@ -375,14 +376,11 @@ fn ownership_findings<'a>(pr_files: &PrFiles<'a>) -> Vec<OwnershipFinding<'a>> {
     for entry in &pr_files.entries {
         let pr = pr_files.prs[entry.pr as usize];
         for path in entry.file.touched_paths() {
-            let owners = pr_files
-                .inputs
-                .ownership
-                .foreign_owners(path, pr.lane.as_deref());
-            for track in owners {
+            let owners = foreign_owners(pr_files.inputs.tracks, path, pr.lane.as_deref());
+            for (track, owner_lane) in owners {
                 found
                     .entry((pr.number, &track.name))
-                    .or_insert_with(|| (pr, &track.lane, BTreeSet::new()))
+                    .or_insert_with(|| (pr, owner_lane, BTreeSet::new()))
                     .2
                     .insert(path);
             }

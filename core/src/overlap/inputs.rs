@@ -3,8 +3,7 @@
 
 use super::BaseDiff;
 use super::files::ChangedFile;
-use super::ownership::Ownership;
-use crate::config::Config;
+use crate::config::{Config, Track};
 use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use std::collections::HashMap;
@@ -37,50 +36,70 @@ pub struct Inputs<'a> {
     /// one are a [`super::FileOverlapKind::Regenerated`] finding; separate regions of one are
     /// no conflict, as in any other file.
     pub regenerated: &'a PathFilter,
-    pub ownership: &'a Ownership,
+    /// The configured tracks: a PR changing paths that a track bound to another lane owns is
+    /// an ownership finding. Tracks bound to no lane own nothing here.
+    pub tracks: &'a [Track],
 }
 
 /// What a configuration says about paths when pull requests are compared: which never matter,
-/// which are regenerated, which tracks own which. Compiled once and lent to each analysis.
-#[derive(Debug, Default)]
-pub struct PathRules {
-    pub ignore: PathFilter,
-    pub regenerated: PathFilter,
-    pub ownership: Ownership,
+/// which are regenerated, which tracks own which. Compiled when the configuration was read;
+/// this lends them to each analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct PathRules<'c> {
+    pub ignore: &'c PathFilter,
+    pub regenerated: &'c PathFilter,
+    pub tracks: &'c [Track],
 }
 
-impl PathRules {
-    /// The rules of `config`, its tracks' ownership included.
-    pub fn of(config: &Config) -> Self {
+/// The filter of no paths, for rules that ignore and regenerate nothing.
+static NO_PATHS: PathFilter = PathFilter::empty();
+
+/// No path ignored, none regenerated, none owned.
+impl Default for PathRules<'_> {
+    fn default() -> Self {
         Self {
-            ownership: Ownership::from_tracks(&config.tracks).unwrap_or_default(),
-            ..Self::without_ownership(config)
+            ignore: &NO_PATHS,
+            regenerated: &NO_PATHS,
+            tracks: &[],
+        }
+    }
+}
+
+impl<'c> PathRules<'c> {
+    /// The rules of `config`, its tracks' ownership included.
+    pub fn of(config: &'c Config) -> Self {
+        Self {
+            ignore: &config.ignore_paths,
+            regenerated: &config.regenerated_paths,
+            tracks: &config.tracks,
         }
     }
 
     /// The rules of `config` without ownership: for comparing branches no track governs.
-    pub fn without_ownership(config: &Config) -> Self {
+    pub fn without_ownership(config: &'c Config) -> Self {
         Self {
-            ignore: config.ignored(),
-            regenerated: config.regenerated(),
-            ownership: Ownership::default(),
+            tracks: &[],
+            ..Self::of(config)
         }
     }
 
     /// The engine's inputs for these PRs under these rules.
     pub fn inputs<'a>(
-        &'a self,
+        self,
         default_head: &'a Sha,
         prs: &'a [OpenPr],
         base_diffs: &'a HashMap<Sha, BaseDiff>,
-    ) -> Inputs<'a> {
+    ) -> Inputs<'a>
+    where
+        'c: 'a,
+    {
         Inputs {
             default_head,
             prs,
             base_diffs,
-            ignore: &self.ignore,
-            regenerated: &self.regenerated,
-            ownership: &self.ownership,
+            ignore: self.ignore,
+            regenerated: self.regenerated,
+            tracks: self.tracks,
         }
     }
 }

@@ -48,7 +48,6 @@ pub use findings::{
     Sides, Tier,
 };
 pub use inputs::{FetchRequest, Inputs, OpenPr, PathRules};
-pub use ownership::{OwnedTrack, Ownership};
 pub use patch::{Change, Hunk, Line, Lines, LinesIter, Patch, PatchError, parse_patch};
 pub use query::{Asked, old_lines, question};
 pub use textdiff::{diff_texts, fetched_file};

@@ -4,6 +4,7 @@ use super::engine::{Detail, analyze_split};
 use super::parts::Split;
 use super::*;
 use crate::config::Track;
+use crate::config::tests::track;
 use crate::globs::PathFilter;
 use crate::ids::{PrNumber, Sha};
 use crate::test_rng::Rng;
@@ -52,7 +53,7 @@ struct Repo {
     base_diffs: HashMap<Sha, BaseDiff>,
     ignore: PathFilter,
     regenerated: PathFilter,
-    ownership: Ownership,
+    tracks: Vec<Track>,
 }
 
 impl Repo {
@@ -63,7 +64,7 @@ impl Repo {
             base_diffs: HashMap::new(),
             ignore: PathFilter::default(),
             regenerated: PathFilter::default(),
-            ownership: Ownership::default(),
+            tracks: Vec::new(),
         }
     }
 
@@ -80,7 +81,7 @@ impl Repo {
             base_diffs: &self.base_diffs,
             ignore: &self.ignore,
             regenerated: &self.regenerated,
-            ownership: &self.ownership,
+            tracks: &self.tracks,
         }
     }
 
@@ -474,13 +475,7 @@ fn changing_paths_of_another_lanes_track_is_an_ownership_finding() {
             )
         },
     ]);
-    repo.ownership = Ownership::from_tracks(&[Track {
-        name: "ui".into(),
-        paths: vec!["src/ui/**".into()],
-        depends_on: Vec::new(),
-        agent: Some("agent-2".into()),
-    }])
-    .unwrap();
+    repo.tracks = vec![track("ui", &["src/ui/**"], Some("agent-2"))];
     let analysis = repo.analyze();
     assert_eq!(
         analysis.ownership,

@@ -5,7 +5,7 @@
 
 use crate::footprint::{Running, holder_lane};
 use crate::planfile::names;
-use crate::planfile::{Plan, WorkItem};
+use crate::planfile::{PlanDocument, WorkItem};
 use std::collections::BTreeSet;
 
 /// A lane, the hours of open work on it and the footprints of its open tasks.
@@ -55,7 +55,7 @@ const UNKNOWN_HOURS: f64 = 1.0;
 /// What applying `plan` adds to a book holding the tasks `in_book`, on `lanes`, to a config
 /// whose tracks are `configured`.
 pub fn additions(
-    plan: &Plan,
+    plan: &PlanDocument,
     lanes: &[LaneLoad],
     in_book: &[String],
     configured: &[String],
@@ -148,7 +148,11 @@ pub(crate) fn slug(name: &str) -> String {
 
 /// Items in plan order, each after the items it depends on; a dependency that closes a
 /// cycle is cut (and recorded) so the rest can still be added.
-fn dependency_order(plan: &Plan, ids: &[String], cut: &mut Vec<(String, String)>) -> Vec<usize> {
+fn dependency_order(
+    plan: &PlanDocument,
+    ids: &[String],
+    cut: &mut Vec<(String, String)>,
+) -> Vec<usize> {
     let deps: Vec<Vec<usize>> = plan
         .items
         .iter()

@@ -12,7 +12,7 @@
 use crate::assign::same_label;
 use crate::ids::{IssueId, IssueNumber};
 use crate::planfile::apply::{estimate, slug, task_ids};
-use crate::planfile::{Plan, WorkItem};
+use crate::planfile::{PlanDocument, WorkItem};
 use crate::text::plan_issues::{item_body, parent_body};
 use std::collections::BTreeMap;
 
@@ -60,7 +60,7 @@ pub fn plan_id(name: &str) -> String {
 /// The plan being applied, and where it came from.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
-    pub plan: &'a Plan,
+    pub plan: &'a PlanDocument,
     /// What the markers name it by.
     pub id: &'a str,
     /// The parent issue's title.
@@ -375,7 +375,7 @@ fn ticked(body: &str) -> Vec<String> {
 /// Items in the order their issues are created: of the items whose dependencies are placed,
 /// the first that must run alone, else the first; a dependency closing a cycle is cut (and
 /// recorded, by name) so the rest can be placed.
-fn creation_order(plan: &Plan, cut: &mut Vec<(String, String)>) -> Vec<usize> {
+fn creation_order(plan: &PlanDocument, cut: &mut Vec<(String, String)>) -> Vec<usize> {
     let items = &plan.items;
     let deps: Vec<Vec<usize>> = items
         .iter()
@@ -418,7 +418,7 @@ mod tests {
                         ## Task 2: API\nDepends on: Task 1\nFiles: `src/api/`\nEstimate: 45m\n\n\
                         ## Task 3: Setup (sequential)\nFiles: `Cargo.toml`\n";
 
-    fn source(plan: &Plan) -> Source<'_> {
+    fn source(plan: &PlanDocument) -> Source<'_> {
         Source {
             plan,
             id: "sync",
@@ -614,7 +614,7 @@ mod tests {
             .unwrap()
             .open = false;
         let shorter = read(&PLAN.replace("Estimate: 45m", "Estimate: 1h"));
-        let shorter = Plan {
+        let shorter = PlanDocument {
             items: shorter
                 .items
                 .into_iter()

@@ -5,9 +5,9 @@
 use crate::planfile::drafts::{DepRef, Draft, Drafts, Group};
 use crate::planfile::names::{self, Ident};
 use crate::planfile::paths::{self, Trust};
-use crate::planfile::{Plan, Warning, WarningKind, WorkItem};
+use crate::planfile::{PlanDocument, Warning, WarningKind, WorkItem};
 
-pub(crate) fn resolve(mut drafts: Drafts) -> Plan {
+pub(crate) fn resolve(mut drafts: Drafts) -> PlanDocument {
     let mut warnings = Vec::new();
     attach_loose_lines(&mut drafts);
     let graph = graph_edges(&drafts);
@@ -68,7 +68,7 @@ pub(crate) fn resolve(mut drafts: Drafts) -> Plan {
         }
     }
     warnings.sort_by_key(|w| w.line);
-    Plan { items, warnings }
+    PlanDocument { items, warnings }
 }
 
 fn item(draft: &Draft, edges: &[usize], all: &[Draft]) -> WorkItem {

@@ -75,14 +75,15 @@ pub enum WarningKind {
     NoFiles { item: String },
 }
 
+/// A plan's Markdown as [`read`] understands it: its work items, and what it found amiss.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Plan {
+pub struct PlanDocument {
     pub items: Vec<WorkItem>,
     pub warnings: Vec<Warning>,
 }
 
 /// Reads a plan's Markdown.
-pub fn read(markdown: &str) -> Plan {
+pub fn read(markdown: &str) -> PlanDocument {
     let blocks = blocks::blocks(&encoding::repair(markdown));
     let drafts = items::drafts(&blocks);
     links::resolve(drafts)

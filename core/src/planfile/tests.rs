@@ -3,14 +3,14 @@
 
 use super::*;
 
-fn item<'p>(plan: &'p Plan, name: &str) -> &'p WorkItem {
+fn item<'p>(plan: &'p PlanDocument, name: &str) -> &'p WorkItem {
     plan.items
         .iter()
         .find(|i| i.name == name)
         .unwrap_or_else(|| panic!("no item {name} in {:#?}", plan.items))
 }
 
-fn names(plan: &Plan) -> Vec<&str> {
+fn names(plan: &PlanDocument) -> Vec<&str> {
     plan.items.iter().map(|i| i.name.as_str()).collect()
 }
 

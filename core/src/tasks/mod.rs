@@ -10,7 +10,8 @@ pub(crate) mod tests;
 
 pub use desired::{BoardChange, CommentChange, Plan, TaskPlan};
 
-use crate::assign::{Snapshot, settle};
+use crate::assign::{BoardPr, MergeQueue, Snapshot, closing_issues, settle};
+use crate::pulls::{PrListing, PullPlan};
 use changes::{board_change, branches_to_create, command_outcomes, labels_to_create, task_plans};
 
 pub fn plan(snapshot: &Snapshot) -> Plan {
@@ -25,4 +26,23 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
         records: settled.records_out,
         board: settled.board,
     }
+}
+
+/// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
+/// requests with what the overlap engine found.
+pub fn with_pulls(snapshot: &mut Snapshot, open_prs: &[PrListing], pulls: &PullPlan) {
+    snapshot.merge_queue = Some(MergeQueue::from(&pulls.order));
+    snapshot.open_prs = open_prs
+        .iter()
+        .map(|pr| BoardPr {
+            number: pr.number,
+            head_branch: pr.head_branch.clone(),
+            closes: closing_issues(&pr.body),
+            overlaps_with: pulls
+                .overlaps_with
+                .get(&pr.number)
+                .map(|others| others.iter().copied().collect())
+                .unwrap_or_default(),
+        })
+        .collect();
 }

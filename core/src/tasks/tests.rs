@@ -133,7 +133,7 @@ impl World {
     }
 
     fn open_pr(&mut self, pr: u64, head: &str, closes: &[u64], overlaps: &[u64]) -> &mut Self {
-        self.snapshot.open_prs.push(OpenPr {
+        self.snapshot.open_prs.push(BoardPr {
             number: PrNumber(pr),
             head_branch: head.into(),
             closes: closes.iter().copied().map(IssueNumber).collect(),
@@ -772,7 +772,7 @@ fn a_queued_issue_that_loses_the_trigger_label_is_withdrawn() {
 #[test]
 fn a_branch_per_task_is_kept_when_the_issue_is_renamed() {
     let mut config = config(2, 1);
-    config.branch_template = "{agent}/{issue}-{slug}".into();
+    config.branch_template = "{agent}/{issue}-{slug}".parse().unwrap();
     let mut world = World::new(config);
     world.issue(16, "Status command", "", &["parallel"]);
     let plan = world.settle();
@@ -1166,7 +1166,7 @@ fn many_random_worlds_settle_and_respect_capacity() {
             track("web", &["web/**"], None),
         ];
         if rng.next(2) == 0 {
-            config.branch_template = "{agent}/{issue}-{slug}".into();
+            config.branch_template = "{agent}/{issue}-{slug}".parse().unwrap();
         }
         let mut world = World::new(config);
         // `assign <lane>` is obeyed even on a full lane, as an `agent:` label is.

@@ -46,6 +46,11 @@ pub fn config_invalid(errors: &ConfigErrors) -> CheckText {
     }
 }
 
+/// The error of a configuration file that is not UTF-8 text.
+pub fn config_unreadable() -> String {
+    "the file could not be read as UTF-8 text".into()
+}
+
 pub fn config_removed() -> CheckText {
     CheckText {
         title: "The configuration file is removed".into(),

@@ -41,10 +41,11 @@ fn lanes_summary(config: &Config) -> String {
 }
 
 fn branches(config: &Config, agent: &Agent) -> String {
-    match config.branch_pattern(agent) {
-        Some(pattern) if config.branch_per_lane() => format!("branch {}", code(&pattern)),
-        Some(pattern) => format!("a branch per issue, {}", code(&pattern)),
-        None => format!("branches from {}", code(&config.branch_template)),
+    let pattern = code(&config.branch_pattern(agent));
+    if config.branch_per_lane() {
+        format!("branch {pattern}")
+    } else {
+        format!("a branch per issue, {pattern}")
     }
 }
 
@@ -84,7 +85,7 @@ fn ignored_summary(config: &Config) -> String {
     }
     let mut text = format!(
         "Ignored when pull requests are compared: {}.",
-        code_list(&config.ignore_paths)
+        code_list(config.ignore_paths.globs())
     );
     let lock_files = config.ignored_lock_files();
     if !lock_files.is_empty() {
@@ -107,7 +108,7 @@ fn regenerated_summary(config: &Config) -> String {
             "Regenerated, not merged by hand (two pull requests that change the same lines of \
              one are told to regenerate it after rebasing, and the merge order puts one after \
              the other; changes in separate regions of one are no conflict): {}.",
-            code_list(&config.regenerated_paths)
+            code_list(config.regenerated_paths.globs())
         )
     }
 }
@@ -171,7 +172,7 @@ fn track_details(track: &Track) -> String {
     let mut details = vec![if track.paths.is_empty() {
         "owns no paths".to_owned()
     } else {
-        format!("owns {}", code_list(&track.paths))
+        format!("owns {}", code_list(track.paths.globs()))
     }];
     if !track.depends_on.is_empty() {
         details.push(format!("after {}", code_list(&track.depends_on)));
@@ -191,10 +192,10 @@ fn code(text: &str) -> String {
     }
 }
 
-fn code_list(items: &[String]) -> String {
+fn code_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
     items
-        .iter()
-        .map(|item| code(item))
+        .into_iter()
+        .map(|item| code(item.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -305,15 +306,6 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
     }
 
     #[test]
-    fn summary_of_a_hand_made_invalid_template_still_reads() {
-        let config = Config {
-            branch_template: "lanes/{agent".into(),
-            ..Config::default()
-        };
-        assert!(config_summary(&config).contains("- `agent-1`: branches from `lanes/{agent`"));
-    }
-
-    #[test]
     fn any_config_that_parses_has_a_summary() {
         for text in garbage() {
             if let Ok(config) = parse(&text) {
@@ -342,7 +334,7 @@ size labels `size: XS` = 0.5 h, `size: S` = 1 h, `size: M` = 4 h, `size: L` = 8 
     #[test]
     fn lock_files_under_ignore_paths_stay_ignored_and_the_summary_says_so() {
         let config = parse("ignore_paths: [\"**/yarn.lock\", \"docs/**\"]\n").unwrap();
-        assert_eq!(config.ignore_paths, ["**/yarn.lock", "docs/**"]);
+        assert!(config.ignore_paths.globs().eq(["**/yarn.lock", "docs/**"]));
         assert!(config_summary(&config).contains(
             "Ignored when pull requests are compared: `**/yarn.lock`, `docs/**`. Lock files among \
              them (`**/yarn.lock`) are never mentioned and never ordered"

@@ -2,6 +2,7 @@
 //! so the voice stays consistent and every text is snapshot-tested.
 
 pub mod assign;
+mod check_parts;
 mod config_check;
 mod config_summary;
 mod handoff;
@@ -12,7 +13,8 @@ mod overlap;
 pub mod plan_issues;
 mod planfile;
 
-pub use config_check::{config_invalid, config_removed, config_valid};
+pub use check_parts::{config_error_annotation, overlap_annotation, recompute_button};
+pub use config_check::{config_invalid, config_removed, config_unreadable, config_valid};
 pub use config_summary::config_summary;
 pub use handoff::{
     HANDOFF_MARKER, HandoffView, handoff_cause_of, handoff_comment, handoff_done_comment,
@@ -38,6 +40,20 @@ pub const MAX_SUMMARY_CHARS: usize = 65_535;
 pub struct CheckText {
     pub title: String,
     pub summary: String,
+}
+
+/// The words of a warning on lines of a pull request, shown in "Files changed".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotationText {
+    pub title: String,
+    pub message: String,
+}
+
+/// A button on a check run's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ButtonText {
+    pub label: &'static str,
+    pub description: &'static str,
 }
 
 /// `a`, `a and b`, `a, b and c`.

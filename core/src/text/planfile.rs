@@ -3,11 +3,11 @@
 
 use crate::planfile::apply::{Additions, PlannedTask};
 use crate::planfile::config_tracks::tracks_yaml;
-use crate::planfile::{Plan, Warning, WarningKind, WorkItem};
+use crate::planfile::{PlanDocument, Warning, WarningKind, WorkItem};
 use crate::text::{code_list, plural};
 
 /// The reading of a plan, for a person: items with their facts, then the warnings.
-pub fn plan_reading(path: &str, plan: &Plan) -> String {
+pub fn plan_reading(path: &str, plan: &PlanDocument) -> String {
     let mut out = format!(
         "{path}: {}, {}\n",
         plural(plan.items.len(), "work item", "work items"),
@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn an_item_with_its_facts_and_the_warnings() {
-        let plan = Plan {
+        let plan = PlanDocument {
             items: vec![WorkItem {
                 name: "Task 1.1: Edit queue schema".into(),
                 files: vec!["src/offline/queue.ts".into()],

@@ -43,7 +43,7 @@ pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
         if !seen.insert(*comment) || is_handled(ctx, *comment).await? {
             continue;
         }
-        match ctx.client.comment(comment.0).await {
+        match ctx.client.comment(*comment).await {
             Ok(read) => pending.comments.push((*issue, read)),
             Err(e) if e.is_not_found() => pending.deleted.push(*comment),
             Err(e) => return Err(e.into()),
@@ -81,13 +81,13 @@ pub async fn command_comments(
             access(ctx, &login).await?
         };
         let on_pull_request = issues
-            .issue(ctx, issue.0)
+            .issue(ctx, *issue)
             .await?
             .is_some_and(|i| i.pull_request);
         comments.push(CommandComment {
             issue: *issue,
             on_pull_request,
-            comment: CommentId(comment.id),
+            comment: comment.id,
             author: Author {
                 login,
                 is_bot,

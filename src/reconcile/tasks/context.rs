@@ -2,17 +2,17 @@
 //! of the reconcile read (the repository's configuration and pull requests).
 
 use crate::github::RepoClient;
-use crate::ids::RepoName;
+use crate::ids::{AppId, RepoName};
+use crate::pulls::PullSnapshot;
 use crate::reconcile::cache::Reads;
-use crate::reconcile::snapshot::Snapshot;
 use crate::store::SharedStore;
 
 pub struct Context<'a> {
     pub client: &'a RepoClient,
     pub store: &'a SharedStore,
-    pub app_id: u64,
+    pub app_id: AppId,
     pub reads: &'a Reads,
-    pub main: &'a Snapshot,
+    pub main: &'a PullSnapshot,
 }
 
 impl Context<'_> {

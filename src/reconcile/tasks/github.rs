@@ -2,14 +2,13 @@
 
 use crate::assign::{self, Access};
 use crate::github::models::{GhIssue, Permission};
-use crate::ids::IssueNumber;
 
 impl GhIssue {
     /// As the rules read it; `open` is what the snapshot knows of its state, which may be
     /// fresher than this copy.
     pub fn to_issue(&self, open: bool) -> assign::Issue {
         assign::Issue {
-            number: IssueNumber(self.number),
+            number: self.number,
             title: self.title.clone(),
             body: self.body().to_owned(),
             labels: self.label_names(),
@@ -33,6 +32,7 @@ impl Permission {
 mod tests {
     use super::*;
     use crate::github::models::{AppRef, GhComment, User};
+    use crate::ids::{AppId, CommentId};
 
     #[test]
     fn pull_requests_are_told_apart_from_issues() {
@@ -51,18 +51,18 @@ mod tests {
     #[test]
     fn own_writing_is_told_by_the_app_id_when_github_gives_it() {
         let comment = |via: Option<u64>, kind: &str| GhComment {
-            id: 1,
+            id: CommentId(1),
             body: None,
             user: Some(User {
                 login: "x[bot]".into(),
                 kind: kind.into(),
             }),
             created_at: None,
-            performed_via_github_app: via.map(|id| AppRef { id }),
+            performed_via_github_app: via.map(|id| AppRef { id: AppId(id) }),
         };
-        assert!(comment(Some(42), "Bot").by_app(42));
-        assert!(!comment(Some(7), "Bot").by_app(42));
-        assert!(comment(None, "Bot").by_app(42));
+        assert!(comment(Some(42), "Bot").by_app(AppId(42)));
+        assert!(!comment(Some(7), "Bot").by_app(AppId(42)));
+        assert!(comment(None, "Bot").by_app(AppId(42)));
     }
 
     #[test]

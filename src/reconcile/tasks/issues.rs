@@ -18,7 +18,7 @@ pub struct Issues {
     /// Every open issue of the repository, pull requests left out.
     pub open: OpenIssues,
     /// Issues read by number in this reconcile; `None` when GitHub has no such issue.
-    fresh: BTreeMap<u64, Option<GhIssue>>,
+    fresh: BTreeMap<IssueNumber, Option<GhIssue>>,
 }
 
 impl Issues {
@@ -34,7 +34,7 @@ impl Issues {
         match stored {
             Some(open) if !stale => {
                 issues.open = open;
-                for IssueNumber(number) in ctx.reads.stale().issues() {
+                for number in ctx.reads.stale().issues() {
                     let issue = issues.get(ctx, number).await?;
                     match issue.filter(|i| i.is_open() && !i.is_pull_request()) {
                         Some(issue) => issues.open.insert(number, issue),
@@ -52,7 +52,7 @@ impl Issues {
     pub async fn get(
         &mut self,
         ctx: &Context<'_>,
-        number: u64,
+        number: IssueNumber,
     ) -> Result<Option<GhIssue>, ReconcileError> {
         if let Some(read) = self.fresh.get(&number) {
             return Ok(read.clone());
@@ -67,14 +67,19 @@ impl Issues {
     pub async fn issue(
         &mut self,
         ctx: &Context<'_>,
-        number: u64,
+        number: IssueNumber,
     ) -> Result<Option<assign::Issue>, ReconcileError> {
         if let Some(issue) = self.open.get(&number) {
             return Ok(Some(issue.to_issue(true)));
         }
-        if let Some(pr) = ctx.main.open_prs.iter().find(|pr| pr.number.0 == number) {
+        if let Some(pr) = ctx
+            .main
+            .open_prs
+            .iter()
+            .find(|pr| IssueNumber::from(pr.number) == number)
+        {
             return Ok(Some(assign::Issue {
-                number: IssueNumber(number),
+                number,
                 title: pr.title.clone(),
                 body: pr.body.clone(),
                 labels: pr.labels.clone(),
@@ -105,7 +110,7 @@ impl Issues {
             if found.contains_key(&number) || gone.contains(&number) {
                 continue;
             }
-            let Some(mut issue) = self.issue(ctx, number.0).await? else {
+            let Some(mut issue) = self.issue(ctx, number).await? else {
                 gone.push(number);
                 continue;
             };

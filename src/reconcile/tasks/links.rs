@@ -56,8 +56,8 @@ impl Links {
                 ctx.client,
                 ctx.store,
                 CacheKind::BlockedBy,
-                Some(issue.0),
-                |etag| async move { ctx.client.blocked_by(issue.0, etag.as_deref()).await },
+                Some(issue),
+                |etag| async move { ctx.client.blocked_by(issue, etag.as_deref()).await },
             )
             .await?;
         match read {
@@ -107,7 +107,7 @@ fn to_blockers(here: &RepoName, listed: &[LinkedIssue]) -> Vec<LinkedBlocker> {
         .iter()
         .map(|issue| LinkedBlocker {
             repo: repository(&issue.repository_url).filter(|repo| repo != here),
-            number: IssueNumber(issue.number),
+            number: issue.number,
             open: issue.state == "open",
             url: issue.html_url.clone(),
         })
@@ -124,13 +124,14 @@ pub(super) fn repository(url: &str) -> Option<RepoName> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::IssueId;
 
     #[test]
     fn blockers_in_this_repository_carry_no_repository_and_others_do() {
         let here: RepoName = "octo/repo".parse().unwrap();
         let listed = |repo: &str, number: u64, state: &str| LinkedIssue {
-            id: 1000 + number,
-            number,
+            id: IssueId(1000 + number),
+            number: IssueNumber(number),
             state: state.into(),
             repository_url: format!("https://api.github.com/repos/{repo}"),
             html_url: format!("https://github.com/{repo}/issues/{number}"),

@@ -4,21 +4,20 @@
 //! matched with the open pull requests that said they would close it.
 
 use super::context::Context;
-use super::stored::Records;
-use crate::assign::{MergedPr, closing_issues};
+use crate::assign::{MergedPr, TaskLedger, closing_issues};
 use crate::ids::{IssueNumber, PrNumber};
 use crate::reconcile::diffs::pr_files;
 use crate::reconcile::error::ReconcileError;
 use std::collections::BTreeSet;
 
-/// Adds to `records` the merged pull requests that close recorded issues. `is_open` tells
+/// Adds to `ledger` the merged pull requests that close recorded issues. `is_open` tells
 /// whether an issue is still open.
 pub async fn track(
     ctx: &Context<'_>,
-    records: &mut Records,
+    ledger: &mut TaskLedger,
     is_open: impl Fn(IssueNumber) -> bool,
 ) -> Result<(), ReconcileError> {
-    if records.assignments.is_empty() {
+    if ledger.assignments.is_empty() {
         return Ok(());
     }
     let open: BTreeSet<PrNumber> = ctx.main.open_prs.iter().map(|pr| pr.number).collect();
@@ -29,8 +28,8 @@ pub async fn track(
         .difference(&open)
         .copied()
         .collect();
-    for record in &records.assignments {
-        let finished = records
+    for record in &ledger.assignments {
+        let finished = ledger
             .merged
             .iter()
             .any(|pr| pr.closes.contains(&record.issue));
@@ -46,11 +45,11 @@ pub async fn track(
         );
     }
     for number in candidates {
-        if records.merged.iter().any(|pr| pr.number == number) {
+        if ledger.merged.iter().any(|pr| pr.number == number) {
             continue;
         }
-        if let Some(merged) = merged_pr(ctx, records, number).await? {
-            records.merged.push(merged);
+        if let Some(merged) = merged_pr(ctx, ledger, number).await? {
+            ledger.merged.push(merged);
         }
     }
     Ok(())
@@ -59,10 +58,10 @@ pub async fn track(
 /// The pull request, if it merged and closes an issue with an assignment record.
 async fn merged_pr(
     ctx: &Context<'_>,
-    records: &Records,
+    ledger: &TaskLedger,
     number: PrNumber,
 ) -> Result<Option<MergedPr>, ReconcileError> {
-    let pr = match ctx.client.pull_request(number.0).await {
+    let pr = match ctx.client.pull_request(number).await {
         Ok(pr) => pr,
         Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e.into()),
@@ -72,12 +71,12 @@ async fn merged_pr(
     };
     let closed: Vec<IssueNumber> = closing_issues(pr.body.as_deref().unwrap_or_default())
         .into_iter()
-        .filter(|issue| records.is_recorded(*issue))
+        .filter(|issue| ledger.is_recorded(*issue))
         .collect();
     if closed.is_empty() {
         return Ok(None);
     }
-    let files = pr_files(ctx.client, ctx.store, number.0, &pr.head.sha).await?;
+    let files = pr_files(ctx.client, ctx.store, number, &pr.head.sha).await?;
     Ok(Some(MergedPr {
         number,
         merged_at,

@@ -21,10 +21,9 @@ pub use read::TaskInputs;
 
 use crate::assign::StatusIssue;
 use crate::ids::IssueNumber;
+use crate::pulls::{PullPlan, PullSnapshot};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::open_work;
-use crate::reconcile::plan::Plan;
-use crate::reconcile::snapshot::Snapshot;
 use crate::tasks::{self, BoardChange};
 
 /// Reads what the task rules need, when tasks are in play or an event may start them; `None`
@@ -39,8 +38,8 @@ pub async fn read_tasks(ctx: &Context<'_>) -> Result<Option<TaskInputs>, Reconci
 }
 
 /// The task plan, with the pull requests' merge order and overlaps as `order` has them.
-fn plan_tasks(ctx: &Context<'_>, inputs: &mut TaskInputs, order: &Plan) -> tasks::Plan {
-    read::with_order(&mut inputs.snapshot, ctx.main, order);
+fn plan_tasks(ctx: &Context<'_>, inputs: &mut TaskInputs, order: &PullPlan) -> tasks::Plan {
+    tasks::with_pulls(&mut inputs.snapshot, &ctx.main.open_prs, order);
     tasks::plan(&inputs.snapshot)
 }
 
@@ -50,7 +49,7 @@ fn plan_tasks(ctx: &Context<'_>, inputs: &mut TaskInputs, order: &Plan) -> tasks
 pub async fn open_board_first(
     ctx: &Context<'_>,
     inputs: &mut TaskInputs,
-    order: &Plan,
+    order: &PullPlan,
 ) -> Result<Option<String>, ReconcileError> {
     if inputs.snapshot.status_issue.is_some() {
         return Ok(None);
@@ -70,7 +69,7 @@ pub async fn open_board_first(
 }
 
 /// The status board's page.
-pub fn board_url(main: &Snapshot, number: IssueNumber) -> String {
+pub fn board_url(main: &PullSnapshot, number: IssueNumber) -> String {
     format!("{}/issues/{}", main.repo_url, number.0)
 }
 
@@ -78,7 +77,7 @@ pub fn board_url(main: &Snapshot, number: IssueNumber) -> String {
 pub async fn write_tasks(
     ctx: &Context<'_>,
     inputs: Option<TaskInputs>,
-    order: &Plan,
+    order: &PullPlan,
 ) -> Result<bool, ReconcileError> {
     let Some(mut inputs) = inputs else {
         return Ok(false);
@@ -86,7 +85,7 @@ pub async fn write_tasks(
     let plan = plan_tasks(ctx, &mut inputs, order);
     write::apply(ctx, &mut inputs, &plan).await?;
     let config = &ctx.main.config;
-    let active = !inputs.records.assignments.is_empty()
+    let active = !inputs.ledger.assignments.is_empty()
         || inputs.snapshot.status_issue.is_some()
         || matches!(plan.board_change, Some(BoardChange::Create { .. }))
         || inputs

@@ -21,7 +21,7 @@ pub async fn read(
     issues: &mut Issues,
 ) -> Result<BTreeMap<IssueNumber, Vec<IssueNumber>>, ReconcileError> {
     let trigger = &ctx.main.config.trigger_label;
-    let parents: Vec<u64> = issues
+    let parents: Vec<IssueNumber> = issues
         .open
         .values()
         .filter(|issue| issue.label_names().iter().any(|l| same_label(l, trigger)))
@@ -61,8 +61,8 @@ pub async fn read(
             }
         }
         if !here.is_empty() {
-            let numbers = here.iter().map(|sub| IssueNumber(sub.issue.number));
-            plans.insert(IssueNumber(parent), numbers.collect());
+            let numbers = here.iter().map(|sub| sub.issue.number);
+            plans.insert(parent, numbers.collect());
         }
     }
     if joined {

@@ -6,18 +6,16 @@ use super::context::Context;
 use super::issues::Issues;
 use super::merged;
 use super::plans;
-use super::stored::{self, OpenIssues, Records, repo_key};
+use super::stored::{self, OpenIssues, load_ledger, repo_key};
 use crate::assign::{
-    self, BLOCKED_LABEL, ExistingComment, MergeQueue, QUEUED_LABEL, StatusIssue, agent_label_name,
-    closing_issues, same_label,
+    self, BLOCKED_LABEL, ExistingComment, QUEUED_LABEL, StatusIssue, TaskLedger, agent_label_name,
+    same_label,
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
-use crate::reconcile::plan::Plan;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
-use crate::reconcile::snapshot::Snapshot;
 use crate::store::{self, CacheKind};
 use crate::text::assign::is_status_board;
 
@@ -25,7 +23,7 @@ use crate::text::assign::is_status_board;
 pub struct TaskInputs {
     pub snapshot: assign::Snapshot,
     pub open: OpenIssues,
-    pub records: Records,
+    pub ledger: TaskLedger,
     /// Issues with assignment records that GitHub no longer has.
     pub gone: Vec<IssueNumber>,
     /// Command comments deleted before they were read.
@@ -36,7 +34,7 @@ pub struct TaskInputs {
 /// labels, no assignment, no command and no status board.
 pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let mut issues = Issues::read(ctx).await?;
-    let mut records = Records::load(ctx.store, ctx.repo()).await?;
+    let mut ledger = load_ledger(ctx.store, ctx.repo()).await?;
     let pending = commands::pending(ctx).await?;
     let status_issue = status_issue(ctx, &mut issues).await?;
     let config = &ctx.main.config;
@@ -44,9 +42,9 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         .open
         .values()
         .filter(|issue| has_task_labels(config, &issue.label_names()))
-        .map(|issue| IssueNumber(issue.number))
+        .map(|issue| issue.number)
         .collect();
-    task_issues.extend(records.assignments.iter().map(|r| r.issue));
+    task_issues.extend(ledger.assignments.iter().map(|r| r.issue));
     task_issues.extend(pending.issues());
     if task_issues.is_empty() && pending.is_empty() && status_issue.is_none() {
         return Ok(None);
@@ -60,24 +58,21 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         }
     }
     let open_issues = &issues.open;
-    merged::track(ctx, &mut records, |issue| {
-        open_issues.contains_key(&issue.0)
-    })
-    .await?;
+    merged::track(ctx, &mut ledger, |issue| open_issues.contains_key(&issue)).await?;
     let snapshot = assign::Snapshot {
         config: config.clone(),
         repo: ctx.repo().clone(),
         now: chrono::Utc::now(),
         comments: own_comments(ctx, &found).await?,
         issues: found,
-        // Filled in from the pull requests' plan by `with_order`, once it is made.
+        // Filled in from the pull requests' plan by `tasks::with_pulls`, once it is made.
         open_prs: Vec::new(),
-        merged_prs: records.merged.clone(),
+        merged_prs: ledger.merged.clone(),
         branches: stored::load(ctx.store, CacheKind::Branches, ctx.repo()).await?,
         labels: labels(ctx).await?,
-        assignments: records.assignments.clone(),
-        completions: records.completions.clone(),
-        was_blocked: records.was_blocked.clone(),
+        assignments: ledger.assignments.clone(),
+        completions: ledger.completions.clone(),
+        was_blocked: ledger.was_blocked.clone(),
         status_issue,
         merge_queue: None,
         commands: commands::command_comments(ctx, &pending, &mut issues).await?,
@@ -85,7 +80,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
     Ok(Some(TaskInputs {
         snapshot,
         open: issues.open,
-        records,
+        ledger,
         gone,
         deleted_commands: pending.deleted,
     }))
@@ -100,26 +95,6 @@ pub fn has_task_labels(config: &Config, labels: &[String]) -> bool {
             || same_label(label, BLOCKED_LABEL)
             || agent_label_name(label).is_some()
     })
-}
-
-/// Gives the rules' snapshot the pull requests' merge queue and, for the board, the open pull
-/// requests with what the overlap engine found.
-pub fn with_order(snapshot: &mut assign::Snapshot, main: &Snapshot, order: &Plan) {
-    snapshot.merge_queue = Some(MergeQueue::from(&order.order));
-    snapshot.open_prs = main
-        .open_prs
-        .iter()
-        .map(|pr| assign::OpenPr {
-            number: pr.number,
-            head_branch: pr.head_branch.clone(),
-            closes: closing_issues(&pr.body),
-            overlaps_with: order
-                .overlaps_with
-                .get(&pr.number)
-                .map(|others| others.iter().copied().collect())
-                .unwrap_or_default(),
-        })
-        .collect();
 }
 
 /// The App's assignment comment on each issue that has one, found by the id recorded when it
@@ -144,7 +119,7 @@ async fn own_comments(
             let body = s
                 .cache_get(CacheKind::CommentBody, &repo_key(&repo, record.github_id))?
                 .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
-            stored.push((number, record.github_id, body));
+            stored.push((number, CommentId(record.github_id), body));
         }
         Ok(stored)
     })
@@ -158,11 +133,7 @@ async fn own_comments(
                 None => continue,
             },
         };
-        comments.push(ExistingComment {
-            issue,
-            id: CommentId(id),
-            body,
-        });
+        comments.push(ExistingComment { issue, id, body });
     }
     Ok(comments)
 }
@@ -172,7 +143,7 @@ async fn own_comments(
 async fn read_comment_body(
     ctx: &Context<'_>,
     issue: IssueNumber,
-    id: u64,
+    id: CommentId,
 ) -> Result<Option<String>, ReconcileError> {
     match ctx.client.comment(id).await {
         Ok(comment) => {
@@ -211,7 +182,7 @@ async fn status_issue(
 ) -> Result<Option<StatusIssue>, ReconcileError> {
     let record = publish::last_published(ctx.store, ctx.client, BOARD_KEY).await?;
     let number = match record {
-        Some(record) => record.github_id,
+        Some(record) => IssueNumber(record.github_id),
         None => {
             let Some(found) = issues
                 .open
@@ -221,7 +192,7 @@ async fn status_issue(
                 return Ok(None);
             };
             let board = StatusIssue {
-                number: IssueNumber(found.number),
+                number: found.number,
                 body: found.body().to_owned(),
             };
             // What it says is read from the issue itself, so no digest of a write is known.
@@ -229,7 +200,7 @@ async fn status_issue(
                 ctx.store,
                 ctx.client,
                 BOARD_KEY,
-                found.number,
+                found.number.0,
                 String::new(),
             )
             .await?;
@@ -248,8 +219,5 @@ async fn status_issue(
             }
         },
     };
-    Ok(Some(StatusIssue {
-        number: IssueNumber(number),
-        body,
-    }))
+    Ok(Some(StatusIssue { number, body }))
 }

@@ -1,10 +1,10 @@
 //! The task plan written to GitHub, in the order its docs ask for so that a crash part-way
 //! leaves a state the next plan repairs: labels, branches, each task's comment, labels and
-//! assignees, the records, the answers to commands, the board.
+//! assignees, the ledger, the answers to commands, the board.
 
 use super::context::Context;
 use super::read::TaskInputs;
-use super::stored::{self, OpenIssues, repo_key};
+use super::stored::{self, OpenIssues, repo_key, save_ledger};
 use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
@@ -27,19 +27,16 @@ pub async fn apply(
     for task in &plan.tasks {
         write_task(ctx, task, &mut inputs.open).await?;
     }
-    inputs.records.apply(&plan.records);
-    inputs.records.forget(&inputs.gone);
-    // Each command is on record as handled together with the records, once its answer is
+    inputs.ledger.apply(&plan.records);
+    inputs.ledger.forget(&inputs.gone);
+    // Each command is on record as handled together with the ledger, once its answer is
     // out: a failure further on answers again only the commands not answered yet.
     for outcome in &plan.commands {
         answer_command(ctx, outcome).await?;
-        (inputs.records)
-            .save(ctx.store, ctx.repo(), vec![outcome.comment])
-            .await?;
+        save_ledger(ctx.store, ctx.repo(), &inputs.ledger, vec![outcome.comment]).await?;
     }
-    (inputs.records)
-        .save(ctx.store, ctx.repo(), inputs.deleted_commands.clone())
-        .await?;
+    let deleted = inputs.deleted_commands.clone();
+    save_ledger(ctx.store, ctx.repo(), &inputs.ledger, deleted).await?;
     if let Some(change) = &plan.board_change {
         write_board(ctx, change, &mut inputs.open).await?;
     }
@@ -112,7 +109,7 @@ async fn write_task(
     task: &TaskPlan,
     open: &mut OpenIssues,
 ) -> Result<(), ReconcileError> {
-    let (client, issue) = (ctx.client, task.issue.0);
+    let (client, issue) = (ctx.client, task.issue);
     if let Some(change) = &task.comment {
         write_comment(ctx, task.issue, change).await?;
     }
@@ -131,7 +128,7 @@ async fn write_task(
             .remove_assignees(issue, &task.remove_assignees)
             .await?;
     }
-    if let Some(stored) = open.get_mut(&task.issue.0) {
+    if let Some(stored) = open.get_mut(&task.issue) {
         follow(stored, task);
     }
     Ok(())
@@ -173,12 +170,12 @@ async fn write_comment(
     change: &CommentChange,
 ) -> Result<(), ReconcileError> {
     let (known, body) = match change {
-        CommentChange::Update { id, body } => (Some(id.0), body),
+        CommentChange::Update { id, body } => (Some(*id), body),
         CommentChange::Create { body } => (None, body),
     };
     let comment = Comment {
         key: assignment_comment_key(issue),
-        issue: issue.0,
+        issue,
         body,
         is_ours: is_assign_comment,
     };
@@ -198,12 +195,12 @@ async fn write_comment(
 /// Reacts to a command and posts its reply.
 async fn answer_command(ctx: &Context<'_>, outcome: &CommandOutcome) -> Result<(), ReconcileError> {
     if let Some(reaction) = outcome.reaction {
-        let reacted = ctx.client.react(outcome.comment.0, reaction).await;
+        let reacted = ctx.client.react(outcome.comment, reaction).await;
         // Deleted meanwhile: there is nothing left to react to.
         ignore_status(reacted, 404)?;
     }
     if let Some(reply) = &outcome.reply {
-        ctx.client.post_comment(outcome.issue.0, reply).await?;
+        ctx.client.post_comment(outcome.issue, reply).await?;
     }
     Ok(())
 }
@@ -219,11 +216,11 @@ pub async fn write_board(
         BoardChange::Create { title, body } => {
             let created = ctx.client.create_issue(title, body).await?;
             let digest = publish::digest(body);
-            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number, digest).await?;
+            publish::record(ctx.store, ctx.client, BOARD_KEY, created.number.0, digest).await?;
             (created, body)
         }
         BoardChange::Update { issue, body } => {
-            match ctx.client.edit_issue_body(issue.0, body).await {
+            match ctx.client.edit_issue_body(*issue, body).await {
                 Ok(edited) => (edited, body),
                 Err(e) if matches!(e.status(), Some(404 | 410)) => {
                     publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
@@ -245,7 +242,7 @@ pub async fn write_board(
         body,
     )
     .await?;
-    let number = IssueNumber(written.number);
+    let number = written.number;
     if written.is_open() {
         open.insert(written.number, written);
     }

@@ -29,7 +29,7 @@ mod schema;
 
 use self::deliveries::{PendingDelivery, job_columns};
 use self::errors::{corrupt, pg, pool_error};
-use crate::assign::{AssignmentRecord, Completion, MergedPr, WasBlocked};
+use crate::assign::{AssignmentRecord, Completion, MergedPr, TaskLedger, WasBlocked};
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use crate::jobs::{JobRequest, RepoChange, Trigger};
@@ -37,7 +37,7 @@ use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use crate::store::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use crate::store::{
     CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply,
-    RecoveryTurn, Result, Store, StoreError, TaskRecords,
+    RecoveryTurn, Result, Store, StoreError,
 };
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
@@ -648,22 +648,22 @@ impl Store for PostgresStore {
         .map(drop)
     }
 
-    fn task_records(&self, repo: &RepoName) -> Result<TaskRecords> {
+    fn task_ledger(&self, repo: &RepoName) -> Result<TaskLedger> {
         let repo = repo.to_string();
-        self.with_client(move |client| async move { read_task_records(&client, &repo).await })
+        self.with_client(move |client| async move { read_task_ledger(&client, &repo).await })
     }
 
-    fn set_task_records(
+    fn set_task_ledger(
         &self,
         repo: &RepoName,
-        records: &TaskRecords,
+        records: &TaskLedger,
         handled: &[CommentId],
     ) -> Result<()> {
         let (repo, records) = (repo.to_string(), records.clone());
         let handled: Vec<i64> = handled.iter().map(|comment| comment.0 as i64).collect();
         self.with_client(move |mut client| async move {
             let tx = client.transaction().await.map_err(pg)?;
-            write_task_records(&tx, &repo, &records).await?;
+            write_task_ledger(&tx, &repo, &records).await?;
             tx.execute(
                 "INSERT INTO handled_commands (repo, comment)
                  SELECT $1, comment FROM unnest($2::bigint[]) AS handled(comment)
@@ -808,8 +808,8 @@ impl Store for PostgresStore {
     }
 }
 
-async fn read_task_records(client: &impl GenericClient, repo: &str) -> Result<TaskRecords> {
-    let mut records = TaskRecords::default();
+async fn read_task_ledger(client: &impl GenericClient, repo: &str) -> Result<TaskLedger> {
+    let mut records = TaskLedger::default();
     for row in client
         .query(
             "SELECT issue, lane, assigned_at FROM task_assignments WHERE repo = $1
@@ -875,10 +875,10 @@ async fn read_task_records(client: &impl GenericClient, repo: &str) -> Result<Ta
     Ok(records)
 }
 
-async fn write_task_records(
+async fn write_task_ledger(
     client: &impl GenericClient,
     repo: &str,
-    records: &TaskRecords,
+    records: &TaskLedger,
 ) -> Result<()> {
     for table in TASK_TABLES {
         client

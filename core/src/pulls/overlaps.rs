@@ -1,13 +1,12 @@
 //! From the overlap engine's findings to what each PR's comment says and where its warnings go.
 
+use super::{Annotation, AnnotationLevel, MAX_ANNOTATIONS, PrListing, PullSnapshot};
 use crate::ids::PrNumber;
 use crate::order::MergeOrder;
 use crate::overlap::{Analysis, Certainty, FileOverlap, Tier};
-use crate::reconcile::desired::{Annotation, AnnotationLevel, MAX_ANNOTATIONS};
-use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{
-    Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView, OwnershipNote,
-    PathLines, SharedFile,
+    self, Caveat, ConflictPaths, FILES_NAMED_PER_PR, OrderHint, OtherPr, OverlapView,
+    OwnershipNote, PathLines, SharedFile,
 };
 use std::collections::BTreeMap;
 
@@ -142,13 +141,12 @@ pub struct Findings {
 }
 
 pub fn findings(
-    snapshot: &Snapshot,
-    prs: &[&OpenPullRequest],
+    snapshot: &PullSnapshot,
+    prs: &[&PrListing],
     analysis: &Analysis,
     order: &MergeOrder<ConflictPaths>,
 ) -> Findings {
-    let by_number: BTreeMap<PrNumber, &OpenPullRequest> =
-        prs.iter().map(|p| (p.number, *p)).collect();
+    let by_number: BTreeMap<PrNumber, &PrListing> = prs.iter().map(|p| (p.number, *p)).collect();
     let mut sides = sides_of(analysis);
     for list in sides.values_mut() {
         list.sort_by_key(|side| side.other);
@@ -171,6 +169,7 @@ pub fn findings(
                 .map(|s| s.file.tier())
                 .max()
                 .unwrap_or(Tier::File);
+            let words = text::overlap_annotation(other.number, &other.title);
             // Only files changed on the same lines have regions.
             for side in files {
                 for region in side.file.regions {
@@ -188,11 +187,8 @@ pub fn findings(
                         path: side.path_here.to_owned(),
                         start_line,
                         end_line,
-                        title: format!("Overlaps {}", other.number),
-                        message: format!(
-                            "{} ({}) changes the same lines.",
-                            other.number, other.title
-                        ),
+                        title: words.title.clone(),
+                        message: words.message.clone(),
                     });
                 }
             }

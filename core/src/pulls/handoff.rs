@@ -1,15 +1,14 @@
 //! Which pull requests of lanes that take handoffs must be told what to do: a rebase because
 //! the default branch changed their lines, or a PR the merge order puts first on their lines.
 
+use super::{HandoffRequest, HandoffSpec, PrListing, PullSnapshot};
 use crate::overlap::Tier;
-use crate::reconcile::desired::{HandoffRequest, HandoffSpec};
-use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{self, HandoffView, OrderHint, OverlapView};
 use std::collections::BTreeMap;
 
 pub fn handoffs(
-    snapshot: &Snapshot,
-    prs: &[&OpenPullRequest],
+    snapshot: &PullSnapshot,
+    prs: &[&PrListing],
     views: &BTreeMap<crate::ids::PrNumber, OverlapView>,
 ) -> Vec<HandoffSpec> {
     prs.iter()
@@ -41,7 +40,7 @@ pub fn handoffs(
             };
             let request = handoff.cause().zip(text::handoff_comment(&handoff));
             Some(HandoffSpec {
-                issue: pr.number.0,
+                issue: pr.number,
                 request: request.map(|(cause, body)| HandoffRequest { cause, body }),
             })
         })

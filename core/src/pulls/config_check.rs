@@ -1,11 +1,11 @@
 //! The "Switchyard config" run on a PR that changes the configuration file: the PR's own
 //! version of the file, checked exactly as `switchyard check-config` checks it.
 
-use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
-use crate::reconcile::config_files::{ConfigChange, ConfigVersion};
-use crate::reconcile::desired::{
-    Annotation, AnnotationLevel, CheckRunSpec, Conclusion, MAX_ANNOTATIONS,
+use super::{
+    Annotation, AnnotationLevel, CheckRunSpec, Conclusion, ConfigChange, ConfigVersion,
+    MAX_ANNOTATIONS,
 };
+use crate::config::{CONFIG_CHECK_NAME, CONFIG_PATH};
 use crate::text;
 
 pub fn check_run(change: &ConfigChange) -> CheckRunSpec {
@@ -19,13 +19,16 @@ pub fn check_run(change: &ConfigChange) -> CheckRunSpec {
                 .errors
                 .iter()
                 .take(MAX_ANNOTATIONS)
-                .map(|e| Annotation {
-                    level: AnnotationLevel::Failure,
-                    path: CONFIG_PATH.to_owned(),
-                    start_line: e.line.max(1) as u32,
-                    end_line: e.line.max(1) as u32,
-                    title: "Invalid configuration".into(),
-                    message: e.message.clone(),
+                .map(|e| {
+                    let words = text::config_error_annotation(e);
+                    Annotation {
+                        level: AnnotationLevel::Failure,
+                        path: CONFIG_PATH.to_owned(),
+                        start_line: e.line.max(1) as u32,
+                        end_line: e.line.max(1) as u32,
+                        title: words.title,
+                        message: words.message,
+                    }
                 })
                 .collect(),
         ),

@@ -1,15 +1,14 @@
 //! The merge queue: the order engine's input from the snapshot, and each PR's check run.
 
+use super::{Annotation, CheckRunSpec, Conclusion, PrListing, PullSnapshot};
 use crate::ids::PrNumber;
 use crate::order::{Candidate, Conflict, MergeOrder, OrderInput, recommend};
-use crate::reconcile::desired::{Annotation, CheckRunSpec, Conclusion};
-use crate::reconcile::snapshot::{OpenPullRequest, Snapshot};
 use crate::text::{self, ConflictPaths};
 use std::time::Duration;
 
 pub fn order(
-    snapshot: &Snapshot,
-    prs: &[&OpenPullRequest],
+    snapshot: &PullSnapshot,
+    prs: &[&PrListing],
     conflicts: Vec<Conflict<ConflictPaths>>,
 ) -> MergeOrder<ConflictPaths> {
     let candidates: Vec<Candidate> = prs
@@ -39,8 +38,8 @@ pub fn order(
 }
 
 pub fn check_run(
-    snapshot: &Snapshot,
-    pr: &OpenPullRequest,
+    snapshot: &PullSnapshot,
+    pr: &PrListing,
     order: &MergeOrder<ConflictPaths>,
     annotations: Vec<Annotation>,
 ) -> CheckRunSpec {

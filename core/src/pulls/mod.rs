@@ -1,36 +1,30 @@
-//! The desired state, computed from a snapshot alone: no I/O, so the same snapshot always
-//! gives the same plan.
+//! The pull requests' plan: from what the App read of a repository's open pull requests
+//! ([`PullSnapshot`]) to what each should show (its "Merge order" run, overlap comment and
+//! handoff) and the merge order the task plan reads. A pure function: the same snapshot
+//! always gives the same plan.
 
 mod config_check;
+mod desired;
 mod handoff;
+mod inputs;
 mod merge_order;
 mod overlaps;
+#[cfg(test)]
+mod tests;
 
 pub use config_check::check_run as config_check;
+pub use desired::{
+    Annotation, AnnotationLevel, CheckRunSpec, CommentSpec, Conclusion, HandoffRequest,
+    HandoffSpec, MAX_ANNOTATIONS, PullPlan,
+};
+pub use inputs::{ConfigChange, ConfigVersion, PrListing, PullSnapshot, depends_on};
 
-use super::desired::{CheckRunSpec, CommentSpec, HandoffSpec};
-use super::snapshot::Snapshot;
 use crate::ids::PrNumber;
-use crate::order::MergeOrder;
 use crate::overlap::{PathRules, analyze};
-use crate::text::{self, ConflictPaths};
+use crate::text;
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    /// One "Merge order" run per coordinated open PR's head.
-    pub check_runs: Vec<CheckRunSpec>,
-    /// The overlap comment of each PR that has (or had) something to say.
-    pub comments: Vec<CommentSpec>,
-    /// What each PR of a lane that takes handoffs must be told, if anything.
-    pub handoffs: Vec<HandoffSpec>,
-    /// The recommended merge order of the coordinated PRs that are not drafts.
-    pub order: MergeOrder<ConflictPaths>,
-    /// For each coordinated PR, the other open PRs it shares a file with.
-    pub overlaps_with: BTreeMap<PrNumber, BTreeSet<PrNumber>>,
-}
-
-pub fn plan(snapshot: &Snapshot) -> Plan {
+pub fn plan(snapshot: &PullSnapshot) -> PullPlan {
     let prs = snapshot.coordinated();
     let rules = PathRules::of(&snapshot.config);
     let analysis =
@@ -66,13 +60,13 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
                 return None;
             };
             Some(CommentSpec {
-                issue: pr.number.0,
+                issue: pr.number,
                 body,
             })
         })
         .collect();
     let handoffs = handoff::handoffs(snapshot, &prs, &findings.views);
-    Plan {
+    PullPlan {
         check_runs,
         comments,
         handoffs,
