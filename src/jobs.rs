@@ -3,7 +3,6 @@
 
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// A job to queue: reconcile `repo`, with what caused it as a hint of what to re-read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -14,7 +13,7 @@ pub struct JobRequest {
 }
 
 /// Why a reconcile runs. A snapshot is always taken whole; the trigger only says which
-/// cached reads are stale.
+/// cached reads are stale (the reconcile works that out once, in `reconcile::stale`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trigger {
@@ -33,6 +32,9 @@ pub enum Trigger {
     Dependencies(IssueNumber),
     /// This issue's sub-issues changed.
     SubIssues(IssueNumber),
+    /// A label was renamed or deleted: every issue carrying it changed, with no event of its
+    /// own.
+    Labels,
     /// The default branch moved.
     BaseMoved,
     /// Someone asked for a check run to be run again.
@@ -49,31 +51,6 @@ pub enum Trigger {
         issue: IssueNumber,
         comment: CommentId,
     },
-}
-
-impl Trigger {
-    /// The pull requests that `triggers` say changed.
-    pub fn pull_requests(triggers: &[Trigger]) -> BTreeSet<PrNumber> {
-        triggers
-            .iter()
-            .filter_map(|t| match t {
-                Trigger::PullRequest(n) => Some(*n),
-                _ => None,
-            })
-            .collect()
-    }
-
-    /// The issues that `triggers` say changed or got a comment that may hold commands (for a
-    /// comment on a pull request, its number).
-    pub fn issues(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
-        triggers
-            .iter()
-            .filter_map(|t| match t {
-                Trigger::Issue(n) | Trigger::Command { issue: n, .. } => Some(*n),
-                _ => None,
-            })
-            .collect()
-    }
 }
 
 /// A change to the list of repositories we serve, from installation events.

@@ -372,6 +372,40 @@ impl FakeGitHub {
         });
     }
 
+    /// Renames a label as the repository's label settings do: every issue and pull request
+    /// carrying it carries the new name, and GitHub sends no `issues` event for them.
+    pub fn rename_label(&self, repo: &str, from: &str, to: &str) {
+        self.with_repo(repo, |repo, seq| {
+            let from = from.to_lowercase();
+            if let Some(mut label) = repo.labels.remove(&from) {
+                label.name = to.to_owned();
+                repo.labels.insert(to.to_lowercase(), label);
+            }
+            for issue in repo.issues.values_mut() {
+                for name in issue.labels.iter_mut() {
+                    if name.to_lowercase() == from {
+                        *name = to.to_owned();
+                        issue.updated_at = seq.tick();
+                    }
+                }
+            }
+        });
+    }
+
+    /// Deletes a label from the repository and from every issue and pull request carrying it.
+    pub fn delete_label(&self, repo: &str, label: &str) {
+        self.with_repo(repo, |repo, seq| {
+            let label = label.to_lowercase();
+            repo.labels.remove(&label);
+            for issue in repo.issues.values_mut() {
+                if issue.labels.iter().any(|name| name.to_lowercase() == label) {
+                    issue.labels.retain(|name| name.to_lowercase() != label);
+                    issue.updated_at = seq.tick();
+                }
+            }
+        });
+    }
+
     /// Closes an issue.
     pub fn close_issue(&self, repo: &str, number: u64) {
         self.with_repo(repo, |repo, seq| close(issue_mut(repo, number), seq.tick()));

@@ -1,17 +1,16 @@
 //! The configuration file as Switchyard reads it: from the default branch for the rules, and
 //! from the head of each PR that changes it, for the "Switchyard config" check.
 
-use super::cache::{cached, last_read, read_through, store_cache};
+use super::cache::{Reads, cached, store_cache};
 use super::diffs::{self, FileText};
 use super::error::ReconcileError;
 use crate::config::{self, CONFIG_PATH, Config, ConfigErrors};
 use crate::github::models::Content;
 use crate::github::{Conditional, RepoClient};
 use crate::ids::{PrNumber, Sha};
-use crate::jobs::Trigger;
 use crate::overlap::{ChangedFile, OpenPr};
 use crate::pulls::{ConfigChange, ConfigVersion};
-use crate::store::SharedStore;
+use crate::store::{CacheKind, SharedStore};
 use std::collections::BTreeMap;
 
 /// The file's text parsed; `None` is a file that could not be read as UTF-8 text.
@@ -31,15 +30,15 @@ fn parse_text(text: Option<String>) -> Result<Config, ConfigErrors> {
 pub(super) async fn read_config_changes(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     open_prs: &[(PrNumber, Sha)],
     known: &[OpenPr],
-    triggers: &[Trigger],
 ) -> Result<Vec<ConfigChange>, ReconcileError> {
     let known: BTreeMap<PrNumber, &[ChangedFile]> = known
         .iter()
         .map(|pr| (pr.number, pr.files.as_slice()))
         .collect();
-    let named = Trigger::pull_requests(triggers);
+    let named = reads.stale().pull_requests();
     let candidates = open_prs
         .iter()
         .filter(|(number, _)| known.contains_key(number) || named.contains(number));
@@ -76,11 +75,11 @@ async fn config_at(
     head: &Sha,
 ) -> Result<ConfigVersion, ReconcileError> {
     let key = format!("{}:{head}", client.repo());
-    let file = match cached::<FileText>(store, "config_at", key.clone()).await? {
+    let file = match cached::<FileText>(store, CacheKind::ConfigAt, key.clone()).await? {
         Some(file) => file,
         None => {
             let file = diffs::file_text(client, CONFIG_PATH, head).await?;
-            store_cache(store, "config_at", key, &file).await?;
+            store_cache(store, CacheKind::ConfigAt, key, &file).await?;
             file
         }
     };
@@ -97,23 +96,16 @@ async fn config_at(
 
 /// The configuration as the default branch has it, so a PR cannot change the rules that
 /// judge it, or its errors. No file means the defaults. Read again (conditionally) only when
-/// `refresh` (the default branch may have moved) or nothing is cached; that the branch has no
-/// file is cached too, so a repository without one does not pay a 404 on every event.
+/// the default branch may have moved or nothing is cached; that the branch has no file is
+/// cached too, so a repository without one does not pay a 404 on every event.
 pub(super) async fn load_config(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     default_branch: &str,
-    refresh: bool,
 ) -> Result<Result<Config, ConfigErrors>, ReconcileError> {
-    let key = client.repo().to_string();
-    let held: Option<Option<Content>> = if refresh {
-        None
-    } else {
-        last_read(store, "config", key.clone()).await?
-    };
-    let content = match held {
-        Some(content) => content,
-        None => read_through(store, "config", key, |etag| async move {
+    let content: Option<Content> = reads
+        .kept_or_read(client, store, CacheKind::Config, None, |etag| async move {
             match client
                 .file_on_branch(CONFIG_PATH, default_branch, etag.as_deref())
                 .await
@@ -131,8 +123,7 @@ pub(super) async fn load_config(
             }
         })
         .await?
-        .flatten(),
-    };
+        .flatten();
     let Some(content) = content else {
         return Ok(Ok(Config::default()));
     };

@@ -7,7 +7,7 @@ use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::ids::{PrNumber, RepoName, Sha};
 use crate::overlap::{BaseDiff, ChangedFile, FetchRequest, fetched_file};
-use crate::store::SharedStore;
+use crate::store::{CacheKind, SharedStore};
 use serde::{Deserialize, Serialize};
 
 /// GitHub lists at most this many files of a pull request.
@@ -22,11 +22,6 @@ pub struct PrFiles {
     pub complete: bool,
 }
 
-/// Where a PR head's changed files are cached.
-pub const PR_FILES: &str = "pr_files";
-/// Where a PR head's merge base with the default branch is cached.
-pub const MERGE_BASE: &str = "merge_base";
-
 /// The key of what is cached about one head of the repository.
 pub fn head_key(repo: &RepoName, head: &Sha) -> String {
     format!("{repo}:{head}")
@@ -40,7 +35,7 @@ pub async fn pr_files(
     head: &Sha,
 ) -> Result<PrFiles, ReconcileError> {
     let key = head_key(client.repo(), head);
-    if let Some(files) = cached::<PrFiles>(store, PR_FILES, key).await? {
+    if let Some(files) = cached::<PrFiles>(store, CacheKind::PrFiles, key).await? {
         return Ok(files);
     }
     read_pr_files(client, store, number, head).await
@@ -58,7 +53,13 @@ pub async fn read_pr_files(
         complete: files.len() < PR_FILE_CAP,
         files,
     };
-    store_cache(store, PR_FILES, head_key(client.repo(), head), &files).await?;
+    store_cache(
+        store,
+        CacheKind::PrFiles,
+        head_key(client.repo(), head),
+        &files,
+    )
+    .await?;
     Ok(files)
 }
 
@@ -72,7 +73,13 @@ pub async fn read_merge_base(
     head: &Sha,
 ) -> Result<Sha, ReconcileError> {
     let sha = client.merge_base(default_head, head).await?;
-    store_cache(store, MERGE_BASE, head_key(client.repo(), head), &sha).await?;
+    store_cache(
+        store,
+        CacheKind::MergeBase,
+        head_key(client.repo(), head),
+        &sha,
+    )
+    .await?;
     Ok(sha)
 }
 
@@ -90,11 +97,12 @@ pub async fn base_diff(
         });
     }
     let key = format!("{}:{merge_base}...{default_head}", client.repo());
-    if let Some(files) = cached::<Vec<ChangedFile>>(store, "base_diff", key.clone()).await? {
+    if let Some(files) = cached::<Vec<ChangedFile>>(store, CacheKind::BaseDiff, key.clone()).await?
+    {
         return Ok(diff_of(files));
     }
     let comparison = client.compare(merge_base, default_head).await?;
-    store_cache(store, "base_diff", key, &comparison.files).await?;
+    store_cache(store, CacheKind::BaseDiff, key, &comparison.files).await?;
     Ok(diff_of(comparison.files))
 }
 
@@ -120,7 +128,9 @@ pub async fn fetched_base_file(
         request.merge_base,
         request.path
     );
-    if let Some(file) = cached::<Option<ChangedFile>>(store, "fetched_file", key.clone()).await? {
+    if let Some(file) =
+        cached::<Option<ChangedFile>>(store, CacheKind::FetchedFile, key.clone()).await?
+    {
         return Ok(file);
     }
     let old = file_text(client, &request.path, &request.merge_base).await?;
@@ -129,7 +139,7 @@ pub async fn fetched_base_file(
         (FileText::Unreadable, _) | (_, FileText::Unreadable) => None,
         (old, new) => Some(fetched_file(&request.path, old.text(), new.text())),
     };
-    store_cache(store, "fetched_file", key, &file).await?;
+    store_cache(store, CacheKind::FetchedFile, key, &file).await?;
     Ok(file)
 }
 

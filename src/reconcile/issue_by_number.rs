@@ -1,51 +1,28 @@
 //! Issues and pull requests read by number, kept with their ETags: read again only when an
 //! event names them or on a full reconcile.
 
-use super::cache::{last_read, read_through};
+use super::cache::Reads;
 use super::error::ReconcileError;
 use crate::github::RepoClient;
 use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
-use crate::jobs::Trigger;
-use crate::store::SharedStore;
-use std::collections::BTreeSet;
+use crate::store::{CacheKind, SharedStore};
 
-/// One issue or pull request read by number, with its ETag.
-const ISSUE: &str = "task_issue";
-
-/// An issue or pull request by number. Unless `refresh` is asked for, a copy read before is
+/// An issue or pull request by number. Unless the events made it stale, a copy read before is
 /// taken as it is: events name the issues that change, and the periodic sweep reads all.
 pub async fn read_issue(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     number: IssueNumber,
-    refresh: bool,
 ) -> Result<Option<GhIssue>, ReconcileError> {
-    let key = format!("{}:{}", client.repo(), number.0);
-    if !refresh {
-        let held = last_read(store, ISSUE, key.clone()).await?;
-        if held.is_some() {
-            return Ok(held);
-        }
-    }
-    read_through(store, ISSUE, key, |etag| async move {
-        client.issue(number, etag.as_deref()).await
-    })
-    .await
-}
-
-/// The issues whose own events arrived.
-pub fn changed(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
-    Trigger::issues(triggers)
-}
-
-/// Every number an event named, pull requests included.
-pub fn named(triggers: &[Trigger]) -> BTreeSet<IssueNumber> {
-    let mut named = changed(triggers);
-    named.extend(
-        Trigger::pull_requests(triggers)
-            .into_iter()
-            .map(IssueNumber::from),
-    );
-    named
+    reads
+        .kept_or_read(
+            client,
+            store,
+            CacheKind::Issue,
+            Some(number),
+            |etag| async move { client.issue(number, etag.as_deref()).await },
+        )
+        .await
 }

@@ -6,51 +6,18 @@
 //! snapshot, no read of any PR.
 
 use super::apply::{Runs, apply_check_runs};
+use super::cache::Reads;
 use super::config_files::load_config;
 use super::error::ReconcileError;
-use super::snapshot::{base_may_have_moved, repository};
+use super::snapshot::repository;
+use super::stale::MergeGroup;
 use crate::config::Config;
 use crate::github::RepoClient;
-use crate::ids::{AppId, PrNumber, Sha};
-use crate::jobs::Trigger;
+use crate::ids::{AppId, PrNumber};
 use crate::pulls::{CheckRunSpec, Conclusion};
 use crate::store::SharedStore;
 use crate::text;
 use std::collections::BTreeSet;
-
-/// One merge group the queue asked checks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Group<'t> {
-    head_sha: &'t Sha,
-    head_ref: &'t str,
-    base_ref: &'t str,
-}
-
-fn groups(triggers: &[Trigger]) -> Vec<Group<'_>> {
-    triggers
-        .iter()
-        .filter_map(|t| match t {
-            Trigger::MergeGroup {
-                head_sha,
-                head_ref,
-                base_ref,
-            } => Some(Group {
-                head_sha,
-                head_ref,
-                base_ref,
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Whether the triggers ask for nothing but merge-group runs, which need no snapshot.
-pub(super) fn only_merge_groups(triggers: &[Trigger]) -> bool {
-    !triggers.is_empty()
-        && triggers
-            .iter()
-            .all(|t| matches!(t, Trigger::MergeGroup { .. }))
-}
 
 /// The PR a queue branch `refs/heads/gh-readonly-queue/<base>/pr-<number>-<sha>` merges;
 /// `None` for a name of another shape.
@@ -69,12 +36,12 @@ fn queued_pr(head_ref: &str) -> Option<PrNumber> {
 }
 
 /// The run for one group, under the config's check name.
-fn check_run(config: &Config, group: &Group) -> CheckRunSpec {
-    let prs: Vec<PrNumber> = queued_pr(group.head_ref).into_iter().collect();
+fn check_run(config: &Config, group: &MergeGroup) -> CheckRunSpec {
+    let prs: Vec<PrNumber> = queued_pr(&group.head_ref).into_iter().collect();
     let base = group
         .base_ref
         .strip_prefix("refs/heads/")
-        .unwrap_or(group.base_ref);
+        .unwrap_or(&group.base_ref);
     let words = text::merge_group_check(&prs, base);
     CheckRunSpec {
         name: config.merge_order.check_name.clone(),
@@ -91,18 +58,17 @@ fn check_run(config: &Config, group: &Group) -> CheckRunSpec {
 pub(super) async fn publish(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     app_id: AppId,
-    triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
-    let groups = groups(triggers);
+    let groups = reads.stale().merge_groups();
     if groups.is_empty() {
         return Ok(());
     }
-    let refresh = base_may_have_moved(triggers);
-    let meta = repository(client, store, refresh).await?;
+    let meta = repository(client, store, reads).await?;
     // A broken config on the default branch still names no other check: the queue would wait
     // for ever on a run that never comes, so the default name is used then.
-    let config = load_config(client, store, &meta.default_branch, refresh)
+    let config = load_config(client, store, reads, &meta.default_branch)
         .await?
         .unwrap_or_default();
     let runs: Vec<CheckRunSpec> = groups.iter().map(|g| check_run(&config, g)).collect();
@@ -112,6 +78,7 @@ pub(super) async fn publish(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::Sha;
 
     #[test]
     fn the_queue_branch_names_its_pull_request() {
@@ -138,23 +105,17 @@ mod tests {
         }
     }
 
-    fn group_trigger(head_ref: &str) -> Trigger {
-        Trigger::MergeGroup {
-            head_sha: Sha("2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d".into()),
-            head_ref: head_ref.into(),
-            base_ref: "refs/heads/main".into(),
-        }
-    }
-
     #[test]
     fn the_run_succeeds_under_the_configured_name_without_a_button() {
-        let triggers = [group_trigger(
-            "refs/heads/gh-readonly-queue/main/pr-5-abc123",
-        )];
+        let group = MergeGroup {
+            head_sha: Sha("2ffea6db159f6b6c47a24e778fb9ef40cf6b1c7d".into()),
+            head_ref: "refs/heads/gh-readonly-queue/main/pr-5-abc123".into(),
+            base_ref: "refs/heads/main".into(),
+        };
         let mut config = Config::default();
         config.merge_order.check_name = "Queue order".into();
         config.merge_order.enforce = true;
-        let run = check_run(&config, &groups(&triggers)[0]);
+        let run = check_run(&config, &group);
         assert_eq!(
             (run.name.as_str(), run.conclusion, run.recompute),
             ("Queue order", Conclusion::Success, false)
@@ -165,16 +126,5 @@ mod tests {
                 .starts_with("**#5 is in GitHub's merge queue.**")
         );
         assert!(run.summary.contains("onto `main`"));
-    }
-
-    #[test]
-    fn only_merge_groups_need_no_snapshot() {
-        let group = group_trigger("refs/heads/gh-readonly-queue/main/pr-5-abc");
-        assert!(only_merge_groups(std::slice::from_ref(&group)));
-        assert!(!only_merge_groups(&[
-            group,
-            Trigger::PullRequest(PrNumber(5))
-        ]));
-        assert!(!only_merge_groups(&[]));
     }
 }

@@ -11,6 +11,7 @@ mod merge_group;
 mod open_work;
 mod publish;
 mod snapshot;
+mod stale;
 mod tasks;
 
 pub use apply::{Runs, apply_check_runs, apply_comments};
@@ -20,11 +21,13 @@ pub use snapshot::{Reading, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::ids::AppId;
-use crate::jobs::{Claim, Trigger};
+use crate::jobs::Claim;
 use crate::pulls::{self, CheckRunSpec, PullPlan, PullSnapshot, config_check};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
+use cache::Reads;
 use open_work::OpenWork;
+use stale::Stale;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -101,11 +104,12 @@ impl Reconciler {
             claim.repo.clone(),
         );
         let app_id = self.app.app_id();
-        merge_group::publish(&client, &self.store, app_id, &claim.triggers).await?;
-        if merge_group::only_merge_groups(&claim.triggers) {
+        let reads = Reads::new(Stale::of(&claim.triggers));
+        merge_group::publish(&client, &self.store, &reads, app_id).await?;
+        if reads.stale().only_merge_groups() {
             return Ok(());
         }
-        let mut reading = match take_snapshot(&client, &self.store, claim).await? {
+        let mut reading = match take_snapshot(&client, &self.store, &reads).await? {
             StartingPoint::Snapshot(reading) => *reading,
             StartingPoint::BrokenConfig {
                 errors,
@@ -132,7 +136,7 @@ impl Reconciler {
             client: &client,
             store: &self.store,
             app_id,
-            triggers: &claim.triggers,
+            reads: &reads,
         };
         let mut tasks = tasks::read_tasks(&publisher.tasks(&reading.snapshot)).await?;
         // A large snapshot (a first reconcile) is published as it is read: each batch's new
@@ -141,7 +145,7 @@ impl Reconciler {
         let mut batch = FIRST_BATCH;
         while reading.unread() > batch {
             reading
-                .read_next(&client, &self.store, batch, &claim.triggers)
+                .read_next(&client, &self.store, &reads, batch)
                 .await?;
             let (partial, plan) = publisher.plan(reading.partial(), &mut tasks).await?;
             if partial.board_url.is_some() {
@@ -150,9 +154,7 @@ impl Reconciler {
             publisher.runs(&partial, &plan, Runs::New).await?;
             batch *= 2;
         }
-        let snapshot = reading
-            .finish(&client, &self.store, &claim.triggers)
-            .await?;
+        let snapshot = reading.finish(&client, &self.store, &reads).await?;
         let (snapshot, plan) = publisher.plan(snapshot, &mut tasks).await?;
         // New heads' runs first, then the runs that changed, the comments, the tasks and,
         // last, the board's body.
@@ -177,7 +179,7 @@ struct Publisher<'a> {
     client: &'a RepoClient,
     store: &'a SharedStore,
     app_id: AppId,
-    triggers: &'a [Trigger],
+    reads: &'a Reads,
 }
 
 impl Publisher<'_> {
@@ -186,7 +188,7 @@ impl Publisher<'_> {
             client: self.client,
             store: self.store,
             app_id: self.app_id,
-            triggers: self.triggers,
+            reads: self.reads,
             main,
         }
     }

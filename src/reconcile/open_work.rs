@@ -5,10 +5,7 @@
 use super::cache::{cached, store_cache};
 use super::error::ReconcileError;
 use crate::ids::RepoName;
-use crate::store::{self, SharedStore};
-
-/// The part of the flag the task side reads.
-const TASKS: &str = "tasks_active";
+use crate::store::{self, CacheKind, SharedStore};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenWork {
@@ -26,7 +23,7 @@ impl OpenWork {
 
 /// Whether the last reconcile left tasks in play.
 pub async fn tasks_in_play(store: &SharedStore, repo: &RepoName) -> Result<bool, ReconcileError> {
-    Ok(cached(store, TASKS, repo.to_string())
+    Ok(cached(store, CacheKind::TasksActive, repo.to_string())
         .await?
         .unwrap_or(false))
 }
@@ -36,7 +33,7 @@ pub async fn save(
     repo: &RepoName,
     open: OpenWork,
 ) -> Result<(), ReconcileError> {
-    store_cache(store, TASKS, repo.to_string(), &open.tasks).await?;
+    store_cache(store, CacheKind::TasksActive, repo.to_string(), &open.tasks).await?;
     let repo = repo.clone();
     store::blocking(store, move |s| s.set_open_work(&repo, open.any())).await?;
     Ok(())

@@ -1,23 +1,21 @@
 //! What we know about one repository at the start of a reconcile, read from GitHub through
 //! caches so that one event costs a handful of calls however many PRs are open.
 
-use super::cache::{cached, cached_many, last_read, read_required, store_cache};
+use super::cache::{Reads, cached, cached_many, store_cache};
 use super::config_files::{load_config, read_config_changes};
 use super::diffs::{self, PrFiles};
 use super::error::ReconcileError;
-use super::issue_by_number::{named, read_issue};
+use super::issue_by_number::read_issue;
 use super::publish::{BOARD_KEY, overlap_comment_key};
 use crate::config::ConfigErrors;
 use crate::github::models::{GitRef, PullRequest, Repository, Review};
 use crate::github::{Conditional, REVIEWS_PER_PAGE, RepoClient};
 use crate::ids::{PrNumber, Sha};
-use crate::jobs::Claim;
-use crate::jobs::Trigger;
 use crate::overlap::{OpenPr, PathRules, files_to_fetch};
 use crate::pulls::{ConfigChange, PrListing, PullSnapshot, depends_on};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{self, SharedStore};
+use crate::store::{self, CacheKind, SharedStore};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 impl From<&PullRequest> for PrListing {
@@ -51,49 +49,39 @@ pub enum StartingPoint {
     },
 }
 
-/// Whether the triggers say that what the default branch holds (its head, the configuration,
-/// the repository's settings) may have changed: a push to it, or a full reconcile. Otherwise
-/// what was read before stands, and a push to a pull request reads none of it.
-pub fn base_may_have_moved(triggers: &[Trigger]) -> bool {
-    triggers
-        .iter()
-        .any(|t| matches!(t, Trigger::Full | Trigger::BaseMoved))
-}
-
 /// The repository's metadata (its default branch, its web page), read again (conditionally)
-/// only when `refresh` or nothing is cached. A default branch renamed without a push to it is
-/// seen at the next full reconcile.
+/// only when what the default branch holds may have changed (a push to it, or a full
+/// reconcile) or nothing is cached: a push to a pull request reads none of it. A default
+/// branch renamed without a push to it is seen at the next full reconcile.
 pub async fn repository(
     client: &RepoClient,
     store: &SharedStore,
-    refresh: bool,
+    reads: &Reads,
 ) -> Result<Repository, ReconcileError> {
-    let key = client.repo().to_string();
-    if !refresh && let Some(meta) = last_read(store, "repo", key.clone()).await? {
-        return Ok(meta);
-    }
-    read_required(store, "repo", key, |etag| async move {
-        client.repository(etag.as_deref()).await
-    })
-    .await
+    reads
+        .kept_or_required(client, store, CacheKind::Repo, None, |etag| async move {
+            client.repository(etag.as_deref()).await
+        })
+        .await
 }
 
-/// The head of the default branch, read again only when `refresh` or nothing is cached (the
-/// same as for the repository's metadata, so the two always come from the same reads).
+/// The head of the default branch, read again when the repository's metadata is (so the two
+/// always come from the same reads).
 async fn default_head(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     branch: &str,
-    refresh: bool,
 ) -> Result<GitRef, ReconcileError> {
-    let key = client.repo().to_string();
-    if !refresh && let Some(head) = last_read(store, "default_head", key.clone()).await? {
-        return Ok(head);
-    }
-    read_required(store, "default_head", key, |etag| async move {
-        client.branch(branch, etag.as_deref()).await
-    })
-    .await
+    reads
+        .kept_or_required(
+            client,
+            store,
+            CacheKind::DefaultHead,
+            None,
+            |etag| async move { client.branch(branch, etag.as_deref()).await },
+        )
+        .await
 }
 
 /// The repository as the default branch has it, and every open PR; what each coordinated PR
@@ -101,34 +89,23 @@ async fn default_head(
 pub async fn take_snapshot(
     client: &RepoClient,
     store: &SharedStore,
-    claim: &Claim,
+    reads: &Reads,
 ) -> Result<StartingPoint, ReconcileError> {
-    let repo = &claim.repo;
-    let refresh = base_may_have_moved(&claim.triggers);
-    let meta = repository(client, store, refresh).await?;
-    let head = default_head(client, store, &meta.default_branch, refresh).await?;
-    let config = load_config(client, store, &meta.default_branch, refresh).await?;
-    let open_prs: Vec<PrListing> = open_pull_requests(client, store, &claim.triggers)
+    let repo = client.repo();
+    let meta = repository(client, store, reads).await?;
+    let head = default_head(client, store, reads, &meta.default_branch).await?;
+    let config = load_config(client, store, reads, &meta.default_branch).await?;
+    let open_prs: Vec<PrListing> = open_pull_requests(client, store, reads)
         .await?
         .iter()
         .map(PrListing::from)
         .collect();
-    let rerequested = claim
-        .triggers
-        .iter()
-        .filter_map(|t| match t {
-            Trigger::Rerequested {
-                head_sha,
-                check_name,
-            } => Some((head_sha.clone(), check_name.clone())),
-            _ => None,
-        })
-        .collect();
+    let rerequested = reads.stale().reruns().clone();
     let config = match config {
         Ok(config) => config,
         Err(errors) => {
             let config_changes =
-                read_config_changes(client, store, &heads(&open_prs), &[], &claim.triggers).await?;
+                read_config_changes(client, store, reads, &heads(&open_prs), &[]).await?;
             return Ok(StartingPoint::BrokenConfig {
                 errors,
                 config_changes,
@@ -152,7 +129,7 @@ pub async fn take_snapshot(
         rerequested,
         config_changes: Vec::new(),
     };
-    read_dependencies(client, store, &mut snapshot, &claim.triggers).await?;
+    read_dependencies(client, store, reads, &mut snapshot).await?;
     read_commented(store, &mut snapshot).await?;
     let unread = read_cached_changes(client, store, &mut snapshot).await?;
     let added = snapshot.prs.iter().map(|pr| pr.number).collect();
@@ -198,8 +175,8 @@ impl Reading {
         &mut self,
         client: &RepoClient,
         store: &SharedStore,
+        reads: &Reads,
         count: usize,
-        triggers: &[Trigger],
     ) -> Result<(), ReconcileError> {
         let count = count.min(self.unread.len());
         for pr in self.unread.drain(..count).collect::<Vec<_>>() {
@@ -222,7 +199,7 @@ impl Reading {
                 lane: pr.lane,
             });
         }
-        self.complete(client, store, triggers).await
+        self.complete(client, store, reads).await
     }
 
     /// What the PRs just added need besides their own changes: the base diffs of their merge
@@ -231,7 +208,7 @@ impl Reading {
         &mut self,
         client: &RepoClient,
         store: &SharedStore,
-        triggers: &[Trigger],
+        reads: &Reads,
     ) -> Result<(), ReconcileError> {
         let added = std::mem::take(&mut self.added);
         let snapshot = &mut self.snapshot;
@@ -266,7 +243,7 @@ impl Reading {
                 diff.files.push(file);
             }
         }
-        read_reviews(client, store, snapshot, &added, triggers).await
+        read_reviews(client, store, reads, snapshot, &added).await
     }
 
     /// The snapshot as far as it is read: the coordinated PRs not read yet are left out, as if
@@ -284,17 +261,17 @@ impl Reading {
         mut self,
         client: &RepoClient,
         store: &SharedStore,
-        triggers: &[Trigger],
+        reads: &Reads,
     ) -> Result<PullSnapshot, ReconcileError> {
         let rest = self.unread.len();
-        self.read_next(client, store, rest, triggers).await?;
+        self.read_next(client, store, reads, rest).await?;
         let mut snapshot = self.snapshot;
         snapshot.config_changes = read_config_changes(
             client,
             store,
+            reads,
             &heads(&snapshot.open_prs),
             &snapshot.prs,
-            triggers,
         )
         .await?;
         Ok(snapshot)
@@ -330,8 +307,8 @@ async fn read_cached_changes(
         .map(|(_, head, _)| diffs::head_key(client.repo(), head))
         .collect();
     let files_cached: Vec<Option<PrFiles>> =
-        cached_many(store, diffs::PR_FILES, keys.clone()).await?;
-    let bases_cached: Vec<Option<Sha>> = cached_many(store, diffs::MERGE_BASE, keys).await?;
+        cached_many(store, CacheKind::PrFiles, keys.clone()).await?;
+    let bases_cached: Vec<Option<Sha>> = cached_many(store, CacheKind::MergeBase, keys).await?;
     let mut unread = Vec::new();
     for ((number, head_sha, lane), (files, merge_base)) in heads
         .into_iter()
@@ -358,9 +335,6 @@ async fn read_cached_changes(
     Ok(unread)
 }
 
-/// Where a PR's approval is cached, with the ETag of the reviews it was judged from.
-const APPROVAL: &str = "approval";
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Approval {
     approved: bool,
@@ -375,23 +349,26 @@ struct Approval {
 async fn read_reviews(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     snapshot: &mut PullSnapshot,
     numbers: &[PrNumber],
-    triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
-    let full = triggers.contains(&Trigger::Full);
-    let key = |number: PrNumber| format!("{repo}:{}", number.0);
-    let cached: Vec<Option<Approval>> =
-        cached_many(store, APPROVAL, numbers.iter().map(|&n| key(n)).collect()).await?;
+    let key = |number: PrNumber| super::cache::key(&repo, Some(number.into()));
+    let cached: Vec<Option<Approval>> = cached_many(
+        store,
+        CacheKind::Approval,
+        numbers.iter().map(|&n| key(n)).collect(),
+    )
+    .await?;
     for (&number, cached) in numbers.iter().zip(cached) {
-        let ask = full || triggers.contains(&Trigger::Review(number));
+        let ask = reads.is_stale(CacheKind::Approval, &repo, Some(number.into()));
         let approval = match cached {
             Some(approval) if !ask => approval,
             cached => {
                 let approval = read_approval(client, number, cached.clone()).await?;
                 if cached.as_ref() != Some(&approval) {
-                    store_cache(store, APPROVAL, key(number), &approval).await?;
+                    store_cache(store, CacheKind::Approval, key(number), &approval).await?;
                 }
                 approval
             }
@@ -448,8 +425,8 @@ fn is_approved(reviews: &[Review]) -> bool {
 async fn read_dependencies(
     client: &RepoClient,
     store: &SharedStore,
+    reads: &Reads,
     snapshot: &mut PullSnapshot,
-    triggers: &[Trigger],
 ) -> Result<(), ReconcileError> {
     let open: BTreeSet<PrNumber> = snapshot.open_prs.iter().map(|p| p.number).collect();
     let wanted: BTreeSet<PrNumber> = snapshot
@@ -458,10 +435,8 @@ async fn read_dependencies(
         .flat_map(|pr| pr.depends_on.iter().copied())
         .filter(|n| !open.contains(n))
         .collect();
-    let (full, named) = (triggers.contains(&Trigger::Full), named(triggers));
     for number in wanted {
-        let refresh = full || named.contains(&number.into());
-        let issue = read_issue(client, store, number.into(), refresh).await?;
+        let issue = read_issue(client, store, reads, number.into()).await?;
         // A number that does not exist is nothing to wait for.
         if issue.is_none_or(|issue| !issue.is_open()) {
             snapshot.closed.insert(number);
@@ -492,27 +467,27 @@ async fn read_commented(
     Ok(())
 }
 
-/// Where each open pull request is cached, by `repo:number`, so that a push rewrites one
-/// entry rather than the whole list.
-const OPEN_PR: &str = "open_pr";
-/// Where the numbers of the open pull requests are cached, by repository.
-const OPEN_PR_NUMBERS: &str = "open_pr_numbers";
-
 /// The open pull requests: listed whole on a full reconcile (or when nothing is cached),
-/// otherwise the cached ones with only the pull requests the events named re-read. Only the
-/// entries that changed are written back.
+/// otherwise the cached ones with only the pull requests the events named re-read. Each is
+/// cached by itself, so that a push rewrites one entry rather than the whole list, and only
+/// the entries that changed are written back.
 async fn open_pull_requests(
     client: &RepoClient,
     store: &SharedStore,
-    triggers: &[Trigger],
+    reads: &Reads,
 ) -> Result<Vec<PullRequest>, ReconcileError> {
     let repo = client.repo();
-    let key = |number: PrNumber| format!("{repo}:{}", number.0);
-    let numbers: Option<Vec<PrNumber>> = cached(store, OPEN_PR_NUMBERS, repo.to_string()).await?;
+    let key = |number: PrNumber| super::cache::key(repo, Some(number.into()));
+    let numbers: Option<Vec<PrNumber>> =
+        cached(store, CacheKind::OpenPrNumbers, repo.to_string()).await?;
     let known: Vec<PullRequest> = match &numbers {
         Some(numbers) => {
-            let entries: Vec<Option<PullRequest>> =
-                cached_many(store, OPEN_PR, numbers.iter().map(|&n| key(n)).collect()).await?;
+            let entries: Vec<Option<PullRequest>> = cached_many(
+                store,
+                CacheKind::OpenPr,
+                numbers.iter().map(|&n| key(n)).collect(),
+            )
+            .await?;
             entries.into_iter().flatten().collect()
         }
         None => Vec::new(),
@@ -520,9 +495,9 @@ async fn open_pull_requests(
     let whole = numbers
         .as_ref()
         .is_some_and(|numbers| numbers.len() == known.len());
-    let mut prs = if whole && !triggers.contains(&Trigger::Full) {
+    let mut prs = if whole && !reads.is_stale(CacheKind::OpenPrNumbers, repo, None) {
         let mut prs = known.clone();
-        for number in Trigger::pull_requests(triggers) {
+        for &number in reads.stale().pull_requests() {
             let fresh = client.pull_request(number).await?;
             prs.retain(|p| p.number != number);
             if fresh.is_open() {
@@ -536,11 +511,11 @@ async fn open_pull_requests(
     prs.sort_by_key(|p| (p.created_at, p.number));
     let known: HashMap<PrNumber, &PullRequest> = known.iter().map(|p| (p.number, p)).collect();
     for pr in prs.iter().filter(|pr| known.get(&pr.number) != Some(pr)) {
-        store_cache(store, OPEN_PR, key(pr.number), pr).await?;
+        store_cache(store, CacheKind::OpenPr, key(pr.number), pr).await?;
     }
     let open: Vec<PrNumber> = prs.iter().map(|p| p.number).collect();
     if numbers.as_ref() != Some(&open) {
-        store_cache(store, OPEN_PR_NUMBERS, repo.to_string(), &open).await?;
+        store_cache(store, CacheKind::OpenPrNumbers, repo.to_string(), &open).await?;
         let still_open: BTreeSet<&PrNumber> = open.iter().collect();
         let closed: Vec<String> = numbers
             .unwrap_or_default()
@@ -549,7 +524,7 @@ async fn open_pull_requests(
             .map(key)
             .collect();
         for entry in closed {
-            store::blocking(store, move |s| s.cache_delete(OPEN_PR, &entry)).await?;
+            store::blocking(store, move |s| s.cache_delete(CacheKind::OpenPr, &entry)).await?;
         }
     }
     Ok(prs)

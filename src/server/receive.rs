@@ -5,7 +5,7 @@ use super::AppState;
 use super::body::BodyError;
 use crate::queue::now;
 use crate::store::{self, Delivery, Recorded};
-use crate::webhook::{Disposition, EVENT_NAMES, Event, parse_event, route};
+use crate::webhook::{Disposition, Event, event_names, parse_event, route};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -40,8 +40,7 @@ pub async fn webhook(
     };
     // The header comes before the signature is checked: as a metric label, only names the
     // App reads are kept, so that no sender can grow the label set without end.
-    let event_label = EVENT_NAMES
-        .into_iter()
+    let event_label = event_names()
         .find(|name| *name == event_name)
         .unwrap_or("other");
     state.metrics.delivery(event_label, outcome);

@@ -4,11 +4,13 @@
 //! instances sharing one database. Every SQL dialect detail stays inside its implementation.
 
 mod budget;
+mod cache_kind;
 mod postgres;
 mod records;
 mod sqlite;
 
 pub use budget::StoreLedger;
+pub use cache_kind::CacheKind;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use sqlite::TaskRecord;
@@ -138,12 +140,12 @@ pub trait Store: Send + Sync + 'static {
     fn set_open_work(&self, repo: &RepoName, open: bool) -> Result<()>;
     fn is_active(&self, repo: &RepoName) -> Result<bool>;
 
-    fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>>;
+    fn cache_get(&self, kind: CacheKind, key: &str) -> Result<Option<Vec<u8>>>;
     /// [`Store::cache_get`] for many keys in one call, in the keys' order: a reconcile reads
     /// every open PR's entries at once rather than one call (and one thread hop) per PR.
-    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>>;
-    fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()>;
-    fn cache_delete(&self, kind: &str, key: &str) -> Result<()>;
+    fn cache_get_many(&self, kind: CacheKind, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>>;
+    fn cache_put(&self, kind: CacheKind, key: &str, value: &[u8]) -> Result<()>;
+    fn cache_delete(&self, kind: CacheKind, key: &str) -> Result<()>;
 
     /// The repository's task ledger. Durable: losing it would forget a lane's task.
     fn task_ledger(&self, repo: &RepoName) -> Result<TaskLedger>;

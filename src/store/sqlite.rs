@@ -5,8 +5,8 @@
 
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded, RecoveryTurn,
-    Result, Store, StoreError,
+    CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded,
+    RecoveryTurn, Result, Store, StoreError,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, TaskLedger, WasBlocked};
 use crate::github::Pauses;
@@ -671,8 +671,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>> {
-        let (kind, key) = (kind.to_owned(), key.to_owned());
+    fn cache_get(&self, kind: CacheKind, key: &str) -> Result<Option<Vec<u8>>> {
+        let (kind, key) = (kind.as_str(), key.to_owned());
         self.run(move |conn| {
             conn.prepare_cached("SELECT value FROM cache WHERE kind = ?1 AND key = ?2")
                 .and_then(|mut s| s.query_row(params![kind, key], |r| r.get(0)).optional())
@@ -680,8 +680,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
-        let (kind, keys) = (kind.to_owned(), keys.to_vec());
+    fn cache_get_many(&self, kind: CacheKind, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+        let (kind, keys) = (kind.as_str(), keys.to_vec());
         self.run(move |conn| {
             let mut statement = conn
                 .prepare_cached("SELECT value FROM cache WHERE kind = ?1 AND key = ?2")
@@ -697,8 +697,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()> {
-        let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_vec());
+    fn cache_put(&self, kind: CacheKind, key: &str, value: &[u8]) -> Result<()> {
+        let (kind, key, value) = (kind.as_str(), key.to_owned(), value.to_vec());
         self.run(move |conn| {
             conn.prepare_cached(
                 "INSERT INTO cache (kind, key, value) VALUES (?1, ?2, ?3)
@@ -710,8 +710,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
-        let (kind, key) = (kind.to_owned(), key.to_owned());
+    fn cache_delete(&self, kind: CacheKind, key: &str) -> Result<()> {
+        let (kind, key) = (kind.as_str(), key.to_owned());
         self.run(move |conn| {
             conn.execute(
                 "DELETE FROM cache WHERE kind = ?1 AND key = ?2",
@@ -944,9 +944,18 @@ mod tests {
         let repo: RepoName = "o/a".parse().unwrap();
         assert_eq!(store.task_ledger(&repo).unwrap(), records);
         assert!(store.command_handled(&repo, CommentId(77)).unwrap());
-        assert_eq!(store.cache_get("task_assignments", "o/a").unwrap(), None);
+        // A kind the cache no longer has, so it is looked for in the table itself.
+        let assignments: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(*) FROM cache WHERE kind = 'task_assignments'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(assignments, 0);
         assert_eq!(
-            store.cache_get("task_labels", "o/a").unwrap(),
+            store.cache_get(CacheKind::Labels, "o/a").unwrap(),
             Some(b"[]".to_vec()),
             "the rest of the cache stays"
         );

@@ -1,11 +1,9 @@
 //! Our own event types, parsed from the payload fields Switchyard reads. Anything else in a
 //! payload is ignored, so GitHub adding fields never breaks us.
 
-use super::relations::{IssueDependenciesPayload, SubIssuesPayload};
 use crate::github::models::User;
 use crate::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName, Sha};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -84,6 +82,15 @@ pub enum Event {
         author: User,
         body: String,
     },
+    /// One of the repository's labels was created, edited or deleted. `renamed_from` is its
+    /// name before an edit that changed it.
+    Label {
+        action: String,
+        repo: RepoRef,
+        installation: Option<InstallationId>,
+        name: String,
+        renamed_from: Option<String>,
+    },
     Installation {
         action: String,
         installation: InstallationId,
@@ -110,8 +117,8 @@ pub struct RepoRef {
 #[derive(Debug, thiserror::Error)]
 #[error("the `{event}` payload is not what GitHub sends: {source}")]
 pub struct EventError {
-    event: String,
-    source: serde_json::Error,
+    pub(super) event: String,
+    pub(super) source: serde_json::Error,
 }
 
 impl EventError {
@@ -135,6 +142,7 @@ impl Event {
             Event::IssueDependencies { .. } => "issue_dependencies",
             Event::SubIssues { .. } => "sub_issues",
             Event::IssueComment { .. } => "issue_comment",
+            Event::Label { .. } => "label",
             Event::Installation { .. } => "installation",
             Event::InstallationRepositories { .. } => "installation_repositories",
             Event::Other { name } => name,
@@ -152,6 +160,7 @@ impl Event {
             | Event::IssueDependencies { action, .. }
             | Event::SubIssues { action, .. }
             | Event::IssueComment { action, .. }
+            | Event::Label { action, .. }
             | Event::Installation { action, .. }
             | Event::InstallationRepositories { action, .. } => Some(action),
             Event::Ping | Event::Push { .. } | Event::Other { .. } => None,
@@ -169,8 +178,29 @@ impl Event {
             | Event::Issues { repo, .. }
             | Event::IssueDependencies { repo, .. }
             | Event::SubIssues { repo, .. }
-            | Event::IssueComment { repo, .. } => Some(&repo.name),
+            | Event::IssueComment { repo, .. }
+            | Event::Label { repo, .. } => Some(&repo.name),
             _ => None,
+        }
+    }
+
+    /// The installation a repository's event came through.
+    pub fn installation(&self) -> Option<InstallationId> {
+        match self {
+            Event::PullRequest { installation, .. }
+            | Event::PullRequestReview { installation, .. }
+            | Event::Push { installation, .. }
+            | Event::CheckRun { installation, .. }
+            | Event::CheckSuite { installation, .. }
+            | Event::MergeGroup { installation, .. }
+            | Event::Issues { installation, .. }
+            | Event::IssueDependencies { installation, .. }
+            | Event::SubIssues { installation, .. }
+            | Event::IssueComment { installation, .. }
+            | Event::Label { installation, .. } => *installation,
+            Event::Installation { installation, .. }
+            | Event::InstallationRepositories { installation, .. } => Some(*installation),
+            Event::Ping | Event::Other { .. } => None,
         }
     }
 }
@@ -205,7 +235,16 @@ pub(super) struct Named {
 }
 
 #[derive(Deserialize)]
-struct PullRequestPayload {
+pub(super) struct PullRequestPayload {
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
+    pull_request: PullRequestBody,
+}
+
+/// `pull_request_review` carries the pull request as `pull_request` does.
+#[derive(Deserialize)]
+pub(super) struct ReviewPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -224,7 +263,7 @@ struct Head {
 }
 
 #[derive(Deserialize)]
-struct PushPayload {
+pub(super) struct PushPayload {
     #[serde(rename = "ref")]
     git_ref: String,
     after: Sha,
@@ -233,7 +272,7 @@ struct PushPayload {
 }
 
 #[derive(Deserialize)]
-struct MergeGroupPayload {
+pub(super) struct MergeGroupPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -248,7 +287,7 @@ struct MergeGroupBody {
 }
 
 #[derive(Deserialize)]
-struct CheckRunPayload {
+pub(super) struct CheckRunPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -268,7 +307,7 @@ struct RequestedAction {
 }
 
 #[derive(Deserialize)]
-struct CheckSuitePayload {
+pub(super) struct CheckSuitePayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -281,7 +320,7 @@ struct CheckSuiteBody {
 }
 
 #[derive(Deserialize)]
-struct IssuesPayload {
+pub(super) struct IssuesPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -294,7 +333,7 @@ pub(super) struct IssueBody {
 }
 
 #[derive(Deserialize)]
-struct IssueCommentPayload {
+pub(super) struct IssueCommentPayload {
     action: String,
     repository: Repository,
     installation: Option<Id>,
@@ -311,7 +350,33 @@ struct CommentBody {
 }
 
 #[derive(Deserialize)]
-struct InstallationPayload {
+pub(super) struct LabelPayload {
+    action: String,
+    repository: Repository,
+    installation: Option<Id>,
+    label: LabelBody,
+    #[serde(default)]
+    changes: Option<LabelChanges>,
+}
+
+#[derive(Deserialize)]
+struct LabelBody {
+    name: String,
+}
+
+/// What an edit changed: only a new name is read.
+#[derive(Deserialize)]
+struct LabelChanges {
+    name: Option<Previous>,
+}
+
+#[derive(Deserialize)]
+struct Previous {
+    from: String,
+}
+
+#[derive(Deserialize)]
+pub(super) struct InstallationPayload {
     action: String,
     installation: Id,
     #[serde(default)]
@@ -319,7 +384,7 @@ struct InstallationPayload {
 }
 
 #[derive(Deserialize)]
-struct InstallationRepositoriesPayload {
+pub(super) struct InstallationRepositoriesPayload {
     action: String,
     installation: Id,
     #[serde(default)]
@@ -336,156 +401,138 @@ pub(super) fn installation(id: Option<Id>) -> Option<InstallationId> {
     id.map(|i| InstallationId(i.id))
 }
 
-/// The `X-GitHub-Event` names [`parse_event`] reads; every other name is [`Event::Other`].
-pub const EVENT_NAMES: [&str; 13] = [
-    "ping",
-    "pull_request",
-    "pull_request_review",
-    "push",
-    "check_run",
-    "check_suite",
-    "merge_group",
-    "issues",
-    "issue_comment",
-    "issue_dependencies",
-    "sub_issues",
-    "installation",
-    "installation_repositories",
-];
-
-/// Parses a payload whose signature was already verified. `event` is the `X-GitHub-Event`
-/// header; names we do not read become [`Event::Other`] without looking at the body.
-pub fn parse_event(event: &str, body: &[u8]) -> Result<Event, EventError> {
-    fn de<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, EventError> {
-        serde_json::from_slice(body).map_err(|source| EventError {
-            event: event.to_owned(),
-            source,
-        })
+impl From<PullRequestPayload> for Event {
+    fn from(p: PullRequestPayload) -> Event {
+        Event::PullRequest {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            number: PrNumber(p.pull_request.number),
+            head_sha: p.pull_request.head.sha,
+        }
     }
-    Ok(match event {
-        "ping" => Event::Ping,
-        "pull_request" => {
-            let p: PullRequestPayload = de(event, body)?;
-            Event::PullRequest {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                number: PrNumber(p.pull_request.number),
-                head_sha: p.pull_request.head.sha,
-            }
+}
+
+impl From<ReviewPayload> for Event {
+    fn from(p: ReviewPayload) -> Event {
+        Event::PullRequestReview {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            number: PrNumber(p.pull_request.number),
         }
-        "pull_request_review" => {
-            let p: PullRequestPayload = de(event, body)?;
-            Event::PullRequestReview {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                number: PrNumber(p.pull_request.number),
-            }
+    }
+}
+
+impl From<PushPayload> for Event {
+    fn from(p: PushPayload) -> Event {
+        Event::Push {
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            git_ref: p.git_ref,
+            after: p.after,
         }
-        "push" => {
-            let p: PushPayload = de(event, body)?;
-            Event::Push {
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                git_ref: p.git_ref,
-                after: p.after,
-            }
+    }
+}
+
+impl From<CheckRunPayload> for Event {
+    fn from(p: CheckRunPayload) -> Event {
+        Event::CheckRun {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            head_sha: p.check_run.head_sha,
+            name: p.check_run.name,
+            requested_action: p.requested_action.map(|a| a.identifier),
         }
-        "check_run" => {
-            let p: CheckRunPayload = de(event, body)?;
-            Event::CheckRun {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                head_sha: p.check_run.head_sha,
-                name: p.check_run.name,
-                requested_action: p.requested_action.map(|a| a.identifier),
-            }
+    }
+}
+
+impl From<CheckSuitePayload> for Event {
+    fn from(p: CheckSuitePayload) -> Event {
+        Event::CheckSuite {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            head_sha: p.check_suite.head_sha,
         }
-        "check_suite" => {
-            let p: CheckSuitePayload = de(event, body)?;
-            Event::CheckSuite {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                head_sha: p.check_suite.head_sha,
-            }
+    }
+}
+
+impl From<MergeGroupPayload> for Event {
+    fn from(p: MergeGroupPayload) -> Event {
+        Event::MergeGroup {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            head_sha: p.merge_group.head_sha,
+            head_ref: p.merge_group.head_ref,
+            base_ref: p.merge_group.base_ref,
         }
-        "merge_group" => {
-            let p: MergeGroupPayload = de(event, body)?;
-            Event::MergeGroup {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                head_sha: p.merge_group.head_sha,
-                head_ref: p.merge_group.head_ref,
-                base_ref: p.merge_group.base_ref,
-            }
+    }
+}
+
+impl From<IssuesPayload> for Event {
+    fn from(p: IssuesPayload) -> Event {
+        Event::Issues {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            number: IssueNumber(p.issue.number),
         }
-        "issues" => {
-            let p: IssuesPayload = de(event, body)?;
-            Event::Issues {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                number: IssueNumber(p.issue.number),
-            }
+    }
+}
+
+impl From<IssueCommentPayload> for Event {
+    fn from(p: IssueCommentPayload) -> Event {
+        Event::IssueComment {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            number: IssueNumber(p.issue.number),
+            comment: CommentId(p.comment.id),
+            author: p.comment.user,
+            body: p.comment.body.unwrap_or_default(),
         }
-        "issue_dependencies" => de::<IssueDependenciesPayload>(event, body)?.into(),
-        "sub_issues" => de::<SubIssuesPayload>(event, body)?.into(),
-        "issue_comment" => {
-            let p: IssueCommentPayload = de(event, body)?;
-            Event::IssueComment {
-                action: p.action,
-                repo: p.repository.into(),
-                installation: installation(p.installation),
-                number: IssueNumber(p.issue.number),
-                comment: CommentId(p.comment.id),
-                author: p.comment.user,
-                body: p.comment.body.unwrap_or_default(),
-            }
+    }
+}
+
+impl From<LabelPayload> for Event {
+    fn from(p: LabelPayload) -> Event {
+        Event::Label {
+            action: p.action,
+            repo: p.repository.into(),
+            installation: installation(p.installation),
+            name: p.label.name,
+            renamed_from: p.changes.and_then(|c| c.name).map(|name| name.from),
         }
-        "installation" => {
-            let p: InstallationPayload = de(event, body)?;
-            Event::Installation {
-                action: p.action,
-                installation: InstallationId(p.installation.id),
-                repos: names(p.repositories.unwrap_or_default()),
-            }
+    }
+}
+
+impl From<InstallationPayload> for Event {
+    fn from(p: InstallationPayload) -> Event {
+        Event::Installation {
+            action: p.action,
+            installation: InstallationId(p.installation.id),
+            repos: names(p.repositories.unwrap_or_default()),
         }
-        "installation_repositories" => {
-            let p: InstallationRepositoriesPayload = de(event, body)?;
-            Event::InstallationRepositories {
-                action: p.action,
-                installation: InstallationId(p.installation.id),
-                added: names(p.repositories_added),
-                removed: names(p.repositories_removed),
-            }
+    }
+}
+
+impl From<InstallationRepositoriesPayload> for Event {
+    fn from(p: InstallationRepositoriesPayload) -> Event {
+        Event::InstallationRepositories {
+            action: p.action,
+            installation: InstallationId(p.installation.id),
+            added: names(p.repositories_added),
+            removed: names(p.repositories_removed),
         }
-        other => Event::Other {
-            name: other.to_owned(),
-        },
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn every_name_read_is_parsed_and_no_other() {
-        for name in EVENT_NAMES {
-            let parsed = parse_event(name, b"{}");
-            assert!(!matches!(parsed, Ok(Event::Other { .. })), "{name}");
-        }
-        assert_eq!(
-            parse_event("label", b"not even JSON").unwrap(),
-            Event::Other {
-                name: "label".into()
-            }
-        );
-    }
+    use crate::webhook::parse_event;
 
     #[test]
     fn fields_not_read_are_skipped_however_deep_or_long() {

@@ -2,11 +2,13 @@
 //! parsed from the payloads (only the fields Switchyard reads).
 
 mod event;
+mod handled;
 mod relations;
 mod route;
 mod signature;
 
-pub use event::{EVENT_NAMES, Event, EventError, parse_event};
+pub use event::{Event, EventError};
+pub use handled::{event_names, parse_event, subscribed_events};
 pub use route::{Disposition, may_be_work, route};
 pub use signature::{SignatureError, WebhookSecrets};
 

@@ -1,9 +1,9 @@
-//! Which deliveries become work. Pure: an event in, what to record and queue out.
+//! Which deliveries become work. Pure: an event in, what to record and queue out, as the
+//! event's entry in [`HANDLED`](super::handled::HANDLED) says.
 
 use super::event::Event;
-use crate::assign::COMMAND_PREFIX;
-use crate::ids::{InstallationId, RepoName};
-use crate::jobs::{JobRequest, RECOMPUTE_ACTION, RepoChange, Trigger};
+use super::handled::{Asks, handled};
+use crate::jobs::{JobRequest, RepoChange};
 
 /// What a verified, parsed delivery asks of us.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,278 +17,46 @@ pub enum Disposition {
     },
 }
 
-const PULL_REQUEST_ACTIONS: &[&str] = &[
-    "opened",
-    "synchronize",
-    "reopened",
-    "edited",
-    "closed",
-    "ready_for_review",
-    "converted_to_draft",
-    // GitHub's merge queue took the PR in or let it go: the order is computed again.
-    "enqueued",
-    "dequeued",
-];
-const REVIEW_ACTIONS: &[&str] = &["submitted", "dismissed"];
-const CHECK_RUN_ACTIONS: &[&str] = &["rerequested", "requested_action"];
-const CHECK_SUITE_ACTIONS: &[&str] = &["completed", "rerequested"];
-const ISSUE_ACTIONS: &[&str] = &[
-    "opened",
-    "edited",
-    "closed",
-    "reopened",
-    "labeled",
-    "unlabeled",
-];
-
 /// Whether a delivery of `event` with `action` can ask for work, judged from its names alone
 /// (as GitHub's delivery log gives them): `false` only where [`route`] ignores every payload
 /// of that kind, so that a delivery this says no to never needs to arrive.
 pub fn may_be_work(event: &str, action: Option<&str>) -> bool {
-    let action = action.unwrap_or_default();
-    match event {
-        "pull_request" => PULL_REQUEST_ACTIONS.contains(&action),
-        "pull_request_review" => REVIEW_ACTIONS.contains(&action),
-        "check_run" => CHECK_RUN_ACTIONS.contains(&action),
-        "check_suite" => CHECK_SUITE_ACTIONS.contains(&action),
-        "merge_group" => action == "checks_requested",
-        "issues" => ISSUE_ACTIONS.contains(&action),
-        "issue_comment" => action == "created",
-        "installation" => matches!(action, "created" | "deleted" | "suspend"),
-        "push" | "issue_dependencies" | "sub_issues" | "installation_repositories" => true,
-        _ => false,
-    }
+    handled(event).is_some_and(|handled| handled.actions.admit(action))
 }
 
 pub fn route(event: &Event) -> Disposition {
-    let some = |repo: &RepoName, installation: &Option<InstallationId>, triggers: Vec<Trigger>| {
-        match installation {
-            Some(installation) => Disposition::Work {
-                changes: vec![RepoChange::Add(repo.clone(), *installation)],
+    let Some(handled) = handled(event.name()) else {
+        return Disposition::Ignore("an event Switchyard does not handle");
+    };
+    if !handled.actions.admit(event.action()) {
+        return Disposition::Ignore(handled.otherwise);
+    }
+    match (handled.asks)(event) {
+        Asks::Nothing(reason) => Disposition::Ignore(reason),
+        Asks::Repositories { changes, jobs } => Disposition::Work { changes, jobs },
+        Asks::Reconcile(triggers) => match (event.repo(), event.installation()) {
+            (Some(repo), Some(installation)) => Disposition::Work {
+                changes: vec![RepoChange::Add(repo.clone(), installation)],
                 jobs: triggers
                     .into_iter()
                     .map(|trigger| JobRequest {
                         repo: repo.clone(),
-                        installation: *installation,
+                        installation,
                         trigger,
                     })
                     .collect(),
             },
-            None => Disposition::Ignore("the payload has no installation"),
-        }
-    };
-    let one = |repo: &RepoName, installation: &Option<InstallationId>, trigger: Trigger| {
-        some(repo, installation, vec![trigger])
-    };
-    match event {
-        Event::Ping => Disposition::Ignore("ping"),
-        // A pull request closed may have been merged: the default branch has moved then, and
-        // what the App holds of it is read again at once rather than when the push arrives.
-        Event::PullRequest {
-            action,
-            repo,
-            installation,
-            number,
-            ..
-        } if action == "closed" => some(
-            &repo.name,
-            installation,
-            vec![Trigger::PullRequest(*number), Trigger::BaseMoved],
-        ),
-        Event::PullRequest {
-            action,
-            repo,
-            installation,
-            number,
-            ..
-        } if PULL_REQUEST_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::PullRequest(*number))
-        }
-        Event::PullRequestReview {
-            action,
-            repo,
-            installation,
-            number,
-        } if REVIEW_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::Review(*number))
-        }
-        Event::Push {
-            repo,
-            installation,
-            git_ref,
-            ..
-        } => match &repo.default_branch {
-            Some(branch) if git_ref.strip_prefix("refs/heads/") == Some(branch) => {
-                one(&repo.name, installation, Trigger::BaseMoved)
-            }
-            _ => Disposition::Ignore("a push to a branch other than the default branch"),
+            _ => Disposition::Ignore("the payload has no installation"),
         },
-        Event::CheckRun {
-            action,
-            requested_action,
-            ..
-        } if action == "requested_action"
-            && requested_action.as_deref() != Some(RECOMPUTE_ACTION) =>
-        {
-            Disposition::Ignore("a requested action the App does not offer")
-        }
-        Event::CheckRun {
-            action,
-            repo,
-            installation,
-            head_sha,
-            name,
-            ..
-        } if CHECK_RUN_ACTIONS.contains(&action.as_str()) => one(
-            &repo.name,
-            installation,
-            Trigger::Rerequested {
-                head_sha: head_sha.clone(),
-                check_name: name.clone(),
-            },
-        ),
-        Event::CheckSuite {
-            action,
-            repo,
-            installation,
-            ..
-        } if CHECK_SUITE_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::Refresh)
-        }
-        Event::MergeGroup {
-            action,
-            repo,
-            installation,
-            head_sha,
-            head_ref,
-            base_ref,
-        } => match action.as_str() {
-            "checks_requested" => one(
-                &repo.name,
-                installation,
-                Trigger::MergeGroup {
-                    head_sha: head_sha.clone(),
-                    head_ref: head_ref.clone(),
-                    base_ref: base_ref.clone(),
-                },
-            ),
-            _ => Disposition::Ignore("a merge group GitHub is done with needs nothing"),
-        },
-        Event::Issues {
-            action,
-            repo,
-            installation,
-            number,
-        } if ISSUE_ACTIONS.contains(&action.as_str()) => {
-            one(&repo.name, installation, Trigger::Issue(*number))
-        }
-        Event::IssueDependencies {
-            repo,
-            installation,
-            blocked,
-            ..
-        } => match blocked {
-            Some(blocked) => one(&repo.name, installation, Trigger::Dependencies(*blocked)),
-            None => Disposition::Ignore("the blocked issue is in another repository"),
-        },
-        Event::SubIssues {
-            repo,
-            installation,
-            parent,
-            ..
-        } => match parent {
-            Some(parent) => one(&repo.name, installation, Trigger::SubIssues(*parent)),
-            None => Disposition::Ignore("the parent issue is in another repository"),
-        },
-        Event::IssueComment {
-            action,
-            repo,
-            installation,
-            number,
-            comment,
-            author,
-            body,
-        } if action == "created" => {
-            if author.is_bot() {
-                Disposition::Ignore("a comment by a bot")
-            } else if !mentions_command(body) {
-                Disposition::Ignore("a comment without a /switchyard command")
-            } else {
-                let trigger = Trigger::Command {
-                    issue: *number,
-                    comment: *comment,
-                };
-                one(&repo.name, installation, trigger)
-            }
-        }
-        Event::Installation {
-            action,
-            installation,
-            repos,
-        } => match action.as_str() {
-            "created" => {
-                let (changes, jobs) = added(*installation, repos);
-                repo_changes(changes, jobs)
-            }
-            "deleted" | "suspend" => Disposition::Work {
-                changes: vec![RepoChange::RemoveInstallation(*installation)],
-                jobs: vec![],
-            },
-            _ => Disposition::Ignore("an installation action that changes no repository"),
-        },
-        Event::InstallationRepositories {
-            installation,
-            added: new,
-            removed,
-            ..
-        } => {
-            let (mut changes, jobs) = added(*installation, new);
-            changes.extend(removed.iter().cloned().map(RepoChange::Remove));
-            repo_changes(changes, jobs)
-        }
-        Event::Other { .. } => Disposition::Ignore("an event Switchyard does not handle"),
-        _ => Disposition::Ignore("an action Switchyard does not handle"),
     }
-}
-
-/// Whether a comment may hold a command: the reconcile reads it properly (code blocks,
-/// quotes), this only spares a job for the comments that cannot.
-fn mentions_command(body: &str) -> bool {
-    body.to_ascii_lowercase().contains(COMMAND_PREFIX)
-}
-
-/// Work for the repositories an installation gained or lost; none named, nothing to record
-/// (rather than a 202 that queued nothing).
-fn repo_changes(changes: Vec<RepoChange>, jobs: Vec<JobRequest>) -> Disposition {
-    if changes.is_empty() {
-        Disposition::Ignore("an installation change that names no repository")
-    } else {
-        Disposition::Work { changes, jobs }
-    }
-}
-
-fn added(installation: InstallationId, repos: &[RepoName]) -> (Vec<RepoChange>, Vec<JobRequest>) {
-    (
-        repos
-            .iter()
-            .map(|r| RepoChange::Add(r.clone(), installation))
-            .collect(),
-        repos
-            .iter()
-            .map(|r| JobRequest {
-                repo: r.clone(),
-                installation,
-                trigger: Trigger::Full,
-            })
-            .collect(),
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::github::models::User;
-    use crate::ids::{CommentId, IssueNumber};
+    use crate::ids::{CommentId, InstallationId, IssueNumber};
+    use crate::jobs::{RECOMPUTE_ACTION, Trigger};
     use crate::webhook::event::RepoRef;
 
     fn comment(action: &str, kind: &str, body: &str) -> Event {
@@ -390,6 +158,8 @@ mod tests {
             ("push", None),
             ("installation", Some("created")),
             ("installation_repositories", Some("added")),
+            ("label", Some("edited")),
+            ("label", Some("deleted")),
         ] {
             assert!(may_be_work(event, action), "{event} {action:?}");
         }
@@ -399,6 +169,7 @@ mod tests {
             ("issue_comment", Some("edited")),
             ("installation", Some("new_permissions_accepted")),
             ("merge_group", Some("destroyed")),
+            ("label", Some("created")),
             ("star", Some("created")),
         ] {
             assert!(!may_be_work(event, action), "{event} {action:?}");
@@ -426,7 +197,8 @@ mod tests {
 #[cfg(test)]
 mod relation_tests {
     use super::*;
-    use crate::ids::IssueNumber;
+    use crate::ids::{InstallationId, IssueNumber};
+    use crate::jobs::Trigger;
     use crate::webhook::event::RepoRef;
 
     fn repo() -> RepoRef {
@@ -473,7 +245,8 @@ mod relation_tests {
 #[cfg(test)]
 mod pull_request_tests {
     use super::*;
-    use crate::ids::{PrNumber, Sha};
+    use crate::ids::{InstallationId, PrNumber, Sha};
+    use crate::jobs::Trigger;
     use crate::webhook::event::RepoRef;
 
     fn triggers(event: &Event) -> Vec<Trigger> {

@@ -2,6 +2,7 @@
 //! completion, planned overlaps and the status board, told as stories on the fake GitHub.
 
 mod commands;
+mod labels;
 pub(crate) mod story;
 
 use crate::support::{REPO, delivery_id};

@@ -144,3 +144,56 @@ fn entering_and_leaving_the_queue_are_pull_request_jobs() {
         );
     }
 }
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[test]
+fn every_real_label_payload_parses_and_only_a_rename_or_a_deletion_is_work() {
+    let dir = shared_fixtures().join("label");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    for file in &files {
+        let Event::Label { name, .. } = parsed("label", file) else {
+            panic!("{file}");
+        };
+        assert_eq!(name, ":bug: Bugfix", "{file}");
+    }
+
+    let with_installation = |file: &str| {
+        let body = real_payload(&format!("label/{file}"));
+        let mut payload: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        payload["installation"] = serde_json::json!({ "id": 7 });
+        parse_event("label", &serde_json::to_vec(&payload).unwrap()).unwrap()
+    };
+    let Disposition::Work { jobs, .. } = route(&with_installation("deleted.payload.json")) else {
+        panic!("a deleted label is work");
+    };
+    assert_eq!(jobs[0].trigger, switchyard::jobs::Trigger::Labels);
+    assert!(matches!(
+        route(&with_installation("created.payload.json")),
+        Disposition::Ignore("a new label is on no issue yet")
+    ));
+    let Event::Label { renamed_from, .. } = with_installation("edited.payload.json") else {
+        panic!("edited");
+    };
+    assert_eq!(renamed_from, None, "only its colour changed");
+    assert!(matches!(
+        route(&with_installation("edited.payload.json")),
+        Disposition::Ignore("a label edited without a new name")
+    ));
+
+    let body = real_payload("label/edited.payload.json");
+    let mut renamed: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    renamed["installation"] = serde_json::json!({ "id": 7 });
+    renamed["changes"]["name"] = serde_json::json!({ "from": "bug" });
+    let event = parse_event("label", &serde_json::to_vec(&renamed).unwrap()).unwrap();
+    let Event::Label { renamed_from, .. } = &event else {
+        panic!("edited");
+    };
+    assert_eq!(renamed_from.as_deref(), Some("bug"));
+    assert!(matches!(route(&event), Disposition::Work { .. }));
+}

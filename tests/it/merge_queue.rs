@@ -150,3 +150,32 @@ async fn entering_and_leaving_the_queue_computes_the_order_again() {
     h.settle().await;
     assert_eq!(title(&h), format!("Merge after #{a}"));
 }
+
+#[cfg_attr(no_shared_fixtures, ignore = "needs ../shared/fixtures")]
+#[tokio::test]
+async fn a_merge_group_and_a_push_in_one_claim_read_the_repository_and_its_config_once() {
+    let mut h = Harness::start().await;
+    h.open_lane_pr("agent-1", &["src/app.rs"]).await;
+    h.settle().await;
+    // Both events are queued before either is reconciled, so that one claim holds them.
+    h.app.take().expect("running").kill();
+    h.start_app_without_workers().await;
+    let (payload, head_sha) = checks_requested(&h, 1);
+    h.deliver("merge_group", &payload).await;
+    let main = h.gh.refs(REPO)["refs/heads/main"].clone();
+    h.push_default_branch(&main).await;
+    h.app.take().expect("running").kill();
+    h.gh.clear_log();
+    h.start_app().await;
+    h.settle().await;
+
+    assert_eq!(runs_named(&h, &head_sha, "Merge order").len(), 1);
+    let calls: Vec<String> = h.gh.requests().into_iter().map(|r| r.endpoint).collect();
+    let count = |endpoint: &str| calls.iter().filter(|call| *call == endpoint).count();
+    assert_eq!(count("GET /repos/{owner}/{repo}"), 1, "{calls:#?}");
+    assert_eq!(
+        count("GET /repos/{owner}/{repo}/contents/{*path}"),
+        1,
+        "{calls:#?}"
+    );
+}

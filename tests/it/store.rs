@@ -10,7 +10,7 @@ use switchyard::github::Pauses;
 use switchyard::ids::{CommentId, InstallationId, IssueNumber, PrNumber, RepoName};
 use switchyard::jobs::{JobCounts, JobRequest, RepoChange, Trigger};
 use switchyard::store::{
-    self, Delivery, PostgresStore, Published, Recorded, SharedStore, Store, StoreError,
+    self, CacheKind, Delivery, PostgresStore, Published, Recorded, SharedStore, Store, StoreError,
 };
 
 /// A database the suite opens stores on, as often as a test likes.
@@ -312,14 +312,14 @@ fn running_jobs_are_recovered_after_a_restart(db: &dyn Backend) {
 
 fn caches_and_published_records_round_trip(db: &dyn Backend) {
     let store = db.open();
-    store.cache_put("files", "abc", b"[1]").unwrap();
-    store.cache_put("files", "abc", b"[2]").unwrap();
+    store.cache_put(CacheKind::PrFiles, "abc", b"[1]").unwrap();
+    store.cache_put(CacheKind::PrFiles, "abc", b"[2]").unwrap();
     assert_eq!(
-        store.cache_get("files", "abc").unwrap(),
+        store.cache_get(CacheKind::PrFiles, "abc").unwrap(),
         Some(b"[2]".to_vec())
     );
-    store.cache_delete("files", "abc").unwrap();
-    assert_eq!(store.cache_get("files", "abc").unwrap(), None);
+    store.cache_delete(CacheKind::PrFiles, "abc").unwrap();
+    assert_eq!(store.cache_get(CacheKind::PrFiles, "abc").unwrap(), None);
     let r = repo("o/a");
     let p = Published {
         github_id: 9,
@@ -335,12 +335,14 @@ fn caches_and_published_records_round_trip(db: &dyn Backend) {
     assert_eq!(store.published(&r, "check:abc").unwrap(), None);
 
     // Many keys at once come back in the keys' order, a repeated key each time it is asked.
-    store.cache_put("files", "one", b"1").unwrap();
-    store.cache_put("files", "two", b"2").unwrap();
-    store.cache_put("other", "three", b"3").unwrap();
+    store.cache_put(CacheKind::PrFiles, "one", b"1").unwrap();
+    store.cache_put(CacheKind::PrFiles, "two", b"2").unwrap();
+    store
+        .cache_put(CacheKind::MergeBase, "three", b"3")
+        .unwrap();
     let keys: Vec<String> = ["two", "three", "one", "two"].map(String::from).to_vec();
     assert_eq!(
-        store.cache_get_many("files", &keys).unwrap(),
+        store.cache_get_many(CacheKind::PrFiles, &keys).unwrap(),
         [
             Some(b"2".to_vec()),
             None,

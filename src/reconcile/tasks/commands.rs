@@ -3,14 +3,13 @@
 
 use super::context::Context;
 use super::issues::Issues;
-use super::stored::{PERMISSION, repo_key};
+use super::stored::repo_key;
 use crate::assign::{Access, Author, CommandComment, parse_commands};
 use crate::github::models::{GhComment, Permission};
 use crate::ids::{CommentId, IssueNumber};
-use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
-use crate::store;
+use crate::store::{self, CacheKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -40,10 +39,7 @@ pub async fn pending(ctx: &Context<'_>) -> Result<Pending, ReconcileError> {
         comments: Vec::new(),
         deleted: Vec::new(),
     };
-    for trigger in ctx.triggers {
-        let Trigger::Command { issue, comment } = trigger else {
-            continue;
-        };
+    for (issue, comment) in ctx.reads.stale().commands() {
         if !seen.insert(*comment) || is_handled(ctx, *comment).await? {
             continue;
         }
@@ -115,7 +111,8 @@ struct KnownPermission {
 async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError> {
     let key = repo_key(ctx.repo(), login.to_ascii_lowercase());
     let now = chrono::Utc::now().timestamp();
-    let stored: Option<KnownPermission> = cached(ctx.store, PERMISSION, key.clone()).await?;
+    let stored: Option<KnownPermission> =
+        cached(ctx.store, CacheKind::Permission, key.clone()).await?;
     if let Some(stored) = stored.filter(|h| (0..ACCESS_TTL_SECS).contains(&(now - h.asked_at))) {
         return Ok(stored.permission.access());
     }
@@ -132,6 +129,6 @@ async fn access(ctx: &Context<'_>, login: &str) -> Result<Access, ReconcileError
         permission,
         asked_at: now,
     };
-    store_cache(ctx.store, PERMISSION, key, &stored).await?;
+    store_cache(ctx.store, CacheKind::Permission, key, &stored).await?;
     Ok(access)
 }

@@ -4,14 +4,14 @@
 
 use super::context::Context;
 use super::links::Links;
-use super::stored::{self, OPEN_ISSUES, OpenIssues};
+use super::stored::{self, OpenIssues};
 use crate::assign;
 use crate::github::models::GhIssue;
 use crate::ids::IssueNumber;
-use crate::jobs::Trigger;
 use crate::reconcile::cache::cached;
 use crate::reconcile::error::ReconcileError;
-use crate::reconcile::issue_by_number::{changed, named, read_issue};
+use crate::reconcile::issue_by_number::read_issue;
+use crate::store::CacheKind;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub struct Issues {
@@ -19,27 +19,22 @@ pub struct Issues {
     pub open: OpenIssues,
     /// Issues read by number in this reconcile; `None` when GitHub has no such issue.
     fresh: BTreeMap<IssueNumber, Option<GhIssue>>,
-    /// Numbers an event named: what the store holds of them may be stale.
-    named: BTreeSet<IssueNumber>,
-    full: bool,
 }
 
 impl Issues {
     /// The open issues, brought up to date with the issues the events name.
     pub async fn read(ctx: &Context<'_>) -> Result<Self, ReconcileError> {
-        let full = ctx.triggers.contains(&Trigger::Full);
         let mut issues = Issues {
             open: OpenIssues::new(),
             fresh: BTreeMap::new(),
-            named: named(ctx.triggers),
-            full,
         };
+        let stale = ctx.reads.is_stale(CacheKind::OpenIssues, ctx.repo(), None);
         let stored: Option<OpenIssues> =
-            cached(ctx.store, OPEN_ISSUES, ctx.repo().to_string()).await?;
+            cached(ctx.store, CacheKind::OpenIssues, ctx.repo().to_string()).await?;
         match stored {
-            Some(open) if !full => {
+            Some(open) if !stale => {
                 issues.open = open;
-                for number in changed(ctx.triggers) {
+                for number in ctx.reads.stale().issues() {
                     let issue = issues.get(ctx, number).await?;
                     match issue.filter(|i| i.is_open() && !i.is_pull_request()) {
                         Some(issue) => issues.open.insert(number, issue),
@@ -49,7 +44,7 @@ impl Issues {
             }
             _ => issues.open = list_open(ctx).await?,
         }
-        stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        stored::save(ctx.store, CacheKind::OpenIssues, ctx.repo(), &issues.open).await?;
         Ok(issues)
     }
 
@@ -62,8 +57,7 @@ impl Issues {
         if let Some(read) = self.fresh.get(&number) {
             return Ok(read.clone());
         }
-        let refresh = self.full || self.named.contains(&number);
-        let read = read_issue(ctx.client, ctx.store, number, refresh).await?;
+        let read = read_issue(ctx.client, ctx.store, ctx.reads, number).await?;
         self.fresh.insert(number, read.clone());
         Ok(read)
     }

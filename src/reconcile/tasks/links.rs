@@ -10,32 +10,33 @@ use super::context::Context;
 use crate::assign::LinkedBlocker;
 use crate::github::models::LinkedIssue;
 use crate::ids::{IssueNumber, RepoName};
-use crate::jobs::Trigger;
-use crate::reconcile::cache::{cached, last_read, read_through, store_cache};
+use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
-use crate::store;
-
-/// One issue's blockers, with the ETag of the list.
-const BLOCKED_BY: &str = "task_blocked_by";
-/// Set for a repository whose server answered 404 for issue dependencies.
-const NO_DEPENDENCIES: &str = "task_no_issue_dependencies";
+use crate::store::{self, CacheKind};
 
 pub struct Links {
     /// The server has no issue dependencies, as far as this reconcile knows.
     unavailable: bool,
-    full: bool,
-    /// A full reconcile read a list: the server has the feature, as recorded.
+    /// Whether the server has them is asked again (a full reconcile).
+    ask: bool,
+    /// A list was read since: the server has the feature, as recorded.
     confirmed: bool,
 }
 
 impl Links {
     pub async fn new(ctx: &Context<'_>) -> Result<Self, ReconcileError> {
-        let full = ctx.triggers.contains(&Trigger::Full);
-        let marked: Option<bool> =
-            cached(ctx.store, NO_DEPENDENCIES, ctx.repo().to_string()).await?;
+        let ask = ctx
+            .reads
+            .is_stale(CacheKind::NoIssueDependencies, ctx.repo(), None);
+        let marked: Option<bool> = cached(
+            ctx.store,
+            CacheKind::NoIssueDependencies,
+            ctx.repo().to_string(),
+        )
+        .await?;
         Ok(Links {
-            unavailable: marked.unwrap_or(false) && !full,
-            full,
+            unavailable: marked.unwrap_or(false) && !ask,
+            ask,
             confirmed: false,
         })
     }
@@ -49,24 +50,19 @@ impl Links {
         if self.unavailable {
             return Ok(Vec::new());
         }
-        let key = format!("{}:{}", ctx.repo(), issue.0);
-        let named = ctx.triggers.iter().any(|trigger| {
-            matches!(trigger, Trigger::Dependencies(n) | Trigger::Issue(n) if *n == issue)
-        });
-        if !self.full && !named {
-            let held: Option<Vec<LinkedIssue>> =
-                last_read(ctx.store, BLOCKED_BY, key.clone()).await?;
-            if let Some(held) = held {
-                return Ok(to_blockers(ctx.repo(), &held));
-            }
-        }
-        let read = read_through(ctx.store, BLOCKED_BY, key, |etag| async move {
-            ctx.client.blocked_by(issue, etag.as_deref()).await
-        })
-        .await?;
+        let read: Option<Vec<LinkedIssue>> = ctx
+            .reads
+            .kept_or_read(
+                ctx.client,
+                ctx.store,
+                CacheKind::BlockedBy,
+                Some(issue),
+                |etag| async move { ctx.client.blocked_by(issue, etag.as_deref()).await },
+            )
+            .await?;
         match read {
             Some(listed) => {
-                if self.full && !self.confirmed {
+                if self.ask && !self.confirmed {
                     self.mark(ctx, false).await?;
                     self.confirmed = true;
                 }
@@ -84,7 +80,8 @@ impl Links {
     /// Records whether the server lacks issue dependencies; the first time it does, says so.
     async fn mark(&self, ctx: &Context<'_>, missing: bool) -> Result<(), ReconcileError> {
         let repo = ctx.repo().to_string();
-        let was: Option<bool> = cached(ctx.store, NO_DEPENDENCIES, repo.clone()).await?;
+        let was: Option<bool> =
+            cached(ctx.store, CacheKind::NoIssueDependencies, repo.clone()).await?;
         if was.unwrap_or(false) == missing {
             return Ok(());
         }
@@ -94,9 +91,12 @@ impl Links {
                 "GitHub has no issue dependencies here (404 on dependencies/blocked_by): \
                  tasks wait only for the dependencies their descriptions name"
             );
-            store_cache(ctx.store, NO_DEPENDENCIES, repo, &true).await?;
+            store_cache(ctx.store, CacheKind::NoIssueDependencies, repo, &true).await?;
         } else {
-            store::blocking(ctx.store, move |s| s.cache_delete(NO_DEPENDENCIES, &repo)).await?;
+            store::blocking(ctx.store, move |s| {
+                s.cache_delete(CacheKind::NoIssueDependencies, &repo)
+            })
+            .await?;
         }
         Ok(())
     }

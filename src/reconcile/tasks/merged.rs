@@ -6,7 +6,6 @@
 use super::context::Context;
 use crate::assign::{MergedPr, TaskLedger, closing_issues};
 use crate::ids::{IssueNumber, PrNumber};
-use crate::jobs::Trigger;
 use crate::reconcile::diffs::pr_files;
 use crate::reconcile::error::ReconcileError;
 use std::collections::BTreeSet;
@@ -23,12 +22,11 @@ pub async fn track(
     }
     let open: BTreeSet<PrNumber> = ctx.main.open_prs.iter().map(|pr| pr.number).collect();
     let mut candidates: BTreeSet<PrNumber> = ctx
-        .triggers
-        .iter()
-        .filter_map(|trigger| match trigger {
-            Trigger::PullRequest(number) if !open.contains(number) => Some(*number),
-            _ => None,
-        })
+        .reads
+        .stale()
+        .pull_requests()
+        .difference(&open)
+        .copied()
         .collect();
     for record in &ledger.assignments {
         let finished = ledger

@@ -21,7 +21,6 @@ pub use read::TaskInputs;
 
 use crate::assign::StatusIssue;
 use crate::ids::IssueNumber;
-use crate::jobs::Trigger;
 use crate::pulls::{PullPlan, PullSnapshot};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::open_work;
@@ -32,7 +31,7 @@ use crate::tasks::{self, BoardChange};
 /// status board the plan opens can go out before the runs that link to it.
 pub async fn read_tasks(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileError> {
     let active = open_work::tasks_in_play(ctx.store, ctx.repo()).await?;
-    if !active && !concerns_tasks(ctx.triggers) {
+    if !active && !ctx.reads.stale().concerns_tasks() {
         return Ok(None);
     }
     read::read(ctx).await
@@ -94,14 +93,4 @@ pub async fn write_tasks(
             .values()
             .any(|issue| read::has_task_labels(config, &issue.label_names()));
     Ok(active)
-}
-
-/// Events that may start tasks where none are in play.
-fn concerns_tasks(triggers: &[Trigger]) -> bool {
-    triggers.iter().any(|trigger| {
-        matches!(
-            trigger,
-            Trigger::Full | Trigger::Issue(_) | Trigger::Dependencies(_) | Trigger::Command { .. }
-        )
-    })
 }

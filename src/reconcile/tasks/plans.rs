@@ -6,17 +6,13 @@
 use super::context::Context;
 use super::issues::Issues;
 use super::links::repository;
-use super::stored::{self, OPEN_ISSUES};
+use super::stored;
 use crate::assign::same_label;
 use crate::github::models::SubIssue;
 use crate::ids::IssueNumber;
-use crate::jobs::Trigger;
-use crate::reconcile::cache::{last_read, read_through};
 use crate::reconcile::error::ReconcileError;
+use crate::store::CacheKind;
 use std::collections::BTreeMap;
-
-/// One parent's sub-issues, with the ETag of the list.
-const SUB_ISSUES: &str = "task_sub_issues";
 
 /// This repository's sub-issues of each open issue with the trigger label that has any.
 /// Sub-issues read fresh join the open issues, as their own events would have put them.
@@ -31,27 +27,26 @@ pub async fn read(
         .filter(|issue| issue.label_names().iter().any(|l| same_label(l, trigger)))
         .map(|issue| issue.number)
         .collect();
-    let full = ctx.triggers.contains(&Trigger::Full);
     let mut plans = BTreeMap::new();
     let mut joined = false;
     for parent in parents {
-        let key = format!("{}:{}", ctx.repo(), parent.0);
-        let named = ctx.triggers.iter().any(
-            |trigger| matches!(trigger, Trigger::SubIssues(n) | Trigger::Issue(n) if *n == parent),
-        );
-        let held: Option<Vec<SubIssue>> = if full || named {
-            None
-        } else {
-            last_read(ctx.store, SUB_ISSUES, key.clone()).await?
-        };
+        let held: Option<Vec<SubIssue>> = (ctx.reads)
+            .kept(ctx.store, CacheKind::SubIssues, ctx.repo(), Some(parent))
+            .await?;
         let fresh = held.is_none();
         let listed = match held {
             Some(held) => held,
-            None => read_through(ctx.store, SUB_ISSUES, key, |etag| async move {
-                ctx.client.sub_issues(parent, etag.as_deref()).await
-            })
-            .await?
-            .unwrap_or_default(),
+            None => ctx
+                .reads
+                .read(
+                    ctx.client,
+                    ctx.store,
+                    CacheKind::SubIssues,
+                    Some(parent),
+                    |etag| async move { ctx.client.sub_issues(parent, etag.as_deref()).await },
+                )
+                .await?
+                .unwrap_or_default(),
         };
         let here: Vec<&SubIssue> = listed
             .iter()
@@ -71,7 +66,7 @@ pub async fn read(
         }
     }
     if joined {
-        stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &issues.open).await?;
+        stored::save(ctx.store, CacheKind::OpenIssues, ctx.repo(), &issues.open).await?;
     }
     Ok(plans)
 }

@@ -6,20 +6,17 @@ use super::context::Context;
 use super::issues::Issues;
 use super::merged;
 use super::plans;
-use super::stored::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OpenIssues, load_ledger, repo_key,
-};
+use super::stored::{self, OpenIssues, load_ledger, repo_key};
 use crate::assign::{
     self, BLOCKED_LABEL, ExistingComment, QUEUED_LABEL, StatusIssue, TaskLedger, agent_label_name,
     same_label,
 };
 use crate::config::Config;
 use crate::ids::{CommentId, IssueNumber};
-use crate::jobs::Trigger;
 use crate::reconcile::cache::{cached, store_cache};
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, assignment_comment_key};
-use crate::store;
+use crate::store::{self, CacheKind};
 use crate::text::assign::is_status_board;
 
 /// What one reconcile read: the rules' snapshot, and what the writes keep up to date.
@@ -71,7 +68,7 @@ pub async fn read(ctx: &Context<'_>) -> Result<Option<TaskInputs>, ReconcileErro
         // Filled in from the pull requests' plan by `tasks::with_pulls`, once it is made.
         open_prs: Vec::new(),
         merged_prs: ledger.merged.clone(),
-        branches: stored::load(ctx.store, BRANCHES, ctx.repo()).await?,
+        branches: stored::load(ctx.store, CacheKind::Branches, ctx.repo()).await?,
         labels: labels(ctx).await?,
         assignments: ledger.assignments.clone(),
         completions: ledger.completions.clone(),
@@ -120,7 +117,7 @@ async fn own_comments(
                 continue;
             };
             let body = s
-                .cache_get(COMMENT_BODY, &repo_key(&repo, record.github_id))?
+                .cache_get(CacheKind::CommentBody, &repo_key(&repo, record.github_id))?
                 .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
             stored.push((number, CommentId(record.github_id), body));
         }
@@ -151,7 +148,7 @@ async fn read_comment_body(
     match ctx.client.comment(id).await {
         Ok(comment) => {
             let key = repo_key(ctx.repo(), id);
-            store_cache(ctx.store, COMMENT_BODY, key, &comment.body()).await?;
+            store_cache(ctx.store, CacheKind::CommentBody, key, &comment.body()).await?;
             Ok(Some(comment.body().to_owned()))
         }
         Err(e) if e.is_not_found() => {
@@ -165,13 +162,15 @@ async fn read_comment_body(
 /// The repository's label names: listed on a full reconcile or when the store has none;
 /// otherwise as the App last knew them (creating one that exists is harmless).
 async fn labels(ctx: &Context<'_>) -> Result<Vec<String>, ReconcileError> {
-    let stored: Option<Vec<String>> = cached(ctx.store, LABELS, ctx.repo().to_string()).await?;
-    if let Some(labels) = stored.filter(|_| !ctx.triggers.contains(&Trigger::Full)) {
+    let stored: Option<Vec<String>> =
+        cached(ctx.store, CacheKind::Labels, ctx.repo().to_string()).await?;
+    let stale = ctx.reads.is_stale(CacheKind::Labels, ctx.repo(), None);
+    if let Some(labels) = stored.filter(|_| !stale) {
         return Ok(labels);
     }
     let listed = ctx.client.labels().await?;
     let names: Vec<String> = listed.into_iter().map(|label| label.name).collect();
-    stored::save(ctx.store, LABELS, ctx.repo(), &names).await?;
+    stored::save(ctx.store, CacheKind::Labels, ctx.repo(), &names).await?;
     Ok(names)
 }
 
@@ -208,7 +207,8 @@ async fn status_issue(
             return Ok(Some(board));
         }
     };
-    let stored: Option<String> = cached(ctx.store, BOARD_BODY, ctx.repo().to_string()).await?;
+    let stored: Option<String> =
+        cached(ctx.store, CacheKind::BoardBody, ctx.repo().to_string()).await?;
     let body = match stored {
         Some(body) => body,
         None => match issues.get(ctx, number).await? {

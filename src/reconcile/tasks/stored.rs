@@ -6,23 +6,10 @@ use crate::assign::TaskLedger;
 use crate::github::models::GhIssue;
 use crate::ids::{CommentId, IssueNumber, RepoName};
 use crate::reconcile::cache::{cached, store_cache};
-use crate::store::{self, SharedStore, StoreError};
+use crate::store::{self, CacheKind, SharedStore, StoreError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
-
-/// The repository's open issues (pull requests left out), by number.
-pub const OPEN_ISSUES: &str = "task_open_issues";
-/// Names of the repository's labels.
-pub const LABELS: &str = "task_labels";
-/// Lane branches known to exist.
-pub const BRANCHES: &str = "task_branches";
-/// A commenter's access, with when it was asked.
-pub const PERMISSION: &str = "task_permission";
-/// The body of the App's assignment comment, by comment id.
-pub const COMMENT_BODY: &str = "task_comment_body";
-/// The status board's body as last written.
-pub const BOARD_BODY: &str = "task_board_body";
 
 pub type OpenIssues = BTreeMap<IssueNumber, GhIssue>;
 
@@ -32,7 +19,7 @@ pub fn repo_key(repo: &RepoName, id: impl std::fmt::Display) -> String {
 
 pub async fn load<T: DeserializeOwned + Default + Send + 'static>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     repo: &RepoName,
 ) -> Result<T, StoreError> {
     Ok(cached(store, kind, repo.to_string())
@@ -42,7 +29,7 @@ pub async fn load<T: DeserializeOwned + Default + Send + 'static>(
 
 pub async fn save<T: Serialize>(
     store: &SharedStore,
-    kind: &'static str,
+    kind: CacheKind,
     repo: &RepoName,
     value: &T,
 ) -> Result<(), StoreError> {

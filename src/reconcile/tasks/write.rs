@@ -4,10 +4,7 @@
 
 use super::context::Context;
 use super::read::TaskInputs;
-use super::stored::{
-    self, BOARD_BODY, BRANCHES, COMMENT_BODY, LABELS, OPEN_ISSUES, OpenIssues, repo_key,
-    save_ledger,
-};
+use super::stored::{self, OpenIssues, repo_key, save_ledger};
 use crate::assign::{CommandOutcome, LabelSpec, TaskState, same_label};
 use crate::github::models::{GhIssue, Label, Login};
 use crate::github::{GitHubError, NewLabel};
@@ -15,7 +12,7 @@ use crate::ids::IssueNumber;
 use crate::reconcile::cache::store_cache;
 use crate::reconcile::error::ReconcileError;
 use crate::reconcile::publish::{self, BOARD_KEY, Comment, assignment_comment_key};
-use crate::store;
+use crate::store::{self, CacheKind};
 use crate::tasks::{BoardChange, CommentChange, Plan, TaskPlan};
 use crate::text::assign::is_assign_comment;
 use std::collections::BTreeSet;
@@ -43,7 +40,7 @@ pub async fn apply(
     if let Some(change) = &plan.board_change {
         write_board(ctx, change, &mut inputs.open).await?;
     }
-    stored::save(ctx.store, OPEN_ISSUES, ctx.repo(), &inputs.open).await?;
+    stored::save(ctx.store, CacheKind::OpenIssues, ctx.repo(), &inputs.open).await?;
     Ok(())
 }
 
@@ -63,7 +60,7 @@ async fn create_labels(
         // GitHub's 422 here says the label exists already: made by someone meanwhile.
         ignore_status(ctx.client.create_label(&label).await, 422)?;
         known.push(spec.name.clone());
-        stored::save(ctx.store, LABELS, ctx.repo(), &known).await?;
+        stored::save(ctx.store, CacheKind::Labels, ctx.repo(), &known).await?;
     }
     Ok(())
 }
@@ -101,7 +98,7 @@ async fn create_branches(
         if !known.contains(branch) {
             known.push(branch.clone());
         }
-        stored::save(ctx.store, BRANCHES, ctx.repo(), &known).await?;
+        stored::save(ctx.store, CacheKind::Branches, ctx.repo(), &known).await?;
     }
     Ok(())
 }
@@ -183,7 +180,13 @@ async fn write_comment(
         is_ours: is_assign_comment,
     };
     let id = publish::comment(ctx.client, ctx.store, ctx.app_id, &comment, known, true).await?;
-    store_cache(ctx.store, COMMENT_BODY, repo_key(ctx.repo(), id), body).await?;
+    store_cache(
+        ctx.store,
+        CacheKind::CommentBody,
+        repo_key(ctx.repo(), id),
+        body,
+    )
+    .await?;
     Ok(())
 }
 
@@ -223,7 +226,7 @@ pub async fn write_board(
                     publish::forget(ctx.store, ctx.client, BOARD_KEY).await?;
                     let repo = ctx.repo().clone();
                     store::blocking(ctx.store, move |s| {
-                        s.cache_delete(BOARD_BODY, repo.as_str())
+                        s.cache_delete(CacheKind::BoardBody, repo.as_str())
                     })
                     .await?;
                     return Ok(None);
@@ -232,7 +235,13 @@ pub async fn write_board(
             }
         }
     };
-    store_cache(ctx.store, BOARD_BODY, ctx.repo().to_string(), body).await?;
+    store_cache(
+        ctx.store,
+        CacheKind::BoardBody,
+        ctx.repo().to_string(),
+        body,
+    )
+    .await?;
     let number = written.number;
     if written.is_open() {
         open.insert(written.number, written);

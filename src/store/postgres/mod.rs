@@ -36,8 +36,8 @@ use crate::jobs::{JobRequest, RepoChange, Trigger};
 use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use crate::store::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use crate::store::{
-    Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, RecoveryTurn, Result,
-    Store, StoreError,
+    CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply,
+    RecoveryTurn, Result, Store, StoreError,
 };
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
@@ -596,8 +596,8 @@ impl Store for PostgresStore {
         })
     }
 
-    fn cache_get(&self, kind: &str, key: &str) -> Result<Option<Vec<u8>>> {
-        let (kind, key) = (kind.to_owned(), key.to_owned());
+    fn cache_get(&self, kind: CacheKind, key: &str) -> Result<Option<Vec<u8>>> {
+        let (kind, key) = (kind.as_str(), key.to_owned());
         self.with_client(move |client| async move {
             let statement = client
                 .prepare_cached("SELECT value FROM cache WHERE kind = $1 AND key = $2")
@@ -611,8 +611,8 @@ impl Store for PostgresStore {
         })
     }
 
-    fn cache_get_many(&self, kind: &str, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
-        let (kind, keys) = (kind.to_owned(), keys.to_vec());
+    fn cache_get_many(&self, kind: CacheKind, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
+        let (kind, keys) = (kind.as_str(), keys.to_vec());
         self.with_client(move |client| async move {
             let statement = client
                 .prepare_cached("SELECT key, value FROM cache WHERE kind = $1 AND key = ANY($2)")
@@ -629,8 +629,8 @@ impl Store for PostgresStore {
         })
     }
 
-    fn cache_put(&self, kind: &str, key: &str, value: &[u8]) -> Result<()> {
-        let (kind, key, value) = (kind.to_owned(), key.to_owned(), value.to_vec());
+    fn cache_put(&self, kind: CacheKind, key: &str, value: &[u8]) -> Result<()> {
+        let (kind, key, value) = (kind.as_str(), key.to_owned(), value.to_vec());
         self.execute(
             "INSERT INTO cache (kind, key, value) VALUES ($1, $2, $3)
                      ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
@@ -639,8 +639,8 @@ impl Store for PostgresStore {
         .map(drop)
     }
 
-    fn cache_delete(&self, kind: &str, key: &str) -> Result<()> {
-        let (kind, key) = (kind.to_owned(), key.to_owned());
+    fn cache_delete(&self, kind: CacheKind, key: &str) -> Result<()> {
+        let (kind, key) = (kind.as_str(), key.to_owned());
         self.execute(
             "DELETE FROM cache WHERE kind = $1 AND key = $2",
             vec![Box::new(kind), Box::new(key)],

@@ -63,6 +63,29 @@ impl Story {
         self.tell_issue("edited", number, None).await;
     }
 
+    /// Someone renames a label in the repository's settings: GitHub renames it on every issue
+    /// carrying it and sends one `label` event.
+    pub async fn rename_label(&self, from: &str, to: &str) {
+        self.h.gh.rename_label(REPO, from, to);
+        let mut event = retarget(payload("label/edited.payload.json"), REPO);
+        event["label"]["name"] = json!(to);
+        event["changes"] = json!({ "name": { "from": from } });
+        self.tell_label(&event).await;
+    }
+
+    /// Someone deletes a label in the repository's settings.
+    pub async fn delete_label(&self, label: &str) {
+        self.h.gh.delete_label(REPO, label);
+        let mut event = retarget(payload("label/deleted.payload.json"), REPO);
+        event["label"]["name"] = json!(label);
+        self.tell_label(&event).await;
+    }
+
+    async fn tell_label(&self, event: &Value) {
+        let (status, text) = self.h.deliver("label", event).await;
+        assert_eq!(status, 202, "{text}");
+    }
+
     /// Sends the `issues` event for an action on an issue, and expects it queued.
     pub async fn tell_issue(&self, action: &str, number: u64, label: Option<&str>) {
         let (status, text) = self
