@@ -279,4 +279,8 @@ async fn measure(open: usize, fake_runtime: &tokio::runtime::Handle) {
     h.app().queue.sweep().await.expect("the sweep queues");
     h.settle().await;
     Cost::of(&h.gh.requests(), cpu_time() - start).print("the periodic sweep", 1);
+    // Stopped, so that the next size's figures are the next App's alone.
+    if let Some(app) = h.app.take() {
+        app.stop().await;
+    }
 }

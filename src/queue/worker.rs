@@ -136,7 +136,8 @@ impl Queue {
         self.wake.notify_one();
     }
 
-    /// Runs until `shutdown` turns true, then lets running jobs finish within the grace period.
+    /// Runs until `shutdown` turns true or its sender is dropped, then lets running jobs finish
+    /// within the grace period.
     /// Between looks for work it waits until the next job is due, a new delivery or an
     /// outcome wakes it, or at most a minute; with other instances on the queue, at most a
     /// quarter of the lease, so that the work of an instance that died is taken over within
@@ -156,7 +157,9 @@ impl Queue {
                 _ = self.wake.notified() => {}
                 Some(_) = running.join_next(), if !running.is_empty() => {}
                 _ = tokio::time::sleep(idle) => {}
-                _ = shutdown.changed() => {}
+                // A shutdown asked for, or nobody left who could ask for one: a closed
+                // channel answers at once, so looping on it would spin.
+                _ = shutdown.wait_for(|stop| *stop) => break,
             }
         }
         sweeper.abort();

@@ -452,13 +452,19 @@ async fn read_commented(
 ) -> Result<(), ReconcileError> {
     let repo = snapshot.repo.clone();
     let numbers: Vec<PrNumber> = snapshot.coordinated().iter().map(|p| p.number).collect();
+    // One trip to the store for every PR: each trip is a transaction and a wake of the
+    // database thread, which cost more than the lookups themselves.
     let (commented, board) = store::blocking(store, move |s| {
-        let mut commented = BTreeSet::new();
-        for number in numbers {
-            if s.published(&repo, &overlap_comment_key(number))?.is_some() {
-                commented.insert(number);
-            }
-        }
+        let keys: Vec<String> = numbers
+            .iter()
+            .map(|number| overlap_comment_key(*number))
+            .collect();
+        let records = s.published_many(&repo, &keys)?;
+        let commented = numbers
+            .into_iter()
+            .zip(records)
+            .filter_map(|(number, record)| record.map(|_| number))
+            .collect();
         Ok((commented, s.published(&repo, BOARD_KEY)?))
     })
     .await?;

@@ -400,3 +400,32 @@ async fn refused_outcomes_go_through_once_healed(h: &Harness, refusal: &str, hea
     assert_eq!(h.gh.check_runs(REPO, &h.head(second)).len(), 1);
     assert_eq!(h.app().store.job_counts().unwrap(), Default::default());
 }
+
+#[tokio::test]
+async fn workers_stop_when_nobody_is_left_to_stop_them() {
+    use switchyard::metrics::Metrics;
+    use switchyard::queue::{Queue, QueueSettings};
+    use switchyard::store::{SharedStore, SqliteStore};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("queue.db");
+    let store: SharedStore =
+        std::sync::Arc::new(SqliteStore::open(path.to_str().unwrap()).unwrap());
+    let queue = Queue::new(
+        store,
+        QueueSettings::default(),
+        std::sync::Arc::new(Metrics::new()),
+    );
+    let reconciler = std::sync::Arc::new(RateLimitedFor {
+        limits: 0,
+        tries: Default::default(),
+    });
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let running = tokio::spawn(queue.run(reconciler, shutdown));
+    // Dropped rather than told: a closed channel must end the workers, not spin them.
+    drop(stop);
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("the workers stop")
+        .unwrap();
+}
