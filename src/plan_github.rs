@@ -6,7 +6,8 @@
 use crate::config::{self, CONFIG_PATH, Config};
 use crate::github::{Conditional, GitHubError, PlanRequest, RepoClient, token_client};
 use crate::ids::{IssueId, IssueNumber, RepoName};
-use crate::planfile::github::{self, Key, Made, MadeIssue, Marker, Source, Target, Write};
+use crate::planfile::github::{self, Made, MadeIssue, Source};
+use crate::planfile::issue_writes::{Key, Marker, Target, Write};
 use crate::text::errors;
 use crate::text::plan_issues::{
     ISSUE_DEPENDENCIES, SUB_ISSUES, github_applied, github_write, links_unavailable,

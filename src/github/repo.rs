@@ -11,7 +11,7 @@ use super::models::{
 use crate::assign::Reaction;
 use crate::ids::{AppId, CheckRunId, CommentId, IssueId, IssueNumber, PrNumber, RepoName, Sha};
 use crate::overlap::ChangedFile;
-use crate::planfile::github::{Key, Target, Write};
+use crate::planfile::issue_writes::{Key, Target, Write};
 use crate::url::{encode_component, encode_path};
 use http::Method;
 use serde::Serialize;

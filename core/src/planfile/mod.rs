@@ -17,6 +17,7 @@ mod fields;
 pub mod github;
 mod headings;
 mod issue_body;
+pub mod issue_writes;
 mod item_facts;
 mod item_reader;
 mod item_tables;

@@ -3,7 +3,7 @@
 //! line per write.
 
 use crate::planfile::WorkItem;
-use crate::planfile::github::{Applying, Key, Marker, Target, Write};
+use crate::planfile::issue_writes::{Applying, Key, Marker, Target, Write};
 use crate::text::planfile::{files_section, hours_text};
 use crate::text::{MAX_COMMENT_CHARS, and_list, plural, within};
 
