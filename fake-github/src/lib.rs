@@ -40,6 +40,7 @@ mod error;
 mod failure;
 mod gateway;
 mod hash;
+mod issue_links;
 mod log;
 mod model;
 mod pagination;
