@@ -4,7 +4,8 @@
 mod hooks;
 
 use super::budget::{Budget, Ledger};
-use super::client::{GitHubError, InstallationClient, RetrySettings, Transport};
+use super::client::{InstallationClient, RetrySettings, Transport};
+use super::error::GitHubError;
 use super::models::InstallationToken;
 use crate::ids::{AppId, InstallationId};
 use crate::metrics::Metrics;

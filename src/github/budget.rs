@@ -7,7 +7,7 @@
 //! Times are unix milliseconds: instances sharing a ledger compare them, so their clocks must
 //! agree, as for leases.
 
-use super::client::GitHubError;
+use super::error::GitHubError;
 use crate::ids::InstallationId;
 use crate::metrics::Metrics;
 use std::collections::HashMap;

@@ -7,6 +7,7 @@ pub mod budget;
 pub mod checks;
 mod client;
 mod endpoint;
+mod error;
 pub mod models;
 mod repo;
 
@@ -15,8 +16,8 @@ pub use app::{
 };
 pub use budget::{Ledger, Pauses};
 pub use client::{
-    Conditional, DEFAULT_WRITE_INTERVAL, GitHubError, InstallationClient, RetrySettings,
-    api_request,
+    Conditional, DEFAULT_WRITE_INTERVAL, InstallationClient, RetrySettings, api_request,
 };
 pub use endpoint::endpoint_template;
+pub use error::GitHubError;
 pub use repo::{NewLabel, PlanRequest, REVIEWS_PER_PAGE, RepoClient};

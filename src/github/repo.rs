@@ -3,7 +3,8 @@
 //! never build a path or a JSON body.
 
 use super::checks::{CheckRunCreate, CheckRunWrite};
-use super::client::{Conditional, GitHubError, InstallationClient};
+use super::client::{Conditional, InstallationClient};
+use super::error::GitHubError;
 use super::models::{
     CheckRun, CheckRunList, Comparison, Content, Created, GhComment, GhIssue, GitRef, Label,
     LinkedIssue, Permission, PullRequest, Repository, Review, SubIssue,

@@ -3,8 +3,8 @@
 //! beyond being the App.
 
 use super::GitHubApp;
-use crate::github::GitHubError;
 use crate::github::client::{decode, error_for, next_link};
+use crate::github::error::GitHubError;
 use crate::redeliver::HookDeliveryId;
 use chrono::{DateTime, Utc};
 use http::Method;
