@@ -5,7 +5,7 @@
 //! A branch whose changes cannot be read is left out, with the reason, and every other
 //! branch is still judged.
 
-use super::conflicts::{Branch, FileLines};
+use super::branch::{Branch, FileLines};
 use super::diff::{changed_files, changed_files_touching};
 use super::error::LocalError;
 use super::parallel;

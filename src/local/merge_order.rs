@@ -60,7 +60,7 @@ pub fn order(
     arrivals: &BTreeMap<String, Option<i64>>,
     book: &Book,
 ) -> Result<LocalOrder, LocalError> {
-    let queued: Vec<(PrNumber, &super::conflicts::Branch)> = (1..)
+    let queued: Vec<(PrNumber, &super::branch::Branch)> = (1..)
         .map(PrNumber)
         .zip(&report.branches)
         .filter(|(_, branch)| branch.ahead)

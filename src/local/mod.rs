@@ -10,6 +10,7 @@
 pub mod asking;
 pub mod bases;
 pub mod book;
+pub mod branch;
 pub mod claims;
 pub mod cli;
 pub mod conflicts;

@@ -275,7 +275,8 @@ pub fn merge_order(order: &LocalOrder, report: &Report, json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::local::conflicts::{BaseFinding, Branch, Finding, PairFinding};
+    use crate::local::branch::Branch;
+    use crate::local::conflicts::{BaseFinding, Finding, PairFinding};
 
     fn finding(paths: &[&str]) -> Finding {
         Finding {

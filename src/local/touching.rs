@@ -9,7 +9,7 @@
 
 use super::asking::{Asker, asker, canonical};
 use super::bases::merge_bases;
-use super::conflicts::FileLines;
+use super::branch::FileLines;
 use super::diff::{any_changed, changed_files_in, changed_files_to_index, changed_files_touching};
 use super::error::LocalError;
 use super::parallel;
