@@ -154,11 +154,30 @@ pub struct Reading {
     fetched: BTreeSet<(Sha, String)>,
 }
 
-/// A coordinated PR whose files or merge base the caches did not have.
-struct Unread {
+/// A coordinated PR: its number, head and lane.
+struct Coordinated {
     number: PrNumber,
     head_sha: Sha,
     lane: Option<String>,
+}
+
+impl Coordinated {
+    /// The PR as the snapshot holds it, once its files and merge base are known.
+    fn open_pr(self, files: PrFiles, merge_base: Sha) -> OpenPr {
+        OpenPr {
+            number: self.number,
+            head_sha: self.head_sha,
+            merge_base,
+            files: files.files,
+            files_complete: files.complete,
+            lane: self.lane,
+        }
+    }
+}
+
+/// A coordinated PR whose files or merge base the caches did not have, with what they had.
+struct Unread {
+    pr: Coordinated,
     files: Option<PrFiles>,
     merge_base: Option<Sha>,
 }
@@ -179,25 +198,23 @@ impl Reading {
         count: usize,
     ) -> Result<(), ReconcileError> {
         let count = count.min(self.unread.len());
-        for pr in self.unread.drain(..count).collect::<Vec<_>>() {
-            let files = match pr.files {
+        for unread in self.unread.drain(..count).collect::<Vec<_>>() {
+            let Unread {
+                pr,
+                files,
+                merge_base,
+            } = unread;
+            let files = match files {
                 Some(files) => files,
                 None => diffs::read_pr_files(client, store, pr.number, &pr.head_sha).await?,
             };
             let default_head = &self.snapshot.default_head;
-            let merge_base = match pr.merge_base {
+            let merge_base = match merge_base {
                 Some(sha) => sha,
                 None => diffs::read_merge_base(client, store, default_head, &pr.head_sha).await?,
             };
             self.added.push(pr.number);
-            self.snapshot.prs.push(OpenPr {
-                number: pr.number,
-                head_sha: pr.head_sha,
-                merge_base,
-                files: files.files,
-                files_complete: files.complete,
-                lane: pr.lane,
-            });
+            self.snapshot.prs.push(pr.open_pr(files, merge_base));
         }
         self.complete(client, store, reads).await
     }
@@ -250,7 +267,8 @@ impl Reading {
     /// they were not open. Its plan is right for what is read, and the runs of the heads it
     /// covers can go out while the rest is read.
     pub fn partial(&self) -> PullSnapshot {
-        let unread: BTreeSet<PrNumber> = self.unread.iter().map(|pr| pr.number).collect();
+        let unread: BTreeSet<PrNumber> =
+            self.unread.iter().map(|unread| unread.pr.number).collect();
         let mut partial = self.snapshot.clone();
         partial.open_prs.retain(|pr| !unread.contains(&pr.number));
         partial
@@ -292,41 +310,36 @@ async fn read_cached_changes(
     store: &SharedStore,
     snapshot: &mut PullSnapshot,
 ) -> Result<Vec<Unread>, ReconcileError> {
-    let heads: Vec<(PrNumber, Sha, Option<String>)> = snapshot
+    let coordinated: Vec<Coordinated> = snapshot
         .coordinated()
         .iter()
-        .map(|pr| {
-            let lane = snapshot.config.lane_for_branch(&pr.head_branch);
-            (pr.number, pr.head_sha.clone(), lane.map(|a| a.name.clone()))
+        .map(|pr| Coordinated {
+            number: pr.number,
+            head_sha: pr.head_sha.clone(),
+            lane: snapshot
+                .config
+                .lane_for_branch(&pr.head_branch)
+                .map(|a| a.name.clone()),
         })
         .collect();
     // Every head's cache entries in one trip to the store: a push reads none from GitHub
     // but its own head's.
-    let keys: Vec<String> = heads
+    let keys: Vec<String> = coordinated
         .iter()
-        .map(|(_, head, _)| diffs::head_key(client.repo(), head))
+        .map(|pr| diffs::head_key(client.repo(), &pr.head_sha))
         .collect();
     let files_cached: Vec<Option<PrFiles>> =
         cached_many(store, CacheKind::PrFiles, keys.clone()).await?;
     let bases_cached: Vec<Option<Sha>> = cached_many(store, CacheKind::MergeBase, keys).await?;
     let mut unread = Vec::new();
-    for ((number, head_sha, lane), (files, merge_base)) in heads
+    for (pr, (files, merge_base)) in coordinated
         .into_iter()
         .zip(files_cached.into_iter().zip(bases_cached))
     {
         match (files, merge_base) {
-            (Some(files), Some(merge_base)) => snapshot.prs.push(OpenPr {
-                number,
-                head_sha,
-                merge_base,
-                files: files.files,
-                files_complete: files.complete,
-                lane,
-            }),
+            (Some(files), Some(merge_base)) => snapshot.prs.push(pr.open_pr(files, merge_base)),
             (files, merge_base) => unread.push(Unread {
-                number,
-                head_sha,
-                lane,
+                pr,
                 files,
                 merge_base,
             }),
