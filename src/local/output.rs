@@ -11,8 +11,8 @@ use crate::ids::IssueNumber;
 use crate::store::TaskRecord;
 use crate::tasks::Plan;
 use crate::text::local::{
-    self as words, ClaimedChange, ConflictLine, ConflictsView, Disagreement, LeftOut,
-    MergeOrderView, PlaceView, Scope, Status, StatusLane, StatusTask, Toucher, TouchingView,
+    self as words, ClaimedChangeView, ConflictLine, ConflictsView, Disagreement, LeftOutView,
+    MergeOrderView, PlaceView, Scope, Status, StatusLane, StatusTask, ToucherView, TouchingView,
     WaitView,
 };
 use chrono::{DateTime, Utc};
@@ -142,7 +142,7 @@ pub fn conflicts(report: &Report, now: DateTime<Utc>, json: bool) -> String {
         claimed: report
             .claimed
             .iter()
-            .map(|claimed| ClaimedChange {
+            .map(|claimed| ClaimedChangeView {
                 branch: &claimed.branch,
                 claim: view(&claimed.claim, now),
                 paths: &claimed.paths,
@@ -158,7 +158,7 @@ pub fn conflicts(report: &Report, now: DateTime<Utc>, json: bool) -> String {
             .branches
             .iter()
             .filter_map(|branch| {
-                Some(LeftOut {
+                Some(LeftOutView {
                     worktree: branch.worktree.as_deref()?,
                     operation: branch.in_progress?.name(),
                     branch: &branch.name,
@@ -210,7 +210,7 @@ pub fn touching(answer: &Touching, now: DateTime<Utc>, json: bool) -> String {
         branches: answer
             .branches
             .iter()
-            .map(|branch| Toucher {
+            .map(|branch| ToucherView {
                 name: &branch.name,
                 uncommitted: branch.uncommitted,
                 files: branch
@@ -228,7 +228,7 @@ pub fn touching(answer: &Touching, now: DateTime<Utc>, json: bool) -> String {
         in_progress: answer
             .in_progress
             .iter()
-            .map(|left| LeftOut {
+            .map(|left| LeftOutView {
                 worktree: &left.worktree,
                 operation: left.operation.name(),
                 branch: &left.branch,

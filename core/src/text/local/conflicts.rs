@@ -3,7 +3,7 @@
 
 use super::claims::{ClaimView, changes_claimed};
 use super::short;
-use super::worktrees::{LeftOut, in_progress, uncommitted_compared};
+use super::worktrees::{LeftOutView, in_progress, uncommitted_compared};
 use crate::text::plural;
 
 /// What `conflicts` found, as it is told.
@@ -17,10 +17,10 @@ pub struct ConflictsView<'a> {
     /// The branches the line engine could not read, with why.
     pub unread: Vec<(&'a str, &'a str)>,
     pub disagreements: Vec<Disagreement<'a>>,
-    pub claimed: Vec<ClaimedChange<'a>>,
+    pub claimed: Vec<ClaimedChangeView<'a>>,
     /// The branches whose worktrees' uncommitted work was compared.
     pub uncommitted: Vec<&'a str>,
-    pub in_progress: Vec<LeftOut<'a>>,
+    pub in_progress: Vec<LeftOutView<'a>>,
 }
 
 /// The branches compared.
@@ -61,7 +61,7 @@ pub enum Disagreement<'a> {
 
 /// A branch changing paths another lane has claimed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClaimedChange<'a> {
+pub struct ClaimedChangeView<'a> {
     pub branch: &'a str,
     pub claim: ClaimView<'a>,
     /// The branch's changed files the claim covers.
@@ -265,7 +265,7 @@ mod tests {
                 b: "parallel-dev/agent-3",
                 paths: &readme,
             }],
-            claimed: vec![ClaimedChange {
+            claimed: vec![ClaimedChangeView {
                 branch: "parallel-dev/agent-1",
                 claim: ClaimView {
                     lane: "agent-3",
@@ -278,7 +278,7 @@ mod tests {
                 paths: &readme,
             }],
             uncommitted: vec!["parallel-dev/agent-1", "parallel-dev/agent-2"],
-            in_progress: vec![LeftOut {
+            in_progress: vec![LeftOutView {
                 worktree: "../repo-worktrees/agent-3",
                 operation: "merge",
                 branch: "parallel-dev/agent-3",

@@ -14,13 +14,13 @@ pub use claims::{
     ClaimView, changes_claimed, claim_made, claimed, claimed_too, clock, status_claim, unclaimed,
 };
 pub use conflicts::{
-    ClaimedChange, ConflictLine, ConflictsView, Disagreement, Scope, conflict_paths, conflicts,
+    ClaimedChangeView, ConflictLine, ConflictsView, Disagreement, Scope, conflict_paths, conflicts,
 };
 pub use hooks::{HOOK_MARKER, hook_installed, hook_kept, hook_refused, pre_commit_hook};
 pub use merge_order::{MergeOrderView, PlaceView, WaitView, merge_order};
 pub use tasks::{Status, StatusLane, StatusTask, describe, status, task_line, then};
-pub use touching::{Toucher, TouchingView, touching};
-pub use worktrees::{LeftOut, worktree_kept, worktree_made, worktree_made_detached};
+pub use touching::{ToucherView, TouchingView, touching};
+pub use worktrees::{LeftOutView, worktree_kept, worktree_made, worktree_made_detached};
 
 /// A commit as git shortens it: its first seven hex digits.
 fn short(sha: &str) -> &str {

@@ -1,7 +1,7 @@
 //! `touching`'s answer: which other lanes change or claim the paths and lines asked about.
 
 use super::claims::{ClaimView, claimed};
-use super::worktrees::{LeftOut, in_progress};
+use super::worktrees::{LeftOutView, in_progress};
 use crate::text::{and_list, plural};
 
 /// What `touching` found, as it is told.
@@ -17,15 +17,15 @@ pub struct TouchingView<'a> {
     /// Whose version the lines asked about are counted in, when lines were asked and it
     /// matters: the asking lane, and whether in its staged changes.
     pub lines_of: Option<(&'a str, bool)>,
-    pub branches: Vec<Toucher<'a>>,
+    pub branches: Vec<ToucherView<'a>>,
     /// Other lanes' claims on the paths asked about.
     pub claims: Vec<ClaimView<'a>>,
-    pub in_progress: Vec<LeftOut<'a>>,
+    pub in_progress: Vec<LeftOutView<'a>>,
 }
 
 /// Another lane's branch that changes something asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Toucher<'a> {
+pub struct ToucherView<'a> {
     pub name: &'a str,
     /// Whether its worktree's uncommitted work was compared.
     pub uncommitted: bool,
@@ -101,7 +101,7 @@ fn heading(asked: &[String], lines_of: Option<(&str, bool)>) -> String {
 }
 
 /// One branch that changes the paths asked about.
-fn toucher(branch: &Toucher<'_>) -> String {
+fn toucher(branch: &ToucherView<'_>) -> String {
     let how = if branch.uncommitted {
         " (with uncommitted work)"
     } else {
@@ -123,7 +123,7 @@ mod tests {
     const A1: &str = "parallel-dev/agent-1";
     const A2: &str = "parallel-dev/agent-2";
 
-    fn view<'a>(asked: &[&str], branches: Vec<Toucher<'a>>) -> TouchingView<'a> {
+    fn view<'a>(asked: &[&str], branches: Vec<ToucherView<'a>>) -> TouchingView<'a> {
         TouchingView {
             asked: asked.iter().map(|path| path.to_string()).collect(),
             touched: true,
@@ -147,12 +147,12 @@ mod tests {
         let said = touching(&view(
             &["app.txt"],
             vec![
-                Toucher {
+                ToucherView {
                     name: A1,
                     uncommitted: false,
                     files: vec![("app.txt", &[[2, 2]])],
                 },
-                Toucher {
+                ToucherView {
                     name: A2,
                     uncommitted: true,
                     files: vec![("app.txt", &[[7, 7]])],
@@ -174,7 +174,7 @@ mod tests {
     fn lines_asked_in_the_askers_worktree() {
         let mut asked = view(
             &["app.txt:9-10"],
-            vec![Toucher {
+            vec![ToucherView {
                 name: A2,
                 uncommitted: true,
                 files: vec![("app.txt", &[[7, 7]])],
@@ -202,7 +202,7 @@ mod tests {
         };
         let mut asked = view(
             &["src/app.rs:3-5", "logo.png"],
-            vec![Toucher {
+            vec![ToucherView {
                 name: A1,
                 uncommitted: false,
                 files: vec![("src/app.rs", &[[3, 5], [9, 9]]), ("logo.png", &[])],
@@ -217,7 +217,7 @@ mod tests {
             until: at(15, 40),
             now: at(13, 40),
         }];
-        asked.in_progress = vec![LeftOut {
+        asked.in_progress = vec![LeftOutView {
             worktree: "../repo-worktrees/agent-3",
             operation: "rebase",
             branch: "parallel-dev/agent-3",

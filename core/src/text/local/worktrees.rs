@@ -3,7 +3,7 @@
 
 /// A worktree whose uncommitted work was left out: an operation is under way there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LeftOut<'a> {
+pub struct LeftOutView<'a> {
     pub worktree: &'a str,
     /// The operation as git names it: "rebase", "cherry-pick".
     pub operation: &'a str,
@@ -30,7 +30,7 @@ pub fn worktree_made_detached(worktree: &str, default_branch: &str) -> String {
 }
 
 /// A worktree whose work was left out because an operation is under way there.
-pub(super) fn in_progress(left: &LeftOut<'_>) -> String {
+pub(super) fn in_progress(left: &LeftOutView<'_>) -> String {
     format!(
         "{} is in the middle of a {}: {} is compared as committed, without its worktree's \
          changes",
