@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use switchyard::ids::InstallationId;
-use switchyard::jobs::{Claim, JobRequest, Trigger};
+use switchyard::jobs::{ClaimedJobs, JobRequest, Trigger};
 use switchyard::metrics::Metrics;
 use switchyard::queue::{JobError, Queue, QueueSettings, Reconcile};
 use switchyard::store::{PostgresStore, SharedStore, SqliteStore, Store};
@@ -134,7 +134,7 @@ struct Counted(AtomicU64);
 impl Reconcile for Counted {
     fn reconcile<'a>(
         &'a self,
-        _claim: &'a Claim,
+        _claim: &'a ClaimedJobs,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), JobError>> + Send + 'a>>
     {
         self.0.fetch_add(1, Ordering::Relaxed);

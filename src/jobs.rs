@@ -63,7 +63,7 @@ pub enum RepoChange {
 
 /// Jobs of one repository claimed together; they run as one reconcile.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Claim {
+pub struct ClaimedJobs {
     pub repo: RepoName,
     pub installation: InstallationId,
     pub job_ids: Vec<i64>,

@@ -1,6 +1,6 @@
 //! The dispatcher: claims due work from the store, runs it, records the outcome.
 
-use crate::jobs::Claim;
+use crate::jobs::ClaimedJobs;
 use crate::jobs::{JobRequest, Trigger};
 use crate::metrics::Metrics;
 use crate::store::{self, SharedStore};
@@ -32,7 +32,7 @@ pub enum JobError {
 pub trait Reconcile: Send + Sync + 'static {
     fn reconcile<'a>(
         &'a self,
-        claim: &'a Claim,
+        claim: &'a ClaimedJobs,
     ) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
 }
 
@@ -202,7 +202,7 @@ impl Queue {
         now() + self.settings.lease.as_secs().max(1) as i64
     }
 
-    async fn work(&self, claim: Claim, reconciler: &dyn Reconcile) {
+    async fn work(&self, claim: ClaimedJobs, reconciler: &dyn Reconcile) {
         let started = std::time::Instant::now();
         tracing::info!(repo = %claim.repo, jobs = ?claim.job_ids, "reconciling");
         let lease = self.keep_lease(&claim);
@@ -231,7 +231,7 @@ impl Queue {
     }
 
     /// Says in the log and the metrics what became of a claim.
-    fn report(&self, claim: &Claim, outcome: &Outcome) {
+    fn report(&self, claim: &ClaimedJobs, outcome: &Outcome) {
         let (repo, jobs) = (&claim.repo, &claim.job_ids);
         match outcome {
             Outcome::Done => tracing::info!(repo = %repo, jobs = ?jobs, "reconciled"),
@@ -259,7 +259,7 @@ impl Queue {
     /// Writes the outcome down, trying again until the store takes it: a write that failed
     /// (a full disk, an I/O error, the database away) must not leave the jobs running and
     /// the repository stuck. Meanwhile the App says it is not ready.
-    async fn record(&self, claim: &Claim, outcome: &Outcome) {
+    async fn record(&self, claim: &ClaimedJobs, outcome: &Outcome) {
         let mut wait = self.settings.backoff.max(Duration::from_millis(50));
         let longest = (self.settings.lease / 4).max(wait);
         loop {
@@ -296,7 +296,7 @@ impl Queue {
 
     /// Renews the claim's lease four times per lease; resolves only once the lease is lost:
     /// another instance took it, or no renewal got through before it ran out.
-    async fn keep_lease(&self, claim: &Claim) {
+    async fn keep_lease(&self, claim: &ClaimedJobs) {
         let period = self.settings.lease / 4;
         let mut held_until = now() + self.settings.lease.as_secs() as i64;
         loop {

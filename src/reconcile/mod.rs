@@ -21,7 +21,7 @@ pub use snapshot::{Reading, StartingPoint, take_snapshot};
 
 use crate::github::{GitHubApp, GitHubError, RepoClient};
 use crate::ids::AppId;
-use crate::jobs::Claim;
+use crate::jobs::ClaimedJobs;
 use crate::pulls::{self, CheckRunSpec, PullPlan, PullSnapshot, config_check};
 use crate::queue::{JobError, Reconcile};
 use crate::store::{self, SharedStore, StoreError};
@@ -81,7 +81,7 @@ impl From<ReconcileError> for JobError {
 }
 
 impl Reconciler {
-    async fn run(&self, claim: &Claim) -> Result<(), JobError> {
+    async fn run(&self, claim: &ClaimedJobs) -> Result<(), JobError> {
         match self.attempt(claim).await {
             Err(ReconcileError::GitHub(e)) if e.status() == Some(401) => {
                 // GitHub no longer takes the token we hold (revoked, or expired early):
@@ -93,7 +93,7 @@ impl Reconciler {
         }
     }
 
-    async fn attempt(&self, claim: &Claim) -> Result<(), ReconcileError> {
+    async fn attempt(&self, claim: &ClaimedJobs) -> Result<(), ReconcileError> {
         let repo = claim.repo.clone();
         if !store::blocking(&self.store, move |s| s.is_active(&repo)).await? {
             tracing::info!(repo = %claim.repo, "not installed any more; nothing to do");
@@ -248,7 +248,7 @@ async fn plan_off_the_executor(
 impl Reconcile for Reconciler {
     fn reconcile<'a>(
         &'a self,
-        claim: &'a Claim,
+        claim: &'a ClaimedJobs,
     ) -> Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>> {
         Box::pin(self.run(claim))
     }

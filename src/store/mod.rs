@@ -18,7 +18,7 @@ pub use sqlite::TaskRecord;
 use crate::assign::TaskLedger;
 use crate::github::Pauses;
 use crate::ids::{CommentId, InstallationId, RepoName};
-use crate::jobs::{Claim, JobCounts, JobRequest, RepoChange};
+use crate::jobs::{ClaimedJobs, JobCounts, JobRequest, RepoChange};
 use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -92,7 +92,7 @@ pub trait Store: Send + Sync + 'static {
     /// repository's jobs never run concurrently, on this instance or any other. A repository
     /// whose lease ran out while its jobs were running (the instance holding it died) is
     /// taken over: those jobs run again here.
-    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<Claim>>;
+    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<ClaimedJobs>>;
     /// Extends this instance's lease on a repository it claimed; `false` when the lease is
     /// no longer its own (it ran out and another instance took the repository over).
     fn renew(&self, repo: &RepoName, lease_until: i64) -> Result<bool>;

@@ -5,8 +5,8 @@
 
 use super::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use super::{
-    CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply, Recorded,
-    RecoveryTurn, Result, Store, StoreError,
+    CacheKind, ClaimedJobs, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply,
+    Recorded, RecoveryTurn, Result, Store, StoreError,
 };
 use crate::assign::{AssignmentRecord, Completion, MergedPr, TaskLedger, WasBlocked};
 use crate::github::Pauses;
@@ -454,7 +454,7 @@ impl Store for SqliteStore {
 
     // One process owns the file, so a running job is its own lease and `lease_until` has
     // nothing to add.
-    fn claim(&self, now: i64, _lease_until: i64) -> Result<Option<Claim>> {
+    fn claim(&self, now: i64, _lease_until: i64) -> Result<Option<ClaimedJobs>> {
         self.run(move |conn| {
             let repo: Option<String> = conn
                 .query_row(CANDIDATE, [now], |r| r.get(0))
@@ -492,7 +492,7 @@ impl Store for SqliteStore {
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 );
             }
-            Ok(Some(Claim {
+            Ok(Some(ClaimedJobs {
                 repo,
                 installation: InstallationId(installation as u64),
                 job_ids: rows.iter().map(|r| r.0).collect(),

@@ -262,7 +262,7 @@ struct RateLimitedFor {
 impl switchyard::queue::Reconcile for RateLimitedFor {
     fn reconcile<'a>(
         &'a self,
-        claim: &'a switchyard::jobs::Claim,
+        claim: &'a switchyard::jobs::ClaimedJobs,
     ) -> std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<(), switchyard::queue::JobError>> + Send + 'a>,
     > {

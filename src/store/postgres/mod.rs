@@ -36,7 +36,7 @@ use crate::jobs::{JobRequest, RepoChange, Trigger};
 use crate::redeliver::{DeliveryGuid, HookDeliveryId};
 use crate::store::records::{TASK_TABLES, list_text, parse_list, parse_time, time_text};
 use crate::store::{
-    CacheKind, Claim, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply,
+    CacheKind, ClaimedJobs, Delivery, JobCounts, MAX_JOBS_PER_CLAIM, Published, RecordReply,
     RecoveryTurn, Result, Store, StoreError,
 };
 use deadpool_postgres::{
@@ -193,7 +193,7 @@ async fn claim_repo(
     holder: &str,
     now: i64,
     lease_until: i64,
-) -> Result<Option<Claim>> {
+) -> Result<Option<ClaimedJobs>> {
     let tx = client.transaction().await.map_err(pg)?;
     let taken = tx
         .query_opt(TAKE_LEASE, &[&repo, &holder, &lease_until, &now])
@@ -246,7 +246,7 @@ async fn claim_repo(
         .iter()
         .map(|job| serde_json::from_str::<Trigger>(&job.2).map_err(corrupt))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Some(Claim {
+    Ok(Some(ClaimedJobs {
         repo: repo.parse().map_err(StoreError::Corrupt)?,
         installation: InstallationId(jobs.last().map(|job| job.1).unwrap_or_default() as u64),
         job_ids: jobs.iter().map(|job| job.0).collect(),
@@ -351,7 +351,7 @@ impl Store for PostgresStore {
         .map(drop)
     }
 
-    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<Claim>> {
+    fn claim(&self, now: i64, lease_until: i64) -> Result<Option<ClaimedJobs>> {
         let holder = self.holder.clone();
         self.with_client(move |mut client| async move {
             let candidates: Vec<String> = client
