@@ -92,13 +92,17 @@ impl Reads {
         F: FnOnce(Option<String>) -> Fut,
         Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
     {
-        let repo = client.repo();
-        if let Some(kept) = self.kept(store, kind, repo, number).await? {
-            return Ok(kept);
-        }
-        let read = read_required(store, kind, key(repo, number), fetch).await?;
-        self.mark_read(kind, repo, number);
-        Ok(read)
+        self.kept_or_read(client, store, kind, number, fetch)
+            .await?
+            .ok_or_else(|| {
+                GitHubError::Status {
+                    method: "GET".into(),
+                    endpoint: kind.as_str().into(),
+                    status: 404,
+                    message: "Not Found".into(),
+                }
+                .into()
+            })
     }
 
     /// The entry read from GitHub through the ETag kept with it, and kept. `Ok(None)` is a
@@ -233,27 +237,4 @@ where
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Like [`read_through`] for a resource that must exist: a 404 is an error.
-async fn read_required<T, F, Fut>(
-    store: &SharedStore,
-    kind: CacheKind,
-    key: String,
-    fetch: F,
-) -> Result<T, ReconcileError>
-where
-    T: Serialize + DeserializeOwned + Send + 'static,
-    F: FnOnce(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Conditional<T>, GitHubError>>,
-{
-    read_tagged(store, kind, key, fetch).await??.ok_or_else(|| {
-        GitHubError::Status {
-            method: "GET".into(),
-            endpoint: kind.as_str().into(),
-            status: 404,
-            message: "Not Found".into(),
-        }
-        .into()
-    })
 }

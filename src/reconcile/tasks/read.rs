@@ -109,19 +109,24 @@ async fn own_comments(
         .map(|issue| issue.number)
         .collect();
     let repo = ctx.repo().clone();
-    // One trip to the store for every issue's record and kept text.
+    // Two trips to the store for every issue: the records, then the texts kept of them.
     let stored = store::blocking(ctx.store, move |s| {
-        let mut stored = Vec::new();
-        for number in numbers {
-            let Some(record) = s.published(&repo, &assignment_comment_key(number))? else {
-                continue;
-            };
-            let body = s
-                .cache_get(CacheKind::CommentBody, &repo_key(&repo, record.github_id))?
-                .and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
-            stored.push((number, CommentId(record.github_id), body));
-        }
-        Ok(stored)
+        let keys: Vec<String> = numbers.iter().map(|&n| assignment_comment_key(n)).collect();
+        let found: Vec<(IssueNumber, u64)> = numbers
+            .into_iter()
+            .zip(s.published_many(&repo, &keys)?)
+            .filter_map(|(number, record)| Some((number, record?.github_id)))
+            .collect();
+        let body_keys: Vec<String> = found.iter().map(|(_, id)| repo_key(&repo, id)).collect();
+        let bodies = s.cache_get_many(CacheKind::CommentBody, &body_keys)?;
+        Ok(found
+            .into_iter()
+            .zip(bodies)
+            .map(|((number, id), body)| {
+                let body = body.and_then(|bytes| serde_json::from_slice::<String>(&bytes).ok());
+                (number, CommentId(id), body)
+            })
+            .collect::<Vec<_>>())
     })
     .await?;
     let mut comments = Vec::new();
